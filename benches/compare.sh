@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Runs redis-benchmark against DiskDB and redis-server in the same run and prints
+# requests per second and the ratio DiskDB/Redis for each row.
+#
+#   make bench                         # or: DISKDB_BIN=path bash benches/compare.sh
+#   REQUESTS=200000 TESTS="set get" PIPELINES="1 16" bash benches/compare.sh
+#
+# Both servers persist every write: redis-server with appendonly yes + appendfsync
+# everysec, DiskDB with appendfsync everysec. 50 clients, 64-byte values, a
+# 1,000,000-key space. Rows run alternately against the two servers so drift in the
+# machine's load affects both alike.
+set -euo pipefail
+
+DISKDB_BIN=${DISKDB_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/diskdb/target}/release/diskdb}
+REQUESTS=${REQUESTS:-200000}
+CLIENTS=${CLIENTS:-50}
+PIPELINES=${PIPELINES:-"1 16"}
+TESTS=${TESTS:-"set get incr mset"}
+KEYSPACE=${KEYSPACE:-1000000}
+SIZE=${SIZE:-64}
+
+command -v redis-benchmark >/dev/null || { echo "redis-benchmark missing (apt-get install redis-tools)"; exit 1; }
+command -v redis-server >/dev/null || { echo "redis-server missing (apt-get install redis-server)"; exit 1; }
+[ -x "$DISKDB_BIN" ] || { echo "build DiskDB first (make build): $DISKDB_BIN"; exit 1; }
+
+work=$(mktemp -d /tmp/diskdb-bench.XXXXXX)
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+RPORT=$(free_port); DPORT=$(free_port)
+
+redis-server --port "$RPORT" --bind 127.0.0.1 --dir "$work" --appendonly yes --appendfsync everysec \
+  --save "" --daemonize no --logfile "$work/redis.log" &
+RPID=$!
+"$DISKDB_BIN" --port "$DPORT" --dir "$work/diskdb" --appendfsync everysec --loglevel warning 2>"$work/diskdb.log" &
+DPID=$!
+cleanup() { kill "$RPID" "$DPID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+wait_ready() {
+  for _ in $(seq 1 600); do
+    [ "$(redis-cli -p "$1" ping 2>/dev/null)" = "PONG" ] && return 0
+    sleep 0.1
+  done
+  echo "server on port $1 did not start"; exit 1
+}
+wait_ready "$RPORT"; wait_ready "$DPORT"
+
+# Custom rows (not built into redis-benchmark) are "name|setup command|benchmark command".
+custom_row() {
+  case "$1" in
+    zrange) echo "ZRANGE (100)|zadd_fill|ZRANGE bench:zset 0 99" ;;
+    zrangebyscore) echo "ZRANGEBYSCORE (100)|zadd_fill|ZRANGEBYSCORE bench:zset 0 99" ;;
+    *) echo "" ;;
+  esac
+}
+
+zadd_fill() {
+  local port=$1
+  for i in $(seq 0 999); do echo "ZADD bench:zset $i m$i"; done | redis-cli -p "$port" >/dev/null
+}
+
+rps() { # port pipeline test -> requests per second
+  local port=$1 p=$2 t=$3 row
+  row=$(custom_row "$t")
+  if [ -n "$row" ]; then
+    IFS='|' read -r _ setup cmd <<<"$row"
+    $setup "$port"
+    # shellcheck disable=SC2086
+    redis-benchmark -p "$port" -c "$CLIENTS" -n "$REQUESTS" -P "$p" -r "$KEYSPACE" --csv $cmd 2>/dev/null \
+      | awk -F'"' 'NR==2 {print $4}'
+  else
+    redis-benchmark -p "$port" -c "$CLIENTS" -n "$REQUESTS" -P "$p" -d "$SIZE" -r "$KEYSPACE" -t "$t" --csv 2>/dev/null \
+      | awk -F'"' 'NR>1 {print $4; exit}'
+  fi
+}
+
+label() {
+  local row; row=$(custom_row "$1")
+  if [ -n "$row" ]; then echo "${row%%|*}"; else echo "$1" | tr '[:lower:]' '[:upper:]'; fi
+}
+
+printf '%-22s %8s %14s %14s %8s\n' "test" "pipeline" "redis rps" "diskdb rps" "ratio"
+for p in $PIPELINES; do
+  for t in $TESTS; do
+    r=$(rps "$RPORT" "$p" "$t"); d=$(rps "$DPORT" "$p" "$t")
+    ratio=$(awk -v d="$d" -v r="$r" 'BEGIN { if (r > 0) printf "%.2f", d / r; else print "n/a" }')
+    printf '%-22s %8s %14s %14s %8s\n' "$(label "$t")" "$p" "$r" "$d" "$ratio"
+  done
+done

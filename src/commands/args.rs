@@ -1,0 +1,165 @@
+//! Argument parsing with Redis's rules: strict integers (`string2ll`), floats as
+//! `strtold` reads them (no NaN), and case-insensitive option names.
+
+use bytes::Bytes;
+
+use crate::error::{Error, Result};
+
+/// Parses a signed 64-bit integer exactly as Redis's `string2ll` does: an optional '-',
+/// then digits with no leading zero (except "0" itself), nothing else.
+pub fn parse_i64_strict(raw: &[u8]) -> Option<i64> {
+    if raw.is_empty() || raw.len() > 20 {
+        return None;
+    }
+    if raw == b"0" {
+        return Some(0);
+    }
+    let (neg, digits) = match raw[0] {
+        b'-' => (true, &raw[1..]),
+        _ => (false, raw),
+    };
+    if digits.is_empty() || !(b'1'..=b'9').contains(&digits[0]) || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &d in digits {
+        v = v.checked_mul(10)?.checked_add((d - b'0') as u64)?;
+    }
+    if neg {
+        if v > i64::MAX as u64 + 1 {
+            None
+        } else {
+            Some((v as i64).wrapping_neg())
+        }
+    } else if v > i64::MAX as u64 {
+        None
+    } else {
+        Some(v as i64)
+    }
+}
+
+/// An integer argument; `ERR value is not an integer or out of range` otherwise.
+pub fn int(raw: &[u8]) -> Result<i64> {
+    parse_i64_strict(raw).ok_or(Error::NotInteger)
+}
+
+/// A float as Redis reads one (`strtold`): no leading space, no trailing garbage, `inf`
+/// and `-inf` allowed, NaN refused.
+pub fn parse_f64(raw: &[u8]) -> Option<f64> {
+    let s = std::str::from_utf8(raw).ok()?;
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_whitespace()) || s.ends_with(|c: char| c.is_ascii_whitespace()) {
+        return None;
+    }
+    let lower = s.to_ascii_lowercase();
+    let v = match lower.trim_start_matches(['+', '-']) {
+        "inf" | "infinity" => {
+            if lower.starts_with('-') {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            }
+        }
+        _ => s.parse::<f64>().ok()?,
+    };
+    if v.is_nan() {
+        None
+    } else {
+        Some(v)
+    }
+}
+
+/// A float argument; `ERR value is not a valid float` otherwise.
+pub fn float(raw: &[u8]) -> Result<f64> {
+    parse_f64(raw).ok_or(Error::NotFloat)
+}
+
+/// Case-insensitive comparison with an ASCII option name.
+pub fn is(raw: &[u8], name: &str) -> bool {
+    raw.eq_ignore_ascii_case(name.as_bytes())
+}
+
+/// A cursor over a command's arguments, for option parsing.
+pub struct Args<'a> {
+    argv: &'a [Bytes],
+    pos: usize,
+}
+
+impl<'a> Args<'a> {
+    /// Starts at argument `from` (1 skips the command name).
+    pub fn new(argv: &'a [Bytes], from: usize) -> Self {
+        Args { argv, pos: from }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pos >= self.argv.len()
+    }
+
+    pub fn remaining(&self) -> usize {
+        self.argv.len().saturating_sub(self.pos)
+    }
+
+    pub fn peek(&self) -> Option<&'a Bytes> {
+        self.argv.get(self.pos)
+    }
+
+    pub fn next(&mut self) -> Option<&'a Bytes> {
+        let v = self.argv.get(self.pos);
+        if v.is_some() {
+            self.pos += 1;
+        }
+        v
+    }
+
+    /// The next argument, or `ERR syntax error` if there is none.
+    pub fn value(&mut self) -> Result<&'a Bytes> {
+        self.next().ok_or(Error::Syntax)
+    }
+
+    pub fn int(&mut self) -> Result<i64> {
+        int(self.value()?)
+    }
+
+    pub fn float(&mut self) -> Result<f64> {
+        float(self.value()?)
+    }
+
+    /// Consumes the next argument if it is the option `name`.
+    pub fn eat(&mut self, name: &str) -> bool {
+        match self.peek() {
+            Some(a) if is(a, name) => {
+                self.pos += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strict_integers() {
+        assert_eq!(parse_i64_strict(b"0"), Some(0));
+        assert_eq!(parse_i64_strict(b"-12"), Some(-12));
+        assert_eq!(parse_i64_strict(b"9223372036854775807"), Some(i64::MAX));
+        assert_eq!(parse_i64_strict(b"-9223372036854775808"), Some(i64::MIN));
+        for bad in [&b"9223372036854775808"[..], b"+1", b"01", b" 1", b"1 ", b"", b"-", b"-0", b"1.0", b"abc"] {
+            assert_eq!(parse_i64_strict(bad), None, "{:?}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn floats() {
+        assert_eq!(parse_f64(b"1.5"), Some(1.5));
+        assert_eq!(parse_f64(b"-inf"), Some(f64::NEG_INFINITY));
+        assert_eq!(parse_f64(b"+inf"), Some(f64::INFINITY));
+        assert_eq!(parse_f64(b"1e3"), Some(1000.0));
+        assert_eq!(parse_f64(b".5"), Some(0.5));
+        assert_eq!(parse_f64(b"nan"), None);
+        assert_eq!(parse_f64(b" 1"), None);
+        assert_eq!(parse_f64(b"1x"), None);
+        assert_eq!(parse_f64(b""), None);
+    }
+}

@@ -1,0 +1,249 @@
+//! What a command can reach: the server-wide [`ServerState`], the calling client's
+//! [`Session`], and the command's [`Txn`].
+
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use dashmap::DashMap;
+use parking_lot::{Mutex, RwLock};
+use tokio::sync::Notify;
+
+use crate::config::Config;
+use crate::types::{now_ms, Store, Txn};
+
+/// Per-command counters for INFO commandstats.
+#[derive(Default)]
+pub struct CommandStats {
+    pub calls: AtomicU64,
+    pub usec: AtomicU64,
+    pub rejected: AtomicU64,
+    pub failed: AtomicU64,
+}
+
+/// Server-wide counters for INFO stats.
+#[derive(Default)]
+pub struct ServerStats {
+    pub connections_received: AtomicU64,
+    pub rejected_connections: AtomicU64,
+    pub commands_processed: AtomicU64,
+    pub net_input_bytes: AtomicU64,
+    pub net_output_bytes: AtomicU64,
+    pub protocol_errors: AtomicU64,
+}
+
+/// A client as other clients see it (CLIENT LIST, CLIENT KILL).
+pub struct ClientInfo {
+    pub id: u64,
+    pub addr: String,
+    pub laddr: String,
+    pub fd: i64,
+    /// `"N"` normal TCP, `"U"` Unix socket.
+    pub kind_flag: &'static str,
+    pub created_ms: i64,
+    pub last_active_ms: AtomicI64,
+    pub db: AtomicUsize,
+    pub resp: AtomicU8,
+    pub name: Mutex<Bytes>,
+    pub lib_name: Mutex<Bytes>,
+    pub lib_ver: Mutex<Bytes>,
+    pub last_cmd: Mutex<String>,
+    pub user: Mutex<String>,
+    pub query_buf: AtomicUsize,
+    killed: AtomicBool,
+    kill: Notify,
+}
+
+impl ClientInfo {
+    pub fn new(id: u64, addr: String, laddr: String, fd: i64, kind_flag: &'static str) -> ClientInfo {
+        let now = now_ms();
+        ClientInfo {
+            id,
+            addr,
+            laddr,
+            fd,
+            kind_flag,
+            created_ms: now,
+            last_active_ms: AtomicI64::new(now),
+            db: AtomicUsize::new(0),
+            resp: AtomicU8::new(2),
+            name: Mutex::new(Bytes::new()),
+            lib_name: Mutex::new(Bytes::new()),
+            lib_ver: Mutex::new(Bytes::new()),
+            last_cmd: Mutex::new("NULL".into()),
+            user: Mutex::new("default".into()),
+            query_buf: AtomicUsize::new(0),
+            killed: AtomicBool::new(false),
+            kill: Notify::new(),
+        }
+    }
+
+    /// Asks the client's connection to close.
+    pub fn kill(&self) {
+        self.killed.store(true, Ordering::Release);
+        self.kill.notify_one();
+    }
+
+    pub fn is_killed(&self) -> bool {
+        self.killed.load(Ordering::Acquire)
+    }
+
+    /// Resolves when [`ClientInfo::kill`] is called.
+    pub async fn killed(&self) {
+        while !self.is_killed() {
+            self.kill.notified().await;
+        }
+    }
+}
+
+/// Server shutdown request, raised by SHUTDOWN or a signal.
+#[derive(Default)]
+pub struct ShutdownSignal {
+    requested: AtomicBool,
+    notify: Notify,
+}
+
+impl ShutdownSignal {
+    pub fn trigger(&self) {
+        self.requested.store(true, Ordering::Release);
+        self.notify.notify_waiters();
+    }
+
+    pub fn is_triggered(&self) -> bool {
+        self.requested.load(Ordering::Acquire)
+    }
+
+    pub async fn wait(&self) {
+        loop {
+            let notified = self.notify.notified();
+            if self.is_triggered() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// Everything shared by all connections.
+pub struct ServerState {
+    pub store: Store,
+    pub config: RwLock<Config>,
+    pub clients: DashMap<u64, Arc<ClientInfo>>,
+    next_client_id: AtomicU64,
+    pub stats: ServerStats,
+    /// One entry per spec in [`super::registry`] order.
+    pub command_stats: Vec<CommandStats>,
+    pub shutdown: ShutdownSignal,
+    pub started_ms: i64,
+    pub run_id: String,
+    /// Unix seconds of the last completed WAL sync (LASTSAVE).
+    pub last_save: AtomicI64,
+    /// Ports actually bound (for INFO and tests with port 0).
+    pub tcp_port: AtomicU64,
+    /// Clients blocked on keys.
+    pub blocked: super::blocking::Blocked,
+    /// Keys watched by clients (WATCH).
+    pub watches: super::txn::Watches,
+}
+
+impl ServerState {
+    pub fn new(store: Store, config: Config) -> ServerState {
+        let run_id: String = (0..40).map(|_| fastrand::alphanumeric().to_ascii_lowercase()).collect();
+        let now = now_ms();
+        ServerState {
+            store,
+            config: RwLock::new(config),
+            clients: DashMap::new(),
+            next_client_id: AtomicU64::new(1),
+            stats: ServerStats::default(),
+            command_stats: (0..super::registry().specs.len()).map(|_| CommandStats::default()).collect(),
+            shutdown: ShutdownSignal::default(),
+            started_ms: now,
+            run_id,
+            last_save: AtomicI64::new(now / 1000),
+            tcp_port: AtomicU64::new(0),
+            blocked: Default::default(),
+            watches: Default::default(),
+        }
+    }
+
+    /// Reports keys changed by a committed write: wakes clients blocked on them and
+    /// invalidates transactions watching them.
+    pub fn touched(&self, keys: &[(u8, Bytes)]) {
+        if keys.is_empty() {
+            return;
+        }
+        self.blocked.wake(keys);
+        self.watches.touch(keys);
+    }
+
+    pub fn next_client_id(&self) -> u64 {
+        self.next_client_id.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// Per-connection state.
+pub struct Session {
+    pub info: Arc<ClientInfo>,
+    /// Logical database selected with SELECT.
+    pub db: usize,
+    /// Protocol version: 2 or 3.
+    pub resp: u8,
+    pub authenticated: bool,
+    /// Set by QUIT: close once the reply is written.
+    pub close_after_reply: bool,
+    /// Whether a blocking command may block now (false inside MULTI/EXEC).
+    pub may_block: bool,
+    /// Commands queued since MULTI.
+    pub multi: Option<super::txn::Multi>,
+    /// WATCHed keys and the flag a change to any of them raises.
+    pub watch: super::txn::WatchSet,
+}
+
+impl Session {
+    pub fn new(info: Arc<ClientInfo>, authenticated: bool) -> Session {
+        Session {
+            info,
+            db: 0,
+            resp: 2,
+            authenticated,
+            close_after_reply: false,
+            may_block: true,
+            multi: None,
+            watch: Default::default(),
+        }
+    }
+
+    pub fn id(&self) -> u64 {
+        self.info.id
+    }
+
+    pub fn select(&mut self, db: usize) {
+        self.db = db;
+        self.info.db.store(db, Ordering::Relaxed);
+    }
+}
+
+/// One command's context.
+pub struct Ctx<'a> {
+    pub server: &'a ServerState,
+    pub session: &'a mut Session,
+    pub txn: Txn<'a>,
+    /// Set by a blocking command that found nothing to take; its reply is then the
+    /// timeout reply. See [`super::blocking`].
+    pub block: Option<super::blocking::BlockOn>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn store(&self) -> &'a Store {
+        &self.server.store
+    }
+
+    /// Asks the connection to block on `keys` (ignored where blocking is not allowed,
+    /// such as inside MULTI, where the command's own reply stands).
+    pub fn block_on(&mut self, keys: Vec<Bytes>, timeout: Option<std::time::Duration>) {
+        if self.session.may_block {
+            self.block = Some(super::blocking::BlockOn { keys, timeout });
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! Commands as data: one [`CommandSpec`] per command, declared at the end of each group
+//! file and joined in [`super::all_commands`]. COMMAND, arity checks, key locking, ACL
+//! categories and (later) cluster routing all read the same table.
+
+use bytes::Bytes;
+
+use super::context::Ctx;
+use crate::error::Result;
+use crate::protocol::Reply;
+
+/// A command implementation: parse `argv` (name included), act on `ctx`, reply.
+pub type Handler = fn(&mut Ctx<'_>, &[Bytes]) -> Result<Reply>;
+
+/// Command flags, with the names COMMAND INFO prints.
+pub mod flags {
+    pub const WRITE: u32 = 1 << 0;
+    pub const READONLY: u32 = 1 << 1;
+    pub const DENYOOM: u32 = 1 << 2;
+    pub const ADMIN: u32 = 1 << 3;
+    pub const PUBSUB: u32 = 1 << 4;
+    pub const NOSCRIPT: u32 = 1 << 5;
+    pub const BLOCKING: u32 = 1 << 6;
+    pub const LOADING: u32 = 1 << 7;
+    pub const STALE: u32 = 1 << 8;
+    pub const FAST: u32 = 1 << 9;
+    pub const NO_AUTH: u32 = 1 << 10;
+    pub const NO_MULTI: u32 = 1 << 11;
+    pub const MOVABLE_KEYS: u32 = 1 << 12;
+    pub const ALLOW_BUSY: u32 = 1 << 13;
+    /// DiskDB-internal: runs alone (whole-database commands such as FLUSHALL, SWAPDB).
+    pub const EXCLUSIVE: u32 = 1 << 20;
+
+    pub const NAMES: &[(u32, &str)] = &[
+        (WRITE, "write"),
+        (READONLY, "readonly"),
+        (DENYOOM, "denyoom"),
+        (ADMIN, "admin"),
+        (PUBSUB, "pubsub"),
+        (NOSCRIPT, "noscript"),
+        (BLOCKING, "blocking"),
+        (LOADING, "loading"),
+        (STALE, "stale"),
+        (FAST, "fast"),
+        (NO_AUTH, "no_auth"),
+        (NO_MULTI, "no_multi"),
+        (MOVABLE_KEYS, "movablekeys"),
+        (ALLOW_BUSY, "allow_busy"),
+    ];
+}
+
+/// Where a command's keys are in its argument vector.
+#[derive(Clone, Copy)]
+pub enum Keys {
+    None,
+    /// Redis's legacy triple: first key index, last key index (negative counts from the
+    /// end: -1 is the last argument), step.
+    Range { first: i32, last: i32, step: i32 },
+    /// Keys found by parsing (numkeys arguments, STORE options...). The triple is what
+    /// COMMAND reports.
+    Custom { find: fn(&[Bytes]) -> Vec<usize>, first: i32, last: i32, step: i32 },
+}
+
+impl Keys {
+    pub const fn one() -> Keys {
+        Keys::Range { first: 1, last: 1, step: 1 }
+    }
+    pub const fn all_from(first: i32) -> Keys {
+        Keys::Range { first, last: -1, step: 1 }
+    }
+
+    /// Argument indexes of the keys in `argv`.
+    pub fn positions(&self, argv: &[Bytes]) -> Vec<usize> {
+        match *self {
+            Keys::None => Vec::new(),
+            Keys::Range { first, last, step } => {
+                let n = argv.len() as i32;
+                let last = if last < 0 { n + last } else { last };
+                let mut out = Vec::new();
+                let mut i = first;
+                while i <= last && i < n && i > 0 {
+                    out.push(i as usize);
+                    i += step.max(1);
+                }
+                out
+            }
+            Keys::Custom { find, .. } => find(argv).into_iter().filter(|&i| i < argv.len()).collect(),
+        }
+    }
+
+    /// `(first, last, step)` as COMMAND INFO reports them.
+    pub fn triple(&self) -> (i32, i32, i32) {
+        match *self {
+            Keys::None => (0, 0, 0),
+            Keys::Range { first, last, step } | Keys::Custom { first, last, step, .. } => (first, last, step),
+        }
+    }
+}
+
+pub struct CommandSpec {
+    /// Lower-case name (for a subcommand, the subcommand alone, e.g. `get`).
+    pub name: &'static str,
+    /// Exact argument count including the name, or at least `-arity`.
+    pub arity: i32,
+    pub flags: u32,
+    pub keys: Keys,
+    /// Redis command group (`string`, `generic`, `connection`, `server`, ...).
+    pub group: &'static str,
+    pub summary: &'static str,
+    pub since: &'static str,
+    pub complexity: &'static str,
+    /// `None` for a container whose work is done by its subcommands.
+    pub handler: Option<Handler>,
+    pub subcommands: &'static [CommandSpec],
+}
+
+impl CommandSpec {
+    pub fn has(&self, flag: u32) -> bool {
+        self.flags & flag != 0
+    }
+
+    pub fn arity_ok(&self, argc: usize) -> bool {
+        if self.arity >= 0 {
+            argc == self.arity as usize
+        } else {
+            argc >= (-self.arity) as usize
+        }
+    }
+
+    pub fn flag_names(&self) -> Vec<&'static str> {
+        flags::NAMES.iter().filter(|(f, _)| self.has(*f)).map(|(_, n)| *n).collect()
+    }
+
+    /// ACL categories, derived from flags and group the way Redis derives its own.
+    pub fn acl_categories(&self) -> Vec<&'static str> {
+        let mut cats = Vec::new();
+        if self.has(flags::WRITE) {
+            cats.push("@write");
+        }
+        if self.has(flags::READONLY) {
+            cats.push("@read");
+        }
+        if self.has(flags::ADMIN) {
+            cats.push("@admin");
+            cats.push("@dangerous");
+        }
+        if self.has(flags::PUBSUB) {
+            cats.push("@pubsub");
+        }
+        if self.has(flags::FAST) {
+            cats.push("@fast");
+        } else {
+            cats.push("@slow");
+        }
+        if self.has(flags::BLOCKING) {
+            cats.push("@blocking");
+        }
+        match self.group {
+            "string" => cats.push("@string"),
+            "bitmap" => cats.push("@bitmap"),
+            "list" => cats.push("@list"),
+            "set" => cats.push("@set"),
+            "sorted-set" => cats.push("@sortedset"),
+            "hash" => cats.push("@hash"),
+            "generic" => cats.push("@keyspace"),
+            "connection" => cats.push("@connection"),
+            "transactions" => cats.push("@transaction"),
+            "stream" => cats.push("@stream"),
+            _ => {}
+        }
+        cats
+    }
+}
+
+/// Declares a spec with the common fields; `handler` and flags as given.
+#[macro_export]
+macro_rules! command {
+    ($name:literal, $arity:expr, $flags:expr, $keys:expr, $group:literal, $handler:expr,
+     $summary:literal, $since:literal, $complexity:literal) => {
+        $crate::commands::table::CommandSpec {
+            name: $name,
+            arity: $arity,
+            flags: $flags,
+            keys: $keys,
+            group: $group,
+            summary: $summary,
+            since: $since,
+            complexity: $complexity,
+            handler: Some($handler),
+            subcommands: &[],
+        }
+    };
+}

@@ -1,0 +1,28 @@
+//! DiskDB: a persistent, Redis-compatible server that keeps every data type in RocksDB.
+//!
+//! Module map (dependencies point one way: transports -> commands -> types -> storage):
+//!
+//! - [`config`]: the one configuration struct; CLI (clap) and config file.
+//! - [`protocol`]: RESP request decoding (check, then parse) and reply encoding.
+//! - [`server`]: listeners, connections, durability (WAL fsync policy), active expiry,
+//!   shutdown.
+//! - [`commands`]: the command table, the dispatch path, one file per command group.
+//! - [`types`]: typed operations over storage: metadata, expiry, key locks.
+//! - [`storage`]: the `Storage` trait and its RocksDB engine; key encodings.
+//! - [`error`]: every error reply text.
+//!
+//! ```no_run
+//! // Start a server on port 6380 with data in ./diskdb-data:
+//! let config = diskdb::config::Config::from_args(["--port".to_string(), "6380".to_string()]).unwrap();
+//! let rt = tokio::runtime::Runtime::new().unwrap();
+//! rt.block_on(diskdb::server::run(config)).unwrap();
+//! ```
+
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod glob;
+pub mod protocol;
+pub mod server;
+pub mod storage;
+pub mod types;

@@ -1,0 +1,334 @@
+//! Request decoding, the way Redis's `processMultibulkBuffer` and
+//! `processInlineBuffer` accept input, with Redis's protocol error texts.
+//!
+//! Checking is incremental: for a request that arrives in pieces, the bytes already
+//! validated are never scanned again, so a large argument costs O(n) in total. No length
+//! read from the wire is used to allocate: a declared count or size only bounds how much
+//! will be buffered, and sizes over `proto-max-bulk-len` are refused before reading on.
+
+use bytes::{Bytes, BytesMut};
+use redis_protocol::resp2::{decode::decode_bytes, types::BytesFrame};
+
+/// The longest count line or inline request Redis accepts (`PROTO_INLINE_MAX_SIZE`).
+pub const INLINE_MAX: usize = 64 * 1024;
+
+/// Largest multibulk count Redis accepts (`INT_MAX`).
+const MAX_MULTIBULK: i64 = i32::MAX as i64;
+
+/// A protocol violation: the text after `-ERR `. The connection answers it and closes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProtocolError(pub String);
+
+impl ProtocolError {
+    fn new(msg: impl Into<String>) -> Self {
+        ProtocolError(format!("Protocol error: {}", msg.into()))
+    }
+}
+
+/// One decoding step.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Decoded {
+    /// A command: name first, then its arguments.
+    Command(Vec<Bytes>),
+    /// An empty request (`*0`, `*-1`, a blank inline line): nothing to run.
+    Empty,
+    /// More bytes are needed.
+    Incomplete,
+}
+
+/// Progress through a multibulk request that is not yet complete.
+#[derive(Debug, Default)]
+struct Progress {
+    /// Declared element count; 0 when no header has been read yet.
+    count: usize,
+    /// Elements fully buffered.
+    seen: usize,
+    /// Offset of the next unchecked byte.
+    pos: usize,
+}
+
+#[derive(Debug)]
+pub struct RequestDecoder {
+    max_bulk: usize,
+    progress: Progress,
+}
+
+fn find_cr(buf: &[u8], from: usize) -> Option<usize> {
+    buf[from..].iter().position(|&b| b == b'\r').map(|i| from + i)
+}
+
+/// Strict integer parse, as Redis's `string2ll`: optional '-', digits, no '+', no spaces.
+fn parse_len(raw: &[u8]) -> Option<i64> {
+    std::str::from_utf8(raw).ok().and_then(|s| {
+        if s.is_empty() || s.starts_with('+') || (s.len() > 1 && s.starts_with('0')) {
+            return None;
+        }
+        s.parse::<i64>().ok()
+    })
+}
+
+impl RequestDecoder {
+    pub fn new(max_bulk: usize) -> Self {
+        RequestDecoder { max_bulk, progress: Progress::default() }
+    }
+
+    pub fn set_max_bulk(&mut self, max_bulk: usize) {
+        self.max_bulk = max_bulk;
+    }
+
+    /// Decodes the next request at the front of `buf`, consuming it when complete.
+    pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Decoded, ProtocolError> {
+        if buf.is_empty() {
+            return Ok(Decoded::Incomplete);
+        }
+        if buf[0] == b'*' {
+            self.decode_multibulk(buf)
+        } else {
+            decode_inline(buf)
+        }
+    }
+
+    fn decode_multibulk(&mut self, buf: &mut BytesMut) -> Result<Decoded, ProtocolError> {
+        let p = &mut self.progress;
+        if p.count == 0 {
+            let Some(cr) = find_cr(buf, 0) else {
+                if buf.len() > INLINE_MAX {
+                    return Err(ProtocolError::new("too big mbulk count string"));
+                }
+                return Ok(Decoded::Incomplete);
+            };
+            if cr + 1 >= buf.len() {
+                return Ok(Decoded::Incomplete);
+            }
+            let n = match parse_len(&buf[1..cr]) {
+                Some(n) if n <= MAX_MULTIBULK => n,
+                _ => return Err(ProtocolError::new("invalid multibulk length")),
+            };
+            if n <= 0 {
+                let _ = buf.split_to(cr + 2);
+                return Ok(Decoded::Empty);
+            }
+            *p = Progress { count: n as usize, seen: 0, pos: cr + 2 };
+        }
+        while p.seen < p.count {
+            let Some(cr) = find_cr(buf, p.pos) else {
+                if buf.len() - p.pos > INLINE_MAX {
+                    return Err(ProtocolError::new("too big bulk count string"));
+                }
+                return Ok(Decoded::Incomplete);
+            };
+            if cr + 1 >= buf.len() {
+                return Ok(Decoded::Incomplete);
+            }
+            if buf[p.pos] != b'$' {
+                return Err(ProtocolError::new(format!("expected '$', got '{}'", buf[p.pos] as char)));
+            }
+            let len = match parse_len(&buf[p.pos + 1..cr]) {
+                Some(n) if n >= 0 && (n as u64) <= self.max_bulk as u64 => n as usize,
+                _ => return Err(ProtocolError::new("invalid bulk length")),
+            };
+            let end = cr + 2 + len + 2;
+            if buf.len() < end {
+                // Reserve only what has actually been promised and is within limits.
+                buf.reserve((end - buf.len()).min(1 << 20));
+                return Ok(Decoded::Incomplete);
+            }
+            p.pos = end;
+            p.seen += 1;
+        }
+        let frame = buf.split_to(p.pos).freeze();
+        self.progress = Progress::default();
+        parse_checked(&frame)
+    }
+}
+
+/// Parses a frame that [`RequestDecoder`] has already checked to be one complete array of
+/// bulk strings.
+fn parse_checked(frame: &Bytes) -> Result<Decoded, ProtocolError> {
+    match decode_bytes(frame) {
+        Ok(Some((BytesFrame::Array(items), _))) => {
+            let mut argv = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    BytesFrame::BulkString(b) => argv.push(b),
+                    _ => return Err(ProtocolError::new("expected bulk string")),
+                }
+            }
+            Ok(Decoded::Command(argv))
+        }
+        Ok(_) => Err(ProtocolError::new("invalid multibulk request")),
+        Err(e) => Err(ProtocolError::new(e.details().to_string())),
+    }
+}
+
+fn decode_inline(buf: &mut BytesMut) -> Result<Decoded, ProtocolError> {
+    let Some(nl) = buf.iter().position(|&b| b == b'\n') else {
+        if buf.len() > INLINE_MAX {
+            return Err(ProtocolError::new("too big inline request"));
+        }
+        return Ok(Decoded::Incomplete);
+    };
+    let line = buf.split_to(nl + 1);
+    let mut text = &line[..nl];
+    if text.last() == Some(&b'\r') {
+        text = &text[..text.len() - 1];
+    }
+    match split_args(text) {
+        None => Err(ProtocolError::new("unbalanced quotes in request")),
+        Some(args) if args.is_empty() => Ok(Decoded::Empty),
+        Some(args) => Ok(Decoded::Command(args.into_iter().map(Bytes::from).collect())),
+    }
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Splits a line into arguments like Redis's `sdssplitargs`: spaces separate, "double
+/// quotes" take `\n \r \t \b \a \\ \" \xHH` escapes, 'single quotes' take `\'`. A closing
+/// quote must be followed by a space or the end; otherwise the quotes are unbalanced.
+pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let n = line.len();
+    loop {
+        while i < n && line[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= n {
+            return Some(out);
+        }
+        let mut cur = Vec::new();
+        let (mut in_dq, mut in_sq) = (false, false);
+        loop {
+            if in_dq {
+                if i >= n {
+                    return None;
+                }
+                if line[i] == b'\\' && i + 3 < n && line[i + 1] == b'x' {
+                    if let (Some(h), Some(l)) = (hex(line[i + 2]), hex(line[i + 3])) {
+                        cur.push(h * 16 + l);
+                        i += 4;
+                        continue;
+                    }
+                }
+                if line[i] == b'\\' && i + 1 < n {
+                    i += 1;
+                    cur.push(match line[i] {
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        b'b' => 8,
+                        b'a' => 7,
+                        c => c,
+                    });
+                } else if line[i] == b'"' {
+                    if i + 1 < n && !line[i + 1].is_ascii_whitespace() {
+                        return None;
+                    }
+                    in_dq = false;
+                    i += 1;
+                    break;
+                } else {
+                    cur.push(line[i]);
+                }
+            } else if in_sq {
+                if i >= n {
+                    return None;
+                }
+                if line[i] == b'\\' && i + 1 < n && line[i + 1] == b'\'' {
+                    i += 1;
+                    cur.push(b'\'');
+                } else if line[i] == b'\'' {
+                    if i + 1 < n && !line[i + 1].is_ascii_whitespace() {
+                        return None;
+                    }
+                    in_sq = false;
+                    i += 1;
+                    break;
+                } else {
+                    cur.push(line[i]);
+                }
+            } else {
+                if i >= n {
+                    break;
+                }
+                match line[i] {
+                    b' ' | b'\n' | b'\r' | b'\t' | 0 => break,
+                    b'"' => in_dq = true,
+                    b'\'' => in_sq = true,
+                    c => cur.push(c),
+                }
+            }
+            i += 1;
+        }
+        let _ = (in_dq, in_sq);
+        out.push(cur);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(input: &[u8]) -> (Result<Decoded, ProtocolError>, usize) {
+        let mut d = RequestDecoder::new(512 << 20);
+        let mut buf = BytesMut::from(input);
+        let r = d.decode(&mut buf);
+        (r, buf.len())
+    }
+
+    fn cmd(parts: &[&str]) -> Decoded {
+        Decoded::Command(parts.iter().map(|p| Bytes::copy_from_slice(p.as_bytes())).collect())
+    }
+
+    #[test]
+    fn multibulk_whole_and_split() {
+        let raw = b"*2\r\n$3\r\nGET\r\n$1\r\na\r\n";
+        assert_eq!(dec(raw), (Ok(cmd(&["GET", "a"])), 0));
+        let mut d = RequestDecoder::new(512 << 20);
+        let mut buf = BytesMut::new();
+        for (i, &b) in raw.iter().enumerate() {
+            buf.extend_from_slice(&[b]);
+            let r = d.decode(&mut buf).unwrap();
+            if i + 1 < raw.len() {
+                assert_eq!(r, Decoded::Incomplete, "at byte {i}");
+            } else {
+                assert_eq!(r, cmd(&["GET", "a"]));
+            }
+        }
+    }
+
+    #[test]
+    fn huge_lengths_are_refused_before_buffering() {
+        assert_eq!(dec(b"*1\r\n$1099511627776\r\n").0, Err(ProtocolError::new("invalid bulk length")));
+        assert_eq!(dec(b"*1\r\n$-5\r\n").0, Err(ProtocolError::new("invalid bulk length")));
+        assert_eq!(dec(b"*99999999999\r\n").0, Err(ProtocolError::new("invalid multibulk length")));
+        assert_eq!(dec(b"*abc\r\n").0, Err(ProtocolError::new("invalid multibulk length")));
+        assert_eq!(dec(b"*10000000\r\n").0, Ok(Decoded::Incomplete));
+        assert_eq!(dec(b"*1\r\n+OK\r\n").0, Err(ProtocolError::new("expected '$', got '+'")));
+    }
+
+    #[test]
+    fn empty_multibulk_is_skipped() {
+        assert_eq!(dec(b"*0\r\n"), (Ok(Decoded::Empty), 0));
+        assert_eq!(dec(b"*-1\r\n"), (Ok(Decoded::Empty), 0));
+    }
+
+    #[test]
+    fn inline_commands() {
+        assert_eq!(dec(b"SET a b\r\n"), (Ok(cmd(&["SET", "a", "b"])), 0));
+        assert_eq!(dec(b"PING\n").0, Ok(cmd(&["PING"])));
+        assert_eq!(dec(b"SET k \"a b\\x41\"\r\n").0, Ok(cmd(&["SET", "k", "a bA"])));
+        assert_eq!(dec(b"SET k 'it\\'s'\r\n").0, Ok(cmd(&["SET", "k", "it's"])));
+        assert_eq!(dec(b"SET \"a\r\n").0, Err(ProtocolError::new("unbalanced quotes in request")));
+        assert_eq!(dec(b"\r\n").0, Ok(Decoded::Empty));
+        assert_eq!(dec(b"PIN").0, Ok(Decoded::Incomplete));
+    }
+
+    #[test]
+    fn too_big_inline() {
+        let big = vec![b'a'; INLINE_MAX + 1];
+        assert_eq!(dec(&big).0, Err(ProtocolError::new("too big inline request")));
+    }
+}

@@ -1,0 +1,205 @@
+//! One client connection over any byte stream (TCP, Unix socket, TLS).
+//!
+//! Pipelining: every complete request in the input buffer is decoded and executed in
+//! order, replies collect in one output buffer, and the buffer is written with one flush
+//! when no complete request is left (or when it grows past a bound). Under `appendfsync
+//! always`, replies that follow a write wait for the group commit before being sent.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+use super::durability::Durability;
+use crate::commands::blocking::BlockOn;
+use crate::commands::{execute, ClientInfo, Outcome, ServerState, Session};
+use crate::config::Fsync;
+use crate::protocol::{Decoded, Reply, RequestDecoder};
+use crate::types::now_ms;
+
+/// Flush replies early once this much output is pending.
+const OUTPUT_FLUSH: usize = 256 * 1024;
+
+pub async fn serve<S>(state: Arc<ServerState>, durability: Arc<Durability>, mut stream: S, info: Arc<ClientInfo>)
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let authenticated = state.config.read().requirepass.is_none();
+    let mut session = Session::new(info.clone(), authenticated);
+    let (max_bulk, qbuf_limit) = {
+        let c = state.config.read();
+        (c.proto_max_bulk_len, c.client_query_buffer_limit)
+    };
+    let mut decoder = RequestDecoder::new(max_bulk);
+    let mut input = BytesMut::with_capacity(16 * 1024);
+    let mut output = BytesMut::with_capacity(16 * 1024);
+
+    'conn: loop {
+        let idle = state.config.read().timeout;
+        let read = async {
+            if idle > 0 {
+                match tokio::time::timeout(Duration::from_secs(idle), stream.read_buf(&mut input)).await {
+                    Ok(r) => r.map(Some),
+                    Err(_) => Ok(None),
+                }
+            } else {
+                stream.read_buf(&mut input).await.map(Some)
+            }
+        };
+        let n = tokio::select! {
+            r = read => match r {
+                Ok(Some(0)) | Err(_) => break,
+                Ok(Some(n)) => n,
+                Ok(None) => {
+                    tracing::debug!(client = info.id, "closing idle client");
+                    break;
+                }
+            },
+            _ = info.killed() => break,
+            _ = state.shutdown.wait() => break,
+        };
+        state.stats.net_input_bytes.fetch_add(n as u64, Ordering::Relaxed);
+        info.last_active_ms.store(now_ms(), Ordering::Relaxed);
+
+        let mut wrote = false;
+        let mut close = false;
+        loop {
+            match decoder.decode(&mut input) {
+                Ok(Decoded::Command(argv)) => {
+                    let mut outcome = execute(&state, &mut session, &argv);
+                    if let Some(block) = outcome.block.take() {
+                        // Replies to earlier pipelined commands go out before we sleep.
+                        if !flush(&state, &durability, &mut stream, &mut output, &mut wrote).await {
+                            break 'conn;
+                        }
+                        let timeout_reply = std::mem::replace(&mut outcome.reply, Reply::Nil);
+                        let waited = wait_blocked(&state, &mut session, &argv, block, timeout_reply, &mut stream, &mut input).await;
+                        match waited {
+                            Some(o) => outcome = o,
+                            None => break 'conn,
+                        }
+                    }
+                    outcome.reply.encode(session.resp, &mut output);
+                    wrote |= outcome.wrote;
+                    if session.close_after_reply || info.is_killed() {
+                        close = true;
+                        break;
+                    }
+                    if output.len() >= OUTPUT_FLUSH {
+                        if !flush(&state, &durability, &mut stream, &mut output, &mut wrote).await {
+                            break 'conn;
+                        }
+                        tokio::task::yield_now().await;
+                    }
+                }
+                Ok(Decoded::Empty) => {}
+                Ok(Decoded::Incomplete) => break,
+                Err(e) => {
+                    state.stats.protocol_errors.fetch_add(1, Ordering::Relaxed);
+                    tracing::debug!(client = info.id, error = %e.0, "protocol error");
+                    Reply::error(format!("ERR {}", e.0)).encode(session.resp, &mut output);
+                    close = true;
+                    break;
+                }
+            }
+        }
+        info.query_buf.store(input.len(), Ordering::Relaxed);
+        if input.len() > qbuf_limit {
+            tracing::warn!(client = info.id, bytes = input.len(), "closing client: query buffer limit reached");
+            close = true;
+        }
+        if !flush(&state, &durability, &mut stream, &mut output, &mut wrote).await || close {
+            break;
+        }
+        if decoder_needs_refresh(&state, max_bulk) {
+            decoder.set_max_bulk(state.config.read().proto_max_bulk_len);
+        }
+    }
+    let _ = stream.shutdown().await;
+}
+
+/// Sleeps until the blocked command can be served, times out, or the client goes away
+/// (`None`). Bytes the client sends meanwhile are kept for after the reply.
+async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
+    state: &ServerState,
+    session: &mut Session,
+    argv: &[bytes::Bytes],
+    block: BlockOn,
+    timeout_reply: Reply,
+    stream: &mut S,
+    input: &mut BytesMut,
+) -> Option<Outcome> {
+    let db = state.store.physical(session.db);
+    let keys: Vec<(u8, bytes::Bytes)> = block.keys.iter().map(|k| (db, k.clone())).collect();
+    let waiter = state.blocked.register(&keys);
+    let deadline = block.timeout.map(|t| tokio::time::Instant::now() + t);
+    let info = session.info.clone();
+    // A write may have landed between the first attempt and registering: try once more
+    // before sleeping, so no wake-up can be missed.
+    let mut attempt = true;
+    let result = loop {
+        if attempt {
+            let mut o = execute(state, session, argv);
+            if o.block.take().is_none() {
+                break Some(o);
+            }
+        }
+        let sleep = async {
+            match deadline {
+                Some(d) => tokio::time::sleep_until(d).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = waiter.notify.notified() => attempt = true,
+            _ = sleep => break Some(Outcome { reply: timeout_reply, wrote: false, block: None }),
+            r = stream.read_buf(input) => match r {
+                Ok(0) | Err(_) => break None,
+                Ok(_) => attempt = false,
+            },
+            _ = info.killed() => break None,
+            _ = state.shutdown.wait() => break None,
+        }
+    };
+    state.blocked.unregister(&waiter, &keys);
+    if matches!(&result, Some(o) if o.wrote) {
+        // Served: whatever is left on these keys is for the next client in line.
+        state.blocked.wake(&keys);
+    }
+    result
+}
+
+fn decoder_needs_refresh(state: &ServerState, current: usize) -> bool {
+    state.config.read().proto_max_bulk_len != current
+}
+
+/// Makes pending writes as durable as the policy asks, then writes the replies.
+async fn flush<S: AsyncWrite + Unpin>(
+    state: &ServerState,
+    durability: &Durability,
+    stream: &mut S,
+    output: &mut BytesMut,
+    wrote: &mut bool,
+) -> bool {
+    if *wrote {
+        let ticket = durability.written();
+        if state.config.read().appendfsync == Fsync::Always {
+            durability.synced(ticket).await;
+        } else if let Err(e) = state.store.storage.flush_wal() {
+            // Not in the log file: the writes must not be acknowledged.
+            tracing::error!(error = %e, "WAL flush failed");
+            output.clear();
+            return false;
+        }
+        *wrote = false;
+    }
+    if output.is_empty() {
+        return true;
+    }
+    state.stats.net_output_bytes.fetch_add(output.len() as u64, Ordering::Relaxed);
+    let ok = stream.write_all(output).await.is_ok();
+    output.clear();
+    ok
+}

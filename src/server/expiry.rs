@@ -1,0 +1,53 @@
+//! The active expire cycle: removes expired keys that nobody reads, so DBSIZE and
+//! `INFO keyspace` stay right. Expired keys that are read are removed lazily by
+//! [`Txn::get`](crate::types::Txn::get) instead.
+//!
+//! Each cycle walks the expiry index of every database from the earliest deadline up to
+//! now, a bounded number of keys per database, so one cycle never stalls writers for long.
+
+use std::sync::atomic::Ordering;
+
+use crate::commands::ServerState;
+use crate::storage::{keys, Cf, Range};
+use crate::types::{now_ms, Txn};
+
+/// Keys examined per database per cycle before yielding.
+const PER_CYCLE: usize = 200;
+
+/// Runs one cycle; returns how many keys it removed.
+pub fn cycle(state: &ServerState) -> usize {
+    let store = &state.store;
+    let now = now_ms();
+    let mut removed = 0;
+    for db in 0..store.databases() as u8 {
+        if store.counters[db as usize].expires.load(Ordering::Relaxed) <= 0 {
+            continue;
+        }
+        let start = vec![db];
+        let end = keys::expire_key(db, now + 1, b"");
+        let mut due: Vec<Vec<u8>> = Vec::new();
+        let scanned = store.storage.scan(Cf::Expire, Range { start: &start, end: &end, reverse: false }, &mut |k, _| {
+            if let Some((_, _, key)) = keys::parse_expire_key(k) {
+                due.push(key.to_vec());
+            }
+            due.len() < PER_CYCLE
+        });
+        if let Err(e) = scanned {
+            tracing::warn!(error = %e, "expire scan failed");
+            continue;
+        }
+        for key in due {
+            let _gate = store.shared();
+            let _lock = store.locks.lock([(db, &key[..])]);
+            let mut txn = Txn::new(store, db);
+            // Reading an expired key deletes it, exactly as a client read would.
+            if txn.get(&key).is_ok() && txn.wrote() {
+                if let Ok(touched) = txn.commit() {
+                    state.touched(&touched);
+                    removed += 1;
+                }
+            }
+        }
+    }
+    removed
+}

@@ -1,0 +1,139 @@
+//! Storage: the only layer that knows RocksDB exists.
+//!
+//! Everything above talks to a [`Storage`]: point reads, ordered range scans, atomic
+//! write batches and consistent snapshots over a fixed set of column families ([`Cf`]).
+//! The RocksDB engine lives in [`rocks`]; the byte layout of every key lives in [`keys`].
+
+pub mod keys;
+pub mod rocks;
+
+use std::fmt;
+
+pub use rocks::RocksStorage;
+
+/// Column families. Their names are on disk: never rename one, only add new ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Cf {
+    /// One record per user key: type, expiry, version, size; strings inline.
+    Meta = 0,
+    /// Versioned sub-keys of collections: hash fields, set members, list items, zset members.
+    Sub = 1,
+    /// Sorted-set score index: `(key, version, score, member)`.
+    Score = 2,
+    /// Expiry index: `(db, deadline, key)`, scanned by the active expire cycle.
+    Expire = 3,
+    /// Persistent counters (keys and expires per database), updated by merge.
+    Stats = 4,
+    /// Which metadata key owns a collection version.
+    Owner = 5,
+}
+
+impl Cf {
+    pub const ALL: [Cf; 6] = [Cf::Meta, Cf::Sub, Cf::Score, Cf::Expire, Cf::Stats, Cf::Owner];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Cf::Meta => "meta",
+            Cf::Sub => "sub",
+            Cf::Score => "score",
+            Cf::Expire => "expire",
+            Cf::Stats => "stats",
+            Cf::Owner => "owner",
+        }
+    }
+}
+
+/// A storage failure. Commands turn it into `-ERR storage error: ...`.
+#[derive(Debug)]
+pub struct StorageError(pub String);
+
+impl fmt::Display for StorageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for StorageError {}
+
+pub type Result<T> = std::result::Result<T, StorageError>;
+
+/// One operation of an atomic [`Batch`].
+#[derive(Debug, Clone)]
+pub enum Op {
+    Put(Cf, Vec<u8>, Vec<u8>),
+    Delete(Cf, Vec<u8>),
+    /// Add a little-endian i64 to a counter in [`Cf::Stats`].
+    Add(Vec<u8>, i64),
+    /// Delete every key in `[from, to)`.
+    DeleteRange(Cf, Vec<u8>, Vec<u8>),
+}
+
+/// Writes that become visible together, or not at all.
+#[derive(Debug, Default, Clone)]
+pub struct Batch {
+    pub ops: Vec<Op>,
+}
+
+impl Batch {
+    pub fn put(&mut self, cf: Cf, key: Vec<u8>, value: Vec<u8>) {
+        self.ops.push(Op::Put(cf, key, value));
+    }
+    pub fn delete(&mut self, cf: Cf, key: Vec<u8>) {
+        self.ops.push(Op::Delete(cf, key));
+    }
+    pub fn add(&mut self, key: Vec<u8>, delta: i64) {
+        if delta != 0 {
+            self.ops.push(Op::Add(key, delta));
+        }
+    }
+    pub fn delete_range(&mut self, cf: Cf, from: Vec<u8>, to: Vec<u8>) {
+        self.ops.push(Op::DeleteRange(cf, from, to));
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+}
+
+/// Keys in `[start, end)`, walked forwards or backwards.
+#[derive(Debug, Clone)]
+pub struct Range<'a> {
+    pub start: &'a [u8],
+    pub end: &'a [u8],
+    pub reverse: bool,
+}
+
+/// What a scan callback answers: go on, or stop here.
+pub type Visit<'f> = &'f mut dyn FnMut(&[u8], &[u8]) -> bool;
+
+/// Reads, from the latest state or from a snapshot.
+pub trait ReadView {
+    fn get(&self, cf: Cf, key: &[u8]) -> Result<Option<Vec<u8>>>;
+    /// Calls `visit` for each key in `range`, in order, until it answers `false`.
+    fn scan(&self, cf: Cf, range: Range<'_>, visit: Visit<'_>) -> Result<()>;
+}
+
+/// The storage engine behind every database.
+pub trait Storage: ReadView + Send + Sync {
+    /// Applies `batch` atomically. Durability follows the WAL policy of the engine;
+    /// `sync_wal` makes everything written so far durable.
+    fn write(&self, batch: Batch) -> Result<()>;
+    /// A consistent point-in-time view.
+    fn snapshot(&self) -> Box<dyn ReadView + '_>;
+    /// Forces the write-ahead log to stable storage.
+    fn sync_wal(&self) -> Result<()>;
+    /// Writes buffered write-ahead log records to the log file (the operating system),
+    /// without fsync. Writes are buffered in the process until this is called, so a
+    /// write must not be acknowledged before it (see `server::durability`).
+    fn flush_wal(&self) -> Result<()>;
+    /// Reads a counter written with [`Op::Add`].
+    fn counter(&self, key: &[u8]) -> Result<i64>;
+    /// An engine statistic by RocksDB property name, for INFO.
+    fn property(&self, name: &str) -> Option<u64>;
+    /// The last key of a column family, if any.
+    fn last_key(&self, cf: Cf) -> Result<Option<Vec<u8>>>;
+    /// Compacts a column family range (used after big range deletes).
+    fn compact(&self, cf: Cf, from: &[u8], to: &[u8]);
+    /// Flushes memtables and closes cleanly; further use is an error.
+    fn close(&self) -> Result<()>;
+}

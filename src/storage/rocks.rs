@@ -1,0 +1,268 @@
+//! The RocksDB engine: column families, merge counters, the stale-sub-key compaction
+//! filter and WAL control.
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock, Weak};
+
+use rocksdb::{
+    compaction_filter::Decision, BlockBasedOptions, DataBlockIndexType, Cache, ColumnFamilyDescriptor, DBCompressionType,
+    MergeOperands, MultiThreaded, Options, ReadOptions, WriteBatch,
+    WriteOptions, DBWithThreadMode,
+};
+
+use super::{keys, Batch, Cf, Op, Range, ReadView, Result, Storage, StorageError, Visit};
+
+type Db = DBWithThreadMode<MultiThreaded>;
+
+/// Extracts the live version from a metadata record, or `None` when the record owns no
+/// sub-keys. Supplied by the type layer, so this module never learns the metadata format.
+pub type VersionOf = fn(&[u8]) -> Option<u64>;
+
+/// Tuning knobs that come from the configuration.
+#[derive(Debug, Clone)]
+pub struct RocksOptions {
+    pub block_cache_bytes: usize,
+    pub write_buffer_bytes: usize,
+    pub background_jobs: i32,
+}
+
+impl Default for RocksOptions {
+    fn default() -> Self {
+        RocksOptions { block_cache_bytes: 256 << 20, write_buffer_bytes: 64 << 20, background_jobs: 2 }
+    }
+}
+
+pub struct RocksStorage {
+    db: Arc<Db>,
+    closed: std::sync::atomic::AtomicBool,
+}
+
+fn err(e: rocksdb::Error) -> StorageError {
+    StorageError(e.into_string())
+}
+
+fn add_merge(_key: &[u8], existing: Option<&[u8]>, operands: &MergeOperands) -> Option<Vec<u8>> {
+    let mut total = existing.map(decode_counter).unwrap_or(0);
+    for op in operands {
+        total = total.wrapping_add(decode_counter(op));
+    }
+    Some(total.to_le_bytes().to_vec())
+}
+
+fn decode_counter(raw: &[u8]) -> i64 {
+    raw.try_into().map(i64::from_le_bytes).unwrap_or(0)
+}
+
+impl RocksStorage {
+    /// Opens (creating if needed) the database at `path`.
+    pub fn open(path: &Path, tuning: &RocksOptions, version_of: VersionOf) -> Result<Self> {
+        let cache = Cache::new_lru_cache(tuning.block_cache_bytes);
+        let weak: Arc<OnceLock<Weak<Db>>> = Arc::new(OnceLock::new());
+
+        let mut db_opts = Options::default();
+        db_opts.create_if_missing(true);
+        db_opts.create_missing_column_families(true);
+        db_opts.set_max_background_jobs(tuning.background_jobs);
+        db_opts.set_enable_pipelined_write(true);
+        // WAL records collect in memory until `flush_wal`: a connection flushes once per
+        // batch of pipelined commands, and concurrent connections share flushes.
+        db_opts.set_manual_wal_flush(true);
+        db_opts.set_keep_log_file_num(4);
+        db_opts.set_max_total_wal_size(512 << 20);
+
+        let descriptors = Cf::ALL.iter().map(|&cf| {
+            let mut o = Options::default();
+            let mut table = BlockBasedOptions::default();
+            table.set_block_cache(&cache);
+            table.set_bloom_filter(10.0, false);
+            table.set_cache_index_and_filter_blocks(true);
+            table.set_pin_l0_filter_and_index_blocks_in_cache(true);
+            o.set_block_based_table_factory(&table);
+            o.set_compression_type(DBCompressionType::Lz4);
+            o.set_write_buffer_size(tuning.write_buffer_bytes);
+            if cf == Cf::Meta {
+                // Every command starts with a point read here, and writes to new keys
+                // read a key that is not there: a memtable bloom filter answers those
+                // misses without walking the skiplist, and a hash index per data block
+                // avoids the binary search inside blocks.
+                table.set_data_block_index_type(DataBlockIndexType::BinaryAndHash);
+                o.set_block_based_table_factory(&table);
+                o.set_memtable_whole_key_filtering(true);
+                o.set_memtable_prefix_bloom_ratio(0.05);
+            }
+            match cf {
+                Cf::Stats => o.set_merge_operator_associative("add_i64", add_merge),
+                Cf::Sub | Cf::Score | Cf::Owner => {
+                    let weak = weak.clone();
+                    o.set_compaction_filter("stale_subkeys", move |_level: u32, key: &[u8], _v: &[u8]| {
+                        stale_filter(&weak, version_of, key)
+                    });
+                }
+                _ => {}
+            }
+            ColumnFamilyDescriptor::new(cf.name(), o)
+        });
+        let db = Db::open_cf_descriptors(&db_opts, path, descriptors).map_err(err)?;
+        let db = Arc::new(db);
+        let _ = weak.set(Arc::downgrade(&db));
+        Ok(RocksStorage { db, closed: Default::default() })
+    }
+
+    fn cf(&self, cf: Cf) -> Arc<rocksdb::BoundColumnFamily<'_>> {
+        self.db.cf_handle(cf.name()).expect("column family opened at start")
+    }
+}
+
+/// Drops a sub-key (or owner record) whose version is no longer the one its owner's
+/// metadata carries: the key was deleted, overwritten, flushed or re-created.
+fn stale_filter(db: &OnceLock<Weak<Db>>, version_of: VersionOf, key: &[u8]) -> Decision {
+    let Some(db) = db.get().and_then(Weak::upgrade) else { return Decision::Keep };
+    let Some(version) = keys::version_of_sub(key) else { return Decision::Keep };
+    let (Some(owner_cf), Some(meta_cf)) = (db.cf_handle(Cf::Owner.name()), db.cf_handle(Cf::Meta.name())) else {
+        return Decision::Keep;
+    };
+    let owner = match db.get_cf(&owner_cf, keys::owner_key(version)) {
+        Ok(Some(owner)) => owner,
+        Ok(None) => return Decision::Remove,
+        Err(_) => return Decision::Keep,
+    };
+    let decision = match db.get_pinned_cf(&meta_cf, &owner) {
+        Ok(None) => Decision::Remove,
+        Ok(Some(meta)) if version_of(&meta) != Some(version) => Decision::Remove,
+        _ => Decision::Keep,
+    };
+    decision
+}
+
+fn scan_with(
+    iter: rocksdb::DBRawIteratorWithThreadMode<'_, Db>,
+    range: Range<'_>,
+    visit: Visit<'_>,
+) -> Result<()> {
+    let mut iter = iter;
+    if range.reverse {
+        iter.seek_for_prev(range.end);
+        // seek_for_prev lands on a key <= end; the range is end-exclusive.
+        if iter.valid() && iter.key() == Some(range.end) {
+            iter.prev();
+        }
+    } else {
+        iter.seek(range.start);
+    }
+    while iter.valid() {
+        let (Some(k), Some(v)) = (iter.key(), iter.value()) else { break };
+        if range.reverse {
+            if k < range.start {
+                break;
+            }
+        } else if k >= range.end {
+            break;
+        }
+        if !visit(k, v) {
+            break;
+        }
+        if range.reverse {
+            iter.prev()
+        } else {
+            iter.next()
+        }
+    }
+    iter.status().map_err(err)
+}
+
+fn bounded_opts(range: &Range<'_>) -> ReadOptions {
+    let mut opts = ReadOptions::default();
+    opts.set_iterate_lower_bound(range.start.to_vec());
+    opts.set_iterate_upper_bound(range.end.to_vec());
+    opts
+}
+
+impl ReadView for RocksStorage {
+    fn get(&self, cf: Cf, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.db.get_cf(&self.cf(cf), key).map_err(err)
+    }
+
+    fn scan(&self, cf: Cf, range: Range<'_>, visit: Visit<'_>) -> Result<()> {
+        let iter = self.db.raw_iterator_cf_opt(&self.cf(cf), bounded_opts(&range));
+        scan_with(iter, range, visit)
+    }
+}
+
+struct RocksSnapshot<'a> {
+    storage: &'a RocksStorage,
+    snap: rocksdb::SnapshotWithThreadMode<'a, Db>,
+}
+
+impl ReadView for RocksSnapshot<'_> {
+    fn get(&self, cf: Cf, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.snap.get_cf(&self.storage.cf(cf), key).map_err(err)
+    }
+
+    fn scan(&self, cf: Cf, range: Range<'_>, visit: Visit<'_>) -> Result<()> {
+        let mut opts = bounded_opts(&range);
+        opts.set_snapshot(&self.snap);
+        let iter = self.storage.db.raw_iterator_cf_opt(&self.storage.cf(cf), opts);
+        scan_with(iter, range, visit)
+    }
+}
+
+impl Storage for RocksStorage {
+    fn write(&self, batch: Batch) -> Result<()> {
+        if self.closed.load(std::sync::atomic::Ordering::Acquire) {
+            return Err(StorageError("storage is closed".into()));
+        }
+        let mut wb = WriteBatch::default();
+        for op in batch.ops {
+            match op {
+                Op::Put(cf, k, v) => wb.put_cf(&self.cf(cf), k, v),
+                Op::Delete(cf, k) => wb.delete_cf(&self.cf(cf), k),
+                Op::Add(k, d) => wb.merge_cf(&self.cf(Cf::Stats), k, d.to_le_bytes()),
+                Op::DeleteRange(cf, a, b) => wb.delete_range_cf(&self.cf(cf), a, b),
+            }
+        }
+        let mut opts = WriteOptions::default();
+        opts.set_sync(false);
+        self.db.write_opt(wb, &opts).map_err(err)
+    }
+
+    fn snapshot(&self) -> Box<dyn ReadView + '_> {
+        Box::new(RocksSnapshot { storage: self, snap: self.db.snapshot() })
+    }
+
+    fn sync_wal(&self) -> Result<()> {
+        self.db.flush_wal(true).map_err(err)
+    }
+
+    fn flush_wal(&self) -> Result<()> {
+        self.db.flush_wal(false).map_err(err)
+    }
+
+    fn counter(&self, key: &[u8]) -> Result<i64> {
+        Ok(self.get(Cf::Stats, key)?.as_deref().map(decode_counter).unwrap_or(0))
+    }
+
+    fn property(&self, name: &str) -> Option<u64> {
+        self.db.property_int_value(name).ok().flatten()
+    }
+
+    fn last_key(&self, cf: Cf) -> Result<Option<Vec<u8>>> {
+        let mut iter = self.db.raw_iterator_cf(&self.cf(cf));
+        iter.seek_to_last();
+        let key = iter.key().map(<[u8]>::to_vec);
+        iter.status().map_err(err)?;
+        Ok(key)
+    }
+
+    fn compact(&self, cf: Cf, from: &[u8], to: &[u8]) {
+        self.db.compact_range_cf(&self.cf(cf), Some(from), Some(to));
+    }
+
+    fn close(&self) -> Result<()> {
+        self.db.flush_wal(true).map_err(err)?;
+        for cf in Cf::ALL {
+            self.db.flush_cf(&self.cf(cf)).map_err(err)?;
+        }
+        self.closed.store(true, std::sync::atomic::Ordering::Release);
+        Ok(())
+    }
+}

@@ -1,0 +1,150 @@
+//! The metadata record: one per user key, in [`Cf::Meta`](crate::storage::Cf::Meta).
+//!
+//! ```text
+//! [kind u8][format u8][expire-at ms i64 BE, 0 = none] then
+//!   string:      [value bytes]
+//!   collections: [version u64 BE][size u64 BE][kind-specific extra bytes]
+//! ```
+//! Strings keep their value inline, so GET and SET are one RocksDB point operation.
+//! Collections keep their elements as sub-keys tagged with `version`; a new version makes
+//! every old sub-key invisible at once.
+
+use bytes::Bytes;
+
+/// The type of a key. The numbers are stored on disk: never renumber, only add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Kind {
+    String = 1,
+    List = 2,
+    Set = 3,
+    Hash = 4,
+    ZSet = 5,
+    Json = 6,
+    Stream = 7,
+}
+
+impl Kind {
+    fn from_u8(b: u8) -> Option<Kind> {
+        Some(match b {
+            1 => Kind::String,
+            2 => Kind::List,
+            3 => Kind::Set,
+            4 => Kind::Hash,
+            5 => Kind::ZSet,
+            6 => Kind::Json,
+            7 => Kind::Stream,
+            _ => return None,
+        })
+    }
+
+    /// The name TYPE answers.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            Kind::String => "string",
+            Kind::List => "list",
+            Kind::Set => "set",
+            Kind::Hash => "hash",
+            Kind::ZSet => "zset",
+            Kind::Json => "ReJSON-RL",
+            Kind::Stream => "stream",
+        }
+    }
+
+    /// Whether the value lives inline in the metadata record.
+    pub fn is_inline(self) -> bool {
+        matches!(self, Kind::String | Kind::Json)
+    }
+}
+
+/// Current record format; bump when the layout after the header changes.
+const FORMAT: u8 = 1;
+const HEADER: usize = 10;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meta {
+    pub kind: Kind,
+    /// Absolute Unix time in ms; 0 means no expiry.
+    pub expire_at: i64,
+    /// Version tag of sub-keys (collections only).
+    pub version: u64,
+    /// Element count (collections only).
+    pub size: u64,
+    /// Strings: the value. Collections: kind-specific state (e.g. list head and tail).
+    pub payload: Bytes,
+}
+
+impl Meta {
+    pub fn string(value: Bytes, expire_at: i64) -> Meta {
+        Meta { kind: Kind::String, expire_at, version: 0, size: 0, payload: value }
+    }
+
+    pub fn collection(kind: Kind, version: u64) -> Meta {
+        Meta { kind, expire_at: 0, version, size: 0, payload: Bytes::new() }
+    }
+
+    pub fn is_expired(&self, now_ms: i64) -> bool {
+        self.expire_at != 0 && self.expire_at <= now_ms
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(HEADER + 16 + self.payload.len());
+        out.push(self.kind as u8);
+        out.push(FORMAT);
+        out.extend_from_slice(&self.expire_at.to_be_bytes());
+        if !self.kind.is_inline() {
+            out.extend_from_slice(&self.version.to_be_bytes());
+            out.extend_from_slice(&self.size.to_be_bytes());
+        }
+        out.extend_from_slice(&self.payload);
+        out
+    }
+
+    /// Decodes a record; the payload shares `raw`'s allocation.
+    pub fn decode(raw: Bytes) -> Option<Meta> {
+        if raw.len() < HEADER {
+            return None;
+        }
+        let kind = Kind::from_u8(raw[0])?;
+        let expire_at = i64::from_be_bytes(raw[2..10].try_into().ok()?);
+        if kind.is_inline() {
+            return Some(Meta { kind, expire_at, version: 0, size: 0, payload: raw.slice(HEADER..) });
+        }
+        if raw.len() < HEADER + 16 {
+            return None;
+        }
+        let version = u64::from_be_bytes(raw[10..18].try_into().ok()?);
+        let size = u64::from_be_bytes(raw[18..26].try_into().ok()?);
+        Some(Meta { kind, expire_at, version, size, payload: raw.slice(HEADER + 16..) })
+    }
+
+    /// The version that owns live sub-keys, for the compaction filter.
+    pub fn live_version(raw: &[u8]) -> Option<u64> {
+        let kind = Kind::from_u8(*raw.first()?)?;
+        if kind.is_inline() || raw.len() < HEADER + 8 {
+            return None;
+        }
+        raw[10..18].try_into().ok().map(u64::from_be_bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn string_round_trip() {
+        let m = Meta::string(Bytes::from_static(b"hello"), 1234);
+        assert_eq!(Meta::decode(Bytes::from(m.encode())), Some(m));
+    }
+
+    #[test]
+    fn collection_round_trip() {
+        let mut m = Meta::collection(Kind::List, 77);
+        m.size = 3;
+        m.payload = Bytes::from_static(&[1, 2, 3]);
+        let raw = m.encode();
+        assert_eq!(Meta::live_version(&raw), Some(77));
+        assert_eq!(Meta::decode(Bytes::from(raw)), Some(m));
+    }
+}

@@ -1,0 +1,14 @@
+//! The type layer: typed operations over storage.
+//!
+//! [`Store`] is the keyspace every command shares; [`Txn`] is one command's view of it,
+//! which does the metadata lookup, lazy expiry and WRONGTYPE check in one place. Each
+//! data type adds its operations in its own file.
+
+pub mod locks;
+pub mod meta;
+pub mod store;
+pub mod txn;
+
+pub use meta::{Kind, Meta};
+pub use store::Store;
+pub use txn::{now_ms, Txn};

@@ -1,0 +1,289 @@
+//! Test harness: starts the real `diskdb` binary on a free loopback port with a fresh
+//! data directory, waits until it answers PING, and stops it on drop.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Server {
+    child: Option<Child>,
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+    pub args: Vec<String>,
+}
+
+pub fn binary() -> PathBuf {
+    std::env::var_os("DISKDB_BIN").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_diskdb")))
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl Server {
+    pub fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    /// Starts with extra `--directive value` arguments.
+    pub fn start_with(extra: &[&str]) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Server { child: None, port: 0, dir, args: extra.iter().map(|s| s.to_string()).collect() };
+        s.spawn();
+        s
+    }
+
+    fn spawn(&mut self) {
+        for _attempt in 0..5 {
+            let port = if self.port == 0 { free_port() } else { self.port };
+            let child = Command::new(binary())
+                .args(["--port", &port.to_string(), "--dir"])
+                .arg(self.dir.path().join("data"))
+                .args(["--loglevel", "warning"])
+                .args(&self.args)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("start diskdb");
+            self.child = Some(child);
+            self.port = port;
+            if self.wait_ready(Duration::from_secs(60)) {
+                return;
+            }
+            self.kill9();
+            self.port = 0;
+        }
+        panic!("diskdb did not become ready");
+    }
+
+    /// Polls with PING until the server answers or exits.
+    fn wait_ready(&mut self, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            if let Some(Ok(Some(_))) = self.child.as_mut().map(|c| c.try_wait()) {
+                return false;
+            }
+            if let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) {
+                let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+                if s.write_all(b"PING\r\n").is_ok() {
+                    let mut buf = [0u8; 7];
+                    if s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n" {
+                        return true;
+                    }
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    pub fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    pub fn client(&self) -> redis::Connection {
+        redis::Client::open(self.url()).unwrap().get_connection().unwrap()
+    }
+
+    pub fn raw(&self) -> Raw {
+        let s = TcpStream::connect(self.addr()).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        s.set_nodelay(true).unwrap();
+        Raw { reader: BufReader::new(s.try_clone().unwrap()), stream: s }
+    }
+
+    /// Runs redis-cli against the server and returns its standard output.
+    pub fn cli(&self, args: &[&str]) -> String {
+        let out = Command::new("redis-cli")
+            .args(["-p", &self.port.to_string()])
+            .args(args)
+            .output()
+            .expect("redis-cli is installed");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().unwrap().id()
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// SIGTERM and wait for a clean exit; returns whether it exited successfully.
+    pub fn stop(&mut self) -> bool {
+        let Some(mut child) = self.child.take() else { return true };
+        unsafe_kill(child.id(), "TERM");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok(Some(status)) = child.try_wait() {
+                return status.success();
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// SIGKILL, no cleanup.
+    pub fn kill9(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts again on the same port and data directory.
+    pub fn restart(&mut self) {
+        if self.child.is_some() {
+            assert!(self.stop(), "clean shutdown");
+        }
+        self.spawn();
+    }
+
+    /// Whether the process is still running.
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.as_mut().map(|c| c.try_wait()), Some(Ok(None)))
+    }
+
+    /// Resident memory of the server process in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
+        status
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+fn unsafe_kill(pid: u32, sig: &str) {
+    let _ = Command::new("kill").args([&format!("-{sig}"), &pid.to_string()]).status();
+}
+
+/// A RESP reply as the test sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum R {
+    Status(String),
+    Error(String),
+    Int(i64),
+    Bulk(Vec<u8>),
+    Nil,
+    Array(Vec<R>),
+    /// RESP3 aggregate kinds keep their tag: '%' map, '~' set, '>' push.
+    Agg(char, Vec<R>),
+    Double(String),
+    Bool(bool),
+}
+
+impl R {
+    pub fn bulk(s: &str) -> R {
+        R::Bulk(s.as_bytes().to_vec())
+    }
+    pub fn err(s: &str) -> R {
+        R::Error(s.to_string())
+    }
+    pub fn ok() -> R {
+        R::Status("OK".into())
+    }
+}
+
+/// A plain socket that speaks raw RESP.
+pub struct Raw {
+    pub stream: TcpStream,
+    reader: BufReader<TcpStream>,
+}
+
+impl Raw {
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.stream.write_all(bytes).unwrap();
+    }
+
+    /// Sends a command encoded as a RESP array.
+    pub fn cmd(&mut self, args: &[&str]) -> R {
+        self.send(&encode(args));
+        self.read()
+    }
+
+    pub fn read(&mut self) -> R {
+        read_reply(&mut self.reader).expect("reply")
+    }
+
+    /// Reads everything until the server closes the connection.
+    pub fn read_to_close(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        let _ = self.reader.read_to_end(&mut out);
+        out
+    }
+}
+
+pub fn encode(args: &[&str]) -> Vec<u8> {
+    let mut out = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        out.extend_from_slice(a.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+pub fn read_reply(r: &mut impl BufRead) -> std::io::Result<R> {
+    let mut line = Vec::new();
+    r.read_until(b'\n', &mut line)?;
+    if line.len() < 3 {
+        return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "connection closed"));
+    }
+    let body = String::from_utf8_lossy(&line[1..line.len() - 2]).into_owned();
+    Ok(match line[0] {
+        b'+' => R::Status(body),
+        b'-' => R::Error(body),
+        b':' => R::Int(body.parse().unwrap()),
+        b',' => R::Double(body),
+        b'#' => R::Bool(body == "t"),
+        b'_' => R::Nil,
+        b'$' | b'=' => {
+            let n: i64 = body.parse().unwrap();
+            if n < 0 {
+                R::Nil
+            } else {
+                let mut buf = vec![0u8; n as usize + 2];
+                r.read_exact(&mut buf)?;
+                buf.truncate(n as usize);
+                R::Bulk(buf)
+            }
+        }
+        tag @ (b'*' | b'%' | b'~' | b'>') => {
+            let n: i64 = body.parse().unwrap();
+            if n < 0 {
+                R::Nil
+            } else {
+                let count = if tag == b'%' { n * 2 } else { n };
+                let items = (0..count).map(|_| read_reply(r)).collect::<std::io::Result<Vec<_>>>()?;
+                if tag == b'*' {
+                    R::Array(items)
+                } else {
+                    R::Agg(tag as char, items)
+                }
+            }
+        }
+        _ => panic!("bad reply line {:?}", String::from_utf8_lossy(&line)),
+    })
+}
