@@ -5,14 +5,20 @@
 //! [`Ctx`], and return a [`Reply`]; they never see a socket and never check arity.
 
 pub mod args;
+pub mod bitmap;
 pub mod blocking;
 pub mod connection;
 pub mod context;
+pub mod hash;
 pub mod keys;
+pub mod list;
 pub mod server;
+pub mod set;
+pub mod sort;
 pub mod string;
 pub mod table;
 pub mod txn;
+pub mod zset;
 
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -30,7 +36,19 @@ use crate::types::Txn;
 
 /// Every command group's specs, joined explicitly.
 pub fn all_commands() -> impl Iterator<Item = &'static CommandSpec> {
-    [connection::COMMANDS, server::COMMANDS, txn::COMMANDS, string::COMMANDS, keys::COMMANDS].into_iter().flatten()
+    [
+        connection::COMMANDS,
+        server::COMMANDS,
+        txn::COMMANDS,
+        string::COMMANDS,
+        bitmap::COMMANDS,
+        keys::COMMANDS,
+        sort::COMMANDS,
+        list::COMMANDS,
+        hash::COMMANDS,
+        set::COMMANDS,
+        zset::COMMANDS,
+    ].into_iter().flatten()
 }
 
 /// The looked-up table: top-level commands by name, and a flat index of every command

@@ -4,10 +4,14 @@
 //! which does the metadata lookup, lazy expiry and WRONGTYPE check in one place. Each
 //! data type adds its operations in its own file.
 
+pub mod hash;
+pub mod list;
 pub mod locks;
 pub mod meta;
+pub mod set;
 pub mod store;
 pub mod txn;
+pub mod zset;
 
 pub use meta::{Kind, Meta};
 pub use store::Store;

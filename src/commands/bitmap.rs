@@ -1,0 +1,5 @@
+//! bitmap commands.
+
+use super::table::CommandSpec;
+
+pub static COMMANDS: &[CommandSpec] = &[];

@@ -1,0 +1,5 @@
+//! hash commands.
+
+use super::table::CommandSpec;
+
+pub static COMMANDS: &[CommandSpec] = &[];

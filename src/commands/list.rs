@@ -1,0 +1,5 @@
+//! list commands.
+
+use super::table::CommandSpec;
+
+pub static COMMANDS: &[CommandSpec] = &[];

@@ -1,0 +1,5 @@
+//! set commands.
+
+use super::table::CommandSpec;
+
+pub static COMMANDS: &[CommandSpec] = &[];

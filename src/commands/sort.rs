@@ -1,0 +1,5 @@
+//! sort commands.
+
+use super::table::CommandSpec;
+
+pub static COMMANDS: &[CommandSpec] = &[];

@@ -1,0 +1,5 @@
+//! zset commands.
+
+use super::table::CommandSpec;
+
+pub static COMMANDS: &[CommandSpec] = &[];

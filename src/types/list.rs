@@ -1,0 +1,1 @@
+//! list operations over versioned sub-keys.

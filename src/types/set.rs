@@ -1,0 +1,1 @@
+//! set operations over versioned sub-keys.

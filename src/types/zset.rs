@@ -1,0 +1,1 @@
+//! zset operations over versioned sub-keys.
