@@ -15,7 +15,7 @@ DISKDB_BIN=${DISKDB_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/diskdb/target}/release
 REQUESTS=${REQUESTS:-200000}
 CLIENTS=${CLIENTS:-50}
 PIPELINES=${PIPELINES:-"1 16"}
-TESTS=${TESTS:-"set get incr mset"}
+TESTS=${TESTS:-"set get incr mset lpush rpop sadd hset zadd zrange zrangebyscore lrange_100"}
 KEYSPACE=${KEYSPACE:-1000000}
 SIZE=${SIZE:-64}
 
@@ -68,8 +68,10 @@ rps() { # port pipeline test -> requests per second
     redis-benchmark -p "$port" -c "$CLIENTS" -n "$REQUESTS" -P "$p" -r "$KEYSPACE" --csv $cmd 2>/dev/null \
       | awk -F'"' 'NR==2 {print $4}'
   else
+    # Some tests print a preparation row first (LRANGE_* runs an LPUSH): pick our row.
     redis-benchmark -p "$port" -c "$CLIENTS" -n "$REQUESTS" -P "$p" -d "$SIZE" -r "$KEYSPACE" -t "$t" --csv 2>/dev/null \
-      | awk -F'"' 'NR>1 {print $4; exit}'
+      | awk -F'"' -v t="$(echo "$t" | tr '[:lower:]' '[:upper:]')" \
+          'NR>1 && ($2 == t || index($2, t " ") == 1) {print $4; exit}'
   fi
 }
 

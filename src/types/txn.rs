@@ -236,8 +236,13 @@ impl<'a> Txn<'a> {
             return Ok(std::mem::take(&mut self.touched));
         }
         for &(db, k, e) in &self.deltas {
-            self.batch.add(keys::keys_counter(db), k);
-            self.batch.add(keys::expires_counter(db), e);
+            // Overwrites leave the counters alone: no merge operand to pile up.
+            if k != 0 {
+                self.batch.add(keys::keys_counter(db), k);
+            }
+            if e != 0 {
+                self.batch.add(keys::expires_counter(db), e);
+            }
         }
         let batch = std::mem::take(&mut self.batch);
         self.store.storage.write(batch)?;
