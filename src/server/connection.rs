@@ -36,6 +36,13 @@ where
     let mut input = BytesMut::with_capacity(16 * 1024);
     let mut output = BytesMut::with_capacity(16 * 1024);
 
+    // Created once: a fresh `Notified` per request would register and unregister a
+    // waiter on a mutex shared by every connection.
+    let killed = info.killed();
+    tokio::pin!(killed);
+    let shutdown = state.shutdown.wait();
+    tokio::pin!(shutdown);
+
     'conn: loop {
         let idle = state.config.read().timeout;
         let read = async {
@@ -49,6 +56,7 @@ where
             }
         };
         let n = tokio::select! {
+            biased;
             r = read => match r {
                 Ok(Some(0)) | Err(_) => break,
                 Ok(Some(n)) => n,
@@ -57,8 +65,8 @@ where
                     break;
                 }
             },
-            _ = info.killed() => break,
-            _ = state.shutdown.wait() => break,
+            _ = &mut killed => break,
+            _ = &mut shutdown => break,
         };
         state.stats.net_input_bytes.fetch_add(n as u64, Ordering::Relaxed);
         info.last_active_ms.store(now_ms(), Ordering::Relaxed);
