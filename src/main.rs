@@ -2,6 +2,9 @@
 
 use diskdb::config::Config;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let config = match Config::from_args(std::env::args().skip(1)) {
         Ok(c) => c,

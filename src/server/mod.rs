@@ -114,6 +114,9 @@ pub async fn run(config: Config) -> Result<(), String> {
     .await;
     let _ = syncer.join();
     let _ = expirer.join();
+    if let Err(e) = state.store.close() {
+        tracing::error!(error = %e, "saving key counters failed; the next start recounts them");
+    }
     storage.close().map_err(|e| e.to_string())?;
     if let Some(path) = &config.unixsocket {
         let _ = std::fs::remove_file(path);

@@ -26,7 +26,12 @@ pub fn meta_key(db: u8, key: &[u8]) -> Vec<u8> {
 
 /// The first byte after every metadata key of `db`.
 pub fn db_bounds(db: u8) -> (Vec<u8>, Vec<u8>) {
-    (vec![db], vec![db + 1])
+    match db.checked_add(1) {
+        Some(next) => (vec![db], vec![next]),
+        // The last possible database: bound by a long run of 0xff (a user key would
+        // have to start with 32 0xff bytes to fall outside).
+        None => (vec![db], vec![0xff; 33]),
+    }
 }
 
 /// Prefix shared by every sub-key of one collection version.

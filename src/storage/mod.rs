@@ -99,6 +99,7 @@ impl Batch {
 #[derive(Debug, Clone)]
 pub struct Range<'a> {
     pub start: &'a [u8],
+    /// Exclusive; empty means "to the end of the column family".
     pub end: &'a [u8],
     pub reverse: bool,
 }

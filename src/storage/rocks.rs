@@ -63,7 +63,6 @@ impl RocksStorage {
         db_opts.create_if_missing(true);
         db_opts.create_missing_column_families(true);
         db_opts.set_max_background_jobs(tuning.background_jobs);
-        db_opts.set_enable_pipelined_write(true);
         // WAL records collect in memory until `flush_wal`: a connection flushes once per
         // batch of pipelined commands, and concurrent connections share flushes.
         db_opts.set_manual_wal_flush(true);
@@ -140,7 +139,9 @@ fn scan_with(
     visit: Visit<'_>,
 ) -> Result<()> {
     let mut iter = iter;
-    if range.reverse {
+    if range.reverse && range.end.is_empty() {
+        iter.seek_to_last();
+    } else if range.reverse {
         iter.seek_for_prev(range.end);
         // seek_for_prev lands on a key <= end; the range is end-exclusive.
         if iter.valid() && iter.key() == Some(range.end) {
@@ -155,7 +156,7 @@ fn scan_with(
             if k < range.start {
                 break;
             }
-        } else if k >= range.end {
+        } else if !range.end.is_empty() && k >= range.end {
             break;
         }
         if !visit(k, v) {
@@ -173,7 +174,9 @@ fn scan_with(
 fn bounded_opts(range: &Range<'_>) -> ReadOptions {
     let mut opts = ReadOptions::default();
     opts.set_iterate_lower_bound(range.start.to_vec());
-    opts.set_iterate_upper_bound(range.end.to_vec());
+    if !range.end.is_empty() {
+        opts.set_iterate_upper_bound(range.end.to_vec());
+    }
     opts
 }
 

@@ -235,15 +235,6 @@ impl<'a> Txn<'a> {
         if self.batch.is_empty() {
             return Ok(std::mem::take(&mut self.touched));
         }
-        for &(db, k, e) in &self.deltas {
-            // Overwrites leave the counters alone: no merge operand to pile up.
-            if k != 0 {
-                self.batch.add(keys::keys_counter(db), k);
-            }
-            if e != 0 {
-                self.batch.add(keys::expires_counter(db), e);
-            }
-        }
         let batch = std::mem::take(&mut self.batch);
         self.store.storage.write(batch)?;
         for &(db, k, e) in &self.deltas {
