@@ -195,7 +195,7 @@ async fn flush<S: AsyncWrite + Unpin>(
         let ticket = durability.written();
         if state.config.read().appendfsync == Fsync::Always {
             durability.synced(ticket).await;
-        } else if let Err(e) = state.store.storage.flush_wal() {
+        } else if let Err(e) = durability.flushed(&*state.store.storage, ticket).await {
             // Not in the log file: the writes must not be acknowledged.
             tracing::error!(error = %e, "WAL flush failed");
             output.clear();

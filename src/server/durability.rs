@@ -19,6 +19,8 @@ use crate::storage::Storage;
 pub struct Durability {
     /// Count of writes announced with [`Durability::written`].
     written: AtomicU64,
+    /// Every write with a ticket up to this is in the WAL file (not yet synced).
+    flushed: AtomicU64,
     wake: (Mutex<bool>, Condvar),
     synced_tx: watch::Sender<u64>,
     synced_rx: watch::Receiver<u64>,
@@ -27,7 +29,7 @@ pub struct Durability {
 impl Default for Durability {
     fn default() -> Self {
         let (synced_tx, synced_rx) = watch::channel(0);
-        Durability { written: AtomicU64::new(0), wake: (Mutex::new(false), Condvar::new()), synced_tx, synced_rx }
+        Durability { written: AtomicU64::new(0), flushed: AtomicU64::new(0), wake: (Mutex::new(false), Condvar::new()), synced_tx, synced_rx }
     }
 }
 
@@ -35,6 +37,22 @@ impl Durability {
     /// Announces a write that is already in the WAL; returns its ticket.
     pub fn written(&self) -> u64 {
         self.written.fetch_add(1, Ordering::AcqRel) + 1
+    }
+
+    /// Makes sure the write with `ticket` has left RocksDB's in-memory WAL buffer for the
+    /// WAL file, so a killed process cannot lose it. Connections that wrote in the same
+    /// scheduler round share one flush: each first lets the others run, and whoever comes
+    /// back first flushes for everyone whose write is already in the buffer.
+    pub async fn flushed(&self, storage: &dyn Storage, ticket: u64) -> crate::storage::Result<()> {
+        tokio::task::yield_now().await;
+        if self.flushed.load(Ordering::Acquire) >= ticket {
+            return Ok(());
+        }
+        // Every write announced so far is in the buffer before this flush starts.
+        let upto = self.written.load(Ordering::Acquire);
+        storage.flush_wal()?;
+        self.flushed.fetch_max(upto, Ordering::AcqRel);
+        Ok(())
     }
 
     /// Waits until the write with `ticket` is on stable storage.
