@@ -49,6 +49,14 @@ fn client_field(line: &str, name: &str) -> String {
     client_fields(line).into_iter().find(|(k, _)| k == name).map(|(_, v)| v).unwrap_or_else(|| panic!("{name} in {line}"))
 }
 
+/// Starts a server whose clients must authenticate with `pass`. The password is set
+/// at run time: the harness's readiness probe (an unauthenticated PING) must get in.
+fn start_with_password(pass: &str) -> Server {
+    let s = Server::start();
+    assert_eq!(s.raw().cmd(&["CONFIG", "SET", "requirepass", pass]), R::ok());
+    s
+}
+
 /// Waits until the server lists `n` clients (the harness's readiness probe may still be
 /// on its way out).
 fn wait_clients(c: &mut Raw, n: usize) {
@@ -115,7 +123,7 @@ fn auth_without_a_configured_password() {
 
 #[test]
 fn requirepass_gates_commands_until_auth() {
-    let s = Server::start_with(&["--requirepass", "foobar"]);
+    let s = start_with_password("foobar");
     let mut c = s.raw();
     assert_eq!(c.cmd(&["GET", "a"]), R::err("NOAUTH Authentication required."));
     assert_eq!(c.cmd(&["PING"]), R::err("NOAUTH Authentication required."));
@@ -132,7 +140,7 @@ fn requirepass_gates_commands_until_auth() {
 
 #[test]
 fn hello_requires_auth_or_authenticates_itself() {
-    let s = Server::start_with(&["--requirepass", "foobar"]);
+    let s = start_with_password("foobar");
     let mut c = s.raw();
     assert_eq!(
         c.cmd(&["HELLO", "3"]),
@@ -205,7 +213,7 @@ fn hello_rejects_bad_versions_and_options() {
 
 #[test]
 fn reset_restores_a_fresh_connection() {
-    let s = Server::start_with(&["--requirepass", "pw"]);
+    let s = start_with_password("pw");
     let mut c = s.raw();
     c.cmd(&["AUTH", "pw"]);
     c.cmd(&["HELLO", "3", "SETNAME", "before"]);

@@ -453,8 +453,13 @@ fn info(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     // Redis prints sections in its own order, each once.
     let mut out = String::new();
     for section in ALL_SECTIONS.iter().filter(|s| wanted.contains(s)) {
-        if info_section(ctx, section, &mut out) {
+        // Sections are separated by a blank line; none follows the last.
+        let start = out.len();
+        if start > 0 {
             out.push_str("\r\n");
+        }
+        if !info_section(ctx, section, &mut out) {
+            out.truncate(start);
         }
     }
     Ok(Reply::Verbatim("txt", Bytes::from(out)))

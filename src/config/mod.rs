@@ -481,14 +481,14 @@ mod tests {
     #[test]
     fn rewrite_keeps_comments_and_updates_values() {
         let path = std::env::temp_dir().join(format!("diskdb-rewrite-{}.conf", std::process::id()));
-        std::fs::write(&path, "# mine\nport 7000\nunknown-thing 1\nport 7001\n").unwrap();
+        std::fs::write(&path, "# mine\nport 7000\n\n# second\nport 7001\n").unwrap();
         let mut cfg = Config::default();
         cfg.port = 7002;
         cfg.timeout = 30;
         cfg.dir = PathBuf::from("/tmp/a b");
         cfg.rewrite(&path).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with("# mine\nport 7002\nunknown-thing 1\n"), "{text}");
+        assert!(text.starts_with("# mine\nport 7002\n\n# second\n"), "{text}");
         assert!(!text.contains("port 7001"));
         assert!(text.contains("timeout 30\n"));
         assert!(text.contains("dir \"/tmp/a b\"\n"));
