@@ -837,8 +837,8 @@ static COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
     command!("docs", -2, LOADING | STALE, Keys::None, "server", command_docs, "Returns documentary information about one, multiple or all commands.", "7.0.0", "O(N) where N is the number of commands to look up"),
     command!("info", -2, LOADING | STALE, Keys::None, "server", command_info, "Returns information about one, multiple or all commands.", "2.8.13", "O(N) where N is the number of commands to look up"),
     command!("list", -2, LOADING | STALE, Keys::None, "server", command_list, "Returns a list of command names.", "7.0.0", "O(N) where N is the total number of Redis commands"),
-    command!("getkeys", -3, LOADING | STALE, Keys::None, "server", command_getkeys, "Extracts the key names from an arbitrary command.", "2.8.13", "O(N) where N is the number of arguments to the command"),
-    command!("getkeysandflags", -3, LOADING | STALE, Keys::None, "server", command_getkeysandflags, "Extracts the key names and access flags for an arbitrary command.", "7.0.0", "O(N) where N is the number of arguments to the command"),
+    command!("getkeys", -4, LOADING | STALE, Keys::None, "server", command_getkeys, "Extracts the key names from an arbitrary command.", "2.8.13", "O(N) where N is the number of arguments to the command"),
+    command!("getkeysandflags", -4, LOADING | STALE, Keys::None, "server", command_getkeysandflags, "Extracts the key names and access flags for an arbitrary command.", "7.0.0", "O(N) where N is the number of arguments to the command"),
     command!("help", 2, LOADING | STALE, Keys::None, "server", command_help, "Returns helpful text about the different subcommands.", "5.0.0", "O(1)"),
 ];
 
