@@ -152,6 +152,21 @@ fn protocol_errors_reply_and_close() {
 }
 
 #[test]
+fn nul_bytes_end_an_inline_line() {
+    let s = Server::start();
+    let before = s.rss_kib();
+    let mut c = s.raw();
+    // A NUL ends the line, as in Redis (the rest of the line is ignored); this once
+    // made the inline splitter loop for ever.
+    c.send(b"\x00\x98junk\nSET a\x00 ignored\r\nGET a\r\n");
+    assert_eq!(c.read(), R::err("ERR wrong number of arguments for 'set' command"));
+    assert_eq!(c.read(), R::Nil);
+    assert_eq!(exchange(&s, b"SET \"a\x00\" b\r\n", Duration::from_secs(5)), b"-ERR Protocol error: unbalanced quotes in request\r\n");
+    assert_alive(&s);
+    assert!(s.rss_kib() < before + 64 * 1024);
+}
+
+#[test]
 fn empty_and_negative_multibulk_are_ignored() {
     let s = Server::start();
     let mut c = s.raw();
