@@ -1,13 +1,26 @@
-//! Connection commands: PING, ECHO, QUIT, SELECT, HELLO, AUTH, RESET, CLIENT.
+//! Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET and the CLIENT
+//! family (ID, SETNAME, GETNAME, SETINFO, LIST, INFO, KILL, NO-EVICT, NO-TOUCH, REPLY,
+//! HELP).
+//!
+//! DiskDB has one user, `default`, whose password is `requirepass` (none: any password
+//! is accepted for it, as for Redis's `nopass` default user).
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
 use bytes::Bytes;
 
 use super::args;
-use super::context::Ctx;
+use super::context::{ClientInfo, Ctx};
 use super::table::{flags::*, CommandSpec, Keys};
 use crate::command;
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
+use crate::types::now_ms;
+
+/// The Redis version DiskDB answers as (HELLO, INFO): the release whose commands and
+/// replies it follows.
+pub const REDIS_VERSION: &str = "7.2.4";
 
 /// `PING [message]`: `PONG`, or the message as a bulk string. O(1).
 fn ping(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
@@ -39,9 +52,565 @@ fn select(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::ok())
 }
 
+/// Compares without an early exit, so the time taken does not reveal the password.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Checks `user`/`pass` against the one user and authenticates the session.
+/// Error: `WRONGPASS invalid username-password pair or user is disabled.`
+fn authenticate(ctx: &mut Ctx<'_>, user: &[u8], pass: &[u8]) -> Result<()> {
+    let ok = user == b"default"
+        && match &ctx.server.config.read().requirepass {
+            None => true,
+            Some(p) => same_secret(p.as_bytes(), pass),
+        };
+    if !ok {
+        return Err(Error::WrongPass);
+    }
+    ctx.session.authenticated = true;
+    *ctx.session.info.user.lock() = "default".into();
+    Ok(())
+}
+
+/// `AUTH [username] password`. O(N) in the password length.
+/// Errors: `ERR syntax error` with more than two arguments; the "called without any
+/// password configured" error for the one-argument form when `requirepass` is unset;
+/// `WRONGPASS ...` for a wrong pair.
+fn auth(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    if argv.len() > 3 {
+        return Err(Error::Syntax);
+    }
+    let (user, pass): (&[u8], &[u8]) = if argv.len() == 2 {
+        if ctx.server.config.read().requirepass.is_none() {
+            return Err(Error::AuthNotConfigured);
+        }
+        (b"default", &argv[1][..])
+    } else {
+        (&argv[1][..], &argv[2][..])
+    };
+    authenticate(ctx, user, pass)?;
+    Ok(Reply::ok())
+}
+
+/// Validates a client name as Redis does: printable ASCII without spaces.
+fn printable(value: &[u8]) -> bool {
+    value.iter().all(|&b| (b'!'..=b'~').contains(&b))
+}
+
+/// Sets (or, with an empty name, clears) the connection name.
+fn set_name(ctx: &mut Ctx<'_>, name: &Bytes) -> Result<()> {
+    if !printable(name) {
+        return Err(Error::err("Client names cannot contain spaces, newlines or special characters."));
+    }
+    *ctx.session.info.name.lock() = name.clone();
+    Ok(())
+}
+
+/// `HELLO [protover [AUTH username password] [SETNAME clientname]]`: switches the
+/// protocol, optionally authenticates and names the connection, and describes the
+/// server (a map in RESP3, a flat array in RESP2). O(1).
+/// Errors: `ERR Protocol version is not an integer or out of range`,
+/// `NOPROTO unsupported protocol version`, `ERR Syntax error in HELLO option '<opt>'`,
+/// `WRONGPASS ...`, `NOAUTH HELLO must be called ...`, the SETNAME name error.
+fn hello(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let mut version = None;
+    let mut i = 1;
+    if argv.len() >= 2 {
+        let v = args::parse_i64_strict(&argv[1])
+            .ok_or_else(|| Error::err("Protocol version is not an integer or out of range"))?;
+        if !(2..=3).contains(&v) {
+            return Err(Error::NoProto);
+        }
+        version = Some(v as u8);
+        i = 2;
+    }
+    let mut credentials = None;
+    let mut name = None;
+    while i < argv.len() {
+        let more = argv.len() - 1 - i;
+        if args::is(&argv[i], "auth") && more >= 2 {
+            credentials = Some((argv[i + 1].clone(), argv[i + 2].clone()));
+            i += 3;
+        } else if args::is(&argv[i], "setname") && more >= 1 {
+            name = Some(argv[i + 1].clone());
+            i += 2;
+        } else {
+            return Err(Error::err(format!("Syntax error in HELLO option '{}'", String::from_utf8_lossy(&argv[i]))));
+        }
+    }
+    if let Some((user, pass)) = credentials {
+        authenticate(ctx, &user, &pass)?;
+    }
+    if !ctx.session.authenticated {
+        return Err(Error::Msg(
+            "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH \
+             <user> <pass> option can be used to authenticate the client and select the RESP protocol version at \
+             the same time"
+                .into(),
+        ));
+    }
+    if let Some(name) = name {
+        set_name(ctx, &name)?;
+    }
+    if let Some(v) = version {
+        ctx.session.resp = v;
+        ctx.session.info.resp.store(v, Ordering::Relaxed);
+    }
+    Ok(Reply::Map(vec![
+        (Reply::bulk_str("server"), Reply::bulk_str("redis")),
+        (Reply::bulk_str("version"), Reply::bulk_str(REDIS_VERSION)),
+        (Reply::bulk_str("proto"), Reply::Int(ctx.session.resp as i64)),
+        (Reply::bulk_str("id"), Reply::Int(ctx.session.id() as i64)),
+        (Reply::bulk_str("mode"), Reply::bulk_str("standalone")),
+        (Reply::bulk_str("role"), Reply::bulk_str("master")),
+        (Reply::bulk_str("modules"), Reply::Array(Vec::new())),
+    ]))
+}
+
+/// `RESET`: back to a fresh connection's state: discards MULTI and WATCH, selects
+/// database 0, RESP2, replies on, no name, switches off, and de-authenticates when a
+/// password is required. Replies `RESET`. O(1) plus the watched keys.
+fn reset(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
+    let s = &mut *ctx.session;
+    s.multi = None;
+    ctx.server.watches.clear(&mut s.watch);
+    s.select(0);
+    s.resp = 2;
+    s.info.resp.store(2, Ordering::Relaxed);
+    s.authenticated = ctx.server.config.read().requirepass.is_none();
+    *s.info.user.lock() = "default".into();
+    *s.info.name.lock() = Bytes::new();
+    s.reply_off = false;
+    s.reply_skip = false;
+    s.reply_skip_next = false;
+    s.info.no_evict.store(false, Ordering::Relaxed);
+    s.info.no_touch.store(false, Ordering::Relaxed);
+    Ok(Reply::status("RESET"))
+}
+
+/// `CLIENT ID`: this connection's id. O(1).
+fn client_id(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
+    Ok(Reply::Int(ctx.session.id() as i64))
+}
+
+/// `CLIENT SETNAME name`; an empty name removes it. O(1).
+/// Error: `ERR Client names cannot contain spaces, newlines or special characters.`
+fn client_setname(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    set_name(ctx, &argv[2])?;
+    Ok(Reply::ok())
+}
+
+/// `CLIENT GETNAME`: the name, or nil. O(1).
+fn client_getname(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
+    let name = ctx.session.info.name.lock().clone();
+    Ok(if name.is_empty() { Reply::Nil } else { Reply::Bulk(name) })
+}
+
+/// `CLIENT SETINFO <LIB-NAME libname | LIB-VER libver>`: what CLIENT LIST shows as
+/// `lib-name` / `lib-ver`. O(1).
+/// Errors: `ERR Unrecognized option '<attr>'`,
+/// `ERR <attr> cannot contain spaces, newlines or special characters.`
+fn client_setinfo(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let attr = String::from_utf8_lossy(&argv[2]).into_owned();
+    let slot = if args::is(&argv[2], "lib-name") {
+        &ctx.session.info.lib_name
+    } else if args::is(&argv[2], "lib-ver") {
+        &ctx.session.info.lib_ver
+    } else {
+        return Err(Error::err(format!("Unrecognized option '{attr}'")));
+    };
+    if !printable(&argv[3]) {
+        return Err(Error::err(format!("{attr} cannot contain spaces, newlines or special characters.")));
+    }
+    *slot.lock() = argv[3].clone();
+    Ok(Reply::ok())
+}
+
+/// The `flags=` letters of CLIENT LIST, in Redis's order; `N` when none applies.
+fn client_flags(c: &ClientInfo) -> String {
+    let mut f = String::new();
+    if c.sub.load(Ordering::Relaxed) + c.psub.load(Ordering::Relaxed) + c.ssub.load(Ordering::Relaxed) > 0 {
+        f.push('P');
+    }
+    if c.multi.load(Ordering::Relaxed) >= 0 {
+        f.push('x');
+    }
+    if c.blocked.load(Ordering::Relaxed) {
+        f.push('b');
+    }
+    if c.is_killed() {
+        f.push('A');
+    }
+    if c.kind_flag == "U" {
+        f.push('U');
+    }
+    if c.no_evict.load(Ordering::Relaxed) {
+        f.push('e');
+    }
+    if c.no_touch.load(Ordering::Relaxed) {
+        f.push('T');
+    }
+    if f.is_empty() {
+        f.push('N');
+    }
+    f
+}
+
+/// One CLIENT LIST / CLIENT INFO line (without the trailing newline), with Redis 7.2's
+/// fields. Memory fields DiskDB does not track are 0.
+pub fn client_line(c: &ClientInfo, now: i64) -> String {
+    let qbuf = c.query_buf.load(Ordering::Relaxed);
+    format!(
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} \
+         watch={} qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem={} events=r \
+         cmd={} user={} redir=-1 resp={} lib-name={} lib-ver={}",
+        c.id,
+        c.addr,
+        c.laddr,
+        c.fd,
+        String::from_utf8_lossy(&c.name.lock()),
+        (now - c.created_ms).max(0) / 1000,
+        (now - c.last_active_ms.load(Ordering::Relaxed)).max(0) / 1000,
+        client_flags(c),
+        c.db.load(Ordering::Relaxed),
+        c.sub.load(Ordering::Relaxed),
+        c.psub.load(Ordering::Relaxed),
+        c.ssub.load(Ordering::Relaxed),
+        c.multi.load(Ordering::Relaxed),
+        c.watch.load(Ordering::Relaxed),
+        qbuf,
+        qbuf,
+        c.last_cmd.lock(),
+        c.user.lock(),
+        c.resp.load(Ordering::Relaxed),
+        String::from_utf8_lossy(&c.lib_name.lock()),
+        String::from_utf8_lossy(&c.lib_ver.lock()),
+    )
+}
+
+/// Client types of `CLIENT LIST TYPE` and `CLIENT KILL TYPE`.
+#[derive(Clone, Copy, PartialEq)]
+enum ClientType {
+    Normal,
+    Replica,
+    Master,
+    Pubsub,
+}
+
+fn client_type(raw: &[u8]) -> Result<ClientType> {
+    let lower = raw.to_ascii_lowercase();
+    Ok(match &lower[..] {
+        b"normal" => ClientType::Normal,
+        b"replica" | b"slave" => ClientType::Replica,
+        b"master" => ClientType::Master,
+        b"pubsub" => ClientType::Pubsub,
+        _ => return Err(Error::err(format!("Unknown client type '{}'", String::from_utf8_lossy(raw)))),
+    })
+}
+
+fn type_of(c: &ClientInfo) -> ClientType {
+    if c.sub.load(Ordering::Relaxed) + c.psub.load(Ordering::Relaxed) + c.ssub.load(Ordering::Relaxed) > 0 {
+        ClientType::Pubsub
+    } else {
+        ClientType::Normal
+    }
+}
+
+/// Every connected client, oldest first (the order Redis lists them in).
+fn all_clients(ctx: &Ctx<'_>) -> Vec<Arc<ClientInfo>> {
+    let mut v: Vec<Arc<ClientInfo>> = ctx.server.clients.iter().map(|e| e.value().clone()).collect();
+    v.sort_by_key(|c| c.id);
+    v
+}
+
+fn lines_reply(clients: &[Arc<ClientInfo>]) -> Reply {
+    let now = now_ms();
+    let mut out = String::new();
+    for c in clients {
+        out.push_str(&client_line(c, now));
+        out.push('\n');
+    }
+    Reply::Verbatim("txt", Bytes::from(out))
+}
+
+/// `CLIENT LIST [TYPE <NORMAL|MASTER|REPLICA|PUBSUB>] [ID client-id [client-id ...]]`:
+/// one line per client (a verbatim string in RESP3). O(N) in the clients.
+/// Errors: `ERR Unknown client type '<t>'`, `ERR Invalid client ID`, `ERR syntax error`.
+fn client_list(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let clients = all_clients(ctx);
+    if argv.len() == 2 {
+        return Ok(lines_reply(&clients));
+    }
+    if argv.len() == 4 && args::is(&argv[2], "type") {
+        let t = client_type(&argv[3])?;
+        let chosen: Vec<_> = clients.into_iter().filter(|c| type_of(c) == t).collect();
+        return Ok(lines_reply(&chosen));
+    }
+    if argv.len() > 3 && args::is(&argv[2], "id") {
+        let mut chosen = Vec::new();
+        for raw in &argv[3..] {
+            let id = args::parse_i64_strict(raw).filter(|&n| n >= 1).ok_or_else(|| Error::err("Invalid client ID"))?;
+            if let Some(c) = ctx.server.clients.get(&(id as u64)) {
+                chosen.push(c.value().clone());
+            }
+        }
+        return Ok(lines_reply(&chosen));
+    }
+    Err(Error::Syntax)
+}
+
+/// `CLIENT INFO`: this connection's CLIENT LIST line. O(1).
+fn client_info(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
+    let line = client_line(&ctx.session.info, now_ms()) + "\n";
+    Ok(Reply::Verbatim("txt", Bytes::from(line)))
+}
+
+/// `CLIENT KILL ip:port` (old form: `OK` or `ERR No such client`, and may kill the
+/// caller), or `CLIENT KILL <ID id | TYPE type | USER user | ADDR ip:port |
+/// LADDR ip:port | SKIPME yes/no> ...`: the number of clients closed (the caller is
+/// skipped unless `SKIPME no`). O(N) in the clients.
+/// Errors: `ERR syntax error`, `ERR client-id should be greater than 0`,
+/// `ERR Unknown client type '<t>'`, `ERR No such user '<u>'`.
+fn client_kill(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let me = ctx.session.id();
+    if argv.len() == 3 {
+        let addr = &argv[2][..];
+        let victims: Vec<_> = all_clients(ctx).into_iter().filter(|c| c.addr.as_bytes() == addr).collect();
+        if victims.is_empty() {
+            return Err(Error::err("No such client"));
+        }
+        for c in victims {
+            kill_client(ctx, &c, me);
+        }
+        return Ok(Reply::ok());
+    }
+    let (mut id, mut kind, mut addr, mut laddr) = (None, None, None, None);
+    let mut skipme = true;
+    let mut i = 2;
+    while i < argv.len() {
+        let Some(value) = argv.get(i + 1) else { return Err(Error::Syntax) };
+        let opt = &argv[i];
+        if args::is(opt, "id") {
+            let n = args::parse_i64_strict(value)
+                .filter(|&n| n >= 1)
+                .ok_or_else(|| Error::err("client-id should be greater than 0"))?;
+            id = Some(n as u64);
+        } else if args::is(opt, "type") {
+            kind = Some(client_type(value)?);
+        } else if args::is(opt, "addr") {
+            addr = Some(value.clone());
+        } else if args::is(opt, "laddr") {
+            laddr = Some(value.clone());
+        } else if args::is(opt, "user") {
+            if &value[..] != b"default" {
+                return Err(Error::err(format!("No such user '{}'", String::from_utf8_lossy(value))));
+            }
+        } else if args::is(opt, "skipme") {
+            skipme = if args::is(value, "yes") {
+                true
+            } else if args::is(value, "no") {
+                false
+            } else {
+                return Err(Error::Syntax);
+            };
+        } else {
+            return Err(Error::Syntax);
+        }
+        i += 2;
+    }
+    let mut killed = 0;
+    for c in all_clients(ctx) {
+        let matches = id.map_or(true, |id| c.id == id)
+            && kind.map_or(true, |k| type_of(&c) == k)
+            && addr.as_ref().map_or(true, |a| c.addr.as_bytes() == &a[..])
+            && laddr.as_ref().map_or(true, |a| c.laddr.as_bytes() == &a[..])
+            && !(skipme && c.id == me);
+        if matches {
+            kill_client(ctx, &c, me);
+            killed += 1;
+        }
+    }
+    Ok(Reply::Int(killed))
+}
+
+/// Closes a client: the caller after its reply, another at once (it leaves the list
+/// now, as a freed Redis client does).
+fn kill_client(ctx: &mut Ctx<'_>, c: &Arc<ClientInfo>, me: u64) {
+    if c.id == me {
+        ctx.session.close_after_reply = true;
+    } else {
+        c.kill();
+        ctx.server.clients.remove(&c.id);
+    }
+}
+
+/// Parses `ON|OFF` for the client switches. Error: `ERR syntax error`.
+fn on_off(raw: &[u8]) -> Result<bool> {
+    if args::is(raw, "on") {
+        Ok(true)
+    } else if args::is(raw, "off") {
+        Ok(false)
+    } else {
+        Err(Error::Syntax)
+    }
+}
+
+/// `CLIENT NO-EVICT ON|OFF`: recorded and shown as flag `e`. DiskDB never evicts
+/// clients, so it changes nothing else. O(1).
+fn client_no_evict(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    ctx.session.info.no_evict.store(on_off(&argv[2])?, Ordering::Relaxed);
+    Ok(Reply::ok())
+}
+
+/// `CLIENT NO-TOUCH ON|OFF`: recorded and shown as flag `T`; commands that update a
+/// key's access time may read it from `ClientInfo::no_touch`. O(1).
+fn client_no_touch(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    ctx.session.info.no_touch.store(on_off(&argv[2])?, Ordering::Relaxed);
+    Ok(Reply::ok())
+}
+
+/// `CLIENT REPLY ON|OFF|SKIP`: `ON` replies OK; `OFF` silences every reply until `ON`;
+/// `SKIP` silences itself and the next command's reply. O(1).
+/// Error: `ERR syntax error`.
+fn client_reply(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let s = &mut *ctx.session;
+    if args::is(&argv[2], "on") {
+        s.reply_off = false;
+        s.reply_skip = false;
+        s.reply_skip_next = false;
+    } else if args::is(&argv[2], "off") {
+        s.reply_off = true;
+    } else if args::is(&argv[2], "skip") {
+        if !s.reply_off {
+            s.reply_skip = true;
+            s.reply_skip_next = true;
+        }
+    } else {
+        return Err(Error::Syntax);
+    }
+    Ok(Reply::ok())
+}
+
+/// The text of a `<CONTAINER> HELP` reply: a header line and the given lines.
+pub fn help_reply(container: &str, lines: &[&str]) -> Reply {
+    let mut out = vec![Reply::Status(Bytes::from(format!(
+        "{container} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"
+    )))];
+    out.extend(lines.iter().map(|l| Reply::Status(Bytes::copy_from_slice(l.as_bytes()))));
+    out.push(Reply::status("HELP"));
+    out.push(Reply::status("    Prints this help."));
+    Reply::Array(out)
+}
+
+/// `CLIENT HELP`. O(1).
+fn client_help(_ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
+    Ok(help_reply(
+        "CLIENT",
+        &[
+            "GETNAME",
+            "    Return the name of the current connection.",
+            "ID",
+            "    Return the ID of the current connection.",
+            "INFO",
+            "    Return information about the current client connection.",
+            "KILL <ip:port>",
+            "    Kill connection made from <ip:port>.",
+            "KILL <option> <value> [<option> <value> [...]]",
+            "    Kill connections. Options are:",
+            "    * ADDR (<ip:port>|<unixsocket>:0)",
+            "      Kill connections made from the specified address",
+            "    * LADDR (<ip:port>|<unixsocket>:0)",
+            "      Kill connections made to specified local address",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+            "      Kill connections by type.",
+            "    * USER <username>",
+            "      Kill connections authenticated by <username>.",
+            "    * SKIPME (YES|NO)",
+            "      Skip killing current connection (default: yes).",
+            "    * ID <client-id>",
+            "      Kill connections by client id.",
+            "LIST [options ...]",
+            "    Return information about client connections. Options:",
+            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+            "      Return clients of specified type.",
+            "    * ID <client-id> [<client-id> ...]",
+            "      Return clients with the given ids.",
+            "REPLY (ON|OFF|SKIP)",
+            "    Control the replies sent to the current connection.",
+            "SETNAME <name>",
+            "    Assign the name <name> to the current connection.",
+            "SETINFO <option> <value>",
+            "    Set client meta attr. Options are:",
+            "    * LIB-NAME: the client lib name.",
+            "    * LIB-VER: the client lib version.",
+            "NO-EVICT (ON|OFF)",
+            "    Protect current client connection from eviction.",
+            "NO-TOUCH (ON|OFF)",
+            "    Will not touch LRU/LFU stats when this mode is on.",
+        ],
+    ))
+}
+
+const CLIENT_FLAGS: u32 = NOSCRIPT | LOADING | STALE;
+
+static CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
+    command!("id", 2, CLIENT_FLAGS, Keys::None, "connection", client_id, "Returns the unique client ID of the connection.", "5.0.0", "O(1)"),
+    command!("setname", 3, CLIENT_FLAGS, Keys::None, "connection", client_setname, "Sets the connection name.", "2.6.9", "O(1)"),
+    command!("getname", 2, CLIENT_FLAGS, Keys::None, "connection", client_getname, "Returns the name of the connection.", "2.6.9", "O(1)"),
+    command!("setinfo", 4, CLIENT_FLAGS, Keys::None, "connection", client_setinfo, "Sets information specific to the client or connection.", "7.2.0", "O(1)"),
+    command!("list", -2, ADMIN | CLIENT_FLAGS, Keys::None, "connection", client_list, "Lists open connections.", "2.4.0", "O(N) where N is the number of client connections"),
+    command!("info", 2, CLIENT_FLAGS, Keys::None, "connection", client_info, "Returns information about the connection.", "6.2.0", "O(1)"),
+    command!("kill", -3, ADMIN | CLIENT_FLAGS, Keys::None, "connection", client_kill, "Terminates open connections.", "2.4.0", "O(N) where N is the number of client connections"),
+    command!("no-evict", 3, ADMIN | CLIENT_FLAGS, Keys::None, "connection", client_no_evict, "Sets the client eviction mode of the connection.", "7.0.0", "O(1)"),
+    command!("no-touch", 3, CLIENT_FLAGS, Keys::None, "connection", client_no_touch, "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", "7.2.0", "O(1)"),
+    command!("reply", 3, CLIENT_FLAGS, Keys::None, "connection", client_reply, "Instructs the server whether to reply to commands.", "3.2.0", "O(1)"),
+    command!("help", 2, LOADING | STALE, Keys::None, "connection", client_help, "Returns helpful text about the different subcommands.", "5.0.0", "O(1)"),
+];
+
+const HANDSHAKE: u32 = NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY;
+
 pub static COMMANDS: &[CommandSpec] = &[
     command!("ping", -1, FAST, Keys::None, "connection", ping, "Returns the server's liveliness response.", "1.0.0", "O(1)"),
     command!("echo", 2, FAST, Keys::None, "connection", echo, "Returns the given string.", "1.0.0", "O(1)"),
     command!("quit", -1, FAST | NO_AUTH | ALLOW_BUSY, Keys::None, "connection", quit, "Closes the connection.", "1.0.0", "O(1)"),
     command!("select", 2, FAST | LOADING | STALE, Keys::None, "connection", select, "Changes the selected database.", "1.0.0", "O(1)"),
+    command!("auth", -2, HANDSHAKE, Keys::None, "connection", auth, "Authenticates the connection.", "1.0.0", "O(N) where N is the number of passwords defined for the user"),
+    command!("hello", -1, HANDSHAKE, Keys::None, "connection", hello, "Handshakes with the Redis server.", "6.0.0", "O(1)"),
+    command!("reset", 1, HANDSHAKE, Keys::None, "connection", reset, "Resets the connection.", "6.2.0", "O(1)"),
+    CommandSpec {
+        name: "client",
+        arity: -2,
+        flags: 0,
+        keys: Keys::None,
+        group: "connection",
+        summary: "A container for client connection commands.",
+        since: "2.4.0",
+        complexity: "Depends on subcommand.",
+        handler: None,
+        subcommands: CLIENT_SUBCOMMANDS,
+    },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_compare_by_content() {
+        assert!(same_secret(b"abc", b"abc"));
+        assert!(!same_secret(b"abc", b"abd"));
+        assert!(!same_secret(b"abc", b"ab"));
+    }
+
+    #[test]
+    fn names_are_printable_ascii() {
+        assert!(printable(b"worker-1"));
+        assert!(!printable(b"a b"));
+        assert!(!printable(b"a\nb"));
+        assert!(!printable("é".as_bytes()));
+    }
+}

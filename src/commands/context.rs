@@ -50,6 +50,19 @@ pub struct ClientInfo {
     pub last_cmd: Mutex<String>,
     pub user: Mutex<String>,
     pub query_buf: AtomicUsize,
+    /// Commands queued since MULTI, or -1 outside a transaction.
+    pub multi: AtomicI64,
+    /// Number of WATCHed keys.
+    pub watch: AtomicUsize,
+    /// Waiting in a blocking command.
+    pub blocked: AtomicBool,
+    /// CLIENT NO-EVICT / NO-TOUCH switches.
+    pub no_evict: AtomicBool,
+    pub no_touch: AtomicBool,
+    /// Pub/sub subscription counts (channels, patterns, shard channels).
+    pub sub: AtomicUsize,
+    pub psub: AtomicUsize,
+    pub ssub: AtomicUsize,
     killed: AtomicBool,
     kill: Notify,
 }
@@ -73,6 +86,14 @@ impl ClientInfo {
             last_cmd: Mutex::new("NULL".into()),
             user: Mutex::new("default".into()),
             query_buf: AtomicUsize::new(0),
+            multi: AtomicI64::new(-1),
+            watch: AtomicUsize::new(0),
+            blocked: AtomicBool::new(false),
+            no_evict: AtomicBool::new(false),
+            no_touch: AtomicBool::new(false),
+            sub: AtomicUsize::new(0),
+            psub: AtomicUsize::new(0),
+            ssub: AtomicUsize::new(0),
             killed: AtomicBool::new(false),
             kill: Notify::new(),
         }
@@ -144,6 +165,8 @@ pub struct ServerState {
     pub blocked: super::blocking::Blocked,
     /// Keys watched by clients (WATCH).
     pub watches: super::txn::Watches,
+    /// Error replies by their first word (`ERR`, `WRONGTYPE`...), for INFO errorstats.
+    pub error_stats: Mutex<std::collections::BTreeMap<String, u64>>,
 }
 
 impl ServerState {
@@ -164,6 +187,7 @@ impl ServerState {
             tcp_port: AtomicU64::new(0),
             blocked: Default::default(),
             watches: Default::default(),
+            error_stats: Default::default(),
         }
     }
 
@@ -180,6 +204,39 @@ impl ServerState {
     pub fn next_client_id(&self) -> u64 {
         self.next_client_id.fetch_add(1, Ordering::Relaxed)
     }
+
+    /// Counts an error reply under its code (the text up to the first space).
+    pub fn count_error(&self, text: &[u8]) {
+        let code = text.split(|&b| b == b' ').next().unwrap_or_default();
+        let code = String::from_utf8_lossy(&code[..code.len().min(64)]).into_owned();
+        *self.error_stats.lock().entry(code).or_default() += 1;
+    }
+
+    /// CONFIG RESETSTAT: zeroes the counters INFO reports.
+    pub fn reset_stats(&self) {
+        let s = &self.stats;
+        for c in [
+            &s.connections_received,
+            &s.rejected_connections,
+            &s.commands_processed,
+            &s.net_input_bytes,
+            &s.net_output_bytes,
+            &s.protocol_errors,
+        ] {
+            c.store(0, Ordering::Relaxed);
+        }
+        for c in &self.command_stats {
+            c.calls.store(0, Ordering::Relaxed);
+            c.usec.store(0, Ordering::Relaxed);
+            c.rejected.store(0, Ordering::Relaxed);
+            c.failed.store(0, Ordering::Relaxed);
+        }
+        let k = &self.store.stats;
+        k.expired_keys.store(0, Ordering::Relaxed);
+        k.keyspace_hits.store(0, Ordering::Relaxed);
+        k.keyspace_misses.store(0, Ordering::Relaxed);
+        self.error_stats.lock().clear();
+    }
 }
 
 /// Per-connection state.
@@ -192,6 +249,12 @@ pub struct Session {
     pub authenticated: bool,
     /// Set by QUIT: close once the reply is written.
     pub close_after_reply: bool,
+    /// CLIENT REPLY OFF: no replies at all until CLIENT REPLY ON.
+    pub reply_off: bool,
+    /// The reply of the command being run is dropped (CLIENT REPLY SKIP, SHUTDOWN).
+    pub reply_skip: bool,
+    /// CLIENT REPLY SKIP: drop the reply of the next command too.
+    pub reply_skip_next: bool,
     /// Whether a blocking command may block now (false inside MULTI/EXEC).
     pub may_block: bool,
     /// Commands queued since MULTI.
@@ -208,6 +271,9 @@ impl Session {
             resp: 2,
             authenticated,
             close_after_reply: false,
+            reply_off: false,
+            reply_skip: false,
+            reply_skip_next: false,
             may_block: true,
             multi: None,
             watch: Default::default(),

@@ -105,6 +105,24 @@ fn parse_num<T: std::str::FromStr>(s: &str) -> Result<T, String> {
     s.trim().parse().map_err(|_| "argument couldn't be parsed into an integer".to_string())
 }
 
+/// An integer in `[lo, hi]`, with Redis's CONFIG SET error texts.
+fn parse_bounded(s: &str, lo: i64, hi: i64) -> Result<i64, String> {
+    let n: i64 = s.trim().parse().map_err(|_| "argument couldn't be parsed into an integer".to_string())?;
+    if n < lo || n > hi {
+        return Err(format!("argument must be between {lo} and {hi} inclusive"));
+    }
+    Ok(n)
+}
+
+/// A memory amount of at least `lo` bytes, with Redis's CONFIG SET error texts.
+fn parse_memory_at_least(s: &str, lo: usize) -> Result<usize, String> {
+    let n = parse_memory(s)?;
+    if n < lo || n > i64::MAX as usize {
+        return Err(format!("argument must be between {lo} and {} inclusive", i64::MAX));
+    }
+    Ok(n)
+}
+
 fn parse_yes_no(s: &str) -> Result<bool, String> {
     match s.to_ascii_lowercase().as_str() {
         "yes" => Ok(true),
@@ -188,7 +206,7 @@ pub const DIRECTIVES: &[Directive] = &[
                 "always" => Fsync::Always,
                 "everysec" => Fsync::EverySec,
                 "no" => Fsync::No,
-                _ => return Err("argument(s) must be one of the following: always, everysec, no".into()),
+                _ => return Err("argument(s) must be one of the following: everysec, always, no".into()),
             };
             Ok(())
         },
@@ -202,6 +220,13 @@ pub const DIRECTIVES: &[Directive] = &[
             true => Ok(()),
             false => Err("DiskDB always logs writes; appendonly cannot be turned off".into()),
         },
+    },
+    Directive {
+        name: "save",
+        mutable: true,
+        help: "Accepted for compatibility and ignored: every write is already on disk (there are no snapshots).",
+        get: |_| String::new(),
+        set: |_, _| Ok(()),
     },
     Directive {
         name: "requirepass",
@@ -218,42 +243,35 @@ pub const DIRECTIVES: &[Directive] = &[
         mutable: true,
         help: "Most clients connected at once.",
         get: |c| c.maxclients.to_string(),
-        set: |c, v| parse_num(v).map(|n| c.maxclients = n),
+        set: |c, v| parse_bounded(v, 1, u32::MAX as i64).map(|n| c.maxclients = n as usize),
     },
     Directive {
         name: "timeout",
         mutable: true,
         help: "Close a client idle for this many seconds; 0 never.",
         get: |c| c.timeout.to_string(),
-        set: |c, v| parse_num(v).map(|n| c.timeout = n),
+        set: |c, v| parse_bounded(v, 0, i32::MAX as i64).map(|n| c.timeout = n as u64),
     },
     Directive {
         name: "tcp-keepalive",
         mutable: true,
         help: "TCP keepalive interval in seconds; 0 disables.",
         get: |c| c.tcp_keepalive.to_string(),
-        set: |c, v| parse_num(v).map(|n| c.tcp_keepalive = n),
+        set: |c, v| parse_bounded(v, 0, i32::MAX as i64).map(|n| c.tcp_keepalive = n as u64),
     },
     Directive {
         name: "proto-max-bulk-len",
         mutable: true,
         help: "Largest bulk string a client may send (and largest string value).",
         get: |c| c.proto_max_bulk_len.to_string(),
-        set: |c, v| {
-            let n = parse_memory(v)?;
-            if n < 1024 * 1024 {
-                return Err("argument must be a memory value of at least 1mb".into());
-            }
-            c.proto_max_bulk_len = n;
-            Ok(())
-        },
+        set: |c, v| parse_memory_at_least(v, 1024 * 1024).map(|n| c.proto_max_bulk_len = n),
     },
     Directive {
         name: "client-query-buffer-limit",
         mutable: true,
         help: "Most bytes buffered for one client's incomplete request.",
         get: |c| c.client_query_buffer_limit.to_string(),
-        set: |c, v| parse_memory(v).map(|n| c.client_query_buffer_limit = n),
+        set: |c, v| parse_memory_at_least(v, 1024 * 1024).map(|n| c.client_query_buffer_limit = n),
     },
     Directive {
         name: "loglevel",
@@ -283,7 +301,7 @@ pub const DIRECTIVES: &[Directive] = &[
         mutable: true,
         help: "Background task frequency (active expiry cycles per second), 1 to 500.",
         get: |c| c.hz.to_string(),
-        set: |c, v| parse_num::<u32>(v).map(|n| c.hz = n.clamp(1, 500)),
+        set: |c, v| parse_bounded(v, 0, i32::MAX as i64).map(|n| c.hz = n.clamp(1, 500) as u32),
     },
     Directive {
         name: "pidfile",
@@ -311,6 +329,28 @@ pub const DIRECTIVES: &[Directive] = &[
     },
 ];
 
+/// One `directive value` line; values that are empty or hold spaces or quotes are
+/// quoted (except `bind`, whose value is a space-separated list).
+fn rewrite_line(d: &Directive, value: &str) -> String {
+    let plain = !value.is_empty() && !value.chars().any(|c| c.is_whitespace() || c == '"' || c == '\'' || c == '\\');
+    if plain || d.name == "bind" {
+        return format!("{} {}", d.name, value);
+    }
+    let mut quoted = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\r' => quoted.push_str("\\r"),
+            '\t' => quoted.push_str("\\t"),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    format!("{} {}", d.name, quoted)
+}
+
 pub fn directive(name: &str) -> Option<&'static Directive> {
     DIRECTIVES.iter().find(|d| d.name.eq_ignore_ascii_case(name))
 }
@@ -320,6 +360,56 @@ impl Config {
     pub fn apply(&mut self, name: &str, value: &str) -> Result<(), String> {
         let d = directive(name).ok_or_else(|| format!("Bad directive or wrong number of arguments: '{name}'"))?;
         (d.set)(self, value).map_err(|e| format!("'{name} {value}': {e}"))
+    }
+
+    /// The value of every directive, as CONFIG GET and CONFIG REWRITE write it.
+    pub fn value_of(&self, d: &Directive) -> String {
+        (d.get)(self)
+    }
+
+    /// CONFIG REWRITE: rewrites `path` so that it describes this configuration.
+    /// Comments and unknown lines stay; each known directive keeps its first line with
+    /// the current value (later duplicates go); directives whose value differs from the
+    /// default and that the file did not mention are appended. The file is replaced
+    /// atomically (written aside, then renamed).
+    pub fn rewrite(&self, path: &Path) -> Result<(), String> {
+        let old = std::fs::read_to_string(path).unwrap_or_default();
+        let defaults = Config::default();
+        let mut seen: Vec<&'static str> = Vec::new();
+        let mut out = String::new();
+        for line in old.lines() {
+            let trimmed = line.trim();
+            let name = trimmed.split_whitespace().next().unwrap_or("");
+            let known = (!trimmed.starts_with('#')).then(|| directive(name)).flatten();
+            match known {
+                Some(d) if seen.contains(&d.name) => continue,
+                Some(d) => {
+                    seen.push(d.name);
+                    out.push_str(&rewrite_line(d, &self.value_of(d)));
+                }
+                None => out.push_str(line),
+            }
+            out.push('\n');
+        }
+        let mut header = false;
+        for d in DIRECTIVES {
+            let value = self.value_of(d);
+            if seen.contains(&d.name) || value == defaults.value_of(d) {
+                continue;
+            }
+            if !header {
+                out.push_str("# Generated by CONFIG REWRITE\n");
+                header = true;
+            }
+            out.push_str(&rewrite_line(d, &value));
+            out.push('\n');
+        }
+        let tmp = path.with_extension(format!("rewrite-{}", std::process::id()));
+        std::fs::write(&tmp, out).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+        std::fs::rename(&tmp, path).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            format!("cannot replace {}: {e}", path.display())
+        })
     }
 
     /// Reads a Redis-style config file: `directive value` per line, `#` comments, values
@@ -386,6 +476,35 @@ mod tests {
         assert_eq!(cfg.appendfsync, Fsync::Always);
         assert_eq!(cfg.dir, PathBuf::from("/tmp/x y"));
         std::fs::remove_file(dir).ok();
+    }
+
+    #[test]
+    fn rewrite_keeps_comments_and_updates_values() {
+        let path = std::env::temp_dir().join(format!("diskdb-rewrite-{}.conf", std::process::id()));
+        std::fs::write(&path, "# mine\nport 7000\n\n# second\nport 7001\n").unwrap();
+        let mut cfg = Config::default();
+        cfg.port = 7002;
+        cfg.timeout = 30;
+        cfg.dir = PathBuf::from("/tmp/a b");
+        cfg.rewrite(&path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("# mine\nport 7002\n\n# second\n"), "{text}");
+        assert!(!text.contains("port 7001"));
+        assert!(text.contains("timeout 30\n"));
+        assert!(text.contains("dir \"/tmp/a b\"\n"));
+        let back = Config::from_args([path.display().to_string()]).unwrap();
+        assert_eq!(back.port, 7002);
+        assert_eq!(back.timeout, 30);
+        assert_eq!(back.dir, PathBuf::from("/tmp/a b"));
+        std::fs::remove_file(path).ok();
+    }
+
+    #[test]
+    fn bounds_use_redis_texts() {
+        let mut c = Config::default();
+        let d = directive("maxclients").unwrap();
+        assert_eq!((d.set)(&mut c, "0"), Err("argument must be between 1 and 4294967295 inclusive".into()));
+        assert_eq!((d.set)(&mut c, "x"), Err("argument couldn't be parsed into an integer".into()));
     }
 
     #[test]

@@ -198,14 +198,15 @@ pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
         while i < n && line[i].is_ascii_whitespace() {
             i += 1;
         }
-        if i >= n {
+        // A NUL ends the line, as it ends the C string Redis splits.
+        if i >= n || line[i] == 0 {
             return Some(out);
         }
         let mut cur = Vec::new();
         let (mut in_dq, mut in_sq) = (false, false);
         loop {
             if in_dq {
-                if i >= n {
+                if i >= n || line[i] == 0 {
                     return None;
                 }
                 if line[i] == b'\\' && i + 3 < n && line[i + 1] == b'x' {
@@ -236,7 +237,7 @@ pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
                     cur.push(line[i]);
                 }
             } else if in_sq {
-                if i >= n {
+                if i >= n || line[i] == 0 {
                     return None;
                 }
                 if line[i] == b'\\' && i + 1 < n && line[i + 1] == b'\'' {
@@ -371,6 +372,13 @@ mod tests {
         assert_eq!(dec(b"SET \"a\r\n").0, Err(ProtocolError::new("unbalanced quotes in request")));
         assert_eq!(dec(b"\r\n").0, Ok(Decoded::Empty));
         assert_eq!(dec(b"PIN").0, Ok(Decoded::Incomplete));
+    }
+
+    #[test]
+    fn nul_ends_an_inline_line() {
+        assert_eq!(dec(b"\x00abc\n").0, Ok(Decoded::Empty));
+        assert_eq!(dec(b"SET a\x00 b\n").0, Ok(cmd(&["SET", "a"])));
+        assert_eq!(dec(b"SET \"a\x00\"\n").0, Err(ProtocolError::new("unbalanced quotes in request")));
     }
 
     #[test]

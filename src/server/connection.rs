@@ -89,7 +89,18 @@ where
                             None => break 'conn,
                         }
                     }
-                    outcome.reply.encode(session.resp, &mut output);
+                    if outcome.reply.is_error() {
+                        state.count_error(reply_text(&outcome.reply));
+                    } else if let Reply::Array(items) = &outcome.reply {
+                        // Errors inside EXEC count as the commands' own.
+                        if argv[0].eq_ignore_ascii_case(b"exec") {
+                            items.iter().filter(|r| r.is_error()).for_each(|r| state.count_error(reply_text(r)));
+                        }
+                    }
+                    if reply_wanted(&mut session) {
+                        outcome.reply.encode(session.resp, &mut output);
+                    }
+                    publish_state(&session);
                     wrote |= outcome.wrote;
                     if session.close_after_reply || info.is_killed() {
                         close = true;
@@ -106,6 +117,7 @@ where
                 Ok(Decoded::Incomplete) => break,
                 Err(e) => {
                     state.stats.protocol_errors.fetch_add(1, Ordering::Relaxed);
+                    state.count_error(b"ERR");
                     tracing::debug!(client = info.id, error = %e.0, "protocol error");
                     Reply::error(format!("ERR {}", e.0)).encode(session.resp, &mut output);
                     close = true;
@@ -142,6 +154,7 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
     let db = state.store.physical(session.db);
     let keys: Vec<(u8, bytes::Bytes)> = block.keys.iter().map(|k| (db, k.clone())).collect();
     let waiter = state.blocked.register(&keys);
+    session.info.blocked.store(true, Ordering::Relaxed);
     let deadline = block.timeout.map(|t| tokio::time::Instant::now() + t);
     let info = session.info.clone();
     // A write may have landed between the first attempt and registering: try once more
@@ -172,11 +185,35 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
         }
     };
     state.blocked.unregister(&waiter, &keys);
+    session.info.blocked.store(false, Ordering::Relaxed);
     if matches!(&result, Some(o) if o.wrote) {
         // Served: whatever is left on these keys is for the next client in line.
         state.blocked.wake(&keys);
     }
     result
+}
+
+/// Applies CLIENT REPLY (and SHUTDOWN's silence) to the reply of the command just
+/// run: whether to send it. A skip covers one command; `SKIP` arms it for the next.
+fn reply_wanted(session: &mut Session) -> bool {
+    let wanted = !session.reply_off && !session.reply_skip;
+    session.reply_skip = std::mem::take(&mut session.reply_skip_next);
+    wanted
+}
+
+/// Mirrors the session state other clients see in CLIENT LIST.
+fn publish_state(session: &Session) {
+    let info = &session.info;
+    let multi = session.multi.as_ref().map(|m| m.queued.len() as i64).unwrap_or(-1);
+    info.multi.store(multi, Ordering::Relaxed);
+    info.watch.store(session.watch.keys.len(), Ordering::Relaxed);
+}
+
+fn reply_text(r: &Reply) -> &[u8] {
+    match r {
+        Reply::Error(e) => e,
+        _ => b"",
+    }
 }
 
 fn decoder_needs_refresh(state: &ServerState, current: usize) -> bool {
