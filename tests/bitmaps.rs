@@ -503,6 +503,11 @@ fn bitfield_hash_offsets_incrby_and_chaining() {
     c.cmd(&["DEL", "bits"]);
     assert_eq!(c.cmd(&["BITFIELD", "bits", "SET", "u5", "3", "31", "GET", "u8", "0", "GET", "u16", "100"]), ints(&[0, 31, 0]));
     assert_eq!(c.cmd(&["BITFIELD", "bits", "SET", "i64", "8", "-1", "GET", "i64", "8", "GET", "u63", "9"]), ints(&[0, -1, i64::MAX]));
+    // Regression for #3564.
+    for _ in 0..10 {
+        c.cmd(&["DEL", "mystring"]);
+        assert_eq!(c.cmd(&["BITFIELD", "mystring", "SET", "i8", "0", "10", "SET", "i8", "64", "10", "INCRBY", "i8", "10", "99900"]), ints(&[0, 0, 60]));
+    }
     // Regression for #3221.
     c.cmd(&["SET", "one", "1"]);
     assert_eq!(c.cmd(&["BITFIELD", "one", "GET", "u1", "0"]), ints(&[0]));

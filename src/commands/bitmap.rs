@@ -103,7 +103,7 @@ fn bit_range(s: &[u8], start: i64, end: Option<i64>, unit: Option<&Bytes>) -> Re
 /// Counts set bits in the inclusive bit range `[from, to]`.
 fn count_bits(s: &[u8], from: u64, to: u64) -> i64 {
     let (fb, tb) = ((from >> 3) as usize, (to >> 3) as usize);
-    let mut n: i64 = s[fb..=tb].iter().map(|b| b.count_ones() as i64).sum();
+    let n: i64 = s[fb..=tb].iter().map(|b| b.count_ones() as i64).sum();
     // Take off the bits of the edge bytes outside the range.
     let head = s[fb] & !(0xffu8 >> (from & 7));
     let tail = if to & 7 == 7 { 0 } else { s[tb] & (0xffu8 >> ((to & 7) + 1)) };

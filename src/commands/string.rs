@@ -546,8 +546,8 @@ mod long_double {
 
     /// Longest number text Redis accepts (`MAX_LONG_DOUBLE_CHARS`).
     const MAX_CHARS: usize = 5 * 1024;
-    /// Exponent range of a normal x87 long double, for `mantissa * 2^exp` with a 64-bit
-    /// mantissa whose top bit is set.
+    /// Exponent range of an x87 long double, for `mantissa * 2^exp` with a 64-bit
+    /// mantissa (top bit set for normal numbers; MIN_EXP is that of subnormals).
     const MAX_EXP: i64 = 16383 - 63;
     const MIN_EXP: i64 = -16382 - 63;
 
@@ -706,22 +706,26 @@ mod long_double {
         }
     }
 
-    /// Rounds `n * 2^exp` (n > 0) to a 64-bit mantissa, nearest-even; `sticky` says
-    /// bits below `n` were lost already (they break ties upward).
+    /// Rounds `n * 2^exp` to a 64-bit mantissa, nearest-even; `sticky` says bits below
+    /// `n` were lost already (they break ties upward). Below the normal range the
+    /// mantissa's last bit stays at 2^-16445, as x87 subnormals do.
     fn round(neg: bool, n: &Big, exp: i64, sticky: bool) -> Ld {
-        let bits = n.bits();
+        let bits = n.bits() as i64;
         if bits == 0 {
             return Ld::zero(neg);
         }
-        if bits <= 64 {
-            let m = n.bits_from(0) << (64 - bits);
-            return Ld { neg, mant: m, exp: exp - (64 - bits as i64) };
+        let mut drop = bits - 64;
+        if exp + drop < MIN_EXP {
+            drop = MIN_EXP - exp;
         }
-        let drop = bits - 64;
-        let mut m = n.bits_from(drop);
-        let half = n.bit(drop - 1);
-        let rest = n.any_below(drop - 1) || sticky;
-        let mut e = exp + drop as i64;
+        if drop <= 0 {
+            return Ld { neg, mant: n.bits_from(0) << (-drop), exp: exp + drop };
+        }
+        let d = drop as u64;
+        let mut m = n.bits_from(d);
+        let half = n.bit(d - 1);
+        let rest = n.any_below(d - 1) || sticky;
+        let mut e = exp + drop;
         if half && (rest || m & 1 == 1) {
             m = m.wrapping_add(1);
             if m == 0 {
@@ -814,7 +818,8 @@ mod long_double {
             let (q, rem_nonzero) = div_big(&num, &den);
             round(neg, &q, -(shift as i64), rem_nonzero)
         };
-        if v.overflows() || v.exp < MIN_EXP {
+        // Overflow to infinity and underflow to zero are range errors for strtold.
+        if v.overflows() || v.mant == 0 {
             return None;
         }
         Some(Ok(v))
