@@ -102,12 +102,13 @@ fn setbit_errors() {
     }
     assert_eq!(c.cmd(&["GET", "mykey"]), R::Nil);
     // The largest offset proto-max-bulk-len allows.
-    let s = Server::start_with(&["--proto-max-bulk-len", "1000"]);
+    let s = Server::start_with(&["--proto-max-bulk-len", "1048576"]);
     let mut c = s.raw();
-    assert_eq!(c.cmd(&["SETBIT", "k", "7999", "1"]), int(0));
-    assert_eq!(c.cmd(&["STRLEN", "k"]), int(1000));
-    assert_eq!(c.cmd(&["SETBIT", "k", "8000", "1"]), offset);
-    assert_eq!(c.cmd(&["GETBIT", "k", "8000"]), offset);
+    assert_eq!(c.cmd(&["SETBIT", "k", "8388607", "1"]), int(0));
+    assert_eq!(c.cmd(&["STRLEN", "k"]), int(1_048_576));
+    assert_eq!(c.cmd(&["SETBIT", "k", "8388608", "1"]), offset);
+    assert_eq!(c.cmd(&["GETBIT", "k", "8388608"]), offset);
+    assert_eq!(c.cmd(&["BITFIELD", "k", "SET", "u8", "#1048576", "1"]), offset);
     if make_list(&mut c, "l") {
         assert_eq!(c.cmd(&["SETBIT", "l", "0", "1"]), wrongtype());
         assert_eq!(c.cmd(&["GETBIT", "l", "0"]), wrongtype());

@@ -681,10 +681,10 @@ fn setrange_with_out_of_range_offset() {
     assert_eq!(c.cmd(&["SETRANGE", "K", "x", "A"]), not_int());
     assert_eq!(c.cmd(&["GET", "mykey"]), bulk("hello"));
     // The limit follows proto-max-bulk-len.
-    let s = Server::start_with(&["--proto-max-bulk-len", "1000"]);
+    let s = Server::start_with(&["--proto-max-bulk-len", "1048576"]);
     let mut c = s.raw();
-    assert_eq!(c.cmd(&["SETRANGE", "k", "995", "world"]), int(1000));
-    assert_eq!(c.cmd(&["SETRANGE", "k", "996", "world"]), too_big);
+    assert_eq!(c.cmd(&["SETRANGE", "k", "1048571", "world"]), int(1_048_576));
+    assert_eq!(c.cmd(&["SETRANGE", "k", "1048572", "world"]), too_big);
 }
 
 #[test]
