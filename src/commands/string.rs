@@ -1050,3 +1050,82 @@ pub static COMMANDS: &[CommandSpec] = &[
     command!("setrange", 4, WRITE | DENYOOM, Keys::one(), "string", setrange, "Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", "2.2.0", "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument."),
     command!("lcs", -3, READONLY, Keys::Range { first: 1, last: 2, step: 1 }, "string", lcs, "Finds the longest common substring.", "7.0.0", "O(N*M) where N and M are the lengths of s1 and s2, respectively"),
 ];
+
+#[cfg(test)]
+mod tests {
+    //! WRONGTYPE paths through the real dispatch, with a non-string key written directly
+    //! (the wire tests cover them once the collection commands exist).
+    use std::sync::Arc;
+
+    use bytes::Bytes;
+
+    use crate::commands::{execute, ClientInfo, ServerState, Session};
+    use crate::config::Config;
+    use crate::protocol::Reply;
+    use crate::storage::rocks::RocksOptions;
+    use crate::storage::{RocksStorage, Storage};
+    use crate::types::{Kind, Meta, Store, Txn};
+
+    fn run(state: &ServerState, session: &mut Session, args: &[&str]) -> Reply {
+        let argv: Vec<Bytes> = args.iter().map(|a| Bytes::copy_from_slice(a.as_bytes())).collect();
+        execute(state, session, &argv).reply
+    }
+
+    #[test]
+    fn string_and_bit_commands_refuse_other_types() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage: Arc<dyn Storage> =
+            Arc::new(RocksStorage::open(dir.path(), &RocksOptions::default(), Meta::live_version).unwrap());
+        let store = Store::open(storage, 16).unwrap();
+        let mut txn = Txn::new(&store, 0);
+        let version = store.new_version();
+        let mut meta = Meta::collection(Kind::List, version);
+        meta.size = 1;
+        txn.put(b"l", meta).unwrap();
+        txn.commit().unwrap();
+        let state = ServerState::new(store, Config::default());
+        let info = Arc::new(ClientInfo::new(1, "test".into(), "test".into(), -1, "N"));
+        let mut session = Session::new(info, true);
+        run(&state, &mut session, &["SET", "s", "abc"]);
+        let wrongtype = Reply::error("WRONGTYPE Operation against a key holding the wrong kind of value");
+        for args in [
+            &["GET", "l"][..],
+            &["SET", "l", "v", "GET"],
+            &["SET", "l", "v", "NX", "GET"],
+            &["GETSET", "l", "v"],
+            &["GETDEL", "l"],
+            &["GETEX", "l", "PERSIST"],
+            &["INCR", "l"],
+            &["DECRBY", "l", "3"],
+            &["INCRBYFLOAT", "l", "1.5"],
+            &["APPEND", "l", "x"],
+            &["STRLEN", "l"],
+            &["GETRANGE", "l", "0", "-1"],
+            &["SETRANGE", "l", "0", "x"],
+            &["SETBIT", "l", "0", "1"],
+            &["GETBIT", "l", "0"],
+            &["BITCOUNT", "l"],
+            &["BITCOUNT", "l", "-6", "-7"],
+            &["BITPOS", "l", "1"],
+            &["BITOP", "OR", "dest", "s", "l"],
+            &["BITFIELD", "l", "GET", "u8", "0"],
+            &["BITFIELD", "l", "SET", "u8", "0", "1"],
+            &["BITFIELD_RO", "l", "GET", "u8", "0"],
+        ] {
+            assert_eq!(run(&state, &mut session, args), wrongtype, "{args:?}");
+        }
+        // Argument errors come before the type check where Redis checks them first.
+        assert_eq!(run(&state, &mut session, &["BITCOUNT", "l", "a", "b"]), Reply::error("ERR value is not an integer or out of range"));
+        assert_eq!(run(&state, &mut session, &["SET", "l", "v", "GET", "EX", "0"]), Reply::error("ERR invalid expire time in 'set' command"));
+        assert_eq!(
+            run(&state, &mut session, &["LCS", "s", "l"]),
+            Reply::error("ERR The specified keys must contain string values")
+        );
+        assert_eq!(run(&state, &mut session, &["MGET", "s", "l"]), Reply::Array(vec![Reply::bulk_str("abc"), Reply::Nil]));
+        assert_eq!(run(&state, &mut session, &["GET", "dest"]), Reply::Nil);
+        // The list is untouched; plain SET, MSET and BITOP's destination replace it.
+        assert_eq!(run(&state, &mut session, &["SETNX", "l", "v"]), Reply::Int(0));
+        assert_eq!(run(&state, &mut session, &["SET", "l", "v", "KEEPTTL"]), Reply::ok());
+        assert_eq!(run(&state, &mut session, &["GET", "l"]), Reply::bulk_str("v"));
+    }
+}
