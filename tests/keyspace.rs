@@ -1026,3 +1026,71 @@ fn move_and_rename_serve_blocked_clients() {
     assert_eq!(c.cmd(&["RENAME", "src", "dst"]), R::ok());
     assert_eq!(blocked.read(), R::Array(vec![R::bulk("dst"), R::bulk("v")]));
 }
+
+#[test]
+fn del_against_expired_key_and_no_expire_is_created() {
+    let s = Server::start();
+    let mut c = s.raw();
+    ok(&mut c, &["SET", "foo", "bar"]);
+    c.cmd(&["PEXPIRE", "foo", "1"]);
+    std::thread::sleep(Duration::from_millis(10));
+    assert_eq!(c.cmd(&["DEL", "foo"]), R::Int(0));
+    // MOVE / COPY do not create an expire if it does not exist.
+    ok(&mut c, &["SET", "mykey", "foo"]);
+    assert_eq!(c.cmd(&["COPY", "mykey", "copy"]), R::Int(1));
+    assert_eq!(c.cmd(&["TTL", "copy"]), R::Int(-1));
+    assert_eq!(c.cmd(&["MOVE", "mykey", "9"]), R::Int(1));
+    c.cmd(&["SELECT", "9"]);
+    assert_eq!(c.cmd(&["TTL", "mykey"]), R::Int(-1));
+}
+
+#[test]
+fn keys_with_hashtags_and_long_patterns() {
+    let s = Server::start();
+    let mut c = s.raw();
+    for k in ["{a}x", "{a}y", "{b}z"] {
+        ok(&mut c, &["SET", k, "1"]);
+    }
+    assert_eq!(sorted(c.cmd(&["KEYS", "{a}*"])), vec!["{a}x", "{a}y"]);
+    // Regression for pattern matching very long nested loops: answers at once.
+    ok(&mut c, &["SET", &"a".repeat(50000), "1"]);
+    let started = Instant::now();
+    assert_eq!(c.cmd(&["KEYS", &format!("{}b", "a*".repeat(50000))]), R::Array(vec![]));
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn keyspace_commands_inside_multi() {
+    let s = Server::start();
+    let mut c = s.raw();
+    ok(&mut c, &["SET", "a", "1"]);
+    c.cmd(&["MULTI"]);
+    c.cmd(&["EXPIRE", "a", "100"]);
+    c.cmd(&["COPY", "a", "b", "DB", "1"]);
+    c.cmd(&["MOVE", "a", "2"]);
+    c.cmd(&["SWAPDB", "1", "2"]);
+    c.cmd(&["TTL", "a"]);
+    assert_eq!(
+        c.cmd(&["EXEC"]),
+        R::Array(vec![R::Int(1), R::Int(1), R::Int(1), R::ok(), R::Int(-2)])
+    );
+    c.cmd(&["SELECT", "1"]);
+    assert_eq!(c.cmd(&["KEYS", "*"]), R::Array(vec![R::bulk("a")]));
+    c.cmd(&["SELECT", "2"]);
+    assert_eq!(c.cmd(&["TTL", "b"]), R::Int(100));
+}
+
+#[test]
+fn randomkey_spreads_over_a_large_database() {
+    let s = Server::start();
+    let mut c = s.raw();
+    populate(&mut c, 12_000);
+    ok(&mut c, &["SET", "a", "first"]);
+    ok(&mut c, &["SET", "zzz", "last"]);
+    let mut seen = BTreeSet::new();
+    for _ in 0..3000 {
+        seen.insert(String::from_utf8(bulk(c.cmd(&["RANDOMKEY"]))).unwrap());
+    }
+    assert!(seen.len() > 1000, "RANDOMKEY should spread: {} distinct", seen.len());
+    assert!(seen.iter().all(|k| k == "a" || k == "zzz" || k.starts_with("key:")));
+}

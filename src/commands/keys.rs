@@ -355,70 +355,111 @@ fn scan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::Array(vec![Reply::Bulk(Bytes::from(next.to_string())), Reply::Array(out)]))
 }
 
-/// First live key of `db` at or after `from` (and before `to`), looking at no more than
-/// `limit` keys.
-fn first_live(txn: &Txn<'_>, from: &[u8], to: &[u8], limit: usize) -> Result<Option<Vec<u8>>> {
-    let (mut found, mut looked) = (None, 0);
-    let now = txn.now;
-    txn.store.storage.scan(Cf::Meta, Range { start: from, end: to, reverse: false }, &mut |k, v| {
-        looked += 1;
-        if peek(v).is_some_and(|m| !m.is_expired(now)) {
-            found = Some(k.to_vec());
-            return false;
-        }
-        looked < limit
+/// Below this many keys RANDOMKEY picks exactly uniformly by walking to a random index.
+const RANDOM_WALK_MAX: i64 = 10_000;
+/// Beyond, the longest walk forward from a random point of the key space.
+const RANDOM_STEPS: u32 = 2048;
+
+/// First key in `[from, to)`, or the last one (`backwards`).
+fn edge_key(txn: &Txn<'_>, from: &[u8], to: &[u8], backwards: bool) -> Result<Option<Vec<u8>>> {
+    let mut found = None;
+    txn.store.storage.scan(Cf::Meta, Range { start: from, end: to, reverse: backwards }, &mut |k, _| {
+        found = Some(k.to_vec());
+        false
     })?;
     Ok(found)
 }
 
-/// A random byte string between `a` and `b` (`a <= b`): their common prefix followed by
-/// 8 bytes drawn uniformly between theirs.
-fn random_between(a: &[u8], b: &[u8]) -> Vec<u8> {
-    let common = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let word = |s: &[u8]| {
-        let mut w = [0u8; 8];
-        let tail = &s[common.min(s.len())..];
-        let n = tail.len().min(8);
-        w[..n].copy_from_slice(&tail[..n]);
-        u64::from_be_bytes(w)
-    };
-    let (lo, hi) = (word(a), word(b));
-    let mut out = a[..common].to_vec();
-    out.extend_from_slice(&fastrand::u64(lo.min(hi)..=hi.max(lo)).to_be_bytes());
-    out
+/// A random key of the range `[lo, hi)` (live or not), found by descending the key
+/// space as a trie: at each point where the keys diverge, a random branch among the
+/// bytes present. O(depth) seeks, whatever the number of keys; keys in sparse branches
+/// come up more often than in crowded ones, but every key can come up.
+fn sample_key(txn: &Txn<'_>, lo: &[u8], hi: &[u8]) -> Result<Option<Vec<u8>>> {
+    let mut prefix = lo.to_vec();
+    for _ in 0..256 {
+        let end = if prefix.len() > lo.len() { layout::prefix_end(&prefix) } else { hi.to_vec() };
+        let (Some(first), Some(last)) = (edge_key(txn, &prefix, &end, false)?, edge_key(txn, &prefix, &end, true)?) else {
+            return Ok(None);
+        };
+        if first == last {
+            return Ok(Some(first));
+        }
+        let common = first.iter().zip(&last).take_while(|(a, b)| a == b).count();
+        if common > prefix.len() {
+            prefix = first[..common].to_vec();
+            continue;
+        }
+        // `first` and `last` part at byte `at`; `first` may end there (a key that is
+        // exactly the prefix), which counts as one more branch.
+        let at = prefix.len();
+        let low = first.get(at).map(|&b| b as i32).unwrap_or(-1);
+        let branch = fastrand::i32(low..=last[at] as i32);
+        if branch < 0 {
+            return Ok(Some(first));
+        }
+        prefix.push(branch as u8);
+        let Some(next) = edge_key(txn, &prefix, &end, false)? else { return Ok(Some(last)) };
+        prefix.truncate(at);
+        prefix.push(next[at]);
+    }
+    edge_key(txn, &prefix, hi, false)
 }
 
-/// `RANDOMKEY`: a random live key, or nil if the database has none. Keys are stored in
-/// order, not in a hash table, so the pick seeks to a random point of the key range and
-/// takes the next live key: O(log N), close to uniform for keys of similar shape.
+/// `RANDOMKEY`: a random live key, or nil if the database has none. Up to 10,000 keys
+/// the pick is uniform (a walk to a random index). Beyond, keys are stored in order, not
+/// in a hash table, so the pick descends the key space at random (O(key length) seeks)
+/// and then walks forward a random number of keys (at most 2048): cheap whatever the
+/// size, it spreads over the whole database but is not uniform (a key right after a
+/// large gap in the key space comes up less often).
 fn randomkey(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
-    let (lo, hi) = db_range(ctx.txn.db);
-    let mut first = None;
-    ctx.store().storage.scan(Cf::Meta, Range { start: &lo, end: &hi, reverse: false }, &mut |k, _| {
-        first = Some(k.to_vec());
-        false
-    })?;
-    let Some(first) = first else { return Ok(Reply::Nil) };
-    let mut last = first.clone();
-    ctx.store().storage.scan(Cf::Meta, Range { start: &lo, end: &hi, reverse: true }, &mut |k, _| {
-        last = k.to_vec();
-        false
-    })?;
-    for _ in 0..8 {
-        let pivot = random_between(&first, &last);
-        let pick = match first_live(&ctx.txn, &pivot, &hi, 64)? {
-            Some(k) => Some(k),
-            None => first_live(&ctx.txn, &lo, &pivot, 64)?,
-        };
+    let db = ctx.txn.db;
+    let (lo, hi) = db_range(db);
+    let keys = ctx.store().counters[db as usize].keys.load(Ordering::Relaxed);
+    let now = ctx.txn.now;
+    let live = |k: Vec<u8>, v: &[u8]| peek(v).filter(|m| !m.is_expired(now)).map(|_| k);
+    if keys <= RANDOM_WALK_MAX {
+        let mut skip = fastrand::i64(0..keys.max(1));
+        let (mut pick, mut first_live) = (None, None);
+        ctx.store().storage.scan(Cf::Meta, Range { start: &lo, end: &hi, reverse: false }, &mut |k, v| {
+            let found = live(k.to_vec(), v);
+            if first_live.is_none() {
+                first_live = found.clone();
+            }
+            skip -= 1;
+            if skip < 0 && found.is_some() {
+                pick = found;
+                return false;
+            }
+            true
+        })?;
+        return Ok(pick.or(first_live).map(|k| Reply::Bulk(Bytes::copy_from_slice(&k[1..]))).unwrap_or(Reply::Nil));
+    }
+    for _ in 0..16 {
+        // From a random point of the trie, a random walk forward smooths the pick over
+        // the crowded branches the descent under-samples.
+        let Some(start) = sample_key(&ctx.txn, &lo, &hi)? else { return Ok(Reply::Nil) };
+        let mut skip = fastrand::u32(0..RANDOM_STEPS);
+        let mut pick = None;
+        ctx.store().storage.scan(Cf::Meta, Range { start: &start, end: &hi, reverse: false }, &mut |k, v| {
+            if let Some(found) = live(k.to_vec(), v) {
+                pick = Some(found);
+            }
+            skip = skip.saturating_sub(1);
+            skip > 0 || pick.is_none()
+        })?;
         if let Some(k) = pick {
             return Ok(Reply::Bulk(Bytes::copy_from_slice(&k[1..])));
         }
     }
-    // Mostly expired keys: walk from the start before giving up.
-    Ok(match first_live(&ctx.txn, &lo, &hi, 10_000)? {
-        Some(k) => Reply::Bulk(Bytes::copy_from_slice(&k[1..])),
-        None => Reply::Nil,
-    })
+    // Mostly expired keys: take the first live one, if any is near the start.
+    let mut pick = None;
+    let mut looked = 0;
+    ctx.store().storage.scan(Cf::Meta, Range { start: &lo, end: &hi, reverse: false }, &mut |k, v| {
+        looked += 1;
+        pick = live(k.to_vec(), v);
+        pick.is_none() && looked < RANDOM_WALK_MAX
+    })?;
+    Ok(pick.map(|k| Reply::Bulk(Bytes::copy_from_slice(&k[1..]))).unwrap_or(Reply::Nil))
 }
 
 // ----- renaming and copying -----
@@ -852,18 +893,6 @@ mod tests {
         for bad in [&b""[..], b"-1", b" 1", b"1x", b"18446744073709551616"] {
             assert!(parse_cursor(bad).is_err());
         }
-    }
-
-    #[test]
-    fn random_between_stays_in_range() {
-        let (a, b) = (b"\x00key:100".as_slice(), b"\x00key:999".as_slice());
-        let mut b_padded = b.to_vec();
-        b_padded.resize(5 + 8, 0);
-        for _ in 0..1000 {
-            let r = random_between(a, b);
-            assert!(r.as_slice() >= a && r <= b_padded, "{r:?}");
-        }
-        assert_eq!(random_between(b"\x00x", b"\x00x")[..2], b"\x00x"[..]);
     }
 
     #[test]
