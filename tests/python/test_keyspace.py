@@ -173,11 +173,11 @@ def test_dump_restore_between_two_servers(server):
             a.zadd("z", {"a": 1.5, "b": 2})
             payloads["z"] = (a.dump("z"), lambda c, k: c.zrange(k, 0, -1, withscores=True))
         for key, (payload, read) in payloads.items():
-            assert b.restore(key, 0, payload) is True
+            assert b.restore(key, 0, payload) == b"OK"
             assert read(b, key) == read(a, key), key
             with pytest.raises(redis.ResponseError, match="BUSYKEY"):
                 b.restore(key, 0, payload)
-            assert b.restore(key, 5000, payload, replace=True) is True
+            assert b.restore(key, 5000, payload, replace=True) == b"OK"
             assert 4000 < b.pttl(key) <= 5000
         with pytest.raises(redis.ResponseError, match="DUMP payload version or checksum are wrong"):
             b.restore("bad", 0, b"not a payload")
