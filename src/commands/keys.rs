@@ -202,7 +202,7 @@ fn persist(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 
 /// Range of every metadata key of physical database `db`.
 fn db_range(db: u8) -> (Vec<u8>, Vec<u8>) {
-    (vec![db], layout::prefix_end(&[db]))
+    layout::db_bounds(db)
 }
 
 /// The literal bytes a glob pattern starts with: every match starts with them, so the
