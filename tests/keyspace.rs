@@ -1094,3 +1094,23 @@ fn randomkey_spreads_over_a_large_database() {
     assert!(seen.len() > 1000, "RANDOMKEY should spread: {} distinct", seen.len());
     assert!(seen.iter().all(|k| k == "a" || k == "zzz" || k.starts_with("key:")));
 }
+
+#[test]
+fn collections_expire_actively_and_leave_nothing_behind() {
+    let s = Server::start();
+    let mut c = s.raw();
+    let made = make_collections(&mut c);
+    for (key, _) in &made {
+        assert_eq!(c.cmd(&["PEXPIRE", key, "100"]), R::Int(1));
+        assert!(int(c.cmd(&["PTTL", key])) > 0);
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while int(c.cmd(&["DBSIZE"])) != 0 {
+        assert!(Instant::now() < deadline, "collections did not actively expire");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    for (key, read) in &made {
+        assert_eq!(c.cmd(&["TYPE", key]), R::Status("none".into()));
+        assert!(matches!(read_back(&mut c, read, key), R::Array(v) if v.is_empty()), "{key}");
+    }
+}
