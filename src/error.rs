@@ -38,6 +38,14 @@ pub enum Error {
     Storage(String),
     /// A complete error text (including its code) for one-off messages.
     Msg(String),
+    /// RESTORE onto an existing key without REPLACE.
+    BusyKey,
+    /// RESTORE of a payload with a wrong version or checksum.
+    DumpPayload,
+    /// RESTORE of a payload whose checksum holds but whose content does not parse.
+    BadDataFormat,
+    /// SCAN with a cursor that is not an unsigned integer or is unknown.
+    InvalidCursor,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -78,6 +86,10 @@ impl fmt::Display for Error {
             Error::NoProto => f.write_str("NOPROTO unsupported protocol version"),
             Error::Storage(e) => write!(f, "ERR storage error: {e}"),
             Error::Msg(text) => f.write_str(text),
+            Error::BusyKey => f.write_str("BUSYKEY Target key name already exists."),
+            Error::DumpPayload => f.write_str("ERR DUMP payload version or checksum are wrong"),
+            Error::BadDataFormat => f.write_str("ERR Bad data format"),
+            Error::InvalidCursor => f.write_str("ERR invalid cursor"),
         }
     }
 }

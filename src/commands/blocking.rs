@@ -96,6 +96,22 @@ impl Blocked {
         self.count.fetch_sub(1, Ordering::Relaxed);
     }
 
+    /// Wakes the first waiter of every key in physical database `db` (SWAPDB: what the
+    /// waiters' database holds has changed all at once).
+    pub fn wake_db(&self, db: u8) {
+        if self.is_empty() {
+            return;
+        }
+        let q = self.queues.lock();
+        for ((d, _), queue) in q.iter() {
+            if *d == db {
+                if let Some(first) = queue.front() {
+                    first.notify.notify_one();
+                }
+            }
+        }
+    }
+
     /// Wakes the first waiter of each touched key.
     pub fn wake(&self, touched: &[(u8, Bytes)]) {
         if self.is_empty() {

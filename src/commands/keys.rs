@@ -1,12 +1,35 @@
-//! Keyspace commands.
+//! Keyspace commands: DEL, UNLINK, EXISTS, TYPE, the EXPIRE and TTL families, PERSIST,
+//! KEYS, SCAN, RANDOMKEY, RENAME, RENAMENX, COPY, MOVE, SWAPDB, TOUCH, OBJECT, DUMP,
+//! RESTORE.
+//!
+//! Every one of them works on any type without knowing its layout: a string is its
+//! metadata record; a collection is its metadata record plus the Sub and Score records
+//! tagged with its version. RENAME and MOVE move the metadata and keep the version (the
+//! owner record follows through [`Txn::put_at`]); COPY and RESTORE write a new version
+//! with every record copied; DEL drops the metadata and leaves the records to compaction.
+//!
+//! Commands that write a key in a database other than the client's (MOVE, COPY ... DB)
+//! run with the database gate held exclusively: the key locks taken by dispatch cover
+//! only the client's database.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 
 use bytes::Bytes;
+use parking_lot::Mutex;
 
+use super::args::{self, is};
 use super::context::Ctx;
 use super::table::{flags::*, CommandSpec, Keys};
 use crate::command;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::glob;
 use crate::protocol::Reply;
+use crate::storage::{keys as layout, Cf, Range};
+use crate::types::txn::dump;
+use crate::types::{Kind, Meta, Txn};
+
+// ----- existence, type, deletion -----
 
 /// `DEL key [key ...]`: how many of the keys existed. O(1) per key, whatever its size:
 /// a collection's elements become unreachable with its metadata.
@@ -18,6 +41,866 @@ fn del(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::Int(n))
 }
 
+/// `UNLINK key [key ...]`: as DEL. Deletion is already O(1) per key (elements are
+/// reclaimed by compaction in the background), which is what UNLINK promises.
+fn unlink(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    del(ctx, argv)
+}
+
+/// `EXISTS key [key ...]`: how many of the keys exist; a key named twice counts twice.
+/// O(N) in the number of keys.
+fn exists(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let mut n = 0;
+    for key in &argv[1..] {
+        n += ctx.txn.get(key)?.is_some() as i64;
+    }
+    Ok(Reply::Int(n))
+}
+
+/// `TOUCH key [key ...]`: how many of the keys exist. O(N) in the number of keys.
+/// (DiskDB keeps no access clock, so touching changes nothing else.)
+fn touch(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    exists(ctx, argv)
+}
+
+/// `TYPE key`: `string`, `list`, `set`, `zset`, `hash`, `stream`, `ReJSON-RL`, or `none`
+/// as a status reply. O(1).
+fn type_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    Ok(Reply::status(ctx.txn.get(&argv[1])?.map(|m| m.kind.type_name()).unwrap_or("none")))
+}
+
+// ----- expiry -----
+
+const EXPIRE_NX: u8 = 1;
+const EXPIRE_XX: u8 = 2;
+const EXPIRE_GT: u8 = 4;
+const EXPIRE_LT: u8 = 8;
+
+/// Parses the `NX | XX | GT | LT` options of the EXPIRE family.
+fn expire_flags(opts: &[Bytes]) -> Result<u8> {
+    let mut flags = 0;
+    for opt in opts {
+        flags |= if is(opt, "nx") {
+            EXPIRE_NX
+        } else if is(opt, "xx") {
+            EXPIRE_XX
+        } else if is(opt, "gt") {
+            EXPIRE_GT
+        } else if is(opt, "lt") {
+            EXPIRE_LT
+        } else {
+            return Err(Error::Msg(format!("ERR Unsupported option {}", String::from_utf8_lossy(opt))));
+        };
+    }
+    if flags & EXPIRE_NX != 0 && flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT) != 0 {
+        return Err(Error::err("NX and XX, GT or LT options at the same time are not compatible"));
+    }
+    if flags & EXPIRE_GT != 0 && flags & EXPIRE_LT != 0 {
+        return Err(Error::err("GT and LT options at the same time are not compatible"));
+    }
+    Ok(flags)
+}
+
+/// The EXPIRE family: `argv[2]` in seconds (`in_seconds`) or milliseconds, relative to
+/// `base` (Unix ms; 0 for the `*AT` forms). A deadline not in the future deletes the key.
+fn expire_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], base: i64, in_seconds: bool, name: &str) -> Result<Reply> {
+    let flags = expire_flags(&argv[3..])?;
+    let mut when = args::int(&argv[2])?;
+    if in_seconds {
+        when = when.checked_mul(1000).ok_or_else(|| Error::InvalidExpire(name.into()))?;
+    }
+    when = when.checked_add(base).ok_or_else(|| Error::InvalidExpire(name.into()))?;
+    let Some(mut meta) = ctx.txn.get(&argv[1])? else { return Ok(Reply::Int(0)) };
+    let current = meta.expire_at; // 0: no expiry, which GT and LT treat as infinite.
+    let refused = (flags & EXPIRE_NX != 0 && current != 0)
+        || (flags & EXPIRE_XX != 0 && current == 0)
+        || (flags & EXPIRE_GT != 0 && (current == 0 || when <= current))
+        || (flags & EXPIRE_LT != 0 && current != 0 && when >= current);
+    if refused {
+        return Ok(Reply::Int(0));
+    }
+    if when <= ctx.txn.now {
+        ctx.txn.delete(&argv[1])?;
+    } else {
+        meta.expire_at = when;
+        ctx.txn.put(&argv[1], meta)?;
+    }
+    Ok(Reply::Int(1))
+}
+
+/// `EXPIRE key seconds [NX | XX | GT | LT]`: 1 if the timeout was set (or the key
+/// deleted for a deadline not in the future), 0 if the key is missing or an option
+/// refused. O(1). Errors: not an integer; `ERR invalid expire time in 'expire' command`
+/// on overflow; `ERR Unsupported option ...`; incompatible options.
+fn expire(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let now = ctx.txn.now;
+    expire_generic(ctx, argv, now, true, "expire")
+}
+
+/// `PEXPIRE key milliseconds [NX | XX | GT | LT]`: as EXPIRE, in milliseconds. O(1).
+fn pexpire(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let now = ctx.txn.now;
+    expire_generic(ctx, argv, now, false, "pexpire")
+}
+
+/// `EXPIREAT key unix-time-seconds [NX | XX | GT | LT]`: as EXPIRE, at an absolute Unix
+/// time in seconds. O(1).
+fn expireat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    expire_generic(ctx, argv, 0, true, "expireat")
+}
+
+/// `PEXPIREAT key unix-time-milliseconds [NX | XX | GT | LT]`: as EXPIREAT, in
+/// milliseconds. O(1).
+fn pexpireat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    expire_generic(ctx, argv, 0, false, "pexpireat")
+}
+
+/// TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 for a missing key, -1 without expiry, else the
+/// time left (`absolute`: the deadline), in ms or rounded seconds.
+fn ttl_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], in_ms: bool, absolute: bool) -> Result<Reply> {
+    let Some(meta) = ctx.txn.get(&argv[1])? else { return Ok(Reply::Int(-2)) };
+    if meta.expire_at == 0 {
+        return Ok(Reply::Int(-1));
+    }
+    let ttl = if absolute { meta.expire_at } else { meta.expire_at - ctx.txn.now }.max(0);
+    Ok(Reply::Int(if in_ms { ttl } else { (ttl + 500) / 1000 }))
+}
+
+/// `TTL key`: seconds to live (rounded), -1 without expiry, -2 if missing. O(1).
+fn ttl(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    ttl_generic(ctx, argv, false, false)
+}
+
+/// `PTTL key`: milliseconds to live, -1 without expiry, -2 if missing. O(1).
+fn pttl(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    ttl_generic(ctx, argv, true, false)
+}
+
+/// `EXPIRETIME key`: the absolute Unix deadline in seconds, -1 / -2 as TTL. O(1).
+fn expiretime(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    ttl_generic(ctx, argv, false, true)
+}
+
+/// `PEXPIRETIME key`: the absolute Unix deadline in milliseconds, -1 / -2 as TTL. O(1).
+fn pexpiretime(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    ttl_generic(ctx, argv, true, true)
+}
+
+/// `PERSIST key`: 1 if a timeout was removed, 0 if the key is missing or has none. O(1).
+fn persist(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    match ctx.txn.get(&argv[1])? {
+        Some(mut meta) if meta.expire_at != 0 => {
+            meta.expire_at = 0;
+            ctx.txn.put(&argv[1], meta)?;
+            Ok(Reply::Int(1))
+        }
+        _ => Ok(Reply::Int(0)),
+    }
+}
+
+// ----- iteration: KEYS, SCAN, RANDOMKEY -----
+
+/// Range of every metadata key of physical database `db`.
+fn db_range(db: u8) -> (Vec<u8>, Vec<u8>) {
+    layout::db_bounds(db)
+}
+
+/// The literal bytes a glob pattern starts with: every match starts with them, so the
+/// walk can be limited to keys with that prefix.
+fn literal_prefix(pattern: &[u8]) -> &[u8] {
+    let end = pattern.iter().position(|b| matches!(b, b'*' | b'?' | b'[' | b'\\')).unwrap_or(pattern.len());
+    &pattern[..end]
+}
+
+/// Type and deadline of a raw metadata record, decoding only its header (a string's
+/// value can be large and is not needed here).
+fn peek(raw: &[u8]) -> Option<Meta> {
+    Meta::decode(Bytes::copy_from_slice(&raw[..raw.len().min(26)]))
+}
+
+/// `KEYS pattern`: every live key matching the glob pattern. O(N) in the keys of the
+/// database (only keys sharing the pattern's literal prefix are walked).
+fn keys(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let pattern = &argv[1][..];
+    let all = pattern == b"*";
+    let db = ctx.txn.db;
+    let start = layout::meta_key(db, literal_prefix(pattern));
+    let end = if start.len() > 1 { layout::prefix_end(&start) } else { db_range(db).1 };
+    let now = ctx.txn.now;
+    let mut out = Vec::new();
+    ctx.store().storage.scan(Cf::Meta, Range { start: &start, end: &end, reverse: false }, &mut |k, v| {
+        let key = &k[1..];
+        if (all || glob::matches(pattern, key, false)) && peek(v).is_some_and(|m| !m.is_expired(now)) {
+            out.push(Reply::Bulk(Bytes::copy_from_slice(key)));
+        }
+        true
+    })?;
+    Ok(Reply::Array(out))
+}
+
+/// SCAN cursors. A cursor names the last key a call examined, so the next call resumes
+/// right after it in key order: a key present for the whole iteration is returned exactly
+/// once, whatever is added or removed meanwhile. The positions live in a fixed ring of
+/// slots; a cursor is a sequence number whose slot must still hold it, so a very old
+/// cursor (over [`CURSOR_SLOTS`] newer ones since) or one from before a restart is refused
+/// with `ERR invalid cursor` rather than silently restarting the walk.
+struct Cursors {
+    next: AtomicU64,
+    slots: Mutex<Vec<Option<(u64, Bytes)>>>,
+}
+
+const CURSOR_SLOTS: usize = 1 << 14;
+
+fn cursors() -> &'static Cursors {
+    static CURSORS: OnceLock<Cursors> = OnceLock::new();
+    CURSORS.get_or_init(|| Cursors {
+        // Random start: cursors from an earlier run of the server are very unlikely to
+        // name a live slot. Kept well below 2^63 for clients that parse cursors signed.
+        next: AtomicU64::new(fastrand::u64(1 << 20..1 << 52)),
+        slots: Mutex::new(vec![None; CURSOR_SLOTS]),
+    })
+}
+
+impl Cursors {
+    fn save(&self, after: Bytes) -> u64 {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        self.slots.lock()[(id % CURSOR_SLOTS as u64) as usize] = Some((id, after));
+        id
+    }
+
+    fn load(&self, id: u64) -> Option<Bytes> {
+        match &self.slots.lock()[(id % CURSOR_SLOTS as u64) as usize] {
+            Some((saved, key)) if *saved == id => Some(key.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// Parses a cursor as Redis does: an unsigned 64-bit decimal, nothing else.
+fn parse_cursor(raw: &[u8]) -> Result<u64> {
+    if raw.is_empty() || raw.len() > 20 || !raw.iter().all(u8::is_ascii_digit) {
+        return Err(Error::InvalidCursor);
+    }
+    std::str::from_utf8(raw).ok().and_then(|s| s.parse().ok()).ok_or(Error::InvalidCursor)
+}
+
+/// `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]`: `[next cursor, keys]`; the
+/// iteration is complete when the cursor is 0. Each call examines about COUNT keys
+/// (default 10), so with MATCH or TYPE a call may return few or none. Expired keys are
+/// skipped; an unknown TYPE matches nothing. O(1) per call, O(N) for a full iteration.
+/// Errors: `ERR invalid cursor`; COUNT not an integer; COUNT < 1 or an unknown option:
+/// syntax error.
+fn scan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let cursor = parse_cursor(&argv[1])?;
+    let mut count: i64 = 10;
+    let mut pattern: Option<&[u8]> = None;
+    let mut type_name: Option<&[u8]> = None;
+    let mut i = 2;
+    while i < argv.len() {
+        let has_value = argv.len() - i >= 2;
+        if is(&argv[i], "count") && has_value {
+            count = args::int(&argv[i + 1])?;
+            if count < 1 {
+                return Err(Error::Syntax);
+            }
+        } else if is(&argv[i], "match") && has_value {
+            pattern = Some(&argv[i + 1][..]).filter(|p| *p != b"*");
+        } else if is(&argv[i], "type") && has_value {
+            type_name = Some(&argv[i + 1][..]);
+        } else {
+            return Err(Error::Syntax);
+        }
+        i += 2;
+    }
+    let resume = match cursor {
+        0 => None,
+        id => Some(cursors().load(id).ok_or(Error::InvalidCursor)?),
+    };
+    let db = ctx.txn.db;
+    let low = layout::meta_key(db, pattern.map(literal_prefix).unwrap_or_default());
+    let end = if low.len() > 1 { layout::prefix_end(&low) } else { db_range(db).1 };
+    let start = match resume {
+        Some(after) => {
+            let mut s = layout::meta_key(db, &after);
+            s.push(0);
+            s.max(low)
+        }
+        None => low,
+    };
+    let now = ctx.txn.now;
+    let (mut examined, mut more, mut last) = (0i64, false, Vec::new());
+    let mut out = Vec::new();
+    if start < end {
+        ctx.store().storage.scan(Cf::Meta, Range { start: &start, end: &end, reverse: false }, &mut |k, v| {
+            if examined == count {
+                more = true;
+                return false;
+            }
+            examined += 1;
+            let key = &k[1..];
+            last.clear();
+            last.extend_from_slice(key);
+            let Some(meta) = peek(v).filter(|m| !m.is_expired(now)) else { return true };
+            if pattern.is_some_and(|p| !glob::matches(p, key, false)) {
+                return true;
+            }
+            if type_name.is_some_and(|t| !t.eq_ignore_ascii_case(meta.kind.type_name().as_bytes())) {
+                return true;
+            }
+            out.push(Reply::Bulk(Bytes::copy_from_slice(key)));
+            true
+        })?;
+    }
+    let next = if more { cursors().save(Bytes::from(last)) } else { 0 };
+    Ok(Reply::Array(vec![Reply::Bulk(Bytes::from(next.to_string())), Reply::Array(out)]))
+}
+
+/// Below this many keys RANDOMKEY picks exactly uniformly by walking to a random index.
+const RANDOM_WALK_MAX: i64 = 10_000;
+/// Beyond, the longest walk forward from a random point of the key space.
+const RANDOM_STEPS: u32 = 2048;
+
+/// First key in `[from, to)`, or the last one (`backwards`).
+fn edge_key(txn: &Txn<'_>, from: &[u8], to: &[u8], backwards: bool) -> Result<Option<Vec<u8>>> {
+    let mut found = None;
+    txn.store.storage.scan(Cf::Meta, Range { start: from, end: to, reverse: backwards }, &mut |k, _| {
+        found = Some(k.to_vec());
+        false
+    })?;
+    Ok(found)
+}
+
+/// A random key of the range `[lo, hi)` (live or not), found by descending the key
+/// space as a trie: at each point where the keys diverge, a random branch among the
+/// bytes present. O(depth) seeks, whatever the number of keys; keys in sparse branches
+/// come up more often than in crowded ones, but every key can come up.
+fn sample_key(txn: &Txn<'_>, lo: &[u8], hi: &[u8]) -> Result<Option<Vec<u8>>> {
+    let mut prefix = lo.to_vec();
+    for _ in 0..256 {
+        let end = if prefix.len() > lo.len() { layout::prefix_end(&prefix) } else { hi.to_vec() };
+        let (Some(first), Some(last)) = (edge_key(txn, &prefix, &end, false)?, edge_key(txn, &prefix, &end, true)?) else {
+            return Ok(None);
+        };
+        if first == last {
+            return Ok(Some(first));
+        }
+        let common = first.iter().zip(&last).take_while(|(a, b)| a == b).count();
+        if common > prefix.len() {
+            prefix = first[..common].to_vec();
+            continue;
+        }
+        // `first` and `last` part at byte `at`; `first` may end there (a key that is
+        // exactly the prefix), which counts as one more branch.
+        let at = prefix.len();
+        let low = first.get(at).map(|&b| b as i32).unwrap_or(-1);
+        let branch = fastrand::i32(low..=last[at] as i32);
+        if branch < 0 {
+            return Ok(Some(first));
+        }
+        prefix.push(branch as u8);
+        let Some(next) = edge_key(txn, &prefix, &end, false)? else { return Ok(Some(last)) };
+        prefix.truncate(at);
+        prefix.push(next[at]);
+    }
+    edge_key(txn, &prefix, hi, false)
+}
+
+/// `RANDOMKEY`: a random live key, or nil if the database has none. Up to 10,000 keys
+/// the pick is uniform (a walk to a random index). Beyond, keys are stored in order, not
+/// in a hash table, so the pick descends the key space at random (O(key length) seeks)
+/// and then walks forward a random number of keys (at most 2048): cheap whatever the
+/// size, it spreads over the whole database but is not uniform (a key right after a
+/// large gap in the key space comes up less often).
+fn randomkey(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
+    let db = ctx.txn.db;
+    let (lo, hi) = db_range(db);
+    let keys = ctx.store().counters[db as usize].keys.load(Ordering::Relaxed);
+    let now = ctx.txn.now;
+    let live = |k: Vec<u8>, v: &[u8]| peek(v).filter(|m| !m.is_expired(now)).map(|_| k);
+    if keys <= RANDOM_WALK_MAX {
+        let mut skip = fastrand::i64(0..keys.max(1));
+        let (mut pick, mut first_live) = (None, None);
+        ctx.store().storage.scan(Cf::Meta, Range { start: &lo, end: &hi, reverse: false }, &mut |k, v| {
+            let found = live(k.to_vec(), v);
+            if first_live.is_none() {
+                first_live = found.clone();
+            }
+            skip -= 1;
+            if skip < 0 && found.is_some() {
+                pick = found;
+                return false;
+            }
+            true
+        })?;
+        return Ok(pick.or(first_live).map(|k| Reply::Bulk(Bytes::copy_from_slice(&k[1..]))).unwrap_or(Reply::Nil));
+    }
+    for _ in 0..16 {
+        // From a random point of the trie, a random walk forward smooths the pick over
+        // the crowded branches the descent under-samples.
+        let Some(start) = sample_key(&ctx.txn, &lo, &hi)? else { return Ok(Reply::Nil) };
+        let mut skip = fastrand::u32(0..RANDOM_STEPS);
+        let mut pick = None;
+        ctx.store().storage.scan(Cf::Meta, Range { start: &start, end: &hi, reverse: false }, &mut |k, v| {
+            if let Some(found) = live(k.to_vec(), v) {
+                pick = Some(found);
+            }
+            skip = skip.saturating_sub(1);
+            skip > 0 || pick.is_none()
+        })?;
+        if let Some(k) = pick {
+            return Ok(Reply::Bulk(Bytes::copy_from_slice(&k[1..])));
+        }
+    }
+    // Mostly expired keys: take the first live one, if any is near the start.
+    let mut pick = None;
+    let mut looked = 0;
+    ctx.store().storage.scan(Cf::Meta, Range { start: &lo, end: &hi, reverse: false }, &mut |k, v| {
+        looked += 1;
+        pick = live(k.to_vec(), v);
+        pick.is_none() && looked < RANDOM_WALK_MAX
+    })?;
+    Ok(pick.map(|k| Reply::Bulk(Bytes::copy_from_slice(&k[1..]))).unwrap_or(Reply::Nil))
+}
+
+// ----- renaming and copying -----
+
+/// RENAME and RENAMENX. The value moves as it is: same TTL, and for a collection the
+/// same version (only the metadata and owner records are rewritten).
+fn rename_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], nx: bool) -> Result<Reply> {
+    let (src, dst) = (&argv[1], &argv[2]);
+    let Some(meta) = ctx.txn.get(src)? else { return Err(Error::NoSuchKey) };
+    if src == dst {
+        return Ok(if nx { Reply::Int(0) } else { Reply::ok() });
+    }
+    if nx && ctx.txn.get(dst)?.is_some() {
+        return Ok(Reply::Int(0));
+    }
+    ctx.txn.put(dst, meta)?;
+    ctx.txn.delete(src)?;
+    Ok(if nx { Reply::Int(1) } else { Reply::ok() })
+}
+
+/// `RENAME key newkey`: moves the value (and its TTL) to `newkey`, replacing what was
+/// there. O(1) for every type. Errors: `ERR no such key`.
+fn rename(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    rename_generic(ctx, argv, false)
+}
+
+/// `RENAMENX key newkey`: as RENAME if `newkey` does not exist: 1, else 0. O(1).
+/// Errors: `ERR no such key`.
+fn renamenx(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    rename_generic(ctx, argv, true)
+}
+
+/// Parses a database index argument the way MOVE and COPY do: an int, then in range.
+fn db_index(ctx: &Ctx<'_>, raw: &[u8]) -> Result<usize> {
+    let id = args::int(raw)?;
+    if id < i32::MIN as i64 || id > i32::MAX as i64 {
+        return Err(Error::NotInteger);
+    }
+    if id < 0 || id as usize >= ctx.store().databases() {
+        return Err(Error::DbIndexOutOfRange);
+    }
+    Ok(id as usize)
+}
+
+/// `COPY source destination [DB destination-db] [REPLACE]`: 1 if copied, 0 if the source
+/// is missing or the destination exists (without REPLACE). The copy keeps the TTL; a
+/// collection gets a new version with every record copied. O(N) in the size of the
+/// value. Errors: `ERR DB index is out of range`; not an integer; `ERR source and
+/// destination objects are the same`; syntax error.
+fn copy(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let mut replace = false;
+    let mut target = ctx.session.db;
+    let mut i = 3;
+    while i < argv.len() {
+        if is(&argv[i], "replace") {
+            replace = true;
+        } else if is(&argv[i], "db") && i + 1 < argv.len() {
+            target = db_index(ctx, &argv[i + 1])?;
+            i += 1;
+        } else {
+            return Err(Error::Syntax);
+        }
+        i += 1;
+    }
+    let (src, dst) = (&argv[1], &argv[2]);
+    if target == ctx.session.db && src == dst {
+        return Err(Error::SameObject);
+    }
+    let Some(mut meta) = ctx.txn.get(src)? else { return Ok(Reply::Int(0)) };
+    let dst_db = ctx.store().physical(target);
+    if ctx.txn.get_at(dst_db, dst)?.is_some() && !replace {
+        return Ok(Reply::Int(0));
+    }
+    if !meta.kind.is_inline() {
+        let version = ctx.store().new_version();
+        ctx.txn.copy_records(meta.version, version)?;
+        meta.version = version;
+    }
+    ctx.txn.put_at(dst_db, dst, meta)?;
+    Ok(Reply::Int(1))
+}
+
+/// `MOVE key db`: moves the key (and its TTL) to another database: 1, or 0 if the key
+/// is missing here or exists there. O(1) for every type: a collection keeps its version.
+/// Errors: not an integer; `ERR DB index is out of range`; `ERR source and destination
+/// objects are the same`.
+fn move_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let target = db_index(ctx, &argv[2])?;
+    if target == ctx.session.db {
+        return Err(Error::SameObject);
+    }
+    let key = &argv[1];
+    let Some(meta) = ctx.txn.get(key)? else { return Ok(Reply::Int(0)) };
+    let dst_db = ctx.store().physical(target);
+    if ctx.txn.get_at(dst_db, key)?.is_some() {
+        return Ok(Reply::Int(0));
+    }
+    ctx.txn.put_at(dst_db, key, meta)?;
+    ctx.txn.delete(key)?;
+    Ok(Reply::Int(1))
+}
+
+/// `SWAPDB index1 index2`: swaps two databases for every client at once. O(1): only the
+/// logical-to-physical map changes. Transactions watching keys in either database fail,
+/// and clients blocked in either re-check their keys. Errors: `ERR invalid first DB
+/// index`, `ERR invalid second DB index`, `ERR DB index is out of range`.
+fn swapdb(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let a = args::parse_i64_strict(&argv[1]).ok_or_else(|| Error::err("invalid first DB index"))?;
+    let b = args::parse_i64_strict(&argv[2]).ok_or_else(|| Error::err("invalid second DB index"))?;
+    let n = ctx.store().databases() as i64;
+    if a < 0 || a >= n || b < 0 || b >= n {
+        return Err(Error::DbIndexOutOfRange);
+    }
+    if a != b {
+        let store = ctx.store();
+        let (pa, pb) = (store.physical(a as usize), store.physical(b as usize));
+        store.swap_db(a as usize, b as usize)?;
+        ctx.txn.note_write();
+        for p in [pa, pb] {
+            ctx.server.watches.touch_db(p);
+            ctx.server.blocked.wake_db(p);
+        }
+    }
+    Ok(Reply::ok())
+}
+
+// ----- OBJECT -----
+
+/// Redis 7 defaults for the compact encodings.
+const LISTPACK_BYTES: usize = 8192; // list-max-listpack-size -2
+const LISTPACK_ENTRIES: u64 = 128; // hash/set/zset-max-listpack-entries
+const LISTPACK_VALUE: usize = 64; // hash/set/zset-max-listpack-value
+const INTSET_ENTRIES: u64 = 512; // set-max-intset-entries
+const SHARED_INTEGERS: i64 = 10_000;
+
+/// How Redis would encode a string value.
+fn string_encoding(v: &[u8]) -> &'static str {
+    if args::parse_i64_strict(v).is_some() {
+        "int"
+    } else if v.len() <= 44 {
+        "embstr"
+    } else {
+        "raw"
+    }
+}
+
+/// Bytes one element takes in a listpack.
+fn listpack_entry(v: &[u8]) -> usize {
+    let body = match args::parse_i64_strict(v) {
+        Some(i) if (0..128).contains(&i) => 1,
+        Some(i) if (-4096..4096).contains(&i) => 2,
+        Some(i) if (-32768..32768).contains(&i) => 3,
+        Some(i) if (-(1 << 23)..(1 << 23)).contains(&i) => 4,
+        Some(i) if (i32::MIN as i64..=i32::MAX as i64).contains(&i) => 5,
+        Some(_) => 9,
+        None if v.len() < 64 => 1 + v.len(),
+        None if v.len() < 4096 => 2 + v.len(),
+        None => 5 + v.len(),
+    };
+    let backlen = match body {
+        0..=127 => 1,
+        128..=16383 => 2,
+        16384..=2097151 => 3,
+        2097152..=268435455 => 4,
+        _ => 5,
+    };
+    body + backlen
+}
+
+/// The encoding Redis 7 would give the value, from its kind, its size and (for the
+/// compact encodings) a bounded look at its elements.
+fn encoding(txn: &Txn<'_>, meta: &Meta) -> Result<&'static str> {
+    let all = |limit: u64, ok: &mut dyn FnMut(&[u8], &[u8]) -> bool| -> Result<bool> {
+        let (mut fine, mut n) = (true, 0);
+        txn.sub_scan(Cf::Sub, meta.version, b"", b"", false, &mut |k, v| {
+            n += 1;
+            fine = ok(k, v);
+            fine && n < limit
+        })?;
+        Ok(fine)
+    };
+    Ok(match meta.kind {
+        Kind::String => string_encoding(&meta.payload),
+        Kind::Json => "raw",
+        Kind::Stream => "stream",
+        Kind::List => {
+            // Every entry takes at least 2 bytes: past that many, no need to look.
+            let mut bytes = 7;
+            if meta.size <= (LISTPACK_BYTES / 2) as u64
+                && all(u64::MAX, &mut |_, v| {
+                    bytes += listpack_entry(v);
+                    bytes <= LISTPACK_BYTES
+                })?
+            {
+                "listpack"
+            } else {
+                "quicklist"
+            }
+        }
+        Kind::Set => {
+            if meta.size <= INTSET_ENTRIES && all(INTSET_ENTRIES, &mut |k, _| args::parse_i64_strict(k).is_some())? {
+                "intset"
+            } else if meta.size <= LISTPACK_ENTRIES && all(LISTPACK_ENTRIES, &mut |k, _| k.len() <= LISTPACK_VALUE)? {
+                "listpack"
+            } else {
+                "hashtable"
+            }
+        }
+        Kind::Hash => {
+            let small = |k: &[u8], v: &[u8]| k.len() <= LISTPACK_VALUE && v.len() <= LISTPACK_VALUE;
+            if meta.size <= LISTPACK_ENTRIES && all(LISTPACK_ENTRIES, &mut |k, v| small(k, v))? {
+                "listpack"
+            } else {
+                "hashtable"
+            }
+        }
+        Kind::ZSet => {
+            if meta.size <= LISTPACK_ENTRIES && all(LISTPACK_ENTRIES, &mut |k, _| k.len() <= LISTPACK_VALUE)? {
+                "listpack"
+            } else {
+                "skiplist"
+            }
+        }
+    })
+}
+
+/// `OBJECT ENCODING key`: the internal representation Redis 7 would use (`int`, `embstr`,
+/// `raw`, `listpack`, `quicklist`, `intset`, `hashtable`, `skiplist`, `stream`), or nil.
+/// O(1): at most a few hundred elements are looked at.
+fn object_encoding(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let Some(meta) = ctx.txn.get(&argv[2])? else { return Ok(Reply::Nil) };
+    Ok(Reply::bulk_str(encoding(&ctx.txn, &meta)?))
+}
+
+/// `OBJECT FREQ key`: nil for a missing key; otherwise the error Redis gives when no LFU
+/// maxmemory policy is selected (DiskDB has no eviction, so it never counts accesses).
+fn object_freq(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    if ctx.txn.get(&argv[2])?.is_none() {
+        return Ok(Reply::Nil);
+    }
+    Err(Error::err(
+        "An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+    ))
+}
+
+/// `OBJECT IDLETIME key`: seconds since last access, or nil. DiskDB keeps no access
+/// clock on disk, so this is always 0 for an existing key. O(1).
+fn object_idletime(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    Ok(match ctx.txn.get(&argv[2])? {
+        Some(_) => Reply::Int(0),
+        None => Reply::Nil,
+    })
+}
+
+/// `OBJECT REFCOUNT key`: as Redis reports it: 2147483647 for small non-negative
+/// integers (Redis shares those objects), 1 otherwise; nil for a missing key. O(1).
+fn object_refcount(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let Some(meta) = ctx.txn.get(&argv[2])? else { return Ok(Reply::Nil) };
+    let shared = meta.kind == Kind::String
+        && args::parse_i64_strict(&meta.payload).is_some_and(|i| (0..SHARED_INTEGERS).contains(&i));
+    Ok(Reply::Int(if shared { i32::MAX as i64 } else { 1 }))
+}
+
+/// `OBJECT HELP`.
+fn object_help(_ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
+    const HELP: &[&str] = &[
+        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "ENCODING <key>",
+        "    Return the kind of internal representation used in order to store the value",
+        "    associated with a <key>.",
+        "FREQ <key>",
+        "    Return the access frequency index of the <key>. The returned integer is",
+        "    proportional to the logarithm of the recent access frequency of the key.",
+        "IDLETIME <key>",
+        "    Return the idle time of the <key>, that is the approximated number of",
+        "    seconds elapsed since the last access to the key.",
+        "REFCOUNT <key>",
+        "    Return the number of references of the value associated with the specified",
+        "    <key>.",
+        "HELP",
+        "    Print this help.",
+    ];
+    Ok(Reply::Array(HELP.iter().map(|&l| Reply::Status(Bytes::from_static(l.as_bytes()))).collect()))
+}
+
+// ----- DUMP / RESTORE -----
+
+/// `DUMP key`: the value serialized in DiskDB's own format (see
+/// [`dump`](crate::types::txn::dump)), or nil. Any type; RESTORE on any DiskDB server
+/// of the same payload version recreates it. O(N) in the size of the value.
+fn dump_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let Some(meta) = ctx.txn.get(&argv[1])? else { return Ok(Reply::Nil) };
+    Ok(Reply::Bulk(Bytes::from(ctx.txn.dump(&meta)?)))
+}
+
+/// `RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ
+/// frequency]`: creates `key` from a DUMP payload. `ttl` in ms (0: none; ABSTTL: a Unix
+/// time in ms); a deadline already past restores nothing and answers OK. IDLETIME and
+/// FREQ are checked and otherwise ignored (no access clock). O(N) in the size of the
+/// value. Errors: `BUSYKEY Target key name already exists.`; `ERR Invalid TTL value, must
+/// be >= 0`; `ERR DUMP payload version or checksum are wrong`; `ERR Bad data format`;
+/// `ERR Invalid IDLETIME value, must be >= 0`; `ERR Invalid FREQ value, must be >= 0 and
+/// <= 255`; syntax error.
+fn restore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let (mut replace, mut absttl, mut idle, mut freq) = (false, false, None, None);
+    let mut i = 4;
+    while i < argv.len() {
+        let has_value = i + 1 < argv.len();
+        if is(&argv[i], "replace") {
+            replace = true;
+        } else if is(&argv[i], "absttl") {
+            absttl = true;
+        } else if is(&argv[i], "idletime") && has_value && freq.is_none() {
+            let v = args::int(&argv[i + 1])?;
+            if v < 0 {
+                return Err(Error::err("Invalid IDLETIME value, must be >= 0"));
+            }
+            idle = Some(v);
+            i += 1;
+        } else if is(&argv[i], "freq") && has_value && idle.is_none() {
+            let v = args::int(&argv[i + 1])?;
+            if !(0..=255).contains(&v) {
+                return Err(Error::err("Invalid FREQ value, must be >= 0 and <= 255"));
+            }
+            freq = Some(v);
+            i += 1;
+        } else {
+            return Err(Error::Syntax);
+        }
+        i += 1;
+    }
+    let key = &argv[1];
+    if !replace && ctx.txn.get(key)?.is_some() {
+        return Err(Error::BusyKey);
+    }
+    let mut ttl = args::int(&argv[2])?;
+    if ttl < 0 {
+        return Err(Error::err("Invalid TTL value, must be >= 0"));
+    }
+    let value = dump::parse(&argv[3]).map_err(|e| match e {
+        dump::Refused::Checksum => Error::DumpPayload,
+        dump::Refused::Format => Error::BadDataFormat,
+    })?;
+    if replace {
+        ctx.txn.delete(key)?;
+    }
+    if ttl != 0 && !absttl {
+        ttl = ttl.saturating_add(ctx.txn.now);
+    }
+    if ttl != 0 && ttl <= ctx.txn.now {
+        return Ok(Reply::ok());
+    }
+    ctx.txn.restore(key, value, ttl)?;
+    Ok(Reply::ok())
+}
+
+const fn range(first: i32, last: i32) -> Keys {
+    Keys::Range { first, last, step: 1 }
+}
+
+static OBJECT_SUBCOMMANDS: &[CommandSpec] = &[
+    command!("encoding", 3, READONLY, range(2, 2), "generic", object_encoding, "Returns the internal encoding of a Redis object.", "2.2.3", "O(1)"),
+    command!("freq", 3, READONLY, range(2, 2), "generic", object_freq, "Returns the logarithmic access frequency counter of a Redis object.", "4.0.0", "O(1)"),
+    command!("help", 2, LOADING | STALE, Keys::None, "generic", object_help, "Returns helpful text about the different subcommands.", "6.2.0", "O(1)"),
+    command!("idletime", 3, READONLY, range(2, 2), "generic", object_idletime, "Returns the time since the last access to a Redis object.", "2.2.3", "O(1)"),
+    command!("refcount", 3, READONLY, range(2, 2), "generic", object_refcount, "Returns the reference count of a value of a key.", "2.2.3", "O(1)"),
+];
+
 pub static COMMANDS: &[CommandSpec] = &[
     command!("del", -2, WRITE, Keys::all_from(1), "generic", del, "Deletes one or more keys.", "1.0.0", "O(N) where N is the number of keys that will be removed."),
+    command!("unlink", -2, WRITE | FAST, Keys::all_from(1), "generic", unlink, "Asynchronously deletes one or more keys.", "4.0.0", "O(1) for each key removed regardless of its size."),
+    command!("exists", -2, READONLY | FAST, Keys::all_from(1), "generic", exists, "Determines whether one or more keys exist.", "1.0.0", "O(N) where N is the number of keys to check."),
+    command!("touch", -2, READONLY | FAST, Keys::all_from(1), "generic", touch, "Returns the number of existing keys out of those specified after updating the time they were last accessed.", "3.2.1", "O(N) where N is the number of keys that will be touched."),
+    command!("type", 2, READONLY | FAST, Keys::one(), "generic", type_, "Determines the type of value stored at a key.", "1.0.0", "O(1)"),
+    command!("expire", -3, WRITE | FAST, Keys::one(), "generic", expire, "Sets the expiration time of a key in seconds.", "1.0.0", "O(1)"),
+    command!("pexpire", -3, WRITE | FAST, Keys::one(), "generic", pexpire, "Sets the expiration time of a key in milliseconds.", "2.6.0", "O(1)"),
+    command!("expireat", -3, WRITE | FAST, Keys::one(), "generic", expireat, "Sets the expiration time of a key to a Unix timestamp.", "1.2.0", "O(1)"),
+    command!("pexpireat", -3, WRITE | FAST, Keys::one(), "generic", pexpireat, "Sets the expiration time of a key to a Unix milliseconds timestamp.", "2.6.0", "O(1)"),
+    command!("ttl", 2, READONLY | FAST, Keys::one(), "generic", ttl, "Returns the expiration time in seconds of a key.", "1.0.0", "O(1)"),
+    command!("pttl", 2, READONLY | FAST, Keys::one(), "generic", pttl, "Returns the expiration time in milliseconds of a key.", "2.6.0", "O(1)"),
+    command!("expiretime", 2, READONLY | FAST, Keys::one(), "generic", expiretime, "Returns the expiration time of a key as a Unix timestamp.", "7.0.0", "O(1)"),
+    command!("pexpiretime", 2, READONLY | FAST, Keys::one(), "generic", pexpiretime, "Returns the expiration time of a key as a Unix milliseconds timestamp.", "7.0.0", "O(1)"),
+    command!("persist", 2, WRITE | FAST, Keys::one(), "generic", persist, "Removes the expiration time of a key.", "2.2.0", "O(1)"),
+    command!("keys", 2, READONLY, Keys::None, "generic", keys, "Returns all key names that match a pattern.", "1.0.0", "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length."),
+    command!("scan", -2, READONLY, Keys::None, "generic", scan, "Iterates over the key names in the database.", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection."),
+    command!("randomkey", 1, READONLY, Keys::None, "generic", randomkey, "Returns a random key name from the database.", "1.0.0", "O(1)"),
+    command!("rename", 3, WRITE, range(1, 2), "generic", rename, "Renames a key and overwrites the destination.", "1.0.0", "O(1)"),
+    command!("renamenx", 3, WRITE | FAST, range(1, 2), "generic", renamenx, "Renames a key only when the target key name doesn't exist.", "1.0.0", "O(1)"),
+    // EXCLUSIVE: the destination may be in another database, whose key is not locked.
+    command!("copy", -3, WRITE | DENYOOM | EXCLUSIVE, range(1, 2), "generic", copy, "Copies the value of a key to a new key.", "6.2.0", "O(N) worst case for collections, where N is the number of nested items. O(1) for string values."),
+    command!("move", 3, WRITE | FAST | EXCLUSIVE, Keys::one(), "generic", move_, "Moves a key to another database.", "1.0.0", "O(1)"),
+    command!("swapdb", 3, WRITE | FAST | EXCLUSIVE, Keys::None, "server", swapdb, "Swaps two Redis databases.", "4.0.0", "O(N) where N is the count of clients watching or blocking on keys from both databases."),
+    CommandSpec {
+        name: "object",
+        arity: -2,
+        flags: 0,
+        keys: Keys::None,
+        group: "generic",
+        summary: "A container for object introspection commands.",
+        since: "2.2.3",
+        complexity: "Depends on subcommand.",
+        handler: None,
+        subcommands: OBJECT_SUBCOMMANDS,
+    },
+    command!("dump", 2, READONLY, Keys::one(), "generic", dump_, "Returns a serialized representation of the value stored at a key.", "2.6.0", "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size."),
+    command!("restore", -4, WRITE | DENYOOM, Keys::one(), "generic", restore, "Creates a key from the serialized representation of a value.", "2.6.0", "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size."),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_prefixes() {
+        assert_eq!(literal_prefix(b"user:*"), b"user:");
+        assert_eq!(literal_prefix(b"*"), b"");
+        assert_eq!(literal_prefix(b"a?c"), b"a");
+        assert_eq!(literal_prefix(b"ab\\*"), b"ab");
+        assert_eq!(literal_prefix(b"plain"), b"plain");
+    }
+
+    #[test]
+    fn cursors_round_trip_and_expire() {
+        let c = cursors();
+        let id = c.save(Bytes::from_static(b"k1"));
+        assert_ne!(id, 0);
+        assert_eq!(c.load(id), Some(Bytes::from_static(b"k1")));
+        assert_eq!(c.load(id + CURSOR_SLOTS as u64), None);
+        assert_eq!(parse_cursor(b"0").unwrap(), 0);
+        assert_eq!(parse_cursor(b"18446744073709551615").unwrap(), u64::MAX);
+        for bad in [&b""[..], b"-1", b" 1", b"1x", b"18446744073709551616"] {
+            assert!(parse_cursor(bad).is_err());
+        }
+    }
+
+    #[test]
+    fn string_encodings() {
+        assert_eq!(string_encoding(b"12345"), "int");
+        assert_eq!(string_encoding(b"-9223372036854775808"), "int");
+        assert_eq!(string_encoding(b"01"), "embstr");
+        assert_eq!(string_encoding(&[b'a'; 44]), "embstr");
+        assert_eq!(string_encoding(&[b'a'; 45]), "raw");
+    }
+}

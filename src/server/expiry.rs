@@ -4,6 +4,9 @@
 //!
 //! Each cycle walks the expiry index of every database from the earliest deadline up to
 //! now, a bounded number of keys per database, so one cycle never stalls writers for long.
+//! A key is removed through an ordinary [`Txn`] under its key lock, so the key and
+//! expires counters (DBSIZE, `INFO keyspace`), the expired-keys statistic, WATCH and
+//! blocked clients all see an active expiry exactly as they see a lazy one.
 
 use std::sync::atomic::Ordering;
 
@@ -25,10 +28,10 @@ pub fn cycle(state: &ServerState) -> usize {
         }
         let start = vec![db];
         let end = keys::expire_key(db, now + 1, b"");
-        let mut due: Vec<Vec<u8>> = Vec::new();
+        let mut due: Vec<(i64, Vec<u8>)> = Vec::new();
         let scanned = store.storage.scan(Cf::Expire, Range { start: &start, end: &end, reverse: false }, &mut |k, _| {
-            if let Some((_, _, key)) = keys::parse_expire_key(k) {
-                due.push(key.to_vec());
+            if let Some((_, deadline, key)) = keys::parse_expire_key(k) {
+                due.push((deadline, key.to_vec()));
             }
             due.len() < PER_CYCLE
         });
@@ -36,16 +39,23 @@ pub fn cycle(state: &ServerState) -> usize {
             tracing::warn!(error = %e, "expire scan failed");
             continue;
         }
-        for key in due {
+        for (deadline, key) in due {
             let _gate = store.shared();
             let _lock = store.locks.lock([(db, &key[..])]);
             let mut txn = Txn::new(store, db);
-            // Reading an expired key deletes it, exactly as a client read would.
-            if txn.get(&key).is_ok() && txn.wrote() {
-                if let Ok(touched) = txn.commit() {
-                    state.touched(&touched);
-                    removed += 1;
-                }
+            // Reading an expired key deletes it (and its index entry), exactly as a
+            // client read would, with the same counters and wake-ups.
+            let Ok(live) = txn.get(&key) else { continue };
+            let expired = txn.wrote();
+            if !expired && live.map(|m| m.expire_at) != Some(deadline) {
+                // An index entry no live key stands behind: never expected, but left in
+                // place it would be found again by every cycle and hold back the keys
+                // due after it.
+                txn.batch_mut().delete(Cf::Expire, keys::expire_key(db, deadline, &key));
+            }
+            if let Ok(touched) = txn.commit() {
+                state.touched(&touched);
+                removed += expired as usize;
             }
         }
     }

@@ -14,6 +14,9 @@ use super::store::Store;
 use crate::error::{Error, Result};
 use crate::storage::{keys, Batch, Cf, Range};
 
+/// The column families that hold a collection's records, keyed by version.
+pub const RECORD_CFS: [Cf; 2] = [Cf::Sub, Cf::Score];
+
 /// What the command has seen or made of one key.
 struct Entry {
     db: u8,
@@ -225,6 +228,87 @@ impl<'a> Txn<'a> {
         Ok(())
     }
 
+    // ----- every record of a version, whatever the type -----
+    // Keyspace commands (COPY, DUMP, RESTORE) move collections without knowing their
+    // layout: a collection is its metadata plus the Sub and Score records of its version.
+
+    /// Visits every record of `version`: first its [`Cf::Sub`] records, then its
+    /// [`Cf::Score`] records, passing the column family, the suffix after the version and
+    /// the value, until `visit` answers false.
+    pub fn for_each_record(&self, version: u64, visit: &mut dyn FnMut(Cf, &[u8], &[u8]) -> bool) -> Result<()> {
+        let mut go_on = true;
+        for cf in RECORD_CFS {
+            if !go_on {
+                break;
+            }
+            self.sub_scan(cf, version, b"", b"", false, &mut |k, v| {
+                go_on = visit(cf, k, v);
+                go_on
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Writes one record of `version` in `cf` (Sub or Score).
+    pub fn record_put(&mut self, cf: Cf, version: u64, suffix: &[u8], value: Vec<u8>) {
+        self.batch.put(cf, keys::sub_key(version, suffix), value);
+    }
+
+    /// Copies every record of version `from` to version `to` (COPY); answers how many.
+    /// O(N) in the size of the collection.
+    pub fn copy_records(&mut self, from: u64, to: u64) -> Result<u64> {
+        let store = self.store;
+        let batch = &mut self.batch;
+        let mut n = 0u64;
+        for cf in RECORD_CFS {
+            let prefix = keys::sub_prefix(from);
+            let end = keys::prefix_end(&prefix);
+            store.storage.scan(cf, Range { start: &prefix, end: &end, reverse: false }, &mut |k, v| {
+                batch.put(cf, keys::sub_key(to, &k[prefix.len()..]), v.to_vec());
+                n += 1;
+                true
+            })?;
+        }
+        Ok(n)
+    }
+
+    /// Serializes `meta` and, for a collection, every record of its version, as DUMP
+    /// answers. The TTL is not part of it (RESTORE takes one), nor is the version (RESTORE
+    /// makes a new one). See [`dump`] for the format.
+    pub fn dump(&self, meta: &Meta) -> Result<Vec<u8>> {
+        let mut head = meta.clone();
+        head.expire_at = 0;
+        head.version = 0;
+        let mut out = dump::start(&head);
+        if !meta.kind.is_inline() {
+            self.for_each_record(meta.version, &mut |cf, k, v| {
+                dump::record(&mut out, cf, k, v);
+                true
+            })?;
+        }
+        Ok(dump::finish(out))
+    }
+
+    /// Creates `key` from a DUMP payload already checked with [`dump::parse`], with
+    /// `expire_at` (0: none). A collection gets a fresh version. Replaces what was there.
+    pub fn restore(&mut self, key: &[u8], value: dump::Value<'_>, expire_at: i64) -> Result<()> {
+        let mut meta = value.meta;
+        meta.expire_at = expire_at;
+        if !meta.kind.is_inline() {
+            meta.version = self.store.new_version();
+            for (cf, k, v) in value.records {
+                self.record_put(cf, meta.version, k, v.to_vec());
+            }
+        }
+        self.put(key, meta)
+    }
+
+    /// Counts a change made outside the batch (SWAPDB), so the write is synced like any
+    /// other and shows in the dirty counter.
+    pub fn note_write(&mut self) {
+        self.changes += 1;
+    }
+
     /// Whether this command changed anything.
     pub fn wrote(&self) -> bool {
         self.changes > 0 || !self.batch.is_empty()
@@ -233,6 +317,7 @@ impl<'a> Txn<'a> {
     /// Applies every write of the command atomically.
     pub fn commit(mut self) -> Result<Vec<(u8, Bytes)>> {
         if self.batch.is_empty() {
+            self.store.stats.dirty.fetch_add(self.changes, Ordering::Relaxed);
             return Ok(std::mem::take(&mut self.touched));
         }
         let batch = std::mem::take(&mut self.batch);
@@ -244,6 +329,113 @@ impl<'a> Txn<'a> {
         }
         self.store.stats.dirty.fetch_add(self.changes, Ordering::Relaxed);
         Ok(std::mem::take(&mut self.touched))
+    }
+}
+
+/// The DUMP payload: DiskDB's own format, readable by any DiskDB server of the same
+/// payload version, for every type alike.
+///
+/// ```text
+/// "DDB" [payload version u8]
+/// [metadata length u32 BE][metadata record, expiry and version zeroed]
+/// records, each: [cf u8: 1 Sub, 2 Score][suffix length u32 BE][suffix]
+///                [value length u32 BE][value]
+/// [0 u8]                                        end of records
+/// [CRC-32 of everything above, u32 LE]
+/// ```
+pub mod dump {
+    use bytes::Bytes;
+
+    use super::Meta;
+    use crate::storage::Cf;
+
+    const MAGIC: &[u8] = b"DDB";
+    /// Bump when the layout changes; older servers then refuse the payload.
+    pub const VERSION: u8 = 1;
+    const TAG_END: u8 = 0;
+    const TAG_SUB: u8 = 1;
+    const TAG_SCORE: u8 = 2;
+
+    /// A parsed payload; records borrow from it.
+    pub struct Value<'a> {
+        pub meta: Meta,
+        pub records: Vec<(Cf, &'a [u8], &'a [u8])>,
+    }
+
+    /// Why a payload was refused.
+    #[derive(Debug, PartialEq)]
+    pub enum Refused {
+        /// Wrong magic, payload version or checksum.
+        Checksum,
+        /// The checksum holds but the content does not parse.
+        Format,
+    }
+
+    pub(super) fn start(meta: &Meta) -> Vec<u8> {
+        let raw = meta.encode();
+        let mut out = Vec::with_capacity(MAGIC.len() + 5 + raw.len() + 5);
+        out.extend_from_slice(MAGIC);
+        out.push(VERSION);
+        out.extend_from_slice(&(raw.len() as u32).to_be_bytes());
+        out.extend_from_slice(&raw);
+        out
+    }
+
+    pub(super) fn record(out: &mut Vec<u8>, cf: Cf, suffix: &[u8], value: &[u8]) {
+        out.push(if cf == Cf::Score { TAG_SCORE } else { TAG_SUB });
+        out.extend_from_slice(&(suffix.len() as u32).to_be_bytes());
+        out.extend_from_slice(suffix);
+        out.extend_from_slice(&(value.len() as u32).to_be_bytes());
+        out.extend_from_slice(value);
+    }
+
+    pub(super) fn finish(mut out: Vec<u8>) -> Vec<u8> {
+        out.push(TAG_END);
+        let crc = crc32fast::hash(&out);
+        out.extend_from_slice(&crc.to_le_bytes());
+        out
+    }
+
+    /// Checks and parses a payload. Every length is checked against the bytes actually
+    /// there before use, so a hostile payload cannot make it allocate or read past the end.
+    pub fn parse(payload: &[u8]) -> Result<Value<'_>, Refused> {
+        if payload.len() < MAGIC.len() + 1 + 4 + 1 + 4 || &payload[..MAGIC.len()] != MAGIC || payload[MAGIC.len()] != VERSION {
+            return Err(Refused::Checksum);
+        }
+        let (body, crc) = payload.split_at(payload.len() - 4);
+        let crc = u32::from_le_bytes([crc[0], crc[1], crc[2], crc[3]]);
+        if crc32fast::hash(body) != crc {
+            return Err(Refused::Checksum);
+        }
+        let mut rest = &body[MAGIC.len() + 1..];
+        let raw = take(&mut rest).ok_or(Refused::Format)?;
+        let meta = Meta::decode(Bytes::copy_from_slice(raw)).ok_or(Refused::Format)?;
+        let mut records = Vec::new();
+        loop {
+            let (&tag, after) = rest.split_first().ok_or(Refused::Format)?;
+            rest = after;
+            let cf = match tag {
+                TAG_END => break,
+                TAG_SUB => Cf::Sub,
+                TAG_SCORE => Cf::Score,
+                _ => return Err(Refused::Format),
+            };
+            let k = take(&mut rest).ok_or(Refused::Format)?;
+            let v = take(&mut rest).ok_or(Refused::Format)?;
+            records.push((cf, k, v));
+        }
+        if !rest.is_empty() || (meta.kind.is_inline() && !records.is_empty()) {
+            return Err(Refused::Format);
+        }
+        Ok(Value { meta, records })
+    }
+
+    /// Takes a `[u32 BE length][bytes]` field off the front of `rest`.
+    fn take<'a>(rest: &mut &'a [u8]) -> Option<&'a [u8]> {
+        let len = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+        let field = rest.get(4..4usize.checked_add(len)?)?;
+        *rest = &rest[4 + len..];
+        Some(field)
     }
 }
 
@@ -356,5 +548,125 @@ mod tests {
         assert_eq!(txn.get(b"k").unwrap(), None);
         txn.commit().unwrap();
         assert_eq!((store.dbsize(0), store.expires(0)), (0, 0));
+    }
+
+    /// A collection with Sub and Score records, as a zset helper would write it.
+    fn make_zset(store: &Store, key: &[u8]) -> u64 {
+        let version = store.new_version();
+        let mut txn = Txn::new(store, 0);
+        let mut meta = Meta::collection(Kind::ZSet, version);
+        meta.size = 2;
+        meta.payload = Bytes::from_static(b"extra");
+        txn.put(key, meta).unwrap();
+        for (member, score) in [(&b"a"[..], 1.5f64), (b"b", -2.0)] {
+            txn.sub_put(version, member, keys::encode_score(score).to_vec());
+            let mut idx = keys::encode_score(score).to_vec();
+            idx.extend_from_slice(member);
+            txn.record_put(Cf::Score, version, &idx, Vec::new());
+        }
+        txn.commit().unwrap();
+        version
+    }
+
+    fn records(store: &Store, version: u64) -> Vec<(Cf, Vec<u8>, Vec<u8>)> {
+        let txn = Txn::new(store, 0);
+        let mut out = Vec::new();
+        txn.for_each_record(version, &mut |cf, k, v| {
+            out.push((cf, k.to_vec(), v.to_vec()));
+            true
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn copy_records_duplicates_every_record_under_a_new_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_storage, store) = open(dir.path());
+        let v1 = make_zset(&store, b"z");
+        let original = records(&store, v1);
+        assert_eq!(original.len(), 4);
+        let v2 = store.new_version();
+        let mut txn = Txn::new(&store, 0);
+        assert_eq!(txn.copy_records(v1, v2).unwrap(), 4);
+        txn.commit().unwrap();
+        assert_eq!(records(&store, v2), original);
+        assert_eq!(records(&store, v1), original);
+    }
+
+    #[test]
+    fn dump_and_restore_round_trip_a_collection_between_stores() {
+        let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (_s1, store1) = open(d1.path());
+        let (_s2, store2) = open(d2.path());
+        let v1 = make_zset(&store1, b"z");
+        let mut txn = Txn::new(&store1, 0);
+        let meta = txn.get(b"z").unwrap().unwrap();
+        let payload = txn.dump(&meta).unwrap();
+
+        let mut txn = Txn::new(&store2, 3);
+        let value = dump::parse(&payload).unwrap();
+        txn.restore(b"copy", value, 0).unwrap();
+        txn.commit().unwrap();
+        let mut txn = Txn::new(&store2, 3);
+        let restored = txn.get(b"copy").unwrap().unwrap();
+        assert_eq!((restored.kind, restored.size, &restored.payload[..]), (Kind::ZSet, 2, &b"extra"[..]));
+        assert_eq!(records(&store2, restored.version), records(&store1, v1));
+        assert_eq!(store2.dbsize(3), 1);
+
+        // Every corruption is refused: a flipped byte, a cut, a wrong version.
+        for i in 0..payload.len() {
+            let mut bad = payload.clone();
+            bad[i] ^= 0x40;
+            assert!(dump::parse(&bad).is_err(), "flip at {i}");
+        }
+        for n in 0..payload.len() {
+            assert!(dump::parse(&payload[..n]).is_err(), "cut at {n}");
+        }
+    }
+
+    #[test]
+    fn dump_of_a_string_keeps_only_the_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_storage, store) = open(dir.path());
+        let mut txn = Txn::new(&store, 0);
+        txn.set_string(b"s", Bytes::from_static(b"hello"), txn.now + 100_000).unwrap();
+        txn.commit().unwrap();
+        let mut txn = Txn::new(&store, 0);
+        let meta = txn.get(b"s").unwrap().unwrap();
+        let value = dump::parse(&txn.dump(&meta).unwrap()).map(|v| (v.meta, v.records.len())).unwrap();
+        assert_eq!(value, (Meta::string(Bytes::from_static(b"hello"), 0), 0));
+    }
+
+    #[test]
+    fn active_expiry_index_and_counters_agree() {
+        let dir = tempfile::tempdir().unwrap();
+        let (storage, store) = open(dir.path());
+        let mut txn = Txn::new(&store, 0);
+        let now = txn.now;
+        txn.set_string(b"a", Bytes::from_static(b"1"), now + 50_000).unwrap();
+        txn.set_string(b"b", Bytes::from_static(b"2"), 0).unwrap();
+        txn.commit().unwrap();
+        assert_eq!((store.dbsize(0), store.expires(0)), (2, 1));
+        // Changing the deadline moves the index entry; removing it drops it.
+        let mut txn = Txn::new(&store, 0);
+        let mut meta = txn.get(b"a").unwrap().unwrap();
+        meta.expire_at = now + 90_000;
+        txn.put(b"a", meta.clone()).unwrap();
+        txn.commit().unwrap();
+        let mut index = Vec::new();
+        let end = [0xffu8; 2];
+        storage
+            .scan(Cf::Expire, Range { start: &[], end: &end, reverse: false }, &mut |k, _| {
+                index.push(keys::parse_expire_key(k).map(|(d, t, k)| (d, t, k.to_vec())).unwrap());
+                true
+            })
+            .unwrap();
+        assert_eq!(index, vec![(0, now + 90_000, b"a".to_vec())]);
+        let mut txn = Txn::new(&store, 0);
+        meta.expire_at = 0;
+        txn.put(b"a", meta).unwrap();
+        txn.commit().unwrap();
+        assert_eq!((store.dbsize(0), store.expires(0)), (2, 0));
     }
 }
