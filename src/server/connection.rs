@@ -172,10 +172,11 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
         }
     };
     state.blocked.unregister(&waiter, &keys);
-    if matches!(&result, Some(o) if o.wrote) {
-        // Served: whatever is left on these keys is for the next client in line.
-        state.blocked.wake(&keys);
-    }
+    // Whatever is left on these keys is for the next client in line: pass the wake-up on
+    // whether this client was served, failed (WRONGTYPE on the destination), timed out or
+    // left, since it may have consumed a wake-up meant for the queue. A spurious wake-up
+    // only costs the next client one more attempt.
+    state.blocked.wake(&keys);
     result
 }
 

@@ -1,1 +1,405 @@
-//! hash operations over versioned sub-keys.
+//! Hashes over versioned sub-keys.
+//!
+//! ```text
+//! meta     : size = number of fields
+//! sub-key  : [version u64 BE][field bytes]   -> value
+//! ```
+//! A field is one RocksDB point record, so HGET, HSET and HDEL are point operations, and
+//! HGETALL, HKEYS and HSCAN are ordered range scans (fields come back in byte order).
+//! Empty hashes do not exist: deleting the last field deletes the key.
+//!
+//! Reads go to storage and do not see the command's own pending writes, so operations
+//! that touch several fields (HSET with a repeated field, HDEL f f) remember what they
+//! wrote themselves.
+
+use std::collections::HashMap;
+
+use bytes::Bytes;
+
+use super::meta::{Kind, Meta};
+use super::txn::Txn;
+use crate::error::{Error, Result};
+use crate::storage::Cf;
+
+/// Loads the hash at `key`: `None` if missing, WRONGTYPE if another type.
+pub fn load(txn: &mut Txn<'_>, key: &[u8]) -> Result<Option<Meta>> {
+    txn.get_kind(key, Kind::Hash)
+}
+
+/// Number of fields (0 if missing).
+pub fn len(txn: &mut Txn<'_>, key: &[u8]) -> Result<u64> {
+    Ok(load(txn, key)?.map(|m| m.size).unwrap_or(0))
+}
+
+/// The value of `field`, if any. O(1).
+pub fn get(txn: &mut Txn<'_>, key: &[u8], field: &[u8]) -> Result<Option<Bytes>> {
+    let Some(meta) = load(txn, key)? else { return Ok(None) };
+    Ok(txn.sub_get(meta.version, field)?.map(Bytes::from))
+}
+
+/// The values of `fields`, in order (`None` where missing). O(N).
+pub fn mget(txn: &mut Txn<'_>, key: &[u8], fields: &[Bytes]) -> Result<Vec<Option<Bytes>>> {
+    let Some(meta) = load(txn, key)? else { return Ok(vec![None; fields.len()]) };
+    fields.iter().map(|f| Ok(txn.sub_get(meta.version, f)?.map(Bytes::from))).collect()
+}
+
+/// Sets each `(field, value)`; a later pair wins over an earlier one with the same field.
+/// Answers how many fields were new. O(N).
+pub fn set(txn: &mut Txn<'_>, key: &[u8], pairs: &[(Bytes, Bytes)]) -> Result<u64> {
+    let mut meta = match load(txn, key)? {
+        Some(m) => m,
+        None => Meta::collection(Kind::Hash, txn.store.new_version()),
+    };
+    let fresh = meta.size == 0;
+    let mut written: HashMap<&[u8], ()> = HashMap::new();
+    let mut added = 0;
+    for (field, value) in pairs {
+        if written.insert(&field[..], ()).is_none() && (fresh || txn.sub_get(meta.version, field)?.is_none()) {
+            added += 1;
+        }
+        txn.sub_put(meta.version, field, value.to_vec());
+    }
+    meta.size += added;
+    txn.put(key, meta)?;
+    Ok(added)
+}
+
+/// Sets `field` only if it does not exist; answers whether it was set.
+pub fn setnx(txn: &mut Txn<'_>, key: &[u8], field: &Bytes, value: &Bytes) -> Result<bool> {
+    if let Some(meta) = load(txn, key)? {
+        if txn.sub_get(meta.version, field)?.is_some() {
+            return Ok(false);
+        }
+    }
+    set(txn, key, &[(field.clone(), value.clone())])?;
+    Ok(true)
+}
+
+/// Deletes `fields`; answers how many existed. Deleting the last field deletes the key.
+pub fn del(txn: &mut Txn<'_>, key: &[u8], fields: &[Bytes]) -> Result<u64> {
+    let Some(mut meta) = load(txn, key)? else { return Ok(0) };
+    let mut gone: HashMap<&[u8], ()> = HashMap::new();
+    let mut removed = 0;
+    for field in fields {
+        if gone.contains_key(&field[..]) {
+            continue;
+        }
+        if txn.sub_get(meta.version, field)?.is_some() {
+            gone.insert(&field[..], ());
+            txn.sub_delete(meta.version, field);
+            removed += 1;
+        }
+    }
+    if removed == 0 {
+        return Ok(0);
+    }
+    meta.size = meta.size.saturating_sub(removed);
+    if meta.size == 0 {
+        txn.delete(key)?;
+    } else {
+        txn.put(key, meta)?;
+    }
+    Ok(removed)
+}
+
+/// Visits every `(field, value)` in field order until `visit` answers false.
+pub fn each(txn: &mut Txn<'_>, key: &[u8], visit: &mut dyn FnMut(&[u8], &[u8]) -> bool) -> Result<()> {
+    let Some(meta) = load(txn, key)? else { return Ok(()) };
+    txn.sub_scan(Cf::Sub, meta.version, b"", b"", false, visit)
+}
+
+/// Every `(field, value)`, in field order. O(N).
+pub fn all(txn: &mut Txn<'_>, key: &[u8]) -> Result<Vec<(Bytes, Bytes)>> {
+    let mut out = Vec::new();
+    each(txn, key, &mut |f, v| {
+        out.push((Bytes::copy_from_slice(f), Bytes::copy_from_slice(v)));
+        true
+    })?;
+    Ok(out)
+}
+
+/// Why an increment failed.
+fn not_integer() -> Error {
+    Error::err("hash value is not an integer")
+}
+
+/// Adds `delta` to the integer in `field` (0 if missing). Errors: `ERR hash value is not
+/// an integer`, `ERR increment or decrement would overflow`.
+pub fn incr_by(txn: &mut Txn<'_>, key: &[u8], field: &Bytes, delta: i64) -> Result<i64> {
+    let current = match get(txn, key, field)? {
+        Some(v) => crate::commands::args::parse_i64_strict(&v).ok_or_else(not_integer)?,
+        None => 0,
+    };
+    let next = current.checked_add(delta).ok_or(Error::Overflow)?;
+    set(txn, key, &[(field.clone(), Bytes::from(next.to_string()))])?;
+    Ok(next)
+}
+
+/// Adds `delta` to the float in `field` (0 if missing); answers the new value as stored.
+/// Errors: `ERR hash value is not a float`, `ERR increment would produce NaN or Infinity`.
+pub fn incr_by_float(txn: &mut Txn<'_>, key: &[u8], field: &Bytes, delta: f64) -> Result<Bytes> {
+    let current = match get(txn, key, field)? {
+        Some(v) => {
+            if v.len() > 5 * 1024 {
+                return Err(Error::err("hash value is not a float"));
+            }
+            crate::commands::args::parse_f64(&v).ok_or_else(|| Error::err("hash value is not a float"))?
+        }
+        None => 0.0,
+    };
+    let next = current + delta;
+    if !next.is_finite() {
+        return Err(Error::NanOrInfinity);
+    }
+    let text = Bytes::from(format_human(next));
+    set(txn, key, &[(field.clone(), text.clone())])?;
+    Ok(text)
+}
+
+/// Formats a float the way Redis stores the result of HINCRBYFLOAT: plain decimal
+/// notation, never an exponent, no trailing zeros. Redis computes in long double and
+/// prints 17 decimals, which hides the last-bit error of a decimal sum such as
+/// 0.1 + 0.2; the shortest 15-significant-digit form is used when it is within one
+/// unit in the last place of the exact result, to the same effect.
+pub fn format_human(v: f64) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    let shortest = format!("{v}");
+    let digits = shortest.bytes().filter(u8::is_ascii_digit).collect::<Vec<_>>();
+    let significant = {
+        let s: Vec<u8> = digits.iter().copied().skip_while(|&d| d == b'0').collect();
+        let trimmed = s.iter().rposition(|&d| d != b'0').map(|p| p + 1).unwrap_or(0);
+        trimmed
+    };
+    if significant > 15 {
+        let rounded: f64 = format!("{v:.14e}").parse().unwrap_or(v);
+        let ulp = f64::from_bits(v.abs().to_bits() + 1) - v.abs();
+        if (rounded - v).abs() <= ulp {
+            return format!("{rounded}");
+        }
+    }
+    shortest
+}
+
+/// Random fields for HRANDFIELD: with `count > 0`, that many distinct fields (all of
+/// them if the hash is smaller); with `count < 0`, `-count` fields that may repeat.
+/// Values are read only if `with_values`. O(N) over the hash plus O(|count|).
+pub fn random_fields(txn: &mut Txn<'_>, key: &[u8], count: i64, with_values: bool) -> Result<Vec<(Bytes, Bytes)>> {
+    let Some(meta) = load(txn, key)? else { return Ok(Vec::new()) };
+    let size = meta.size;
+    if size == 0 || count == 0 {
+        return Ok(Vec::new());
+    }
+    let fetch = |txn: &mut Txn<'_>, wanted: &[u64]| -> Result<HashMap<u64, (Bytes, Bytes)>> {
+        // `wanted` is sorted and deduplicated: one scan picks them up.
+        let mut out = HashMap::with_capacity(wanted.len());
+        let mut next = 0usize;
+        let mut pos = 0u64;
+        if wanted.is_empty() {
+            return Ok(out);
+        }
+        txn.sub_scan(Cf::Sub, meta.version, b"", b"", false, &mut |f, v| {
+            if pos == wanted[next] {
+                let value = if with_values { Bytes::copy_from_slice(v) } else { Bytes::new() };
+                out.insert(pos, (Bytes::copy_from_slice(f), value));
+                next += 1;
+                if next == wanted.len() {
+                    return false;
+                }
+            }
+            pos += 1;
+            true
+        })?;
+        Ok(out)
+    };
+    if count > 0 {
+        let count = count as u64;
+        if count >= size {
+            let mut all = Vec::new();
+            txn.sub_scan(Cf::Sub, meta.version, b"", b"", false, &mut |f, v| {
+                let value = if with_values { Bytes::copy_from_slice(v) } else { Bytes::new() };
+                all.push((Bytes::copy_from_slice(f), value));
+                true
+            })?;
+            fastrand::shuffle(&mut all);
+            return Ok(all);
+        }
+        // Floyd's algorithm: `count` distinct positions in O(count).
+        let mut chosen = std::collections::HashSet::with_capacity(count as usize);
+        for j in size - count..size {
+            let t = fastrand::u64(0..=j);
+            if !chosen.insert(t) {
+                chosen.insert(j);
+            }
+        }
+        let mut wanted: Vec<u64> = chosen.into_iter().collect();
+        wanted.sort_unstable();
+        let mut found = fetch(txn, &wanted)?;
+        let mut out: Vec<(Bytes, Bytes)> = wanted.iter().filter_map(|p| found.remove(p)).collect();
+        fastrand::shuffle(&mut out);
+        return Ok(out);
+    }
+    let n = count.unsigned_abs();
+    let picks: Vec<u64> = (0..n).map(|_| fastrand::u64(0..size)).collect();
+    let mut wanted = picks.clone();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let found = fetch(txn, &wanted)?;
+    Ok(picks.iter().filter_map(|p| found.get(p).cloned()).collect())
+}
+
+/// One random field (and its value), for HRANDFIELD without a count.
+pub fn random_field(txn: &mut Txn<'_>, key: &[u8]) -> Result<Option<Bytes>> {
+    Ok(random_fields(txn, key, -1, false)?.pop().map(|(f, _)| f))
+}
+
+/// Reads up to `count` fields after `after` (from the start if `None`), in field order.
+/// Answers the pairs and whether the scan reached the end of the hash.
+pub fn scan_after(
+    txn: &mut Txn<'_>,
+    key: &[u8],
+    after: Option<&[u8]>,
+    count: usize,
+) -> Result<(Vec<(Bytes, Bytes)>, bool)> {
+    let Some(meta) = load(txn, key)? else { return Ok((Vec::new(), true)) };
+    let mut out = Vec::new();
+    let mut done = true;
+    // Start at `after` itself and skip it: a field equal to it was returned already.
+    let from = after.unwrap_or(b"");
+    txn.sub_scan(Cf::Sub, meta.version, from, b"", false, &mut |f, v| {
+        if after == Some(f) {
+            return true;
+        }
+        if out.len() >= count {
+            done = false;
+            return false;
+        }
+        out.push((Bytes::copy_from_slice(f), Bytes::copy_from_slice(v)));
+        true
+    })?;
+    Ok((out, done))
+}
+
+/// Skips `offset` fields, then reads like [`scan_after`].
+pub fn scan_offset(txn: &mut Txn<'_>, key: &[u8], offset: u64, count: usize) -> Result<(Vec<(Bytes, Bytes)>, bool)> {
+    let Some(meta) = load(txn, key)? else { return Ok((Vec::new(), true)) };
+    if offset >= meta.size {
+        return Ok((Vec::new(), true));
+    }
+    let mut out = Vec::new();
+    let mut done = true;
+    let mut pos = 0u64;
+    txn.sub_scan(Cf::Sub, meta.version, b"", b"", false, &mut |f, v| {
+        pos += 1;
+        if pos <= offset {
+            return true;
+        }
+        if out.len() >= count {
+            done = false;
+            return false;
+        }
+        out.push((Bytes::copy_from_slice(f), Bytes::copy_from_slice(v)));
+        true
+    })?;
+    Ok((out, done))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::storage::rocks::RocksOptions;
+    use crate::storage::{RocksStorage, Storage};
+    use crate::types::Store;
+
+    fn open(dir: &std::path::Path) -> Store {
+        let storage: Arc<dyn Storage> =
+            Arc::new(RocksStorage::open(dir, &RocksOptions::default(), Meta::live_version).unwrap());
+        Store::open(storage, 16).unwrap()
+    }
+
+    fn run<T>(store: &Store, f: impl FnOnce(&mut Txn<'_>) -> Result<T>) -> T {
+        let mut txn = Txn::new(store, 0);
+        let out = f(&mut txn).unwrap();
+        txn.commit().unwrap();
+        out
+    }
+
+    fn pair(f: &str, v: &str) -> (Bytes, Bytes) {
+        (Bytes::copy_from_slice(f.as_bytes()), Bytes::copy_from_slice(v.as_bytes()))
+    }
+
+    fn bs(s: &str) -> Bytes {
+        Bytes::copy_from_slice(s.as_bytes())
+    }
+
+    #[test]
+    fn set_get_del_and_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        assert_eq!(run(&store, |t| set(t, b"h", &[pair("a", "1"), pair("b", "2"), pair("a", "3")])), 2);
+        assert_eq!(run(&store, |t| len(t, b"h")), 2);
+        assert_eq!(run(&store, |t| get(t, b"h", b"a")), Some(bs("3")));
+        assert_eq!(run(&store, |t| set(t, b"h", &[pair("a", "4"), pair("c", "5")])), 1);
+        assert_eq!(run(&store, |t| all(t, b"h")), vec![pair("a", "4"), pair("b", "2"), pair("c", "5")]);
+        assert_eq!(run(&store, |t| mget(t, b"h", &[bs("a"), bs("zz")])), vec![Some(bs("4")), None]);
+        assert!(!run(&store, |t| setnx(t, b"h", &bs("a"), &bs("x"))));
+        assert!(run(&store, |t| setnx(t, b"h", &bs("d"), &bs("x"))));
+        assert_eq!(run(&store, |t| del(t, b"h", &[bs("a"), bs("a"), bs("zz")])), 1);
+        assert_eq!(run(&store, |t| len(t, b"h")), 3);
+        assert_eq!(run(&store, |t| del(t, b"h", &[bs("b"), bs("c"), bs("d")])), 3);
+        assert_eq!(store.dbsize(0), 0);
+        run(&store, |t| t.set_string(b"s", bs("v"), 0));
+        let mut txn = Txn::new(&store, 0);
+        assert_eq!(get(&mut txn, b"s", b"a"), Err(Error::WrongType));
+    }
+
+    #[test]
+    fn increments() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        assert_eq!(run(&store, |t| incr_by(t, b"h", &bs("n"), 5)), 5);
+        assert_eq!(run(&store, |t| incr_by(t, b"h", &bs("n"), -7)), -2);
+        run(&store, |t| set(t, b"h", &[pair("s", "abc"), pair("max", &i64::MAX.to_string())]));
+        let mut txn = Txn::new(&store, 0);
+        assert_eq!(incr_by(&mut txn, b"h", &bs("s"), 1).unwrap_err().to_string(), "ERR hash value is not an integer");
+        assert_eq!(incr_by(&mut txn, b"h", &bs("max"), 1), Err(Error::Overflow));
+        assert_eq!(incr_by_float(&mut txn, b"h", &bs("s"), 1.0).unwrap_err().to_string(), "ERR hash value is not a float");
+        drop(txn);
+        assert_eq!(run(&store, |t| incr_by_float(t, b"h", &bs("f"), 10.5)), bs("10.5"));
+        assert_eq!(run(&store, |t| incr_by_float(t, b"h", &bs("f"), 0.1)), bs("10.6"));
+        assert_eq!(format_human(0.1 + 0.2), "0.3");
+        assert_eq!(format_human(1e20), "100000000000000000000");
+        assert_eq!(format_human(17179869184.0 + 1.5), "17179869185.5");
+        assert_eq!(format_human(-0.0), "0");
+    }
+
+    #[test]
+    fn random_and_scan() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        let pairs: Vec<_> = (0..50).map(|i| pair(&format!("f{i:02}"), &i.to_string())).collect();
+        run(&store, |t| set(t, b"h", &pairs));
+        let some = run(&store, |t| random_fields(t, b"h", 10, true));
+        assert_eq!(some.len(), 10);
+        let distinct: std::collections::HashSet<_> = some.iter().map(|p| p.0.clone()).collect();
+        assert_eq!(distinct.len(), 10);
+        for (f, v) in &some {
+            assert_eq!(&f[1..], format!("{:02}", v.iter().fold(0, |a, d| a * 10 + (d - b'0') as u32)).as_bytes());
+        }
+        assert_eq!(run(&store, |t| random_fields(t, b"h", 100, false)).len(), 50);
+        assert_eq!(run(&store, |t| random_fields(t, b"h", -200, false)).len(), 200);
+        assert!(run(&store, |t| random_field(t, b"h")).is_some());
+        assert!(run(&store, |t| random_field(t, b"nokey")).is_none());
+
+        let (first, done) = run(&store, |t| scan_after(t, b"h", None, 20));
+        assert_eq!((first.len(), done), (20, false));
+        let (second, _) = run(&store, |t| scan_after(t, b"h", Some(&first[19].0), 100));
+        assert_eq!(second.len(), 30);
+        assert_eq!(second[0].0, bs("f20"));
+        let (third, done) = run(&store, |t| scan_offset(t, b"h", 45, 10));
+        assert_eq!((third.len(), done), (5, true));
+    }
+}
