@@ -170,6 +170,13 @@ pub fn push(txn: &mut Txn<'_>, key: &[u8], end: End, values: &[Bytes], only_exis
     Ok(n)
 }
 
+/// Creates the list `key` from `values`, head first (SORT ... STORE). The caller has
+/// deleted any previous value of `key`.
+pub fn create(txn: &mut Txn<'_>, key: &[u8], values: Vec<Bytes>) -> Result<()> {
+    push(txn, key, End::Right, &values, false)?;
+    Ok(())
+}
+
 /// Visits positions `[from, to)` of the list in order (or reverse order), until `visit`
 /// answers false.
 fn scan(
