@@ -167,11 +167,8 @@ pub fn format_human(v: f64) -> String {
     }
     let shortest = format!("{v}");
     let digits = shortest.bytes().filter(u8::is_ascii_digit).collect::<Vec<_>>();
-    let significant = {
-        let s: Vec<u8> = digits.iter().copied().skip_while(|&d| d == b'0').collect();
-        let trimmed = s.iter().rposition(|&d| d != b'0').map(|p| p + 1).unwrap_or(0);
-        trimmed
-    };
+    let leading: Vec<u8> = digits.iter().copied().skip_while(|&d| d == b'0').collect();
+    let significant = leading.iter().rposition(|&d| d != b'0').map(|p| p + 1).unwrap_or(0);
     if significant > 15 {
         let rounded: f64 = format!("{v:.14e}").parse().unwrap_or(v);
         let ulp = f64::from_bits(v.abs().to_bits() + 1) - v.abs();
@@ -181,6 +178,11 @@ pub fn format_human(v: f64) -> String {
     }
     shortest
 }
+
+/// The most fields a negative HRANDFIELD count may ask for. Redis streams such a reply;
+/// DiskDB builds replies in memory, so an absurd count (-2^62) is refused with
+/// `ERR value is out of range` instead of exhausting memory.
+pub const MAX_REPEATED_PICKS: u64 = 1 << 24;
 
 /// Random fields for HRANDFIELD: with `count > 0`, that many distinct fields (all of
 /// them if the hash is smaller); with `count < 0`, `-count` fields that may repeat.
@@ -241,7 +243,13 @@ pub fn random_fields(txn: &mut Txn<'_>, key: &[u8], count: i64, with_values: boo
         return Ok(out);
     }
     let n = count.unsigned_abs();
-    let picks: Vec<u64> = (0..n).map(|_| fastrand::u64(0..size)).collect();
+    if n > MAX_REPEATED_PICKS {
+        return Err(Error::err("value is out of range"));
+    }
+    let mut picks: Vec<u64> = Vec::new();
+    for _ in 0..n {
+        picks.push(fastrand::u64(0..size));
+    }
     let mut wanted = picks.clone();
     wanted.sort_unstable();
     wanted.dedup();

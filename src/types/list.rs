@@ -412,7 +412,7 @@ pub struct PosOptions {
 pub fn positions(txn: &mut Txn<'_>, key: &[u8], value: &[u8], opts: PosOptions) -> Result<Vec<u64>> {
     let Some(state) = load(txn, key)? else { return Ok(Vec::new()) };
     let reverse = opts.rank < 0;
-    let mut skip = opts.rank.unsigned_abs() - 1;
+    let mut skip = opts.rank.unsigned_abs().saturating_sub(1);
     let mut out = Vec::new();
     let mut compared = 0u64;
     scan(txn, &state, 0, state.len(), reverse, &mut |pos, v| {
