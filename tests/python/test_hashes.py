@@ -19,8 +19,8 @@ def test_hset_hget_hgetall(r):
     assert r.hexists("h", "zz") is False
     assert r.hstrlen("h", "a") == 1
     assert r.hmget("h", ["a", "zz", "b"]) == ["3", None, "2"]
-    assert r.hsetnx("h", "a", "x") is False
-    assert r.hsetnx("h", "c", "x") is True
+    assert r.hsetnx("h", "a", "x") == 0
+    assert r.hsetnx("h", "c", "x") == 1
     assert r.hdel("h", "a", "b", "c", "d") == 3
     assert r.hlen("h") == 0
     assert r.hgetall("h") == {}
