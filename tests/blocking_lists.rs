@@ -233,6 +233,41 @@ fn lpush_and_del_in_a_transaction_do_not_serve_the_waiter() {
 }
 
 #[test]
+fn lpush_del_set_in_a_transaction_do_not_wake_the_waiter() {
+    // BLPOP, LPUSH + DEL + SET should not awake blocked client: a key that became a
+    // string is passed over, the client stays blocked.
+    let s = Server::start();
+    let mut rd = s.raw();
+    let mut c = s.raw();
+    defer(&mut rd, &["BLPOP", "list", "0"]);
+    settle();
+    c.cmd(&["MULTI"]);
+    c.cmd(&["LPUSH", "list", "a"]);
+    c.cmd(&["DEL", "list"]);
+    c.cmd(&["SET", "list", "foo"]);
+    c.cmd(&["EXEC"]);
+    settle();
+    c.cmd(&["DEL", "list"]);
+    c.cmd(&["LPUSH", "list", "b"]);
+    assert_eq!(rd.read(), pair("list", "b"));
+    // The same for a source that becomes a string under BLMOVE and BLMPOP.
+    defer(&mut rd, &["BLMOVE", "src", "dst", "LEFT", "LEFT", "0"]);
+    settle();
+    c.cmd(&["SET", "src", "foo"]);
+    settle();
+    c.cmd(&["DEL", "src"]);
+    c.cmd(&["RPUSH", "src", "x"]);
+    assert_eq!(rd.read(), R::bulk("x"));
+    defer(&mut rd, &["BLMPOP", "0", "1", "k", "LEFT"]);
+    settle();
+    c.cmd(&["SET", "k", "foo"]);
+    settle();
+    c.cmd(&["DEL", "k"]);
+    c.cmd(&["RPUSH", "k", "y"]);
+    assert_eq!(rd.read(), R::Array(vec![R::bulk("k"), bulks(&["y"])]));
+}
+
+#[test]
 fn blocking_commands_inside_multi_do_not_block() {
     // BLPOP inside a transaction
     let s = Server::start();

@@ -217,6 +217,17 @@ fn rpoplpush(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::opt_bulk(list::lmove(&mut ctx.txn, &argv[1], &argv[2], End::Right, End::Left)?))
 }
 
+/// Whether `key` holds a non-empty list a pop can take from. WRONGTYPE for another
+/// type, except when a blocked command is re-run after a wake-up: Redis serves blocked
+/// clients only from keys of the type they wait for, so such a key is passed over.
+fn poppable(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<bool> {
+    match list::load(&mut ctx.txn, key) {
+        Ok(found) => Ok(found.is_some()),
+        Err(Error::WrongType) if ctx.session.blocked_retry => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// `numkeys key [key ...] LEFT|RIGHT [COUNT count]` as LMPOP and BLMPOP take it, from
 /// argument `at` (the numkeys position).
 struct MpopArgs<'a> {
@@ -252,7 +263,7 @@ fn parse_mpop(argv: &[Bytes], at: usize) -> Result<MpopArgs<'_>> {
 /// Pops from the first non-empty list of `keys`: `[key, [elements]]`, or `None`.
 fn mpop(ctx: &mut Ctx<'_>, keys: &[Bytes], end: End, count: u64) -> Result<Option<Reply>> {
     for key in keys {
-        if list::load(&mut ctx.txn, key)?.is_some() {
+        if poppable(ctx, key)? {
             let items = list::pop(&mut ctx.txn, key, end, count)?.unwrap_or_default();
             return Ok(Some(Reply::Array(vec![Reply::Bulk(key.clone()), bulks(items)])));
         }
@@ -274,7 +285,7 @@ fn bpop_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], end: End) -> Result<Reply> {
     let timeout = parse_timeout(&argv[argv.len() - 1])?;
     let keys = &argv[1..argv.len() - 1];
     for key in keys {
-        if list::load(&mut ctx.txn, key)?.is_some() {
+        if poppable(ctx, key)? {
             let mut items = list::pop(&mut ctx.txn, key, end, 1)?.unwrap_or_default();
             if let Some(v) = items.pop() {
                 return Ok(Reply::Array(vec![Reply::Bulk(key.clone()), Reply::Bulk(v)]));
@@ -302,8 +313,10 @@ fn brpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// BLMOVE and BRPOPLPUSH: moves one element, or blocks on the source.
 fn bmove_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], from: End, to: End, timeout: &[u8]) -> Result<Reply> {
     let timeout = parse_timeout(timeout)?;
-    if let Some(v) = list::lmove(&mut ctx.txn, &argv[1], &argv[2], from, to)? {
-        return Ok(Reply::Bulk(v));
+    if poppable(ctx, &argv[1])? {
+        if let Some(v) = list::lmove(&mut ctx.txn, &argv[1], &argv[2], from, to)? {
+            return Ok(Reply::Bulk(v));
+        }
     }
     if !ctx.session.may_block {
         // Inside MULTI Redis answers a plain null here, a null array on timeout.

@@ -149,7 +149,9 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
     let mut attempt = true;
     let result = loop {
         if attempt {
+            session.blocked_retry = true;
             let mut o = execute(state, session, argv);
+            session.blocked_retry = false;
             if o.block.take().is_none() {
                 break Some(o);
             }
