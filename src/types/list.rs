@@ -222,10 +222,18 @@ pub fn pop(txn: &mut Txn<'_>, key: &[u8], end: End, count: u64) -> Result<Option
         End::Left => (0, n),
         End::Right => (state.len() - n, state.len()),
     };
-    scan(txn, &state, from, to, end == End::Right, &mut |_, v| {
-        out.push(Bytes::copy_from_slice(v));
-        true
-    })?;
+    if n == 1 {
+        // The common case: a point read is cheaper than setting up an iterator.
+        let pos = if end == End::Left { from } else { to - 1 };
+        if let Some(v) = txn.sub_get(state.version(), &index_key(state.at(pos)))? {
+            out.push(Bytes::from(v));
+        }
+    } else {
+        scan(txn, &state, from, to, end == End::Right, &mut |_, v| {
+            out.push(Bytes::copy_from_slice(v));
+            true
+        })?;
+    }
     let version = state.version();
     let emptied = n == state.len();
     match end {
