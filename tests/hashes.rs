@@ -236,6 +236,15 @@ fn hincrbyfloat_cases() {
     c.cmd(&["HSET", "htest", "d", "5.0e3"]);
     assert_eq!(c.cmd(&["HINCRBYFLOAT", "htest", "d", "2.0e2"]), R::bulk("5200"));
     assert_eq!(c.cmd(&["HINCRBYFLOAT", "htest", "e", "1e20"]), R::bulk("100000000000000000000"));
+    // Redis computes in long double (64-bit mantissa) and prints 17 decimals: the same
+    // digits come back here (checked against redis-server 7.0).
+    c.cmd(&["HSET", "htest", "ld", "1000"]);
+    assert_eq!(c.cmd(&["HINCRBYFLOAT", "htest", "ld", "0.1"]), R::bulk("1000.09999999999999998"));
+    c.cmd(&["HSET", "htest", "ld", "9223372036854775807"]);
+    assert_eq!(c.cmd(&["HINCRBYFLOAT", "htest", "ld", "0.5"]), R::bulk("9223372036854775807.5"));
+    assert_eq!(c.cmd(&["HINCRBYFLOAT", "htest", "hex", "0x10"]), R::bulk("16"));
+    assert_eq!(c.cmd(&["HINCRBYFLOAT", "htest", "neg0", "-1e-30"]), R::bulk("0"));
+    assert_eq!(c.cmd(&["HINCRBYFLOAT", "htest", "big", "1e4933"]), R::err("ERR value is not a valid float"));
     // fails against hash value with spaces (left, right)
     for bad in [" 11", "11 ", "abc", ""] {
         c.cmd(&["HSET", "htest", "str", bad]);

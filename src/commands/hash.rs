@@ -123,10 +123,11 @@ fn hincrby(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// float`, `ERR value is NaN or Infinity`, `ERR hash value is not a float`, `ERR
 /// increment would produce NaN or Infinity`; WRONGTYPE.
 fn hincrbyfloat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let delta = args::float(&argv[3])?;
-    if !delta.is_finite() {
-        return Err(Error::err("value is NaN or Infinity"));
-    }
+    let delta = match hash::long_double::parse(&argv[3]) {
+        Some(hash::long_double::Parsed::Finite(x)) => x,
+        Some(hash::long_double::Parsed::Inf(_)) => return Err(Error::err("value is NaN or Infinity")),
+        None => return Err(Error::NotFloat),
+    };
     Ok(Reply::Bulk(hash::incr_by_float(&mut ctx.txn, &argv[1], &argv[2], delta)?))
 }
 
