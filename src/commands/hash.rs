@@ -252,7 +252,7 @@ fn hscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let size = hash::len(&mut ctx.txn, key)?;
     let count = count.min(1 << 20) as usize;
     let (items, done) = if cursor == 0 && size <= SCAN_WHOLE_MAX {
-        (hash::all(&mut ctx.txn, key)?, true)
+        hash::scan_after(&mut ctx.txn, key, None, usize::MAX)?
     } else if cursor == 0 {
         hash::scan_after(&mut ctx.txn, key, None, count)?
     } else {

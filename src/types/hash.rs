@@ -26,20 +26,33 @@ pub fn load(txn: &mut Txn<'_>, key: &[u8]) -> Result<Option<Meta>> {
     txn.get_kind(key, Kind::Hash)
 }
 
+/// [`load`] for a read-only command: also counts a keyspace hit or miss (INFO).
+fn load_read(txn: &mut Txn<'_>, key: &[u8]) -> Result<Option<Meta>> {
+    let found = load(txn, key)?;
+    super::list::count_lookup(txn, found.is_some());
+    Ok(found)
+}
+
+/// [`get`] for read-modify-write commands (no read statistics).
+fn get_for_write(txn: &mut Txn<'_>, key: &[u8], field: &[u8]) -> Result<Option<Bytes>> {
+    let Some(meta) = load(txn, key)? else { return Ok(None) };
+    Ok(txn.sub_get(meta.version, field)?.map(Bytes::from))
+}
+
 /// Number of fields (0 if missing).
 pub fn len(txn: &mut Txn<'_>, key: &[u8]) -> Result<u64> {
-    Ok(load(txn, key)?.map(|m| m.size).unwrap_or(0))
+    Ok(load_read(txn, key)?.map(|m| m.size).unwrap_or(0))
 }
 
 /// The value of `field`, if any. O(1).
 pub fn get(txn: &mut Txn<'_>, key: &[u8], field: &[u8]) -> Result<Option<Bytes>> {
-    let Some(meta) = load(txn, key)? else { return Ok(None) };
+    let Some(meta) = load_read(txn, key)? else { return Ok(None) };
     Ok(txn.sub_get(meta.version, field)?.map(Bytes::from))
 }
 
 /// The values of `fields`, in order (`None` where missing). O(N).
 pub fn mget(txn: &mut Txn<'_>, key: &[u8], fields: &[Bytes]) -> Result<Vec<Option<Bytes>>> {
-    let Some(meta) = load(txn, key)? else { return Ok(vec![None; fields.len()]) };
+    let Some(meta) = load_read(txn, key)? else { return Ok(vec![None; fields.len()]) };
     fields.iter().map(|f| Ok(txn.sub_get(meta.version, f)?.map(Bytes::from))).collect()
 }
 
@@ -104,7 +117,7 @@ pub fn del(txn: &mut Txn<'_>, key: &[u8], fields: &[Bytes]) -> Result<u64> {
 
 /// Visits every `(field, value)` in field order until `visit` answers false.
 pub fn each(txn: &mut Txn<'_>, key: &[u8], visit: &mut dyn FnMut(&[u8], &[u8]) -> bool) -> Result<()> {
-    let Some(meta) = load(txn, key)? else { return Ok(()) };
+    let Some(meta) = load_read(txn, key)? else { return Ok(()) };
     txn.sub_scan(Cf::Sub, meta.version, b"", b"", false, visit)
 }
 
@@ -126,7 +139,7 @@ fn not_integer() -> Error {
 /// Adds `delta` to the integer in `field` (0 if missing). Errors: `ERR hash value is not
 /// an integer`, `ERR increment or decrement would overflow`.
 pub fn incr_by(txn: &mut Txn<'_>, key: &[u8], field: &Bytes, delta: i64) -> Result<i64> {
-    let current = match get(txn, key, field)? {
+    let current = match get_for_write(txn, key, field)? {
         Some(v) => crate::commands::args::parse_i64_strict(&v).ok_or_else(not_integer)?,
         None => 0,
     };
@@ -139,7 +152,7 @@ pub fn incr_by(txn: &mut Txn<'_>, key: &[u8], field: &Bytes, delta: i64) -> Resu
 /// (see [`long_double`]); answers the new value as stored.
 /// Errors: `ERR hash value is not a float`, `ERR increment would produce NaN or Infinity`.
 pub fn incr_by_float(txn: &mut Txn<'_>, key: &[u8], field: &Bytes, delta: long_double::Ext) -> Result<Bytes> {
-    let current = match get(txn, key, field)? {
+    let current = match get_for_write(txn, key, field)? {
         Some(v) => match long_double::parse(&v) {
             Some(long_double::Parsed::Finite(x)) => Some(x),
             // inf + a finite increment stays infinite.
@@ -163,7 +176,7 @@ pub const MAX_REPEATED_PICKS: u64 = 1 << 24;
 /// them if the hash is smaller); with `count < 0`, `-count` fields that may repeat.
 /// Values are read only if `with_values`. O(N) over the hash plus O(|count|).
 pub fn random_fields(txn: &mut Txn<'_>, key: &[u8], count: i64, with_values: bool) -> Result<Vec<(Bytes, Bytes)>> {
-    let Some(meta) = load(txn, key)? else { return Ok(Vec::new()) };
+    let Some(meta) = load_read(txn, key)? else { return Ok(Vec::new()) };
     let size = meta.size;
     if size == 0 || count == 0 {
         return Ok(Vec::new());

@@ -123,6 +123,20 @@ pub fn load(txn: &mut Txn<'_>, key: &[u8]) -> Result<Option<ListState>> {
     Ok(txn.get_kind(key, Kind::List)?.map(ListState::decode))
 }
 
+/// [`load`] for a read-only command: also counts a keyspace hit or miss (INFO).
+fn load_read(txn: &mut Txn<'_>, key: &[u8]) -> Result<Option<ListState>> {
+    let found = load(txn, key)?;
+    count_lookup(txn, found.is_some());
+    Ok(found)
+}
+
+/// Counts a read lookup in INFO's `keyspace_hits` / `keyspace_misses`.
+pub(crate) fn count_lookup(txn: &Txn<'_>, hit: bool) {
+    let stats = &txn.store.stats;
+    let counter = if hit { &stats.keyspace_hits } else { &stats.keyspace_misses };
+    counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Writes the list's metadata back, or deletes the key if the list is now empty.
 fn save(txn: &mut Txn<'_>, key: &[u8], mut state: ListState) -> Result<()> {
     if state.is_empty() {
@@ -139,7 +153,7 @@ fn save(txn: &mut Txn<'_>, key: &[u8], mut state: ListState) -> Result<()> {
 
 /// Length of the list at `key` (0 if missing).
 pub fn len(txn: &mut Txn<'_>, key: &[u8]) -> Result<u64> {
-    Ok(load(txn, key)?.map(|s| s.len()).unwrap_or(0))
+    Ok(load_read(txn, key)?.map(|s| s.len()).unwrap_or(0))
 }
 
 /// Pushes `values` one by one at `end` (so LPUSH a b c gives c b a). When the key is
@@ -256,14 +270,14 @@ pub fn pop(txn: &mut Txn<'_>, key: &[u8], end: End, count: u64) -> Result<Option
 
 /// The element at Redis index `index`, if any. O(1).
 pub fn index(txn: &mut Txn<'_>, key: &[u8], index: i64) -> Result<Option<Bytes>> {
-    let Some(state) = load(txn, key)? else { return Ok(None) };
+    let Some(state) = load_read(txn, key)? else { return Ok(None) };
     let Some(pos) = state.position(index) else { return Ok(None) };
     Ok(txn.sub_get(state.version(), &index_key(state.at(pos)))?.map(Bytes::from))
 }
 
 /// The elements between Redis indexes `start` and `stop`, inclusive. O(range).
 pub fn range(txn: &mut Txn<'_>, key: &[u8], start: i64, stop: i64) -> Result<Vec<Bytes>> {
-    let Some(state) = load(txn, key)? else { return Ok(Vec::new()) };
+    let Some(state) = load_read(txn, key)? else { return Ok(Vec::new()) };
     let (from, to) = state.span(start, stop);
     let mut out = Vec::with_capacity((to - from).min(1024) as usize);
     scan(txn, &state, from, to, false, &mut |_, v| {
@@ -418,7 +432,7 @@ pub struct PosOptions {
 /// Positions (from the head) of matches of `value`, as LPOS finds them. O(N) at worst,
 /// bounded by MAXLEN, stopping once COUNT matches are found.
 pub fn positions(txn: &mut Txn<'_>, key: &[u8], value: &[u8], opts: PosOptions) -> Result<Vec<u64>> {
-    let Some(state) = load(txn, key)? else { return Ok(Vec::new()) };
+    let Some(state) = load_read(txn, key)? else { return Ok(Vec::new()) };
     let reverse = opts.rank < 0;
     let mut skip = opts.rank.unsigned_abs().saturating_sub(1);
     let mut out = Vec::new();
@@ -517,7 +531,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = open(dir.path());
         fill(&store, b"l", &["1", "2", "3", "4", "5"]);
+        let hits = || store.stats.keyspace_hits.load(std::sync::atomic::Ordering::Relaxed);
+        let misses = || store.stats.keyspace_misses.load(std::sync::atomic::Ordering::Relaxed);
+        let (h0, m0) = (hits(), misses());
         assert_eq!(run(&store, |t| range(t, b"l", 1, -2)), b(&["2", "3", "4"]));
+        assert!(run(&store, |t| range(t, b"nokey", 0, -1)).is_empty());
+        assert_eq!((hits() - h0, misses() - m0), (1, 1));
         assert_eq!(run(&store, |t| range(t, b"l", -100, 100)).len(), 5);
         assert!(run(&store, |t| range(t, b"l", 3, 1)).is_empty());
         assert!(run(&store, |t| range(t, b"l", 0, -6)).is_empty());
