@@ -54,14 +54,13 @@ impl ListState {
     }
 
     fn decode(meta: Meta) -> ListState {
-        let p = &meta.payload;
-        let (head, tail) = if p.len() >= 16 {
-            (u64::from_be_bytes(p[..8].try_into().unwrap_or([0; 8])), u64::from_be_bytes(p[8..16].try_into().unwrap_or([0; 8])))
-        } else {
-            // Not written by this module; treat as empty rather than panic.
-            (ORIGIN, ORIGIN)
+        let word = |at: usize| meta.payload.get(at..at + 8).and_then(|b| b.try_into().ok()).map(u64::from_be_bytes);
+        // A payload this module did not write reads as an empty list rather than panic.
+        let (head, tail) = match (word(0), word(8)) {
+            (Some(h), Some(t)) => (h, t.max(h)),
+            _ => (ORIGIN, ORIGIN),
         };
-        ListState { meta, head, tail: tail.max(head) }
+        ListState { meta, head, tail }
     }
 
     pub fn len(&self) -> u64 {
