@@ -118,8 +118,9 @@ fn hincrby(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::Int(hash::incr_by(&mut ctx.txn, &argv[1], &argv[2], delta)?))
 }
 
-/// `HINCRBYFLOAT key field increment`: adds to the float in the field (0 if missing);
-/// answers the new value as a bulk string. O(1). Errors: `ERR value is not a valid
+/// `HINCRBYFLOAT key field increment`: adds to the float in the field (0 if missing),
+/// in long double precision and printed as Redis prints it (see
+/// [`hash::long_double`]); answers the new value as a bulk string. O(1). Errors: `ERR value is not a valid
 /// float`, `ERR value is NaN or Infinity`, `ERR hash value is not a float`, `ERR
 /// increment would produce NaN or Infinity`; WRONGTYPE.
 fn hincrbyfloat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
