@@ -12,7 +12,7 @@
 //! that touch several fields (HSET with a repeated field, HDEL f f) remember what they
 //! wrote themselves.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use bytes::Bytes;
 
@@ -64,10 +64,12 @@ pub fn set(txn: &mut Txn<'_>, key: &[u8], pairs: &[(Bytes, Bytes)]) -> Result<u6
         None => Meta::collection(Kind::Hash, txn.store.new_version()),
     };
     let fresh = meta.size == 0;
-    let mut written: HashMap<&[u8], ()> = HashMap::new();
+    // Fields already written by this call (reads would not see them yet).
+    let mut written: HashSet<&[u8]> = HashSet::new();
     let mut added = 0;
     for (field, value) in pairs {
-        if written.insert(&field[..], ()).is_none() && (fresh || txn.sub_get(meta.version, field)?.is_none()) {
+        let first_time = pairs.len() == 1 || written.insert(&field[..]);
+        if first_time && (fresh || txn.sub_get(meta.version, field)?.is_none()) {
             added += 1;
         }
         txn.sub_put(meta.version, field, value.to_vec());
@@ -91,14 +93,14 @@ pub fn setnx(txn: &mut Txn<'_>, key: &[u8], field: &Bytes, value: &Bytes) -> Res
 /// Deletes `fields`; answers how many existed. Deleting the last field deletes the key.
 pub fn del(txn: &mut Txn<'_>, key: &[u8], fields: &[Bytes]) -> Result<u64> {
     let Some(mut meta) = load(txn, key)? else { return Ok(0) };
-    let mut gone: HashMap<&[u8], ()> = HashMap::new();
+    let mut gone: HashSet<&[u8]> = HashSet::new();
     let mut removed = 0;
     for field in fields {
-        if gone.contains_key(&field[..]) {
+        if gone.contains(&field[..]) {
             continue;
         }
         if txn.sub_get(meta.version, field)?.is_some() {
-            gone.insert(&field[..], ());
+            gone.insert(&field[..]);
             txn.sub_delete(meta.version, field);
             removed += 1;
         }
