@@ -460,8 +460,13 @@ pub fn positions(txn: &mut Txn<'_>, key: &[u8], value: &[u8], opts: PosOptions) 
 /// element, or `None` if `src` is missing. WRONGTYPE if either key holds another type
 /// (the destination is checked only when there is something to move). O(1).
 pub fn lmove(txn: &mut Txn<'_>, src: &[u8], dst: &[u8], from: End, to: End) -> Result<Option<Bytes>> {
-    if load(txn, src)?.is_none() {
-        return Ok(None);
+    let Some(state) = load(txn, src)? else { return Ok(None) };
+    if src == dst && state.len() == 1 {
+        // Rotating a one-element list: it must not be deleted and re-created on the way
+        // (that would drop its TTL), so nothing moves; the key still counts as written.
+        let v = txn.sub_get(state.version(), &index_key(state.head))?.map(Bytes::from);
+        save(txn, src, state)?;
+        return Ok(v);
     }
     load(txn, dst)?;
     let Some(mut popped) = pop(txn, src, from, 1)? else { return Ok(None) };
@@ -618,8 +623,19 @@ mod tests {
         assert_eq!(run(&store, |t| lmove(t, b"l", b"l", End::Right, End::Left)), Some(Bytes::from_static(b"c")));
         assert_eq!(all(&store, b"l"), b(&["c", "a", "b"]));
         fill(&store, b"one", &["x"]);
+        run(&store, |t| {
+            let mut m = t.get(b"one")?.unwrap();
+            m.expire_at = t.now + 100_000;
+            t.put(b"one", m)
+        });
         assert_eq!(run(&store, |t| lmove(t, b"one", b"one", End::Left, End::Right)), Some(Bytes::from_static(b"x")));
         assert_eq!(all(&store, b"one"), b(&["x"]));
+        // The one-element rotation kept the key, and so its TTL.
+        assert!(run(&store, |t| Ok(t.get(b"one")?.unwrap().expire_at)) > 0);
+        run(&store, |t| push(t, b"one", End::Right, &b(&["y"]), false));
+        assert_eq!(run(&store, |t| lmove(t, b"one", b"one", End::Left, End::Right)), Some(Bytes::from_static(b"x")));
+        assert_eq!(all(&store, b"one"), b(&["y", "x"]));
+        assert!(run(&store, |t| Ok(t.get(b"one")?.unwrap().expire_at)) > 0);
         assert_eq!(run(&store, |t| lmove(t, b"l", b"dst", End::Left, End::Right)), Some(Bytes::from_static(b"c")));
         assert_eq!(all(&store, b"dst"), b(&["c"]));
         assert_eq!(run(&store, |t| lmove(t, b"none", b"dst", End::Left, End::Right)), None);
