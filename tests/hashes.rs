@@ -413,6 +413,32 @@ fn hscan_cases() {
     assert_eq!(c.cmd(&["HSCAN", "small", "0"]), R::Array(vec![R::bulk("0"), bulks(&["a", "1", "b", "2"])]));
     assert_eq!(c.cmd(&["HSCAN", "small", "0", "NOVALUES"]), R::Array(vec![R::bulk("0"), bulks(&["a", "b"])]));
     assert_eq!(c.cmd(&["HSCAN", "nokey", "0"]), R::Array(vec![R::bulk("0"), bulks(&[])]));
+    // A cursor the server did not hand out (or no longer remembers) counts fields to
+    // skip, so any integer continues an iteration that ends.
+    let page = items(c.cmd(&["HSCAN", "hash", "990", "COUNT", "100"]));
+    assert_eq!(text(&page[0]), "0");
+    assert_eq!(items(page[1].clone()).len(), 20);
+    assert_eq!(c.cmd(&["HSCAN", "hash", "5000"]), R::Array(vec![R::bulk("0"), bulks(&[])]));
+    // Two iterations interleaved over two keys do not disturb each other.
+    fill(&mut c, "other", 300);
+    let (mut ca, mut cb) = ("0".to_string(), "0".to_string());
+    let (mut na, mut nb) = (0, 0);
+    loop {
+        if ca != "done" {
+            let r = items(c.cmd(&["HSCAN", "hash", &ca, "COUNT", "33"]));
+            na += items(r[1].clone()).len() / 2;
+            ca = if text(&r[0]) == "0" { "done".into() } else { text(&r[0]) };
+        }
+        if cb != "done" {
+            let r = items(c.cmd(&["HSCAN", "other", &cb, "COUNT", "17"]));
+            nb += items(r[1].clone()).len() / 2;
+            cb = if text(&r[0]) == "0" { "done".into() } else { text(&r[0]) };
+        }
+        if ca == "done" && cb == "done" {
+            break;
+        }
+    }
+    assert_eq!((na, nb), (1000, 300));
     // Errors.
     assert_eq!(c.cmd(&["HSCAN", "small", "x"]), R::err("ERR invalid cursor"));
     assert_eq!(c.cmd(&["HSCAN", "small", "18446744073709551616"]), R::err("ERR invalid cursor"));
