@@ -75,6 +75,11 @@ fn lpos_errors() {
         R::err("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list")
     );
     assert_eq!(c.cmd(&["LPOS", "l", "a", "RANK", "x"]), R::err("ERR value is not an integer or out of range"));
+    assert_eq!(
+        c.cmd(&["LPOS", "l", "a", "RANK", "-9223372036854775808"]),
+        R::err("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
+    );
+    assert_eq!(c.cmd(&["LPOS", "l", "a", "RANK", "-9223372036854775807"]), R::Nil);
     assert_eq!(c.cmd(&["LPOS", "l", "a", "COUNT", "-1"]), R::err("ERR COUNT can't be negative"));
     assert_eq!(c.cmd(&["LPOS", "l", "a", "COUNT", "x"]), R::err("ERR COUNT can't be negative"));
     assert_eq!(c.cmd(&["LPOS", "l", "a", "MAXLEN", "-1"]), R::err("ERR MAXLEN can't be negative"));

@@ -163,8 +163,9 @@ fn ltrim(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 
 /// `LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]`: positions of
 /// matches. Without COUNT, one position or nil; with COUNT (0 = all), an array.
-/// O(N), bounded by MAXLEN. Errors: `ERR RANK can't be zero: ...`, `ERR COUNT can't be
-/// negative`, `ERR MAXLEN can't be negative`, `ERR syntax error`; WRONGTYPE.
+/// O(N), bounded by MAXLEN. Errors: `ERR RANK can't be zero: ...`, `ERR value is out of
+/// range, value must between ...` (RANK -2^63), `ERR COUNT can't be negative`, `ERR MAXLEN
+/// can't be negative`, `ERR syntax error`; WRONGTYPE.
 fn lpos(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let mut opts = PosOptions { rank: 1, count: 1, maxlen: 0 };
     let mut with_count = false;
@@ -172,6 +173,11 @@ fn lpos(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     while let Some(opt) = a.next() {
         if args::is(opt, "rank") {
             let rank = a.int()?;
+            if rank == i64::MIN {
+                return Err(Error::err(
+                    "value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+                ));
+            }
             if rank == 0 {
                 return Err(Error::err(
                     "RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
