@@ -486,3 +486,63 @@ fn blocked_client_keeps_its_pipelined_commands_for_after_the_reply() {
     assert_eq!(rd.read(), pair("p", "v"));
     assert_eq!(rd.read(), R::Status("PONG".into()));
 }
+
+#[test]
+fn blmpop_with_multiple_blocked_clients() {
+    let s = Server::start();
+    let mut c = s.raw();
+    let mut rds: Vec<Raw> = (0..4).map(|_| s.raw()).collect();
+    let cmds: [&[&str]; 4] = [
+        &["BLMPOP", "0", "2", "blist", "blist2", "left", "count", "1"],
+        &["BLMPOP", "0", "2", "blist", "blist2", "right", "count", "10"],
+        &["BLMPOP", "0", "2", "blist", "blist2", "left", "count", "10"],
+        &["BLMPOP", "0", "2", "blist", "blist2", "right", "count", "1"],
+    ];
+    for (rd, cmd) in rds.iter_mut().zip(cmds) {
+        defer(rd, cmd);
+        settle();
+    }
+    c.cmd(&["MULTI"]);
+    c.cmd(&["LPUSH", "blist", "a", "b", "c", "d", "e"]);
+    c.cmd(&["LPUSH", "blist2", "1", "2", "3", "4", "5"]);
+    c.cmd(&["EXEC"]);
+    assert_eq!(rds[0].read(), R::Array(vec![R::bulk("blist"), bulks(&["e"])]));
+    assert_eq!(rds[1].read(), R::Array(vec![R::bulk("blist"), bulks(&["a", "b", "c", "d"])]));
+    assert_eq!(rds[2].read(), R::Array(vec![R::bulk("blist2"), bulks(&["5", "4", "3", "2", "1"])]));
+    c.cmd(&["LPUSH", "blist2", "1", "2", "3"]);
+    assert_eq!(rds[3].read(), R::Array(vec![R::bulk("blist2"), bulks(&["1"])]));
+}
+
+#[test]
+fn push_resulting_from_brpoplpush_affects_watch() {
+    let s = Server::start();
+    let mut blocked = s.raw();
+    let mut watching = s.raw();
+    let mut c = s.raw();
+    c.cmd(&["SET", "somekey", "somevalue"]);
+    defer(&mut blocked, &["BRPOPLPUSH", "srclist", "dstlist", "0"]);
+    settle();
+    assert_eq!(watching.cmd(&["WATCH", "dstlist"]), R::ok());
+    watching.cmd(&["MULTI"]);
+    watching.cmd(&["GET", "somekey"]);
+    c.cmd(&["LPUSH", "srclist", "element"]);
+    assert_eq!(blocked.read(), R::bulk("element"));
+    assert_eq!(watching.cmd(&["EXEC"]), R::Nil);
+}
+
+#[test]
+fn brpoplpush_does_not_affect_watch_while_still_blocked() {
+    let s = Server::start();
+    let mut blocked = s.raw();
+    let mut watching = s.raw();
+    let mut c = s.raw();
+    c.cmd(&["SET", "somekey", "somevalue"]);
+    defer(&mut blocked, &["BRPOPLPUSH", "srclist", "dstlist", "0"]);
+    settle();
+    watching.cmd(&["WATCH", "dstlist"]);
+    watching.cmd(&["MULTI"]);
+    watching.cmd(&["GET", "somekey"]);
+    assert_eq!(watching.cmd(&["EXEC"]), R::Array(vec![R::bulk("somevalue")]));
+    c.cmd(&["LPUSH", "srclist", "element"]);
+    assert_eq!(blocked.read(), R::bulk("element"));
+}
