@@ -303,126 +303,6 @@ pub fn scan_offset(txn: &mut Txn<'_>, key: &[u8], offset: u64, count: usize) -> 
     Ok((out, done))
 }
 
-#[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use super::*;
-    use crate::storage::rocks::RocksOptions;
-    use crate::storage::{RocksStorage, Storage};
-    use crate::types::Store;
-
-    fn open(dir: &std::path::Path) -> Store {
-        let storage: Arc<dyn Storage> =
-            Arc::new(RocksStorage::open(dir, &RocksOptions::default(), Meta::live_version).unwrap());
-        Store::open(storage, 16).unwrap()
-    }
-
-    fn run<T>(store: &Store, f: impl FnOnce(&mut Txn<'_>) -> Result<T>) -> T {
-        let mut txn = Txn::new(store, 0);
-        let out = f(&mut txn).unwrap();
-        txn.commit().unwrap();
-        out
-    }
-
-    fn pair(f: &str, v: &str) -> (Bytes, Bytes) {
-        (Bytes::copy_from_slice(f.as_bytes()), Bytes::copy_from_slice(v.as_bytes()))
-    }
-
-    fn bs(s: &str) -> Bytes {
-        Bytes::copy_from_slice(s.as_bytes())
-    }
-
-    #[test]
-    fn set_get_del_and_size() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = open(dir.path());
-        assert_eq!(run(&store, |t| set(t, b"h", &[pair("a", "1"), pair("b", "2"), pair("a", "3")])), 2);
-        assert_eq!(run(&store, |t| len(t, b"h")), 2);
-        assert_eq!(run(&store, |t| get(t, b"h", b"a")), Some(bs("3")));
-        assert_eq!(run(&store, |t| set(t, b"h", &[pair("a", "4"), pair("c", "5")])), 1);
-        assert_eq!(run(&store, |t| all(t, b"h")), vec![pair("a", "4"), pair("b", "2"), pair("c", "5")]);
-        assert_eq!(run(&store, |t| mget(t, b"h", &[bs("a"), bs("zz")])), vec![Some(bs("4")), None]);
-        assert!(!run(&store, |t| setnx(t, b"h", &bs("a"), &bs("x"))));
-        assert!(run(&store, |t| setnx(t, b"h", &bs("d"), &bs("x"))));
-        assert_eq!(run(&store, |t| del(t, b"h", &[bs("a"), bs("a"), bs("zz")])), 1);
-        assert_eq!(run(&store, |t| len(t, b"h")), 3);
-        assert_eq!(run(&store, |t| del(t, b"h", &[bs("b"), bs("c"), bs("d")])), 3);
-        assert_eq!(store.dbsize(0), 0);
-        run(&store, |t| t.set_string(b"s", bs("v"), 0));
-        let mut txn = Txn::new(&store, 0);
-        assert_eq!(get(&mut txn, b"s", b"a"), Err(Error::WrongType));
-    }
-
-    #[test]
-    fn increments() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = open(dir.path());
-        assert_eq!(run(&store, |t| incr_by(t, b"h", &bs("n"), 5)), 5);
-        assert_eq!(run(&store, |t| incr_by(t, b"h", &bs("n"), -7)), -2);
-        run(&store, |t| set(t, b"h", &[pair("s", "abc"), pair("max", &i64::MAX.to_string())]));
-        let mut txn = Txn::new(&store, 0);
-        assert_eq!(incr_by(&mut txn, b"h", &bs("s"), 1).unwrap_err().to_string(), "ERR hash value is not an integer");
-        assert_eq!(incr_by(&mut txn, b"h", &bs("max"), 1), Err(Error::Overflow));
-        assert_eq!(incr_by_float(&mut txn, b"h", &bs("s"), long_double::Ext { neg: false, mant: 1 << 63, exp: -63 }).unwrap_err().to_string(), "ERR hash value is not a float");
-        drop(txn);
-        let ext = |s: &str| match long_double::parse(s.as_bytes()) {
-            Some(long_double::Parsed::Finite(x)) => x,
-            other => panic!("{other:?}"),
-        };
-        assert_eq!(run(&store, |t| incr_by_float(t, b"h", &bs("f"), ext("10.5"))), bs("10.5"));
-        assert_eq!(run(&store, |t| incr_by_float(t, b"h", &bs("f"), ext("0.1"))), bs("10.6"));
-        // Values Redis computes in long double, checked against redis-server 7.0.
-        let sum = |a: &str, b: &str| long_double::format(long_double::add(ext(a), ext(b)).unwrap());
-        assert_eq!(sum("1000", "0.1"), "1000.09999999999999998");
-        assert_eq!(sum("9223372036854775807", "0.5"), "9223372036854775807.5");
-        assert_eq!(sum("0.1", "0.2"), "0.3");
-        assert_eq!(sum("17179869184", "1.5"), "17179869185.5");
-        assert_eq!(sum("5.0e3", "2.0e2"), "5200");
-        assert_eq!(sum("0", "1e20"), "100000000000000000000");
-        assert_eq!(sum("0", "0x10"), "16");
-        assert_eq!(sum("0", "0x1p-3"), "0.125");
-        assert_eq!(sum("0", "+.5e+1"), "5");
-        assert_eq!(sum("0", "3.0000000000000000001"), "3");
-        assert_eq!(sum("-0", "-0"), "0");
-        assert_eq!(sum("0", "-1e-30"), "0");
-        assert_eq!(sum("1.5", "-1.5"), "0");
-        assert!(sum("0", "1.18e4932").starts_with("1180000000000000000000652812918093699202690437140160471729831240061836527728446996012081496266122792766769526"));
-        assert!(long_double::add(ext("1.18e4932"), ext("1.18e4932")).is_none());
-        for bad in ["", " 1", "1 ", "x", "1e", "0x", "nan", "1e4933", "1e-5000", "1..2", "--1"] {
-            assert_eq!(long_double::parse(bad.as_bytes()), None, "{bad:?}");
-        }
-        assert_eq!(long_double::parse(b"-Infinity"), Some(long_double::Parsed::Inf(true)));
-    }
-
-    #[test]
-    fn random_and_scan() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = open(dir.path());
-        let pairs: Vec<_> = (0..50).map(|i| pair(&format!("f{i:02}"), &i.to_string())).collect();
-        run(&store, |t| set(t, b"h", &pairs));
-        let some = run(&store, |t| random_fields(t, b"h", 10, true));
-        assert_eq!(some.len(), 10);
-        let distinct: std::collections::HashSet<_> = some.iter().map(|p| p.0.clone()).collect();
-        assert_eq!(distinct.len(), 10);
-        for (f, v) in &some {
-            assert_eq!(&f[1..], format!("{:02}", v.iter().fold(0, |a, d| a * 10 + (d - b'0') as u32)).as_bytes());
-        }
-        assert_eq!(run(&store, |t| random_fields(t, b"h", 100, false)).len(), 50);
-        assert_eq!(run(&store, |t| random_fields(t, b"h", -200, false)).len(), 200);
-        assert!(run(&store, |t| random_field(t, b"h")).is_some());
-        assert!(run(&store, |t| random_field(t, b"nokey")).is_none());
-
-        let (first, done) = run(&store, |t| scan_after(t, b"h", None, 20));
-        assert_eq!((first.len(), done), (20, false));
-        let (second, _) = run(&store, |t| scan_after(t, b"h", Some(&first[19].0), 100));
-        assert_eq!(second.len(), 30);
-        assert_eq!(second[0].0, bs("f20"));
-        let (third, done) = run(&store, |t| scan_offset(t, b"h", 45, 10));
-        assert_eq!((third.len(), done), (5, true));
-    }
-}
-
 /// Redis's float increments (HINCRBYFLOAT, and INCRBYFLOAT for strings) compute in C
 /// `long double`, the x87 80-bit extended format on x86-64: a 64-bit mantissa, then print
 /// the result with `%.17Lf` and trim trailing zeros. Doing the same in `f64` answers
@@ -893,5 +773,125 @@ pub mod long_double {
             out = "0".into();
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::storage::rocks::RocksOptions;
+    use crate::storage::{RocksStorage, Storage};
+    use crate::types::Store;
+
+    fn open(dir: &std::path::Path) -> Store {
+        let storage: Arc<dyn Storage> =
+            Arc::new(RocksStorage::open(dir, &RocksOptions::default(), Meta::live_version).unwrap());
+        Store::open(storage, 16).unwrap()
+    }
+
+    fn run<T>(store: &Store, f: impl FnOnce(&mut Txn<'_>) -> Result<T>) -> T {
+        let mut txn = Txn::new(store, 0);
+        let out = f(&mut txn).unwrap();
+        txn.commit().unwrap();
+        out
+    }
+
+    fn pair(f: &str, v: &str) -> (Bytes, Bytes) {
+        (Bytes::copy_from_slice(f.as_bytes()), Bytes::copy_from_slice(v.as_bytes()))
+    }
+
+    fn bs(s: &str) -> Bytes {
+        Bytes::copy_from_slice(s.as_bytes())
+    }
+
+    #[test]
+    fn set_get_del_and_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        assert_eq!(run(&store, |t| set(t, b"h", &[pair("a", "1"), pair("b", "2"), pair("a", "3")])), 2);
+        assert_eq!(run(&store, |t| len(t, b"h")), 2);
+        assert_eq!(run(&store, |t| get(t, b"h", b"a")), Some(bs("3")));
+        assert_eq!(run(&store, |t| set(t, b"h", &[pair("a", "4"), pair("c", "5")])), 1);
+        assert_eq!(run(&store, |t| all(t, b"h")), vec![pair("a", "4"), pair("b", "2"), pair("c", "5")]);
+        assert_eq!(run(&store, |t| mget(t, b"h", &[bs("a"), bs("zz")])), vec![Some(bs("4")), None]);
+        assert!(!run(&store, |t| setnx(t, b"h", &bs("a"), &bs("x"))));
+        assert!(run(&store, |t| setnx(t, b"h", &bs("d"), &bs("x"))));
+        assert_eq!(run(&store, |t| del(t, b"h", &[bs("a"), bs("a"), bs("zz")])), 1);
+        assert_eq!(run(&store, |t| len(t, b"h")), 3);
+        assert_eq!(run(&store, |t| del(t, b"h", &[bs("b"), bs("c"), bs("d")])), 3);
+        assert_eq!(store.dbsize(0), 0);
+        run(&store, |t| t.set_string(b"s", bs("v"), 0));
+        let mut txn = Txn::new(&store, 0);
+        assert_eq!(get(&mut txn, b"s", b"a"), Err(Error::WrongType));
+    }
+
+    #[test]
+    fn increments() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        assert_eq!(run(&store, |t| incr_by(t, b"h", &bs("n"), 5)), 5);
+        assert_eq!(run(&store, |t| incr_by(t, b"h", &bs("n"), -7)), -2);
+        run(&store, |t| set(t, b"h", &[pair("s", "abc"), pair("max", &i64::MAX.to_string())]));
+        let mut txn = Txn::new(&store, 0);
+        assert_eq!(incr_by(&mut txn, b"h", &bs("s"), 1).unwrap_err().to_string(), "ERR hash value is not an integer");
+        assert_eq!(incr_by(&mut txn, b"h", &bs("max"), 1), Err(Error::Overflow));
+        assert_eq!(incr_by_float(&mut txn, b"h", &bs("s"), long_double::Ext { neg: false, mant: 1 << 63, exp: -63 }).unwrap_err().to_string(), "ERR hash value is not a float");
+        drop(txn);
+        let ext = |s: &str| match long_double::parse(s.as_bytes()) {
+            Some(long_double::Parsed::Finite(x)) => x,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(run(&store, |t| incr_by_float(t, b"h", &bs("f"), ext("10.5"))), bs("10.5"));
+        assert_eq!(run(&store, |t| incr_by_float(t, b"h", &bs("f"), ext("0.1"))), bs("10.6"));
+        // Values Redis computes in long double, checked against redis-server 7.0.
+        let sum = |a: &str, b: &str| long_double::format(long_double::add(ext(a), ext(b)).unwrap());
+        assert_eq!(sum("1000", "0.1"), "1000.09999999999999998");
+        assert_eq!(sum("9223372036854775807", "0.5"), "9223372036854775807.5");
+        assert_eq!(sum("0.1", "0.2"), "0.3");
+        assert_eq!(sum("17179869184", "1.5"), "17179869185.5");
+        assert_eq!(sum("5.0e3", "2.0e2"), "5200");
+        assert_eq!(sum("0", "1e20"), "100000000000000000000");
+        assert_eq!(sum("0", "0x10"), "16");
+        assert_eq!(sum("0", "0x1p-3"), "0.125");
+        assert_eq!(sum("0", "+.5e+1"), "5");
+        assert_eq!(sum("0", "3.0000000000000000001"), "3");
+        assert_eq!(sum("-0", "-0"), "0");
+        assert_eq!(sum("0", "-1e-30"), "0");
+        assert_eq!(sum("1.5", "-1.5"), "0");
+        assert!(sum("0", "1.18e4932").starts_with("1180000000000000000000652812918093699202690437140160471729831240061836527728446996012081496266122792766769526"));
+        assert!(long_double::add(ext("1.18e4932"), ext("1.18e4932")).is_none());
+        for bad in ["", " 1", "1 ", "x", "1e", "0x", "nan", "1e4933", "1e-5000", "1..2", "--1"] {
+            assert_eq!(long_double::parse(bad.as_bytes()), None, "{bad:?}");
+        }
+        assert_eq!(long_double::parse(b"-Infinity"), Some(long_double::Parsed::Inf(true)));
+    }
+
+    #[test]
+    fn random_and_scan() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        let pairs: Vec<_> = (0..50).map(|i| pair(&format!("f{i:02}"), &i.to_string())).collect();
+        run(&store, |t| set(t, b"h", &pairs));
+        let some = run(&store, |t| random_fields(t, b"h", 10, true));
+        assert_eq!(some.len(), 10);
+        let distinct: std::collections::HashSet<_> = some.iter().map(|p| p.0.clone()).collect();
+        assert_eq!(distinct.len(), 10);
+        for (f, v) in &some {
+            assert_eq!(&f[1..], format!("{:02}", v.iter().fold(0, |a, d| a * 10 + (d - b'0') as u32)).as_bytes());
+        }
+        assert_eq!(run(&store, |t| random_fields(t, b"h", 100, false)).len(), 50);
+        assert_eq!(run(&store, |t| random_fields(t, b"h", -200, false)).len(), 200);
+        assert!(run(&store, |t| random_field(t, b"h")).is_some());
+        assert!(run(&store, |t| random_field(t, b"nokey")).is_none());
+
+        let (first, done) = run(&store, |t| scan_after(t, b"h", None, 20));
+        assert_eq!((first.len(), done), (20, false));
+        let (second, _) = run(&store, |t| scan_after(t, b"h", Some(&first[19].0), 100));
+        assert_eq!(second.len(), 30);
+        assert_eq!(second[0].0, bs("f20"));
+        let (third, done) = run(&store, |t| scan_offset(t, b"h", 45, 10));
+        assert_eq!((third.len(), done), (5, true));
     }
 }
