@@ -194,10 +194,10 @@ pub struct Session {
     pub close_after_reply: bool,
     /// Whether a blocking command may block now (false inside MULTI/EXEC).
     pub may_block: bool,
-    /// Set while the connection re-runs a blocked command after a wake-up. A key that
-    /// now holds another type is then passed over instead of failing the command, as
-    /// Redis serves blocked clients only from keys of the type they wait for.
-    pub blocked_retry: bool,
+    /// True while a blocked command is re-run after a wake-up: a key that now holds
+    /// another type is then "not ready" (keep waiting) rather than WRONGTYPE, as Redis
+    /// only serves a blocked client from a key of the type it waits for.
+    pub block_retry: bool,
     /// Commands queued since MULTI.
     pub multi: Option<super::txn::Multi>,
     /// WATCHed keys and the flag a change to any of them raises.
@@ -213,7 +213,7 @@ impl Session {
             authenticated,
             close_after_reply: false,
             may_block: true,
-            blocked_retry: false,
+            block_retry: false,
             multi: None,
             watch: Default::default(),
         }

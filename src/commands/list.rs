@@ -229,7 +229,7 @@ fn rpoplpush(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 fn poppable(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<bool> {
     match list::load(&mut ctx.txn, key) {
         Ok(found) => Ok(found.is_some()),
-        Err(Error::WrongType) if ctx.session.blocked_retry => Ok(false),
+        Err(Error::WrongType) if ctx.session.block_retry => Ok(false),
         Err(e) => Err(e),
     }
 }

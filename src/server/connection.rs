@@ -147,11 +147,10 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
     // A write may have landed between the first attempt and registering: try once more
     // before sleeping, so no wake-up can be missed.
     let mut attempt = true;
+    session.block_retry = true;
     let result = loop {
         if attempt {
-            session.blocked_retry = true;
             let mut o = execute(state, session, argv);
-            session.blocked_retry = false;
             if o.block.take().is_none() {
                 break Some(o);
             }
@@ -173,6 +172,7 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
             _ = state.shutdown.wait() => break None,
         }
     };
+    session.block_retry = false;
     state.blocked.unregister(&waiter, &keys);
     // Whatever is left on these keys is for the next client in line: pass the wake-up on
     // whether this client was served, failed (WRONGTYPE on the destination), timed out or
