@@ -174,11 +174,16 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
     };
     session.block_retry = false;
     state.blocked.unregister(&waiter, &keys);
-    // Whatever is left on these keys is for the next client in line: pass the wake-up on
-    // whether this client was served, failed (WRONGTYPE on the destination), timed out or
-    // left, since it may have consumed a wake-up meant for the queue. A spurious wake-up
-    // only costs the next client one more attempt.
-    state.blocked.wake(&keys);
+    if matches!(&result, Some(o) if o.wrote) {
+        // Served: whatever is left on these keys is for the next client in line.
+        state.blocked.wake(&keys);
+    }
+    // A client that leaves without writing (WRONGTYPE on its destination, timeout,
+    // disconnect) may have consumed a wake-up meant for the next in line: pass it on. A
+    // spurious wake-up only costs that client one more attempt.
+    if !matches!(&result, Some(o) if o.wrote) {
+        state.blocked.wake(&keys);
+    }
     result
 }
 
