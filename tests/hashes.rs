@@ -443,6 +443,11 @@ fn hscan_cases() {
     assert_eq!(c.cmd(&["HSCAN", "small", "x"]), R::err("ERR invalid cursor"));
     assert_eq!(c.cmd(&["HSCAN", "small", "18446744073709551616"]), R::err("ERR invalid cursor"));
     assert_eq!(c.cmd(&["HSCAN", "small", "0", "COUNT", "0"]), R::err("ERR syntax error"));
+    // As Redis: the cursor, then the key, then the options.
+    assert_eq!(c.cmd(&["HSCAN", "nokey", "0", "COUNT", "0"]), R::Array(vec![R::bulk("0"), bulks(&[])]));
+    assert_eq!(c.cmd(&["HSCAN", "nokey", "x"]), R::err("ERR invalid cursor"));
+    c.cmd(&["SET", "str", "v"]);
+    assert_eq!(c.cmd(&["HSCAN", "str", "0", "COUNT", "0"]), R::err(WRONGTYPE));
     assert_eq!(c.cmd(&["HSCAN", "small", "0", "COUNT", "x"]), R::err("ERR value is not an integer or out of range"));
     assert_eq!(c.cmd(&["HSCAN", "small", "0", "MATCH"]), R::err("ERR syntax error"));
     assert_eq!(c.cmd(&["HSCAN", "small", "0", "BOGUS"]), R::err("ERR syntax error"));

@@ -297,7 +297,13 @@ fn wrong_type_and_missing_keys() {
     assert_eq!(c.cmd(&["LRANGE", "nosuchkey", "0", "1"]), bulks(&[]));
     assert_eq!(c.cmd(&["LTRIM", "nosuchkey", "0", "1"]), R::ok());
     assert_eq!(c.cmd(&["LREM", "nosuchkey", "0", "a"]), R::Int(0));
-    assert_eq!(c.cmd(&["LINDEX", "mylist", "x"]), R::err("ERR value is not an integer or out of range"));
+    // The key is checked before the index, as in Redis.
+    assert_eq!(c.cmd(&["LINDEX", "mylist", "x"]), R::err(WRONGTYPE));
+    assert_eq!(c.cmd(&["LINDEX", "not-a-key", "x"]), R::Nil);
+    assert_eq!(c.cmd(&["LSET", "mylist", "x", "v"]), R::err(WRONGTYPE));
+    assert_eq!(c.cmd(&["LSET", "not-a-key", "x", "v"]), R::err("ERR no such key"));
+    c.cmd(&["RPUSH", "l", "a"]);
+    assert_eq!(c.cmd(&["LINDEX", "l", "x"]), R::err("ERR value is not an integer or out of range"));
     assert_eq!(c.cmd(&["LRANGE", "l", "a", "1"]), R::err("ERR value is not an integer or out of range"));
     assert_eq!(c.cmd(&["LTRIM", "l", "0", "b"]), R::err("ERR value is not an integer or out of range"));
     assert_eq!(c.cmd(&["LREM", "l", "x", "a"]), R::err("ERR value is not an integer or out of range"));

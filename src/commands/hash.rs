@@ -231,6 +231,13 @@ fn parse_cursor(raw: &[u8]) -> Result<u64> {
 /// COUNT < 1), `ERR value is not an integer or out of range`; WRONGTYPE.
 fn hscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let cursor = parse_cursor(&argv[2])?;
+    // As Redis: the key is looked up before the options are read, and a missing key
+    // answers an empty page whatever they are.
+    let key = &argv[1];
+    let size = hash::len(&mut ctx.txn, key)?;
+    if size == 0 {
+        return Ok(Reply::Array(vec![Reply::bulk_str("0"), Reply::Array(Vec::new())]));
+    }
     let mut pattern: Option<&Bytes> = None;
     let mut count = 10i64;
     let mut no_values = false;
@@ -249,8 +256,6 @@ fn hscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
             return Err(Error::Syntax);
         }
     }
-    let key = &argv[1];
-    let size = hash::len(&mut ctx.txn, key)?;
     let count = count.min(1 << 20) as usize;
     let (items, done) = if cursor == 0 && size <= SCAN_WHOLE_MAX {
         hash::scan_after(&mut ctx.txn, key, None, usize::MAX)?

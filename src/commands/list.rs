@@ -116,6 +116,11 @@ fn llen(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// `LINDEX key index`: the element at an index (negative from the tail), or nil. O(1):
 /// one point read. Errors: `ERR value is not an integer or out of range`; WRONGTYPE.
 fn lindex(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    // Redis looks the key up before it reads the index: a missing key answers nil and a
+    // key of another type WRONGTYPE, whatever the index.
+    if list::load(&mut ctx.txn, &argv[1])?.is_none() {
+        return Ok(Reply::opt_bulk(list::index(&mut ctx.txn, &argv[1], 0)?));
+    }
     let i = args::int(&argv[2])?;
     Ok(Reply::opt_bulk(list::index(&mut ctx.txn, &argv[1], i)?))
 }
@@ -123,6 +128,10 @@ fn lindex(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// `LSET key index element`: replaces the element at an index. O(1).
 /// Errors: `ERR no such key`, `ERR index out of range`, not an integer; WRONGTYPE.
 fn lset(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    // As Redis: the key (`ERR no such key`, WRONGTYPE) is checked before the index.
+    if list::load(&mut ctx.txn, &argv[1])?.is_none() {
+        return Err(Error::NoSuchKey);
+    }
     let i = args::int(&argv[2])?;
     list::set(&mut ctx.txn, &argv[1], i, argv[3].clone())?;
     Ok(Reply::ok())
