@@ -512,6 +512,19 @@ fn lmpop_single_and_multiple_lists() {
 }
 
 #[test]
+fn lmpop_same_key_several_times_and_missing_keys() {
+    let s = Server::start();
+    let mut c = s.raw();
+    create_list(&mut c, "mylist", &["a", "b", "large", "d", "e", "f"]);
+    assert_eq!(c.cmd(&["LMPOP", "2", "mylist", "mylist", "left", "count", "2"]), R::Array(vec![R::bulk("mylist"), bulks(&["a", "b"])]));
+    assert_eq!(c.cmd(&["LMPOP", "2", "mylist", "mylist", "right", "count", "2"]), R::Array(vec![R::bulk("mylist"), bulks(&["f", "e"])]));
+    assert_eq!(c.cmd(&["LLEN", "mylist"]), R::Int(2));
+    // LRANGE with start > end yields an empty array
+    assert_eq!(c.cmd(&["LRANGE", "mylist", "1", "0"]), bulks(&[]));
+    assert_eq!(c.cmd(&["LRANGE", "mylist", "-1", "-2"]), bulks(&[]));
+}
+
+#[test]
 fn lmpop_with_illegal_argument() {
     let s = Server::start();
     let mut c = s.raw();
