@@ -109,3 +109,18 @@ def test_persistence_after_restart_and_kill9():
         assert c.hgetall("h") == {"b": "2", "n": "3"}
     finally:
         server.close()
+
+
+def test_resp3_shapes(server):
+    """HGETALL is a map and HRANDFIELD WITHVALUES a list of pairs under RESP3."""
+    try:
+        c = server.client(protocol=3)
+        c.ping()
+    except (redis.ResponseError, redis.ConnectionError) as e:
+        pytest.skip("HELLO 3 not available in this build: %s" % e)
+    c.hset("h", mapping={"a": "1", "b": "2"})
+    assert c.hgetall("h") == {"a": "1", "b": "2"}
+    pairs = c.execute_command("HRANDFIELD", "h", 2, "WITHVALUES")
+    assert len(pairs) == 2
+    assert all(len(p) == 2 for p in pairs)
+    assert c.lpop("nokey", 2) is None
