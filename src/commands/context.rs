@@ -257,6 +257,10 @@ pub struct Session {
     pub reply_skip_next: bool,
     /// Whether a blocking command may block now (false inside MULTI/EXEC).
     pub may_block: bool,
+    /// True while a blocked command is re-run after a wake-up: a key that now holds
+    /// another type is then "not ready" (keep waiting) rather than WRONGTYPE, as Redis
+    /// only serves a blocked client from a key of the type it waits for.
+    pub block_retry: bool,
     /// Commands queued since MULTI.
     pub multi: Option<super::txn::Multi>,
     /// WATCHed keys and the flag a change to any of them raises.
@@ -275,6 +279,7 @@ impl Session {
             reply_skip: false,
             reply_skip_next: false,
             may_block: true,
+            block_retry: false,
             multi: None,
             watch: Default::default(),
         }

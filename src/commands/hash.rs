@@ -1,5 +1,332 @@
-//! hash commands.
+//! Hash commands: parsing and replies. The data logic lives in [`crate::types::hash`]
+//! (one sub-key per field).
+//!
+//! HSCAN cursors: fields are stored in byte order, and the natural resume point is "the
+//! field after the last one returned", which does not fit in Redis's integer cursor. The
+//! server keeps a bounded table from cursor numbers it handed out to that resume point;
+//! a cursor it does not know (too old, or from before a restart) is read as a count of
+//! fields to skip, so any integer is a valid cursor and iteration always ends.
 
-use super::table::CommandSpec;
+use std::collections::{HashMap, VecDeque};
+use std::sync::OnceLock;
 
-pub static COMMANDS: &[CommandSpec] = &[];
+use bytes::Bytes;
+use parking_lot::Mutex;
+
+use super::args::{self, Args};
+use super::context::Ctx;
+use super::table::{flags::*, CommandSpec, Keys};
+use crate::command;
+use crate::error::{Error, Result};
+use crate::glob;
+use crate::protocol::Reply;
+use crate::types::hash;
+
+/// `HSET key field value [field value ...]`: sets fields, creating the hash if needed.
+/// Answers how many fields were added. O(N) for N pairs.
+/// Errors: `ERR wrong number of arguments for 'hset' command` for an odd pair list;
+/// WRONGTYPE.
+fn hset(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let pairs = pairs(argv, "hset")?;
+    Ok(Reply::Int(hash::set(&mut ctx.txn, &argv[1], &pairs)? as i64))
+}
+
+/// `HMSET key field value [field value ...]`: HSET answering OK. O(N).
+fn hmset(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let pairs = pairs(argv, "hmset")?;
+    hash::set(&mut ctx.txn, &argv[1], &pairs)?;
+    Ok(Reply::ok())
+}
+
+fn pairs(argv: &[Bytes], name: &str) -> Result<Vec<(Bytes, Bytes)>> {
+    if argv.len() % 2 != 0 {
+        return Err(Error::WrongArity(name.into()));
+    }
+    Ok(argv[2..].chunks_exact(2).map(|p| (p[0].clone(), p[1].clone())).collect())
+}
+
+/// `HSETNX key field value`: sets the field only if it does not exist; 1 if set, else 0.
+/// O(1). WRONGTYPE.
+fn hsetnx(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    Ok(Reply::Int(hash::setnx(&mut ctx.txn, &argv[1], &argv[2], &argv[3])? as i64))
+}
+
+/// `HGET key field`: the value, or nil. O(1): one point read. WRONGTYPE.
+fn hget(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    Ok(Reply::opt_bulk(hash::get(&mut ctx.txn, &argv[1], &argv[2])?))
+}
+
+/// `HMGET key field [field ...]`: the values, nil where missing. O(N). WRONGTYPE.
+fn hmget(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let values = hash::mget(&mut ctx.txn, &argv[1], &argv[2..])?;
+    Ok(Reply::Array(values.into_iter().map(Reply::opt_bulk).collect()))
+}
+
+/// `HDEL key field [field ...]`: deletes fields; answers how many existed. Deleting the
+/// last field deletes the key. O(N). WRONGTYPE.
+fn hdel(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    Ok(Reply::Int(hash::del(&mut ctx.txn, &argv[1], &argv[2..])? as i64))
+}
+
+/// `HLEN key`: the number of fields, 0 if missing. O(1). WRONGTYPE.
+fn hlen(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    Ok(Reply::Int(hash::len(&mut ctx.txn, &argv[1])? as i64))
+}
+
+/// `HSTRLEN key field`: the length of the value, 0 if missing. O(1). WRONGTYPE.
+fn hstrlen(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    Ok(Reply::Int(hash::get(&mut ctx.txn, &argv[1], &argv[2])?.map(|v| v.len() as i64).unwrap_or(0)))
+}
+
+/// `HEXISTS key field`: 1 if the field exists, else 0. O(1). WRONGTYPE.
+fn hexists(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    Ok(Reply::Int(hash::get(&mut ctx.txn, &argv[1], &argv[2])?.is_some() as i64))
+}
+
+/// `HGETALL key`: every field and value: a map in RESP3, a flat array in RESP2. O(N):
+/// one range scan. WRONGTYPE.
+fn hgetall(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let all = hash::all(&mut ctx.txn, &argv[1])?;
+    Ok(Reply::Map(all.into_iter().map(|(f, v)| (Reply::Bulk(f), Reply::Bulk(v))).collect()))
+}
+
+/// `HKEYS key`: every field. O(N). WRONGTYPE.
+fn hkeys(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let mut out = Vec::new();
+    hash::each(&mut ctx.txn, &argv[1], &mut |f, _| {
+        out.push(Reply::Bulk(Bytes::copy_from_slice(f)));
+        true
+    })?;
+    Ok(Reply::Array(out))
+}
+
+/// `HVALS key`: every value. O(N). WRONGTYPE.
+fn hvals(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let mut out = Vec::new();
+    hash::each(&mut ctx.txn, &argv[1], &mut |_, v| {
+        out.push(Reply::Bulk(Bytes::copy_from_slice(v)));
+        true
+    })?;
+    Ok(Reply::Array(out))
+}
+
+/// `HINCRBY key field increment`: adds to the integer in the field (0 if missing).
+/// O(1). Errors: `ERR value is not an integer or out of range`, `ERR hash value is not an
+/// integer`, `ERR increment or decrement would overflow`; WRONGTYPE.
+fn hincrby(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let delta = args::int(&argv[3])?;
+    Ok(Reply::Int(hash::incr_by(&mut ctx.txn, &argv[1], &argv[2], delta)?))
+}
+
+/// `HINCRBYFLOAT key field increment`: adds to the float in the field (0 if missing),
+/// in long double precision and printed as Redis prints it (see
+/// [`hash::long_double`]); answers the new value as a bulk string. O(1). Errors: `ERR value is not a valid
+/// float`, `ERR value is NaN or Infinity`, `ERR hash value is not a float`, `ERR
+/// increment would produce NaN or Infinity`; WRONGTYPE.
+fn hincrbyfloat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let delta = match hash::long_double::parse(&argv[3]) {
+        Some(hash::long_double::Parsed::Finite(x)) => x,
+        Some(hash::long_double::Parsed::Inf(_)) => return Err(Error::err("value is NaN or Infinity")),
+        None => return Err(Error::NotFloat),
+    };
+    Ok(Reply::Bulk(hash::incr_by_float(&mut ctx.txn, &argv[1], &argv[2], delta)?))
+}
+
+/// `HRANDFIELD key [count [WITHVALUES]]`: without count, one random field or nil. With a
+/// positive count, up to count distinct fields; with a negative count, exactly -count
+/// fields that may repeat; WITHVALUES adds values (pairs in RESP3). O(N) over the hash.
+/// Errors: `ERR value is out of range, value must between -9223372036854775807 and
+/// 9223372036854775807`, `ERR value is out of range` (huge negative count WITHVALUES),
+/// `ERR syntax error`; WRONGTYPE.
+fn hrandfield(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    if argv.len() == 2 {
+        return Ok(Reply::opt_bulk(hash::random_field(&mut ctx.txn, &argv[1])?));
+    }
+    let count = args::int(&argv[2])?;
+    if count == i64::MIN {
+        return Err(Error::err(
+            "value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+        ));
+    }
+    let with_values = match argv.len() {
+        3 => false,
+        4 if args::is(&argv[3], "withvalues") => true,
+        _ => return Err(Error::Syntax),
+    };
+    if with_values && count < 0 && count.unsigned_abs() > (i64::MAX / 2) as u64 {
+        return Err(Error::err("value is out of range"));
+    }
+    let picked = hash::random_fields(&mut ctx.txn, &argv[1], count, with_values)?;
+    let resp3 = ctx.session.resp >= 3;
+    let mut out = Vec::with_capacity(picked.len() * if with_values && !resp3 { 2 } else { 1 });
+    for (f, v) in picked {
+        if !with_values {
+            out.push(Reply::Bulk(f));
+        } else if resp3 {
+            out.push(Reply::Array(vec![Reply::Bulk(f), Reply::Bulk(v)]));
+        } else {
+            out.push(Reply::Bulk(f));
+            out.push(Reply::Bulk(v));
+        }
+    }
+    Ok(Reply::Array(out))
+}
+
+/// Hashes up to this size are returned whole by HSCAN from cursor 0, as Redis does for
+/// its compact encoding.
+const SCAN_WHOLE_MAX: u64 = 128;
+/// Cursors remembered for HSCAN.
+const CURSORS_MAX: usize = 16 * 1024;
+
+/// Resume points of HSCAN cursors handed out: cursor -> last field returned.
+#[derive(Default)]
+struct Cursors {
+    map: HashMap<u64, Bytes>,
+    order: VecDeque<u64>,
+}
+
+fn cursors() -> &'static Mutex<Cursors> {
+    static CURSORS: OnceLock<Mutex<Cursors>> = OnceLock::new();
+    CURSORS.get_or_init(Default::default)
+}
+
+impl Cursors {
+    fn issue(&mut self, last: Bytes) -> u64 {
+        // Large random numbers, so they do not collide with small skip counts.
+        let id = loop {
+            let id = fastrand::u64((1 << 32)..(1 << 62));
+            if !self.map.contains_key(&id) {
+                break id;
+            }
+        };
+        if self.order.len() >= CURSORS_MAX {
+            if let Some(old) = self.order.pop_front() {
+                self.map.remove(&old);
+            }
+        }
+        self.map.insert(id, last);
+        self.order.push_back(id);
+        id
+    }
+}
+
+/// Parses a SCAN cursor as Redis does (an unsigned 64-bit number; `-1` wraps).
+fn parse_cursor(raw: &[u8]) -> Result<u64> {
+    let bad = || Error::err("invalid cursor");
+    let s = std::str::from_utf8(raw).map_err(|_| bad())?;
+    if let Some(neg) = s.strip_prefix('-') {
+        let v: u64 = neg.parse().map_err(|_| bad())?;
+        return Ok(v.wrapping_neg());
+    }
+    if s.starts_with('+') {
+        return Err(bad());
+    }
+    s.parse().map_err(|_| bad())
+}
+
+/// `HSCAN key cursor [MATCH pattern] [COUNT count] [NOVALUES]`: iterates fields. Answers
+/// `[next cursor, [field, value, ...]]` (fields only with NOVALUES); cursor 0 starts and
+/// ends an iteration. Every field present for the whole iteration is returned at least
+/// once. O(COUNT) per call. Errors: `ERR invalid cursor`, `ERR syntax error` (also for
+/// COUNT < 1), `ERR value is not an integer or out of range`; WRONGTYPE.
+fn hscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let cursor = parse_cursor(&argv[2])?;
+    // As Redis: the key is looked up before the options are read, and a missing key
+    // answers an empty page whatever they are.
+    let key = &argv[1];
+    let size = hash::len(&mut ctx.txn, key)?;
+    if size == 0 {
+        return Ok(Reply::Array(vec![Reply::bulk_str("0"), Reply::Array(Vec::new())]));
+    }
+    let mut pattern: Option<&Bytes> = None;
+    let mut count = 10i64;
+    let mut no_values = false;
+    let mut a = Args::new(argv, 3);
+    while let Some(opt) = a.next() {
+        if args::is(opt, "match") {
+            pattern = Some(a.value()?);
+        } else if args::is(opt, "count") {
+            count = a.int()?;
+            if count < 1 {
+                return Err(Error::Syntax);
+            }
+        } else if args::is(opt, "novalues") {
+            no_values = true;
+        } else {
+            return Err(Error::Syntax);
+        }
+    }
+    let count = count.min(1 << 20) as usize;
+    let (items, done) = if cursor == 0 && size <= SCAN_WHOLE_MAX {
+        hash::scan_after(&mut ctx.txn, key, None, usize::MAX)?
+    } else if cursor == 0 {
+        hash::scan_after(&mut ctx.txn, key, None, count)?
+    } else {
+        let resume = cursors().lock().map.get(&cursor).cloned();
+        match resume {
+            Some(last) => hash::scan_after(&mut ctx.txn, key, Some(&last), count)?,
+            None => hash::scan_offset(&mut ctx.txn, key, cursor, count)?,
+        }
+    };
+    let next = match (done, items.last()) {
+        (false, Some((last, _))) => cursors().lock().issue(last.clone()),
+        _ => 0,
+    };
+    let mut out = Vec::with_capacity(items.len() * 2);
+    for (f, v) in items {
+        if let Some(p) = pattern {
+            if !glob::matches(p, &f, false) {
+                continue;
+            }
+        }
+        out.push(Reply::Bulk(f));
+        if !no_values {
+            out.push(Reply::Bulk(v));
+        }
+    }
+    Ok(Reply::Array(vec![Reply::Bulk(Bytes::from(next.to_string())), Reply::Array(out)]))
+}
+
+pub static COMMANDS: &[CommandSpec] = &[
+    command!("hset", -4, WRITE | DENYOOM | FAST, Keys::one(), "hash", hset, "Creates or modifies the value of a field in a hash.", "2.0.0", "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs."),
+    command!("hsetnx", 4, WRITE | DENYOOM | FAST, Keys::one(), "hash", hsetnx, "Sets the value of a field in a hash only when the field doesn't exist.", "2.0.0", "O(1)"),
+    command!("hget", 3, READONLY | FAST, Keys::one(), "hash", hget, "Returns the value of a field in a hash.", "2.0.0", "O(1)"),
+    command!("hmget", -3, READONLY | FAST, Keys::one(), "hash", hmget, "Returns the values of all fields in a hash.", "2.0.0", "O(N) where N is the number of fields being requested."),
+    command!("hmset", -4, WRITE | DENYOOM | FAST, Keys::one(), "hash", hmset, "Sets the values of multiple fields.", "2.0.0", "O(N) where N is the number of fields being set."),
+    command!("hdel", -3, WRITE | FAST, Keys::one(), "hash", hdel, "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.", "2.0.0", "O(N) where N is the number of fields to be removed."),
+    command!("hlen", 2, READONLY | FAST, Keys::one(), "hash", hlen, "Returns the number of fields in a hash.", "2.0.0", "O(1)"),
+    command!("hstrlen", 3, READONLY | FAST, Keys::one(), "hash", hstrlen, "Returns the length of the value of a field.", "3.2.0", "O(1)"),
+    command!("hexists", 3, READONLY | FAST, Keys::one(), "hash", hexists, "Determines whether a field exists in a hash.", "2.0.0", "O(1)"),
+    command!("hgetall", 2, READONLY, Keys::one(), "hash", hgetall, "Returns all fields and values in a hash.", "2.0.0", "O(N) where N is the size of the hash."),
+    command!("hkeys", 2, READONLY, Keys::one(), "hash", hkeys, "Returns all fields in a hash.", "2.0.0", "O(N) where N is the size of the hash."),
+    command!("hvals", 2, READONLY, Keys::one(), "hash", hvals, "Returns all values in a hash.", "2.0.0", "O(N) where N is the size of the hash."),
+    command!("hincrby", 4, WRITE | DENYOOM | FAST, Keys::one(), "hash", hincrby, "Increments the integer value of a field in a hash by a number. Uses 0 as initial value if the field doesn't exist.", "2.0.0", "O(1)"),
+    command!("hincrbyfloat", 4, WRITE | DENYOOM | FAST, Keys::one(), "hash", hincrbyfloat, "Increments the floating point value of a field by a number. Uses 0 as initial value if the field doesn't exist.", "2.6.0", "O(1)"),
+    command!("hrandfield", -2, READONLY, Keys::one(), "hash", hrandfield, "Returns one or more random fields from a hash.", "6.2.0", "O(N) where N is the number of fields in the hash (one scan picks the chosen positions)."),
+    command!("hscan", -3, READONLY, Keys::one(), "hash", hscan, "Iterates over fields and values of a hash.", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection."),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_parse_like_redis() {
+        assert_eq!(parse_cursor(b"0").unwrap(), 0);
+        assert_eq!(parse_cursor(b"-1").unwrap(), u64::MAX);
+        assert_eq!(parse_cursor(b"18446744073709551615").unwrap(), u64::MAX);
+        assert!(parse_cursor(b"18446744073709551616").is_err());
+        assert!(parse_cursor(b"x").is_err());
+        assert!(parse_cursor(b"").is_err());
+    }
+
+    #[test]
+    fn issued_cursors_are_bounded() {
+        let mut c = Cursors::default();
+        for i in 0..(CURSORS_MAX + 10) {
+            c.issue(Bytes::from(i.to_string()));
+        }
+        assert_eq!(c.map.len(), CURSORS_MAX);
+        assert_eq!(c.order.len(), CURSORS_MAX);
+    }
+}

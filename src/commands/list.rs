@@ -1,5 +1,437 @@
-//! list commands.
+//! List commands: parsing and replies. The data logic lives in [`crate::types::list`];
+//! see its header for the layout and what each operation costs in RocksDB.
+//!
+//! Blocking commands (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP) try once; when every key
+//! is empty they call [`Ctx::block_on`] and return their timeout reply (a null array),
+//! and the connection re-runs them when one of the keys is written (see
+//! [`super::blocking`]). Inside MULTI they never block and that reply stands.
 
-use super::table::CommandSpec;
+use bytes::Bytes;
 
-pub static COMMANDS: &[CommandSpec] = &[];
+use super::args::{self, Args};
+use super::blocking::parse_timeout;
+use super::context::Ctx;
+use super::table::{flags::*, CommandSpec, Keys};
+use crate::command;
+use crate::error::{Error, Result};
+use crate::protocol::Reply;
+use crate::types::list::{self, End, PosOptions};
+
+fn bulks(items: Vec<Bytes>) -> Reply {
+    Reply::Array(items.into_iter().map(Reply::Bulk).collect())
+}
+
+/// `LEFT` or `RIGHT`; `ERR syntax error` otherwise.
+fn parse_end(raw: &[u8]) -> Result<End> {
+    if args::is(raw, "left") {
+        Ok(End::Left)
+    } else if args::is(raw, "right") {
+        Ok(End::Right)
+    } else {
+        Err(Error::Syntax)
+    }
+}
+
+fn push_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], end: End, only_existing: bool) -> Result<Reply> {
+    let n = list::push(&mut ctx.txn, &argv[1], end, &argv[2..], only_existing)?;
+    Ok(Reply::Int(n as i64))
+}
+
+/// `LPUSH key element [element ...]`: inserts each element at the head, in order; creates
+/// the list if needed. Answers the new length. O(1) per element. WRONGTYPE for non-lists.
+fn lpush(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    push_generic(ctx, argv, End::Left, false)
+}
+
+/// `RPUSH key element [element ...]`: appends each element at the tail. Answers the new
+/// length. O(1) per element. WRONGTYPE for non-lists.
+fn rpush(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    push_generic(ctx, argv, End::Right, false)
+}
+
+/// `LPUSHX key element [element ...]`: LPUSH only if the list exists; 0 otherwise. O(1)
+/// per element.
+fn lpushx(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    push_generic(ctx, argv, End::Left, true)
+}
+
+/// `RPUSHX key element [element ...]`: RPUSH only if the list exists; 0 otherwise. O(1)
+/// per element.
+fn rpushx(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    push_generic(ctx, argv, End::Right, true)
+}
+
+/// LPOP and RPOP. Without a count: the element or nil. With a count: an array of up to
+/// count elements, an empty array for count 0, a null array if the key is missing.
+fn pop_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], end: End) -> Result<Reply> {
+    if argv.len() > 3 {
+        return Err(Error::WrongArity(if end == End::Left { "lpop" } else { "rpop" }.into()));
+    }
+    let count = match argv.get(2) {
+        Some(raw) => Some(
+            args::parse_i64_strict(raw)
+                .filter(|&c| c >= 0)
+                .ok_or_else(|| Error::err("value is out of range, must be positive"))?,
+        ),
+        None => None,
+    };
+    if list::load(&mut ctx.txn, &argv[1])?.is_none() {
+        return Ok(if count.is_some() { Reply::NilArray } else { Reply::Nil });
+    }
+    match count {
+        None => {
+            let mut items = list::pop(&mut ctx.txn, &argv[1], end, 1)?.unwrap_or_default();
+            Ok(Reply::opt_bulk(items.pop()))
+        }
+        Some(0) => Ok(Reply::Array(Vec::new())),
+        Some(c) => Ok(list::pop(&mut ctx.txn, &argv[1], end, c as u64)?.map(bulks).unwrap_or(Reply::NilArray)),
+    }
+}
+
+/// `LPOP key [count]`: removes and returns the first element(s). O(count).
+/// Errors: `ERR value is out of range, must be positive` for a bad count; WRONGTYPE.
+fn lpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    pop_generic(ctx, argv, End::Left)
+}
+
+/// `RPOP key [count]`: removes and returns the last element(s). O(count).
+/// Errors: `ERR value is out of range, must be positive` for a bad count; WRONGTYPE.
+fn rpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    pop_generic(ctx, argv, End::Right)
+}
+
+/// `LRANGE key start stop`: the elements between two indexes, inclusive; negative
+/// indexes count from the tail, out-of-range indexes are clamped. O(S+N): one bounded
+/// range scan. Errors: `ERR value is not an integer or out of range`; WRONGTYPE.
+fn lrange(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let (start, stop) = (args::int(&argv[2])?, args::int(&argv[3])?);
+    Ok(bulks(list::range(&mut ctx.txn, &argv[1], start, stop)?))
+}
+
+/// `LLEN key`: the length, 0 if missing. O(1). WRONGTYPE for non-lists.
+fn llen(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    Ok(Reply::Int(list::len(&mut ctx.txn, &argv[1])? as i64))
+}
+
+/// `LINDEX key index`: the element at an index (negative from the tail), or nil. O(1):
+/// one point read. Errors: `ERR value is not an integer or out of range`; WRONGTYPE.
+fn lindex(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    // Redis looks the key up before it reads the index: a missing key answers nil and a
+    // key of another type WRONGTYPE, whatever the index.
+    if list::load(&mut ctx.txn, &argv[1])?.is_none() {
+        return Ok(Reply::opt_bulk(list::index(&mut ctx.txn, &argv[1], 0)?));
+    }
+    let i = args::int(&argv[2])?;
+    Ok(Reply::opt_bulk(list::index(&mut ctx.txn, &argv[1], i)?))
+}
+
+/// `LSET key index element`: replaces the element at an index. O(1).
+/// Errors: `ERR no such key`, `ERR index out of range`, not an integer; WRONGTYPE.
+fn lset(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    // As Redis: the key (`ERR no such key`, WRONGTYPE) is checked before the index.
+    if list::load(&mut ctx.txn, &argv[1])?.is_none() {
+        return Err(Error::NoSuchKey);
+    }
+    let i = args::int(&argv[2])?;
+    list::set(&mut ctx.txn, &argv[1], i, argv[3].clone())?;
+    Ok(Reply::ok())
+}
+
+/// `LINSERT key BEFORE|AFTER pivot element`: inserts next to the first occurrence of
+/// pivot. Answers the new length, -1 if the pivot is missing, 0 if the key is.
+/// O(P) to find the pivot at position P, then O(min(P, N-P)) elements move one slot.
+/// Errors: `ERR syntax error`; WRONGTYPE.
+fn linsert(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let before = if args::is(&argv[2], "before") {
+        true
+    } else if args::is(&argv[2], "after") {
+        false
+    } else {
+        return Err(Error::Syntax);
+    };
+    Ok(Reply::Int(list::insert(&mut ctx.txn, &argv[1], before, &argv[3], argv[4].clone())?))
+}
+
+/// `LREM key count element`: removes the first count occurrences (count > 0), the last
+/// -count (count < 0) or all (0). Answers how many were removed. O(N): the elements
+/// between the scanned end and the farthest removed one are rewritten.
+/// Errors: not an integer; WRONGTYPE.
+fn lrem(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let count = args::int(&argv[2])?;
+    Ok(Reply::Int(list::remove(&mut ctx.txn, &argv[1], count, &argv[3])? as i64))
+}
+
+/// `LTRIM key start stop`: keeps only the given inclusive range; an empty range deletes
+/// the key. O(removed) point deletes, or one range delete when many go.
+/// Errors: not an integer; WRONGTYPE.
+fn ltrim(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let (start, stop) = (args::int(&argv[2])?, args::int(&argv[3])?);
+    list::trim(&mut ctx.txn, &argv[1], start, stop)?;
+    Ok(Reply::ok())
+}
+
+/// `LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]`: positions of
+/// matches. Without COUNT, one position or nil; with COUNT (0 = all), an array.
+/// O(N), bounded by MAXLEN. Errors: `ERR RANK can't be zero: ...`, `ERR value is out of
+/// range, value must between ...` (RANK -2^63), `ERR COUNT can't be negative`, `ERR MAXLEN
+/// can't be negative`, `ERR syntax error`; WRONGTYPE.
+fn lpos(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let mut opts = PosOptions { rank: 1, count: 1, maxlen: 0 };
+    let mut with_count = false;
+    let mut a = Args::new(argv, 3);
+    while let Some(opt) = a.next() {
+        if args::is(opt, "rank") {
+            let rank = a.int()?;
+            if rank == i64::MIN {
+                return Err(Error::err(
+                    "value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+                ));
+            }
+            if rank == 0 {
+                return Err(Error::err(
+                    "RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+                ));
+            }
+            opts.rank = rank;
+        } else if args::is(opt, "count") {
+            let raw = a.value()?;
+            opts.count = args::parse_i64_strict(raw)
+                .filter(|&c| c >= 0)
+                .ok_or_else(|| Error::err("COUNT can't be negative"))? as u64;
+            with_count = true;
+        } else if args::is(opt, "maxlen") {
+            let raw = a.value()?;
+            opts.maxlen = args::parse_i64_strict(raw)
+                .filter(|&c| c >= 0)
+                .ok_or_else(|| Error::err("MAXLEN can't be negative"))? as u64;
+        } else {
+            return Err(Error::Syntax);
+        }
+    }
+    if !with_count {
+        opts.count = 1;
+    }
+    let found = list::positions(&mut ctx.txn, &argv[1], &argv[2], opts)?;
+    if with_count {
+        Ok(Reply::Array(found.into_iter().map(|p| Reply::Int(p as i64)).collect()))
+    } else {
+        Ok(found.first().map(|&p| Reply::Int(p as i64)).unwrap_or(Reply::Nil))
+    }
+}
+
+/// `LMOVE source destination LEFT|RIGHT LEFT|RIGHT`: pops from one end of source and
+/// pushes to one end of destination (which may be the same list); answers the element,
+/// or nil if source is missing. O(1). Errors: `ERR syntax error`; WRONGTYPE.
+fn lmove(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let (from, to) = (parse_end(&argv[3])?, parse_end(&argv[4])?);
+    Ok(Reply::opt_bulk(list::lmove(&mut ctx.txn, &argv[1], &argv[2], from, to)?))
+}
+
+/// `RPOPLPUSH source destination`: LMOVE source destination RIGHT LEFT. O(1).
+fn rpoplpush(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    Ok(Reply::opt_bulk(list::lmove(&mut ctx.txn, &argv[1], &argv[2], End::Right, End::Left)?))
+}
+
+/// Whether `key` holds a non-empty list a pop can take from. WRONGTYPE for another
+/// type, except when a blocked command is re-run after a wake-up: Redis serves blocked
+/// clients only from keys of the type they wait for, so such a key is passed over.
+fn poppable(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<bool> {
+    match list::load(&mut ctx.txn, key) {
+        Ok(found) => Ok(found.is_some()),
+        Err(Error::WrongType) if ctx.session.block_retry => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// `numkeys key [key ...] LEFT|RIGHT [COUNT count]` as LMPOP and BLMPOP take it, from
+/// argument `at` (the numkeys position).
+struct MpopArgs<'a> {
+    keys: &'a [Bytes],
+    end: End,
+    count: u64,
+}
+
+fn parse_mpop(argv: &[Bytes], at: usize) -> Result<MpopArgs<'_>> {
+    let numkeys = args::parse_i64_strict(&argv[at])
+        .filter(|&n| n > 0)
+        .ok_or_else(|| Error::err("numkeys should be greater than 0"))? as u64;
+    let first = at + 1;
+    let where_at = (first as u64).checked_add(numkeys).filter(|&w| w < argv.len() as u64).ok_or(Error::Syntax)? as usize;
+    let end = parse_end(&argv[where_at])?;
+    let mut count = None;
+    let mut a = Args::new(argv, where_at + 1);
+    while let Some(opt) = a.next() {
+        if args::is(opt, "count") && count.is_none() {
+            let raw = a.value()?;
+            count = Some(
+                args::parse_i64_strict(raw)
+                    .filter(|&c| c > 0)
+                    .ok_or_else(|| Error::err("count should be greater than 0"))? as u64,
+            );
+        } else {
+            return Err(Error::Syntax);
+        }
+    }
+    Ok(MpopArgs { keys: &argv[first..where_at], end, count: count.unwrap_or(1) })
+}
+
+/// Pops from the first non-empty list of `keys`: `[key, [elements]]`, or `None`.
+fn mpop(ctx: &mut Ctx<'_>, keys: &[Bytes], end: End, count: u64) -> Result<Option<Reply>> {
+    for key in keys {
+        if poppable(ctx, key)? {
+            let items = list::pop(&mut ctx.txn, key, end, count)?.unwrap_or_default();
+            return Ok(Some(Reply::Array(vec![Reply::Bulk(key.clone()), bulks(items)])));
+        }
+    }
+    Ok(None)
+}
+
+/// `LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]`: pops up to count elements from
+/// the first non-empty list; answers `[key, [elements]]` or a null array. O(N+M).
+/// Errors: `ERR numkeys should be greater than 0`, `ERR count should be greater than 0`,
+/// `ERR syntax error`; WRONGTYPE.
+fn lmpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let a = parse_mpop(argv, 1)?;
+    Ok(mpop(ctx, a.keys, a.end, a.count)?.unwrap_or(Reply::NilArray))
+}
+
+/// BLPOP and BRPOP: pops one element from the first non-empty list, or blocks.
+fn bpop_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], end: End) -> Result<Reply> {
+    let timeout = parse_timeout(&argv[argv.len() - 1])?;
+    let keys = &argv[1..argv.len() - 1];
+    for key in keys {
+        if poppable(ctx, key)? {
+            let mut items = list::pop(&mut ctx.txn, key, end, 1)?.unwrap_or_default();
+            if let Some(v) = items.pop() {
+                return Ok(Reply::Array(vec![Reply::Bulk(key.clone()), Reply::Bulk(v)]));
+            }
+        }
+    }
+    ctx.block_on(keys.to_vec(), timeout);
+    Ok(Reply::NilArray)
+}
+
+/// `BLPOP key [key ...] timeout`: LPOP from the first non-empty list, answering
+/// `[key, element]`; if all are empty, blocks until one is pushed to or the timeout (in
+/// seconds, fractions allowed, 0 = for ever) passes, then answers a null array.
+/// O(N) in the number of keys. Errors: `ERR timeout is not a float or out of range`,
+/// `ERR timeout is negative`; WRONGTYPE.
+fn blpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    bpop_generic(ctx, argv, End::Left)
+}
+
+/// `BRPOP key [key ...] timeout`: the blocking RPOP, as BLPOP.
+fn brpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    bpop_generic(ctx, argv, End::Right)
+}
+
+/// BLMOVE and BRPOPLPUSH: moves one element, or blocks on the source.
+fn bmove_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], from: End, to: End, timeout: &[u8]) -> Result<Reply> {
+    let timeout = parse_timeout(timeout)?;
+    if poppable(ctx, &argv[1])? {
+        if let Some(v) = list::lmove(&mut ctx.txn, &argv[1], &argv[2], from, to)? {
+            return Ok(Reply::Bulk(v));
+        }
+    }
+    if !ctx.session.may_block {
+        // Inside MULTI Redis answers a plain null here, a null array on timeout.
+        return Ok(Reply::Nil);
+    }
+    ctx.block_on(vec![argv[1].clone()], timeout);
+    Ok(Reply::NilArray)
+}
+
+/// `BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout`: the blocking LMOVE;
+/// answers the element, or a null array on timeout. O(1).
+/// Errors: `ERR syntax error`, timeout errors; WRONGTYPE.
+fn blmove(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let (from, to) = (parse_end(&argv[3])?, parse_end(&argv[4])?);
+    bmove_generic(ctx, argv, from, to, &argv[5])
+}
+
+/// `BRPOPLPUSH source destination timeout`: BLMOVE source destination RIGHT LEFT. O(1).
+fn brpoplpush(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    bmove_generic(ctx, argv, End::Right, End::Left, &argv[3])
+}
+
+/// `BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]`: the blocking LMPOP;
+/// a null array on timeout. O(N+M). Errors: as LMPOP, then the timeout errors.
+fn blmpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let a = parse_mpop(argv, 2)?;
+    let timeout = parse_timeout(&argv[1])?;
+    if let Some(reply) = mpop(ctx, a.keys, a.end, a.count)? {
+        return Ok(reply);
+    }
+    ctx.block_on(a.keys.to_vec(), timeout);
+    Ok(Reply::NilArray)
+}
+
+/// Key positions of `... numkeys key [key ...] ...` with numkeys at `at`.
+fn numkeys_positions(argv: &[Bytes], at: usize) -> Vec<usize> {
+    let Some(n) = argv.get(at).and_then(|raw| args::parse_i64_strict(raw)).filter(|&n| n > 0) else {
+        return Vec::new();
+    };
+    let end = (at as u64 + 1).saturating_add(n as u64).min(argv.len() as u64) as usize;
+    (at + 1..end).collect()
+}
+
+fn lmpop_keys(argv: &[Bytes]) -> Vec<usize> {
+    numkeys_positions(argv, 1)
+}
+
+fn blmpop_keys(argv: &[Bytes]) -> Vec<usize> {
+    numkeys_positions(argv, 2)
+}
+
+const TWO_KEYS: Keys = Keys::Range { first: 1, last: 2, step: 1 };
+const ALL_BUT_LAST: Keys = Keys::Range { first: 1, last: -2, step: 1 };
+
+pub static COMMANDS: &[CommandSpec] = &[
+    command!("lpush", -3, WRITE | DENYOOM | FAST, Keys::one(), "list", lpush, "Prepends one or more elements to a list. Creates the key if it doesn't exist.", "1.0.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments."),
+    command!("rpush", -3, WRITE | DENYOOM | FAST, Keys::one(), "list", rpush, "Appends one or more elements to a list. Creates the key if it doesn't exist.", "1.0.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments."),
+    command!("lpushx", -3, WRITE | DENYOOM | FAST, Keys::one(), "list", lpushx, "Prepends one or more elements to a list only when the list exists.", "2.2.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments."),
+    command!("rpushx", -3, WRITE | DENYOOM | FAST, Keys::one(), "list", rpushx, "Appends an element to a list only when the list exists.", "2.2.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments."),
+    command!("lpop", -2, WRITE | FAST, Keys::one(), "list", lpop, "Returns the first elements in a list after removing it. Deletes the list if the last element was popped.", "1.0.0", "O(N) where N is the number of elements returned"),
+    command!("rpop", -2, WRITE | FAST, Keys::one(), "list", rpop, "Returns and removes the last elements of a list. Deletes the list if the last element was popped.", "1.0.0", "O(N) where N is the number of elements returned"),
+    command!("lrange", 4, READONLY, Keys::one(), "list", lrange, "Returns a range of elements from a list.", "1.0.0", "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range."),
+    command!("llen", 2, READONLY | FAST, Keys::one(), "list", llen, "Returns the length of a list.", "1.0.0", "O(1)"),
+    command!("lindex", 3, READONLY, Keys::one(), "list", lindex, "Returns an element from a list by its index.", "1.0.0", "O(1): one point read at the element's sub-key."),
+    command!("lset", 4, WRITE | DENYOOM, Keys::one(), "list", lset, "Sets the value of an element in a list by its index.", "1.0.0", "O(1): one point write at the element's sub-key."),
+    command!("linsert", 5, WRITE | DENYOOM, Keys::one(), "list", linsert, "Inserts an element before or after another element in a list.", "2.2.0", "O(N) where N is the number of elements to traverse before seeing the value pivot."),
+    command!("lrem", 4, WRITE, Keys::one(), "list", lrem, "Removes elements from a list. Deletes the list if the last element was removed.", "1.0.0", "O(N+M) where N is the length of the list and M is the number of elements removed."),
+    command!("ltrim", 4, WRITE, Keys::one(), "list", ltrim, "Removes elements from both ends a list. Deletes the list if all elements were trimmed.", "1.0.0", "O(N) where N is the number of elements to be removed by the operation."),
+    command!("lpos", -3, READONLY, Keys::one(), "list", lpos, "Returns the index of matching elements in a list.", "6.0.6", "O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time."),
+    command!("lmove", 5, WRITE | DENYOOM, TWO_KEYS, "list", lmove, "Returns an element after popping it from one list and pushing it to another. Deletes the list if the last element was moved.", "6.2.0", "O(1)"),
+    command!("rpoplpush", 3, WRITE | DENYOOM, TWO_KEYS, "list", rpoplpush, "Returns the last element of a list after removing and pushing it to another list. Deletes the list if the last element was popped.", "1.2.0", "O(1)"),
+    command!("lmpop", -4, WRITE | MOVABLE_KEYS, Keys::Custom { find: lmpop_keys, first: 0, last: 0, step: 0 }, "list", lmpop, "Returns multiple elements from a list after removing them. Deletes the list if the last element was popped.", "7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned."),
+    command!("blpop", -3, WRITE | BLOCKING, ALL_BUT_LAST, "list", blpop, "Removes and returns the first element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "2.0.0", "O(N) where N is the number of provided keys."),
+    command!("brpop", -3, WRITE | BLOCKING, ALL_BUT_LAST, "list", brpop, "Removes and returns the last element in a list. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "2.0.0", "O(N) where N is the number of provided keys."),
+    command!("blmove", 6, WRITE | DENYOOM | BLOCKING, TWO_KEYS, "list", blmove, "Pops an element from a list, pushes it to another list and returns it. Blocks until an element is available otherwise. Deletes the list if the last element was moved.", "6.2.0", "O(1)"),
+    command!("brpoplpush", 4, WRITE | DENYOOM | NOSCRIPT | BLOCKING, TWO_KEYS, "list", brpoplpush, "Pops an element from a list, pushes it to another list and returns it. Block until an element is available otherwise. Deletes the list if the last element was popped.", "2.2.0", "O(1)"),
+    command!("blmpop", -5, WRITE | BLOCKING | MOVABLE_KEYS, Keys::Custom { find: blmpop_keys, first: 0, last: 0, step: 0 }, "list", blmpop, "Pops the first element from one of multiple lists. Blocks until an element is available otherwise. Deletes the list if the last element was popped.", "7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned."),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(items: &[&str]) -> Vec<Bytes> {
+        items.iter().map(|s| Bytes::copy_from_slice(s.as_bytes())).collect()
+    }
+
+    #[test]
+    fn mpop_arguments() {
+        let a = argv(&["lmpop", "2", "a", "b", "LEFT", "COUNT", "3"]);
+        let p = parse_mpop(&a, 1).unwrap();
+        assert_eq!((p.keys.len(), p.end, p.count), (2, End::Left, 3));
+        assert_eq!(lmpop_keys(&a), vec![2, 3]);
+        let bad = |items: &[&str]| parse_mpop(&argv(items), 1).err().map(|e| e.to_string());
+        assert_eq!(bad(&["lmpop", "0", "a", "left"]).unwrap(), "ERR numkeys should be greater than 0");
+        assert_eq!(bad(&["lmpop", "2", "a", "left"]).unwrap(), "ERR syntax error");
+        assert_eq!(bad(&["lmpop", "9223372036854775807", "a", "left"]).unwrap(), "ERR syntax error");
+        assert_eq!(bad(&["lmpop", "1", "a", "left", "count", "0"]).unwrap(), "ERR count should be greater than 0");
+        assert_eq!(bad(&["lmpop", "1", "a", "left", "count", "1", "count", "1"]).unwrap(), "ERR syntax error");
+        assert_eq!(bad(&["lmpop", "1", "a", "up"]).unwrap(), "ERR syntax error");
+        assert_eq!(blmpop_keys(&argv(&["blmpop", "0", "9223372036854775807", "a", "left"])), vec![3, 4]);
+    }
+}

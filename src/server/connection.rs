@@ -160,6 +160,7 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
     // A write may have landed between the first attempt and registering: try once more
     // before sleeping, so no wake-up can be missed.
     let mut attempt = true;
+    session.block_retry = true;
     let result = loop {
         if attempt {
             let mut o = execute(state, session, argv);
@@ -184,10 +185,17 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
             _ = state.shutdown.wait() => break None,
         }
     };
+    session.block_retry = false;
     state.blocked.unregister(&waiter, &keys);
     session.info.blocked.store(false, Ordering::Relaxed);
     if matches!(&result, Some(o) if o.wrote) {
         // Served: whatever is left on these keys is for the next client in line.
+        state.blocked.wake(&keys);
+    }
+    // A client that leaves without writing (WRONGTYPE on its destination, timeout,
+    // disconnect) may have consumed a wake-up meant for the next in line: pass it on. A
+    // spurious wake-up only costs that client one more attempt.
+    if !matches!(&result, Some(o) if o.wrote) {
         state.blocked.wake(&keys);
     }
     result
