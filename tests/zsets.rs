@@ -466,7 +466,7 @@ fn zremrangebyscore_rank_lex_basics() {
     let s = Server::start();
     let mut c = s.raw();
     let five = ["1", "a", "2", "b", "3", "c", "4", "d", "5", "e"];
-    let mut rem = |c: &mut Raw, cmd: &str, a: &str, b: &str| {
+    let rem = |c: &mut Raw, cmd: &str, a: &str, b: &str| {
         create_zset(c, "zset", &five);
         c.cmd(&[cmd, "zset", a, b])
     };
@@ -507,7 +507,7 @@ fn zremrangebyscore_rank_lex_basics() {
     assert_eq!(c.cmd(&["ZREMRANGEBYRANK", "zset", "x", "1"]), err("ERR value is not an integer or out of range"));
     // ZREMRANGEBYLEX basics.
     let lex = ["0", "alpha", "0", "bar", "0", "cool", "0", "down", "0", "elephant", "0", "foo"];
-    let mut remlex = |c: &mut Raw, a: &str, b: &str| {
+    let remlex = |c: &mut Raw, a: &str, b: &str| {
         create_zset(c, "zset", &lex);
         c.cmd(&["ZREMRANGEBYLEX", "zset", a, b])
     };
