@@ -920,6 +920,26 @@ fn bzpopmin_clients_are_served_in_order() {
     w.cmd(&["EXEC"]);
     w.cmd(&["ZADD", "zv", "10", "a", "5", "b", "7", "c"]);
     assert_eq!(first.read(), bulks(&["zv", "b", "5"]));
+    // ZADD + DEL + SET should not awake the blocked client with WRONGTYPE.
+    first.send(&encode(&["BZPOPMIN", "zs", "0"]));
+    std::thread::sleep(Duration::from_millis(100));
+    w.cmd(&["MULTI"]);
+    w.cmd(&["ZADD", "zs", "0", "foo"]);
+    w.cmd(&["DEL", "zs"]);
+    w.cmd(&["SET", "zs", "foo"]);
+    w.cmd(&["EXEC"]);
+    std::thread::sleep(Duration::from_millis(50));
+    w.cmd(&["DEL", "zs"]);
+    w.cmd(&["ZADD", "zs", "1", "bar"]);
+    assert_eq!(first.read(), bulks(&["zs", "bar", "1"]));
+    // The same for BZMPOP.
+    first.send(&encode(&["BZMPOP", "0", "1", "zm", "MAX", "COUNT", "2"]));
+    std::thread::sleep(Duration::from_millis(100));
+    w.cmd(&["SET", "zm", "foo"]);
+    std::thread::sleep(Duration::from_millis(50));
+    w.cmd(&["DEL", "zm"]);
+    w.cmd(&["ZADD", "zm", "1", "a", "2", "b", "3", "c"]);
+    assert_eq!(first.read(), R::Array(vec![R::bulk("zm"), R::Array(vec![bulks(&["c", "3"]), bulks(&["b", "2"])])]));
     // A client killed while blocked leaves no trace.
     {
         let mut gone = s.raw();

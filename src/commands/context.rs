@@ -194,6 +194,10 @@ pub struct Session {
     pub close_after_reply: bool,
     /// Whether a blocking command may block now (false inside MULTI/EXEC).
     pub may_block: bool,
+    /// True while a blocked command is re-run after a wake-up: a key that now holds
+    /// another type is then "not ready" (keep waiting) rather than WRONGTYPE, as Redis
+    /// only serves a blocked client from a key of the type it waits for.
+    pub block_retry: bool,
     /// Commands queued since MULTI.
     pub multi: Option<super::txn::Multi>,
     /// WATCHed keys and the flag a change to any of them raises.
@@ -209,6 +213,7 @@ impl Session {
             authenticated,
             close_after_reply: false,
             may_block: true,
+            block_retry: false,
             multi: None,
             watch: Default::default(),
         }

@@ -512,14 +512,30 @@ fn parse_mpop(argv: &[Bytes], numkeys_idx: usize) -> Result<MpopArgs<'_>> {
     Ok(MpopArgs { keys: &argv[numkeys_idx + 1..where_idx], max, count: count.unwrap_or(1) })
 }
 
+fn mpop_reply(key: &Bytes, items: Vec<Item>) -> Reply {
+    Reply::Array(vec![Reply::Bulk(key.clone()), pairs_reply(items, true)])
+}
+
 /// Pops from the first non-empty key: `[key, [[member, score], ...]]`, or `None`.
 fn mpop(txn: &mut Txn<'_>, m: &MpopArgs<'_>) -> Result<Option<Reply>> {
     for key in m.keys {
         if let Some(items) = pop(txn, key, m.max, m.count)? {
-            return Ok(Some(Reply::Array(vec![Reply::Bulk(key.clone()), pairs_reply(items, true)])));
+            return Ok(Some(mpop_reply(key, items)));
         }
     }
     Ok(None)
+}
+
+/// Whether a blocking pop can take from `key`. A key of another type is WRONGTYPE on
+/// the first attempt, but only "not ready" when a blocked client is re-run: Redis
+/// serves blocked clients only from keys of the type they wait for.
+fn pop_ready(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<bool> {
+    match ctx.txn.get(key)? {
+        None => Ok(false),
+        Some(m) if m.kind == Kind::ZSet => Ok(true),
+        Some(_) if ctx.session.block_retry => Ok(false),
+        Some(_) => Err(Error::WrongType),
+    }
 }
 
 /// `ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]`: pops from the first non-empty
@@ -535,6 +551,9 @@ fn bzpop(ctx: &mut Ctx<'_>, argv: &[Bytes], max: bool) -> Result<Reply> {
     let timeout = parse_timeout(&argv[argv.len() - 1])?;
     let keys = &argv[1..argv.len() - 1];
     for key in keys {
+        if !pop_ready(ctx, key)? {
+            continue;
+        }
         if let Some(mut items) = pop(&mut ctx.txn, key, max, 1)? {
             if let Some((m, s)) = items.pop() {
                 return Ok(Reply::Array(vec![Reply::Bulk(key.clone()), Reply::Bulk(m), Reply::Double(s)]));
@@ -564,8 +583,13 @@ fn bzpopmax(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 fn bzmpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let m = parse_mpop(argv, 2)?;
     let timeout = parse_timeout(&argv[1])?;
-    if let Some(reply) = mpop(&mut ctx.txn, &m)? {
-        return Ok(reply);
+    for key in m.keys {
+        if !pop_ready(ctx, key)? {
+            continue;
+        }
+        if let Some(items) = pop(&mut ctx.txn, key, m.max, m.count)? {
+            return Ok(mpop_reply(key, items));
+        }
     }
     ctx.block_on(m.keys.to_vec(), timeout);
     Ok(Reply::NilArray)

@@ -139,6 +139,7 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
     // A write may have landed between the first attempt and registering: try once more
     // before sleeping, so no wake-up can be missed.
     let mut attempt = true;
+    session.block_retry = true;
     let result = loop {
         if attempt {
             let mut o = execute(state, session, argv);
@@ -163,6 +164,7 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
             _ = state.shutdown.wait() => break None,
         }
     };
+    session.block_retry = false;
     state.blocked.unregister(&waiter, &keys);
     if matches!(&result, Some(o) if o.wrote) {
         // Served: whatever is left on these keys is for the next client in line.
