@@ -17,9 +17,10 @@ use crate::types::meta::{Kind, Meta};
 use crate::types::set::{self, SetMut};
 use crate::types::Txn;
 
-/// Largest reply a negative random count may ask for (Redis would stream it; we refuse
-/// rather than allocate without bound).
-pub(crate) const MAX_RANDOM_REPLY: u64 = 1 << 24;
+/// Largest reply a negative random count (draws with repeats) may ask for. Redis
+/// streams such a reply; replies here are built whole, so a larger count is refused
+/// with `ERR value is out of range` rather than allocated without bound.
+pub(crate) const MAX_RANDOM_REPLY: u64 = 1 << 20;
 
 fn bulks(members: impl IntoIterator<Item = Bytes>) -> Vec<Reply> {
     members.into_iter().map(Reply::Bulk).collect()
@@ -408,7 +409,7 @@ impl ScanOpts {
     }
 
     pub(crate) fn wants(&self, member: &[u8]) -> bool {
-        self.pattern.as_ref().map_or(true, |p| crate::glob::matches(p, member, false))
+        self.pattern.as_ref().is_none_or(|p| crate::glob::matches(p, member, false))
     }
 }
 

@@ -90,13 +90,13 @@ fn zadd(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         i += 1;
     }
     let elements = argv.len() - i;
-    if elements == 0 || elements % 2 != 0 {
+    if elements == 0 || !elements.is_multiple_of(2) {
         return Err(Error::Syntax);
     }
     if nx && xx {
         return Err(Error::err("XX and NX options at the same time are not compatible"));
     }
-    if (gt && nx) || (lt && nx) || (gt && lt) {
+    if (gt || lt) && nx || (gt && lt) {
         return Err(Error::err("GT, LT, and/or NX options at the same time are not compatible"));
     }
     if incr && elements > 2 {
@@ -167,7 +167,7 @@ fn zincrby(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     if new.is_nan() {
         return Err(Error::err(NAN_SCORE));
     }
-    if cur.map_or(true, |c| c != new) {
+    if cur.is_none_or(|c| c != new) {
         z.set(&mut ctx.txn, &argv[3], cur, new);
     }
     z.finish(&mut ctx.txn)?;
@@ -997,6 +997,15 @@ mod tests {
         assert!(score_range(b"1", b"((2").is_err());
         assert!(score_range(b"abc", b"1").is_err());
         assert!(matches!(LexBound::parse(b"[a"), Some(LexBound::Incl(_))));
+    }
+
+    #[test]
+    fn withscores_replies_are_flat_in_resp2_and_pairs_in_resp3() {
+        let items = || vec![(Bytes::from_static(b"a"), 1.5)];
+        assert_eq!(&items_reply(items(), true, 2).to_bytes(2)[..], b"*2\r\n$1\r\na\r\n$3\r\n1.5\r\n");
+        assert_eq!(&items_reply(items(), true, 3).to_bytes(3)[..], b"*1\r\n*2\r\n$1\r\na\r\n,1.5\r\n");
+        assert_eq!(&items_reply(items(), false, 3).to_bytes(3)[..], b"*1\r\n$1\r\na\r\n");
+        assert_eq!(&pairs_reply(items(), false).to_bytes(3)[..], b"*2\r\n$1\r\na\r\n,1.5\r\n");
     }
 
     #[test]

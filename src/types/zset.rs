@@ -155,6 +155,9 @@ impl LexRange {
     }
 }
 
+/// What [`scan_index`] calls per entry: `(index suffix, score, member)`; false stops.
+type IndexVisit<'v> = &'v mut dyn FnMut(&[u8], f64, &[u8]) -> bool;
+
 /// Visits index entries in `[from, to)` (suffixes), in score order or reversed.
 fn scan_index(
     txn: &Txn<'_>,
@@ -162,7 +165,7 @@ fn scan_index(
     from: &[u8],
     to: &[u8],
     reverse: bool,
-    visit: &mut dyn FnMut(&[u8], f64, &[u8]) -> bool,
+    visit: IndexVisit<'_>,
 ) -> Result<()> {
     txn.sub_scan(Cf::Score, meta.version, from, to, reverse, &mut |k, _| match split_index(k) {
         Some((s, m)) => visit(k, s, m),
