@@ -1,5 +1,543 @@
-//! set commands.
+//! Set commands: parse, call [`crate::types::set`], reply.
+//!
+//! Also home of the SCAN-family helpers shared with ZSCAN: cursor parsing, the
+//! MATCH/COUNT options, and the cursor table (see [`cursors`]).
 
-use super::table::CommandSpec;
+use std::collections::BTreeSet;
 
-pub static COMMANDS: &[CommandSpec] = &[];
+use bytes::Bytes;
+
+use super::args::{self, is, Args};
+use super::context::Ctx;
+use super::table::{flags::*, CommandSpec, Keys};
+use crate::command;
+use crate::error::{Error, Result};
+use crate::protocol::Reply;
+use crate::types::meta::{Kind, Meta};
+use crate::types::set::{self, SetMut};
+use crate::types::Txn;
+
+/// Largest reply a negative random count (draws with repeats) may ask for. Redis
+/// streams such a reply; replies here are built whole, so a larger count is refused
+/// with `ERR value is out of range` rather than allocated without bound.
+pub(crate) const MAX_RANDOM_REPLY: u64 = 1 << 20;
+
+fn bulks(members: impl IntoIterator<Item = Bytes>) -> Vec<Reply> {
+    members.into_iter().map(Reply::Bulk).collect()
+}
+
+/// `SADD key member [member ...]`: how many members were new. O(N) for N members.
+/// Errors: WRONGTYPE.
+fn sadd(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let mut s = SetMut::open_or_create(&mut ctx.txn, &argv[1])?;
+    let mut added = 0;
+    for m in &argv[2..] {
+        added += s.insert(&mut ctx.txn, m)? as i64;
+    }
+    s.finish(&mut ctx.txn)?;
+    Ok(Reply::Int(added))
+}
+
+/// `SREM key member [member ...]`: how many members were removed; the key goes when
+/// empty. O(N) for N members. Errors: WRONGTYPE.
+fn srem(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let Some(mut s) = SetMut::open(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Int(0)) };
+    let mut removed = 0;
+    for m in &argv[2..] {
+        removed += s.remove(&mut ctx.txn, m)? as i64;
+    }
+    s.finish(&mut ctx.txn)?;
+    Ok(Reply::Int(removed))
+}
+
+/// `SISMEMBER key member`: 1 or 0. O(1). Errors: WRONGTYPE.
+fn sismember(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let Some(meta) = set::get(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Int(0)) };
+    Ok(Reply::Int(set::contains(&ctx.txn, &meta, &argv[2])? as i64))
+}
+
+/// `SMISMEMBER key member [member ...]`: 1 or 0 per member. O(N). Errors: WRONGTYPE.
+fn smismember(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let meta = set::get(&mut ctx.txn, &argv[1])?;
+    let mut out = Vec::with_capacity(argv.len() - 2);
+    for m in &argv[2..] {
+        let hit = match &meta {
+            Some(meta) => set::contains(&ctx.txn, meta, m)?,
+            None => false,
+        };
+        out.push(Reply::Int(hit as i64));
+    }
+    Ok(Reply::Array(out))
+}
+
+/// `SMEMBERS key`: every member (a RESP3 set). O(N). Errors: WRONGTYPE.
+fn smembers(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let Some(meta) = set::get(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Set(Vec::new())) };
+    Ok(Reply::Set(bulks(set::members(&ctx.txn, &meta)?)))
+}
+
+/// `SCARD key`: the number of members. O(1). Errors: WRONGTYPE.
+fn scard(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    Ok(Reply::Int(set::get(&mut ctx.txn, &argv[1])?.map(|m| m.size as i64).unwrap_or(0)))
+}
+
+/// `getPositiveLongFromObjectOrReply` with Redis's default message.
+pub(crate) fn positive_count(raw: &[u8]) -> Result<u64> {
+    let n = args::int(raw)?;
+    if n < 0 {
+        return Err(Error::err("value is out of range, must be positive"));
+    }
+    Ok(n as u64)
+}
+
+/// A random count for SRANDMEMBER/ZRANDMEMBER: `(count, distinct)`; i64::MIN is refused.
+pub(crate) fn random_count(raw: &[u8]) -> Result<(u64, bool)> {
+    let n = args::int(raw)?;
+    if n == i64::MIN {
+        return Err(Error::err(format!("value is out of range, value must between {} and {}", -i64::MAX, i64::MAX)));
+    }
+    Ok((n.unsigned_abs(), n >= 0))
+}
+
+/// `SPOP key [count]`: removes and returns a random member (nil if none), or up to
+/// `count` distinct random members (a RESP3 set). O(N) walk of the set for the picks.
+/// Errors: WRONGTYPE, `ERR value is out of range, must be positive`, syntax error.
+fn spop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    if argv.len() > 3 {
+        return Err(Error::Syntax);
+    }
+    let count = match argv.get(2) {
+        Some(raw) => Some(positive_count(raw)?),
+        None => None,
+    };
+    let Some(mut s) = SetMut::open(&mut ctx.txn, &argv[1])? else {
+        return Ok(if count.is_some() { Reply::Set(Vec::new()) } else { Reply::Nil });
+    };
+    let size = s.len();
+    let want = count.unwrap_or(1);
+    if want == 0 {
+        return Ok(Reply::Set(Vec::new()));
+    }
+    let picked: Vec<Bytes> = if want >= size {
+        // Everything goes: one metadata delete instead of a delete per member.
+        let all = set::members(&ctx.txn, &s.meta)?;
+        ctx.txn.delete(&argv[1])?;
+        all
+    } else {
+        let idx = set::sample_indexes(size, want, true);
+        let picked: Vec<Bytes> =
+            set::pick_by_index(&ctx.txn, s.meta.version, size, &idx)?.into_iter().map(|(m, _)| m).collect();
+        for m in &picked {
+            s.remove(&mut ctx.txn, m)?;
+        }
+        s.finish(&mut ctx.txn)?;
+        picked
+    };
+    if count.is_none() {
+        return Ok(Reply::opt_bulk(picked.into_iter().next()));
+    }
+    let mut picked = picked;
+    fastrand::shuffle(&mut picked);
+    Ok(Reply::Set(bulks(picked)))
+}
+
+/// `SRANDMEMBER key [count]`: a random member (nil if none); with a count, up to `count`
+/// distinct members, or `-count` members that may repeat. O(N) walk for the picks.
+/// Errors: WRONGTYPE, `ERR value is not an integer or out of range`,
+/// `ERR value is out of range, value must between ...`.
+fn srandmember(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    if argv.len() > 3 {
+        return Err(Error::Syntax);
+    }
+    let Some(raw) = argv.get(2) else {
+        let Some(meta) = set::get(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Nil) };
+        let idx = set::sample_indexes(meta.size, 1, true);
+        let picked = set::pick_by_index(&ctx.txn, meta.version, meta.size, &idx)?;
+        return Ok(Reply::opt_bulk(picked.into_iter().next().map(|(m, _)| m)));
+    };
+    let (count, distinct) = random_count(raw)?;
+    let Some(meta) = set::get(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Array(Vec::new())) };
+    let mut picked = random_members(&ctx.txn, &meta, count, distinct)?;
+    fastrand::shuffle(&mut picked);
+    Ok(Reply::Array(picked.into_iter().map(|(m, _)| Reply::Bulk(m)).collect()))
+}
+
+/// Random sub-key records of a set or sorted set (SRANDMEMBER, ZRANDMEMBER).
+pub(crate) fn random_members(txn: &Txn<'_>, meta: &Meta, count: u64, distinct: bool) -> Result<Vec<(Bytes, Bytes)>> {
+    if !distinct && count > MAX_RANDOM_REPLY {
+        return Err(Error::err("value is out of range"));
+    }
+    let idx = set::sample_indexes(meta.size, count, distinct);
+    set::pick_by_index(txn, meta.version, meta.size, &idx)
+}
+
+/// `SMOVE source destination member`: moves `member`; 1 if it was in `source`.
+/// O(1). Errors: WRONGTYPE (source, or an existing destination of another type).
+fn smove(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let (src, dst, member) = (&argv[1], &argv[2], &argv[3]);
+    let Some(src_meta) = ctx.txn.get(src)? else { return Ok(Reply::Int(0)) };
+    if src_meta.kind != Kind::Set {
+        return Err(Error::WrongType);
+    }
+    if matches!(ctx.txn.get(dst)?, Some(m) if m.kind != Kind::Set) {
+        return Err(Error::WrongType);
+    }
+    if src == dst {
+        return Ok(Reply::Int(set::contains(&ctx.txn, &src_meta, member)? as i64));
+    }
+    let Some(mut from) = SetMut::open(&mut ctx.txn, src)? else { return Ok(Reply::Int(0)) };
+    if !from.remove(&mut ctx.txn, member)? {
+        return Ok(Reply::Int(0));
+    }
+    from.finish(&mut ctx.txn)?;
+    let mut to = SetMut::open_or_create(&mut ctx.txn, dst)?;
+    to.insert(&mut ctx.txn, member)?;
+    to.finish(&mut ctx.txn)?;
+    Ok(Reply::Int(1))
+}
+
+/// Looks up every key as a set (missing keys are `None`), WRONGTYPE for any other type.
+fn load_sets(txn: &mut Txn<'_>, keys: &[Bytes]) -> Result<Vec<Option<Meta>>> {
+    keys.iter().map(|k| set::get(txn, k)).collect()
+}
+
+/// Members in every set, stopping after `limit` (0: no limit). Walks the smallest set
+/// and tests each member against the others: O(N*M) for N the smallest size.
+fn intersect(txn: &Txn<'_>, sets: &[Option<Meta>], limit: u64) -> Result<Vec<Bytes>> {
+    if sets.iter().any(|s| s.is_none()) {
+        return Ok(Vec::new());
+    }
+    let mut metas: Vec<&Meta> = sets.iter().flatten().collect();
+    metas.sort_by_key(|m| m.size);
+    let Some((first, rest)) = metas.split_first() else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    let mut failure = None;
+    set::for_each(txn, first, &mut |m| {
+        for other in rest {
+            if other.version == first.version {
+                continue;
+            }
+            match set::contains(txn, other, m) {
+                Ok(true) => {}
+                Ok(false) => return true,
+                Err(e) => {
+                    failure = Some(e);
+                    return false;
+                }
+            }
+        }
+        out.push(Bytes::copy_from_slice(m));
+        limit == 0 || (out.len() as u64) < limit
+    })?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+/// Members of any set, in byte order. O(N) total size.
+fn union(txn: &Txn<'_>, sets: &[Option<Meta>]) -> Result<Vec<Bytes>> {
+    let mut all = BTreeSet::new();
+    for meta in sets.iter().flatten() {
+        set::for_each(txn, meta, &mut |m| {
+            if !all.contains(m) {
+                all.insert(Bytes::copy_from_slice(m));
+            }
+            true
+        })?;
+    }
+    Ok(all.into_iter().collect())
+}
+
+/// Members of the first set in none of the others. O(N*M) for N the first set's size.
+fn difference(txn: &Txn<'_>, sets: &[Option<Meta>]) -> Result<Vec<Bytes>> {
+    let Some(Some(first)) = sets.first() else { return Ok(Vec::new()) };
+    let others: Vec<&Meta> = sets[1..].iter().flatten().collect();
+    if others.iter().any(|o| o.version == first.version) {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    let mut failure = None;
+    set::for_each(txn, first, &mut |m| {
+        for other in &others {
+            match set::contains(txn, other, m) {
+                Ok(false) => {}
+                Ok(true) => return true,
+                Err(e) => {
+                    failure = Some(e);
+                    return false;
+                }
+            }
+        }
+        out.push(Bytes::copy_from_slice(m));
+        true
+    })?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
+}
+
+#[derive(Clone, Copy)]
+enum SetOp {
+    Inter,
+    Union,
+    Diff,
+}
+
+fn set_op(txn: &mut Txn<'_>, op: SetOp, keys: &[Bytes]) -> Result<Vec<Bytes>> {
+    let sets = load_sets(txn, keys)?;
+    match op {
+        SetOp::Inter => intersect(txn, &sets, 0),
+        SetOp::Union => union(txn, &sets),
+        SetOp::Diff => difference(txn, &sets),
+    }
+}
+
+/// `SINTER key [key ...]`: members common to all sets. O(N*M). Errors: WRONGTYPE.
+fn sinter(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    Ok(Reply::Set(bulks(set_op(&mut ctx.txn, SetOp::Inter, &argv[1..])?)))
+}
+
+/// `SUNION key [key ...]`: members of any set. O(N). Errors: WRONGTYPE.
+fn sunion(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    Ok(Reply::Set(bulks(set_op(&mut ctx.txn, SetOp::Union, &argv[1..])?)))
+}
+
+/// `SDIFF key [key ...]`: members of the first set in none of the others. O(N*M).
+/// Errors: WRONGTYPE.
+fn sdiff(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    Ok(Reply::Set(bulks(set_op(&mut ctx.txn, SetOp::Diff, &argv[1..])?)))
+}
+
+fn store(ctx: &mut Ctx<'_>, argv: &[Bytes], op: SetOp) -> Result<Reply> {
+    let members = set_op(&mut ctx.txn, op, &argv[2..])?;
+    Ok(Reply::Int(set::replace(&mut ctx.txn, &argv[1], members)? as i64))
+}
+
+/// `SINTERSTORE destination key [key ...]`: stores SINTER's result (deleting
+/// `destination` if empty); its size. Errors: WRONGTYPE for a source.
+fn sinterstore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    store(ctx, argv, SetOp::Inter)
+}
+
+/// `SUNIONSTORE destination key [key ...]`: stores SUNION's result; its size.
+fn sunionstore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    store(ctx, argv, SetOp::Union)
+}
+
+/// `SDIFFSTORE destination key [key ...]`: stores SDIFF's result; its size.
+fn sdiffstore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    store(ctx, argv, SetOp::Diff)
+}
+
+/// `SINTERCARD numkeys key [key ...] [LIMIT limit]`: the size of the intersection,
+/// counting stops at `limit` (0: no limit). Errors: `ERR numkeys should be greater than 0`,
+/// `ERR Number of keys can't be greater than number of args`, `ERR LIMIT can't be
+/// negative`, syntax error, WRONGTYPE.
+fn sintercard(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let numkeys = args::parse_i64_strict(&argv[1])
+        .filter(|&n| n >= 1)
+        .ok_or_else(|| Error::err("numkeys should be greater than 0"))?;
+    if numkeys as u64 > (argv.len() - 2) as u64 {
+        return Err(Error::err("Number of keys can't be greater than number of args"));
+    }
+    let n = numkeys as usize;
+    let mut limit = 0u64;
+    let mut opts = Args::new(argv, 2 + n);
+    while let Some(opt) = opts.next() {
+        if is(opt, "limit") && opts.remaining() >= 1 {
+            let l = args::parse_i64_strict(opts.value()?)
+                .filter(|&l| l >= 0)
+                .ok_or_else(|| Error::err("LIMIT can't be negative"))?;
+            limit = l as u64;
+        } else {
+            return Err(Error::Syntax);
+        }
+    }
+    let sets = load_sets(&mut ctx.txn, &argv[2..2 + n])?;
+    Ok(Reply::Int(intersect(&ctx.txn, &sets, limit)?.len() as i64))
+}
+
+/// `SSCAN key cursor [MATCH pattern] [COUNT count]`: the next page of members.
+/// Errors: `ERR invalid cursor`, syntax error, WRONGTYPE.
+fn sscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let cursor = parse_cursor(&argv[2])?;
+    let Some(meta) = set::get(&mut ctx.txn, &argv[1])? else { return Ok(empty_scan()) };
+    let opts = ScanOpts::parse(argv, 3)?;
+    let (next, page) = scan_page(&ctx.txn, meta.version, cursor, opts.count)?;
+    let items = page.into_iter().filter(|(m, _)| opts.wants(m)).map(|(m, _)| Reply::Bulk(m)).collect();
+    Ok(scan_reply(next, items))
+}
+
+// ----- SCAN-family helpers, shared with ZSCAN -----
+
+/// Parses a SCAN cursor (an unsigned 64-bit integer). Error: `ERR invalid cursor`.
+pub(crate) fn parse_cursor(raw: &[u8]) -> Result<u64> {
+    if raw.is_empty() || raw.len() > 20 || !raw.iter().all(u8::is_ascii_digit) {
+        return Err(Error::err("invalid cursor"));
+    }
+    std::str::from_utf8(raw).ok().and_then(|s| s.parse().ok()).ok_or_else(|| Error::err("invalid cursor"))
+}
+
+/// MATCH and COUNT of the SCAN family.
+pub(crate) struct ScanOpts {
+    pattern: Option<Bytes>,
+    pub count: usize,
+}
+
+impl ScanOpts {
+    /// Parses options from `argv[from..]`: `COUNT` must be a positive integer.
+    pub(crate) fn parse(argv: &[Bytes], from: usize) -> Result<ScanOpts> {
+        let mut opts = ScanOpts { pattern: None, count: 10 };
+        let mut a = Args::new(argv, from);
+        while let Some(opt) = a.next() {
+            if is(opt, "count") && a.remaining() >= 1 {
+                let n = args::int(a.value()?)?;
+                if n < 1 {
+                    return Err(Error::Syntax);
+                }
+                opts.count = usize::try_from(n).unwrap_or(usize::MAX);
+            } else if is(opt, "match") && a.remaining() >= 1 {
+                let p = a.value()?;
+                opts.pattern = if &p[..] == b"*" { None } else { Some(p.clone()) };
+            } else {
+                return Err(Error::Syntax);
+            }
+        }
+        Ok(opts)
+    }
+
+    pub(crate) fn wants(&self, member: &[u8]) -> bool {
+        self.pattern.as_ref().is_none_or(|p| crate::glob::matches(p, member, false))
+    }
+}
+
+pub(crate) fn empty_scan() -> Reply {
+    scan_reply(0, Vec::new())
+}
+
+pub(crate) fn scan_reply(cursor: u64, items: Vec<Reply>) -> Reply {
+    Reply::Array(vec![Reply::bulk_str(&cursor.to_string()), Reply::Array(items)])
+}
+
+/// One page of sub-key records of `version` from `cursor`, and the cursor that
+/// continues after it (0 once the walk is complete).
+pub(crate) fn scan_page(txn: &Txn<'_>, version: u64, cursor: u64, count: usize) -> Result<(u64, Vec<(Bytes, Bytes)>)> {
+    let after = if cursor == 0 { None } else { cursors::resume(cursor) };
+    let (page, done) = set::page(txn, version, after.as_deref(), count)?;
+    let next = match (done, page.last()) {
+        (false, Some((last, _))) => cursors::save(last.clone()),
+        _ => 0,
+    };
+    Ok((next, page))
+}
+
+/// SCAN cursors for collections.
+///
+/// Redis cursors are integers, but elements here live in byte order under RocksDB, so
+/// the natural place to resume is "after member X". The cursor handed to the client is a
+/// random token for X, kept in a bounded table of recent cursors. Resuming after the last
+/// member returned gives SCAN's guarantee: every member present for the whole iteration
+/// is returned (members are never skipped because others were added or removed). A token
+/// unknown to the table (too old, or from before a restart) restarts the walk, which can
+/// only repeat members, as SCAN allows.
+pub(crate) mod cursors {
+    use std::collections::{HashMap, VecDeque};
+    use std::sync::OnceLock;
+
+    use bytes::Bytes;
+    use parking_lot::Mutex;
+
+    const CAPACITY: usize = 65536;
+
+    #[derive(Default)]
+    struct Table {
+        by_token: HashMap<u64, Bytes>,
+        order: VecDeque<u64>,
+    }
+
+    fn table() -> &'static Mutex<Table> {
+        static TABLE: OnceLock<Mutex<Table>> = OnceLock::new();
+        TABLE.get_or_init(Default::default)
+    }
+
+    /// A new cursor token that resumes after `member`.
+    pub(crate) fn save(member: Bytes) -> u64 {
+        let mut t = table().lock();
+        let mut token = fastrand::u64(1..1 << 62);
+        while t.by_token.contains_key(&token) {
+            token = fastrand::u64(1..1 << 62);
+        }
+        if t.order.len() >= CAPACITY {
+            if let Some(old) = t.order.pop_front() {
+                t.by_token.remove(&old);
+            }
+        }
+        t.by_token.insert(token, member);
+        t.order.push_back(token);
+        token
+    }
+
+    /// The member a cursor resumes after, if the token is known.
+    pub(crate) fn resume(token: u64) -> Option<Bytes> {
+        table().lock().by_token.get(&token).cloned()
+    }
+}
+
+/// Key positions of `<cmd> numkeys key [key ...] ...`.
+fn numkeys_at_1(argv: &[Bytes]) -> Vec<usize> {
+    match argv.get(1).and_then(|n| args::parse_i64_strict(n)) {
+        Some(n) if n > 0 => (2..argv.len().min(2 + n as usize)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+pub static COMMANDS: &[CommandSpec] = &[
+    command!("sadd", -3, WRITE | DENYOOM | FAST, Keys::one(), "set", sadd, "Adds one or more members to a set. Creates the key if it doesn't exist.", "1.0.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments."),
+    command!("srem", -3, WRITE | FAST, Keys::one(), "set", srem, "Removes one or more members from a set. Deletes the set if the last member was removed.", "1.0.0", "O(N) where N is the number of members to be removed."),
+    command!("sismember", 3, READONLY | FAST, Keys::one(), "set", sismember, "Determines whether a member belongs to a set.", "1.0.0", "O(1)"),
+    command!("smismember", -3, READONLY | FAST, Keys::one(), "set", smismember, "Determines whether multiple members belong to a set.", "6.2.0", "O(N) where N is the number of elements being checked for membership"),
+    command!("smembers", 2, READONLY, Keys::one(), "set", smembers, "Returns all members of a set.", "1.0.0", "O(N) where N is the set cardinality."),
+    command!("scard", 2, READONLY | FAST, Keys::one(), "set", scard, "Returns the number of members in a set.", "1.0.0", "O(1)"),
+    command!("spop", -2, WRITE | FAST, Keys::one(), "set", spop, "Returns one or more random members from a set after removing them. Deletes the set if the last member was popped.", "1.0.0", "Without the count argument O(1), otherwise O(N) where N is the value of the passed count."),
+    command!("srandmember", -2, READONLY, Keys::one(), "set", srandmember, "Get one or multiple random members from a set", "1.0.0", "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count."),
+    command!("smove", 4, WRITE | FAST, Keys::Range { first: 1, last: 2, step: 1 }, "set", smove, "Moves a member from one set to another.", "1.0.0", "O(1)"),
+    command!("sinter", -2, READONLY, Keys::all_from(1), "set", sinter, "Returns the intersect of multiple sets.", "1.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets."),
+    command!("sintercard", -3, READONLY | MOVABLE_KEYS, Keys::Custom { find: numkeys_at_1, first: 0, last: 0, step: 0 }, "set", sintercard, "Returns the number of members of the intersect of multiple sets.", "7.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets."),
+    command!("sinterstore", -3, WRITE | DENYOOM, Keys::all_from(1), "set", sinterstore, "Stores the intersect of multiple sets in a key.", "1.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets."),
+    command!("sunion", -2, READONLY, Keys::all_from(1), "set", sunion, "Returns the union of multiple sets.", "1.0.0", "O(N) where N is the total number of elements in all given sets."),
+    command!("sunionstore", -3, WRITE | DENYOOM, Keys::all_from(1), "set", sunionstore, "Stores the union of multiple sets in a key.", "1.0.0", "O(N) where N is the total number of elements in all given sets."),
+    command!("sdiff", -2, READONLY, Keys::all_from(1), "set", sdiff, "Returns the difference of multiple sets.", "1.0.0", "O(N) where N is the total number of elements in all given sets."),
+    command!("sdiffstore", -3, WRITE | DENYOOM, Keys::all_from(1), "set", sdiffstore, "Stores the difference of multiple sets in a key.", "1.0.0", "O(N) where N is the total number of elements in all given sets."),
+    command!("sscan", -3, READONLY, Keys::one(), "set", sscan, "Iterates over members of a set.", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection."),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_parse_like_redis() {
+        assert_eq!(parse_cursor(b"0").unwrap(), 0);
+        assert_eq!(parse_cursor(b"18446744073709551615").unwrap(), u64::MAX);
+        for bad in [&b""[..], b"-1", b"1x", b"18446744073709551616", b" 1"] {
+            assert!(parse_cursor(bad).is_err());
+        }
+    }
+
+    #[test]
+    fn cursor_tokens_resume() {
+        let t = cursors::save(Bytes::from_static(b"m"));
+        assert_ne!(t, 0);
+        assert_eq!(cursors::resume(t), Some(Bytes::from_static(b"m")));
+    }
+
+    #[test]
+    fn numkeys_positions() {
+        let argv: Vec<Bytes> = ["sintercard", "2", "a", "b", "LIMIT", "1"].iter().map(|s| Bytes::from(*s)).collect();
+        assert_eq!(numkeys_at_1(&argv), vec![2, 3]);
+        let argv: Vec<Bytes> = ["sintercard", "9", "a"].iter().map(|s| Bytes::from(*s)).collect();
+        assert_eq!(numkeys_at_1(&argv), vec![2]);
+    }
+}
