@@ -7,6 +7,7 @@
 pub mod hash;
 pub mod list;
 pub mod locks;
+pub mod long_double;
 pub mod meta;
 pub mod set;
 pub mod store;
