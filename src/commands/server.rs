@@ -64,7 +64,7 @@ fn flush(ctx: &mut Ctx<'_>, dbs: std::ops::Range<usize>, background: bool) -> Re
     let storage = store.storage.clone();
     let compact = move || {
         for p in physical {
-            let (from, to) = db_range(p);
+            let (from, to) = crate::storage::keys::db_bounds(p);
             for cf in [Cf::Meta, Cf::Expire] {
                 storage.compact(cf, &from, &to);
             }
@@ -76,15 +76,6 @@ fn flush(ctx: &mut Ctx<'_>, dbs: std::ops::Range<usize>, background: bool) -> Re
         compact();
     }
     Ok(())
-}
-
-/// The key range of physical database `p` in the per-database column families.
-fn db_range(p: u8) -> (Vec<u8>, Vec<u8>) {
-    let to = match p.checked_add(1) {
-        Some(next) => vec![next],
-        None => vec![0xff; 32],
-    };
-    (vec![p], to)
 }
 
 /// `FLUSHDB [ASYNC|SYNC]`: removes every key of the selected database. O(1) in the

@@ -151,9 +151,9 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
     stream: &mut S,
     input: &mut BytesMut,
 ) -> Option<Outcome> {
-    let db = state.store.physical(session.db);
-    let keys: Vec<(u8, bytes::Bytes)> = block.keys.iter().map(|k| (db, k.clone())).collect();
-    let waiter = state.blocked.register(&keys);
+    let mut db = state.store.physical(session.db);
+    let mut keys: Vec<(u8, bytes::Bytes)> = block.keys.iter().map(|k| (db, k.clone())).collect();
+    let mut waiter = state.blocked.register(&keys);
     session.info.blocked.store(true, Ordering::Relaxed);
     let deadline = block.timeout.map(|t| tokio::time::Instant::now() + t);
     let info = session.info.clone();
@@ -162,6 +162,16 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
     let mut attempt = true;
     session.block_retry = true;
     let result = loop {
+        // SWAPDB wakes every waiter of the swapped databases: follow the client's logical
+        // database to its new physical one before trying again.
+        let now_db = state.store.physical(session.db);
+        if now_db != db {
+            state.blocked.unregister(&waiter, &keys);
+            db = now_db;
+            keys = block.keys.iter().map(|k| (db, k.clone())).collect();
+            waiter = state.blocked.register(&keys);
+            attempt = true;
+        }
         if attempt {
             let mut o = execute(state, session, argv);
             if o.block.take().is_none() {
@@ -188,16 +198,11 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
     session.block_retry = false;
     state.blocked.unregister(&waiter, &keys);
     session.info.blocked.store(false, Ordering::Relaxed);
-    if matches!(&result, Some(o) if o.wrote) {
-        // Served: whatever is left on these keys is for the next client in line.
-        state.blocked.wake(&keys);
-    }
-    // A client that leaves without writing (WRONGTYPE on its destination, timeout,
-    // disconnect) may have consumed a wake-up meant for the next in line: pass it on. A
+    // Served, what is left on these keys is for the next client in line; and a client
+    // that leaves without writing (WRONGTYPE on its destination, timeout, disconnect) may
+    // have consumed a wake-up meant for the next in line. Either way pass it on: a
     // spurious wake-up only costs that client one more attempt.
-    if !matches!(&result, Some(o) if o.wrote) {
-        state.blocked.wake(&keys);
-    }
+    state.blocked.wake(&keys);
     result
 }
 

@@ -70,8 +70,9 @@ impl Server {
             if let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) {
                 let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
                 if s.write_all(b"PING\r\n").is_ok() {
+                    // A server with requirepass answers -NOAUTH: it is up all the same.
                     let mut buf = [0u8; 7];
-                    if s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n" {
+                    if s.read_exact(&mut buf).is_ok() && (&buf == b"+PONG\r\n" || buf.starts_with(b"-NOAUTH")) {
                         return true;
                     }
                 }
@@ -98,6 +99,29 @@ impl Server {
         s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
         s.set_nodelay(true).unwrap();
         Raw { reader: BufReader::new(s.try_clone().unwrap()), stream: s }
+    }
+
+    /// Waits until exactly `n` clients are blocked (INFO `blocked_clients`), as Redis's
+    /// own tests do with `wait_for_blocked_clients_count`: a command sent on another
+    /// connection has reached the server and is waiting.
+    pub fn wait_blocked(&self, n: usize) {
+        let mut c = self.raw();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let info = match c.cmd(&["INFO", "clients"]) {
+                R::Bulk(b) => String::from_utf8_lossy(&b).into_owned(),
+                other => panic!("INFO clients answered {other:?}"),
+            };
+            let blocked = info
+                .lines()
+                .find_map(|l| l.strip_prefix("blocked_clients:"))
+                .and_then(|v| v.trim().parse::<usize>().ok());
+            if blocked == Some(n) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "expected {n} blocked clients, INFO says {blocked:?}");
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 
     /// Runs redis-cli against the server and returns its standard output.
