@@ -34,7 +34,7 @@ fn main() {
             }
         }
     }
-    let threads = std::env::var("DISKDB_WORKER_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2));
+    let threads = config.io_threads;
     let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {

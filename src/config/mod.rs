@@ -38,6 +38,8 @@ pub struct Config {
     pub loglevel: String,
     pub logfile: String,
     pub hz: u32,
+    /// Tokio worker threads serving clients.
+    pub io_threads: usize,
     pub pidfile: Option<PathBuf>,
     pub block_cache_size: usize,
     pub write_buffer_size: usize,
@@ -64,6 +66,7 @@ impl Default for Config {
             loglevel: "notice".into(),
             logfile: String::new(),
             hz: 10,
+            io_threads: 1,
             pidfile: None,
             block_cache_size: 256 << 20,
             write_buffer_size: 64 << 20,
@@ -302,6 +305,19 @@ pub const DIRECTIVES: &[Directive] = &[
         help: "Background task frequency (active expiry cycles per second), 1 to 500.",
         get: |c| c.hz.to_string(),
         set: |c, v| parse_bounded(v, 0, i32::MAX as i64).map(|n| c.hz = n.clamp(1, 500) as u32),
+    },
+    Directive {
+        name: "io-threads",
+        mutable: false,
+        help: "Threads serving clients (1 to 64). One is fastest on small machines: RocksDB's own threads take the other cores.",
+        get: |c| c.io_threads.to_string(),
+        set: |c, v| match parse_num::<usize>(v)? {
+            n @ 1..=64 => {
+                c.io_threads = n;
+                Ok(())
+            }
+            _ => Err("argument must be between 1 and 64 inclusive".into()),
+        },
     },
     Directive {
         name: "pidfile",
