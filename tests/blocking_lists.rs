@@ -16,11 +16,6 @@ fn pair(key: &str, value: &str) -> R {
     bulks(&[key, value])
 }
 
-/// Time for a command sent on another connection to reach the server and block.
-fn settle() {
-    std::thread::sleep(Duration::from_millis(200));
-}
-
 /// Sends a command without reading its reply (a "deferring client").
 fn defer(c: &mut Raw, args: &[&str]) {
     c.send(&encode(args));
@@ -71,11 +66,11 @@ fn two_clients_blocked_on_one_list_are_served_in_order() {
     let mut third = s.raw();
     let mut c = s.raw();
     defer(&mut first, &["BLPOP", "q", "0"]);
-    settle();
+    s.wait_blocked(1);
     defer(&mut second, &["BLPOP", "q", "0"]);
-    settle();
+    s.wait_blocked(2);
     defer(&mut third, &["BRPOP", "q", "0"]);
-    settle();
+    s.wait_blocked(3);
     c.cmd(&["RPUSH", "q", "one"]);
     assert_eq!(first.read(), pair("q", "one"));
     c.cmd(&["RPUSH", "q", "two", "three"]);
@@ -90,7 +85,7 @@ fn blpop_with_variadic_lpush() {
     let mut rd = s.raw();
     let mut c = s.raw();
     defer(&mut rd, &["BLPOP", "blist", "0"]);
-    settle();
+    s.wait_blocked(1);
     assert_eq!(c.cmd(&["LPUSH", "blist", "foo", "bar"]), R::Int(2));
     assert_eq!(rd.read(), pair("blist", "bar"));
     assert_eq!(lrange(&mut c, "blist"), bulks(&["foo"]));
@@ -130,13 +125,18 @@ fn zero_timeout_blocks_until_a_push() {
     let mut c = s.raw();
     for (pop, key) in [("BLPOP", "blist1"), ("BRPOP", "blist2")] {
         defer(&mut rd, &[pop, key, "0"]);
+        s.wait_blocked(1);
+        // Let time pass: a zero timeout must not expire.
         std::thread::sleep(Duration::from_millis(500));
+        s.wait_blocked(1);
         c.cmd(&["RPUSH", key, "foo"]);
         assert_eq!(rd.read(), pair(key, "foo"));
         assert_eq!(c.cmd(&["LLEN", key]), R::Int(0));
     }
     defer(&mut rd, &["BRPOPLPUSH", "blist", "target", "0"]);
+    s.wait_blocked(1);
     std::thread::sleep(Duration::from_millis(500));
+    s.wait_blocked(1);
     c.cmd(&["RPUSH", "blist", "foo"]);
     assert_eq!(rd.read(), R::bulk("foo"));
     assert_eq!(lrange(&mut c, "target"), bulks(&["foo"]));
@@ -175,24 +175,24 @@ fn client_killed_while_blocked_leaves_no_trace() {
     let mut next = s.raw();
     let mut c = s.raw();
     defer(&mut doomed, &["BLPOP", "k", "0"]);
-    settle();
+    s.wait_blocked(1);
     defer(&mut next, &["BLPOP", "k", "0"]);
-    settle();
+    s.wait_blocked(2);
     // The first waiter goes away: the push must go to the next one.
     doomed.stream.shutdown(Shutdown::Both).unwrap();
     drop(doomed);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["RPUSH", "k", "v1"]);
     assert_eq!(next.read(), pair("k", "v1"));
     // With nobody left waiting, a push stays in the list.
     let mut gone = s.raw();
     defer(&mut gone, &["BRPOPLPUSH", "k2", "dst", "0"]);
-    settle();
+    s.wait_blocked(1);
     gone.stream.shutdown(Shutdown::Both).unwrap();
     drop(gone);
-    settle();
+    s.wait_blocked(0);
     assert_eq!(c.cmd(&["RPUSH", "k2", "stays"]), R::Int(1));
-    settle();
+    s.wait_blocked(0);
     assert_eq!(lrange(&mut c, "k2"), bulks(&["stays"]));
     assert_eq!(c.cmd(&["LLEN", "dst"]), R::Int(0));
     assert_eq!(c.cmd(&["PING"]), R::Status("PONG".into()));
@@ -205,7 +205,7 @@ fn push_inside_multi_exec_wakes_waiters_with_the_final_state() {
     let mut rd = s.raw();
     let mut c = s.raw();
     defer(&mut rd, &["BLPOP", "list", "0"]);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["MULTI"]);
     c.cmd(&["LPUSH", "list", "a"]);
     c.cmd(&["LPUSH", "list", "b"]);
@@ -221,13 +221,13 @@ fn lpush_and_del_in_a_transaction_do_not_serve_the_waiter() {
     let mut rd = s.raw();
     let mut c = s.raw();
     defer(&mut rd, &["BLPOP", "list", "0"]);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["MULTI"]);
     c.cmd(&["LPUSH", "list", "a"]);
     c.cmd(&["DEL", "list"]);
     c.cmd(&["EXEC"]);
     c.cmd(&["DEL", "list"]);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["LPUSH", "list", "b"]);
     assert_eq!(rd.read(), pair("list", "b"));
 }
@@ -240,28 +240,28 @@ fn lpush_del_set_in_a_transaction_do_not_wake_the_waiter() {
     let mut rd = s.raw();
     let mut c = s.raw();
     defer(&mut rd, &["BLPOP", "list", "0"]);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["MULTI"]);
     c.cmd(&["LPUSH", "list", "a"]);
     c.cmd(&["DEL", "list"]);
     c.cmd(&["SET", "list", "foo"]);
     c.cmd(&["EXEC"]);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["DEL", "list"]);
     c.cmd(&["LPUSH", "list", "b"]);
     assert_eq!(rd.read(), pair("list", "b"));
     // The same for a source that becomes a string under BLMOVE and BLMPOP.
     defer(&mut rd, &["BLMOVE", "src", "dst", "LEFT", "LEFT", "0"]);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["SET", "src", "foo"]);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["DEL", "src"]);
     c.cmd(&["RPUSH", "src", "x"]);
     assert_eq!(rd.read(), R::bulk("x"));
     defer(&mut rd, &["BLMPOP", "0", "1", "k", "LEFT"]);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["SET", "k", "foo"]);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["DEL", "k"]);
     c.cmd(&["RPUSH", "k", "y"]);
     assert_eq!(rd.read(), R::Array(vec![R::bulk("k"), bulks(&["y"])]));
@@ -314,14 +314,14 @@ fn lmove_into_a_key_wakes_its_waiters() {
     let mut rd = s.raw();
     let mut c = s.raw();
     defer(&mut rd, &["BLPOP", "target", "0"]);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["RPUSH", "src", "moved"]);
     assert_eq!(c.cmd(&["LMOVE", "src", "target", "LEFT", "RIGHT"]), R::bulk("moved"));
     assert_eq!(rd.read(), pair("target", "moved"));
     assert_eq!(c.cmd(&["LLEN", "target"]), R::Int(0));
     // And RPOPLPUSH, and LMPOP-based moves via BLMOVE.
     defer(&mut rd, &["BLMPOP", "0", "2", "x", "target", "RIGHT", "COUNT", "5"]);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["RPUSH", "src", "m2"]);
     assert_eq!(c.cmd(&["RPOPLPUSH", "src", "target"]), R::bulk("m2"));
     assert_eq!(rd.read(), R::Array(vec![R::bulk("target"), bulks(&["m2"])]));
@@ -334,9 +334,9 @@ fn brpoplpush_with_a_client_blpoping_the_target_list() {
     let mut rd2 = s.raw();
     let mut c = s.raw();
     defer(&mut rd2, &["BLPOP", "target", "0"]);
-    settle();
+    s.wait_blocked(1);
     defer(&mut rd, &["BRPOPLPUSH", "blist", "target", "0"]);
-    settle();
+    s.wait_blocked(2);
     c.cmd(&["RPUSH", "blist", "foo"]);
     assert_eq!(rd.read(), R::bulk("foo"));
     assert_eq!(rd2.read(), pair("target", "foo"));
@@ -353,14 +353,14 @@ fn brpoplpush_with_wrong_destination_type() {
     assert_eq!(rd.cmd(&["BRPOPLPUSH", "blist", "target", "1"]), R::err(WRONGTYPE));
     c.cmd(&["DEL", "blist"]);
     defer(&mut rd, &["BRPOPLPUSH", "blist", "target", "0"]);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["RPUSH", "blist", "foo"]);
     assert_eq!(rd.read(), R::err(WRONGTYPE));
     assert_eq!(lrange(&mut c, "blist"), bulks(&["foo"]));
     // BRPOPLPUSH maintains order of elements after failure
     c.cmd(&["DEL", "blist"]);
     defer(&mut rd, &["BRPOPLPUSH", "blist", "target", "0"]);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["RPUSH", "blist", "a", "b", "c"]);
     assert_eq!(rd.read(), R::err(WRONGTYPE));
     assert_eq!(lrange(&mut c, "blist"), bulks(&["a", "b", "c"]));
@@ -375,9 +375,9 @@ fn brpoplpush_with_multiple_blocked_clients() {
     let mut c = s.raw();
     c.cmd(&["SET", "target1", "nolist"]);
     defer(&mut rd1, &["BRPOPLPUSH", "blist", "target1", "0"]);
-    settle();
+    s.wait_blocked(1);
     defer(&mut rd2, &["BRPOPLPUSH", "blist", "target2", "0"]);
-    settle();
+    s.wait_blocked(2);
     c.cmd(&["LPUSH", "blist", "foo"]);
     assert_eq!(rd1.read(), R::err(WRONGTYPE));
     assert_eq!(rd2.read(), R::bulk("foo"));
@@ -393,7 +393,7 @@ fn linked_circular_and_self_referential_brpoplpush() {
     let mut rd2 = s.raw();
     defer(&mut rd1, &["BRPOPLPUSH", "list1", "list2", "0"]);
     defer(&mut rd2, &["BRPOPLPUSH", "list2", "list3", "0"]);
-    settle();
+    s.wait_blocked(2);
     c.cmd(&["RPUSH", "list1", "foo"]);
     assert_eq!(rd1.read(), R::bulk("foo"));
     assert_eq!(rd2.read(), R::bulk("foo"));
@@ -404,7 +404,7 @@ fn linked_circular_and_self_referential_brpoplpush() {
     c.cmd(&["DEL", "list1", "list2"]);
     defer(&mut rd1, &["BRPOPLPUSH", "list1", "list2", "0"]);
     defer(&mut rd2, &["BRPOPLPUSH", "list2", "list1", "0"]);
-    settle();
+    s.wait_blocked(2);
     c.cmd(&["RPUSH", "list1", "foo"]);
     assert_eq!(rd1.read(), R::bulk("foo"));
     assert_eq!(rd2.read(), R::bulk("foo"));
@@ -413,7 +413,7 @@ fn linked_circular_and_self_referential_brpoplpush() {
     // Self-referential BRPOPLPUSH
     c.cmd(&["DEL", "blist"]);
     defer(&mut rd1, &["BRPOPLPUSH", "blist", "blist", "0"]);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["RPUSH", "blist", "foo"]);
     assert_eq!(rd1.read(), R::bulk("foo"));
     assert_eq!(lrange(&mut c, "blist"), bulks(&["foo"]));
@@ -426,11 +426,11 @@ fn blpop_with_same_key_multiple_times() {
     let mut rd = s.raw();
     let mut c = s.raw();
     defer(&mut rd, &["BLPOP", "list1", "list2", "list2", "list1", "0"]);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["LPUSH", "list1", "a"]);
     assert_eq!(rd.read(), pair("list1", "a"));
     defer(&mut rd, &["BLPOP", "list1", "list2", "list2", "list1", "0"]);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["LPUSH", "list2", "b"]);
     assert_eq!(rd.read(), pair("list2", "b"));
     // Data already there.
@@ -454,7 +454,7 @@ fn blmove_and_blmpop_in_every_direction() {
         c.cmd(&["DEL", "src", "dst"]);
         c.cmd(&["RPUSH", "dst", "x"]);
         defer(&mut rd, &["BLMOVE", "src", "dst", from, to, "0"]);
-        settle();
+        s.wait_blocked(1);
         let mut args = vec!["RPUSH", "src"];
         args.extend_from_slice(pushed);
         c.cmd(&args);
@@ -465,7 +465,7 @@ fn blmove_and_blmpop_in_every_direction() {
     // BLMPOP: blocks on several keys, serves the one pushed to, with COUNT.
     c.cmd(&["DEL", "k1", "k2"]);
     defer(&mut rd, &["BLMPOP", "0", "2", "k1", "k2", "RIGHT", "COUNT", "2"]);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["RPUSH", "k2", "1", "2", "3"]);
     assert_eq!(rd.read(), R::Array(vec![R::bulk("k2"), bulks(&["3", "2"])]));
     assert_eq!(lrange(&mut c, "k2"), bulks(&["1"]));
@@ -481,7 +481,7 @@ fn blocked_client_keeps_its_pipelined_commands_for_after_the_reply() {
     let mut both = encode(&["BLPOP", "p", "0"]);
     both.extend_from_slice(&encode(&["PING"]));
     rd.send(&both);
-    settle();
+    s.wait_blocked(1);
     c.cmd(&["RPUSH", "p", "v"]);
     assert_eq!(rd.read(), pair("p", "v"));
     assert_eq!(rd.read(), R::Status("PONG".into()));
@@ -498,9 +498,9 @@ fn blmpop_with_multiple_blocked_clients() {
         &["BLMPOP", "0", "2", "blist", "blist2", "left", "count", "10"],
         &["BLMPOP", "0", "2", "blist", "blist2", "right", "count", "1"],
     ];
-    for (rd, cmd) in rds.iter_mut().zip(cmds) {
+    for (i, (rd, cmd)) in rds.iter_mut().zip(cmds).enumerate() {
         defer(rd, cmd);
-        settle();
+        s.wait_blocked(i + 1);
     }
     c.cmd(&["MULTI"]);
     c.cmd(&["LPUSH", "blist", "a", "b", "c", "d", "e"]);
@@ -521,7 +521,7 @@ fn push_resulting_from_brpoplpush_affects_watch() {
     let mut c = s.raw();
     c.cmd(&["SET", "somekey", "somevalue"]);
     defer(&mut blocked, &["BRPOPLPUSH", "srclist", "dstlist", "0"]);
-    settle();
+    s.wait_blocked(1);
     assert_eq!(watching.cmd(&["WATCH", "dstlist"]), R::ok());
     watching.cmd(&["MULTI"]);
     watching.cmd(&["GET", "somekey"]);
@@ -538,7 +538,7 @@ fn brpoplpush_does_not_affect_watch_while_still_blocked() {
     let mut c = s.raw();
     c.cmd(&["SET", "somekey", "somevalue"]);
     defer(&mut blocked, &["BRPOPLPUSH", "srclist", "dstlist", "0"]);
-    settle();
+    s.wait_blocked(1);
     watching.cmd(&["WATCH", "dstlist"]);
     watching.cmd(&["MULTI"]);
     watching.cmd(&["GET", "somekey"]);

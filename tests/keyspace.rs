@@ -1004,7 +1004,7 @@ fn swapdb_awakes_blocked_client() {
     let mut blocked = s.raw();
     blocked.cmd(&["SELECT", "9"]);
     blocked.send(&encode(&["BRPOP", "k", "0"]));
-    std::thread::sleep(Duration::from_millis(200));
+    s.wait_blocked(1);
     assert_eq!(c.cmd(&["SWAPDB", "1", "9"]), R::ok());
     assert_eq!(blocked.read(), R::Array(vec![R::bulk("k"), R::bulk("hello")]));
 }
@@ -1019,7 +1019,7 @@ fn move_and_rename_serve_blocked_clients() {
     let mut blocked = s.raw();
     blocked.cmd(&["SELECT", "2"]);
     blocked.send(&encode(&["BLPOP", "dst", "0"]));
-    std::thread::sleep(Duration::from_millis(200));
+    s.wait_blocked(1);
     ok(&mut c, &["RPUSH", "src", "v"]);
     assert_eq!(c.cmd(&["MOVE", "src", "2"]), R::Int(1));
     c.cmd(&["SELECT", "2"]);

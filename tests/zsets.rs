@@ -902,9 +902,9 @@ fn bzpopmin_clients_are_served_in_order() {
     let mut second = s.raw();
     let mut w = s.raw();
     first.send(&encode(&["BZPOPMIN", "zset", "0"]));
-    std::thread::sleep(Duration::from_millis(100));
+    s.wait_blocked(1);
     second.send(&encode(&["BZPOPMAX", "other", "zset", "0"]));
-    std::thread::sleep(Duration::from_millis(100));
+    s.wait_blocked(2);
     assert_eq!(w.cmd(&["ZADD", "zset", "5", "foo"]), R::Int(1));
     assert_eq!(first.read(), bulks(&["zset", "foo", "5"]));
     assert_eq!(w.cmd(&["ZADD", "zset", "6", "bar", "7", "baz"]), R::Int(2));
@@ -913,7 +913,7 @@ fn bzpopmin_clients_are_served_in_order() {
     assert_eq!(w.cmd(&["ZRANGE", "zset", "0", "-1"]), bulks(&["bar"]));
     // Variadic ZADD wakes with the lowest score; a blocked client on a deleted key stays blocked.
     first.send(&encode(&["BZPOPMIN", "zv", "0"]));
-    std::thread::sleep(Duration::from_millis(100));
+    s.wait_blocked(1);
     w.cmd(&["MULTI"]);
     w.cmd(&["ZADD", "zv", "1", "x"]);
     w.cmd(&["DEL", "zv"]);
@@ -922,21 +922,21 @@ fn bzpopmin_clients_are_served_in_order() {
     assert_eq!(first.read(), bulks(&["zv", "b", "5"]));
     // ZADD + DEL + SET should not awake the blocked client with WRONGTYPE.
     first.send(&encode(&["BZPOPMIN", "zs", "0"]));
-    std::thread::sleep(Duration::from_millis(100));
+    s.wait_blocked(1);
     w.cmd(&["MULTI"]);
     w.cmd(&["ZADD", "zs", "0", "foo"]);
     w.cmd(&["DEL", "zs"]);
     w.cmd(&["SET", "zs", "foo"]);
     w.cmd(&["EXEC"]);
-    std::thread::sleep(Duration::from_millis(50));
+    s.wait_blocked(1);
     w.cmd(&["DEL", "zs"]);
     w.cmd(&["ZADD", "zs", "1", "bar"]);
     assert_eq!(first.read(), bulks(&["zs", "bar", "1"]));
     // The same for BZMPOP.
     first.send(&encode(&["BZMPOP", "0", "1", "zm", "MAX", "COUNT", "2"]));
-    std::thread::sleep(Duration::from_millis(100));
+    s.wait_blocked(1);
     w.cmd(&["SET", "zm", "foo"]);
-    std::thread::sleep(Duration::from_millis(50));
+    s.wait_blocked(1);
     w.cmd(&["DEL", "zm"]);
     w.cmd(&["ZADD", "zm", "1", "a", "2", "b", "3", "c"]);
     assert_eq!(first.read(), R::Array(vec![R::bulk("zm"), R::Array(vec![bulks(&["c", "3"]), bulks(&["b", "2"])])]));
@@ -944,9 +944,9 @@ fn bzpopmin_clients_are_served_in_order() {
     {
         let mut gone = s.raw();
         gone.send(&encode(&["BZPOPMIN", "zk", "0"]));
-        std::thread::sleep(Duration::from_millis(100));
+        s.wait_blocked(1);
     }
-    std::thread::sleep(Duration::from_millis(100));
+    s.wait_blocked(0);
     w.cmd(&["ZADD", "zk", "1", "m"]);
     assert_eq!(w.cmd(&["ZCARD", "zk"]), R::Int(1));
 }
