@@ -307,25 +307,8 @@ pub use super::long_double;
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
-    use crate::storage::rocks::RocksOptions;
-    use crate::storage::{RocksStorage, Storage};
-    use crate::types::Store;
-
-    fn open(dir: &std::path::Path) -> Store {
-        let storage: Arc<dyn Storage> =
-            Arc::new(RocksStorage::open(dir, &RocksOptions::default(), Meta::live_version).unwrap());
-        Store::open(storage, 16).unwrap()
-    }
-
-    fn run<T>(store: &Store, f: impl FnOnce(&mut Txn<'_>) -> Result<T>) -> T {
-        let mut txn = Txn::new(store, 0);
-        let out = f(&mut txn).unwrap();
-        txn.commit().unwrap();
-        out
-    }
+    use crate::types::testing::{open, run};
 
     fn pair(f: &str, v: &str) -> (Bytes, Bytes) {
         (Bytes::copy_from_slice(f.as_bytes()), Bytes::copy_from_slice(v.as_bytes()))

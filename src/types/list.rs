@@ -477,26 +477,9 @@ pub fn lmove(txn: &mut Txn<'_>, src: &[u8], dst: &[u8], from: End, to: End) -> R
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
-    use crate::storage::rocks::RocksOptions;
-    use crate::storage::{RocksStorage, Storage};
+    use crate::types::testing::{open, run};
     use crate::types::Store;
-
-    fn open(dir: &std::path::Path) -> Store {
-        let storage: Arc<dyn Storage> =
-            Arc::new(RocksStorage::open(dir, &RocksOptions::default(), Meta::live_version).unwrap());
-        Store::open(storage, 16).unwrap()
-    }
-
-    /// Runs `f` in its own committed Txn.
-    fn run<T>(store: &Store, f: impl FnOnce(&mut Txn<'_>) -> Result<T>) -> T {
-        let mut txn = Txn::new(store, 0);
-        let out = f(&mut txn).unwrap();
-        txn.commit().unwrap();
-        out
-    }
 
     fn b(items: &[&str]) -> Vec<Bytes> {
         items.iter().map(|s| Bytes::copy_from_slice(s.as_bytes())).collect()

@@ -11,6 +11,8 @@ pub mod long_double;
 pub mod meta;
 pub mod set;
 pub mod store;
+#[cfg(test)]
+pub mod testing;
 pub mod txn;
 pub mod zset;
 

@@ -239,18 +239,9 @@ impl SetMut {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
-    use crate::storage::rocks::RocksOptions;
-    use crate::storage::{RocksStorage, Storage};
+    use crate::types::testing::{open as store};
     use crate::types::Store;
-
-    fn store(dir: &std::path::Path) -> Store {
-        let storage: Arc<dyn Storage> =
-            Arc::new(RocksStorage::open(dir, &RocksOptions::default(), Meta::live_version).unwrap());
-        Store::open(storage, 16).unwrap()
-    }
 
     fn add(store: &Store, key: &[u8], members: &[&str]) -> usize {
         let mut txn = Txn::new(store, 0);

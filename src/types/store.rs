@@ -198,16 +198,8 @@ mod tests {
     use bytes::Bytes;
 
     use super::*;
-    use crate::storage::rocks::RocksOptions;
-    use crate::storage::RocksStorage;
-    use crate::types::{Meta, Txn};
-
-    fn open(dir: &std::path::Path) -> (Arc<dyn Storage>, Store) {
-        let storage: Arc<dyn Storage> =
-            Arc::new(RocksStorage::open(dir, &RocksOptions::default(), Meta::live_version).unwrap());
-        let store = Store::open(storage.clone(), 16).unwrap();
-        (storage, store)
-    }
+    use crate::types::testing::open_with_storage as open;
+    use crate::types::Txn;
 
     fn fill(store: &Store) {
         let mut txn = Txn::new(store, 3);

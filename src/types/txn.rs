@@ -441,18 +441,9 @@ pub mod dump {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
-    use crate::storage::rocks::RocksOptions;
-    use crate::storage::{RocksStorage, Storage};
-
-    fn open(dir: &std::path::Path) -> (Arc<dyn Storage>, Store) {
-        let storage: Arc<dyn Storage> =
-            Arc::new(RocksStorage::open(dir, &RocksOptions::default(), Meta::live_version).unwrap());
-        let store = Store::open(storage.clone(), 16).unwrap();
-        (storage, store)
-    }
+    use crate::storage::Storage;
+    use crate::types::testing::open_with_storage as open;
 
     fn count_sub(storage: &dyn Storage) -> usize {
         let mut n = 0;

@@ -289,6 +289,22 @@ pub fn all(txn: &Txn<'_>, meta: &Meta) -> Result<Vec<Item>> {
 /// member and one from the highest score towards it; the first to arrive answers (rank
 /// from the low end = size - 1 - rank from the high end). That is O(min(rank, size - rank))
 /// entries read: ZRANK of a member near either end of a million-member set is cheap, a
+/// Counts up to `chunk` score-index entries of `version` in `[from, to)` from one end;
+/// answers the count and, if the chunk filled up, the last key seen (to resume from).
+fn count_chunk(txn: &Txn<'_>, version: u64, from: &[u8], to: &[u8], reverse: bool, chunk: u64) -> Result<(u64, Option<Vec<u8>>)> {
+    let mut n = 0u64;
+    let mut last = None;
+    txn.sub_scan(Cf::Score, version, from, to, reverse, &mut |k, _| {
+        n += 1;
+        if n == chunk {
+            last = Some(k.to_vec());
+            return false;
+        }
+        true
+    })?;
+    Ok((n, last))
+}
+
 /// member in the middle reads about half the set, and nothing is loaded into memory.
 pub fn rank(txn: &Txn<'_>, meta: &Meta, member: &[u8], rev: bool) -> Result<Option<(u64, f64)>> {
     let Some(sc) = score(txn, meta, member)? else { return Ok(None) };
@@ -305,16 +321,7 @@ pub fn rank(txn: &Txn<'_>, meta: &Meta, member: &[u8], rev: bool) -> Result<Opti
     let mut above = 0u64;
     let mut chunk = 64u64;
     let forward_rank = loop {
-        let mut n = 0u64;
-        let mut last: Option<Vec<u8>> = None;
-        txn.sub_scan(Cf::Score, meta.version, &fwd_from, &target, false, &mut |k, _| {
-            n += 1;
-            if n == chunk {
-                last = Some(k.to_vec());
-                return false;
-            }
-            true
-        })?;
+        let (n, last) = count_chunk(txn, meta.version, &fwd_from, &target, false, chunk)?;
         below += n;
         match last {
             None => break below,
@@ -323,16 +330,7 @@ pub fn rank(txn: &Txn<'_>, meta: &Meta, member: &[u8], rev: bool) -> Result<Opti
                 fwd_from = k;
             }
         }
-        let mut n = 0u64;
-        let mut last: Option<Vec<u8>> = None;
-        txn.sub_scan(Cf::Score, meta.version, &after_target, &bwd_to, true, &mut |k, _| {
-            n += 1;
-            if n == chunk {
-                last = Some(k.to_vec());
-                return false;
-            }
-            true
-        })?;
+        let (n, last) = count_chunk(txn, meta.version, &after_target, &bwd_to, true, chunk)?;
         above += n;
         match last {
             None => break size.saturating_sub(1).saturating_sub(above),
@@ -461,18 +459,9 @@ impl ZsetMut {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
-    use crate::storage::rocks::RocksOptions;
-    use crate::storage::{RocksStorage, Storage};
+    use crate::types::testing::{open as store};
     use crate::types::Store;
-
-    fn store(dir: &std::path::Path) -> Store {
-        let storage: Arc<dyn Storage> =
-            Arc::new(RocksStorage::open(dir, &RocksOptions::default(), Meta::live_version).unwrap());
-        Store::open(storage, 16).unwrap()
-    }
 
     fn zadd(store: &Store, key: &[u8], items: &[(f64, &str)]) {
         let mut txn = Txn::new(store, 0);
