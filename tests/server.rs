@@ -514,3 +514,26 @@ fn redis_cli_reads_info_and_config() {
     assert_eq!(s.cli(&["CONFIG", "GET", "databases"]), "databases\n16\n");
     assert_eq!(s.cli(&["DBSIZE"]).trim(), "1");
 }
+
+/// CONFIG SET loglevel changes what the running server logs.
+#[test]
+fn config_set_loglevel_applies_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("diskdb.log");
+    let s = Server::start_with(&["--logfile", log.to_str().unwrap()]);
+    let protocol_error = || {
+        let mut bad = s.raw();
+        bad.send(b"*1\r\n$x\r\n");
+        let _ = bad.read_to_close();
+    };
+    protocol_error();
+    let mut c = s.raw();
+    // INFO is answered after the earlier connection's error was handled and logged (or not).
+    c.cmd(&["INFO", "stats"]);
+    assert!(!std::fs::read_to_string(&log).unwrap_or_default().contains("protocol error"));
+    assert_eq!(c.cmd(&["CONFIG", "SET", "loglevel", "debug"]), R::ok());
+    protocol_error();
+    c.cmd(&["INFO", "stats"]);
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("protocol error"), "log: {text}");
+}

@@ -518,7 +518,11 @@ fn config_set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     for (d, value) in &chosen {
         (d.set)(&mut next, value).map_err(|why| failed(d.name, &why))?;
     }
+    let level_changed = guard.loglevel != next.loglevel;
     *guard = next;
+    if level_changed {
+        config::apply_loglevel(&guard.loglevel);
+    }
     Ok(Reply::ok())
 }
 

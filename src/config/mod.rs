@@ -529,3 +529,24 @@ mod tests {
         assert!(Config::default().apply("appendfsync", "sometimes").is_err());
     }
 }
+
+/// The tracing filter for a Redis `loglevel`.
+pub fn tracing_filter(loglevel: &str) -> String {
+    let level = match loglevel {
+        "debug" | "verbose" => "debug",
+        "notice" => "info",
+        "warning" => "warn",
+        _ => "off",
+    };
+    format!("diskdb={level}")
+}
+
+/// Installed by the binary once logging is set up: changes the running log filter.
+pub static LOGLEVEL_HOOK: std::sync::OnceLock<Box<dyn Fn(&str) + Send + Sync>> = std::sync::OnceLock::new();
+
+/// Applies a new `loglevel` to the running log output (CONFIG SET loglevel).
+pub fn apply_loglevel(loglevel: &str) {
+    if let Some(hook) = LOGLEVEL_HOOK.get() {
+        hook(loglevel);
+    }
+}
