@@ -3,7 +3,8 @@
 //! Module map (dependencies point one way: transports -> commands -> types -> storage):
 //!
 //! - [`config`]: the one configuration struct; CLI (clap) and config file.
-//! - [`protocol`]: RESP request decoding (check, then parse) and reply encoding.
+//! - [`protocol`]: RESP request decoding (one bounded scan that checks limits and slices
+//!   the arguments) and RESP2/RESP3 reply encoding.
 //! - [`server`]: listeners, connections, durability (WAL fsync policy), active expiry,
 //!   shutdown.
 //! - [`commands`]: the command table, the dispatch path, one file per command group.
