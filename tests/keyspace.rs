@@ -1114,3 +1114,34 @@ fn collections_expire_actively_and_leave_nothing_behind() {
         assert!(matches!(read_back(&mut c, read, key), R::Array(v) if v.is_empty()), "{key}");
     }
 }
+
+/// OBJECT IDLETIME counts seconds since the last read or write; EXISTS, TYPE, TTL and
+/// OBJECT do not count as accesses, TOUCH and GET do (Redis's NOTOUCH lookups).
+#[test]
+fn object_idletime_tracks_accesses() {
+    let s = Server::start();
+    let mut c = s.raw();
+    ok(&mut c, &["SET", "foo", "bar"]);
+    assert_eq!(c.cmd(&["OBJECT", "IDLETIME", "foo"]), R::Int(0));
+    std::thread::sleep(Duration::from_millis(2100));
+    for cmd in [&["EXISTS", "foo"][..], &["TYPE", "foo"], &["TTL", "foo"], &["OBJECT", "ENCODING", "foo"]] {
+        c.cmd(cmd);
+    }
+    let idle = int(c.cmd(&["OBJECT", "IDLETIME", "foo"]));
+    assert!((2..=3).contains(&idle), "idle {idle}");
+    c.cmd(&["TOUCH", "foo"]);
+    assert_eq!(c.cmd(&["OBJECT", "IDLETIME", "foo"]), R::Int(0));
+    assert_eq!(c.cmd(&["OBJECT", "IDLETIME", "missing"]), R::Nil);
+    // RESTORE ... IDLETIME dates the key's last access.
+    let R::Bulk(payload) = c.cmd(&["DUMP", "foo"]) else { panic!("DUMP") };
+    // The binary payload goes in as a bulk, then the IDLETIME option.
+    let mut raw = Vec::new();
+    raw.extend_from_slice(b"*6\r\n$7\r\nRESTORE\r\n$3\r\nold\r\n$1\r\n0\r\n");
+    raw.extend_from_slice(format!("${}\r\n", payload.len()).as_bytes());
+    raw.extend_from_slice(&payload);
+    raw.extend_from_slice(b"\r\n$8\r\nIDLETIME\r\n$4\r\n1000\r\n");
+    c.send(&raw);
+    assert_eq!(c.read(), R::ok());
+    let idle = int(c.cmd(&["OBJECT", "IDLETIME", "old"]));
+    assert!((1000..=1001).contains(&idle), "idle {idle}");
+}

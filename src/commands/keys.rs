@@ -50,6 +50,8 @@ fn unlink(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// `EXISTS key [key ...]`: how many of the keys exist; a key named twice counts twice.
 /// O(N) in the number of keys.
 fn exists(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    // EXISTS does not count as an access (Redis looks up with NOTOUCH); TOUCH does.
+    ctx.txn.no_touch = !args::is(&argv[0], "touch");
     let mut n = 0;
     for key in &argv[1..] {
         n += ctx.txn.get(key)?.is_some() as i64;
@@ -66,6 +68,7 @@ fn touch(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// `TYPE key`: `string`, `list`, `set`, `zset`, `hash`, `stream`, `ReJSON-RL`, or `none`
 /// as a status reply. O(1).
 fn type_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    ctx.txn.no_touch = true;
     Ok(Reply::status(ctx.txn.get(&argv[1])?.map(|m| m.kind.type_name()).unwrap_or("none")))
 }
 
@@ -158,6 +161,7 @@ fn pexpireat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 for a missing key, -1 without expiry, else the
 /// time left (`absolute`: the deadline), in ms or rounded seconds.
 fn ttl_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], in_ms: bool, absolute: bool) -> Result<Reply> {
+    ctx.txn.no_touch = true;
     let Some(meta) = ctx.txn.get(&argv[1])? else { return Ok(Reply::Int(-2)) };
     if meta.expire_at == 0 {
         return Ok(Reply::Int(-1));
@@ -690,6 +694,7 @@ fn encoding(txn: &Txn<'_>, meta: &Meta) -> Result<&'static str> {
 /// `raw`, `listpack`, `quicklist`, `intset`, `hashtable`, `skiplist`, `stream`), or nil.
 /// O(1): at most a few hundred elements are looked at.
 fn object_encoding(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    ctx.txn.no_touch = true;
     let Some(meta) = ctx.txn.get(&argv[2])? else { return Ok(Reply::Nil) };
     Ok(Reply::bulk_str(encoding(&ctx.txn, &meta)?))
 }
@@ -697,6 +702,7 @@ fn object_encoding(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// `OBJECT FREQ key`: nil for a missing key; otherwise the error Redis gives when no LFU
 /// maxmemory policy is selected (DiskDB has no eviction, so it never counts accesses).
 fn object_freq(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    ctx.txn.no_touch = true;
     if ctx.txn.get(&argv[2])?.is_none() {
         return Ok(Reply::Nil);
     }
@@ -705,11 +711,12 @@ fn object_freq(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     ))
 }
 
-/// `OBJECT IDLETIME key`: seconds since last access, or nil. DiskDB keeps no access
-/// clock on disk, so this is always 0 for an existing key. O(1).
+/// `OBJECT IDLETIME key`: seconds since the key was last read or written (see
+/// [`crate::types::access`]), or nil. Does not count as an access. O(1).
 fn object_idletime(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    ctx.txn.no_touch = true;
     Ok(match ctx.txn.get(&argv[2])? {
-        Some(_) => Reply::Int(0),
+        Some(_) => Reply::Int(ctx.store().access.idle(ctx.txn.db, &argv[2]) as i64),
         None => Reply::Nil,
     })
 }
@@ -717,6 +724,7 @@ fn object_idletime(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// `OBJECT REFCOUNT key`: as Redis reports it: 2147483647 for small non-negative
 /// integers (Redis shares those objects), 1 otherwise; nil for a missing key. O(1).
 fn object_refcount(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    ctx.txn.no_touch = true;
     let Some(meta) = ctx.txn.get(&argv[2])? else { return Ok(Reply::Nil) };
     let shared = meta.kind == Kind::String
         && args::parse_i64_strict(&meta.payload).is_some_and(|i| (0..SHARED_INTEGERS).contains(&i));
@@ -757,8 +765,8 @@ fn dump_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 
 /// `RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ
 /// frequency]`: creates `key` from a DUMP payload. `ttl` in ms (0: none; ABSTTL: a Unix
-/// time in ms); a deadline already past restores nothing and answers OK. IDLETIME and
-/// FREQ are checked and otherwise ignored (no access clock). O(N) in the size of the
+/// time in ms); a deadline already past restores nothing and answers OK. IDLETIME sets
+/// the key's access clock; FREQ is checked and ignored (no LFU policy). O(N) in the size of the
 /// value. Errors: `BUSYKEY Target key name already exists.`; `ERR Invalid TTL value, must
 /// be >= 0`; `ERR DUMP payload version or checksum are wrong`; `ERR Bad data format`;
 /// `ERR Invalid IDLETIME value, must be >= 0`; `ERR Invalid FREQ value, must be >= 0 and
@@ -813,6 +821,9 @@ fn restore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         return Ok(Reply::ok());
     }
     ctx.txn.restore(key, value, ttl)?;
+    if let Some(idle) = idle {
+        ctx.store().access.set_idle(ctx.txn.db, key, idle as u64);
+    }
     Ok(Reply::ok())
 }
 

@@ -4,6 +4,7 @@
 //! which does the metadata lookup, lazy expiry and WRONGTYPE check in one place. Each
 //! data type adds its operations in its own file.
 
+pub mod access;
 pub mod hash;
 pub mod list;
 pub mod locks;

@@ -46,6 +46,8 @@ pub struct Store {
     pub counters: Vec<DbCounters>,
     next_version: AtomicU64,
     pub stats: KeyspaceStats,
+    /// Last access per key, for OBJECT IDLETIME.
+    pub access: super::access::AccessClock,
 }
 
 impl Store {
@@ -91,6 +93,7 @@ impl Store {
             counters,
             next_version: AtomicU64::new(now_ns),
             stats: KeyspaceStats::default(),
+            access: Default::default(),
         })
     }
 

@@ -38,6 +38,8 @@ pub struct Txn<'a> {
     /// Keys whose value changed, for WATCH and blocked clients.
     pub touched: Vec<(u8, Bytes)>,
     changes: u64,
+    /// Leave the access clock alone (OBJECT, as Redis's lookups with NOTOUCH).
+    pub no_touch: bool,
 }
 
 pub fn now_ms() -> i64 {
@@ -58,6 +60,7 @@ impl<'a> Txn<'a> {
             deltas: Vec::new(),
             touched: Vec::new(),
             changes: 0,
+            no_touch: false,
         }
     }
 
@@ -78,6 +81,9 @@ impl<'a> Txn<'a> {
     pub fn get_at(&mut self, db: u8, key: &[u8]) -> Result<Option<Meta>> {
         if let Some(i) = self.slot(db, key) {
             return Ok(self.seen[i].meta.clone());
+        }
+        if !self.no_touch {
+            self.store.access.touch(db, key);
         }
         let raw = self.store.storage.get(Cf::Meta, &keys::meta_key(db, key))?;
         let meta = raw.and_then(|r| Meta::decode(Bytes::from(r)));
