@@ -7,14 +7,13 @@
 //! a cursor it does not know (too old, or from before a restart) is read as a count of
 //! fields to skip, so any integer is a valid cursor and iteration always ends.
 
-use std::collections::{HashMap, VecDeque};
 use std::sync::OnceLock;
 
 use bytes::Bytes;
-use parking_lot::Mutex;
 
 use super::args::{self, Args};
 use super::context::Ctx;
+use super::cursor::Cursors;
 use super::table::{flags::*, CommandSpec, Keys};
 use crate::command;
 use crate::error::{Error, Result};
@@ -178,36 +177,11 @@ const SCAN_WHOLE_MAX: u64 = 128;
 /// Cursors remembered for HSCAN.
 const CURSORS_MAX: usize = 16 * 1024;
 
-/// Resume points of HSCAN cursors handed out: cursor -> last field returned.
-#[derive(Default)]
-struct Cursors {
-    map: HashMap<u64, Bytes>,
-    order: VecDeque<u64>,
-}
-
-fn cursors() -> &'static Mutex<Cursors> {
-    static CURSORS: OnceLock<Mutex<Cursors>> = OnceLock::new();
-    CURSORS.get_or_init(Default::default)
-}
-
-impl Cursors {
-    fn issue(&mut self, last: Bytes) -> u64 {
-        // Large random numbers, so they do not collide with small skip counts.
-        let id = loop {
-            let id = fastrand::u64((1 << 32)..(1 << 62));
-            if !self.map.contains_key(&id) {
-                break id;
-            }
-        };
-        if self.order.len() >= CURSORS_MAX {
-            if let Some(old) = self.order.pop_front() {
-                self.map.remove(&old);
-            }
-        }
-        self.map.insert(id, last);
-        self.order.push_back(id);
-        id
-    }
+/// Resume points of HSCAN cursors handed out. An unknown cursor is read as a number of
+/// fields to skip, so an iteration always ends.
+fn cursors() -> &'static Cursors {
+    static CURSORS: OnceLock<Cursors> = OnceLock::new();
+    CURSORS.get_or_init(|| Cursors::new(CURSORS_MAX))
 }
 
 /// Parses a SCAN cursor as Redis does (an unsigned 64-bit number; `-1` wraps).
@@ -262,14 +236,14 @@ fn hscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     } else if cursor == 0 {
         hash::scan_after(&mut ctx.txn, key, None, count)?
     } else {
-        let resume = cursors().lock().map.get(&cursor).cloned();
+        let resume = cursors().load(cursor);
         match resume {
             Some(last) => hash::scan_after(&mut ctx.txn, key, Some(&last), count)?,
             None => hash::scan_offset(&mut ctx.txn, key, cursor, count)?,
         }
     };
     let next = match (done, items.last()) {
-        (false, Some((last, _))) => cursors().lock().issue(last.clone()),
+        (false, Some((last, _))) => cursors().save(last.clone()),
         _ => 0,
     };
     let mut out = Vec::with_capacity(items.len() * 2);
@@ -318,15 +292,5 @@ mod tests {
         assert!(parse_cursor(b"18446744073709551616").is_err());
         assert!(parse_cursor(b"x").is_err());
         assert!(parse_cursor(b"").is_err());
-    }
-
-    #[test]
-    fn issued_cursors_are_bounded() {
-        let mut c = Cursors::default();
-        for i in 0..(CURSORS_MAX + 10) {
-            c.issue(Bytes::from(i.to_string()));
-        }
-        assert_eq!(c.map.len(), CURSORS_MAX);
-        assert_eq!(c.order.len(), CURSORS_MAX);
     }
 }

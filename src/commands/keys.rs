@@ -12,13 +12,13 @@
 //! run with the database gate held exclusively: the key locks taken by dispatch cover
 //! only the client's database.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::OnceLock;
 
 use bytes::Bytes;
-use parking_lot::Mutex;
 
 use super::args::{self, is};
+use super::cursor::{self, Cursors};
 use super::context::Ctx;
 use super::table::{flags::*, CommandSpec, Keys};
 use crate::command;
@@ -242,51 +242,14 @@ fn keys(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::Array(out))
 }
 
-/// SCAN cursors. A cursor names the last key a call examined, so the next call resumes
-/// right after it in key order: a key present for the whole iteration is returned exactly
-/// once, whatever is added or removed meanwhile. The positions live in a fixed ring of
-/// slots; a cursor is a sequence number whose slot must still hold it, so a very old
-/// cursor (over [`CURSOR_SLOTS`] newer ones since) or one from before a restart is refused
-/// with `ERR invalid cursor` rather than silently restarting the walk.
-struct Cursors {
-    next: AtomicU64,
-    slots: Mutex<Vec<Option<(u64, Bytes)>>>,
+/// SCAN's resume points; an unknown cursor is refused with `ERR invalid cursor` rather
+/// than silently restarting the walk.
+fn cursors() -> &'static Cursors {
+    static CURSORS: OnceLock<Cursors> = OnceLock::new();
+    CURSORS.get_or_init(|| Cursors::new(CURSOR_SLOTS))
 }
 
 const CURSOR_SLOTS: usize = 1 << 14;
-
-fn cursors() -> &'static Cursors {
-    static CURSORS: OnceLock<Cursors> = OnceLock::new();
-    CURSORS.get_or_init(|| Cursors {
-        // Random start: cursors from an earlier run of the server are very unlikely to
-        // name a live slot. Kept well below 2^63 for clients that parse cursors signed.
-        next: AtomicU64::new(fastrand::u64(1 << 20..1 << 52)),
-        slots: Mutex::new(vec![None; CURSOR_SLOTS]),
-    })
-}
-
-impl Cursors {
-    fn save(&self, after: Bytes) -> u64 {
-        let id = self.next.fetch_add(1, Ordering::Relaxed);
-        self.slots.lock()[(id % CURSOR_SLOTS as u64) as usize] = Some((id, after));
-        id
-    }
-
-    fn load(&self, id: u64) -> Option<Bytes> {
-        match &self.slots.lock()[(id % CURSOR_SLOTS as u64) as usize] {
-            Some((saved, key)) if *saved == id => Some(key.clone()),
-            _ => None,
-        }
-    }
-}
-
-/// Parses a cursor as Redis does: an unsigned 64-bit decimal, nothing else.
-fn parse_cursor(raw: &[u8]) -> Result<u64> {
-    if raw.is_empty() || raw.len() > 20 || !raw.iter().all(u8::is_ascii_digit) {
-        return Err(Error::InvalidCursor);
-    }
-    std::str::from_utf8(raw).ok().and_then(|s| s.parse().ok()).ok_or(Error::InvalidCursor)
-}
 
 /// `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]`: `[next cursor, keys]`; the
 /// iteration is complete when the cursor is 0. Each call examines about COUNT keys
@@ -295,7 +258,7 @@ fn parse_cursor(raw: &[u8]) -> Result<u64> {
 /// Errors: `ERR invalid cursor`; COUNT not an integer; COUNT < 1 or an unknown option:
 /// syntax error.
 fn scan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let cursor = parse_cursor(&argv[1])?;
+    let cursor = cursor::parse(&argv[1])?;
     let mut count: i64 = 10;
     let mut pattern: Option<&[u8]> = None;
     let mut type_name: Option<&[u8]> = None;
@@ -899,11 +862,6 @@ mod tests {
         assert_ne!(id, 0);
         assert_eq!(c.load(id), Some(Bytes::from_static(b"k1")));
         assert_eq!(c.load(id + CURSOR_SLOTS as u64), None);
-        assert_eq!(parse_cursor(b"0").unwrap(), 0);
-        assert_eq!(parse_cursor(b"18446744073709551615").unwrap(), u64::MAX);
-        for bad in [&b""[..], b"-1", b" 1", b"1x", b"18446744073709551616"] {
-            assert!(parse_cursor(bad).is_err());
-        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod bitmap;
 pub mod blocking;
 pub mod connection;
 pub mod context;
+pub mod cursor;
 pub mod hash;
 pub mod keys;
 pub mod list;

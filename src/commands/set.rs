@@ -4,11 +4,13 @@
 //! MATCH/COUNT options, and the cursor table (see [`cursors`]).
 
 use std::collections::BTreeSet;
+use std::sync::OnceLock;
 
 use bytes::Bytes;
 
 use super::args::{self, is, Args};
 use super::context::Ctx;
+use super::cursor::{self, Cursors};
 use super::table::{flags::*, CommandSpec, Keys};
 use crate::command;
 use crate::error::{Error, Result};
@@ -362,7 +364,7 @@ fn sintercard(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// `SSCAN key cursor [MATCH pattern] [COUNT count]`: the next page of members.
 /// Errors: `ERR invalid cursor`, syntax error, WRONGTYPE.
 fn sscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let cursor = parse_cursor(&argv[2])?;
+    let cursor = cursor::parse(&argv[2])?;
     let Some(meta) = set::get(&mut ctx.txn, &argv[1])? else { return Ok(empty_scan()) };
     let opts = ScanOpts::parse(argv, 3)?;
     let (next, page) = scan_page(&ctx.txn, meta.version, cursor, opts.count)?;
@@ -371,14 +373,6 @@ fn sscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 }
 
 // ----- SCAN-family helpers, shared with ZSCAN -----
-
-/// Parses a SCAN cursor (an unsigned 64-bit integer). Error: `ERR invalid cursor`.
-pub(crate) fn parse_cursor(raw: &[u8]) -> Result<u64> {
-    if raw.is_empty() || raw.len() > 20 || !raw.iter().all(u8::is_ascii_digit) {
-        return Err(Error::err("invalid cursor"));
-    }
-    std::str::from_utf8(raw).ok().and_then(|s| s.parse().ok()).ok_or_else(|| Error::err("invalid cursor"))
-}
 
 /// MATCH and COUNT of the SCAN family.
 pub(crate) struct ScanOpts {
@@ -424,65 +418,20 @@ pub(crate) fn scan_reply(cursor: u64, items: Vec<Reply>) -> Reply {
 /// One page of sub-key records of `version` from `cursor`, and the cursor that
 /// continues after it (0 once the walk is complete).
 pub(crate) fn scan_page(txn: &Txn<'_>, version: u64, cursor: u64, count: usize) -> Result<(u64, Vec<(Bytes, Bytes)>)> {
-    let after = if cursor == 0 { None } else { cursors::resume(cursor) };
+    let after = if cursor == 0 { None } else { cursors().load(cursor) };
     let (page, done) = set::page(txn, version, after.as_deref(), count)?;
     let next = match (done, page.last()) {
-        (false, Some((last, _))) => cursors::save(last.clone()),
+        (false, Some((last, _))) => cursors().save(last.clone()),
         _ => 0,
     };
     Ok((next, page))
 }
 
-/// SCAN cursors for collections.
-///
-/// Redis cursors are integers, but elements here live in byte order under RocksDB, so
-/// the natural place to resume is "after member X". The cursor handed to the client is a
-/// random token for X, kept in a bounded table of recent cursors. Resuming after the last
-/// member returned gives SCAN's guarantee: every member present for the whole iteration
-/// is returned (members are never skipped because others were added or removed). A token
-/// unknown to the table (too old, or from before a restart) restarts the walk, which can
-/// only repeat members, as SCAN allows.
-pub(crate) mod cursors {
-    use std::collections::{HashMap, VecDeque};
-    use std::sync::OnceLock;
-
-    use bytes::Bytes;
-    use parking_lot::Mutex;
-
-    const CAPACITY: usize = 65536;
-
-    #[derive(Default)]
-    struct Table {
-        by_token: HashMap<u64, Bytes>,
-        order: VecDeque<u64>,
-    }
-
-    fn table() -> &'static Mutex<Table> {
-        static TABLE: OnceLock<Mutex<Table>> = OnceLock::new();
-        TABLE.get_or_init(Default::default)
-    }
-
-    /// A new cursor token that resumes after `member`.
-    pub(crate) fn save(member: Bytes) -> u64 {
-        let mut t = table().lock();
-        let mut token = fastrand::u64(1..1 << 62);
-        while t.by_token.contains_key(&token) {
-            token = fastrand::u64(1..1 << 62);
-        }
-        if t.order.len() >= CAPACITY {
-            if let Some(old) = t.order.pop_front() {
-                t.by_token.remove(&old);
-            }
-        }
-        t.by_token.insert(token, member);
-        t.order.push_back(token);
-        token
-    }
-
-    /// The member a cursor resumes after, if the token is known.
-    pub(crate) fn resume(token: u64) -> Option<Bytes> {
-        table().lock().by_token.get(&token).cloned()
-    }
+/// SSCAN and ZSCAN resume points. An unknown cursor (too old, or from before a restart)
+/// restarts the walk, which can only repeat members, as SCAN allows.
+fn cursors() -> &'static Cursors {
+    static CURSORS: OnceLock<Cursors> = OnceLock::new();
+    CURSORS.get_or_init(|| Cursors::new(1 << 16))
 }
 
 /// Key positions of `<cmd> numkeys key [key ...] ...`.
@@ -516,22 +465,6 @@ pub static COMMANDS: &[CommandSpec] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cursors_parse_like_redis() {
-        assert_eq!(parse_cursor(b"0").unwrap(), 0);
-        assert_eq!(parse_cursor(b"18446744073709551615").unwrap(), u64::MAX);
-        for bad in [&b""[..], b"-1", b"1x", b"18446744073709551616", b" 1"] {
-            assert!(parse_cursor(bad).is_err());
-        }
-    }
-
-    #[test]
-    fn cursor_tokens_resume() {
-        let t = cursors::save(Bytes::from_static(b"m"));
-        assert_ne!(t, 0);
-        assert_eq!(cursors::resume(t), Some(Bytes::from_static(b"m")));
-    }
 
     #[test]
     fn numkeys_positions() {

@@ -11,7 +11,8 @@ use bytes::Bytes;
 use super::args::{self, is, Args};
 use super::blocking::parse_timeout;
 use super::context::Ctx;
-use super::set::{empty_scan, parse_cursor, positive_count, random_count, random_members, scan_page, scan_reply, ScanOpts};
+use super::cursor;
+use super::set::{empty_scan, positive_count, random_count, random_members, scan_page, scan_reply, ScanOpts};
 use super::table::{flags::*, CommandSpec, Keys};
 use crate::command;
 use crate::error::{Error, Result};
@@ -889,7 +890,7 @@ fn zintercard(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// `ZSCAN key cursor [MATCH pattern] [COUNT count]`: the next page of `member, score`.
 /// Errors: `ERR invalid cursor`, syntax error, WRONGTYPE.
 fn zscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let cursor = parse_cursor(&argv[2])?;
+    let cursor = cursor::parse(&argv[2])?;
     let Some(meta) = zset::get(&mut ctx.txn, &argv[1])? else { return Ok(empty_scan()) };
     let opts = ScanOpts::parse(argv, 3)?;
     let (next, page) = scan_page(&ctx.txn, meta.version, cursor, opts.count)?;
