@@ -9,10 +9,11 @@
 //! [`SetMut`] is a set opened for writing by one command: it remembers the command's own
 //! changes, because sub-key writes only become visible when the command commits.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use bytes::Bytes;
 
+use super::collection::Opened;
 use super::meta::{Kind, Meta};
 use super::txn::Txn;
 use crate::error::Result;
@@ -156,40 +157,19 @@ pub fn replace(txn: &mut Txn<'_>, key: &[u8], members: impl IntoIterator<Item = 
     Ok(seen.len() as u64)
 }
 
-/// A set opened for writing by one command.
-pub struct SetMut {
-    key: Bytes,
-    pub meta: Meta,
-    /// Members this command added (true) or removed (false).
-    pending: HashMap<Bytes, bool>,
-    changed: bool,
-}
+/// A set opened for writing by one command; each pending member was added (true) or
+/// removed (false).
+pub type SetMut = Opened<bool>;
 
 impl SetMut {
     /// The existing set at `key`, if any.
     pub fn open(txn: &mut Txn<'_>, key: &[u8]) -> Result<Option<SetMut>> {
-        Ok(get(txn, key)?.map(|meta| SetMut::wrap(key, meta)))
+        Self::open_kind(txn, key, Kind::Set)
     }
 
     /// The set at `key`, or a new empty one (written only if something is added).
     pub fn open_or_create(txn: &mut Txn<'_>, key: &[u8]) -> Result<SetMut> {
-        let meta = match get(txn, key)? {
-            Some(m) => m,
-            None => Meta::collection(Kind::Set, txn.store.new_version()),
-        };
-        Ok(SetMut::wrap(key, meta))
-    }
-
-    fn wrap(key: &[u8], meta: Meta) -> SetMut {
-        SetMut { key: Bytes::copy_from_slice(key), meta, pending: HashMap::new(), changed: false }
-    }
-
-    pub fn len(&self) -> u64 {
-        self.meta.size
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.meta.size == 0
+        Self::open_or_create_kind(txn, key, Kind::Set)
     }
 
     pub fn contains(&self, txn: &Txn<'_>, member: &[u8]) -> Result<bool> {
@@ -205,9 +185,8 @@ impl SetMut {
             return Ok(false);
         }
         txn.sub_put(self.meta.version, member, Vec::new());
-        self.pending.insert(Bytes::copy_from_slice(member), true);
+        self.record(member, true);
         self.meta.size += 1;
-        self.changed = true;
         Ok(true)
     }
 
@@ -217,23 +196,9 @@ impl SetMut {
             return Ok(false);
         }
         txn.sub_delete(self.meta.version, member);
-        self.pending.insert(Bytes::copy_from_slice(member), false);
+        self.record(member, false);
         self.meta.size = self.meta.size.saturating_sub(1);
-        self.changed = true;
         Ok(true)
-    }
-
-    /// Writes the new size, or deletes the key if the set became empty.
-    pub fn finish(self, txn: &mut Txn<'_>) -> Result<()> {
-        if !self.changed {
-            return Ok(());
-        }
-        if self.meta.size == 0 {
-            txn.delete(&self.key)?;
-        } else {
-            txn.put(&self.key, self.meta)?;
-        }
-        Ok(())
     }
 }
 

@@ -16,10 +16,10 @@
 //! [`ZsetMut`] is a sorted set opened for writing by one command: it remembers the
 //! command's own changes, since writes only become visible when the command commits.
 
-use std::collections::HashMap;
 
 use bytes::Bytes;
 
+use super::collection::Opened;
 use super::meta::{Kind, Meta};
 use super::txn::Txn;
 use crate::error::Result;
@@ -370,40 +370,19 @@ fn delete_index(txn: &mut Txn<'_>, version: u64, member: &[u8], score: f64) {
     txn.batch_mut().delete(Cf::Score, key);
 }
 
-/// A sorted set opened for writing by one command.
-pub struct ZsetMut {
-    key: Bytes,
-    pub meta: Meta,
-    /// Members this command set (Some) or removed (None).
-    pending: HashMap<Bytes, Option<f64>>,
-    changed: bool,
-}
+/// A sorted set opened for writing by one command; each pending member was set to a
+/// score (Some) or removed (None).
+pub type ZsetMut = Opened<Option<f64>>;
 
 impl ZsetMut {
     /// The existing sorted set at `key`, if any.
     pub fn open(txn: &mut Txn<'_>, key: &[u8]) -> Result<Option<ZsetMut>> {
-        Ok(get(txn, key)?.map(|meta| ZsetMut::wrap(key, meta)))
+        Self::open_kind(txn, key, Kind::ZSet)
     }
 
     /// The sorted set at `key`, or a new empty one (written only if something is added).
     pub fn open_or_create(txn: &mut Txn<'_>, key: &[u8]) -> Result<ZsetMut> {
-        let meta = match get(txn, key)? {
-            Some(m) => m,
-            None => Meta::collection(Kind::ZSet, txn.store.new_version()),
-        };
-        Ok(ZsetMut::wrap(key, meta))
-    }
-
-    fn wrap(key: &[u8], meta: Meta) -> ZsetMut {
-        ZsetMut { key: Bytes::copy_from_slice(key), meta, pending: HashMap::new(), changed: false }
-    }
-
-    pub fn len(&self) -> u64 {
-        self.meta.size
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.meta.size == 0
+        Self::open_or_create_kind(txn, key, Kind::ZSet)
     }
 
     pub fn score(&self, txn: &Txn<'_>, member: &[u8]) -> Result<Option<f64>> {
@@ -422,8 +401,7 @@ impl ZsetMut {
             None => self.meta.size += 1,
         }
         write_member(txn, v, member, new);
-        self.pending.insert(Bytes::copy_from_slice(member), Some(new));
-        self.changed = true;
+        self.record(member, Some(new));
     }
 
     /// Removes `member`; whether it was there.
@@ -438,22 +416,8 @@ impl ZsetMut {
         let v = self.meta.version;
         txn.sub_delete(v, member);
         delete_index(txn, v, member, s);
-        self.pending.insert(Bytes::copy_from_slice(member), None);
+        self.record(member, None);
         self.meta.size = self.meta.size.saturating_sub(1);
-        self.changed = true;
-    }
-
-    /// Writes the new size, or deletes the key if the sorted set became empty.
-    pub fn finish(self, txn: &mut Txn<'_>) -> Result<()> {
-        if !self.changed {
-            return Ok(());
-        }
-        if self.meta.size == 0 {
-            txn.delete(&self.key)?;
-        } else {
-            txn.put(&self.key, self.meta)?;
-        }
-        Ok(())
     }
 }
 
