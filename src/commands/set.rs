@@ -419,7 +419,7 @@ pub(crate) fn scan_reply(cursor: u64, items: Vec<Reply>) -> Reply {
 /// continues after it (0 once the walk is complete).
 pub(crate) fn scan_page(txn: &Txn<'_>, version: u64, cursor: u64, count: usize) -> Result<(u64, Vec<(Bytes, Bytes)>)> {
     let after = if cursor == 0 { None } else { cursors().load(cursor) };
-    let (page, done) = set::page(txn, version, after.as_deref(), count)?;
+    let (page, done) = txn.sub_page(version, after.as_deref(), count)?;
     let next = match (done, page.last()) {
         (false, Some((last, _))) => cursors().save(last.clone()),
         _ => 0,

@@ -57,13 +57,6 @@ fn parse(argv: &[Bytes], read_only: bool) -> Result<SortArgs<'_>> {
     Ok(a)
 }
 
-/// Reads a key's live metadata without taking its lock or expiring it (SORT's BY and GET
-/// keys are not declared keys, as in Redis).
-fn peek(txn: &Txn<'_>, key: &[u8]) -> Result<Option<Meta>> {
-    let raw = txn.store.storage.get(crate::storage::Cf::Meta, &crate::storage::keys::meta_key(txn.db, key))?;
-    Ok(raw.and_then(|r| Meta::decode(Bytes::from(r))).filter(|m| !m.is_expired(txn.now)))
-}
-
 /// Looks up the value `pattern` names for `element`: `#` is the element itself; the
 /// first `*` is replaced by the element; a `->field` suffix reads a hash field. A
 /// pattern without `*` names nothing.
@@ -81,7 +74,7 @@ fn lookup(txn: &Txn<'_>, pattern: &[u8], element: &Bytes) -> Result<Option<Bytes
     key.extend_from_slice(&pattern[..star]);
     key.extend_from_slice(element);
     key.extend_from_slice(suffix);
-    let Some(meta) = peek(txn, &key)? else { return Ok(None) };
+    let Some(meta) = txn.peek(&key)? else { return Ok(None) };
     match field {
         None if meta.kind == Kind::String => Ok(Some(meta.payload)),
         Some(f) if meta.kind == Kind::Hash => Ok(txn.sub_get(meta.version, f)?.map(Bytes::from)),

@@ -254,29 +254,11 @@ pub fn random_field(txn: &mut Txn<'_>, key: &[u8]) -> Result<Option<Bytes>> {
 
 /// Reads up to `count` fields after `after` (from the start if `None`), in field order.
 /// Answers the pairs and whether the scan reached the end of the hash.
-pub fn scan_after(
-    txn: &mut Txn<'_>,
-    key: &[u8],
-    after: Option<&[u8]>,
-    count: usize,
-) -> Result<(Vec<(Bytes, Bytes)>, bool)> {
-    let Some(meta) = load(txn, key)? else { return Ok((Vec::new(), true)) };
-    let mut out = Vec::new();
-    let mut done = true;
-    // Start at `after` itself and skip it: a field equal to it was returned already.
-    let from = after.unwrap_or(b"");
-    txn.sub_scan(Cf::Sub, meta.version, from, b"", false, &mut |f, v| {
-        if after == Some(f) {
-            return true;
-        }
-        if out.len() >= count {
-            done = false;
-            return false;
-        }
-        out.push((Bytes::copy_from_slice(f), Bytes::copy_from_slice(v)));
-        true
-    })?;
-    Ok((out, done))
+pub fn scan_after(txn: &mut Txn<'_>, key: &[u8], after: Option<&[u8]>, count: usize) -> Result<(Vec<(Bytes, Bytes)>, bool)> {
+    match load(txn, key)? {
+        Some(meta) => txn.sub_page(meta.version, after, count),
+        None => Ok((Vec::new(), true)),
+    }
 }
 
 /// Skips `offset` fields, then reads like [`scan_after`].

@@ -44,30 +44,6 @@ pub fn for_each(txn: &Txn<'_>, meta: &Meta, visit: &mut dyn FnMut(&[u8]) -> bool
     txn.sub_scan(Cf::Sub, meta.version, b"", b"", false, &mut |m, _| visit(m))
 }
 
-/// Up to `count` sub-key records of `version` that sort after `after` (all of them when
-/// `after` is `None`), and whether the walk reached the end. Shared by SSCAN and ZSCAN.
-pub fn page(txn: &Txn<'_>, version: u64, after: Option<&[u8]>, count: usize) -> Result<(Vec<(Bytes, Bytes)>, bool)> {
-    let from = match after {
-        Some(a) => {
-            let mut f = a.to_vec();
-            f.push(0);
-            f
-        }
-        None => Vec::new(),
-    };
-    let mut out = Vec::new();
-    let mut more = false;
-    txn.sub_scan(Cf::Sub, version, &from, b"", false, &mut |k, v| {
-        if out.len() == count {
-            more = true;
-            return false;
-        }
-        out.push((Bytes::copy_from_slice(k), Bytes::copy_from_slice(v)));
-        true
-    })?;
-    Ok((out, !more))
-}
-
 /// Sorted positions in `0..size` for a random pick of `count` elements: all different
 /// when `distinct` (then `count` must not exceed `size`), independent draws otherwise.
 /// Memory is O(count) (O(size - count) when picking most of a set).
@@ -284,10 +260,10 @@ mod tests {
         add(&store, b"s", &["a", "b", "c", "d", "e"]);
         let mut txn = Txn::new(&store, 0);
         let meta = get(&mut txn, b"s").unwrap().unwrap();
-        let (p1, done) = page(&txn, meta.version, None, 2).unwrap();
+        let (p1, done) = txn.sub_page(meta.version, None, 2).unwrap();
         assert!(!done);
-        let (p2, _) = page(&txn, meta.version, Some(&p1[1].0), 2).unwrap();
-        let (p3, done) = page(&txn, meta.version, Some(&p2[1].0), 2).unwrap();
+        let (p2, _) = txn.sub_page(meta.version, Some(&p1[1].0), 2).unwrap();
+        let (p3, done) = txn.sub_page(meta.version, Some(&p2[1].0), 2).unwrap();
         assert!(done);
         let all: Vec<_> = p1.iter().chain(&p2).chain(&p3).map(|(m, _)| m.clone()).collect();
         assert_eq!(all.len(), 5);

@@ -77,6 +77,22 @@ impl<'a> Txn<'a> {
         }
     }
 
+    /// The stored metadata of `key` in `db`, expired or not.
+    fn read_meta(&self, db: u8, key: &[u8]) -> Result<Option<Meta>> {
+        let raw = self.store.storage.get(Cf::Meta, &keys::meta_key(db, key))?;
+        Ok(raw.and_then(|r| Meta::decode(Bytes::from(r))))
+    }
+
+    /// The live metadata of `key` in the command's database for a key the command did not
+    /// declare (and so does not hold the lock of): read only, an expired key is left for
+    /// its owner to delete. SORT's BY and GET keys are read this way, as in Redis.
+    pub fn peek(&self, key: &[u8]) -> Result<Option<Meta>> {
+        if let Some(i) = self.slot(self.db, key) {
+            return Ok(self.seen[i].meta.clone());
+        }
+        Ok(self.read_meta(self.db, key)?.filter(|m| !m.is_expired(self.now)))
+    }
+
     /// The live metadata of `key` in database `db`; an expired key is deleted here.
     pub fn get_at(&mut self, db: u8, key: &[u8]) -> Result<Option<Meta>> {
         if let Some(i) = self.slot(db, key) {
@@ -85,8 +101,7 @@ impl<'a> Txn<'a> {
         if !self.no_touch {
             self.store.access.touch(db, key);
         }
-        let raw = self.store.storage.get(Cf::Meta, &keys::meta_key(db, key))?;
-        let meta = raw.and_then(|r| Meta::decode(Bytes::from(r)));
+        let meta = self.read_meta(db, key)?;
         let key = Bytes::copy_from_slice(key);
         match meta {
             Some(m) if m.is_expired(self.now) => {
@@ -313,6 +328,31 @@ impl<'a> Txn<'a> {
     /// other and shows in the dirty counter.
     pub fn note_write(&mut self) {
         self.changes += 1;
+    }
+
+    /// Up to `count` records of `version` in [`Cf::Sub`] that sort after `after` (from the
+    /// start when `None`), and whether the walk reached the end: one page of HSCAN,
+    /// SSCAN or ZSCAN.
+    pub fn sub_page(&self, version: u64, after: Option<&[u8]>, count: usize) -> Result<(Vec<(Bytes, Bytes)>, bool)> {
+        let from = match after {
+            Some(a) => {
+                let mut f = a.to_vec();
+                f.push(0);
+                f
+            }
+            None => Vec::new(),
+        };
+        let mut out = Vec::new();
+        let mut more = false;
+        self.sub_scan(Cf::Sub, version, &from, b"", false, &mut |k, v| {
+            if out.len() == count {
+                more = true;
+                return false;
+            }
+            out.push((Bytes::copy_from_slice(k), Bytes::copy_from_slice(v)));
+            true
+        })?;
+        Ok((out, !more))
     }
 
     /// Whether this command changed anything.
