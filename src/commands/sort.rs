@@ -12,8 +12,7 @@ use super::table::{flags::*, CommandSpec, Keys};
 use crate::command;
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
-use crate::storage::Cf;
-use crate::types::{Kind, Meta, Txn};
+use crate::types::{list, set, zset, Kind, Meta, Txn};
 
 /// Parsed SORT options.
 struct SortArgs<'a> {
@@ -82,21 +81,13 @@ fn lookup(txn: &Txn<'_>, pattern: &[u8], element: &Bytes) -> Result<Option<Bytes
     }
 }
 
-/// The elements of a list (in order), set (in storage order) or sorted set (by score),
-/// read straight from their sub-key records.
-fn elements(txn: &Txn<'_>, meta: &Meta) -> Result<Vec<Bytes>> {
-    let mut out = Vec::with_capacity(meta.size.min(1 << 16) as usize);
-    let (cf, take_key, skip) = match meta.kind {
-        Kind::List => (Cf::Sub, false, 0),
-        Kind::Set => (Cf::Sub, true, 0),
-        // Score index: [score 8][member].
-        _ => (Cf::Score, true, 8),
-    };
-    txn.sub_scan(cf, meta.version, b"", b"", false, &mut |k, v| {
-        out.push(Bytes::copy_from_slice(if take_key { &k[skip.min(k.len())..] } else { v }));
-        true
-    })?;
-    Ok(out)
+/// The elements of the list (in order), set or sorted set (by score) at `key`.
+fn elements(txn: &mut Txn<'_>, key: &[u8], meta: &Meta) -> Result<Vec<Bytes>> {
+    Ok(match meta.kind {
+        Kind::List => list::range(txn, key, 0, -1)?,
+        Kind::Set => set::members(txn, meta)?,
+        _ => zset::all(txn, meta)?.into_iter().map(|(member, _)| member).collect(),
+    })
 }
 
 /// One element and what it sorts by.
@@ -137,7 +128,7 @@ fn sort_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Result<Re
         opts.by = None;
     }
     let mut elements = match &meta {
-        Some(m) => elements(&ctx.txn, m)?,
+        Some(m) => elements(&mut ctx.txn, &argv[1], m)?,
         None => Vec::new(),
     };
     // A sorted set read "unsorted" is in score order; DESC reverses it.
@@ -240,7 +231,7 @@ fn sort_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Result<Re
             let values: Vec<Bytes> = out.into_iter().map(|v| v.unwrap_or_default()).collect();
             ctx.txn.delete(dest)?;
             if !values.is_empty() {
-                crate::types::list::create(&mut ctx.txn, dest, values)?;
+                list::create(&mut ctx.txn, dest, values)?;
             }
             Ok(Reply::Int(n))
         }
