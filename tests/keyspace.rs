@@ -1009,6 +1009,23 @@ fn swapdb_awakes_blocked_client() {
     assert_eq!(blocked.read(), R::Array(vec![R::bulk("k"), R::bulk("hello")]));
 }
 
+/// A client still blocked after SWAPDB waits on its logical database, now backed by the
+/// other physical one: a push there serves it.
+#[test]
+fn swapdb_blocked_client_follows_its_database() {
+    let s = Server::start();
+    let mut c = s.raw();
+    let mut blocked = s.raw();
+    blocked.send(&encode(&["BLPOP", "k", "0"]));
+    s.wait_blocked(1);
+    assert_eq!(c.cmd(&["SWAPDB", "0", "1"]), R::ok());
+    // The swap woke it, it found nothing and blocks again.
+    s.wait_blocked(1);
+    assert_eq!(c.cmd(&["RPUSH", "k", "after"]), R::Int(1));
+    assert_eq!(blocked.read(), R::Array(vec![R::bulk("k"), R::bulk("after")]));
+    assert_eq!(c.cmd(&["EXISTS", "k"]), R::Int(0));
+}
+
 #[test]
 fn move_and_rename_serve_blocked_clients() {
     let s = Server::start();
