@@ -235,6 +235,10 @@ impl ServerState {
         k.expired_keys.store(0, Ordering::Relaxed);
         k.keyspace_hits.store(0, Ordering::Relaxed);
         k.keyspace_misses.store(0, Ordering::Relaxed);
+        let c = &self.store.cache.stats;
+        for n in [&c.hits, &c.misses, &c.loads] {
+            n.store(0, Ordering::Relaxed);
+        }
         self.error_stats.lock().clear();
     }
 }

@@ -317,11 +317,13 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("maxmemory", &0);
             line("maxmemory_human", &"0B");
             line("maxmemory_policy", &"noeviction");
-            line("mem_allocator", &"libc");
+            line("mem_allocator", &"mimalloc");
             let cache = store.storage.property("rocksdb.block-cache-usage").unwrap_or(0);
             line("rocksdb_block_cache_usage", &cache);
             line("rocksdb_block_cache_capacity", &cfg.block_cache_size);
             line("disk_used", &disk_usage(&cfg.dir));
+            line("read_cache_bytes", &store.cache.bytes());
+            line("read_cache_capacity", &cfg.read_cache_size);
         }
         "persistence" => {
             line("loading", &0);
@@ -353,6 +355,10 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("evicted_clients", &0);
             line("keyspace_hits", &store.stats.keyspace_hits.load(Ordering::Relaxed));
             line("keyspace_misses", &store.stats.keyspace_misses.load(Ordering::Relaxed));
+            let cache = &store.cache.stats;
+            line("read_cache_hits", &cache.hits.load(Ordering::Relaxed));
+            line("read_cache_misses", &cache.misses.load(Ordering::Relaxed));
+            line("read_cache_loads", &cache.loads.load(Ordering::Relaxed));
             line("pubsub_channels", &0);
             line("pubsub_patterns", &0);
             line("total_error_replies", &errors);
@@ -519,6 +525,9 @@ fn config_set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         (d.set)(&mut next, value).map_err(|why| failed(d.name, &why))?;
     }
     let level_changed = guard.loglevel != next.loglevel;
+    if guard.read_cache_size != next.read_cache_size {
+        ctx.store().cache.set_budget(next.read_cache_size);
+    }
     *guard = next;
     if level_changed {
         config::apply_loglevel(&guard.loglevel);

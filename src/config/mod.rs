@@ -43,6 +43,8 @@ pub struct Config {
     pub pidfile: Option<PathBuf>,
     pub block_cache_size: usize,
     pub write_buffer_size: usize,
+    /// Bytes of hot collection records kept in memory (`types::cache`); 0 disables.
+    pub read_cache_size: usize,
     /// The file this configuration was read from, for INFO and CONFIG REWRITE.
     pub config_file: Option<PathBuf>,
 }
@@ -70,6 +72,7 @@ impl Default for Config {
             pidfile: None,
             block_cache_size: 256 << 20,
             write_buffer_size: 64 << 20,
+            read_cache_size: 64 << 20,
             config_file: None,
         }
     }
@@ -342,6 +345,13 @@ pub const DIRECTIVES: &[Directive] = &[
         help: "RocksDB memtable size per column family.",
         get: |c| c.write_buffer_size.to_string(),
         set: |c, v| parse_memory(v).map(|n| c.write_buffer_size = n),
+    },
+    Directive {
+        name: "read-cache-size",
+        mutable: true,
+        help: "Memory for windows of hot collections' records, so repeated range reads skip RocksDB; 0 disables.",
+        get: |c| c.read_cache_size.to_string(),
+        set: |c, v| parse_memory(v).map(|n| c.read_cache_size = n),
     },
 ];
 

@@ -34,6 +34,7 @@ pub fn open(config: Config) -> Result<(Arc<ServerState>, Arc<dyn Storage>), Stri
     let storage: Arc<dyn Storage> =
         Arc::new(RocksStorage::open(&config.dir, &tuning, Meta::live_version).map_err(|e| e.to_string())?);
     let store = Store::open(storage.clone(), config.databases).map_err(|e| e.to_string())?;
+    store.cache.set_budget(config.read_cache_size);
     Ok((Arc::new(ServerState::new(store, config)), storage))
 }
 

@@ -5,6 +5,7 @@
 //! data type adds its operations in its own file.
 
 pub mod access;
+pub mod cache;
 pub mod collection;
 pub mod hash;
 pub mod list;

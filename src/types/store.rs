@@ -10,6 +10,8 @@ use super::locks::KeyLocks;
 use crate::error::Result;
 use crate::storage::{keys, Batch, Cf, Storage};
 
+/// The record cache's budget until the configuration sets one.
+const DEFAULT_READ_CACHE: usize = 64 << 20;
 const DB_MAP_KEY: &[u8] = b"dbmap";
 /// Present in [`Cf::Stats`] only between a clean close and the next open.
 const CLEAN_KEY: &[u8] = b"clean";
@@ -48,6 +50,8 @@ pub struct Store {
     pub stats: KeyspaceStats,
     /// Last access per key, for OBJECT IDLETIME.
     pub access: super::access::AccessClock,
+    /// Windows of hot collections' records (see [`super::cache`]).
+    pub cache: super::cache::RecordCache,
 }
 
 impl Store {
@@ -94,6 +98,7 @@ impl Store {
             next_version: AtomicU64::new(now_ns),
             stats: KeyspaceStats::default(),
             access: Default::default(),
+            cache: super::cache::RecordCache::new(DEFAULT_READ_CACHE),
         })
     }
 
@@ -157,6 +162,9 @@ impl Store {
         self.storage.write(batch)?;
         c.keys.store(0, Ordering::Relaxed);
         c.expires.store(0, Ordering::Relaxed);
+        // Not needed for correctness (the flushed versions can never be read again), but
+        // their windows would otherwise sit in memory until evicted.
+        self.cache.clear();
         self.stats.dirty.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }

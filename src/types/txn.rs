@@ -9,10 +9,11 @@ use std::sync::atomic::Ordering;
 
 use bytes::Bytes;
 
+use super::cache::{Rest, Window};
 use super::meta::{Kind, Meta};
 use super::store::Store;
 use crate::error::{Error, Result};
-use crate::storage::{keys, Batch, Cf, Range};
+use crate::storage::{keys, Batch, Cf, Op, Range};
 
 /// The column families that hold a collection's records, keyed by version.
 pub const RECORD_CFS: [Cf; 2] = [Cf::Sub, Cf::Score];
@@ -213,6 +214,9 @@ impl<'a> Txn<'a> {
     // Sub-keys are addressed by version alone; see `storage::keys`.
 
     pub fn sub_get(&self, version: u64, sub: &[u8]) -> Result<Option<Vec<u8>>> {
+        if let Some(found) = self.store.cache.window(Cf::Sub, version).and_then(|w| w.get(sub).map(|v| v.map(<[u8]>::to_vec))) {
+            return Ok(found);
+        }
         Ok(self.store.storage.get(Cf::Sub, &keys::sub_key(version, sub))?)
     }
 
@@ -231,7 +235,8 @@ impl<'a> Txn<'a> {
 
     /// Visits the records of `version` in `cf` (Sub or Score) whose suffix is in
     /// `[from, to)` (`to` empty: to the end), passing the suffix and the value, until
-    /// `visit` answers false.
+    /// `visit` answers false. Served from the record cache where it holds the records
+    /// (see [`super::cache`]); reads through storage pay towards a cached window.
     pub fn sub_scan(
         &self,
         cf: Cf,
@@ -241,12 +246,103 @@ impl<'a> Txn<'a> {
         reverse: bool,
         visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
     ) -> Result<()> {
+        let cache = &self.store.cache;
+        let mut served = 0u64;
+        if let Some(window) = cache.window(cf, version) {
+            let mut counted = |k: &[u8], v: &[u8]| {
+                served += 1;
+                visit(k, v)
+            };
+            match window.scan(from, to, reverse, &mut counted) {
+                Some(Rest::Done) => return Ok(()),
+                Some(Rest::Continue(rest_from, rest_to)) => {
+                    // The window ran out before the read did: walk on in storage, and let
+                    // the cache know this window is short for such reads.
+                    let (walked, _) = self.storage_scan(cf, version, &rest_from, &rest_to, reverse, visit)?;
+                    return self.pay_for_window(cf, version, walked, served + walked, false, from, to, reverse);
+                }
+                None => {}
+            }
+        }
+        let (walked, ran_out) = self.storage_scan(cf, version, from, to, reverse, visit)?;
+        let whole = ran_out && from.is_empty() && to.is_empty();
+        self.pay_for_window(cf, version, walked, walked, whole, from, to, reverse)
+    }
+
+    /// Tells the record cache what a read walked in storage, and loads a window when the
+    /// cache answers that the reads have paid for one: from where this read started.
+    #[allow(clippy::too_many_arguments)]
+    fn pay_for_window(
+        &self,
+        cf: Cf,
+        version: u64,
+        spent: u64,
+        read_len: u64,
+        whole: bool,
+        from: &[u8],
+        to: &[u8],
+        reverse: bool,
+    ) -> Result<()> {
+        let cache = &self.store.cache;
+        if let Some(load) = cache.note_walk(cf, version, spent, read_len, whole) {
+            let window = self.load_window(cf, version, if reverse { to } else { from }, reverse, load.records)?;
+            cache.fill(cf, version, load.stamp, window);
+        }
+        Ok(())
+    }
+
+    /// [`Txn::sub_scan`] in storage; answers how many records it walked and whether it
+    /// ran out of records (rather than being stopped by `visit`).
+    fn storage_scan(
+        &self,
+        cf: Cf,
+        version: u64,
+        from: &[u8],
+        to: &[u8],
+        reverse: bool,
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<(u64, bool)> {
         let prefix = keys::sub_prefix(version);
         let start = keys::sub_key(version, from);
         let end = if to.is_empty() { keys::prefix_end(&prefix) } else { keys::sub_key(version, to) };
         let plen = prefix.len();
-        self.store.storage.scan(cf, Range { start: &start, end: &end, reverse }, &mut |k, v| visit(&k[plen..], v))?;
-        Ok(())
+        let (mut walked, mut stopped) = (0u64, false);
+        self.store.storage.scan(cf, Range { start: &start, end: &end, reverse }, &mut |k, v| {
+            walked += 1;
+            stopped = !visit(&k[plen..], v);
+            !stopped
+        })?;
+        Ok((walked, !stopped))
+    }
+
+    /// Reads a cache window of up to `records` records of `version` in `cf`: forwards from
+    /// suffix `at`, or backwards from just below `at` (empty: from the last record).
+    fn load_window(&self, cf: Cf, version: u64, at: &[u8], reverse: bool, records: usize) -> Result<Window> {
+        let mut window = Window::new(if reverse { b"" } else { at });
+        let mut last: Option<Vec<u8>> = None;
+        let (from, to) = if reverse { (&b""[..], at) } else { (at, &b""[..]) };
+        let (_, ran_out) = self.storage_scan(cf, version, from, to, reverse, &mut |k, v| {
+            if window.is_full(records) {
+                last = Some(k.to_vec());
+                return false;
+            }
+            window.push(k, v);
+            true
+        })?;
+        if reverse {
+            if !at.is_empty() {
+                window.close(at);
+            }
+            if !ran_out {
+                // `last` is the first record left out, below every record taken.
+                let lowest = (!window.is_empty()).then(|| window.record(window.len() - 1).0.to_vec());
+                window.set_lo(&lowest.unwrap_or_default());
+            }
+            window.finish_reversed();
+        } else if let Some(first_left_out) = last {
+            window.close(&first_left_out);
+        }
+        Ok(window)
     }
 
     // ----- every record of a version, whatever the type -----
@@ -367,7 +463,20 @@ impl<'a> Txn<'a> {
             return Ok(std::mem::take(&mut self.touched));
         }
         let batch = std::mem::take(&mut self.batch);
+        // Versions whose records this batch changes, for the record cache. Collected
+        // before the write, applied after it (see `cache`'s correctness notes).
+        let mut changed: Vec<(Cf, u64)> = Vec::new();
+        for op in &batch.ops {
+            if let Op::Put(cf @ (Cf::Sub | Cf::Score), k, _) | Op::Delete(cf @ (Cf::Sub | Cf::Score), k) = op {
+                if let Some(v) = keys::version_of_sub(k) {
+                    if changed.last() != Some(&(*cf, v)) {
+                        changed.push((*cf, v));
+                    }
+                }
+            }
+        }
         self.store.storage.write(batch)?;
+        self.store.cache.invalidate(changed);
         for &(db, k, e) in &self.deltas {
             let c = &self.store.counters[db as usize];
             c.keys.fetch_add(k, Ordering::Relaxed);
