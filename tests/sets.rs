@@ -426,3 +426,40 @@ fn sets_via_redis_cli_and_redis_crate() {
     let is: bool = redis::cmd("SISMEMBER").arg("k").arg("a").query(&mut conn).unwrap();
     assert!(is);
 }
+
+#[test]
+fn scan_family_cursors_parse_as_redis_and_small_collections_come_whole() {
+    // Redis parses every SCAN-family cursor with strtoul: a sign is allowed, -N wraps,
+    // the empty string is 0; surrounding junk is refused.
+    let s = Server::start();
+    let mut c = s.raw();
+    c.cmd(&["SADD", "s", "a", "b", "c"]);
+    c.cmd(&["ZADD", "z", "1", "a", "2", "b"]);
+    c.cmd(&["HSET", "h", "f", "v"]);
+    let whole = |c: &mut Raw, args: &[&str]| -> (String, usize) {
+        let R::Array(parts) = c.cmd(args) else { panic!("{args:?}") };
+        let R::Bulk(cursor) = &parts[0] else { panic!() };
+        let R::Array(items) = &parts[1] else { panic!() };
+        (String::from_utf8(cursor.clone()).unwrap(), items.len())
+    };
+    for cursor in ["0", "", "+0", "-0"] {
+        assert_eq!(whole(&mut c, &["SSCAN", "s", cursor, "COUNT", "1"]), ("0".into(), 3), "SSCAN {cursor:?}");
+        assert_eq!(whole(&mut c, &["ZSCAN", "z", cursor, "COUNT", "1"]), ("0".into(), 4), "ZSCAN {cursor:?}");
+        assert_eq!(whole(&mut c, &["HSCAN", "h", cursor]), ("0".into(), 2), "HSCAN {cursor:?}");
+        assert_eq!(whole(&mut c, &["SCAN", cursor, "COUNT", "100"]).0, "0", "SCAN {cursor:?}");
+    }
+    for cmd in ["SSCAN", "ZSCAN", "HSCAN"] {
+        let key = &cmd[..1].to_lowercase();
+        // A cursor the server never handed out skips that many elements; past the end
+        // the iteration is over.
+        assert_eq!(whole(&mut c, &[cmd, key, "-1"]), ("0".into(), 0), "{cmd}");
+        assert_eq!(whole(&mut c, &[cmd, key, "+7"]), ("0".into(), 0), "{cmd}");
+        for bad in [" 1", "1 ", "0x10", "-", "18446744073709551616", "-18446744073709551616"] {
+            assert_eq!(c.cmd(&[cmd, key, bad]), R::err("ERR invalid cursor"), "{cmd} {bad:?}");
+        }
+    }
+    assert_eq!(c.cmd(&["SCAN", " 1"]), R::err("ERR invalid cursor"));
+    // NOVALUES belongs to HSCAN alone.
+    assert_eq!(c.cmd(&["SSCAN", "s", "0", "NOVALUES"]), R::err("ERR syntax error"));
+    assert_eq!(c.cmd(&["ZSCAN", "z", "0", "NOVALUES"]), R::err("ERR syntax error"));
+}

@@ -7,17 +7,15 @@
 //! a cursor it does not know (too old, or from before a restart) is read as a count of
 //! fields to skip, so any integer is a valid cursor and iteration always ends.
 
-use std::sync::OnceLock;
 
 use bytes::Bytes;
 
-use super::args::{self, Args};
+use super::args;
 use super::context::Ctx;
-use super::cursor::Cursors;
+use super::cursor::{self, ScanOpts};
 use super::table::{flags::*, CommandSpec, Keys};
 use crate::command;
 use crate::error::{Error, Result};
-use crate::glob;
 use crate::protocol::Reply;
 use crate::types::hash;
 
@@ -171,94 +169,28 @@ fn hrandfield(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::Array(out))
 }
 
-/// Hashes up to this size are returned whole by HSCAN from cursor 0, as Redis does for
-/// its compact encoding.
-const SCAN_WHOLE_MAX: u64 = 128;
-/// Cursors remembered for HSCAN.
-const CURSORS_MAX: usize = 16 * 1024;
-
-/// Resume points of HSCAN cursors handed out. An unknown cursor is read as a number of
-/// fields to skip, so an iteration always ends.
-fn cursors() -> &'static Cursors {
-    static CURSORS: OnceLock<Cursors> = OnceLock::new();
-    CURSORS.get_or_init(|| Cursors::new(CURSORS_MAX))
-}
-
-/// Parses a SCAN cursor as Redis does (an unsigned 64-bit number; `-1` wraps).
-fn parse_cursor(raw: &[u8]) -> Result<u64> {
-    let bad = || Error::err("invalid cursor");
-    let s = std::str::from_utf8(raw).map_err(|_| bad())?;
-    if let Some(neg) = s.strip_prefix('-') {
-        let v: u64 = neg.parse().map_err(|_| bad())?;
-        return Ok(v.wrapping_neg());
-    }
-    if s.starts_with('+') {
-        return Err(bad());
-    }
-    s.parse().map_err(|_| bad())
-}
-
 /// `HSCAN key cursor [MATCH pattern] [COUNT count] [NOVALUES]`: iterates fields. Answers
 /// `[next cursor, [field, value, ...]]` (fields only with NOVALUES); cursor 0 starts and
-/// ends an iteration. Every field present for the whole iteration is returned at least
-/// once. O(COUNT) per call. Errors: `ERR invalid cursor`, `ERR syntax error` (also for
-/// COUNT < 1), `ERR value is not an integer or out of range`; WRONGTYPE.
+/// ends an iteration, and hashes up to 128 fields come whole from it. Every field
+/// present for the whole iteration is returned at least once. O(COUNT) per call.
+/// Errors: `ERR invalid cursor`, `ERR syntax error` (also for COUNT < 1), `ERR value is
+/// not an integer or out of range`; WRONGTYPE. As Redis, the key is looked up before the
+/// options are read: a missing key answers an empty page whatever they are.
 fn hscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let cursor = parse_cursor(&argv[2])?;
-    // As Redis: the key is looked up before the options are read, and a missing key
-    // answers an empty page whatever they are.
-    let key = &argv[1];
-    let size = hash::len(&mut ctx.txn, key)?;
-    if size == 0 {
-        return Ok(Reply::Array(vec![Reply::bulk_str("0"), Reply::Array(Vec::new())]));
-    }
-    let mut pattern: Option<&Bytes> = None;
-    let mut count = 10i64;
-    let mut no_values = false;
-    let mut a = Args::new(argv, 3);
-    while let Some(opt) = a.next() {
-        if args::is(opt, "match") {
-            pattern = Some(a.value()?);
-        } else if args::is(opt, "count") {
-            count = a.int()?;
-            if count < 1 {
-                return Err(Error::Syntax);
-            }
-        } else if args::is(opt, "novalues") {
-            no_values = true;
-        } else {
-            return Err(Error::Syntax);
-        }
-    }
-    let count = count.min(1 << 20) as usize;
-    let (items, done) = if cursor == 0 && size <= SCAN_WHOLE_MAX {
-        hash::scan_after(&mut ctx.txn, key, None, usize::MAX)?
-    } else if cursor == 0 {
-        hash::scan_after(&mut ctx.txn, key, None, count)?
-    } else {
-        let resume = cursors().load(cursor);
-        match resume {
-            Some(last) => hash::scan_after(&mut ctx.txn, key, Some(&last), count)?,
-            None => hash::scan_offset(&mut ctx.txn, key, cursor, count)?,
-        }
-    };
-    let next = match (done, items.last()) {
-        (false, Some((last, _))) => cursors().save(last.clone()),
-        _ => 0,
-    };
-    let mut out = Vec::with_capacity(items.len() * 2);
-    for (f, v) in items {
-        if let Some(p) = pattern {
-            if !glob::matches(p, &f, false) {
-                continue;
+    let cursor = cursor::parse(&argv[2])?;
+    let Some(meta) = hash::load(&mut ctx.txn, &argv[1])? else { return Ok(cursor::empty()) };
+    let opts = ScanOpts::parse(argv, 3, true)?;
+    let (next, page) = cursor::collection_page(&ctx.txn, &meta, cursor, opts.count)?;
+    let mut out = Vec::with_capacity(page.len() * 2);
+    for (f, v) in page {
+        if opts.wants(&f) {
+            out.push(Reply::Bulk(f));
+            if !opts.no_values {
+                out.push(Reply::Bulk(v));
             }
         }
-        out.push(Reply::Bulk(f));
-        if !no_values {
-            out.push(Reply::Bulk(v));
-        }
     }
-    Ok(Reply::Array(vec![Reply::Bulk(Bytes::from(next.to_string())), Reply::Array(out)]))
+    Ok(cursor::reply(next, out))
 }
 
 pub static COMMANDS: &[CommandSpec] = &[
@@ -279,18 +211,3 @@ pub static COMMANDS: &[CommandSpec] = &[
     command!("hrandfield", -2, READONLY, Keys::one(), "hash", hrandfield, "Returns one or more random fields from a hash.", "6.2.0", "O(N) where N is the number of fields in the hash (one scan picks the chosen positions)."),
     command!("hscan", -3, READONLY, Keys::one(), "hash", hscan, "Iterates over fields and values of a hash.", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection."),
 ];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_parse_like_redis() {
-        assert_eq!(parse_cursor(b"0").unwrap(), 0);
-        assert_eq!(parse_cursor(b"-1").unwrap(), u64::MAX);
-        assert_eq!(parse_cursor(b"18446744073709551615").unwrap(), u64::MAX);
-        assert!(parse_cursor(b"18446744073709551616").is_err());
-        assert!(parse_cursor(b"x").is_err());
-        assert!(parse_cursor(b"").is_err());
-    }
-}

@@ -4,13 +4,12 @@
 //! MATCH/COUNT options, and the cursor table (see [`cursors`]).
 
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
 
 use bytes::Bytes;
 
 use super::args::{self, is, Args};
 use super::context::Ctx;
-use super::cursor::{self, Cursors};
+use super::cursor::{self, ScanOpts};
 use super::table::{flags::*, CommandSpec, Keys};
 use crate::command;
 use crate::error::{Error, Result};
@@ -361,77 +360,16 @@ fn sintercard(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::Int(intersect(&ctx.txn, &sets, limit)?.len() as i64))
 }
 
-/// `SSCAN key cursor [MATCH pattern] [COUNT count]`: the next page of members.
-/// Errors: `ERR invalid cursor`, syntax error, WRONGTYPE.
+/// `SSCAN key cursor [MATCH pattern] [COUNT count]`: the next page of members; sets up
+/// to 128 members come whole from cursor 0. Errors: `ERR invalid cursor`, syntax error,
+/// WRONGTYPE. See `cursor` for what a cursor is.
 fn sscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let cursor = cursor::parse(&argv[2])?;
-    let Some(meta) = set::get(&mut ctx.txn, &argv[1])? else { return Ok(empty_scan()) };
-    let opts = ScanOpts::parse(argv, 3)?;
-    let (next, page) = scan_page(&ctx.txn, meta.version, cursor, opts.count)?;
+    let Some(meta) = set::get(&mut ctx.txn, &argv[1])? else { return Ok(cursor::empty()) };
+    let opts = ScanOpts::parse(argv, 3, false)?;
+    let (next, page) = cursor::collection_page(&ctx.txn, &meta, cursor, opts.count)?;
     let items = page.into_iter().filter(|(m, _)| opts.wants(m)).map(|(m, _)| Reply::Bulk(m)).collect();
-    Ok(scan_reply(next, items))
-}
-
-// ----- SCAN-family helpers, shared with ZSCAN -----
-
-/// MATCH and COUNT of the SCAN family.
-pub(crate) struct ScanOpts {
-    pattern: Option<Bytes>,
-    pub count: usize,
-}
-
-impl ScanOpts {
-    /// Parses options from `argv[from..]`: `COUNT` must be a positive integer.
-    pub(crate) fn parse(argv: &[Bytes], from: usize) -> Result<ScanOpts> {
-        let mut opts = ScanOpts { pattern: None, count: 10 };
-        let mut a = Args::new(argv, from);
-        while let Some(opt) = a.next() {
-            if is(opt, "count") && a.remaining() >= 1 {
-                let n = args::int(a.value()?)?;
-                if n < 1 {
-                    return Err(Error::Syntax);
-                }
-                opts.count = usize::try_from(n).unwrap_or(usize::MAX);
-            } else if is(opt, "match") && a.remaining() >= 1 {
-                let p = a.value()?;
-                opts.pattern = if &p[..] == b"*" { None } else { Some(p.clone()) };
-            } else {
-                return Err(Error::Syntax);
-            }
-        }
-        Ok(opts)
-    }
-
-    pub(crate) fn wants(&self, member: &[u8]) -> bool {
-        self.pattern.as_ref().is_none_or(|p| crate::glob::matches(p, member, false))
-    }
-}
-
-pub(crate) fn empty_scan() -> Reply {
-    scan_reply(0, Vec::new())
-}
-
-pub(crate) fn scan_reply(cursor: u64, items: Vec<Reply>) -> Reply {
-    Reply::Array(vec![Reply::bulk_str(&cursor.to_string()), Reply::Array(items)])
-}
-
-/// One page of sub-key records of `version` from `cursor`, and the cursor that
-/// continues after it (0 once the walk is complete).
-pub(crate) fn scan_page(txn: &Txn<'_>, version: u64, cursor: u64, count: usize) -> Result<(u64, Vec<(Bytes, Bytes)>)> {
-    let after = if cursor == 0 { None } else { cursors().load(cursor) };
-    let (page, done) = txn.sub_page(version, after.as_deref(), count)?;
-    let next = match (done, page.last()) {
-        (false, Some((last, _))) => cursors().save(last.clone()),
-        _ => 0,
-    };
-    Ok((next, page))
-}
-
-/// SSCAN and ZSCAN resume points. An unknown cursor (too old, or from before a restart)
-/// restarts the walk, which can only repeat members, as SCAN allows.
-fn cursors() -> &'static Cursors {
-    static CURSORS: OnceLock<Cursors> = OnceLock::new();
-    CURSORS.get_or_init(|| Cursors::new(1 << 16))
+    Ok(cursor::reply(next, items))
 }
 
 /// Key positions of `<cmd> numkeys key [key ...] ...`.

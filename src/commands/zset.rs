@@ -11,8 +11,8 @@ use bytes::Bytes;
 use super::args::{self, is, Args};
 use super::blocking::parse_timeout;
 use super::context::Ctx;
-use super::cursor;
-use super::set::{empty_scan, positive_count, random_count, random_members, scan_page, scan_reply, ScanOpts};
+use super::cursor::{self, ScanOpts};
+use super::set::{positive_count, random_count, random_members};
 use super::table::{flags::*, CommandSpec, Keys};
 use crate::command;
 use crate::error::{Error, Result};
@@ -887,13 +887,14 @@ fn zintercard(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     zsetop(ctx, argv, None, 1, Op::Inter, true, "zintercard")
 }
 
-/// `ZSCAN key cursor [MATCH pattern] [COUNT count]`: the next page of `member, score`.
-/// Errors: `ERR invalid cursor`, syntax error, WRONGTYPE.
+/// `ZSCAN key cursor [MATCH pattern] [COUNT count]`: the next page of `member, score`;
+/// sorted sets up to 128 members come whole from cursor 0. Errors: `ERR invalid
+/// cursor`, syntax error, WRONGTYPE. See `cursor` for what a cursor is.
 fn zscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let cursor = cursor::parse(&argv[2])?;
-    let Some(meta) = zset::get(&mut ctx.txn, &argv[1])? else { return Ok(empty_scan()) };
-    let opts = ScanOpts::parse(argv, 3)?;
-    let (next, page) = scan_page(&ctx.txn, meta.version, cursor, opts.count)?;
+    let Some(meta) = zset::get(&mut ctx.txn, &argv[1])? else { return Ok(cursor::empty()) };
+    let opts = ScanOpts::parse(argv, 3, false)?;
+    let (next, page) = cursor::collection_page(&ctx.txn, &meta, cursor, opts.count)?;
     let mut items = Vec::new();
     for (m, v) in page {
         if opts.wants(&m) {
@@ -902,7 +903,7 @@ fn zscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
             items.push(Reply::bulk_str(&crate::protocol::reply::format_double(s)));
         }
     }
-    Ok(scan_reply(next, items))
+    Ok(cursor::reply(next, items))
 }
 
 // ----- key positions of the numkeys commands -----

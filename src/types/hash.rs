@@ -252,39 +252,6 @@ pub fn random_field(txn: &mut Txn<'_>, key: &[u8]) -> Result<Option<Bytes>> {
     Ok(random_fields(txn, key, -1, false)?.pop().map(|(f, _)| f))
 }
 
-/// Reads up to `count` fields after `after` (from the start if `None`), in field order.
-/// Answers the pairs and whether the scan reached the end of the hash.
-pub fn scan_after(txn: &mut Txn<'_>, key: &[u8], after: Option<&[u8]>, count: usize) -> Result<(Vec<(Bytes, Bytes)>, bool)> {
-    match load(txn, key)? {
-        Some(meta) => txn.sub_page(meta.version, after, count),
-        None => Ok((Vec::new(), true)),
-    }
-}
-
-/// Skips `offset` fields, then reads like [`scan_after`].
-pub fn scan_offset(txn: &mut Txn<'_>, key: &[u8], offset: u64, count: usize) -> Result<(Vec<(Bytes, Bytes)>, bool)> {
-    let Some(meta) = load(txn, key)? else { return Ok((Vec::new(), true)) };
-    if offset >= meta.size {
-        return Ok((Vec::new(), true));
-    }
-    let mut out = Vec::new();
-    let mut done = true;
-    let mut pos = 0u64;
-    txn.sub_scan(Cf::Sub, meta.version, b"", b"", false, &mut |f, v| {
-        pos += 1;
-        if pos <= offset {
-            return true;
-        }
-        if out.len() >= count {
-            done = false;
-            return false;
-        }
-        out.push((Bytes::copy_from_slice(f), Bytes::copy_from_slice(v)));
-        true
-    })?;
-    Ok((out, done))
-}
-
 pub use super::long_double;
 
 #[cfg(test)]
@@ -380,12 +347,5 @@ mod tests {
         assert!(run(&store, |t| random_field(t, b"h")).is_some());
         assert!(run(&store, |t| random_field(t, b"nokey")).is_none());
 
-        let (first, done) = run(&store, |t| scan_after(t, b"h", None, 20));
-        assert_eq!((first.len(), done), (20, false));
-        let (second, _) = run(&store, |t| scan_after(t, b"h", Some(&first[19].0), 100));
-        assert_eq!(second.len(), 30);
-        assert_eq!(second[0].0, bs("f20"));
-        let (third, done) = run(&store, |t| scan_offset(t, b"h", 45, 10));
-        assert_eq!((third.len(), done), (5, true));
     }
 }
