@@ -277,3 +277,20 @@ fn many_bad_requests_keep_memory_flat() {
     let after = s.rss_kib();
     assert!(after < before + 64 * 1024, "RSS grew from {before} KiB to {after} KiB");
 }
+
+#[test]
+fn config_set_limits_apply_to_clients_already_connected() {
+    // Connections cache their limits; CONFIG SET must reach the ones already open.
+    let s = Server::start();
+    let mut admin = s.raw();
+    let mut other = s.raw();
+    assert_eq!(other.cmd(&["PING"]), R::Status("PONG".into()));
+    assert_eq!(admin.cmd(&["CONFIG", "SET", "proto-max-bulk-len", "1mb"]), R::ok());
+    other.send(b"*2\r\n$4\r\nECHO\r\n$2000000\r\n");
+    assert_eq!(other.read(), R::err("ERR Protocol error: invalid bulk length"));
+    // And back: a bigger limit is honoured too, by a client connected in between.
+    let mut third = s.raw();
+    assert_eq!(admin.cmd(&["CONFIG", "SET", "proto-max-bulk-len", "4mb"]), R::ok());
+    let big = "x".repeat(2_000_000);
+    assert_eq!(third.cmd(&["ECHO", &big]), R::bulk(&big));
+}

@@ -149,6 +149,9 @@ impl ShutdownSignal {
 pub struct ServerState {
     pub store: Store,
     pub config: RwLock<Config>,
+    /// Bumped by every CONFIG SET, so connections re-read the settings they cache only
+    /// when one changed.
+    pub config_epoch: AtomicU64,
     pub clients: DashMap<u64, Arc<ClientInfo>>,
     next_client_id: AtomicU64,
     pub stats: ServerStats,
@@ -176,6 +179,7 @@ impl ServerState {
         ServerState {
             store,
             config: RwLock::new(config),
+            config_epoch: AtomicU64::new(0),
             clients: DashMap::new(),
             next_client_id: AtomicU64::new(1),
             stats: ServerStats::default(),

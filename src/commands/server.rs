@@ -529,6 +529,7 @@ fn config_set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         ctx.store().cache.set_budget(next.read_cache_size);
     }
     *guard = next;
+    ctx.server.config_epoch.fetch_add(1, Ordering::Release);
     if level_changed {
         config::apply_loglevel(&guard.loglevel);
     }

@@ -28,11 +28,8 @@ where
 {
     let authenticated = state.config.read().requirepass.is_none();
     let mut session = Session::new(info.clone(), authenticated);
-    let (max_bulk, qbuf_limit) = {
-        let c = state.config.read();
-        (c.proto_max_bulk_len, c.client_query_buffer_limit)
-    };
-    let mut decoder = RequestDecoder::new(max_bulk);
+    let mut live = Live::read(&state);
+    let mut decoder = RequestDecoder::new(live.max_bulk);
     let mut input = BytesMut::with_capacity(16 * 1024);
     let mut output = BytesMut::with_capacity(16 * 1024);
 
@@ -44,7 +41,11 @@ where
     tokio::pin!(shutdown);
 
     'conn: loop {
-        let idle = state.config.read().timeout;
+        if live.is_stale(&state) {
+            live = Live::read(&state);
+            decoder.set_max_bulk(live.max_bulk);
+        }
+        let idle = live.idle;
         let read = async {
             if idle > 0 {
                 match tokio::time::timeout(Duration::from_secs(idle), stream.read_buf(&mut input)).await {
@@ -68,6 +69,11 @@ where
             _ = &mut killed => break,
             _ = &mut shutdown => break,
         };
+        if live.is_stale(&state) {
+            // A CONFIG SET landed while this client was waiting: decode with its limits.
+            live = Live::read(&state);
+            decoder.set_max_bulk(live.max_bulk);
+        }
         state.stats.net_input_bytes.fetch_add(n as u64, Ordering::Relaxed);
         info.last_active_ms.store(now_ms(), Ordering::Relaxed);
 
@@ -79,7 +85,7 @@ where
                     let mut outcome = execute(&state, &mut session, &argv);
                     if let Some(block) = outcome.block.take() {
                         // Replies to earlier pipelined commands go out before we sleep.
-                        if !flush(&state, &durability, &mut stream, &mut output, &mut wrote).await {
+                        if !flush(&state, &durability, live.fsync_always, &mut stream, &mut output, &mut wrote).await {
                             break 'conn;
                         }
                         let timeout_reply = std::mem::replace(&mut outcome.reply, Reply::Nil);
@@ -107,7 +113,7 @@ where
                         break;
                     }
                     if output.len() >= OUTPUT_FLUSH {
-                        if !flush(&state, &durability, &mut stream, &mut output, &mut wrote).await {
+                        if !flush(&state, &durability, live.fsync_always, &mut stream, &mut output, &mut wrote).await {
                             break 'conn;
                         }
                         tokio::task::yield_now().await;
@@ -126,15 +132,12 @@ where
             }
         }
         info.query_buf.store(input.len(), Ordering::Relaxed);
-        if input.len() > qbuf_limit {
+        if input.len() > live.qbuf_limit {
             tracing::warn!(client = info.id, bytes = input.len(), "closing client: query buffer limit reached");
             close = true;
         }
-        if !flush(&state, &durability, &mut stream, &mut output, &mut wrote).await || close {
+        if !flush(&state, &durability, live.fsync_always, &mut stream, &mut output, &mut wrote).await || close {
             break;
-        }
-        if decoder_needs_refresh(&state, max_bulk) {
-            decoder.set_max_bulk(state.config.read().proto_max_bulk_len);
         }
     }
     let _ = stream.shutdown().await;
@@ -229,21 +232,47 @@ fn reply_text(r: &Reply) -> &[u8] {
     }
 }
 
-fn decoder_needs_refresh(state: &ServerState, current: usize) -> bool {
-    state.config.read().proto_max_bulk_len != current
+/// The settings a connection consults for every batch, copied from the configuration
+/// and copied again only after a CONFIG SET (one atomic load per batch, no lock).
+struct Live {
+    epoch: u64,
+    /// `timeout`: idle seconds before the client is closed, 0 never.
+    idle: u64,
+    max_bulk: usize,
+    qbuf_limit: usize,
+    fsync_always: bool,
+}
+
+impl Live {
+    fn read(state: &ServerState) -> Live {
+        let epoch = state.config_epoch.load(Ordering::Acquire);
+        let c = state.config.read();
+        Live {
+            epoch,
+            idle: c.timeout,
+            max_bulk: c.proto_max_bulk_len,
+            qbuf_limit: c.client_query_buffer_limit,
+            fsync_always: c.appendfsync == Fsync::Always,
+        }
+    }
+
+    fn is_stale(&self, state: &ServerState) -> bool {
+        state.config_epoch.load(Ordering::Acquire) != self.epoch
+    }
 }
 
 /// Makes pending writes as durable as the policy asks, then writes the replies.
 async fn flush<S: AsyncWrite + Unpin>(
     state: &ServerState,
     durability: &Durability,
+    fsync_always: bool,
     stream: &mut S,
     output: &mut BytesMut,
     wrote: &mut bool,
 ) -> bool {
     if *wrote {
         let ticket = durability.written();
-        if state.config.read().appendfsync == Fsync::Always {
+        if fsync_always {
             durability.synced(ticket).await;
         } else if let Err(e) = durability.flushed(&*state.store.storage, ticket).await {
             // Not in the log file: the writes must not be acknowledged.
