@@ -537,3 +537,27 @@ fn config_set_loglevel_applies_at_once() {
     let text = std::fs::read_to_string(&log).unwrap();
     assert!(text.contains("protocol error"), "log: {text}");
 }
+
+#[test]
+fn info_reports_instantaneous_rates_while_clients_are_busy() {
+    let s = Server::start();
+    let mut busy = s.raw();
+    let mut c = s.client();
+    let rate = |c: &mut redis::Connection, name: &str| -> f64 {
+        let info: String = redis::cmd("INFO").arg("stats").query(c).unwrap();
+        info_field(&info, name).unwrap().parse().unwrap()
+    };
+    assert_eq!(rate(&mut c, "instantaneous_ops_per_sec"), 0.0);
+    // Keep a client busy until the sampler (every 100 ms) has seen it.
+    let pings: Vec<u8> = (0..500).flat_map(|_| encode(&["PING"])).collect();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while rate(&mut c, "instantaneous_ops_per_sec") == 0.0 {
+        assert!(std::time::Instant::now() < deadline, "instantaneous_ops_per_sec stayed 0");
+        busy.send(&pings);
+        for _ in 0..500 {
+            assert_eq!(busy.read(), R::Status("PONG".into()));
+        }
+    }
+    assert!(rate(&mut c, "instantaneous_input_kbps") > 0.0);
+    assert!(rate(&mut c, "instantaneous_output_kbps") > 0.0);
+}

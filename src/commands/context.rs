@@ -32,6 +32,57 @@ pub struct ServerStats {
     pub protocol_errors: AtomicU64,
 }
 
+/// The `instantaneous_*` figures of INFO stats, computed as Redis does: every
+/// [`InstantMetrics::PERIOD_MS`] the sampler records each counter's rate since the previous
+/// sample, and a figure is the mean of the last [`InstantMetrics::SAMPLES`] rates.
+#[derive(Default)]
+pub struct InstantMetrics {
+    inner: Mutex<InstantInner>,
+}
+
+#[derive(Default)]
+struct InstantInner {
+    last_ms: i64,
+    /// Last readings of commands processed, net input bytes, net output bytes.
+    last: [u64; 3],
+    /// Per-second rates, a ring of samples per counter.
+    rates: [[u64; InstantMetrics::SAMPLES]; 3],
+    next: usize,
+}
+
+impl InstantMetrics {
+    pub const SAMPLES: usize = 16;
+    pub const PERIOD_MS: u64 = 100;
+
+    /// Takes one sample of `stats` at `now_ms`.
+    pub fn sample(&self, stats: &ServerStats, now_ms: i64) {
+        let readings = [
+            stats.commands_processed.load(Ordering::Relaxed),
+            stats.net_input_bytes.load(Ordering::Relaxed),
+            stats.net_output_bytes.load(Ordering::Relaxed),
+        ];
+        let mut s = self.inner.lock();
+        let elapsed = (now_ms - s.last_ms).max(0) as u64;
+        if s.last_ms != 0 && elapsed > 0 {
+            let i = s.next;
+            for (k, reading) in readings.iter().enumerate() {
+                // A counter reset by CONFIG RESETSTAT reads as no activity, not as a wrap.
+                s.rates[k][i] = reading.saturating_sub(s.last[k]) * 1000 / elapsed;
+            }
+            s.next = (i + 1) % Self::SAMPLES;
+        }
+        s.last = readings;
+        s.last_ms = now_ms;
+    }
+
+    /// `(ops per second, input KB/s, output KB/s)`.
+    pub fn read(&self) -> (u64, f64, f64) {
+        let s = self.inner.lock();
+        let mean = |k: usize| s.rates[k].iter().sum::<u64>() / Self::SAMPLES as u64;
+        (mean(0), mean(1) as f64 / 1024.0, mean(2) as f64 / 1024.0)
+    }
+}
+
 /// A client as other clients see it (CLIENT LIST, CLIENT KILL).
 pub struct ClientInfo {
     pub id: u64,
@@ -155,6 +206,7 @@ pub struct ServerState {
     pub clients: DashMap<u64, Arc<ClientInfo>>,
     next_client_id: AtomicU64,
     pub stats: ServerStats,
+    pub instant: InstantMetrics,
     /// One entry per spec in [`super::registry`] order.
     pub command_stats: Vec<CommandStats>,
     pub shutdown: ShutdownSignal,
@@ -183,6 +235,7 @@ impl ServerState {
             clients: DashMap::new(),
             next_client_id: AtomicU64::new(1),
             stats: ServerStats::default(),
+            instant: InstantMetrics::default(),
             command_stats: (0..super::registry().specs.len()).map(|_| CommandStats::default()).collect(),
             shutdown: ShutdownSignal::default(),
             started_ms: now,

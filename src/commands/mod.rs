@@ -29,7 +29,7 @@ use std::time::Instant;
 
 use bytes::Bytes;
 
-pub use context::{ClientInfo, Ctx, ServerState, Session};
+pub use context::{ClientInfo, Ctx, InstantMetrics, ServerState, Session};
 pub use table::{flags, CommandSpec, Keys};
 
 use crate::error::{unknown_command, Error};

@@ -344,11 +344,12 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             let errors: u64 = server.error_stats.lock().values().sum();
             line("total_connections_received", &stats.connections_received.load(Ordering::Relaxed));
             line("total_commands_processed", &stats.commands_processed.load(Ordering::Relaxed));
-            line("instantaneous_ops_per_sec", &0);
+            let (ops, input_kbps, output_kbps) = server.instant.read();
+            line("instantaneous_ops_per_sec", &ops);
             line("total_net_input_bytes", &stats.net_input_bytes.load(Ordering::Relaxed));
             line("total_net_output_bytes", &stats.net_output_bytes.load(Ordering::Relaxed));
-            line("instantaneous_input_kbps", &"0.00");
-            line("instantaneous_output_kbps", &"0.00");
+            line("instantaneous_input_kbps", &format_args!("{input_kbps:.2}"));
+            line("instantaneous_output_kbps", &format_args!("{output_kbps:.2}"));
             line("rejected_connections", &stats.rejected_connections.load(Ordering::Relaxed));
             line("expired_keys", &store.stats.expired_keys.load(Ordering::Relaxed));
             line("evicted_keys", &0);

@@ -76,6 +76,19 @@ pub async fn run(config: Config) -> Result<(), String> {
             .map_err(|e| e.to_string())?
     };
 
+    let sampler = {
+        let s = state.clone();
+        std::thread::Builder::new()
+            .name("metrics".into())
+            .spawn(move || {
+                while !s.shutdown.is_triggered() {
+                    std::thread::sleep(Duration::from_millis(crate::commands::InstantMetrics::PERIOD_MS));
+                    s.instant.sample(&s.stats, crate::types::now_ms());
+                }
+            })
+            .map_err(|e| e.to_string())?
+    };
+
     let mut listeners = JoinSet::new();
     if config.port != 0 {
         for host in &config.bind {
@@ -115,6 +128,7 @@ pub async fn run(config: Config) -> Result<(), String> {
     .await;
     let _ = syncer.join();
     let _ = expirer.join();
+    let _ = sampler.join();
     if let Err(e) = state.store.close() {
         tracing::error!(error = %e, "saving key counters failed; the next start recounts them");
     }
