@@ -21,6 +21,25 @@ fn defer(c: &mut Raw, args: &[&str]) {
     c.send(&encode(args));
 }
 
+/// A server with one client blocked in `args` (seen blocked by INFO) and a free client.
+fn one_blocked(args: &[&str]) -> (Server, Raw, Raw) {
+    let s = Server::start();
+    let mut rd = s.raw();
+    let c = s.raw();
+    defer(&mut rd, args);
+    s.wait_blocked(1);
+    (s, rd, c)
+}
+
+/// Runs `cmds` in one MULTI/EXEC; answers EXEC's reply.
+fn transaction(c: &mut Raw, cmds: &[&[&str]]) -> R {
+    assert_eq!(c.cmd(&["MULTI"]), R::ok());
+    for cmd in cmds {
+        assert_eq!(c.cmd(cmd), R::Status("QUEUED".into()), "{cmd:?}");
+    }
+    c.cmd(&["EXEC"])
+}
+
 fn lrange(c: &mut Raw, key: &str) -> R {
     c.cmd(&["LRANGE", key, "0", "-1"])
 }
@@ -81,11 +100,7 @@ fn two_clients_blocked_on_one_list_are_served_in_order() {
 
 #[test]
 fn blpop_with_variadic_lpush() {
-    let s = Server::start();
-    let mut rd = s.raw();
-    let mut c = s.raw();
-    defer(&mut rd, &["BLPOP", "blist", "0"]);
-    s.wait_blocked(1);
+    let (_s, mut rd, mut c) = one_blocked(&["BLPOP", "blist", "0"]);
     assert_eq!(c.cmd(&["LPUSH", "blist", "foo", "bar"]), R::Int(2));
     assert_eq!(rd.read(), pair("blist", "bar"));
     assert_eq!(lrange(&mut c, "blist"), bulks(&["foo"]));
@@ -201,31 +216,16 @@ fn client_killed_while_blocked_leaves_no_trace() {
 #[test]
 fn push_inside_multi_exec_wakes_waiters_with_the_final_state() {
     // MULTI/EXEC is isolated from the point of view of BLPOP.
-    let s = Server::start();
-    let mut rd = s.raw();
-    let mut c = s.raw();
-    defer(&mut rd, &["BLPOP", "list", "0"]);
-    s.wait_blocked(1);
-    c.cmd(&["MULTI"]);
-    c.cmd(&["LPUSH", "list", "a"]);
-    c.cmd(&["LPUSH", "list", "b"]);
-    c.cmd(&["LPUSH", "list", "c"]);
-    assert_eq!(c.cmd(&["EXEC"]), R::Array(vec![R::Int(1), R::Int(2), R::Int(3)]));
+    let (_s, mut rd, mut c) = one_blocked(&["BLPOP", "list", "0"]);
+    assert_eq!(transaction(&mut c, &[&["LPUSH", "list", "a"], &["LPUSH", "list", "b"], &["LPUSH", "list", "c"]]), R::Array(vec![R::Int(1), R::Int(2), R::Int(3)]));
     assert_eq!(rd.read(), pair("list", "c"));
 }
 
 #[test]
 fn lpush_and_del_in_a_transaction_do_not_serve_the_waiter() {
     // BLPOP, LPUSH + DEL should not awake blocked client
-    let s = Server::start();
-    let mut rd = s.raw();
-    let mut c = s.raw();
-    defer(&mut rd, &["BLPOP", "list", "0"]);
-    s.wait_blocked(1);
-    c.cmd(&["MULTI"]);
-    c.cmd(&["LPUSH", "list", "a"]);
-    c.cmd(&["DEL", "list"]);
-    c.cmd(&["EXEC"]);
+    let (s, mut rd, mut c) = one_blocked(&["BLPOP", "list", "0"]);
+    transaction(&mut c, &[&["LPUSH", "list", "a"], &["DEL", "list"]]);
     c.cmd(&["DEL", "list"]);
     s.wait_blocked(1);
     c.cmd(&["LPUSH", "list", "b"]);
@@ -236,16 +236,8 @@ fn lpush_and_del_in_a_transaction_do_not_serve_the_waiter() {
 fn lpush_del_set_in_a_transaction_do_not_wake_the_waiter() {
     // BLPOP, LPUSH + DEL + SET should not awake blocked client: a key that became a
     // string is passed over, the client stays blocked.
-    let s = Server::start();
-    let mut rd = s.raw();
-    let mut c = s.raw();
-    defer(&mut rd, &["BLPOP", "list", "0"]);
-    s.wait_blocked(1);
-    c.cmd(&["MULTI"]);
-    c.cmd(&["LPUSH", "list", "a"]);
-    c.cmd(&["DEL", "list"]);
-    c.cmd(&["SET", "list", "foo"]);
-    c.cmd(&["EXEC"]);
+    let (s, mut rd, mut c) = one_blocked(&["BLPOP", "list", "0"]);
+    transaction(&mut c, &[&["LPUSH", "list", "a"], &["DEL", "list"], &["SET", "list", "foo"]]);
     s.wait_blocked(1);
     c.cmd(&["DEL", "list"]);
     c.cmd(&["LPUSH", "list", "b"]);
@@ -274,25 +266,17 @@ fn blocking_commands_inside_multi_do_not_block() {
     let mut c = s.raw();
     c.cmd(&["LPUSH", "xlist", "foo"]);
     c.cmd(&["LPUSH", "xlist", "bar"]);
-    c.cmd(&["MULTI"]);
-    c.cmd(&["BLPOP", "xlist", "0"]);
-    c.cmd(&["BLPOP", "xlist", "0"]);
-    c.cmd(&["BLPOP", "xlist", "0"]);
     let t = Instant::now();
-    assert_eq!(c.cmd(&["EXEC"]), R::Array(vec![pair("xlist", "bar"), pair("xlist", "foo"), R::Nil]));
+    let pop: &[&str] = &["BLPOP", "xlist", "0"];
+    assert_eq!(transaction(&mut c, &[pop, pop, pop]), R::Array(vec![pair("xlist", "bar"), pair("xlist", "foo"), R::Nil]));
     assert!(t.elapsed() < Duration::from_secs(2));
     // BRPOPLPUSH inside a transaction
     c.cmd(&["DEL", "xlist", "target"]);
     c.cmd(&["LPUSH", "xlist", "foo"]);
     c.cmd(&["LPUSH", "xlist", "bar"]);
-    c.cmd(&["MULTI"]);
-    c.cmd(&["BRPOPLPUSH", "xlist", "target", "0"]);
-    c.cmd(&["BRPOPLPUSH", "xlist", "target", "0"]);
-    c.cmd(&["BRPOPLPUSH", "xlist", "target", "0"]);
-    c.cmd(&["LRANGE", "xlist", "0", "-1"]);
-    c.cmd(&["LRANGE", "target", "0", "-1"]);
+    let pop: &[&str] = &["BRPOPLPUSH", "xlist", "target", "0"];
     assert_eq!(
-        c.cmd(&["EXEC"]),
+        transaction(&mut c, &[pop, pop, pop, &["LRANGE", "xlist", "0", "-1"], &["LRANGE", "target", "0", "-1"]]),
         R::Array(vec![R::bulk("foo"), R::bulk("bar"), R::Nil, bulks(&[]), bulks(&["bar", "foo"])])
     );
     // The empty answers inside MULTI: a null bulk for BLMOVE/BRPOPLPUSH, a null array for
@@ -310,11 +294,7 @@ fn blocking_commands_inside_multi_do_not_block() {
 
 #[test]
 fn lmove_into_a_key_wakes_its_waiters() {
-    let s = Server::start();
-    let mut rd = s.raw();
-    let mut c = s.raw();
-    defer(&mut rd, &["BLPOP", "target", "0"]);
-    s.wait_blocked(1);
+    let (s, mut rd, mut c) = one_blocked(&["BLPOP", "target", "0"]);
     c.cmd(&["RPUSH", "src", "moved"]);
     assert_eq!(c.cmd(&["LMOVE", "src", "target", "LEFT", "RIGHT"]), R::bulk("moved"));
     assert_eq!(rd.read(), pair("target", "moved"));
@@ -422,11 +402,7 @@ fn linked_circular_and_self_referential_brpoplpush() {
 #[test]
 fn blpop_with_same_key_multiple_times() {
     // BLPOP with same key multiple times should work (issue #801)
-    let s = Server::start();
-    let mut rd = s.raw();
-    let mut c = s.raw();
-    defer(&mut rd, &["BLPOP", "list1", "list2", "list2", "list1", "0"]);
-    s.wait_blocked(1);
+    let (s, mut rd, mut c) = one_blocked(&["BLPOP", "list1", "list2", "list2", "list1", "0"]);
     c.cmd(&["LPUSH", "list1", "a"]);
     assert_eq!(rd.read(), pair("list1", "a"));
     defer(&mut rd, &["BLPOP", "list1", "list2", "list2", "list1", "0"]);
@@ -502,10 +478,7 @@ fn blmpop_with_multiple_blocked_clients() {
         defer(rd, cmd);
         s.wait_blocked(i + 1);
     }
-    c.cmd(&["MULTI"]);
-    c.cmd(&["LPUSH", "blist", "a", "b", "c", "d", "e"]);
-    c.cmd(&["LPUSH", "blist2", "1", "2", "3", "4", "5"]);
-    c.cmd(&["EXEC"]);
+    transaction(&mut c, &[&["LPUSH", "blist", "a", "b", "c", "d", "e"], &["LPUSH", "blist2", "1", "2", "3", "4", "5"]]);
     assert_eq!(rds[0].read(), R::Array(vec![R::bulk("blist"), bulks(&["e"])]));
     assert_eq!(rds[1].read(), R::Array(vec![R::bulk("blist"), bulks(&["a", "b", "c", "d"])]));
     assert_eq!(rds[2].read(), R::Array(vec![R::bulk("blist2"), bulks(&["5", "4", "3", "2", "1"])]));

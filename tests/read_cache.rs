@@ -6,17 +6,11 @@
 mod common;
 use common::*;
 
-/// xorshift64*: deterministic, so a failure replays.
-struct Rng(u64);
+/// Seeded, so a failure replays.
+struct Rng(fastrand::Rng);
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
     fn below(&mut self, n: u64) -> i64 {
-        (self.next() % n) as i64
+        self.0.i64(0..n as i64)
     }
 }
 
@@ -127,7 +121,7 @@ fn cached_and_uncached_servers_answer_alike() {
     let (mut a, mut b) = (cached.raw(), plain.raw());
     fill(&mut a);
     fill(&mut b);
-    let mut rng = Rng(0xdecade);
+    let mut rng = Rng(fastrand::Rng::with_seed(0xdecade));
     for step in 0..12_000 {
         let cmd: Vec<String> = if rng.below(12) == 0 {
             random_write(&mut rng)

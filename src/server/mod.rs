@@ -38,6 +38,25 @@ pub fn open(config: Config) -> Result<(Arc<ServerState>, Arc<dyn Storage>), Stri
     Ok((Arc::new(ServerState::new(store, config)), storage))
 }
 
+/// A background thread that runs `tick` after every `period` until shutdown.
+fn periodic(
+    state: &Arc<ServerState>,
+    name: &str,
+    period: impl Fn(&ServerState) -> Duration + Send + 'static,
+    tick: impl Fn(&ServerState) + Send + 'static,
+) -> Result<std::thread::JoinHandle<()>, String> {
+    let s = state.clone();
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(move || {
+            while !s.shutdown.is_triggered() {
+                std::thread::sleep(period(&s));
+                tick(&s);
+            }
+        })
+        .map_err(|e| e.to_string())
+}
+
 /// Runs the server until shutdown.
 pub async fn run(config: Config) -> Result<(), String> {
     let (state, storage) = open(config.clone())?;
@@ -62,32 +81,12 @@ pub async fn run(config: Config) -> Result<(), String> {
             })
             .map_err(|e| e.to_string())?
     };
-    let expirer = {
-        let s = state.clone();
-        std::thread::Builder::new()
-            .name("expire".into())
-            .spawn(move || {
-                while !s.shutdown.is_triggered() {
-                    let hz = s.config.read().hz.max(1);
-                    std::thread::sleep(Duration::from_millis(1000 / hz as u64));
-                    expiry::cycle(&s);
-                }
-            })
-            .map_err(|e| e.to_string())?
-    };
-
-    let sampler = {
-        let s = state.clone();
-        std::thread::Builder::new()
-            .name("metrics".into())
-            .spawn(move || {
-                while !s.shutdown.is_triggered() {
-                    std::thread::sleep(Duration::from_millis(crate::commands::InstantMetrics::PERIOD_MS));
-                    s.instant.sample(&s.stats, crate::types::now_ms());
-                }
-            })
-            .map_err(|e| e.to_string())?
-    };
+    let expirer = periodic(&state, "expire", |s| Duration::from_millis(1000 / s.config.read().hz.max(1) as u64), |s| {
+        expiry::cycle(s);
+    })?;
+    let sampler = periodic(&state, "metrics", |_| Duration::from_millis(crate::commands::InstantMetrics::PERIOD_MS), |s| {
+        s.instant.sample(&s.stats, crate::types::now_ms())
+    })?;
 
     let mut listeners = JoinSet::new();
     if config.port != 0 {
