@@ -7,6 +7,7 @@ use bytes::Bytes;
 use super::args::{self, Args};
 use super::context::Ctx;
 use super::string::{clamp_range, load, store};
+use crate::types::string;
 use super::table::{flags::*, CommandSpec, Keys};
 use crate::command;
 use crate::error::{Error, Result};
@@ -64,10 +65,17 @@ fn setbit(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         Some(1) => true,
         _ => return Err(Error::BitValue),
     };
-    let (mut buf, ttl) = grown(ctx, &argv[1], offset)?;
-    let old = get_bit(&buf, offset);
-    set_bit(&mut buf, offset, on);
-    store(ctx, &argv[1], Bytes::from(buf), ttl)?;
+    // Only the byte holding the bit is read and written (one chunk of a long string).
+    let meta = string::load(&mut ctx.txn, &argv[1])?;
+    let byte = offset >> 3;
+    let mut cell = match &meta {
+        Some(m) => string::read_range(&ctx.txn, m, byte, byte + 1)?.first().copied().unwrap_or(0),
+        None => 0,
+    };
+    let old = get_bit(&[cell], offset & 7);
+    set_bit(std::slice::from_mut(&mut cell), offset & 7, on);
+    let ttl = meta.as_ref().map_or(0, |m| m.expire_at);
+    string::write_at(&mut ctx.txn, &argv[1], meta.as_ref(), byte, &[cell], ttl)?;
     Ok(Reply::Int(old as i64))
 }
 
@@ -75,8 +83,14 @@ fn setbit(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// Errors: `bit offset is not an integer or out of range`, WRONGTYPE.
 fn getbit(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let offset = bit_offset(ctx, &argv[2], 0)?;
-    let v = ctx.txn.get_string(&argv[1])?.unwrap_or_default();
-    Ok(Reply::Int(get_bit(&v, offset) as i64))
+    let meta = string::load(&mut ctx.txn, &argv[1])?;
+    super::string::count_lookup(ctx, meta.is_some());
+    let byte = offset >> 3;
+    let cell = match &meta {
+        Some(m) => string::read_range(&ctx.txn, m, byte, byte + 1)?.first().copied().unwrap_or(0),
+        None => 0,
+    };
+    Ok(Reply::Int(get_bit(&[cell], offset & 7) as i64))
 }
 
 /// Parses `start end [BYTE | BIT]` and resolves it to an inclusive bit range over `s`.

@@ -500,7 +500,7 @@ fn copy(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     if ctx.txn.get_at(dst_db, dst)?.is_some() && !replace {
         return Ok(Reply::Int(0));
     }
-    if !meta.kind.is_inline() {
+    if meta.has_records() {
         let version = ctx.store().new_version();
         ctx.txn.copy_records(meta.version, version)?;
         meta.version = version;
@@ -609,6 +609,7 @@ fn encoding(txn: &Txn<'_>, meta: &Meta) -> Result<&'static str> {
         Ok(fine)
     };
     Ok(match meta.kind {
+        Kind::String if meta.chunked => "raw",
         Kind::String => string_encoding(&meta.payload),
         Kind::Json => "raw",
         Kind::Stream => "stream",

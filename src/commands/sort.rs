@@ -75,7 +75,7 @@ fn lookup(txn: &Txn<'_>, pattern: &[u8], element: &Bytes) -> Result<Option<Bytes
     key.extend_from_slice(suffix);
     let Some(meta) = txn.peek(&key)? else { return Ok(None) };
     match field {
-        None if meta.kind == Kind::String => Ok(Some(meta.payload)),
+        None if meta.kind == Kind::String => Ok(Some(crate::types::string::value(txn, &meta)?)),
         Some(f) if meta.kind == Kind::Hash => Ok(txn.sub_get(meta.version, f)?.map(Bytes::from)),
         _ => Ok(None),
     }

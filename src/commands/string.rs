@@ -6,7 +6,7 @@
 //! (INCR, APPEND, SETRANGE...) keep its TTL; commands that replace it (SET without
 //! KEEPTTL, GETSET, MSET) drop it, as in Redis.
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 
 use super::args::{self, Args};
 use super::context::Ctx;
@@ -14,19 +14,20 @@ use super::table::{flags::*, CommandSpec, Keys};
 use crate::command;
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
-use crate::types::{Kind, Meta};
+use crate::types::{string, Kind, Meta};
 
 // ----- helpers shared by the string and bitmap commands -----
 
 /// The string at `key` and its expiry, for a command about to modify it (no hit/miss
 /// statistics, as Redis's `lookupKeyWrite`). WRONGTYPE if the key holds another type.
 pub(crate) fn load(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<(Bytes, i64)>> {
-    Ok(ctx.txn.get_kind(key, Kind::String)?.map(|m| (m.payload, m.expire_at)))
+    let Some(meta) = string::load(&mut ctx.txn, key)? else { return Ok(None) };
+    Ok(Some((string::value(&ctx.txn, &meta)?, meta.expire_at)))
 }
 
 /// Stores `value` at `key` with the given absolute expiry (0: none).
 pub(crate) fn store(ctx: &mut Ctx<'_>, key: &[u8], value: Bytes, expire_at: i64) -> Result<()> {
-    ctx.txn.put(key, Meta::string(value, expire_at))
+    string::put(&mut ctx.txn, key, value, expire_at)
 }
 
 /// Refuses a string that would grow past `proto-max-bulk-len`, as Redis's
@@ -148,7 +149,7 @@ fn set_generic(
     let old_value = if flags & GET != 0 {
         match &old {
             Some(m) if m.kind != Kind::String => return Err(Error::WrongType),
-            Some(m) => Some(m.payload.clone()),
+            Some(m) => Some(string::value(&ctx.txn, m)?),
             None => None,
         }
     } else {
@@ -355,24 +356,28 @@ fn incrbyfloat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// O(1) amortized. Errors: `string exceeds maximum allowed size`, WRONGTYPE.
 fn append(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let key = &argv[1];
-    let (new, ttl) = match load(ctx, key)? {
-        None => (argv[2].clone(), 0),
-        Some((old, ttl)) => {
-            check_length(ctx, old.len() as u128 + argv[2].len() as u128)?;
-            let mut buf = BytesMut::with_capacity(old.len() + argv[2].len());
-            buf.extend_from_slice(&old);
-            buf.extend_from_slice(&argv[2]);
-            (buf.freeze(), ttl)
-        }
+    let Some(old) = string::load(&mut ctx.txn, key)? else {
+        store(ctx, key, argv[2].clone(), 0)?;
+        return Ok(Reply::Int(argv[2].len() as i64));
     };
-    let len = new.len() as i64;
-    store(ctx, key, new, ttl)?;
-    Ok(Reply::Int(len))
+    let end = string::len(&old);
+    check_length(ctx, end as u128 + argv[2].len() as u128)?;
+    let len = string::write_at(&mut ctx.txn, key, Some(&old), end, &argv[2], old.expire_at)?;
+    Ok(Reply::Int(len as i64))
 }
 
 /// `STRLEN key`: the length, 0 if missing. O(1). Errors: WRONGTYPE.
 fn strlen(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    Ok(Reply::Int(ctx.txn.get_string(&argv[1])?.map(|v| v.len() as i64).unwrap_or(0)))
+    let meta = string::load(&mut ctx.txn, &argv[1])?;
+    count_lookup(ctx, meta.is_some());
+    Ok(Reply::Int(meta.map(|m| string::len(&m) as i64).unwrap_or(0)))
+}
+
+/// Counts a read of a string key as a keyspace hit or miss (INFO), as `get_string` does.
+pub(crate) fn count_lookup(ctx: &Ctx<'_>, hit: bool) {
+    let stats = &ctx.store().stats;
+    let stat = if hit { &stats.keyspace_hits } else { &stats.keyspace_misses };
+    stat.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// `GETRANGE key start end` (and its old name `SUBSTR`): the bytes from `start` to
@@ -381,12 +386,14 @@ fn strlen(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 fn getrange(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let start = args::int(&argv[2])?;
     let end = args::int(&argv[3])?;
-    let Some(value) = ctx.txn.get_string(&argv[1])? else { return Ok(Reply::Bulk(Bytes::new())) };
+    let meta = string::load(&mut ctx.txn, &argv[1])?;
+    count_lookup(ctx, meta.is_some());
+    let Some(meta) = meta else { return Ok(Reply::Bulk(Bytes::new())) };
     if start < 0 && end < 0 && start > end {
         return Ok(Reply::Bulk(Bytes::new()));
     }
-    Ok(Reply::Bulk(match clamp_range(start, end, value.len() as i64) {
-        Some((s, e)) => value.slice(s as usize..e as usize + 1),
+    Ok(Reply::Bulk(match clamp_range(start, end, string::len(&meta) as i64) {
+        Some((s, e)) => string::read_range(&ctx.txn, &meta, s as u64, e as u64 + 1)?,
         None => Bytes::new(),
     }))
 }
@@ -401,19 +408,15 @@ fn setrange(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         return Err(Error::err("offset is out of range"));
     }
     let value = &argv[3];
-    let (old, ttl) = match load(ctx, key)? {
+    let old = string::load(&mut ctx.txn, key)?;
+    match &old {
         None if value.is_empty() => return Ok(Reply::Int(0)),
-        None => (Bytes::new(), 0),
-        Some((old, _)) if value.is_empty() => return Ok(Reply::Int(old.len() as i64)),
-        Some(found) => found,
-    };
+        Some(m) if value.is_empty() => return Ok(Reply::Int(string::len(m) as i64)),
+        _ => {}
+    }
     check_length(ctx, offset as u128 + value.len() as u128)?;
-    let offset = offset as usize;
-    let len = old.len().max(offset + value.len());
-    let mut buf = BytesMut::zeroed(len);
-    buf[..old.len()].copy_from_slice(&old);
-    buf[offset..offset + value.len()].copy_from_slice(value);
-    store(ctx, key, buf.freeze(), ttl)?;
+    let ttl = old.as_ref().map_or(0, |m| m.expire_at);
+    let len = string::write_at(&mut ctx.txn, key, old.as_ref(), offset as u64, value, ttl)?;
     Ok(Reply::Int(len as i64))
 }
 
@@ -435,7 +438,8 @@ fn lcs(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
             Some(m) if m.kind != Kind::String => {
                 return Err(Error::err("The specified keys must contain string values"))
             }
-            m => vals.push(m.map(|m| m.payload).unwrap_or_default()),
+            Some(m) => vals.push(string::value(&ctx.txn, &m)?),
+            None => vals.push(Bytes::new()),
         }
     }
     let (mut getlen, mut getidx, mut withlen, mut minlen) = (false, false, false, 0i64);

@@ -235,8 +235,39 @@ enum Slot {
     /// read); `stamp`: this slot's creation (a load only lands on the slot it started from).
     Warming { paid: u64, stamp: u64, seen: Seen },
     /// `missed`: what reads the window could not (wholly) serve walked through storage.
-    Ready { window: Arc<Window>, referenced: bool, missed: u64, seen: Seen },
+    Ready { window: Arc<Window>, referenced: bool, missed: u64, seen: Seen, stamp: u64 },
 }
+
+impl Slot {
+    /// Unique to this slot's lifetime (a Ready slot keeps the stamp it warmed under), so
+    /// a CLOCK entry names one slot, not whatever later takes its key.
+    fn stamp(&self) -> u64 {
+        match self {
+            Slot::Warming { stamp, .. } | Slot::Ready { stamp, .. } => *stamp,
+        }
+    }
+}
+
+/// Slot keys are a column family and a version (unique, well spread): a multiply-mix
+/// is enough, and SipHash showed up in profiles of write-heavy loads.
+#[derive(Default)]
+struct SlotHasher(u64);
+
+impl std::hash::Hasher for SlotHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(29) ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+type SlotMap = HashMap<SlotKey, Slot, std::hash::BuildHasherDefault<SlotHasher>>;
 
 /// What reads of a version have shown about it, to size its window.
 #[derive(Debug, Default, Clone, Copy)]
@@ -277,9 +308,9 @@ pub struct Load {
 
 #[derive(Default)]
 struct Shard {
-    slots: HashMap<SlotKey, Slot>,
-    /// CLOCK order of slots (may name slots already gone).
-    clock: VecDeque<SlotKey>,
+    slots: SlotMap,
+    /// CLOCK order of slots, by key and stamp (entries of slots gone are skipped).
+    clock: VecDeque<(SlotKey, u64)>,
     bytes: usize,
 }
 
@@ -293,11 +324,17 @@ impl Shard {
     }
 
     fn insert(&mut self, key: SlotKey, slot: Slot, budget: usize) {
+        let stamp = slot.stamp();
         self.bytes += Self::cost(&slot);
-        if let Some(old) = self.slots.insert(key, slot) {
-            self.bytes -= Self::cost(&old);
-        } else {
-            self.clock.push_back(key);
+        let same_slot = match self.slots.insert(key, slot) {
+            Some(old) => {
+                self.bytes -= Self::cost(&old);
+                old.stamp() == stamp
+            }
+            None => false,
+        };
+        if !same_slot {
+            self.clock.push_back((key, stamp));
         }
         self.evict(budget);
     }
@@ -310,20 +347,22 @@ impl Shard {
 
     fn evict(&mut self, budget: usize) {
         while self.bytes > budget {
-            let Some(key) = self.clock.pop_front() else { break };
+            let Some((key, stamp)) = self.clock.pop_front() else { break };
             match self.slots.get_mut(&key) {
+                Some(slot) if slot.stamp() != stamp => {}
                 Some(Slot::Ready { referenced, .. }) if *referenced => {
                     *referenced = false;
-                    self.clock.push_back(key);
+                    self.clock.push_back((key, stamp));
                 }
                 Some(_) => self.remove(&key),
                 None => {}
             }
         }
-        // Names of slots removed by invalidation pile up in the queue: drop them.
+        // Entries of slots removed by invalidation pile up in the queue: drop them, so
+        // the queue stays within a constant factor of the live slots.
         if self.clock.len() > 2 * self.slots.len() + 64 {
             let slots = &self.slots;
-            self.clock.retain(|k| slots.contains_key(k));
+            self.clock.retain(|(k, stamp)| slots.get(k).is_some_and(|s| s.stamp() == *stamp));
         }
     }
 }
@@ -462,7 +501,7 @@ impl RecordCache {
                 _ => return,
             };
             if window.bytes() + SLOT_OVERHEAD <= budget {
-                shard.insert(key, Slot::Ready { window: Arc::new(window), referenced: false, missed: 0, seen }, budget);
+                shard.insert(key, Slot::Ready { window: Arc::new(window), referenced: false, missed: 0, seen, stamp }, budget);
                 self.stats.loads.fetch_add(1, Ordering::Relaxed);
             }
         });
@@ -655,6 +694,22 @@ mod tests {
         txn.commit().unwrap();
         assert_eq!(store.cache.bytes(), 0);
         assert_eq!(read_tail(), want);
+    }
+
+    #[test]
+    fn a_version_read_and_written_in_turn_keeps_the_clock_small() {
+        // Each read makes a warming slot and each write removes it: the CLOCK queue must
+        // not keep an entry per round (it once did, and every insert then walked it).
+        let cache = RecordCache::new(1 << 20);
+        for _ in 0..10_000 {
+            cache.note_walk(Cf::Sub, 7, 1, 1, false);
+            cache.invalidate([(Cf::Sub, 7)]);
+        }
+        for shard in cache.shards.iter() {
+            let s = shard.lock();
+            assert!(s.clock.len() <= 2 * s.slots.len() + 65, "clock holds {}", s.clock.len());
+        }
+        assert!(cache.is_empty());
     }
 
     #[test]

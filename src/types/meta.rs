@@ -2,12 +2,14 @@
 //!
 //! ```text
 //! [kind u8][format u8][expire-at ms i64 BE, 0 = none] then
-//!   string:      [value bytes]
-//!   collections: [version u64 BE][size u64 BE][kind-specific extra bytes]
+//!   string (format 1):          [value bytes]
+//!   chunked string (format 2):  [version u64 BE][length u64 BE]
+//!   collections (format 1):     [version u64 BE][size u64 BE][kind-specific extra bytes]
 //! ```
-//! Strings keep their value inline, so GET and SET are one RocksDB point operation.
-//! Collections keep their elements as sub-keys tagged with `version`; a new version makes
-//! every old sub-key invisible at once.
+//! Strings up to `types::string::INLINE_MAX` bytes keep their value inline, so GET and
+//! SET are one RocksDB point operation; longer ones are chunked (see `types::string`).
+//! Collections and chunked strings keep their records as sub-keys tagged with `version`;
+//! a new version makes every old sub-key invisible at once.
 
 use bytes::Bytes;
 
@@ -59,6 +61,8 @@ impl Kind {
 
 /// Current record format; bump when the layout after the header changes.
 const FORMAT: u8 = 1;
+/// A string whose value is in chunk records rather than inline.
+const FORMAT_CHUNKED: u8 = 2;
 const HEADER: usize = 10;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -71,16 +75,30 @@ pub struct Meta {
     /// Element count (collections only).
     pub size: u64,
     /// Strings: the value. Collections: kind-specific state (e.g. list head and tail).
+    /// Empty for a chunked string.
     pub payload: Bytes,
+    /// A string kept in chunk records of `version`, `size` bytes long.
+    pub chunked: bool,
 }
 
 impl Meta {
     pub fn string(value: Bytes, expire_at: i64) -> Meta {
-        Meta { kind: Kind::String, expire_at, version: 0, size: 0, payload: value }
+        Meta { kind: Kind::String, expire_at, version: 0, size: 0, payload: value, chunked: false }
+    }
+
+    /// A string of `len` bytes kept in chunk records of `version`.
+    pub fn chunked_string(version: u64, len: u64, expire_at: i64) -> Meta {
+        Meta { kind: Kind::String, expire_at, version, size: len, payload: Bytes::new(), chunked: true }
     }
 
     pub fn collection(kind: Kind, version: u64) -> Meta {
-        Meta { kind, expire_at: 0, version, size: 0, payload: Bytes::new() }
+        Meta { kind, expire_at: 0, version, size: 0, payload: Bytes::new(), chunked: false }
+    }
+
+    /// Whether the value lives in records of `version` (collections, chunked strings)
+    /// rather than inline.
+    pub fn has_records(&self) -> bool {
+        self.chunked || !self.kind.is_inline()
     }
 
     pub fn is_expired(&self, now_ms: i64) -> bool {
@@ -90,9 +108,9 @@ impl Meta {
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(HEADER + 16 + self.payload.len());
         out.push(self.kind as u8);
-        out.push(FORMAT);
+        out.push(if self.chunked { FORMAT_CHUNKED } else { FORMAT });
         out.extend_from_slice(&self.expire_at.to_be_bytes());
-        if !self.kind.is_inline() {
+        if self.has_records() {
             out.extend_from_slice(&self.version.to_be_bytes());
             out.extend_from_slice(&self.size.to_be_bytes());
         }
@@ -106,22 +124,24 @@ impl Meta {
             return None;
         }
         let kind = Kind::from_u8(raw[0])?;
+        let chunked = kind == Kind::String && raw[1] == FORMAT_CHUNKED;
         let expire_at = i64::from_be_bytes(raw[2..10].try_into().ok()?);
-        if kind.is_inline() {
-            return Some(Meta { kind, expire_at, version: 0, size: 0, payload: raw.slice(HEADER..) });
+        if kind.is_inline() && !chunked {
+            return Some(Meta { kind, expire_at, version: 0, size: 0, payload: raw.slice(HEADER..), chunked: false });
         }
         if raw.len() < HEADER + 16 {
             return None;
         }
         let version = u64::from_be_bytes(raw[10..18].try_into().ok()?);
         let size = u64::from_be_bytes(raw[18..26].try_into().ok()?);
-        Some(Meta { kind, expire_at, version, size, payload: raw.slice(HEADER + 16..) })
+        Some(Meta { kind, expire_at, version, size, payload: raw.slice(HEADER + 16..), chunked })
     }
 
     /// The version that owns live sub-keys, for the compaction filter.
     pub fn live_version(raw: &[u8]) -> Option<u64> {
         let kind = Kind::from_u8(*raw.first()?)?;
-        if kind.is_inline() || raw.len() < HEADER + 8 {
+        let chunked = kind == Kind::String && raw.get(1) == Some(&FORMAT_CHUNKED);
+        if (kind.is_inline() && !chunked) || raw.len() < HEADER + 8 {
             return None;
         }
         raw[10..18].try_into().ok().map(u64::from_be_bytes)
@@ -136,6 +156,15 @@ mod tests {
     fn string_round_trip() {
         let m = Meta::string(Bytes::from_static(b"hello"), 1234);
         assert_eq!(Meta::decode(Bytes::from(m.encode())), Some(m));
+    }
+
+    #[test]
+    fn chunked_string_round_trip() {
+        let m = Meta::chunked_string(99, 1 << 20, 5);
+        let raw = m.encode();
+        assert_eq!(Meta::live_version(&raw), Some(99));
+        assert_eq!(Meta::decode(Bytes::from(raw)), Some(m));
+        assert_eq!(Meta::live_version(&Meta::string(Bytes::from_static(b"12345678901234567890"), 0).encode()), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod long_double;
 pub mod meta;
 pub mod set;
 pub mod store;
+pub mod string;
 #[cfg(test)]
 pub mod testing;
 pub mod txn;

@@ -133,7 +133,10 @@ impl<'a> Txn<'a> {
 
     /// Reads the string at `key` (WRONGTYPE for other types), counting a hit or miss.
     pub fn get_string(&mut self, key: &[u8]) -> Result<Option<Bytes>> {
-        let v = self.get_kind(key, Kind::String)?.map(|m| m.payload);
+        let v = match self.get_kind(key, Kind::String)? {
+            Some(meta) => Some(super::string::value(self, &meta)?),
+            None => None,
+        };
         let stat = if v.is_some() { &self.store.stats.keyspace_hits } else { &self.store.stats.keyspace_misses };
         stat.fetch_add(1, Ordering::Relaxed);
         Ok(v)
@@ -156,7 +159,7 @@ impl<'a> Txn<'a> {
             }
         }
         let old_version = self.seen[i].meta.as_ref().map(|m| m.version);
-        if !meta.kind.is_inline() && old_version != Some(meta.version) {
+        if meta.has_records() && old_version != Some(meta.version) {
             // A new collection version here, or a version that moved here (RENAME, MOVE).
             self.batch.put(Cf::Owner, keys::owner_key(meta.version), keys::owner_value(db, key));
         }
@@ -174,7 +177,7 @@ impl<'a> Txn<'a> {
 
     /// Sets `key` to a plain string, discarding any TTL unless `keep_ttl`.
     pub fn set_string(&mut self, key: &[u8], value: Bytes, expire_at: i64) -> Result<()> {
-        self.put(key, Meta::string(value, expire_at))
+        super::string::put(self, key, value, expire_at)
     }
 
     /// Deletes `key` from `db` if it exists (expired or not). Sub-keys of collections
@@ -397,7 +400,7 @@ impl<'a> Txn<'a> {
         head.expire_at = 0;
         head.version = 0;
         let mut out = dump::start(&head);
-        if !meta.kind.is_inline() {
+        if meta.has_records() {
             self.for_each_record(meta.version, &mut |cf, k, v| {
                 dump::record(&mut out, cf, k, v);
                 true
@@ -411,7 +414,7 @@ impl<'a> Txn<'a> {
     pub fn restore(&mut self, key: &[u8], value: dump::Value<'_>, expire_at: i64) -> Result<()> {
         let mut meta = value.meta;
         meta.expire_at = expire_at;
-        if !meta.kind.is_inline() {
+        if meta.has_records() {
             meta.version = self.store.new_version();
             for (cf, k, v) in value.records {
                 self.record_put(cf, meta.version, k, v.to_vec());
@@ -579,7 +582,7 @@ pub mod dump {
             let v = take(&mut rest).ok_or(Refused::Format)?;
             records.push((cf, k, v));
         }
-        if !rest.is_empty() || (meta.kind.is_inline() && !records.is_empty()) {
+        if !rest.is_empty() || (!meta.has_records() && !records.is_empty()) {
             return Err(Refused::Format);
         }
         Ok(Value { meta, records })
