@@ -59,7 +59,14 @@ impl RocksStorage {
         let cache = Cache::new_lru_cache(tuning.block_cache_bytes);
         let weak: Arc<OnceLock<Weak<Db>>> = Arc::new(OnceLock::new());
 
+        // Compactions run at the lowest CPU priority: on a small machine they would
+        // otherwise take cycles from the thread serving clients in the middle of a burst;
+        // they catch up when it idles, and RocksDB's write stalls bound how far behind
+        // they can fall. Flushes (the high-priority pool) keep normal priority.
+        let mut env = rocksdb::Env::new().map_err(err)?;
+        env.lower_thread_pool_cpu_priority();
         let mut db_opts = Options::default();
+        db_opts.set_env(&env);
         db_opts.create_if_missing(true);
         db_opts.create_missing_column_families(true);
         db_opts.set_max_background_jobs(tuning.background_jobs);
