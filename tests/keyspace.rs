@@ -1162,3 +1162,27 @@ fn object_idletime_tracks_accesses() {
     let idle = int(c.cmd(&["OBJECT", "IDLETIME", "old"]));
     assert!((1000..=1001).contains(&idle), "idle {idle}");
 }
+
+#[test]
+fn info_keyspace_avg_ttl_follows_the_keys_with_a_ttl() {
+    let s = Server::start();
+    let mut c = s.raw();
+    let avg_ttl = |c: &mut Raw| -> i64 {
+        let R::Bulk(info) = c.cmd(&["INFO", "keyspace"]) else { panic!("INFO") };
+        let text = String::from_utf8(info).unwrap();
+        let line = text.lines().find(|l| l.starts_with("db0:")).expect("db0 line").to_string();
+        line.split_once("avg_ttl=").unwrap().1.parse().unwrap()
+    };
+    ok(&mut c, &["SET", "plain", "v"]);
+    assert_eq!(avg_ttl(&mut c), 0);
+    ok(&mut c, &["SET", "a", "v", "EX", "100"]);
+    ok(&mut c, &["SET", "b", "v", "EX", "300"]);
+    // (100 s + 300 s) / 2, less the time the test took, to the second.
+    assert!((198_000..=200_000).contains(&avg_ttl(&mut c)), "{}", avg_ttl(&mut c));
+    assert_eq!(int(c.cmd(&["EXPIRE", "a", "500"])), 1);
+    assert!((398_000..=400_000).contains(&avg_ttl(&mut c)));
+    assert_eq!(int(c.cmd(&["PERSIST", "b"])), 1);
+    assert!((498_000..=500_000).contains(&avg_ttl(&mut c)));
+    assert_eq!(int(c.cmd(&["DEL", "a"])), 1);
+    assert_eq!(avg_ttl(&mut c), 0);
+}

@@ -418,7 +418,8 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             for db in 0..store.databases() {
                 let keys = store.dbsize(db);
                 if keys > 0 {
-                    line(&format!("db{db}"), &format_args!("keys={keys},expires={},avg_ttl=0", store.expires(db)));
+                    let avg_ttl = store.avg_ttl(db, crate::types::now_ms());
+                    line(&format!("db{db}"), &format_args!("keys={keys},expires={},avg_ttl={avg_ttl}", store.expires(db)));
                 }
             }
         }

@@ -7,7 +7,7 @@
 //! sub    : [version u64][sub]                    -> value
 //! score  : [version u64][score 8][member]        -> ""
 //! expire : [db u8][deadline ms u64][user key]    -> ""
-//! stats  : b"keys" [db u8] | b"expires" [db u8]  -> i64 little-endian
+//! stats  : b"keys" | b"expires" | b"deadlines", then [db u8] -> i64 little-endian
 //! ```
 //! A collection's sub-keys carry only the version of the metadata that owns them, never
 //! the key's name or database: deleting or overwriting a key is one metadata write, and
@@ -94,6 +94,13 @@ pub fn parse_expire_key(raw: &[u8]) -> Option<(u8, i64, &[u8])> {
 
 pub fn keys_counter(db: u8) -> Vec<u8> {
     let mut k = b"keys".to_vec();
+    k.push(db);
+    k
+}
+
+/// Sum of the expiry deadlines (Unix seconds) of the keys with a TTL, for `avg_ttl`.
+pub fn deadlines_counter(db: u8) -> Vec<u8> {
+    let mut k = b"deadlines".to_vec();
     k.push(db);
     k
 }

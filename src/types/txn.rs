@@ -11,7 +11,7 @@ use bytes::Bytes;
 
 use super::cache::{Rest, Window};
 use super::meta::{Kind, Meta};
-use super::store::Store;
+use super::store::{deadline_secs, Store};
 use crate::error::{Error, Result};
 use crate::storage::{keys, Batch, Cf, Op, Range};
 
@@ -34,8 +34,8 @@ pub struct Txn<'a> {
     pub now: i64,
     batch: Batch,
     seen: Vec<Entry>,
-    /// `(db, keys delta, expires delta)`
-    deltas: Vec<(u8, i64, i64)>,
+    /// `(db, keys delta, expires delta, deadline seconds delta)`
+    deltas: Vec<(u8, i64, i64, i64)>,
     /// Keys whose value changed, for WATCH and blocked clients.
     pub touched: Vec<(u8, Bytes)>,
     changes: u64,
@@ -69,12 +69,16 @@ impl<'a> Txn<'a> {
         self.seen.iter().position(|e| e.db == db && e.key == key)
     }
 
-    fn delta(&mut self, db: u8, keys: i64, expires: i64) {
+    /// Counts a key's change of existence and of expiry deadline (Unix ms, 0 = none).
+    fn delta(&mut self, db: u8, keys: i64, old_expire: i64, new_expire: i64) {
+        let expires = (new_expire != 0) as i64 - (old_expire != 0) as i64;
+        let secs = deadline_secs(new_expire) - deadline_secs(old_expire);
         if let Some(d) = self.deltas.iter_mut().find(|d| d.0 == db) {
             d.1 += keys;
             d.2 += expires;
+            d.3 += secs;
         } else {
-            self.deltas.push((db, keys, expires));
+            self.deltas.push((db, keys, expires, secs));
         }
     }
 
@@ -163,8 +167,7 @@ impl<'a> Txn<'a> {
             // A new collection version here, or a version that moved here (RENAME, MOVE).
             self.batch.put(Cf::Owner, keys::owner_key(meta.version), keys::owner_value(db, key));
         }
-        let expires_delta = (meta.expire_at != 0) as i64 - (old_expire != 0) as i64;
-        self.delta(db, if existed { 0 } else { 1 }, expires_delta);
+        self.delta(db, if existed { 0 } else { 1 }, old_expire, meta.expire_at);
         self.batch.put(Cf::Meta, keys::meta_key(db, key), meta.encode());
         self.seen[i].meta = Some(meta);
         self.mark(db, key);
@@ -189,7 +192,7 @@ impl<'a> Txn<'a> {
             self.batch.delete(Cf::Expire, keys::expire_key(db, old.expire_at, key));
         }
         self.batch.delete(Cf::Meta, keys::meta_key(db, key));
-        self.delta(db, -1, -((old.expire_at != 0) as i64));
+        self.delta(db, -1, old.expire_at, 0);
         self.mark(db, key);
         Ok(true)
     }
@@ -480,10 +483,11 @@ impl<'a> Txn<'a> {
         }
         self.store.storage.write(batch)?;
         self.store.cache.invalidate(changed);
-        for &(db, k, e) in &self.deltas {
+        for &(db, k, e, secs) in &self.deltas {
             let c = &self.store.counters[db as usize];
             c.keys.fetch_add(k, Ordering::Relaxed);
             c.expires.fetch_add(e, Ordering::Relaxed);
+            c.deadline_secs.fetch_add(secs, Ordering::Relaxed);
         }
         self.store.stats.dirty.fetch_add(self.changes, Ordering::Relaxed);
         Ok(std::mem::take(&mut self.touched))

@@ -282,13 +282,6 @@ pub fn all(txn: &Txn<'_>, meta: &Meta) -> Result<Vec<Item>> {
     range_by_rank(txn, meta, 0, meta.size.saturating_sub(1), false)
 }
 
-/// The 0-based rank of `member` (counted from the highest score when `rev`) and its score.
-///
-/// Cost: the index has no rank counts, so the rank is found by counting entries. Two
-/// walks run in turns with doubling chunk sizes, one from the lowest score towards the
-/// member and one from the highest score towards it; the first to arrive answers (rank
-/// from the low end = size - 1 - rank from the high end). That is O(min(rank, size - rank))
-/// entries read: ZRANK of a member near either end of a million-member set is cheap, a
 /// Counts up to `chunk` score-index entries of `version` in `[from, to)` from one end;
 /// answers the count and, if the chunk filled up, the last key seen (to resume from).
 fn count_chunk(txn: &Txn<'_>, version: u64, from: &[u8], to: &[u8], reverse: bool, chunk: u64) -> Result<(u64, Option<Vec<u8>>)> {
@@ -305,6 +298,13 @@ fn count_chunk(txn: &Txn<'_>, version: u64, from: &[u8], to: &[u8], reverse: boo
     Ok((n, last))
 }
 
+/// The 0-based rank of `member` (counted from the highest score when `rev`) and its score.
+///
+/// Cost: the index has no rank counts, so the rank is found by counting entries. Two
+/// walks run in turns with doubling chunk sizes, one from the lowest score towards the
+/// member and one from the highest score towards it; the first to arrive answers (rank
+/// from the low end = size - 1 - rank from the high end). That is O(min(rank, size - rank))
+/// entries read: ZRANK of a member near either end of a million-member set is cheap, a
 /// member in the middle reads about half the set, and nothing is loaded into memory.
 pub fn rank(txn: &Txn<'_>, meta: &Meta, member: &[u8], rev: bool) -> Result<Option<(u64, f64)>> {
     let Some(sc) = score(txn, meta, member)? else { return Ok(None) };
