@@ -27,17 +27,6 @@ fn get(c: &mut Raw, key: &str) -> Vec<u8> {
     }
 }
 
-/// Sends a command whose arguments are raw bytes.
-fn cmd_bytes(c: &mut Raw, args: &[&[u8]]) -> R {
-    let mut out = format!("*{}\r\n", args.len()).into_bytes();
-    for a in args {
-        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        out.extend_from_slice(a);
-        out.extend_from_slice(b"\r\n");
-    }
-    c.send(&out);
-    c.read()
-}
 
 #[test]
 fn random_partial_writes_and_reads_match_a_model() {
@@ -45,7 +34,7 @@ fn random_partial_writes_and_reads_match_a_model() {
     let mut c = s.raw();
     let mut rng = rng();
     let mut model: Vec<u8> = (0..200 * K).map(|_| rng.u8(..)).collect();
-    assert_eq!(cmd_bytes(&mut c, &[b"SET", b"big", &model]), R::ok());
+    assert_eq!(c.cmd_bytes(&[b"SET", b"big", &model]), R::ok());
     assert_eq!(c.cmd(&["OBJECT", "ENCODING", "big"]), R::bulk("raw"));
     for step in 0..600 {
         let len = model.len();
@@ -53,7 +42,7 @@ fn random_partial_writes_and_reads_match_a_model() {
             0 => {
                 let offset = rng.usize(..len + 100 * K);
                 let data: Vec<u8> = (0..rng.usize(1..70 * K)).map(|_| rng.u8(..)).collect();
-                let r = cmd_bytes(&mut c, &[b"SETRANGE", b"big", offset.to_string().as_bytes(), &data]);
+                let r = c.cmd_bytes(&[b"SETRANGE", b"big", offset.to_string().as_bytes(), &data]);
                 if model.len() < offset + data.len() {
                     model.resize(offset + data.len(), 0);
                 }
@@ -62,7 +51,7 @@ fn random_partial_writes_and_reads_match_a_model() {
             }
             1 => {
                 let data: Vec<u8> = (0..rng.usize(1..40 * K)).map(|_| rng.u8(..)).collect();
-                let r = cmd_bytes(&mut c, &[b"APPEND", b"big", &data]);
+                let r = c.cmd_bytes(&[b"APPEND", b"big", &data]);
                 model.extend_from_slice(&data);
                 assert_eq!(r, R::Int(model.len() as i64), "step {step}");
             }
@@ -117,7 +106,7 @@ fn big_strings_move_copy_dump_expire_and_survive_restarts() {
     let mut s = Server::start();
     let mut c = s.raw();
     let value: Vec<u8> = (0..300 * K).map(|i| (i % 251) as u8).collect();
-    assert_eq!(cmd_bytes(&mut c, &[b"SET", b"a", &value]), R::ok());
+    assert_eq!(c.cmd_bytes(&[b"SET", b"a", &value]), R::ok());
     assert_eq!(c.cmd(&["EXPIRE", "a", "1000"]), R::Int(1));
     assert_eq!(c.cmd(&["APPEND", "a", "tail"]), R::Int(value.len() as i64 + 4));
     let mut want = value.clone();
@@ -129,7 +118,7 @@ fn big_strings_move_copy_dump_expire_and_survive_restarts() {
     assert_eq!(c.cmd(&["SETRANGE", "b", "0", "changed"]), R::Int(want.len() as i64));
     assert_eq!(get(&mut c, "c"), want, "the copy is independent of its source");
     let R::Bulk(payload) = c.cmd(&["DUMP", "c"]) else { panic!("DUMP") };
-    assert_eq!(cmd_bytes(&mut c, &[b"RESTORE", b"d", b"0", &payload]), R::ok());
+    assert_eq!(c.cmd_bytes(&[b"RESTORE", b"d", b"0", &payload]), R::ok());
     assert_eq!(get(&mut c, "d"), want);
     assert_eq!(c.cmd(&["MOVE", "d", "3"]), R::Int(1));
     s.restart();

@@ -4,22 +4,8 @@
 mod common;
 use common::*;
 
-use std::io::Write;
-
-/// Sends a binary-safe command.
-fn cmdb(c: &mut Raw, args: &[&[u8]]) -> R {
-    let mut out = format!("*{}\r\n", args.len()).into_bytes();
-    for a in args {
-        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        out.extend_from_slice(a);
-        out.extend_from_slice(b"\r\n");
-    }
-    c.stream.write_all(&out).unwrap();
-    c.read()
-}
-
 fn set_bytes(c: &mut Raw, key: &str, value: &[u8]) {
-    assert_eq!(cmdb(c, &[b"SET", key.as_bytes(), value]), R::ok());
+    assert_eq!(c.cmd_bytes(&[b"SET", key.as_bytes(), value]), R::ok());
 }
 
 fn raw_bulk(v: &[u8]) -> R {

@@ -733,68 +733,58 @@ fn dump_restore_round_trip_with_ttl_options() {
     ok(&mut c, &["SET", "foo", "bar"]);
     let raw = bulk(c.cmd(&["DUMP", "foo"]));
     let mut sock = s.raw();
-    let restore = |sock: &mut Raw, args: &[&[u8]]| {
-        let mut out = format!("*{}\r\n", args.len()).into_bytes();
-        for a in args {
-            out.extend(format!("${}\r\n", a.len()).bytes());
-            out.extend_from_slice(a);
-            out.extend(b"\r\n");
-        }
-        sock.send(&out);
-        sock.read()
-    };
     c.cmd(&["DEL", "foo"]);
-    assert_eq!(restore(&mut sock, &[b"RESTORE", b"foo", b"0", &raw]), R::ok());
+    assert_eq!(sock.cmd_bytes(&[b"RESTORE", b"foo", b"0", &raw]), R::ok());
     assert_eq!(c.cmd(&["GET", "foo"]), R::bulk("bar"));
     assert_eq!(c.cmd(&["TTL", "foo"]), R::Int(-1));
     // RESTORE can set an arbitrary expire to the materialized key.
     c.cmd(&["DEL", "foo"]);
-    assert_eq!(restore(&mut sock, &[b"RESTORE", b"foo", b"3000", &raw]), R::ok());
+    assert_eq!(sock.cmd_bytes(&[b"RESTORE", b"foo", b"3000", &raw]), R::ok());
     let pttl = int(c.cmd(&["PTTL", "foo"]));
     assert!((2000..=3000).contains(&pttl), "{pttl}");
     // RESTORE can set an expire that overflows a 32 bit integer.
     c.cmd(&["DEL", "foo"]);
-    assert_eq!(restore(&mut sock, &[b"RESTORE", b"foo", b"2569591501", &raw]), R::ok());
+    assert_eq!(sock.cmd_bytes(&[b"RESTORE", b"foo", b"2569591501", &raw]), R::ok());
     let pttl = int(c.cmd(&["PTTL", "foo"]));
     assert!((2569591501 - 3000..=2569591501).contains(&pttl), "{pttl}");
     // RESTORE can set an absolute expire.
     c.cmd(&["DEL", "foo"]);
     let at = (now_ms() + 3000).to_string();
-    assert_eq!(restore(&mut sock, &[b"RESTORE", b"foo", at.as_bytes(), &raw, b"ABSTTL"]), R::ok());
+    assert_eq!(sock.cmd_bytes(&[b"RESTORE", b"foo", at.as_bytes(), &raw, b"ABSTTL"]), R::ok());
     assert_eq!(c.cmd(&["PEXPIRETIME", "foo"]), R::Int(at.parse().unwrap()));
     // RESTORE with an absolute deadline in the past restores nothing.
     c.cmd(&["DEL", "foo"]);
-    assert_eq!(restore(&mut sock, &[b"RESTORE", b"foo", b"1000", &raw, b"ABSTTL"]), R::ok());
+    assert_eq!(sock.cmd_bytes(&[b"RESTORE", b"foo", b"1000", &raw, b"ABSTTL"]), R::ok());
     assert_eq!(c.cmd(&["EXISTS", "foo"]), R::Int(0));
     // BUSYKEY, then REPLACE.
     ok(&mut c, &["SET", "foo", "other"]);
-    assert_eq!(restore(&mut sock, &[b"RESTORE", b"foo", b"0", &raw]), R::err("BUSYKEY Target key name already exists."));
+    assert_eq!(sock.cmd_bytes(&[b"RESTORE", b"foo", b"0", &raw]), R::err("BUSYKEY Target key name already exists."));
     assert_eq!(c.cmd(&["GET", "foo"]), R::bulk("other"));
-    assert_eq!(restore(&mut sock, &[b"RESTORE", b"foo", b"0", &raw, b"REPLACE"]), R::ok());
+    assert_eq!(sock.cmd_bytes(&[b"RESTORE", b"foo", b"0", &raw, b"REPLACE"]), R::ok());
     assert_eq!(c.cmd(&["GET", "foo"]), R::bulk("bar"));
     // REPLACE with a past deadline deletes the old value.
-    assert_eq!(restore(&mut sock, &[b"RESTORE", b"foo", b"1", &raw, b"REPLACE", b"ABSTTL"]), R::ok());
+    assert_eq!(sock.cmd_bytes(&[b"RESTORE", b"foo", b"1", &raw, b"REPLACE", b"ABSTTL"]), R::ok());
     assert_eq!(c.cmd(&["EXISTS", "foo"]), R::Int(0));
     // IDLETIME and FREQ are checked.
-    assert_eq!(restore(&mut sock, &[b"RESTORE", b"foo", b"0", &raw, b"IDLETIME", b"1000"]), R::ok());
+    assert_eq!(sock.cmd_bytes(&[b"RESTORE", b"foo", b"0", &raw, b"IDLETIME", b"1000"]), R::ok());
     assert_eq!(
-        restore(&mut sock, &[b"RESTORE", b"foo", b"0", &raw, b"REPLACE", b"IDLETIME", b"-1"]),
+        sock.cmd_bytes(&[b"RESTORE", b"foo", b"0", &raw, b"REPLACE", b"IDLETIME", b"-1"]),
         R::err("ERR Invalid IDLETIME value, must be >= 0")
     );
     assert_eq!(
-        restore(&mut sock, &[b"RESTORE", b"foo", b"0", &raw, b"REPLACE", b"FREQ", b"256"]),
+        sock.cmd_bytes(&[b"RESTORE", b"foo", b"0", &raw, b"REPLACE", b"FREQ", b"256"]),
         R::err("ERR Invalid FREQ value, must be >= 0 and <= 255")
     );
     assert_eq!(
-        restore(&mut sock, &[b"RESTORE", b"foo", b"0", &raw, b"REPLACE", b"FREQ", b"10", b"IDLETIME", b"1"]),
+        sock.cmd_bytes(&[b"RESTORE", b"foo", b"0", &raw, b"REPLACE", b"FREQ", b"10", b"IDLETIME", b"1"]),
         R::err("ERR syntax error")
     );
-    assert_eq!(restore(&mut sock, &[b"RESTORE", b"foo", b"0", &raw, b"REPLACE", b"FREQ", b"100"]), R::ok());
+    assert_eq!(sock.cmd_bytes(&[b"RESTORE", b"foo", b"0", &raw, b"REPLACE", b"FREQ", b"100"]), R::ok());
     assert_eq!(
-        restore(&mut sock, &[b"RESTORE", b"foo", b"-1", &raw, b"REPLACE"]),
+        sock.cmd_bytes(&[b"RESTORE", b"foo", b"-1", &raw, b"REPLACE"]),
         R::err("ERR Invalid TTL value, must be >= 0")
     );
-    assert_eq!(restore(&mut sock, &[b"RESTORE", b"foo", b"0", &raw, b"BAD"]), R::err("ERR syntax error"));
+    assert_eq!(sock.cmd_bytes(&[b"RESTORE", b"foo", b"0", &raw, b"BAD"]), R::err("ERR syntax error"));
 }
 
 #[test]

@@ -247,6 +247,12 @@ impl Raw {
         self.read()
     }
 
+    /// [`Raw::cmd`] with binary-safe arguments.
+    pub fn cmd_bytes(&mut self, args: &[&[u8]]) -> R {
+        self.send(&encode_bytes(args));
+        self.read()
+    }
+
     pub fn read(&mut self) -> R {
         read_reply(&mut self.reader).expect("reply")
     }
@@ -260,10 +266,15 @@ impl Raw {
 }
 
 pub fn encode(args: &[&str]) -> Vec<u8> {
+    encode_bytes(&args.iter().map(|a| a.as_bytes()).collect::<Vec<_>>())
+}
+
+/// A RESP command whose arguments are raw bytes.
+pub fn encode_bytes(args: &[&[u8]]) -> Vec<u8> {
     let mut out = format!("*{}\r\n", args.len()).into_bytes();
     for a in args {
         out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
-        out.extend_from_slice(a.as_bytes());
+        out.extend_from_slice(a);
         out.extend_from_slice(b"\r\n");
     }
     out
