@@ -4,11 +4,13 @@
 #
 #   make bench                         # or: DISKDB_BIN=path bash benches/compare.sh
 #   REQUESTS=200000 TESTS="set get" PIPELINES="1 16" bash benches/compare.sh
+#   ROUNDS=3 bash benches/compare.sh   # each row 3 times, alternating; medians
 #
 # Both servers persist every write: redis-server with appendonly yes + appendfsync
 # everysec, DiskDB with appendfsync everysec. 50 clients, 64-byte values, a
 # 1,000,000-key space. Rows run alternately against the two servers so drift in the
-# machine's load affects both alike.
+# machine's load affects both alike; with ROUNDS > 1 every row is measured that many
+# times (Redis, DiskDB, Redis, DiskDB...) and the medians are printed.
 set -euo pipefail
 
 DISKDB_BIN=${DISKDB_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/diskdb/target}/release/diskdb}
@@ -18,6 +20,7 @@ PIPELINES=${PIPELINES:-"1 16"}
 TESTS=${TESTS:-"set get incr mset lpush rpop sadd hset zadd zrange zrangebyscore lrange_100"}
 KEYSPACE=${KEYSPACE:-1000000}
 SIZE=${SIZE:-64}
+ROUNDS=${ROUNDS:-1}
 
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark missing (apt-get install redis-tools)"; exit 1; }
 command -v redis-server >/dev/null || { echo "redis-server missing (apt-get install redis-server)"; exit 1; }
@@ -80,10 +83,16 @@ label() {
   if [ -n "$row" ]; then echo "${row%%|*}"; else echo "$1" | tr '[:lower:]' '[:upper:]'; fi
 }
 
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
 printf '%-22s %8s %14s %14s %8s\n' "test" "pipeline" "redis rps" "diskdb rps" "ratio"
 for p in $PIPELINES; do
   for t in $TESTS; do
-    r=$(rps "$RPORT" "$p" "$t"); d=$(rps "$DPORT" "$p" "$t")
+    rs=""; ds=""
+    for _ in $(seq 1 "$ROUNDS"); do
+      rs="$rs $(rps "$RPORT" "$p" "$t")"; ds="$ds $(rps "$DPORT" "$p" "$t")"
+    done
+    r=$(echo "$rs" | median); d=$(echo "$ds" | median)
     ratio=$(awk -v d="$d" -v r="$r" 'BEGIN { if (r > 0) printf "%.2f", d / r; else print "n/a" }')
     printf '%-22s %8s %14s %14s %8s\n' "$(label "$t")" "$p" "$r" "$d" "$ratio"
   done
