@@ -38,7 +38,21 @@ fn random_partial_writes_and_reads_match_a_model() {
     assert_eq!(c.cmd(&["OBJECT", "ENCODING", "big"]), R::bulk("raw"));
     for step in 0..600 {
         let len = model.len();
-        match rng.u8(..7) {
+        match rng.u8(..8) {
+            7 => {
+                // BITFIELD reads and writes a byte-aligned field, possibly past the end.
+                let at = rng.usize(..len + 20 * K);
+                let v = rng.u8(..);
+                let r = c.cmd(&["BITFIELD", "big", "SET", "u8", &format!("#{at}"), &v.to_string(), "GET", "u16", &(at * 8).to_string()]);
+                let old = model.get(at).copied().unwrap_or(0);
+                if model.len() <= at {
+                    model.resize(at + 1, 0);
+                }
+                model[at] = v;
+                let next = model.get(at + 1).copied().unwrap_or(0);
+                let want = R::Array(vec![R::Int(old as i64), R::Int(((v as i64) << 8) | next as i64)]);
+                assert_eq!(r, want, "step {step}");
+            }
             0 => {
                 let offset = rng.usize(..len + 100 * K);
                 let data: Vec<u8> = (0..rng.usize(1..70 * K)).map(|_| rng.u8(..)).collect();

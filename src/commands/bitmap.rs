@@ -6,7 +6,7 @@ use bytes::Bytes;
 
 use super::args::{self, Args};
 use super::context::Ctx;
-use super::string::{clamp_range, load, store};
+use super::string::{clamp_range, store};
 use crate::types::string;
 use super::table::{flags::*, CommandSpec, Keys};
 use crate::command;
@@ -40,19 +40,6 @@ fn bit_offset(ctx: &Ctx<'_>, raw: &[u8], hash_bits: u32) -> Result<u64> {
         return Err(Error::BitOffset);
     }
     Ok(n as u64)
-}
-
-/// The string at `key` grown (zero-padded) to hold bit `max_bit`, and its TTL.
-fn grown(ctx: &mut Ctx<'_>, key: &[u8], max_bit: u64) -> Result<(Vec<u8>, i64)> {
-    let (mut buf, ttl) = match load(ctx, key)? {
-        Some((v, ttl)) => (v.to_vec(), ttl),
-        None => (Vec::new(), 0),
-    };
-    let need = (max_bit >> 3) as usize + 1;
-    if buf.len() < need {
-        buf.resize(need, 0);
-    }
-    Ok((buf, ttl))
 }
 
 /// `SETBIT key offset value`: sets or clears one bit; the bit's old value. O(1).
@@ -425,28 +412,43 @@ fn bitfield_ro(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 }
 
 fn bitfield_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Result<Reply> {
-    let fields = parse_fields(ctx, argv)?;
+    let mut fields = parse_fields(ctx, argv)?;
     let highest = fields
         .iter()
         .filter(|f| f.op != FieldOp::Get)
         .map(|f| f.offset + f.bits as u64 - 1)
         .max();
+    if read_only && highest.is_some() {
+        return Err(Error::err("BITFIELD_RO only supports the GET subcommand"));
+    }
     let key = &argv[1];
+    let meta = string::load(&mut ctx.txn, key)?;
+    // Only the bytes the fields cover are read (and written back): one or two chunks of
+    // a long string, not all of it.
+    let lo = fields.iter().map(|f| f.offset >> 3).min().unwrap_or(0);
+    let hi = fields.iter().map(|f| (f.offset + f.bits as u64 - 1) >> 3).max().unwrap_or(0);
+    let mut window = match &meta {
+        Some(m) => string::read_range(&ctx.txn, m, lo, hi + 1)?.to_vec(),
+        None => Vec::new(),
+    };
+    window.resize((hi - lo + 1) as usize, 0);
+    for f in &mut fields {
+        f.offset -= lo * 8;
+    }
     let Some(highest) = highest else {
-        // Only GETs: read in place, no copy of the string.
-        let s = ctx.txn.get_string(key)?.unwrap_or_default();
+        super::string::count_lookup(ctx, meta.is_some());
         let read = |f: &Field| {
-            let raw = read_field(&s, f.offset, f.bits);
+            let raw = read_field(&window, f.offset, f.bits);
             Reply::Int(if f.signed { sign_extend(raw, f.bits) } else { raw as i64 })
         };
         return Ok(Reply::Array(fields.iter().map(read).collect()));
     };
-    if read_only {
-        return Err(Error::err("BITFIELD_RO only supports the GET subcommand"));
-    }
-    let (mut buf, ttl) = grown(ctx, key, highest)?;
-    let replies = run_fields(&fields, &mut buf);
-    store(ctx, key, Bytes::from(buf), ttl)?;
+    let replies = run_fields(&fields, &mut window);
+    // As Redis, the string grows to hold the highest field written, not the ones read.
+    let new_len = meta.as_ref().map_or(0, string::len).max((highest >> 3) + 1);
+    let end = (hi + 1).min(new_len);
+    let ttl = meta.as_ref().map_or(0, |m| m.expire_at);
+    string::write_at(&mut ctx.txn, key, meta.as_ref(), lo, &window[..(end - lo) as usize], ttl)?;
     Ok(Reply::Array(replies))
 }
 
