@@ -106,6 +106,17 @@ fn random_partial_writes_and_reads_match_a_model() {
                 let (a, b) = (a.min(b), a.max(b));
                 let want: u32 = model[a..=b].iter().map(|x| x.count_ones()).sum();
                 assert_eq!(c.cmd(&["BITCOUNT", "big", &a.to_string(), &b.to_string()]), R::Int(want as i64), "step {step}");
+                // BITPOS over the same bytes, and in BIT units from a bit inside them.
+                let first_one = |from_bit: usize, to_bit: usize| {
+                    (from_bit..=to_bit).find(|&i| model[i / 8] & (0x80 >> (i % 8)) != 0).map_or(-1, |i| i as i64)
+                };
+                assert_eq!(c.cmd(&["BITPOS", "big", "1", &a.to_string(), &b.to_string()]), R::Int(first_one(a * 8, b * 8 + 7)), "step {step}");
+                let (x, y) = (a * 8 + 3, b * 8 + 5);
+                assert_eq!(
+                    c.cmd(&["BITPOS", "big", "1", &x.to_string(), &y.to_string(), "BIT"]),
+                    R::Int(first_one(x, y)),
+                    "step {step}"
+                );
             }
             _ => assert_eq!(strlen(&mut c, "big"), model.len(), "step {step}"),
         }

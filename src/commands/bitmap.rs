@@ -80,16 +80,17 @@ fn getbit(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::Int(get_bit(&[cell], offset & 7) as i64))
 }
 
-/// Parses `start end [BYTE | BIT]` and resolves it to an inclusive bit range over `s`.
-/// `end` is `None` when not given (BITPOS). `Ok(None)`: an empty range.
-fn bit_range(s: &[u8], start: i64, end: Option<i64>, unit: Option<&Bytes>) -> Result<Option<(u64, u64)>> {
+/// Parses `start end [BYTE | BIT]` and resolves it to an inclusive bit range over a
+/// string of `len` bytes. `end` is `None` when not given (BITPOS). `Ok(None)`: an empty
+/// range.
+fn bit_range(len: u64, start: i64, end: Option<i64>, unit: Option<&Bytes>) -> Result<Option<(u64, u64)>> {
     let is_bit = match unit {
         None => false,
         Some(u) if args::is(u, "bit") => true,
         Some(u) if args::is(u, "byte") => false,
         Some(_) => return Err(Error::Syntax),
     };
-    let len = s.len() as i64;
+    let len = len as i64;
     let units = if is_bit { len * 8 } else { len };
     let end = end.unwrap_or(units - 1);
     Ok(clamp_range(start, end, units).map(|(a, b)| {
@@ -123,14 +124,17 @@ fn bitcount(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     if argv.len() == 5 && !args::is(&argv[4], "bit") && !args::is(&argv[4], "byte") {
         return Err(Error::Syntax);
     }
-    let Some(s) = ctx.txn.get_string(&argv[1])? else { return Ok(Reply::Int(0)) };
+    let Some(meta) = read_string(ctx, &argv[1])? else { return Ok(Reply::Int(0)) };
+    let len = string::len(&meta);
     let span = match range {
-        None if s.is_empty() => None,
-        None => Some((0, s.len() as u64 * 8 - 1)),
+        None if len == 0 => None,
+        None => Some((0, len * 8 - 1)),
         Some((start, end)) if start < 0 && end < 0 && start > end => None,
-        Some((start, end)) => bit_range(&s, start, Some(end), argv.get(4))?,
+        Some((start, end)) => bit_range(len, start, Some(end), argv.get(4))?,
     };
-    Ok(Reply::Int(span.map(|(a, b)| count_bits(&s, a, b)).unwrap_or(0)))
+    let Some((a, b)) = span else { return Ok(Reply::Int(0)) };
+    let (bytes, base) = bit_span(ctx, &meta, a, b)?;
+    Ok(Reply::Int(count_bits(&bytes, a - base, b - base)))
 }
 
 /// `BITPOS key bit [start [end [BYTE | BIT]]]`: the first bit set to `bit` in the range;
@@ -160,19 +164,35 @@ fn bitpos(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         Some(raw) => Some(args::int(raw)?),
         None => None,
     };
-    let Some(s) = ctx.txn.get_string(&argv[1])? else { return Ok(Reply::Int(if want { -1 } else { 0 })) };
+    let Some(meta) = read_string(ctx, &argv[1])? else { return Ok(Reply::Int(if want { -1 } else { 0 })) };
+    let len = string::len(&meta);
     let span = match start {
-        None if s.is_empty() => None,
-        None => Some((0, s.len() as u64 * 8 - 1)),
-        Some(start) => bit_range(&s, start, end, unit)?,
+        None if len == 0 => None,
+        None => Some((0, len * 8 - 1)),
+        Some(start) => bit_range(len, start, end, unit)?,
     };
     let Some((from, to)) = span else { return Ok(Reply::Int(-1)) };
-    let pos = find_bit(&s, from, to, want);
+    let (bytes, base) = bit_span(ctx, &meta, from, to)?;
+    let pos = find_bit(&bytes, from - base, to - base, want).map(|p| p + base);
     Ok(Reply::Int(match pos {
         Some(p) => p as i64,
         None if !want && end.is_none() => (to + 1) as i64,
         None => -1,
     }))
+}
+
+/// The string at `key` for a read (a keyspace hit or miss), WRONGTYPE for another type.
+fn read_string(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<crate::types::Meta>> {
+    let meta = string::load(&mut ctx.txn, key)?;
+    super::string::count_lookup(ctx, meta.is_some());
+    Ok(meta)
+}
+
+/// The bytes holding bits `[from, to]` of the string `meta` (only those chunks of a long
+/// string are read), and the bit number of the first bit returned.
+fn bit_span(ctx: &Ctx<'_>, meta: &crate::types::Meta, from: u64, to: u64) -> Result<(Bytes, u64)> {
+    let (first, last) = (from >> 3, to >> 3);
+    Ok((string::read_range(&ctx.txn, meta, first, last + 1)?, first * 8))
 }
 
 /// The first bit equal to `want` in `[from, to]`, skipping whole bytes quickly.

@@ -7,8 +7,8 @@
 //! ```
 //! A short string is one RocksDB value, so GET and SET are one point operation. A long
 //! one (a big bitmap, a log grown by APPEND) is split into [`CHUNK`]-byte records, so
-//! SETBIT, SETRANGE and APPEND rewrite only the chunks they touch, and GETBIT and
-//! GETRANGE read only the chunks they need, instead of rewriting and reading the whole
+//! SETBIT, SETRANGE, APPEND and BITFIELD rewrite only the chunks they touch, and GETBIT,
+//! GETRANGE, BITFIELD and ranged BITCOUNT/BITPOS read only the chunks they need, instead of rewriting and reading the whole
 //! value each time (for a 100 MiB bitmap, 4 KiB per SETBIT instead of 100 MiB). A chunk
 //! that was never written reads as zeros, so a sparse bitmap (SETBIT at a high offset)
 //! stores only the chunks that hold set bits. Reading the whole value (GET, BITCOUNT,
