@@ -171,13 +171,16 @@ impl Window {
             if from < &self.lo[..] {
                 return None;
             }
-            let mut i = self.lower_bound(from);
-            while i < self.len() {
+            // Both ends found by binary search, so the walk compares no keys.
+            let end = to_bound.map_or(self.len(), |t| self.lower_bound(t));
+            for i in self.lower_bound(from)..end {
                 let (k, v) = self.record(i);
-                if to_bound.is_some_and(|t| k >= t) || !visit(k, v) {
+                if !visit(k, v) {
                     return Some(Rest::Done);
                 }
-                i += 1;
+            }
+            if end < self.len() {
+                return Some(Rest::Done);
             }
             match (&self.hi, to_bound) {
                 (None, _) => Some(Rest::Done),
@@ -196,16 +199,16 @@ impl Window {
             if !covered {
                 return None;
             }
-            let mut i = match to_bound {
-                Some(t) => self.lower_bound(t),
-                None => self.len(),
-            };
-            while i > 0 {
-                i -= 1;
+            let top = to_bound.map_or(self.len(), |t| self.lower_bound(t));
+            let bottom = self.lower_bound(from);
+            for i in (bottom..top.max(bottom)).rev() {
                 let (k, v) = self.record(i);
-                if k < from || !visit(k, v) {
+                if !visit(k, v) {
                     return Some(Rest::Done);
                 }
+            }
+            if bottom > 0 {
+                return Some(Rest::Done);
             }
             if from >= &self.lo[..] {
                 Some(Rest::Done)
