@@ -463,3 +463,50 @@ fn scan_family_cursors_parse_as_redis_and_small_collections_come_whole() {
     assert_eq!(c.cmd(&["SSCAN", "s", "0", "NOVALUES"]), R::err("ERR syntax error"));
     assert_eq!(c.cmd(&["ZSCAN", "z", "0", "NOVALUES"]), R::err("ERR syntax error"));
 }
+
+#[test]
+fn random_picks_from_a_big_set_cover_every_member_about_evenly() {
+    // Big enough for a seek index (types::sample): the picks go through it.
+    let s = Server::start();
+    let mut c = s.raw();
+    let n = 5000;
+    for chunk in (0..n).collect::<Vec<_>>().chunks(500) {
+        let mut args = vec!["SADD".to_string(), "big".into()];
+        let mut hset = vec!["HSET".to_string(), "h".into()];
+        let mut zadd = vec!["ZADD".to_string(), "z".into()];
+        for i in chunk {
+            args.push(format!("m{i}"));
+            hset.extend([format!("m{i}"), "v".into()]);
+            zadd.extend([i.to_string(), format!("m{i}")]);
+        }
+        for cmd in [args, hset, zadd] {
+            let refs: Vec<&str> = cmd.iter().map(String::as_str).collect();
+            c.cmd(&refs);
+        }
+    }
+    for key_cmd in [["SRANDMEMBER", "big"], ["HRANDFIELD", "h"], ["ZRANDMEMBER", "z"]] {
+        let R::Array(picks) = c.cmd(&[key_cmd[0], key_cmd[1], "-100000"]) else { panic!("{key_cmd:?}") };
+        assert_eq!(picks.len(), 100_000);
+        let mut counts = std::collections::HashMap::new();
+        for p in picks {
+            let R::Bulk(m) = p else { panic!() };
+            *counts.entry(m).or_insert(0u32) += 1;
+        }
+        // 20 expected per member: every member drawn, none far too often.
+        assert_eq!(counts.len(), n, "{key_cmd:?}: members never picked");
+        assert!(counts.values().all(|&k| k <= 60), "{key_cmd:?}: uneven picks");
+    }
+    // SPOP drains the set through the same picks, each member once.
+    let mut seen = BTreeSet::new();
+    while let R::Array(popped) = c.cmd(&["SPOP", "big", "700"]) {
+        if popped.is_empty() {
+            break;
+        }
+        for p in popped {
+            let R::Bulk(m) = p else { panic!() };
+            assert!(seen.insert(m), "a member was popped twice");
+        }
+    }
+    assert_eq!(seen.len(), n);
+    assert_eq!(c.cmd(&["EXISTS", "big"]), R::Int(0));
+}

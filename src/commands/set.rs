@@ -15,6 +15,7 @@ use crate::command;
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
 use crate::types::meta::{Kind, Meta};
+use crate::types::sample;
 use crate::types::set::{self, SetMut};
 use crate::types::Txn;
 
@@ -125,9 +126,9 @@ fn spop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         ctx.txn.delete(&argv[1])?;
         all
     } else {
-        let idx = set::sample_indexes(size, want, true);
+        let idx = sample::sample_indexes(size, want, true);
         let picked: Vec<Bytes> =
-            set::pick_by_index(&ctx.txn, s.meta.version, size, &idx)?.into_iter().map(|(m, _)| m).collect();
+            sample::pick_by_index(&ctx.txn, s.meta.version, size, &idx)?.into_iter().map(|(m, _)| m).collect();
         for m in &picked {
             s.remove(&mut ctx.txn, m)?;
         }
@@ -152,8 +153,8 @@ fn srandmember(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     }
     let Some(raw) = argv.get(2) else {
         let Some(meta) = set::get(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Nil) };
-        let idx = set::sample_indexes(meta.size, 1, true);
-        let picked = set::pick_by_index(&ctx.txn, meta.version, meta.size, &idx)?;
+        let idx = sample::sample_indexes(meta.size, 1, true);
+        let picked = sample::pick_by_index(&ctx.txn, meta.version, meta.size, &idx)?;
         return Ok(Reply::opt_bulk(picked.into_iter().next().map(|(m, _)| m)));
     };
     let (count, distinct) = random_count(raw)?;
@@ -168,8 +169,8 @@ pub(crate) fn random_members(txn: &Txn<'_>, meta: &Meta, count: u64, distinct: b
     if !distinct && count > MAX_RANDOM_REPLY {
         return Err(Error::err("value is out of range"));
     }
-    let idx = set::sample_indexes(meta.size, count, distinct);
-    set::pick_by_index(txn, meta.version, meta.size, &idx)
+    let idx = sample::sample_indexes(meta.size, count, distinct);
+    sample::pick_by_index(txn, meta.version, meta.size, &idx)
 }
 
 /// `SMOVE source destination member`: moves `member`; 1 if it was in `source`.

@@ -12,7 +12,7 @@
 //! that touch several fields (HSET with a repeated field, HDEL f f) remember what they
 //! wrote themselves.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use bytes::Bytes;
 
@@ -176,75 +176,23 @@ pub const MAX_REPEATED_PICKS: u64 = 1 << 24;
 
 /// Random fields for HRANDFIELD: with `count > 0`, that many distinct fields (all of
 /// them if the hash is smaller); with `count < 0`, `-count` fields that may repeat.
-/// Values are read only if `with_values`. O(N) over the hash plus O(|count|).
+/// O(|count|) picks, each walking at most a seek step (see `types::sample`).
 pub fn random_fields(txn: &mut Txn<'_>, key: &[u8], count: i64, with_values: bool) -> Result<Vec<(Bytes, Bytes)>> {
     let Some(meta) = load_read(txn, key)? else { return Ok(Vec::new()) };
-    let size = meta.size;
-    if size == 0 || count == 0 {
+    if meta.size == 0 || count == 0 {
         return Ok(Vec::new());
     }
-    let fetch = |txn: &mut Txn<'_>, wanted: &[u64]| -> Result<HashMap<u64, (Bytes, Bytes)>> {
-        // `wanted` is sorted and deduplicated: one scan picks them up.
-        let mut out = HashMap::with_capacity(wanted.len());
-        let mut next = 0usize;
-        let mut pos = 0u64;
-        if wanted.is_empty() {
-            return Ok(out);
-        }
-        txn.sub_scan(Cf::Sub, meta.version, b"", b"", false, &mut |f, v| {
-            if pos == wanted[next] {
-                let value = if with_values { Bytes::copy_from_slice(v) } else { Bytes::new() };
-                out.insert(pos, (Bytes::copy_from_slice(f), value));
-                next += 1;
-                if next == wanted.len() {
-                    return false;
-                }
-            }
-            pos += 1;
-            true
-        })?;
-        Ok(out)
-    };
-    if count > 0 {
-        let count = count as u64;
-        if count >= size {
-            let mut all = Vec::new();
-            txn.sub_scan(Cf::Sub, meta.version, b"", b"", false, &mut |f, v| {
-                let value = if with_values { Bytes::copy_from_slice(v) } else { Bytes::new() };
-                all.push((Bytes::copy_from_slice(f), value));
-                true
-            })?;
-            fastrand::shuffle(&mut all);
-            return Ok(all);
-        }
-        // Floyd's algorithm: `count` distinct positions in O(count).
-        let mut chosen = std::collections::HashSet::with_capacity(count as usize);
-        for j in size - count..size {
-            let t = fastrand::u64(0..=j);
-            if !chosen.insert(t) {
-                chosen.insert(j);
-            }
-        }
-        let mut wanted: Vec<u64> = chosen.into_iter().collect();
-        wanted.sort_unstable();
-        let mut found = fetch(txn, &wanted)?;
-        let mut out: Vec<(Bytes, Bytes)> = wanted.iter().filter_map(|p| found.remove(p)).collect();
-        fastrand::shuffle(&mut out);
-        return Ok(out);
-    }
-    let n = count.unsigned_abs();
-    if n > MAX_REPEATED_PICKS {
+    let (n, distinct) = (count.unsigned_abs(), count > 0);
+    if !distinct && n > MAX_REPEATED_PICKS {
         return Err(Error::err("value is out of range"));
     }
-    let mut picks: Vec<u64> = Vec::new();
-    for _ in 0..n {
-        picks.push(fastrand::u64(0..size));
+    let idx = super::sample::sample_indexes(meta.size, n, distinct);
+    let mut out = super::sample::pick_by_index(txn, meta.version, meta.size, &idx)?;
+    if !with_values {
+        out.iter_mut().for_each(|pick| pick.1 = Bytes::new());
     }
-    let mut wanted = picks.clone();
-    wanted.sort_unstable();
-    wanted.dedup();
-    let found = fetch(txn, &wanted)?;
-    Ok(picks.iter().filter_map(|p| found.get(p).cloned()).collect())
+    fastrand::shuffle(&mut out);
+    Ok(out)
 }
 
 /// One random field (and its value), for HRANDFIELD without a count.

@@ -12,6 +12,7 @@ pub mod list;
 pub mod locks;
 pub mod long_double;
 pub mod meta;
+pub mod sample;
 pub mod set;
 pub mod store;
 pub mod string;

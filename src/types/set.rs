@@ -44,74 +44,6 @@ pub fn for_each(txn: &Txn<'_>, meta: &Meta, visit: &mut dyn FnMut(&[u8]) -> bool
     txn.sub_scan(Cf::Sub, meta.version, b"", b"", false, &mut |m, _| visit(m))
 }
 
-/// Sorted positions in `0..size` for a random pick of `count` elements: all different
-/// when `distinct` (then `count` must not exceed `size`), independent draws otherwise.
-/// Memory is O(count) (O(size - count) when picking most of a set).
-pub fn sample_indexes(size: u64, count: u64, distinct: bool) -> Vec<u64> {
-    if size == 0 || count == 0 {
-        return Vec::new();
-    }
-    let mut out: Vec<u64> = if !distinct {
-        (0..count).map(|_| fastrand::u64(0..size)).collect()
-    } else if count >= size {
-        (0..size).collect()
-    } else if count <= size / 2 {
-        floyd(size, count).into_iter().collect()
-    } else {
-        // Most of the set: choose what to leave out.
-        let skip = floyd(size, size - count);
-        (0..size).filter(|i| !skip.contains(i)).collect()
-    };
-    out.sort_unstable();
-    out
-}
-
-/// Robert Floyd's sampling: `count` distinct values of `0..size` in O(count).
-fn floyd(size: u64, count: u64) -> HashSet<u64> {
-    let mut chosen = HashSet::new();
-    for j in size - count..size {
-        let t = fastrand::u64(0..=j);
-        if !chosen.insert(t) {
-            chosen.insert(j);
-        }
-    }
-    chosen
-}
-
-/// The sub-key records of `version` at the sorted positions `indexes` (repeats allowed),
-/// in that order. One scan from whichever end of the key is nearer to the positions
-/// wanted, so O(distance), without loading the collection. Shared with sorted sets.
-pub fn pick_by_index(txn: &Txn<'_>, version: u64, size: u64, indexes: &[u64]) -> Result<Vec<(Bytes, Bytes)>> {
-    let (Some(&first), Some(&last)) = (indexes.first(), indexes.last()) else { return Ok(Vec::new()) };
-    let reverse = size.saturating_sub(1).saturating_sub(first) < last;
-    let mut out = Vec::with_capacity(indexes.len());
-    let mut pos: u64 = 0;
-    if reverse {
-        let mut wanted = indexes.iter().rev().peekable();
-        txn.sub_scan(Cf::Sub, version, b"", b"", true, &mut |k, v| {
-            let idx = size.saturating_sub(1).saturating_sub(pos);
-            while wanted.peek() == Some(&&idx) {
-                out.push((Bytes::copy_from_slice(k), Bytes::copy_from_slice(v)));
-                wanted.next();
-            }
-            pos += 1;
-            wanted.peek().is_some()
-        })?;
-        out.reverse();
-    } else {
-        let mut wanted = indexes.iter().peekable();
-        txn.sub_scan(Cf::Sub, version, b"", b"", false, &mut |k, v| {
-            while wanted.peek() == Some(&&pos) {
-                out.push((Bytes::copy_from_slice(k), Bytes::copy_from_slice(v)));
-                wanted.next();
-            }
-            pos += 1;
-            wanted.peek().is_some()
-        })?;
-    }
-    Ok(out)
-}
-
 /// Replaces whatever is at `key` with a new set of `members` (deduplicated by the caller
 /// or not); an empty result deletes the key. Any TTL is dropped, as Redis's `setKey` does.
 /// Returns the new size.
@@ -223,34 +155,6 @@ mod tests {
         let mut txn = Txn::new(&store, 0);
         assert!(get(&mut txn, b"s").unwrap().is_none());
         assert_eq!(store.dbsize(0), 0);
-    }
-
-    #[test]
-    fn sampling_and_picking_by_index() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = store(dir.path());
-        let names: Vec<String> = (0..100).map(|i| format!("m{i:03}")).collect();
-        let refs: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
-        add(&store, b"s", &refs);
-        let mut txn = Txn::new(&store, 0);
-        let meta = get(&mut txn, b"s").unwrap().unwrap();
-        for (count, distinct) in [(10, true), (60, true), (100, true), (500, false)] {
-            let idx = sample_indexes(100, count, distinct);
-            assert_eq!(idx.len() as u64, count.min(if distinct { 100 } else { u64::MAX }));
-            if distinct {
-                let set: HashSet<_> = idx.iter().collect();
-                assert_eq!(set.len(), idx.len());
-            }
-            let picked = pick_by_index(&txn, meta.version, 100, &idx).unwrap();
-            assert_eq!(picked.len(), idx.len());
-            for ((m, _), i) in picked.iter().zip(&idx) {
-                assert_eq!(&m[..], names[*i as usize].as_bytes());
-            }
-        }
-        // Positions near the end are found walking backwards.
-        let picked = pick_by_index(&txn, meta.version, 100, &[98, 99, 99]).unwrap();
-        let got: Vec<_> = picked.iter().map(|(m, _)| m.clone()).collect();
-        assert_eq!(got, vec![Bytes::from("m098"), Bytes::from("m099"), Bytes::from("m099")]);
     }
 
     #[test]

@@ -1,0 +1,278 @@
+//! Random picks from collections (SPOP, SRANDMEMBER, ZRANDMEMBER, HRANDFIELD).
+//!
+//! Elements are records in byte order with no rank counts, so "the element at position
+//! i" is found by walking. A small collection is walked from its nearer end. A big one
+//! (at least [`SEEK_INDEX_MIN`] elements) gets a *seek index* on first use: the key of
+//! every [`SEEK_STEP`]-th record, built by one walk and kept in memory (a few KiB per
+//! collection, at most [`SEEK_INDEXES`] collections). A pick then seeks to the nearest
+//! indexed key below its position and walks fewer than [`SEEK_STEP`] records: a random
+//! member of a million-member set costs about a thousand record steps instead of half a
+//! million.
+//!
+//! The index describes the collection when it was built. Writes since then shift
+//! positions a little, which only changes *which* element a random position names; the
+//! index is rebuilt once the size has drifted by more than a sixteenth, so the picks stay
+//! close to uniform (Redis's own picks from a hash table are not exactly uniform either).
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, OnceLock};
+
+use bytes::Bytes;
+use parking_lot::Mutex;
+
+use super::txn::Txn;
+use crate::error::Result;
+use crate::storage::Cf;
+
+/// Collections this big (in elements) get a seek index.
+pub const SEEK_INDEX_MIN: u64 = 4096;
+/// Elements between two indexed keys.
+pub const SEEK_STEP: u64 = 1024;
+/// Seek indexes kept at once (oldest dropped first).
+pub const SEEK_INDEXES: usize = 256;
+
+/// The keys at positions 0, STEP, 2*STEP... of one collection version.
+struct SeekIndex {
+    /// Size of the collection when the index was built.
+    size: u64,
+    points: Vec<Bytes>,
+}
+
+#[derive(Default)]
+struct SeekIndexes {
+    by_version: HashMap<u64, Arc<SeekIndex>>,
+    order: VecDeque<u64>,
+}
+
+fn seek_indexes() -> &'static Mutex<SeekIndexes> {
+    static INDEXES: OnceLock<Mutex<SeekIndexes>> = OnceLock::new();
+    INDEXES.get_or_init(Default::default)
+}
+
+/// The seek index of `version` (of `size` elements), built or rebuilt as needed.
+fn seek_index(txn: &Txn<'_>, version: u64, size: u64) -> Result<Arc<SeekIndex>> {
+    if let Some(found) = seek_indexes().lock().by_version.get(&version) {
+        if found.size.abs_diff(size) <= size / 16 {
+            return Ok(found.clone());
+        }
+    }
+    let mut points = Vec::with_capacity((size / SEEK_STEP + 1) as usize);
+    let mut pos = 0u64;
+    txn.sub_scan(Cf::Sub, version, b"", b"", false, &mut |k, _| {
+        if pos % SEEK_STEP == 0 {
+            points.push(Bytes::copy_from_slice(k));
+        }
+        pos += 1;
+        true
+    })?;
+    let index = Arc::new(SeekIndex { size: pos, points });
+    let mut all = seek_indexes().lock();
+    if all.by_version.insert(version, index.clone()).is_none() {
+        all.order.push_back(version);
+    }
+    while all.by_version.len() > SEEK_INDEXES {
+        let Some(old) = all.order.pop_front() else { break };
+        all.by_version.remove(&old);
+    }
+    Ok(index)
+}
+
+/// The sub-key records of `version` (a collection of `size` elements) at the sorted
+/// positions `indexes` (repeats allowed), in that order. Small collections: one walk
+/// from the nearer end, O(distance). Big ones: through the seek index, fewer than
+/// [`SEEK_STEP`] records walked per distinct index bucket. Nothing is loaded whole.
+pub fn pick_by_index(txn: &Txn<'_>, version: u64, size: u64, indexes: &[u64]) -> Result<Vec<(Bytes, Bytes)>> {
+    if size < SEEK_INDEX_MIN || indexes.is_empty() {
+        return walk_from_ends(txn, version, size, indexes);
+    }
+    let index = seek_index(txn, version, size)?;
+    let last_bucket = index.points.len().saturating_sub(1) as u64;
+    let bucket_of = |x: u64| (x / SEEK_STEP).min(last_bucket);
+    let mut out = Vec::with_capacity(indexes.len());
+    let mut i = 0;
+    while i < indexes.len() {
+        // The positions that fall in one bucket share one walk from its indexed key.
+        let bucket = bucket_of(indexes[i]);
+        let mut j = i;
+        while j < indexes.len() && bucket_of(indexes[j]) == bucket {
+            j += 1;
+        }
+        let wanted = &indexes[i..j];
+        let from = index.points.get(bucket as usize).cloned().unwrap_or_default();
+        let (mut pos, mut next) = (bucket * SEEK_STEP, 0);
+        txn.sub_scan(Cf::Sub, version, &from, b"", false, &mut |k, v| {
+            while next < wanted.len() && wanted[next] <= pos {
+                out.push((Bytes::copy_from_slice(k), Bytes::copy_from_slice(v)));
+                next += 1;
+            }
+            pos += 1;
+            next < wanted.len()
+        })?;
+        if next < wanted.len() {
+            // The collection shrank since the index was built: positions past its end
+            // name its last record.
+            let mut last = None;
+            txn.sub_scan(Cf::Sub, version, b"", b"", true, &mut |k, v| {
+                last = Some((Bytes::copy_from_slice(k), Bytes::copy_from_slice(v)));
+                false
+            })?;
+            let Some(last) = last else { break };
+            out.extend(std::iter::repeat_n(last, wanted.len() - next));
+        }
+        i = j;
+    }
+    // Distinct positions must name distinct elements. A stale index can make two walks
+    // overlap (elements removed since it was built) or send positions past the end; then
+    // take the exact, slower way.
+    let distinct = indexes.windows(2).all(|w| w[0] < w[1]);
+    if distinct && !out.windows(2).all(|w| w[0].0 < w[1].0) {
+        return walk_from_ends(txn, version, size, indexes);
+    }
+    Ok(out)
+}
+
+/// Sorted positions in `0..size` for a random pick of `count` elements: all different
+/// when `distinct` (then `count` must not exceed `size`), independent draws otherwise.
+/// Memory is O(count) (O(size - count) when picking most of a set).
+pub fn sample_indexes(size: u64, count: u64, distinct: bool) -> Vec<u64> {
+    if size == 0 || count == 0 {
+        return Vec::new();
+    }
+    let mut out: Vec<u64> = if !distinct {
+        (0..count).map(|_| fastrand::u64(0..size)).collect()
+    } else if count >= size {
+        (0..size).collect()
+    } else if count <= size / 2 {
+        floyd(size, count).into_iter().collect()
+    } else {
+        // Most of the set: choose what to leave out.
+        let skip = floyd(size, size - count);
+        (0..size).filter(|i| !skip.contains(i)).collect()
+    };
+    out.sort_unstable();
+    out
+}
+
+/// Robert Floyd's sampling: `count` distinct values of `0..size` in O(count).
+fn floyd(size: u64, count: u64) -> HashSet<u64> {
+    let mut chosen = HashSet::new();
+    for j in size - count..size {
+        let t = fastrand::u64(0..=j);
+        if !chosen.insert(t) {
+            chosen.insert(j);
+        }
+    }
+    chosen
+}
+
+/// [`pick_by_index`] for a collection without a seek index: one scan from whichever end
+/// is nearer to the positions wanted, so O(distance).
+fn walk_from_ends(txn: &Txn<'_>, version: u64, size: u64, indexes: &[u64]) -> Result<Vec<(Bytes, Bytes)>> {
+    let (Some(&first), Some(&last)) = (indexes.first(), indexes.last()) else { return Ok(Vec::new()) };
+    let reverse = size.saturating_sub(1).saturating_sub(first) < last;
+    let mut out = Vec::with_capacity(indexes.len());
+    let mut pos: u64 = 0;
+    if reverse {
+        let mut wanted = indexes.iter().rev().peekable();
+        txn.sub_scan(Cf::Sub, version, b"", b"", true, &mut |k, v| {
+            let idx = size.saturating_sub(1).saturating_sub(pos);
+            while wanted.peek() == Some(&&idx) {
+                out.push((Bytes::copy_from_slice(k), Bytes::copy_from_slice(v)));
+                wanted.next();
+            }
+            pos += 1;
+            wanted.peek().is_some()
+        })?;
+        out.reverse();
+    } else {
+        let mut wanted = indexes.iter().peekable();
+        txn.sub_scan(Cf::Sub, version, b"", b"", false, &mut |k, v| {
+            while wanted.peek() == Some(&&pos) {
+                out.push((Bytes::copy_from_slice(k), Bytes::copy_from_slice(v)));
+                wanted.next();
+            }
+            pos += 1;
+            wanted.peek().is_some()
+        })?;
+    }
+    Ok(out)
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::types::set::SetMut;
+    use crate::types::testing::{open, run};
+    use crate::types::{Meta, Store};
+
+    fn fill(store: &Store, n: usize) -> (Meta, Vec<String>) {
+        let names: Vec<String> = (0..n).map(|i| format!("m{i:06}")).collect();
+        run(store, |t| {
+            let mut s = SetMut::open_or_create(t, b"s")?;
+            for m in &names {
+                s.insert(t, m.as_bytes())?;
+            }
+            s.finish(t)
+        });
+        let meta = run(store, |t| crate::types::set::get(t, b"s")).unwrap();
+        (meta, names)
+    }
+
+    #[test]
+    fn sampling_and_picking_by_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        // One size walked from the ends, one through a seek index.
+        for n in [100usize, 3 * SEEK_INDEX_MIN as usize + 17] {
+            let (meta, names) = fill(&store, n);
+            let size = n as u64;
+            let txn = Txn::new(&store, 0);
+            for (count, distinct) in [(10, true), (60, true), (size, true), (500, false)] {
+                let idx = sample_indexes(size, count, distinct);
+                assert_eq!(idx.len() as u64, count);
+                if distinct {
+                    let set: HashSet<_> = idx.iter().collect();
+                    assert_eq!(set.len(), idx.len());
+                }
+                let picked = pick_by_index(&txn, meta.version, size, &idx).unwrap();
+                assert_eq!(picked.len(), idx.len());
+                for ((m, _), i) in picked.iter().zip(&idx) {
+                    assert_eq!(&m[..], names[*i as usize].as_bytes(), "n {n}, position {i}");
+                }
+            }
+            let end = [size - 2, size - 1, size - 1];
+            let picked = pick_by_index(&txn, meta.version, size, &end).unwrap();
+            let got: Vec<_> = picked.iter().map(|(m, _)| m.clone()).collect();
+            let want: Vec<_> = end.iter().map(|&i| Bytes::from(names[i as usize].clone())).collect();
+            assert_eq!(got, want);
+            run(&store, |t| t.delete(b"s"));
+        }
+    }
+
+    #[test]
+    fn a_stale_seek_index_still_names_members() {
+        // Positions past the end of a shrunk collection name its last member; after
+        // enough drift the index is rebuilt and positions are exact again.
+        let dir = tempfile::tempdir().unwrap();
+        let store = open(dir.path());
+        let n = 2 * SEEK_INDEX_MIN as usize;
+        let (meta, names) = fill(&store, n);
+        let txn = Txn::new(&store, 0);
+        pick_by_index(&txn, meta.version, n as u64, &[0]).unwrap();
+        run(&store, |t| {
+            let mut s = SetMut::open_or_create(t, b"s")?;
+            for m in &names[n - 100..] {
+                s.remove(t, m.as_bytes())?;
+            }
+            s.finish(t)
+        });
+        let size = n as u64 - 100;
+        let txn = Txn::new(&store, 0);
+        let picked = pick_by_index(&txn, meta.version, size, &[size - 1]).unwrap();
+        assert_eq!(&picked[0].0[..], names[n - 101].as_bytes());
+        let picked = pick_by_index(&txn, meta.version, size, &[5, size - 1]).unwrap();
+        assert_eq!(&picked[0].0[..], names[5].as_bytes());
+        assert!(picked[0].0 < picked[1].0, "distinct positions, distinct members");
+    }
+}
