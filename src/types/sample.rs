@@ -3,8 +3,9 @@
 //! Elements are records in byte order with no rank counts, so "the element at position
 //! i" is found by walking. A small collection is walked from its nearer end. A big one
 //! (at least [`SEEK_INDEX_MIN`] elements) gets a *seek index* on first use: the key of
-//! every [`SEEK_STEP`]-th record, built by one walk and kept in memory (a few KiB per
-//! collection, at most [`SEEK_INDEXES`] collections). A pick then seeks to the nearest
+//! every [`SEEK_STEP`]-th record (at most [`SEEK_POINTS`] keys: the step grows for
+//! collections over four million elements), built by one walk and kept in memory (at
+//! most [`SEEK_INDEXES`] collections). A pick then seeks to the nearest
 //! indexed key below its position and walks fewer than [`SEEK_STEP`] records: a random
 //! member of a million-member set costs about a thousand record steps instead of half a
 //! million.
@@ -26,8 +27,11 @@ use crate::storage::Cf;
 
 /// Collections this big (in elements) get a seek index.
 pub const SEEK_INDEX_MIN: u64 = 4096;
-/// Elements between two indexed keys.
+/// Elements between two indexed keys (more for collections so big that the index would
+/// exceed [`SEEK_POINTS`] keys).
 pub const SEEK_STEP: u64 = 1024;
+/// Most keys in one seek index, which bounds its memory.
+pub const SEEK_POINTS: u64 = 4096;
 /// Seek indexes kept at once (oldest dropped first).
 pub const SEEK_INDEXES: usize = 256;
 
@@ -35,6 +39,8 @@ pub const SEEK_INDEXES: usize = 256;
 struct SeekIndex {
     /// Size of the collection when the index was built.
     size: u64,
+    /// Elements between two points.
+    step: u64,
     points: Vec<Bytes>,
 }
 
@@ -56,16 +62,17 @@ fn seek_index(txn: &Txn<'_>, version: u64, size: u64) -> Result<Arc<SeekIndex>> 
             return Ok(found.clone());
         }
     }
-    let mut points = Vec::with_capacity((size / SEEK_STEP + 1) as usize);
+    let step = SEEK_STEP.max(size.div_ceil(SEEK_POINTS));
+    let mut points = Vec::with_capacity((size / step + 1) as usize);
     let mut pos = 0u64;
     txn.sub_scan(Cf::Sub, version, b"", b"", false, &mut |k, _| {
-        if pos % SEEK_STEP == 0 {
+        if pos % step == 0 {
             points.push(Bytes::copy_from_slice(k));
         }
         pos += 1;
         true
     })?;
-    let index = Arc::new(SeekIndex { size: pos, points });
+    let index = Arc::new(SeekIndex { size: pos, step, points });
     let mut all = seek_indexes().lock();
     if all.by_version.insert(version, index.clone()).is_none() {
         all.order.push_back(version);
@@ -87,7 +94,7 @@ pub fn pick_by_index(txn: &Txn<'_>, version: u64, size: u64, indexes: &[u64]) ->
     }
     let index = seek_index(txn, version, size)?;
     let last_bucket = index.points.len().saturating_sub(1) as u64;
-    let bucket_of = |x: u64| (x / SEEK_STEP).min(last_bucket);
+    let bucket_of = |x: u64| (x / index.step).min(last_bucket);
     let mut out = Vec::with_capacity(indexes.len());
     let mut i = 0;
     while i < indexes.len() {
@@ -99,7 +106,7 @@ pub fn pick_by_index(txn: &Txn<'_>, version: u64, size: u64, indexes: &[u64]) ->
         }
         let wanted = &indexes[i..j];
         let from = index.points.get(bucket as usize).cloned().unwrap_or_default();
-        let (mut pos, mut next) = (bucket * SEEK_STEP, 0);
+        let (mut pos, mut next) = (bucket * index.step, 0);
         txn.sub_scan(Cf::Sub, version, &from, b"", false, &mut |k, v| {
             while next < wanted.len() && wanted[next] <= pos {
                 out.push((Bytes::copy_from_slice(k), Bytes::copy_from_slice(v)));
