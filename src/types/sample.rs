@@ -177,30 +177,24 @@ fn floyd(size: u64, count: u64) -> HashSet<u64> {
 fn walk_from_ends(txn: &Txn<'_>, version: u64, size: u64, indexes: &[u64]) -> Result<Vec<(Bytes, Bytes)>> {
     let (Some(&first), Some(&last)) = (indexes.first(), indexes.last()) else { return Ok(Vec::new()) };
     let reverse = size.saturating_sub(1).saturating_sub(first) < last;
-    let mut out = Vec::with_capacity(indexes.len());
-    let mut pos: u64 = 0;
-    if reverse {
-        let mut wanted = indexes.iter().rev().peekable();
-        txn.sub_scan(Cf::Sub, version, b"", b"", true, &mut |k, v| {
-            let idx = size.saturating_sub(1).saturating_sub(pos);
-            while wanted.peek() == Some(&&idx) {
-                out.push((Bytes::copy_from_slice(k), Bytes::copy_from_slice(v)));
-                wanted.next();
-            }
-            pos += 1;
-            wanted.peek().is_some()
-        })?;
-        out.reverse();
+    // Positions counted from where the walk starts, in the order it meets them.
+    let steps: Vec<u64> = if reverse {
+        indexes.iter().rev().map(|&i| size.saturating_sub(1).saturating_sub(i)).collect()
     } else {
-        let mut wanted = indexes.iter().peekable();
-        txn.sub_scan(Cf::Sub, version, b"", b"", false, &mut |k, v| {
-            while wanted.peek() == Some(&&pos) {
-                out.push((Bytes::copy_from_slice(k), Bytes::copy_from_slice(v)));
-                wanted.next();
-            }
-            pos += 1;
-            wanted.peek().is_some()
-        })?;
+        indexes.to_vec()
+    };
+    let mut out = Vec::with_capacity(indexes.len());
+    let (mut pos, mut next) = (0u64, 0usize);
+    txn.sub_scan(Cf::Sub, version, b"", b"", reverse, &mut |k, v| {
+        while next < steps.len() && steps[next] == pos {
+            out.push((Bytes::copy_from_slice(k), Bytes::copy_from_slice(v)));
+            next += 1;
+        }
+        pos += 1;
+        next < steps.len()
+    })?;
+    if reverse {
+        out.reverse();
     }
     Ok(out)
 }
