@@ -406,10 +406,13 @@ impl RecordCache {
         let before = shard.slots.len();
         let out = f(&mut shard, self.budget.load(Ordering::Relaxed) / SHARDS);
         let after = shard.slots.len();
+        // SeqCst pairs with the fence in `invalidate`: a reader that creates a slot and
+        // then reads storage, and a writer that writes storage and then checks `live`,
+        // cannot both miss each other.
         if after > before {
-            self.live.fetch_add(after - before, Ordering::Relaxed);
+            self.live.fetch_add(after - before, Ordering::SeqCst);
         } else if before > after {
-            self.live.fetch_sub(before - after, Ordering::Relaxed);
+            self.live.fetch_sub(before - after, Ordering::SeqCst);
         }
         out
     }
@@ -518,7 +521,8 @@ impl RecordCache {
     /// Forgets what is cached about these versions. Call after the write that changed
     /// them is applied.
     pub fn invalidate(&self, versions: impl IntoIterator<Item = (Cf, u64)>) {
-        if self.live.load(Ordering::Relaxed) == 0 {
+        std::sync::atomic::fence(Ordering::SeqCst);
+        if self.live.load(Ordering::SeqCst) == 0 {
             return;
         }
         for key in versions {
