@@ -86,11 +86,13 @@ impl RocksStorage {
             o.set_block_based_table_factory(&table);
             o.set_compression_type(DBCompressionType::Lz4);
             o.set_write_buffer_size(tuning.write_buffer_bytes);
-            if cf == Cf::Meta {
-                // Every command starts with a point read here, and writes to new keys
-                // read a key that is not there: a memtable bloom filter answers those
-                // misses without walking the skiplist, and a hash index per data block
-                // avoids the binary search inside blocks.
+            if cf == Cf::Meta || cf == Cf::Sub {
+                // Every command starts with a point read of its key's metadata, and
+                // adding a field or member first reads whether it exists: writes of new
+                // keys and members read records that are not there. A memtable bloom
+                // filter answers those misses without walking the skiplist, and a hash
+                // index per data block avoids the binary search inside blocks. (A/B for
+                // Sub: SADD, HSET, ZADD +2-5% at depth 1, HSET +11% at depth 16.)
                 table.set_data_block_index_type(DataBlockIndexType::BinaryAndHash);
                 o.set_block_based_table_factory(&table);
                 o.set_memtable_whole_key_filtering(true);
