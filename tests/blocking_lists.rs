@@ -21,13 +21,19 @@ fn defer(c: &mut Raw, args: &[&str]) {
     c.send(&encode(args));
 }
 
+/// Sends `args` on `c` without reading the reply, then waits until the server counts
+/// `now_blocked` blocked clients (INFO), so the command is known to be waiting.
+fn block(s: &Server, c: &mut Raw, args: &[&str], now_blocked: usize) {
+    defer(c, args);
+    s.wait_blocked(now_blocked);
+}
+
 /// A server with one client blocked in `args` (seen blocked by INFO) and a free client.
 fn one_blocked(args: &[&str]) -> (Server, Raw, Raw) {
     let s = Server::start();
     let mut rd = s.raw();
     let c = s.raw();
-    defer(&mut rd, args);
-    s.wait_blocked(1);
+    block(&s, &mut rd, args, 1);
     (s, rd, c)
 }
 
@@ -84,12 +90,9 @@ fn two_clients_blocked_on_one_list_are_served_in_order() {
     let mut second = s.raw();
     let mut third = s.raw();
     let mut c = s.raw();
-    defer(&mut first, &["BLPOP", "q", "0"]);
-    s.wait_blocked(1);
-    defer(&mut second, &["BLPOP", "q", "0"]);
-    s.wait_blocked(2);
-    defer(&mut third, &["BRPOP", "q", "0"]);
-    s.wait_blocked(3);
+    block(&s, &mut first, &["BLPOP", "q", "0"], 1);
+    block(&s, &mut second, &["BLPOP", "q", "0"], 2);
+    block(&s, &mut third, &["BRPOP", "q", "0"], 3);
     c.cmd(&["RPUSH", "q", "one"]);
     assert_eq!(first.read(), pair("q", "one"));
     c.cmd(&["RPUSH", "q", "two", "three"]);
@@ -139,8 +142,7 @@ fn zero_timeout_blocks_until_a_push() {
     let mut rd = s.raw();
     let mut c = s.raw();
     for (pop, key) in [("BLPOP", "blist1"), ("BRPOP", "blist2")] {
-        defer(&mut rd, &[pop, key, "0"]);
-        s.wait_blocked(1);
+        block(&s, &mut rd, &[pop, key, "0"], 1);
         // Let time pass: a zero timeout must not expire.
         std::thread::sleep(Duration::from_millis(500));
         s.wait_blocked(1);
@@ -148,8 +150,7 @@ fn zero_timeout_blocks_until_a_push() {
         assert_eq!(rd.read(), pair(key, "foo"));
         assert_eq!(c.cmd(&["LLEN", key]), R::Int(0));
     }
-    defer(&mut rd, &["BRPOPLPUSH", "blist", "target", "0"]);
-    s.wait_blocked(1);
+    block(&s, &mut rd, &["BRPOPLPUSH", "blist", "target", "0"], 1);
     std::thread::sleep(Duration::from_millis(500));
     s.wait_blocked(1);
     c.cmd(&["RPUSH", "blist", "foo"]);
@@ -189,10 +190,8 @@ fn client_killed_while_blocked_leaves_no_trace() {
     let mut doomed = s.raw();
     let mut next = s.raw();
     let mut c = s.raw();
-    defer(&mut doomed, &["BLPOP", "k", "0"]);
-    s.wait_blocked(1);
-    defer(&mut next, &["BLPOP", "k", "0"]);
-    s.wait_blocked(2);
+    block(&s, &mut doomed, &["BLPOP", "k", "0"], 1);
+    block(&s, &mut next, &["BLPOP", "k", "0"], 2);
     // The first waiter goes away: the push must go to the next one.
     doomed.stream.shutdown(Shutdown::Both).unwrap();
     drop(doomed);
@@ -201,8 +200,7 @@ fn client_killed_while_blocked_leaves_no_trace() {
     assert_eq!(next.read(), pair("k", "v1"));
     // With nobody left waiting, a push stays in the list.
     let mut gone = s.raw();
-    defer(&mut gone, &["BRPOPLPUSH", "k2", "dst", "0"]);
-    s.wait_blocked(1);
+    block(&s, &mut gone, &["BRPOPLPUSH", "k2", "dst", "0"], 1);
     gone.stream.shutdown(Shutdown::Both).unwrap();
     drop(gone);
     s.wait_blocked(0);
@@ -243,15 +241,13 @@ fn lpush_del_set_in_a_transaction_do_not_wake_the_waiter() {
     c.cmd(&["LPUSH", "list", "b"]);
     assert_eq!(rd.read(), pair("list", "b"));
     // The same for a source that becomes a string under BLMOVE and BLMPOP.
-    defer(&mut rd, &["BLMOVE", "src", "dst", "LEFT", "LEFT", "0"]);
-    s.wait_blocked(1);
+    block(&s, &mut rd, &["BLMOVE", "src", "dst", "LEFT", "LEFT", "0"], 1);
     c.cmd(&["SET", "src", "foo"]);
     s.wait_blocked(1);
     c.cmd(&["DEL", "src"]);
     c.cmd(&["RPUSH", "src", "x"]);
     assert_eq!(rd.read(), R::bulk("x"));
-    defer(&mut rd, &["BLMPOP", "0", "1", "k", "LEFT"]);
-    s.wait_blocked(1);
+    block(&s, &mut rd, &["BLMPOP", "0", "1", "k", "LEFT"], 1);
     c.cmd(&["SET", "k", "foo"]);
     s.wait_blocked(1);
     c.cmd(&["DEL", "k"]);
@@ -300,8 +296,7 @@ fn lmove_into_a_key_wakes_its_waiters() {
     assert_eq!(rd.read(), pair("target", "moved"));
     assert_eq!(c.cmd(&["LLEN", "target"]), R::Int(0));
     // And RPOPLPUSH, and LMPOP-based moves via BLMOVE.
-    defer(&mut rd, &["BLMPOP", "0", "2", "x", "target", "RIGHT", "COUNT", "5"]);
-    s.wait_blocked(1);
+    block(&s, &mut rd, &["BLMPOP", "0", "2", "x", "target", "RIGHT", "COUNT", "5"], 1);
     c.cmd(&["RPUSH", "src", "m2"]);
     assert_eq!(c.cmd(&["RPOPLPUSH", "src", "target"]), R::bulk("m2"));
     assert_eq!(rd.read(), R::Array(vec![R::bulk("target"), bulks(&["m2"])]));
@@ -313,10 +308,8 @@ fn brpoplpush_with_a_client_blpoping_the_target_list() {
     let mut rd = s.raw();
     let mut rd2 = s.raw();
     let mut c = s.raw();
-    defer(&mut rd2, &["BLPOP", "target", "0"]);
-    s.wait_blocked(1);
-    defer(&mut rd, &["BRPOPLPUSH", "blist", "target", "0"]);
-    s.wait_blocked(2);
+    block(&s, &mut rd2, &["BLPOP", "target", "0"], 1);
+    block(&s, &mut rd, &["BRPOPLPUSH", "blist", "target", "0"], 2);
     c.cmd(&["RPUSH", "blist", "foo"]);
     assert_eq!(rd.read(), R::bulk("foo"));
     assert_eq!(rd2.read(), pair("target", "foo"));
@@ -332,15 +325,13 @@ fn brpoplpush_with_wrong_destination_type() {
     c.cmd(&["LPUSH", "blist", "foo"]);
     assert_eq!(rd.cmd(&["BRPOPLPUSH", "blist", "target", "1"]), R::err(WRONGTYPE));
     c.cmd(&["DEL", "blist"]);
-    defer(&mut rd, &["BRPOPLPUSH", "blist", "target", "0"]);
-    s.wait_blocked(1);
+    block(&s, &mut rd, &["BRPOPLPUSH", "blist", "target", "0"], 1);
     c.cmd(&["RPUSH", "blist", "foo"]);
     assert_eq!(rd.read(), R::err(WRONGTYPE));
     assert_eq!(lrange(&mut c, "blist"), bulks(&["foo"]));
     // BRPOPLPUSH maintains order of elements after failure
     c.cmd(&["DEL", "blist"]);
-    defer(&mut rd, &["BRPOPLPUSH", "blist", "target", "0"]);
-    s.wait_blocked(1);
+    block(&s, &mut rd, &["BRPOPLPUSH", "blist", "target", "0"], 1);
     c.cmd(&["RPUSH", "blist", "a", "b", "c"]);
     assert_eq!(rd.read(), R::err(WRONGTYPE));
     assert_eq!(lrange(&mut c, "blist"), bulks(&["a", "b", "c"]));
@@ -354,10 +345,8 @@ fn brpoplpush_with_multiple_blocked_clients() {
     let mut rd2 = s.raw();
     let mut c = s.raw();
     c.cmd(&["SET", "target1", "nolist"]);
-    defer(&mut rd1, &["BRPOPLPUSH", "blist", "target1", "0"]);
-    s.wait_blocked(1);
-    defer(&mut rd2, &["BRPOPLPUSH", "blist", "target2", "0"]);
-    s.wait_blocked(2);
+    block(&s, &mut rd1, &["BRPOPLPUSH", "blist", "target1", "0"], 1);
+    block(&s, &mut rd2, &["BRPOPLPUSH", "blist", "target2", "0"], 2);
     c.cmd(&["LPUSH", "blist", "foo"]);
     assert_eq!(rd1.read(), R::err(WRONGTYPE));
     assert_eq!(rd2.read(), R::bulk("foo"));
@@ -372,8 +361,7 @@ fn linked_circular_and_self_referential_brpoplpush() {
     let mut rd1 = s.raw();
     let mut rd2 = s.raw();
     defer(&mut rd1, &["BRPOPLPUSH", "list1", "list2", "0"]);
-    defer(&mut rd2, &["BRPOPLPUSH", "list2", "list3", "0"]);
-    s.wait_blocked(2);
+    block(&s, &mut rd2, &["BRPOPLPUSH", "list2", "list3", "0"], 2);
     c.cmd(&["RPUSH", "list1", "foo"]);
     assert_eq!(rd1.read(), R::bulk("foo"));
     assert_eq!(rd2.read(), R::bulk("foo"));
@@ -383,8 +371,7 @@ fn linked_circular_and_self_referential_brpoplpush() {
     // Circular BRPOPLPUSH
     c.cmd(&["DEL", "list1", "list2"]);
     defer(&mut rd1, &["BRPOPLPUSH", "list1", "list2", "0"]);
-    defer(&mut rd2, &["BRPOPLPUSH", "list2", "list1", "0"]);
-    s.wait_blocked(2);
+    block(&s, &mut rd2, &["BRPOPLPUSH", "list2", "list1", "0"], 2);
     c.cmd(&["RPUSH", "list1", "foo"]);
     assert_eq!(rd1.read(), R::bulk("foo"));
     assert_eq!(rd2.read(), R::bulk("foo"));
@@ -392,8 +379,7 @@ fn linked_circular_and_self_referential_brpoplpush() {
     assert_eq!(lrange(&mut c, "list2"), bulks(&[]));
     // Self-referential BRPOPLPUSH
     c.cmd(&["DEL", "blist"]);
-    defer(&mut rd1, &["BRPOPLPUSH", "blist", "blist", "0"]);
-    s.wait_blocked(1);
+    block(&s, &mut rd1, &["BRPOPLPUSH", "blist", "blist", "0"], 1);
     c.cmd(&["RPUSH", "blist", "foo"]);
     assert_eq!(rd1.read(), R::bulk("foo"));
     assert_eq!(lrange(&mut c, "blist"), bulks(&["foo"]));
@@ -405,8 +391,7 @@ fn blpop_with_same_key_multiple_times() {
     let (s, mut rd, mut c) = one_blocked(&["BLPOP", "list1", "list2", "list2", "list1", "0"]);
     c.cmd(&["LPUSH", "list1", "a"]);
     assert_eq!(rd.read(), pair("list1", "a"));
-    defer(&mut rd, &["BLPOP", "list1", "list2", "list2", "list1", "0"]);
-    s.wait_blocked(1);
+    block(&s, &mut rd, &["BLPOP", "list1", "list2", "list2", "list1", "0"], 1);
     c.cmd(&["LPUSH", "list2", "b"]);
     assert_eq!(rd.read(), pair("list2", "b"));
     // Data already there.
@@ -429,8 +414,7 @@ fn blmove_and_blmpop_in_every_direction() {
     ] {
         c.cmd(&["DEL", "src", "dst"]);
         c.cmd(&["RPUSH", "dst", "x"]);
-        defer(&mut rd, &["BLMOVE", "src", "dst", from, to, "0"]);
-        s.wait_blocked(1);
+        block(&s, &mut rd, &["BLMOVE", "src", "dst", from, to, "0"], 1);
         let mut args = vec!["RPUSH", "src"];
         args.extend_from_slice(pushed);
         c.cmd(&args);
@@ -440,8 +424,7 @@ fn blmove_and_blmpop_in_every_direction() {
     }
     // BLMPOP: blocks on several keys, serves the one pushed to, with COUNT.
     c.cmd(&["DEL", "k1", "k2"]);
-    defer(&mut rd, &["BLMPOP", "0", "2", "k1", "k2", "RIGHT", "COUNT", "2"]);
-    s.wait_blocked(1);
+    block(&s, &mut rd, &["BLMPOP", "0", "2", "k1", "k2", "RIGHT", "COUNT", "2"], 1);
     c.cmd(&["RPUSH", "k2", "1", "2", "3"]);
     assert_eq!(rd.read(), R::Array(vec![R::bulk("k2"), bulks(&["3", "2"])]));
     assert_eq!(lrange(&mut c, "k2"), bulks(&["1"]));
@@ -475,8 +458,7 @@ fn blmpop_with_multiple_blocked_clients() {
         &["BLMPOP", "0", "2", "blist", "blist2", "right", "count", "1"],
     ];
     for (i, (rd, cmd)) in rds.iter_mut().zip(cmds).enumerate() {
-        defer(rd, cmd);
-        s.wait_blocked(i + 1);
+        block(&s, rd, cmd, i + 1);
     }
     transaction(&mut c, &[&["LPUSH", "blist", "a", "b", "c", "d", "e"], &["LPUSH", "blist2", "1", "2", "3", "4", "5"]]);
     assert_eq!(rds[0].read(), R::Array(vec![R::bulk("blist"), bulks(&["e"])]));
@@ -493,8 +475,7 @@ fn push_resulting_from_brpoplpush_affects_watch() {
     let mut watching = s.raw();
     let mut c = s.raw();
     c.cmd(&["SET", "somekey", "somevalue"]);
-    defer(&mut blocked, &["BRPOPLPUSH", "srclist", "dstlist", "0"]);
-    s.wait_blocked(1);
+    block(&s, &mut blocked, &["BRPOPLPUSH", "srclist", "dstlist", "0"], 1);
     assert_eq!(watching.cmd(&["WATCH", "dstlist"]), R::ok());
     watching.cmd(&["MULTI"]);
     watching.cmd(&["GET", "somekey"]);
@@ -510,8 +491,7 @@ fn brpoplpush_does_not_affect_watch_while_still_blocked() {
     let mut watching = s.raw();
     let mut c = s.raw();
     c.cmd(&["SET", "somekey", "somevalue"]);
-    defer(&mut blocked, &["BRPOPLPUSH", "srclist", "dstlist", "0"]);
-    s.wait_blocked(1);
+    block(&s, &mut blocked, &["BRPOPLPUSH", "srclist", "dstlist", "0"], 1);
     watching.cmd(&["WATCH", "dstlist"]);
     watching.cmd(&["MULTI"]);
     watching.cmd(&["GET", "somekey"]);
