@@ -15,6 +15,17 @@ use super::store::{deadline_secs, Store};
 use crate::error::{Error, Result};
 use crate::storage::{keys, Batch, Cf, Op, Range};
 
+/// Which records of a version one scan walks: suffixes in `[from, to)` (`to` empty: to
+/// the end) of `version` in `cf`, in either direction.
+#[derive(Clone, Copy)]
+struct Span<'a> {
+    cf: Cf,
+    version: u64,
+    from: &'a [u8],
+    to: &'a [u8],
+    reverse: bool,
+}
+
 /// The column families that hold a collection's records, keyed by version.
 pub const RECORD_CFS: [Cf; 2] = [Cf::Sub, Cf::Score];
 
@@ -252,9 +263,9 @@ impl<'a> Txn<'a> {
         reverse: bool,
         visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
     ) -> Result<()> {
-        let cache = &self.store.cache;
+        let span = Span { cf, version, from, to, reverse };
         let mut served = 0u64;
-        if let Some(window) = cache.window(cf, version) {
+        if let Some(window) = self.store.cache.window(cf, version) {
             let mut counted = |k: &[u8], v: &[u8]| {
                 served += 1;
                 visit(k, v)
@@ -264,56 +275,41 @@ impl<'a> Txn<'a> {
                 Some(Rest::Continue(rest_from, rest_to)) => {
                     // The window ran out before the read did: walk on in storage, and let
                     // the cache know this window is short for such reads.
-                    let (walked, _) = self.storage_scan(cf, version, &rest_from, &rest_to, reverse, visit)?;
-                    return self.pay_for_window(cf, version, walked, served + walked, false, from, to, reverse);
+                    let rest = Span { from: &rest_from, to: &rest_to, ..span };
+                    let (walked, _) = self.storage_scan(&rest, visit)?;
+                    return self.pay_for_window(&span, walked, served + walked, false);
                 }
                 None => {}
             }
         }
-        let (walked, ran_out) = self.storage_scan(cf, version, from, to, reverse, visit)?;
+        let (walked, ran_out) = self.storage_scan(&span, visit)?;
         let whole = ran_out && from.is_empty() && to.is_empty();
-        self.pay_for_window(cf, version, walked, walked, whole, from, to, reverse)
+        self.pay_for_window(&span, walked, walked, whole)
     }
 
-    /// Tells the record cache what a read walked in storage, and loads a window when the
-    /// cache answers that the reads have paid for one: from where this read started.
-    #[allow(clippy::too_many_arguments)]
-    fn pay_for_window(
-        &self,
-        cf: Cf,
-        version: u64,
-        spent: u64,
-        read_len: u64,
-        whole: bool,
-        from: &[u8],
-        to: &[u8],
-        reverse: bool,
-    ) -> Result<()> {
+    /// Tells the record cache that a read of `span` walked `spent` records in storage out
+    /// of `read_len` (`whole`: all of the version's), and loads a window when the cache
+    /// answers that the reads have paid for one: from where this read started.
+    fn pay_for_window(&self, span: &Span<'_>, spent: u64, read_len: u64, whole: bool) -> Result<()> {
         let cache = &self.store.cache;
-        if let Some(load) = cache.note_walk(cf, version, spent, read_len, whole) {
-            let window = self.load_window(cf, version, if reverse { to } else { from }, reverse, load.records)?;
-            cache.fill(cf, version, load.stamp, window);
+        if let Some(load) = cache.note_walk(span.cf, span.version, spent, read_len, whole) {
+            let at = if span.reverse { span.to } else { span.from };
+            let window = self.load_window(span.cf, span.version, at, span.reverse, load.records)?;
+            cache.fill(span.cf, span.version, load.stamp, window);
         }
         Ok(())
     }
 
     /// [`Txn::sub_scan`] in storage; answers how many records it walked and whether it
     /// ran out of records (rather than being stopped by `visit`).
-    fn storage_scan(
-        &self,
-        cf: Cf,
-        version: u64,
-        from: &[u8],
-        to: &[u8],
-        reverse: bool,
-        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
-    ) -> Result<(u64, bool)> {
-        let prefix = keys::sub_prefix(version);
-        let start = keys::sub_key(version, from);
-        let end = if to.is_empty() { keys::prefix_end(&prefix) } else { keys::sub_key(version, to) };
+    fn storage_scan(&self, span: &Span<'_>, visit: &mut dyn FnMut(&[u8], &[u8]) -> bool) -> Result<(u64, bool)> {
+        let prefix = keys::sub_prefix(span.version);
+        let start = keys::sub_key(span.version, span.from);
+        let end = if span.to.is_empty() { keys::prefix_end(&prefix) } else { keys::sub_key(span.version, span.to) };
         let plen = prefix.len();
         let (mut walked, mut stopped) = (0u64, false);
-        self.store.storage.scan(cf, Range { start: &start, end: &end, reverse }, &mut |k, v| {
+        let range = Range { start: &start, end: &end, reverse: span.reverse };
+        self.store.storage.scan(span.cf, range, &mut |k, v| {
             walked += 1;
             stopped = !visit(&k[plen..], v);
             !stopped
@@ -327,7 +323,8 @@ impl<'a> Txn<'a> {
         let mut window = Window::new(if reverse { b"" } else { at });
         let mut last: Option<Vec<u8>> = None;
         let (from, to) = if reverse { (&b""[..], at) } else { (at, &b""[..]) };
-        let (_, ran_out) = self.storage_scan(cf, version, from, to, reverse, &mut |k, v| {
+        let span = Span { cf, version, from, to, reverse };
+        let (_, ran_out) = self.storage_scan(&span, &mut |k, v| {
             if window.is_full(records) {
                 last = Some(k.to_vec());
                 return false;
@@ -340,7 +337,7 @@ impl<'a> Txn<'a> {
                 window.close(at);
             }
             if !ran_out {
-                // `last` is the first record left out, below every record taken.
+                // Records below the lowest one taken were left out: the window starts there.
                 let lowest = (!window.is_empty()).then(|| window.record(window.len() - 1).0.to_vec());
                 window.set_lo(&lowest.unwrap_or_default());
             }
