@@ -54,15 +54,12 @@ fn setbit(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     };
     // Only the byte holding the bit is read and written (one chunk of a long string).
     let meta = string::load(&mut ctx.txn, &argv[1])?;
-    let byte = offset >> 3;
-    let mut cell = match &meta {
-        Some(m) => string::read_range(&ctx.txn, m, byte, byte + 1)?.first().copied().unwrap_or(0),
-        None => 0,
-    };
-    let old = get_bit(&[cell], offset & 7);
-    set_bit(std::slice::from_mut(&mut cell), offset & 7, on);
-    let ttl = meta.as_ref().map_or(0, |m| m.expire_at);
-    string::write_at(&mut ctx.txn, &argv[1], meta.as_ref(), byte, &[cell], ttl)?;
+    let (byte, ttl) = (offset >> 3, meta.as_ref().map_or(0, |m| m.expire_at));
+    let mut old = false;
+    string::update(&mut ctx.txn, &argv[1], meta.as_ref(), byte, 1, byte + 1, ttl, |cell| {
+        old = get_bit(cell, offset & 7);
+        set_bit(cell, offset & 7, on);
+    })?;
     Ok(Reply::Int(old as i64))
 }
 
@@ -447,28 +444,28 @@ fn bitfield_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Resul
     // a long string, not all of it.
     let lo = fields.iter().map(|f| f.offset >> 3).min().unwrap_or(0);
     let hi = fields.iter().map(|f| (f.offset + f.bits as u64 - 1) >> 3).max().unwrap_or(0);
-    let mut window = match &meta {
-        Some(m) => string::read_range(&ctx.txn, m, lo, hi + 1)?.to_vec(),
-        None => Vec::new(),
-    };
-    window.resize((hi - lo + 1) as usize, 0);
     for f in &mut fields {
         f.offset -= lo * 8;
     }
     let Some(highest) = highest else {
         super::string::count_lookup(ctx, meta.is_some());
+        let mut window = match &meta {
+            Some(m) => string::read_range(&ctx.txn, m, lo, hi + 1)?.to_vec(),
+            None => Vec::new(),
+        };
+        window.resize((hi - lo + 1) as usize, 0);
         let read = |f: &Field| {
             let raw = read_field(&window, f.offset, f.bits);
             Reply::Int(if f.signed { sign_extend(raw, f.bits) } else { raw as i64 })
         };
         return Ok(Reply::Array(fields.iter().map(read).collect()));
     };
-    let replies = run_fields(&fields, &mut window);
     // As Redis, the string grows to hold the highest field written, not the ones read.
-    let new_len = meta.as_ref().map_or(0, string::len).max((highest >> 3) + 1);
-    let end = (hi + 1).min(new_len);
     let ttl = meta.as_ref().map_or(0, |m| m.expire_at);
-    string::write_at(&mut ctx.txn, key, meta.as_ref(), lo, &window[..(end - lo) as usize], ttl)?;
+    let mut replies = Vec::new();
+    string::update(&mut ctx.txn, key, meta.as_ref(), lo, hi - lo + 1, (highest >> 3) + 1, ttl, |window| {
+        replies = run_fields(&fields, window);
+    })?;
     Ok(Reply::Array(replies))
 }
 

@@ -87,63 +87,70 @@ pub fn put(txn: &mut Txn<'_>, key: &[u8], value: Bytes, expire_at: i64) -> Resul
 
 /// Overwrites the string at `key` (`old`: its metadata, `None` if missing) from byte
 /// `offset` with `data`, zero-padding any gap; keeps the expiry `expire_at`. Answers the
-/// new length. A chunked string rewrites only the chunks `data` touches; an inline one
-/// that grows past [`INLINE_MAX`] becomes chunked.
+/// new length. See [`update`].
 pub fn write_at(txn: &mut Txn<'_>, key: &[u8], old: Option<&Meta>, offset: u64, data: &[u8], expire_at: i64) -> Result<u64> {
-    let old_len = old.map(len).unwrap_or(0);
-    let new_len = old_len.max(offset + data.len() as u64);
-    match old {
-        Some(meta) if meta.chunked => {
-            let (version, end) = (meta.version, offset + data.len() as u64);
-            if !data.is_empty() {
-                for i in offset / CHUNK as u64..=(end - 1) / CHUNK as u64 {
-                    let start = i * CHUNK as u64;
-                    let span = (start + CHUNK as u64).min(new_len) - start;
-                    let mut chunk = read_range(txn, meta, start, start + span)?.to_vec();
-                    chunk.resize(span as usize, 0);
-                    let (a, b) = (start.max(offset), (start + span).min(end));
-                    chunk[(a - start) as usize..(b - start) as usize]
-                        .copy_from_slice(&data[(a - offset) as usize..(b - offset) as usize]);
-                    txn.sub_put(version, &chunk_key(i), chunk);
-                }
-            }
-            if new_len != meta.size || expire_at != meta.expire_at {
-                txn.put(key, Meta::chunked_string(version, new_len, expire_at))?;
-            } else {
-                // Same metadata: the chunks alone changed, but the key was written.
-                txn.put(key, meta.clone())?;
-            }
-        }
-        _ => {
-            let payload = old.map(|m| m.payload.clone()).unwrap_or_default();
-            if new_len as usize <= INLINE_MAX {
-                let mut buf = BytesMut::zeroed(new_len as usize);
-                buf[..payload.len()].copy_from_slice(&payload);
-                buf[offset as usize..offset as usize + data.len()].copy_from_slice(data);
-                return put(txn, key, buf.freeze(), expire_at).map(|_| new_len);
-            }
-            // Becomes chunked: write the chunks holding the old value or the new bytes;
-            // the rest of a sparse write (SETBIT far out) stays unwritten, reading as zeros.
-            let version = txn.store.new_version();
-            let chunks_of = |from: u64, n: u64| if n == 0 { 0..0 } else { from / CHUNK as u64..(from + n - 1) / CHUNK as u64 + 1 };
-            let mut chunks: Vec<u64> = chunks_of(0, old_len).chain(chunks_of(offset, data.len() as u64)).collect();
-            chunks.dedup();
-            for i in chunks {
-                let start = i * CHUNK as u64;
-                let span = (start + CHUNK as u64).min(new_len) - start;
-                let mut chunk = vec![0u8; span as usize];
-                for (at, bytes) in [(0u64, &payload[..]), (offset, data)] {
-                    let (a, b) = (start.max(at), (start + span).min(at + bytes.len() as u64));
-                    if a < b {
-                        chunk[(a - start) as usize..(b - start) as usize]
-                            .copy_from_slice(&bytes[(a - at) as usize..(b - at) as usize]);
-                    }
-                }
-                txn.sub_put(version, &chunk_key(i), chunk);
-            }
-            txn.put(key, Meta::chunked_string(version, new_len, expire_at))?;
+    let end = offset + data.len() as u64;
+    update(txn, key, old, offset, data.len() as u64, end, expire_at, |bytes| bytes.copy_from_slice(data))
+}
+
+/// Changes bytes `[offset, offset + len)` of the string at `key` (`old`: its metadata,
+/// `None` if missing) in place: `edit` sees their current content (zeros past the end)
+/// and changes it. The string becomes `max(its length, grow_to)` bytes long (bytes of the
+/// span past that are not stored); the expiry becomes `expire_at`. Answers the new
+/// length. A chunked string reads and rewrites only the chunks the span touches, each
+/// once; an inline one that grows past [`INLINE_MAX`] becomes chunked, storing only the
+/// chunks that hold the old value or the span (the rest reads as zeros).
+#[allow(clippy::too_many_arguments)]
+pub fn update(
+    txn: &mut Txn<'_>,
+    key: &[u8],
+    old: Option<&Meta>,
+    offset: u64,
+    len: u64,
+    grow_to: u64,
+    expire_at: i64,
+    edit: impl FnOnce(&mut [u8]),
+) -> Result<u64> {
+    let old_len = old.map(self::len).unwrap_or(0);
+    let new_len = old_len.max(grow_to);
+    let chunked = old.filter(|m| m.chunked);
+    let payload = old.filter(|m| !m.chunked).map(|m| m.payload.clone()).unwrap_or_default();
+    if chunked.is_none() && new_len as usize <= INLINE_MAX {
+        let mut buf = BytesMut::zeroed(new_len.max(offset + len) as usize);
+        buf[..payload.len()].copy_from_slice(&payload);
+        edit(&mut buf[offset as usize..(offset + len) as usize]);
+        buf.truncate(new_len as usize);
+        return put(txn, key, buf.freeze(), expire_at).map(|_| new_len);
+    }
+    // The whole chunks around the span, read once.
+    let chunk = CHUNK as u64;
+    let chunks_of = |from: u64, to: u64| if from >= to { 0..0 } else { from / chunk..(to - 1) / chunk + 1 };
+    let touched = chunks_of(offset, offset + len);
+    let (base, top) = if touched.is_empty() { (offset, offset) } else { (touched.start * chunk, touched.end * chunk) };
+    let mut buf = match chunked {
+        Some(meta) => read_range(txn, meta, base, top)?.to_vec(),
+        None => payload.get(base.min(old_len) as usize..top.min(old_len) as usize).unwrap_or_default().to_vec(),
+    };
+    buf.resize((top - base) as usize, 0);
+    edit(&mut buf[(offset - base) as usize..(offset + len - base) as usize]);
+    let version = chunked.map_or_else(|| txn.store.new_version(), |m| m.version);
+    let stored = chunks_of(offset, (offset + len).min(new_len));
+    for i in stored.clone() {
+        let start = i * chunk;
+        let span = (start + chunk).min(new_len) - start;
+        txn.sub_put(version, &chunk_key(i), buf[(start - base) as usize..(start - base + span) as usize].to_vec());
+    }
+    if chunked.is_none() {
+        // Becoming chunked: the old value's chunks outside the span are written too.
+        for i in chunks_of(0, old_len).filter(|i| !stored.contains(i)) {
+            let start = i * chunk;
+            let mut bytes = payload[start as usize..(start + chunk).min(old_len) as usize].to_vec();
+            bytes.resize(((start + chunk).min(new_len) - start) as usize, 0);
+            txn.sub_put(version, &chunk_key(i), bytes);
         }
     }
+    // Written even when unchanged (only chunks changed): the key was written (WATCH).
+    txn.put(key, Meta::chunked_string(version, new_len, expire_at))?;
     Ok(new_len)
 }
 
