@@ -473,10 +473,13 @@ fn command_docs_map_shape() {
     assert_eq!(docs[0].0, "get");
     let get = pairs(docs[0].1.clone());
     let keys: Vec<&str> = get.iter().map(|(k, _)| k.as_str()).collect();
-    assert_eq!(keys, ["summary", "since", "group", "complexity"]);
+    assert_eq!(keys, ["summary", "since", "group", "complexity", "arguments"]);
     assert_eq!(get[1].1, R::bulk("1.0.0"));
     assert_eq!(get[2].1, R::bulk("string"));
     assert_eq!(get[3].1, R::bulk("O(1)"));
+    // The argument trees themselves are compared with redis-server's in command_docs.rs.
+    let key = pairs(items(get[4].1.clone())[0].clone());
+    assert_eq!(key, [("name".to_string(), R::bulk("key")), ("type".to_string(), R::bulk("key")), ("key_spec_index".to_string(), R::Int(0))]);
     let config = pairs(docs[1].1.clone());
     let (name, subs) = config.last().unwrap().clone();
     assert_eq!(name, "subcommands");

@@ -10,6 +10,7 @@ pub mod blocking;
 pub mod connection;
 pub mod context;
 pub mod cursor;
+pub mod docs;
 pub mod hash;
 pub mod keys;
 pub mod list;

@@ -14,6 +14,7 @@ use bytes::Bytes;
 use super::args;
 use super::connection::{help_reply, REDIS_VERSION};
 use super::context::Ctx;
+use super::docs;
 use super::registry;
 use super::table::{flags::*, CommandSpec, Keys};
 use crate::command;
@@ -658,7 +659,9 @@ fn command_entry(full: &str, spec: &'static CommandSpec) -> Reply {
     ])
 }
 
-/// One COMMAND DOCS entry: summary, since, group, complexity and the subcommands' docs.
+/// One COMMAND DOCS entry: summary, since, group, complexity, the argument tree
+/// ([`docs::arguments`], left out for a command without arguments, as Redis does) and the
+/// subcommands' docs, in Redis 7's field order.
 fn docs_entry(full: &str, spec: &'static CommandSpec) -> Reply {
     let mut fields = vec![
         pair("summary", Reply::bulk_str(spec.summary)),
@@ -666,6 +669,9 @@ fn docs_entry(full: &str, spec: &'static CommandSpec) -> Reply {
         pair("group", Reply::bulk_str(spec.group)),
         pair("complexity", Reply::bulk_str(spec.complexity)),
     ];
+    if let Some(arguments) = docs::arguments(full) {
+        fields.push(pair("arguments", arguments.clone()));
+    }
     if !spec.subcommands.is_empty() {
         let subs = spec
             .subcommands
@@ -712,7 +718,8 @@ fn command_info(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 }
 
 /// `COMMAND DOCS [command-name ...]`: a map from command name to its documentation
-/// (summary, since, group, complexity, subcommands); unknown names are left out. O(N).
+/// (summary, since, group, complexity, arguments, subcommands); unknown names are left
+/// out. O(N).
 fn command_docs(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let reg = registry();
     let entries = if argv.len() == 2 {
