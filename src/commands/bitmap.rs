@@ -470,13 +470,13 @@ fn bitfield_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Resul
 }
 
 pub static COMMANDS: &[CommandSpec] = &[
-    command!("setbit", 4, WRITE | DENYOOM, Keys::one(), "bitmap", setbit, "Sets or clears the bit at offset of the string value. Creates the key if it doesn't exist.", "2.2.0", "O(1)"),
-    command!("getbit", 3, READONLY | FAST, Keys::one(), "bitmap", getbit, "Returns a bit value by offset.", "2.2.0", "O(1)"),
-    command!("bitcount", -2, READONLY, Keys::one(), "bitmap", bitcount, "Counts the number of set bits (population counting) in a string.", "2.6.0", "O(N)"),
-    command!("bitpos", -3, READONLY, Keys::one(), "bitmap", bitpos, "Finds the first set (1) or clear (0) bit in a string.", "2.8.7", "O(N)"),
-    command!("bitop", -4, WRITE | DENYOOM, Keys::all_from(2), "bitmap", bitop, "Performs bitwise operations on multiple strings, and stores the result.", "2.6.0", "O(N)"),
-    command!("bitfield", -2, WRITE | DENYOOM, Keys::one(), "bitmap", bitfield, "Performs arbitrary bitfield integer operations on strings.", "3.2.0", "O(1) for each subcommand specified"),
-    command!("bitfield_ro", -2, READONLY | FAST, Keys::one(), "bitmap", bitfield_ro, "Performs arbitrary read-only bitfield integer operations on strings.", "6.0.0", "O(1) for each subcommand specified"),
+    command!("setbit", 4, WRITE | DENYOOM, Keys::one(), "bitmap", setbit, "Sets or clears the bit at offset in the string value stored at key", "2.2.0", "O(1)"),
+    command!("getbit", 3, READONLY | FAST, Keys::one(), "bitmap", getbit, "Returns the bit value at offset in the string value stored at key", "2.2.0", "O(1)"),
+    command!("bitcount", -2, READONLY, Keys::one(), "bitmap", bitcount, "Count set bits in a string", "2.6.0", "O(N)"),
+    command!("bitpos", -3, READONLY, Keys::one(), "bitmap", bitpos, "Find first bit set or clear in a string", "2.8.7", "O(N)"),
+    command!("bitop", -4, WRITE | DENYOOM, Keys::all_from(2), "bitmap", bitop, "Perform bitwise operations between strings", "2.6.0", "O(N)"),
+    command!("bitfield", -2, WRITE | DENYOOM, Keys::one(), "bitmap", bitfield, "Perform arbitrary bitfield integer operations on strings", "3.2.0", "O(1) for each subcommand specified"),
+    command!("bitfield_ro", -2, READONLY | FAST, Keys::one(), "bitmap", bitfield_ro, "Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD", "6.0.0", "O(1) for each subcommand specified"),
 ];
 
 #[cfg(test)]

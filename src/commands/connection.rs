@@ -558,36 +558,36 @@ fn client_help(_ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
 const CLIENT_FLAGS: u32 = NOSCRIPT | LOADING | STALE;
 
 static CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
-    command!("id", 2, CLIENT_FLAGS, Keys::None, "connection", client_id, "Returns the unique client ID of the connection.", "5.0.0", "O(1)"),
-    command!("setname", 3, CLIENT_FLAGS, Keys::None, "connection", client_setname, "Sets the connection name.", "2.6.9", "O(1)"),
-    command!("getname", 2, CLIENT_FLAGS, Keys::None, "connection", client_getname, "Returns the name of the connection.", "2.6.9", "O(1)"),
+    command!("id", 2, CLIENT_FLAGS, Keys::None, "connection", client_id, "Returns the client ID for the current connection", "5.0.0", "O(1)"),
+    command!("setname", 3, CLIENT_FLAGS, Keys::None, "connection", client_setname, "Set the current connection name", "2.6.9", "O(1)"),
+    command!("getname", 2, CLIENT_FLAGS, Keys::None, "connection", client_getname, "Get the current connection name", "2.6.9", "O(1)"),
     command!("setinfo", 4, CLIENT_FLAGS, Keys::None, "connection", client_setinfo, "Sets information specific to the client or connection.", "7.2.0", "O(1)"),
-    command!("list", -2, ADMIN | CLIENT_FLAGS, Keys::None, "connection", client_list, "Lists open connections.", "2.4.0", "O(N) where N is the number of client connections"),
-    command!("info", 2, CLIENT_FLAGS, Keys::None, "connection", client_info, "Returns information about the connection.", "6.2.0", "O(1)"),
-    command!("kill", -3, ADMIN | CLIENT_FLAGS, Keys::None, "connection", client_kill, "Terminates open connections.", "2.4.0", "O(N) where N is the number of client connections"),
-    command!("no-evict", 3, ADMIN | CLIENT_FLAGS, Keys::None, "connection", client_no_evict, "Sets the client eviction mode of the connection.", "7.0.0", "O(1)"),
+    command!("list", -2, ADMIN | CLIENT_FLAGS, Keys::None, "connection", client_list, "Get the list of client connections", "2.4.0", "O(N) where N is the number of client connections"),
+    command!("info", 2, CLIENT_FLAGS, Keys::None, "connection", client_info, "Returns information about the current client connection.", "6.2.0", "O(1)"),
+    command!("kill", -3, ADMIN | CLIENT_FLAGS, Keys::None, "connection", client_kill, "Kill the connection of a client", "2.4.0", "O(N) where N is the number of client connections"),
+    command!("no-evict", 3, ADMIN | CLIENT_FLAGS, Keys::None, "connection", client_no_evict, "Set client eviction mode for the current connection", "7.0.0", "O(1)"),
     command!("no-touch", 3, CLIENT_FLAGS, Keys::None, "connection", client_no_touch, "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", "7.2.0", "O(1)"),
-    command!("reply", 3, CLIENT_FLAGS, Keys::None, "connection", client_reply, "Instructs the server whether to reply to commands.", "3.2.0", "O(1)"),
-    command!("help", 2, LOADING | STALE, Keys::None, "connection", client_help, "Returns helpful text about the different subcommands.", "5.0.0", "O(1)"),
+    command!("reply", 3, CLIENT_FLAGS, Keys::None, "connection", client_reply, "Instruct the server whether to reply to commands", "3.2.0", "O(1)"),
+    command!("help", 2, LOADING | STALE, Keys::None, "connection", client_help, "Show helpful text about the different subcommands", "5.0.0", "O(1)"),
 ];
 
 const HANDSHAKE: u32 = NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY;
 
 pub static COMMANDS: &[CommandSpec] = &[
-    command!("ping", -1, FAST, Keys::None, "connection", ping, "Returns the server's liveliness response.", "1.0.0", "O(1)"),
-    command!("echo", 2, FAST, Keys::None, "connection", echo, "Returns the given string.", "1.0.0", "O(1)"),
-    command!("quit", -1, FAST | NO_AUTH | ALLOW_BUSY, Keys::None, "connection", quit, "Closes the connection.", "1.0.0", "O(1)"),
-    command!("select", 2, FAST | LOADING | STALE, Keys::None, "connection", select, "Changes the selected database.", "1.0.0", "O(1)"),
-    command!("auth", -2, HANDSHAKE, Keys::None, "connection", auth, "Authenticates the connection.", "1.0.0", "O(N) where N is the number of passwords defined for the user"),
-    command!("hello", -1, HANDSHAKE, Keys::None, "connection", hello, "Handshakes with the Redis server.", "6.0.0", "O(1)"),
-    command!("reset", 1, HANDSHAKE, Keys::None, "connection", reset, "Resets the connection.", "6.2.0", "O(1)"),
+    command!("ping", -1, FAST, Keys::None, "connection", ping, "Ping the server", "1.0.0", "O(1)"),
+    command!("echo", 2, FAST, Keys::None, "connection", echo, "Echo the given string", "1.0.0", "O(1)"),
+    command!("quit", -1, FAST | NO_AUTH | ALLOW_BUSY, Keys::None, "connection", quit, "Close the connection", "1.0.0", "O(1)"),
+    command!("select", 2, FAST | LOADING | STALE, Keys::None, "connection", select, "Change the selected database for the current connection", "1.0.0", "O(1)"),
+    command!("auth", -2, HANDSHAKE, Keys::None, "connection", auth, "Authenticate to the server", "1.0.0", "O(N) where N is the number of passwords defined for the user"),
+    command!("hello", -1, HANDSHAKE, Keys::None, "connection", hello, "Handshake with Redis", "6.0.0", "O(1)"),
+    command!("reset", 1, HANDSHAKE, Keys::None, "connection", reset, "Reset the connection", "6.2.0", "O(1)"),
     CommandSpec {
         name: "client",
         arity: -2,
         flags: 0,
         keys: Keys::None,
         group: "connection",
-        summary: "A container for client connection commands.",
+        summary: "A container for client connection commands",
         since: "2.4.0",
         complexity: "Depends on subcommand.",
         handler: None,

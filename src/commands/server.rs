@@ -2,9 +2,10 @@
 //! CONFIG family (GET, SET, RESETSTAT, REWRITE, HELP) and the COMMAND family (COUNT,
 //! INFO, DOCS, LIST, GETKEYS, GETKEYSANDFLAGS, HELP).
 //!
-//! COMMAND answers from the command table ([`super::registry`]) and CONFIG from the
-//! directive table ([`crate::config::DIRECTIVES`]), so neither can drift from what the
-//! server actually does.
+//! COMMAND answers from the command table ([`super::registry`]), with the argument trees,
+//! history and key specifications of [`super::docs`], and CONFIG from the directive table
+//! ([`crate::config::DIRECTIVES`]), so neither can drift from what the server actually
+//! does.
 
 use std::fmt::Write as _;
 use std::sync::atomic::Ordering;
@@ -583,61 +584,8 @@ fn statuses(items: impl IntoIterator<Item = &'static str>) -> Reply {
     Reply::Set(items.into_iter().map(Reply::status).collect())
 }
 
-/// The access flags COMMAND reports for a command's keys.
-fn key_flags(spec: &CommandSpec) -> Vec<&'static str> {
-    if spec.has(WRITE) {
-        vec!["RW", "update"]
-    } else if spec.has(READONLY) {
-        vec!["RO", "access"]
-    } else {
-        vec!["RO"]
-    }
-}
-
 fn pair(k: &'static str, v: Reply) -> (Reply, Reply) {
     (Reply::bulk_str(k), v)
-}
-
-/// Redis 7 key specifications derived from the table's key positions.
-fn key_specs(spec: &CommandSpec) -> Reply {
-    let flags = ("flags", statuses(key_flags(spec)));
-    let specs = match spec.keys {
-        Keys::None => Vec::new(),
-        Keys::Range { first, last, step } => {
-            let lastkey = if last < 0 { last } else { last - first };
-            vec![Reply::Map(vec![
-                pair(flags.0, flags.1),
-                pair(
-                    "begin_search",
-                    Reply::Map(vec![
-                        pair("type", Reply::bulk_str("index")),
-                        pair("spec", Reply::Map(vec![pair("index", Reply::Int(first as i64))])),
-                    ]),
-                ),
-                pair(
-                    "find_keys",
-                    Reply::Map(vec![
-                        pair("type", Reply::bulk_str("range")),
-                        pair(
-                            "spec",
-                            Reply::Map(vec![
-                                pair("lastkey", Reply::Int(lastkey as i64)),
-                                pair("keystep", Reply::Int(step as i64)),
-                                pair("limit", Reply::Int(0)),
-                            ]),
-                        ),
-                    ]),
-                ),
-            ])]
-        }
-        Keys::Custom { .. } => {
-            let unknown = || {
-                Reply::Map(vec![pair("type", Reply::bulk_str("unknown")), pair("spec", Reply::Map(Vec::new()))])
-            };
-            vec![Reply::Map(vec![pair(flags.0, flags.1), pair("begin_search", unknown()), pair("find_keys", unknown())])]
-        }
-    };
-    Reply::Set(specs)
 }
 
 /// One COMMAND INFO entry, Redis 7 shape: name, arity, flags, first key, last key,
@@ -654,14 +602,15 @@ fn command_entry(full: &str, spec: &'static CommandSpec) -> Reply {
         Reply::Int(step as i64),
         statuses(spec.acl_categories()),
         Reply::Set(Vec::new()),
-        key_specs(spec),
+        docs::of(full).map_or(Reply::Set(Vec::new()), |d| d.key_specs.clone()),
         Reply::Set(subs),
     ])
 }
 
-/// One COMMAND DOCS entry: summary, since, group, complexity, the argument tree
-/// ([`docs::arguments`], left out for a command without arguments, as Redis does) and the
-/// subcommands' docs, in Redis 7's field order.
+/// One COMMAND DOCS entry, in Redis 7's field order: summary, since, group, complexity
+/// from the command table, then from [`docs`] `doc_flags`, `deprecated_since`,
+/// `replaced_by`, `history` and the argument tree (each left out when empty, as Redis
+/// does), then the subcommands' docs.
 fn docs_entry(full: &str, spec: &'static CommandSpec) -> Reply {
     let mut fields = vec![
         pair("summary", Reply::bulk_str(spec.summary)),
@@ -669,8 +618,8 @@ fn docs_entry(full: &str, spec: &'static CommandSpec) -> Reply {
         pair("group", Reply::bulk_str(spec.group)),
         pair("complexity", Reply::bulk_str(spec.complexity)),
     ];
-    if let Some(arguments) = docs::arguments(full) {
-        fields.push(pair("arguments", arguments.clone()));
+    if let Some(d) = docs::of(full) {
+        fields.extend(d.fields.iter().cloned());
     }
     if !spec.subcommands.is_empty() {
         let subs = spec
@@ -769,18 +718,18 @@ fn command_list(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// GETKEYS. Errors: `ERR Invalid command specified`,
 /// `ERR Invalid number of arguments specified for command`,
 /// `ERR The command has no key arguments`.
-fn keys_of(argv: &[Bytes]) -> Result<(&'static CommandSpec, Vec<usize>)> {
+fn keys_of(argv: &[Bytes]) -> Result<(String, &'static CommandSpec, Vec<usize>)> {
     let line = &argv[2..];
     let invalid = || Error::err("Invalid command specified");
     if line[0].contains(&b'|') {
         return Err(invalid());
     }
-    let (_, mut spec) = find(&line[0]).ok_or_else(invalid)?;
+    let (mut full, mut spec) = find(&line[0]).ok_or_else(invalid)?;
     if !spec.subcommands.is_empty() && line.len() >= 2 {
-        let mut full = spec.name.as_bytes().to_vec();
-        full.push(b'|');
-        full.extend_from_slice(&line[1]);
-        spec = find(&full).ok_or_else(invalid)?.1;
+        let mut name = spec.name.as_bytes().to_vec();
+        name.push(b'|');
+        name.extend_from_slice(&line[1]);
+        (full, spec) = find(&name).ok_or_else(invalid)?;
     }
     if !spec.arity_ok(line.len()) {
         return Err(Error::err("Invalid number of arguments specified for command"));
@@ -789,22 +738,42 @@ fn keys_of(argv: &[Bytes]) -> Result<(&'static CommandSpec, Vec<usize>)> {
     if positions.is_empty() {
         return Err(Error::err("The command has no key arguments"));
     }
-    Ok((spec, positions))
+    Ok((full, spec, positions))
 }
 
 /// `COMMAND GETKEYS command [arg ...]`: the keys of a full command line. O(N).
 fn command_getkeys(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let (_, positions) = keys_of(argv)?;
+    let (_, _, positions) = keys_of(argv)?;
     Ok(Reply::Array(positions.into_iter().map(|i| Reply::Bulk(argv[2 + i].clone())).collect()))
 }
 
-/// `COMMAND GETKEYSANDFLAGS command [arg ...]`: each key with its access flags. O(N).
+/// `COMMAND GETKEYSANDFLAGS command [arg ...]`: each key with its access flags, those of
+/// the key specification that finds it, as in Redis ([`docs::keys_by_spec`]). Where
+/// Redis asks the command instead (flags that vary with the arguments, as SET's with and
+/// without GET; keys of an `unknown` specification, as SORT's STORE), DiskDB answers
+/// RW/RO by the command's flags. O(N).
 fn command_getkeysandflags(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let (spec, positions) = keys_of(argv)?;
+    let (full, spec, positions) = keys_of(argv)?;
+    let specs = docs::of(&full).map_or(&[][..], |d| &d.entry.key_specs[..]);
+    let found = if specs.iter().any(|s| s.flags.contains(&"variable_flags")) {
+        Vec::new()
+    } else {
+        docs::keys_by_spec(specs, &argv[2..])
+    };
+    let guess: &'static [&'static str] = if spec.has(WRITE) {
+        &["RW", "update"]
+    } else if spec.has(READONLY) {
+        &["RO", "access"]
+    } else {
+        &["RO"]
+    };
     Ok(Reply::Array(
         positions
             .into_iter()
-            .map(|i| Reply::Array(vec![Reply::Bulk(argv[2 + i].clone()), statuses(key_flags(spec))]))
+            .map(|i| {
+                let flags = found.iter().find(|(at, _)| *at == i).map_or(guess, |(_, flags)| *flags);
+                Reply::Array(vec![Reply::Bulk(argv[2 + i].clone()), statuses(flags.iter().copied())])
+            })
             .collect(),
     ))
 }
@@ -839,38 +808,38 @@ fn command_help(_ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
 const ADMIN_CMD: u32 = ADMIN | NOSCRIPT | LOADING | STALE;
 
 static CONFIG_SUBCOMMANDS: &[CommandSpec] = &[
-    command!("get", -3, ADMIN_CMD, Keys::None, "server", config_get, "Returns the effective values of configuration parameters.", "2.0.0", "O(N) when N is the number of configuration parameters provided"),
-    command!("set", -4, ADMIN_CMD, Keys::None, "server", config_set, "Sets configuration parameters in-flight.", "2.0.0", "O(N) when N is the number of configuration parameters provided"),
-    command!("resetstat", 2, ADMIN_CMD, Keys::None, "server", config_resetstat, "Resets the server's statistics.", "2.0.0", "O(1)"),
-    command!("rewrite", 2, ADMIN_CMD, Keys::None, "server", config_rewrite, "Persists the effective configuration to file.", "2.8.0", "O(1)"),
-    command!("help", 2, LOADING | STALE, Keys::None, "server", config_help, "Returns helpful text about the different subcommands.", "5.0.0", "O(1)"),
+    command!("get", -3, ADMIN_CMD, Keys::None, "server", config_get, "Get the values of configuration parameters", "2.0.0", "O(N) when N is the number of configuration parameters provided"),
+    command!("set", -4, ADMIN_CMD, Keys::None, "server", config_set, "Set configuration parameters to the given values", "2.0.0", "O(N) when N is the number of configuration parameters provided"),
+    command!("resetstat", 2, ADMIN_CMD, Keys::None, "server", config_resetstat, "Reset the stats returned by INFO", "2.0.0", "O(1)"),
+    command!("rewrite", 2, ADMIN_CMD, Keys::None, "server", config_rewrite, "Rewrite the configuration file with the in memory configuration", "2.8.0", "O(1)"),
+    command!("help", 2, LOADING | STALE, Keys::None, "server", config_help, "Show helpful text about the different subcommands", "5.0.0", "O(1)"),
 ];
 
 static COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
-    command!("count", 2, LOADING | STALE, Keys::None, "server", command_count, "Returns a count of commands.", "2.8.13", "O(1)"),
-    command!("docs", -2, LOADING | STALE, Keys::None, "server", command_docs, "Returns documentary information about one, multiple or all commands.", "7.0.0", "O(N) where N is the number of commands to look up"),
-    command!("info", -2, LOADING | STALE, Keys::None, "server", command_info, "Returns information about one, multiple or all commands.", "2.8.13", "O(N) where N is the number of commands to look up"),
-    command!("list", -2, LOADING | STALE, Keys::None, "server", command_list, "Returns a list of command names.", "7.0.0", "O(N) where N is the total number of Redis commands"),
-    command!("getkeys", -4, LOADING | STALE, Keys::None, "server", command_getkeys, "Extracts the key names from an arbitrary command.", "2.8.13", "O(N) where N is the number of arguments to the command"),
-    command!("getkeysandflags", -4, LOADING | STALE, Keys::None, "server", command_getkeysandflags, "Extracts the key names and access flags for an arbitrary command.", "7.0.0", "O(N) where N is the number of arguments to the command"),
-    command!("help", 2, LOADING | STALE, Keys::None, "server", command_help, "Returns helpful text about the different subcommands.", "5.0.0", "O(1)"),
+    command!("count", 2, LOADING | STALE, Keys::None, "server", command_count, "Get total number of Redis commands", "2.8.13", "O(1)"),
+    command!("docs", -2, LOADING | STALE, Keys::None, "server", command_docs, "Get array of specific Redis command documentation", "7.0.0", "O(N) where N is the number of commands to look up"),
+    command!("info", -2, LOADING | STALE, Keys::None, "server", command_info, "Get array of specific Redis command details, or all when no argument is given.", "2.8.13", "O(N) where N is the number of commands to look up"),
+    command!("list", -2, LOADING | STALE, Keys::None, "server", command_list, "Get an array of Redis command names", "7.0.0", "O(N) where N is the total number of Redis commands"),
+    command!("getkeys", -4, LOADING | STALE, Keys::None, "server", command_getkeys, "Extract keys given a full Redis command", "2.8.13", "O(N) where N is the number of arguments to the command"),
+    command!("getkeysandflags", -4, LOADING | STALE, Keys::None, "server", command_getkeysandflags, "Extract keys and access flags given a full Redis command", "7.0.0", "O(N) where N is the number of arguments to the command"),
+    command!("help", 2, LOADING | STALE, Keys::None, "server", command_help, "Show helpful text about the different subcommands", "5.0.0", "O(1)"),
 ];
 
 pub static COMMANDS: &[CommandSpec] = &[
-    command!("dbsize", 1, READONLY | FAST, Keys::None, "server", dbsize, "Returns the number of keys in the database.", "1.0.0", "O(1)"),
-    command!("info", -1, LOADING | STALE, Keys::None, "server", info, "Returns information and statistics about the server.", "1.0.0", "O(1)"),
-    command!("flushdb", -1, WRITE | EXCLUSIVE, Keys::None, "server", flushdb, "Removes all keys from the current database.", "1.0.0", "O(N) where N is the number of keys in the selected database"),
-    command!("flushall", -1, WRITE | EXCLUSIVE, Keys::None, "server", flushall, "Removes all keys from all databases.", "1.0.0", "O(N) where N is the total number of keys in all databases"),
-    command!("time", 1, LOADING | STALE | FAST, Keys::None, "server", time, "Returns the server time.", "2.6.0", "O(1)"),
-    command!("lastsave", 1, LOADING | STALE | FAST, Keys::None, "server", lastsave, "Returns the Unix timestamp of the last successful save to disk.", "1.0.0", "O(1)"),
-    command!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY, Keys::None, "server", shutdown, "Synchronously saves the database(s) to disk and shuts down the Redis server.", "1.0.0", "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)"),
+    command!("dbsize", 1, READONLY | FAST, Keys::None, "server", dbsize, "Return the number of keys in the selected database", "1.0.0", "O(1)"),
+    command!("info", -1, LOADING | STALE, Keys::None, "server", info, "Get information and statistics about the server", "1.0.0", "O(1)"),
+    command!("flushdb", -1, WRITE | EXCLUSIVE, Keys::None, "server", flushdb, "Remove all keys from the current database", "1.0.0", "O(N) where N is the number of keys in the selected database"),
+    command!("flushall", -1, WRITE | EXCLUSIVE, Keys::None, "server", flushall, "Remove all keys from all databases", "1.0.0", "O(N) where N is the total number of keys in all databases"),
+    command!("time", 1, LOADING | STALE | FAST, Keys::None, "server", time, "Return the current server time", "2.6.0", "O(1)"),
+    command!("lastsave", 1, LOADING | STALE | FAST, Keys::None, "server", lastsave, "Get the UNIX time stamp of the last successful save to disk", "1.0.0", "O(1)"),
+    command!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY, Keys::None, "server", shutdown, "Synchronously save the dataset to disk and then shut down the server", "1.0.0", "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)"),
     CommandSpec {
         name: "config",
         arity: -2,
         flags: 0,
         keys: Keys::None,
         group: "server",
-        summary: "A container for server configuration commands.",
+        summary: "A container for server configuration commands",
         since: "2.0.0",
         complexity: "Depends on subcommand.",
         handler: None,
@@ -882,7 +851,7 @@ pub static COMMANDS: &[CommandSpec] = &[
         flags: LOADING | STALE,
         keys: Keys::None,
         group: "server",
-        summary: "Returns detailed information about all commands.",
+        summary: "Get array of Redis command details",
         since: "2.8.13",
         complexity: "O(N) where N is the total number of Redis commands",
         handler: Some(command_all),
@@ -915,7 +884,7 @@ mod tests {
     #[test]
     fn getkeys_resolves_from_the_table() {
         let a = |v: &[&str]| v.iter().map(|s| Bytes::copy_from_slice(s.as_bytes())).collect::<Vec<_>>();
-        let (_, pos) = keys_of(&a(&["command", "getkeys", "del", "a", "b"])).unwrap();
+        let (_, _, pos) = keys_of(&a(&["command", "getkeys", "del", "a", "b"])).unwrap();
         assert_eq!(pos, vec![1, 2]);
         assert!(keys_of(&a(&["command", "getkeys", "nosuch", "a"])).is_err());
         assert!(keys_of(&a(&["command", "getkeys", "get", "a", "b"])).is_err());

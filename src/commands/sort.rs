@@ -265,10 +265,10 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         keys: Keys::Custom { find: sort_keys, first: 1, last: 1, step: 1 },
         ..command!("sort", -2, WRITE | DENYOOM | MOVABLE_KEYS, Keys::None, "generic", sort,
-            "Sorts the elements in a list, a set, or a sorted set, optionally storing the result.", "1.0.0",
+            "Sort the elements in a list, set or sorted set", "1.0.0",
             "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).")
     },
     command!("sort_ro", -2, READONLY | MOVABLE_KEYS, Keys::one(), "generic", sort_ro,
-        "Returns the sorted elements of a list, a set, or a sorted set.", "7.0.0",
+        "Sort the elements in a list, set or sorted set. Read-only variant of SORT.", "7.0.0",
         "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N)."),
 ];
