@@ -271,12 +271,16 @@ async fn flush<S: AsyncWrite + Unpin>(
     wrote: &mut bool,
 ) -> bool {
     if *wrote {
-        let ticket = durability.written();
-        if fsync_always {
+        let storage = &*state.store.storage;
+        let ticket = Durability::ticket(storage);
+        let mut done = durability.flushed(storage, ticket).await;
+        if done.is_ok() && fsync_always {
             durability.synced(ticket).await;
-        } else if let Err(e) = durability.flushed(&*state.store.storage, ticket).await {
-            // Not in the log file: the writes must not be acknowledged.
-            tracing::error!(error = %e, "WAL flush failed");
+            done = storage.pending().failure().map_or(Ok(()), |e| Err(crate::storage::StorageError(e)));
+        }
+        if let Err(e) = done {
+            // Not in the log: the writes must not be acknowledged.
+            tracing::error!(error = %e, "write failed");
             output.clear();
             return false;
         }

@@ -1,13 +1,16 @@
 //! `appendfsync` on top of RocksDB's write-ahead log.
 //!
 //! Every write reaches the WAL file (the operating system's page cache) before it is
-//! acknowledged, so a killed process loses nothing; the policy decides when the WAL is
-//! forced to disk. One syncer thread does all fsyncs: under `always` a connection that
-//! wrote waits, before sending its replies, until a sync that started after its write has
-//! finished, so all writers waiting at the same time share one fsync (group commit);
-//! under `everysec` the thread syncs once a second.
+//! acknowledged, so a killed process loses nothing: the storage's writer thread hands the
+//! WAL records of each group of batches to the operating system before it counts them
+//! applied, and a connection sends replies to writes only once its batches are applied.
+//! The policy decides when the WAL is forced to disk. One syncer thread does all fsyncs:
+//! under `always` a connection that wrote waits, before sending its replies, until a sync
+//! that started after its write has finished, so all writers waiting at the same time
+//! share one fsync (group commit); under `everysec` the thread syncs once a second.
+//!
+//! Tickets are the storage's batch sequence numbers ([`crate::storage::pending`]).
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
@@ -17,10 +20,6 @@ use crate::config::Fsync;
 use crate::storage::Storage;
 
 pub struct Durability {
-    /// Count of writes announced with [`Durability::written`].
-    written: AtomicU64,
-    /// Every write with a ticket up to this is in the WAL file (not yet synced).
-    flushed: AtomicU64,
     wake: (Mutex<bool>, Condvar),
     synced_tx: watch::Sender<u64>,
     synced_rx: watch::Receiver<u64>,
@@ -29,30 +28,29 @@ pub struct Durability {
 impl Default for Durability {
     fn default() -> Self {
         let (synced_tx, synced_rx) = watch::channel(0);
-        Durability { written: AtomicU64::new(0), flushed: AtomicU64::new(0), wake: (Mutex::new(false), Condvar::new()), synced_tx, synced_rx }
+        Durability { wake: (Mutex::new(false), Condvar::new()), synced_tx, synced_rx }
     }
 }
 
 impl Durability {
-    /// Announces a write that is already in the WAL; returns its ticket.
-    pub fn written(&self) -> u64 {
-        self.written.fetch_add(1, Ordering::AcqRel) + 1
+    /// The ticket of everything written so far: the last batch submitted.
+    pub fn ticket(storage: &dyn Storage) -> u64 {
+        storage.pending().submitted()
     }
 
-    /// Makes sure the write with `ticket` has left RocksDB's in-memory WAL buffer for the
-    /// WAL file, so a killed process cannot lose it. Connections that wrote in the same
-    /// scheduler round share one flush: each first lets the others run, and whoever comes
-    /// back first flushes for everyone whose write is already in the buffer.
+    /// Waits until the batches up to `ticket` are applied and in the WAL file, so a
+    /// killed process cannot lose them. First lets the other connections run: by the
+    /// time this one is polled again the writer thread has usually applied them.
     pub async fn flushed(&self, storage: &dyn Storage, ticket: u64) -> crate::storage::Result<()> {
-        tokio::task::yield_now().await;
-        if self.flushed.load(Ordering::Acquire) >= ticket {
-            return Ok(());
+        let pending = storage.pending();
+        if pending.applied() < ticket {
+            tokio::task::yield_now().await;
+            pending.applied_async(ticket).await;
         }
-        // Every write announced so far is in the buffer before this flush starts.
-        let upto = self.written.load(Ordering::Acquire);
-        storage.flush_wal()?;
-        self.flushed.fetch_max(upto, Ordering::AcqRel);
-        Ok(())
+        match pending.failure() {
+            Some(e) => Err(crate::storage::StorageError(e)),
+            None => Ok(()),
+        }
     }
 
     /// Waits until the write with `ticket` is on stable storage.
@@ -79,7 +77,8 @@ impl Durability {
                 }
                 *pending = false;
             }
-            let target = self.written.load(Ordering::Acquire);
+            // sync_wal waits for the batches submitted so far to be applied first.
+            let target = storage.pending().submitted();
             let due = match policy() {
                 Fsync::Always => target > synced,
                 Fsync::EverySec => target > synced,

@@ -5,6 +5,7 @@
 //! The RocksDB engine lives in [`rocks`]; the byte layout of every key lives in [`keys`].
 
 pub mod keys;
+pub mod pending;
 pub mod rocks;
 
 use std::fmt;
@@ -116,16 +117,21 @@ pub trait ReadView {
 
 /// The storage engine behind every database.
 pub trait Storage: ReadView + Send + Sync {
-    /// Applies `batch` atomically. Durability follows the WAL policy of the engine;
-    /// `sync_wal` makes everything written so far durable.
+    /// Applies `batch` atomically, in order with every other batch. It may be applied
+    /// after this returns, but every read from then on sees it (see [`pending`]); wait
+    /// for [`Storage::pending`]'s `applied` before acknowledging it to a client.
+    /// Durability follows the WAL policy of the engine; `sync_wal` makes everything
+    /// written so far durable.
     fn write(&self, batch: Batch) -> Result<()>;
+    /// The queue of batches not yet applied.
+    fn pending(&self) -> &pending::Pending;
     /// A consistent point-in-time view.
     fn snapshot(&self) -> Box<dyn ReadView + '_>;
     /// Forces the write-ahead log to stable storage.
     fn sync_wal(&self) -> Result<()>;
     /// Writes buffered write-ahead log records to the log file (the operating system),
-    /// without fsync. Writes are buffered in the process until this is called, so a
-    /// write must not be acknowledged before it (see `server::durability`).
+    /// without fsync. (Applied batches are already there; this also waits for the
+    /// queued ones.)
     fn flush_wal(&self) -> Result<()>;
     /// Reads a counter written with [`Op::Add`].
     fn counter(&self, key: &[u8]) -> Result<i64>;

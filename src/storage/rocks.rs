@@ -10,6 +10,7 @@ use rocksdb::{
     WriteOptions, DBWithThreadMode,
 };
 
+use super::pending::{Job, Pending};
 use super::{keys, Batch, Cf, Op, Range, ReadView, Result, Storage, StorageError, Visit};
 
 type Db = DBWithThreadMode<MultiThreaded>;
@@ -35,6 +36,9 @@ impl Default for RocksOptions {
 pub struct RocksStorage {
     db: Arc<Db>,
     closed: std::sync::atomic::AtomicBool,
+    /// Batches on their way to the writer thread (see [`super::pending`]).
+    pending: Arc<Pending>,
+    writer: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
 fn err(e: rocksdb::Error) -> StorageError {
@@ -113,7 +117,24 @@ impl RocksStorage {
         let db = Db::open_cf_descriptors(&db_opts, path, descriptors).map_err(err)?;
         let db = Arc::new(db);
         let _ = weak.set(Arc::downgrade(&db));
-        Ok(RocksStorage { db, closed: Default::default() })
+        let pending = Arc::new(Pending::default());
+        let writer = {
+            let (db, pending) = (db.clone(), pending.clone());
+            std::thread::Builder::new()
+                .name("writer".into())
+                .spawn(move || run_writer(&db, &pending))
+                .map_err(|e| StorageError(format!("cannot start the writer thread: {e}")))?
+        };
+        Ok(RocksStorage { db, closed: Default::default(), pending, writer: std::sync::Mutex::new(Some(writer)) })
+    }
+
+    /// Stops the writer thread once it has applied everything queued.
+    fn stop_writer(&self) {
+        self.pending.stop();
+        let handle = self.writer.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(handle) = handle {
+            let _ = handle.join();
+        }
     }
 
     fn cf(&self, cf: Cf) -> Arc<rocksdb::BoundColumnFamily<'_>> {
@@ -140,6 +161,35 @@ fn stale_filter(db: &OnceLock<Weak<Db>>, version_of: VersionOf, key: &[u8]) -> D
         _ => Decision::Keep,
     };
     decision
+}
+
+/// The writer thread: applies every batch queued since its last round as one RocksDB
+/// write, then hands the WAL records to the operating system, so that once a batch
+/// counts as applied a killed process cannot lose it.
+fn run_writer(db: &Db, pending: &Pending) {
+    let mut opts = WriteOptions::default();
+    opts.set_sync(false);
+    while let Some(jobs) = pending.take() {
+        let result = apply(db, &jobs, &opts);
+        if let Err(e) = &result {
+            tracing::error!(error = %e, "write failed; refusing further writes");
+        }
+        pending.finish(&jobs, result.err());
+    }
+}
+
+fn apply(db: &Db, jobs: &[Job], opts: &WriteOptions) -> std::result::Result<(), String> {
+    let handles: Vec<_> = Cf::ALL.iter().map(|cf| db.cf_handle(cf.name()).expect("column family opened at start")).collect();
+    let mut wb = WriteBatch::default();
+    for op in jobs.iter().flat_map(|j| &j.ops) {
+        match op {
+            Op::Put(cf, k, v) => wb.put_cf(&handles[*cf as usize], k, v),
+            Op::Delete(cf, k) => wb.delete_cf(&handles[*cf as usize], k),
+            Op::Add(k, d) => wb.merge_cf(&handles[Cf::Stats as usize], k, d.to_le_bytes()),
+            Op::DeleteRange(cf, a, b) => wb.delete_range_cf(&handles[*cf as usize], a, b),
+        }
+    }
+    db.write_opt(wb, opts).and_then(|_| db.flush_wal(false)).map_err(|e| e.into_string())
 }
 
 fn scan_with(
@@ -191,10 +241,14 @@ fn bounded_opts(range: &Range<'_>) -> ReadOptions {
 
 impl ReadView for RocksStorage {
     fn get(&self, cf: Cf, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        if let Some(pending) = self.pending.get(cf, key) {
+            return Ok(pending);
+        }
         self.db.get_cf(&self.cf(cf), key).map_err(err)
     }
 
     fn scan(&self, cf: Cf, range: Range<'_>, visit: Visit<'_>) -> Result<()> {
+        self.pending.before_scan(cf, &range);
         let iter = self.db.raw_iterator_cf_opt(&self.cf(cf), bounded_opts(&range));
         scan_with(iter, range, visit)
     }
@@ -223,33 +277,30 @@ impl Storage for RocksStorage {
         if self.closed.load(std::sync::atomic::Ordering::Acquire) {
             return Err(StorageError("storage is closed".into()));
         }
-        let mut wb = WriteBatch::default();
-        for op in batch.ops {
-            match op {
-                Op::Put(cf, k, v) => wb.put_cf(&self.cf(cf), k, v),
-                Op::Delete(cf, k) => wb.delete_cf(&self.cf(cf), k),
-                Op::Add(k, d) => wb.merge_cf(&self.cf(Cf::Stats), k, d.to_le_bytes()),
-                Op::DeleteRange(cf, a, b) => wb.delete_range_cf(&self.cf(cf), a, b),
-            }
-        }
-        let mut opts = WriteOptions::default();
-        opts.set_sync(false);
-        self.db.write_opt(wb, &opts).map_err(err)
+        self.pending.submit(batch).map(|_| ())
+    }
+
+    fn pending(&self) -> &Pending {
+        &self.pending
     }
 
     fn snapshot(&self) -> Box<dyn ReadView + '_> {
+        self.pending.drain();
         Box::new(RocksSnapshot { storage: self, snap: self.db.snapshot() })
     }
 
     fn sync_wal(&self) -> Result<()> {
+        self.pending.drain();
         self.db.flush_wal(true).map_err(err)
     }
 
     fn flush_wal(&self) -> Result<()> {
+        self.pending.drain();
         self.db.flush_wal(false).map_err(err)
     }
 
     fn counter(&self, key: &[u8]) -> Result<i64> {
+        self.pending.drain();
         Ok(self.get(Cf::Stats, key)?.as_deref().map(decode_counter).unwrap_or(0))
     }
 
@@ -258,6 +309,7 @@ impl Storage for RocksStorage {
     }
 
     fn last_key(&self, cf: Cf) -> Result<Option<Vec<u8>>> {
+        self.pending.drain();
         let mut iter = self.db.raw_iterator_cf(&self.cf(cf));
         iter.seek_to_last();
         let key = iter.key().map(<[u8]>::to_vec);
@@ -266,15 +318,26 @@ impl Storage for RocksStorage {
     }
 
     fn compact(&self, cf: Cf, from: &[u8], to: &[u8]) {
+        self.pending.drain();
         self.db.compact_range_cf(&self.cf(cf), Some(from), Some(to));
     }
 
     fn close(&self) -> Result<()> {
+        self.stop_writer();
+        if let Some(e) = self.pending.failure() {
+            return Err(StorageError(e));
+        }
         self.db.flush_wal(true).map_err(err)?;
         for cf in Cf::ALL {
             self.db.flush_cf(&self.cf(cf)).map_err(err)?;
         }
         self.closed.store(true, std::sync::atomic::Ordering::Release);
         Ok(())
+    }
+}
+
+impl Drop for RocksStorage {
+    fn drop(&mut self) {
+        self.stop_writer();
     }
 }

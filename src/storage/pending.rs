@@ -1,0 +1,486 @@
+//! Write-behind: batches wait in a queue for one writer thread to apply them, and reads
+//! see them meanwhile.
+//!
+//! The thread that runs commands hands each batch over ([`Pending::submit`]) instead of
+//! going through RocksDB's write path itself (WAL append, one skip-list insert per
+//! record, write-group bookkeeping). The writer thread applies whatever has collected as
+//! one RocksDB write, on another core, while commands go on. A client's replies are
+//! sent only after its batches are applied and in the WAL file
+//! (`server::durability`), so what a client was told is written survives a killed
+//! process exactly as before.
+//!
+//! Reads must still see every submitted batch, applied or not:
+//! - point reads look in the overlay, a map of the newest unapplied value (or deletion)
+//!   of each record, before storage;
+//! - range scans wait until every batch that wrote into their range is applied: a scan
+//!   inside one collection version waits for that version's stripe, any other scan for
+//!   its column family;
+//! - reads of merge counters ([`Op::Add`]) and everything after a range deletion wait
+//!   for the batches in question (the overlay can hold neither).
+//!
+//! Batches apply in submission order, each atomically. The overlay entry of a record is
+//! removed only after storage holds that write, and only if no later batch replaced it,
+//! so a reader that misses the overlay finds the write in storage.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+
+use parking_lot::{Condvar, Mutex};
+use tokio::sync::watch;
+
+use super::{keys, Batch, Cf, Op, Range, StorageError};
+
+/// Shards of the overlay (each a map under its own lock).
+const SHARDS: usize = 64;
+/// Stripes of collection versions for scan waits.
+const STRIPES: usize = 4096;
+/// A submitter waits for the writer once this many operations are queued, so a
+/// runaway producer cannot grow the queue without bound.
+const MAX_QUEUED_OPS: usize = 200_000;
+
+/// Longest a queued batch waits for the writer when nobody asks for it.
+const IDLE_ROUND: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// One submitted batch.
+pub struct Job {
+    pub seq: u64,
+    pub ops: Vec<Op>,
+}
+
+struct Entry {
+    seq: u64,
+    value: Option<Vec<u8>>,
+}
+
+#[derive(Default)]
+struct Queue {
+    jobs: Vec<Job>,
+    ops: usize,
+    /// Sequence number of the last batch submitted.
+    last: u64,
+    writer_idle: bool,
+    stop: bool,
+}
+
+pub struct Pending {
+    queue: Mutex<Queue>,
+    work: Condvar,
+    /// Every batch up to this sequence number is applied (or failed).
+    applied: AtomicU64,
+    /// The last batch submitted (also in `queue.last`, readable without the lock).
+    submitted: AtomicU64,
+    /// Per column family and shard: record key -> newest unapplied write.
+    overlay: Box<[Mutex<HashMap<Box<[u8]>, Entry>>]>,
+    /// Per column family, the last batch that wrote into it.
+    cf_seq: [AtomicU64; Cf::ALL.len()],
+    /// Per stripe of collection versions, the last batch that wrote a record of one.
+    version_seq: Box<[AtomicU64]>,
+    /// The last batch that deleted a range or merged a counter: reads wait for it.
+    barrier: AtomicU64,
+    done_lock: Mutex<()>,
+    done: Condvar,
+    sync_waiters: AtomicUsize,
+    applied_tx: watch::Sender<u64>,
+    failed: Mutex<Option<String>>,
+    has_failed: AtomicBool,
+}
+
+fn hash(bytes: &[u8]) -> u64 {
+    // FNV-1a: keys are short and this runs once per record.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h ^ (h >> 29)
+}
+
+fn op_key(op: &Op) -> Option<(Cf, &[u8])> {
+    match op {
+        Op::Put(cf, k, _) | Op::Delete(cf, k) => Some((*cf, k)),
+        Op::Add(k, _) => Some((Cf::Stats, k)),
+        Op::DeleteRange(cf, from, _) => Some((*cf, from)),
+    }
+}
+
+/// Column families whose keys start with a collection version.
+fn versioned(cf: Cf) -> bool {
+    matches!(cf, Cf::Sub | Cf::Score)
+}
+
+impl Default for Pending {
+    fn default() -> Self {
+        Pending {
+            queue: Mutex::new(Queue::default()),
+            work: Condvar::new(),
+            applied: AtomicU64::new(0),
+            submitted: AtomicU64::new(0),
+            overlay: (0..SHARDS * Cf::ALL.len()).map(|_| Mutex::new(HashMap::new())).collect(),
+            cf_seq: Default::default(),
+            version_seq: (0..STRIPES).map(|_| AtomicU64::new(0)).collect(),
+            barrier: AtomicU64::new(0),
+            done_lock: Mutex::new(()),
+            done: Condvar::new(),
+            sync_waiters: AtomicUsize::new(0),
+            applied_tx: watch::channel(0).0,
+            failed: Mutex::new(None),
+            has_failed: AtomicBool::new(false),
+        }
+    }
+}
+
+impl Pending {
+    fn shard(&self, cf: Cf, key: &[u8]) -> &Mutex<HashMap<Box<[u8]>, Entry>> {
+        &self.overlay[cf as usize * SHARDS + hash(key) as usize % SHARDS]
+    }
+
+    fn stripe(version_prefix: &[u8]) -> usize {
+        hash(version_prefix) as usize % STRIPES
+    }
+
+    /// The last batch submitted.
+    pub fn submitted(&self) -> u64 {
+        self.submitted.load(Ordering::Acquire)
+    }
+
+    /// Every batch up to this one is applied.
+    pub fn applied(&self) -> u64 {
+        self.applied.load(Ordering::Acquire)
+    }
+
+    /// Why the writer stopped applying batches, if it did.
+    pub fn failure(&self) -> Option<String> {
+        if !self.has_failed.load(Ordering::Acquire) {
+            return None;
+        }
+        self.failed.lock().clone()
+    }
+
+    /// Queues `batch`; answers its sequence number. Returns once readers can see it;
+    /// waits for it to be applied if it deletes a range (rare, whole databases) or if the
+    /// queue is full.
+    pub fn submit(&self, batch: Batch) -> Result<u64, StorageError> {
+        if let Some(e) = self.failure() {
+            return Err(StorageError(e));
+        }
+        let mut barrier = false;
+        let n = batch.ops.len();
+        let mut q = self.queue.lock();
+        let seq = q.last + 1;
+        for op in &batch.ops {
+            let Some((cf, key)) = op_key(op) else { continue };
+            self.cf_seq[cf as usize].store(seq, Ordering::Release);
+            if versioned(cf) && key.len() >= 8 {
+                self.version_seq[Self::stripe(&key[..8])].store(seq, Ordering::Release);
+            }
+            match op {
+                Op::Put(cf, k, v) => self.overlay_put(*cf, k, seq, Some(v.clone())),
+                Op::Delete(cf, k) => self.overlay_put(*cf, k, seq, None),
+                Op::Add(..) | Op::DeleteRange(..) => barrier = true,
+            }
+        }
+        if barrier {
+            self.barrier.store(seq, Ordering::Release);
+        }
+        q.last = seq;
+        q.ops += n;
+        let full = q.ops > MAX_QUEUED_OPS;
+        q.jobs.push(Job { seq, ops: batch.ops });
+        self.submitted.store(seq, Ordering::Release);
+        // The writer is woken by whoever first needs a batch applied (see `kick`), not
+        // here: batches submitted meanwhile then go to storage together.
+        drop(q);
+        if full || barrier {
+            self.wait_applied(seq);
+        }
+        Ok(seq)
+    }
+
+    fn overlay_put(&self, cf: Cf, key: &[u8], seq: u64, value: Option<Vec<u8>>) {
+        let mut shard = self.shard(cf, key).lock();
+        shard.insert(key.into(), Entry { seq, value });
+    }
+
+    /// What the overlay knows of `key`: `Some(None)` a pending deletion, `Some(Some(v))`
+    /// a pending value, `None` nothing pending (read storage). Waits instead where the
+    /// overlay cannot answer (counters, range deletions).
+    pub fn get(&self, cf: Cf, key: &[u8]) -> Option<Option<Vec<u8>>> {
+        let applied = self.applied();
+        if self.submitted() <= applied {
+            return None;
+        }
+        let barrier = self.barrier.load(Ordering::Acquire);
+        if barrier > applied {
+            self.wait_applied(barrier);
+            return None;
+        }
+        self.shard(cf, key).lock().get(key).map(|e| e.value.clone())
+    }
+
+    /// Waits until every batch that wrote into `range` of `cf` is applied.
+    pub fn before_scan(&self, cf: Cf, range: &Range<'_>) {
+        let applied = self.applied();
+        if self.submitted() <= applied {
+            return;
+        }
+        let mut upto = self.cf_seq[cf as usize].load(Ordering::Acquire).max(self.barrier.load(Ordering::Acquire));
+        if versioned(cf) && range.start.len() >= 8 {
+            let prefix = &range.start[..8];
+            let end = keys::prefix_end(prefix);
+            if !range.end.is_empty() && range.end <= &end[..] {
+                // Within one version: only batches that wrote records of a version in
+                // the same stripe matter.
+                upto = self.version_seq[Self::stripe(prefix)].load(Ordering::Acquire).max(self.barrier.load(Ordering::Acquire));
+            }
+        }
+        if upto > applied {
+            self.wait_applied(upto);
+        }
+    }
+
+    /// Waits until every batch submitted so far is applied.
+    pub fn drain(&self) {
+        self.wait_applied(self.submitted());
+    }
+
+    /// Wakes the writer if it sleeps while batches wait.
+    pub fn kick(&self) {
+        let mut q = self.queue.lock();
+        if q.writer_idle && !q.jobs.is_empty() {
+            q.writer_idle = false;
+            self.work.notify_one();
+        }
+    }
+
+    /// Blocks the calling thread until batch `seq` is applied (or the writer failed).
+    pub fn wait_applied(&self, seq: u64) {
+        if self.applied() >= seq {
+            return;
+        }
+        self.kick();
+        for _ in 0..64 {
+            std::hint::spin_loop();
+            if self.applied() >= seq {
+                return;
+            }
+        }
+        self.sync_waiters.fetch_add(1, Ordering::AcqRel);
+        let mut guard = self.done_lock.lock();
+        while self.applied() < seq && !self.has_failed.load(Ordering::Acquire) {
+            self.done.wait(&mut guard);
+        }
+        drop(guard);
+        self.sync_waiters.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    /// Resolves once batch `seq` is applied (or the writer failed), for async callers.
+    pub async fn applied_async(&self, seq: u64) {
+        if self.applied() >= seq {
+            return;
+        }
+        let mut rx = self.applied_tx.subscribe();
+        self.kick();
+        let _ = rx.wait_for(|&a| a >= seq || self.has_failed.load(Ordering::Acquire)).await;
+    }
+
+    // ----- the writer's side -----
+
+    /// Takes every queued batch, waiting for one if there are none. `None` once stopped
+    /// and empty.
+    pub fn take(&self) -> Option<Vec<Job>> {
+        let mut q = self.queue.lock();
+        loop {
+            if !q.jobs.is_empty() {
+                q.ops = 0;
+                return Some(std::mem::take(&mut q.jobs));
+            }
+            if q.stop {
+                return None;
+            }
+            q.writer_idle = true;
+            // Writes nobody waits for (the active expire cycle's) still reach storage
+            // soon after they were queued.
+            self.work.wait_for(&mut q, IDLE_ROUND);
+            q.writer_idle = false;
+        }
+    }
+
+    /// Records that `jobs` (in order) are in storage, or that applying them failed with
+    /// `error` (nothing later will be applied; readers and waiters are released).
+    pub fn finish(&self, jobs: &[Job], error: Option<String>) {
+        let Some(last) = jobs.last().map(|j| j.seq) else { return };
+        if let Some(e) = error {
+            let mut failed = self.failed.lock();
+            failed.get_or_insert(e);
+            self.has_failed.store(true, Ordering::Release);
+        }
+        for job in jobs {
+            for op in &job.ops {
+                if let Op::Put(cf, k, _) | Op::Delete(cf, k) = op {
+                    let mut shard = self.shard(*cf, k).lock();
+                    if shard.get(&k[..]).is_some_and(|e| e.seq == job.seq) {
+                        shard.remove(&k[..]);
+                    }
+                }
+            }
+        }
+        self.applied.store(last, Ordering::Release);
+        if self.sync_waiters.load(Ordering::Acquire) > 0 {
+            let _guard = self.done_lock.lock();
+            self.done.notify_all();
+        }
+        self.applied_tx.send_replace(last);
+    }
+
+    /// Asks the writer to apply what is queued and stop.
+    pub fn stop(&self) {
+        let mut q = self.queue.lock();
+        q.stop = true;
+        self.work.notify_one();
+    }
+
+    /// Whether batches are waiting in the queue (for tests).
+    #[cfg(test)]
+    fn queued(&self) -> usize {
+        self.queue.lock().jobs.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    fn put(cf: Cf, k: &[u8], v: &[u8]) -> Batch {
+        let mut b = Batch::default();
+        b.put(cf, k.to_vec(), v.to_vec());
+        b
+    }
+
+    /// Applies jobs to a map, as a writer thread would to storage.
+    fn apply(p: &Pending, store: &Mutex<BTreeMap<Vec<u8>, Vec<u8>>>) {
+        let jobs = p.take().unwrap();
+        {
+            let mut s = store.lock();
+            for job in &jobs {
+                for op in &job.ops {
+                    match op {
+                        Op::Put(_, k, v) => {
+                            s.insert(k.clone(), v.clone());
+                        }
+                        Op::Delete(_, k) => {
+                            s.remove(k);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        p.finish(&jobs, None);
+    }
+
+    #[test]
+    fn overlay_answers_until_applied() {
+        let p = Pending::default();
+        let store = Mutex::new(BTreeMap::new());
+        assert_eq!(p.get(Cf::Meta, b"a"), None);
+        p.submit(put(Cf::Meta, b"a", b"1")).unwrap();
+        p.submit(put(Cf::Meta, b"a", b"2")).unwrap();
+        let mut del = Batch::default();
+        del.delete(Cf::Meta, b"b".to_vec());
+        p.submit(del).unwrap();
+        assert_eq!(p.get(Cf::Meta, b"a"), Some(Some(b"2".to_vec())));
+        assert_eq!(p.get(Cf::Meta, b"b"), Some(None));
+        assert_eq!(p.get(Cf::Sub, b"a"), None, "column families are separate");
+        assert_eq!(p.queued(), 3);
+        apply(&p, &store);
+        assert_eq!(p.applied(), 3);
+        assert_eq!(p.get(Cf::Meta, b"a"), None, "applied: storage answers");
+        assert_eq!(store.lock().get(&b"a"[..]), Some(&b"2".to_vec()));
+        assert!(p.overlay.iter().all(|s| s.lock().is_empty()));
+    }
+
+    #[test]
+    fn later_batch_keeps_its_overlay_entry() {
+        let p = Pending::default();
+        let store = Mutex::new(BTreeMap::new());
+        p.submit(put(Cf::Meta, b"a", b"1")).unwrap();
+        let first = p.take().unwrap();
+        // Submitted while the first is being applied.
+        p.submit(put(Cf::Meta, b"a", b"2")).unwrap();
+        store.lock().insert(b"a".to_vec(), b"1".to_vec());
+        p.finish(&first, None);
+        assert_eq!(p.get(Cf::Meta, b"a"), Some(Some(b"2".to_vec())));
+        apply(&p, &store);
+        assert_eq!(p.get(Cf::Meta, b"a"), None);
+    }
+
+    #[test]
+    fn scans_wait_for_their_range() {
+        let p = Arc::new(Pending::default());
+        let store = Arc::new(Mutex::new(BTreeMap::new()));
+        let v1 = keys::sub_key(1, b"x");
+        p.submit(put(Cf::Sub, &v1, b"1")).unwrap();
+        // A scan of another version's records (another stripe) does not wait.
+        let other = keys::sub_prefix(2);
+        let other_end = keys::prefix_end(&other);
+        p.before_scan(Cf::Sub, &Range { start: &other, end: &other_end, reverse: false });
+        assert_eq!(p.applied(), 0);
+        // A scan of version 1 waits for the writer.
+        let writer = {
+            let (p, store) = (p.clone(), store.clone());
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                apply(&p, &store)
+            })
+        };
+        let mine = keys::sub_prefix(1);
+        let mine_end = keys::prefix_end(&mine);
+        p.before_scan(Cf::Sub, &Range { start: &mine, end: &mine_end, reverse: false });
+        assert_eq!(p.applied(), 1);
+        assert!(store.lock().contains_key(&v1));
+        writer.join().unwrap();
+    }
+
+    #[test]
+    fn whole_family_scans_and_barriers_wait() {
+        let p = Arc::new(Pending::default());
+        let store = Arc::new(Mutex::new(BTreeMap::new()));
+        let writer = {
+            let (p, store) = (p.clone(), store.clone());
+            std::thread::spawn(move || {
+                while p.applied() < 2 {
+                    apply(&p, &store);
+                }
+            })
+        };
+        p.submit(put(Cf::Meta, b"k", b"v")).unwrap();
+        let mut range_delete = Batch::default();
+        range_delete.delete_range(Cf::Meta, b"a".to_vec(), b"z".to_vec());
+        // A range deletion returns only once applied.
+        assert_eq!(p.submit(range_delete).unwrap(), 2);
+        assert_eq!(p.applied(), 2);
+        writer.join().unwrap();
+    }
+
+    #[test]
+    fn failure_releases_waiters_and_refuses_writes() {
+        let p = Pending::default();
+        p.submit(put(Cf::Meta, b"a", b"1")).unwrap();
+        let jobs = p.take().unwrap();
+        p.finish(&jobs, Some("disk full".into()));
+        p.wait_applied(1);
+        assert_eq!(p.failure().as_deref(), Some("disk full"));
+        assert!(p.submit(put(Cf::Meta, b"b", b"2")).is_err());
+    }
+
+    #[test]
+    fn stop_ends_take_once_empty() {
+        let p = Pending::default();
+        p.submit(put(Cf::Meta, b"a", b"1")).unwrap();
+        p.stop();
+        assert_eq!(p.take().map(|j| j.len()), Some(1));
+        assert!(p.take().is_none());
+    }
+}
