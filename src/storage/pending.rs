@@ -211,8 +211,8 @@ impl Pending {
         }
         let barrier = self.barrier.load(Ordering::Acquire);
         if barrier > applied {
+            // Batches after the barrier may still hold the newest value: look on.
             self.wait_applied(barrier);
-            return None;
         }
         self.shard(cf, key).lock().get(key).map(|e| e.value.clone())
     }
