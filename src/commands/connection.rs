@@ -575,8 +575,8 @@ const HANDSHAKE: u32 = NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY;
 
 pub static COMMANDS: &[CommandSpec] = &[
     command!("ping", -1, FAST, Keys::None, "connection", ping, "Ping the server", "1.0.0", "O(1)"),
-    command!("echo", 2, FAST, Keys::None, "connection", echo, "Echo the given string", "1.0.0", "O(1)"),
-    command!("quit", -1, FAST | NO_AUTH | ALLOW_BUSY, Keys::None, "connection", quit, "Close the connection", "1.0.0", "O(1)"),
+    command!("echo", 2, LOADING | STALE | FAST, Keys::None, "connection", echo, "Echo the given string", "1.0.0", "O(1)"),
+    command!("quit", -1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, Keys::None, "connection", quit, "Close the connection", "1.0.0", "O(1)"),
     command!("select", 2, FAST | LOADING | STALE, Keys::None, "connection", select, "Change the selected database for the current connection", "1.0.0", "O(1)"),
     command!("auth", -2, HANDSHAKE, Keys::None, "connection", auth, "Authenticate to the server", "1.0.0", "O(N) where N is the number of passwords defined for the user"),
     command!("hello", -1, HANDSHAKE, Keys::None, "connection", hello, "Handshake with Redis", "6.0.0", "O(1)"),

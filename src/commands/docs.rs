@@ -44,6 +44,8 @@
 //! | `deprecated 6.2.0: text` | `doc_flags` deprecated, `deprecated_since` 6.2.0, `replaced_by` text |
 //! | `history 2.6.12: text` | one `[version, text]` item of `history`, oldest first |
 //! | `key 0: flags, begin, find` | COMMAND INFO key specification 0 (then 1, 2...), below |
+//! | `acl: @keyspace @dangerous` | ACL categories Redis declares for the command, replacing its group's |
+//! | `tips: nondeterministic_output` | COMMAND INFO `tips`, space separated |
 //!
 //! A key specification is its flags (`RW access update`...), where the search for keys
 //! begins, how the keys are found from there, and optionally `"notes"`, separated by
@@ -76,6 +78,7 @@ use crate::protocol::Reply;
 pub const TABLE: &str = r##"
 // connection
 ping                    [message]
+    tips: request_policy:all_shards response_policy:all_succeeded
 echo                    message
 quit                    -
 select                  index:integer
@@ -100,7 +103,9 @@ client|list             [TYPE normal_master_replica_pubsub(NORMAL | MASTER | REP
                         `ID` filter.
     history 7.0.0:      Added `resp`, `multi-mem`, `rbs` and `rbp` fields.
     history 7.0.3:      Added `ssub` field.
+    tips: nondeterministic_output
 client|info             -
+    tips: nondeterministic_output
 client|kill             filter("ip:port"!2.8.12 | new-format([ID client-id:integer@2.8.12] |
                         [TYPE normal_master_slave_pubsub(NORMAL | MASTER@3.2.0 | SLAVE |
                         REPLICA@5.0.0 | PUBSUB)@2.8.12] | [USER username] | [ADDR "ip:port"] |
@@ -118,16 +123,27 @@ client|help             -
 
 // server
 dbsize                  -
+    acl: @keyspace
+    tips: request_policy:all_shards response_policy:agg_sum
 info                    [section...]
     history 7.0.0:      Added support for taking multiple section arguments.
+    acl: @dangerous
+    tips: nondeterministic_output request_policy:all_shards response_policy:special
 flushdb                 [async(ASYNC@4.0.0 | SYNC@6.2.0)]
     history 4.0.0:      Added the `ASYNC` flushing mode modifier.
     history 6.2.0:      Added the `SYNC` flushing mode modifier.
+    acl: @keyspace @dangerous
+    tips: request_policy:all_shards response_policy:all_succeeded
 flushall                [async(ASYNC@4.0.0 | SYNC@6.2.0)]
     history 4.0.0:      Added the `ASYNC` flushing mode modifier.
     history 6.2.0:      Added the `SYNC` flushing mode modifier.
+    acl: @keyspace @dangerous
+    tips: request_policy:all_shards response_policy:all_succeeded
 time                    -
+    tips: nondeterministic_output
 lastsave                -
+    acl: @admin @dangerous
+    tips: nondeterministic_output
 shutdown                [nosave_save(NOSAVE | SAVE)] [NOW@7.0.0] [FORCE@7.0.0] [ABORT@7.0.0]
     history 7.0.0:      Added the `NOW`, `FORCE` and `ABORT` modifiers.
 config                  -
@@ -135,19 +151,32 @@ config|get              parameter(parameter)...
     history 7.0.0:      Added the ability to pass multiple pattern parameters in one call
 config|set              parameter_value(parameter value)...
     history 7.0.0:      Added the ability to set multiple parameters in one call.
+    tips: request_policy:all_nodes response_policy:all_succeeded
 config|resetstat        -
 config|rewrite          -
 config|help             -
 command                 -
+    acl: @connection
+    tips: nondeterministic_output_order
 command|count           -
+    acl: @connection
 command|docs            [command-name...]
+    acl: @connection
+    tips: nondeterministic_output_order
 command|info            [command-name...]
     history 7.0.0:      Allowed to be called with no argument to get info on all commands.
+    acl: @connection
+    tips: nondeterministic_output_order
 command|list            [FILTERBY (MODULE module-name | ACLCAT category |
                         PATTERN pattern:pattern)]
+    acl: @connection
+    tips: nondeterministic_output_order
 command|getkeys         -
+    acl: @connection
 command|getkeysandflags -
+    acl: @connection
 command|help            -
+    acl: @connection
 
 // transactions
 multi                   -
@@ -188,10 +217,13 @@ getex                   key#0 [expiration(EX seconds:integer | PX milliseconds:i
                         "RW and UPDATE because it changes the TTL"
 mget                    key#0...
     key 0:              RO access, index 1, range -1
+    tips: request_policy:multi_shard
 mset                    key_value(key#0 value)...
     key 0:              OW update, index 1, range -1 step 2
+    tips: request_policy:multi_shard response_policy:all_succeeded
 msetnx                  key_value(key#0 value)...
     key 0:              OW insert, index 1, range -1 step 2
+    tips: request_policy:multi_shard response_policy:agg_min
 incr                    key#0
     key 0:              RW access update, index 1, range 0
 decr                    key#0
@@ -244,13 +276,17 @@ bitfield_ro             key#0 [GET encoding_offset(encoding offset:integer)]...
 // generic
 del                     key#0...
     key 0:              RM delete, index 1, range -1
+    tips: request_policy:multi_shard response_policy:agg_sum
 unlink                  key#0...
     key 0:              RM delete, index 1, range -1
+    tips: request_policy:multi_shard response_policy:agg_sum
 exists                  key#0...
     history 3.0.3:      Accepts multiple `key` arguments.
     key 0:              RO, index 1, range -1
+    tips: request_policy:multi_shard response_policy:agg_sum
 touch                   key#0...
     key 0:              RO, index 1, range -1
+    tips: request_policy:multi_shard response_policy:agg_sum
 type                    key#0
     key 0:              RO, index 1, range 0
 expire                  key#0 seconds:integer [condition(NX | XX | GT | LT)@7.0.0]
@@ -269,9 +305,11 @@ pexpireat               key#0 unix-time-milliseconds:unix-time
 ttl                     key#0
     history 2.8.0:      Added the -2 reply.
     key 0:              RO access, index 1, range 0
+    tips: nondeterministic_output
 pttl                    key#0
     history 2.8.0:      Added the -2 reply.
     key 0:              RO access, index 1, range 0
+    tips: nondeterministic_output
 expiretime              key#0
     key 0:              RO access, index 1, range 0
 pexpiretime             key#0
@@ -279,10 +317,14 @@ pexpiretime             key#0
 persist                 key#0
     key 0:              RW update, index 1, range 0
 keys                    pattern:pattern
+    acl: @keyspace @dangerous
+    tips: request_policy:all_shards nondeterministic_output_order
 scan                    cursor:integer [MATCH pattern:pattern] [COUNT count:integer]
                         [TYPE type@6.0.0]
     history 6.0.0:      Added the `TYPE` subcommand.
+    tips: nondeterministic_output request_policy:special
 randomkey               -
+    tips: request_policy:all_shards nondeterministic_output
 rename                  key#0 newkey#1
     key 0:              RW access delete, index 1, range 0
     key 1:              OW update, index 2, range 0
@@ -299,26 +341,33 @@ move                    key#0 db:integer
 
 // server
 swapdb                  index1:integer index2:integer
+    acl: @keyspace @dangerous
 
 // generic
 object                  -
 object|encoding         key#0
     key 0:              RO, index 2, range 0
+    tips: nondeterministic_output
 object|freq             key#0
     key 0:              RO, index 2, range 0
+    tips: nondeterministic_output
 object|help             -
 object|idletime         key#0
     key 0:              RO, index 2, range 0
+    tips: nondeterministic_output
 object|refcount         key#0
     key 0:              RO, index 2, range 0
+    tips: nondeterministic_output
 dump                    key#0
     key 0:              RO access, index 1, range 0
+    tips: nondeterministic_output
 restore                 key#0 ttl:integer serialized-value [REPLACE@3.0.0] [ABSTTL@5.0.0]
                         [IDLETIME seconds:integer@5.0.0] [FREQ frequency:integer@5.0.0]
     history 3.0.0:      Added the `REPLACE` modifier.
     history 5.0.0:      Added the `ABSTTL` modifier.
     history 5.0.0:      Added the `IDLETIME` and `FREQ` options.
     key 0:              OW update, index 1, range 0
+    acl: @keyspace @dangerous
 sort                    key#0 [BY pattern:pattern#1]
                         [LIMIT offset_count(offset:integer count:integer)]
                         [GET pattern:pattern#1]... [order(ASC | DESC)] [sorting=ALPHA]
@@ -330,6 +379,7 @@ sort                    key#0 [BY pattern:pattern#1]
     key 2:              OW update, unknown, unknown,
                         "For the optional STORE keyword. It is marked 'unknown' because the keyword
                         can appear anywhere in the argument array"
+    acl: @set @sortedset @list @dangerous
 sort_ro                 key#0 [BY pattern:pattern#1]
                         [LIMIT offset_count(offset:integer count:integer)]
                         [GET pattern:pattern#1]... [order(ASC | DESC)] [sorting=ALPHA]
@@ -337,6 +387,7 @@ sort_ro                 key#0 [BY pattern:pattern#1]
     key 1:              RO access, unknown, unknown,
                         "For the optional BY/GET keyword. It is marked 'unknown' because the key
                         names derive from the content of the key we sort"
+    acl: @set @sortedset @list @dangerous
 
 // list
 lpush                   key#0 element...
@@ -426,18 +477,23 @@ hexists                 key#0 field
     key 0:              RO, index 1, range 0
 hgetall                 key#0
     key 0:              RO access, index 1, range 0
+    tips: nondeterministic_output_order
 hkeys                   key#0
     key 0:              RO access, index 1, range 0
+    tips: nondeterministic_output_order
 hvals                   key#0
     key 0:              RO access, index 1, range 0
+    tips: nondeterministic_output_order
 hincrby                 key#0 field increment:integer
     key 0:              RW access update, index 1, range 0
 hincrbyfloat            key#0 field increment:double
     key 0:              RW access update, index 1, range 0
 hrandfield              key#0 [options(count:integer [WITHVALUES])]
     key 0:              RO access, index 1, range 0
+    tips: nondeterministic_output
 hscan                   key#0 cursor:integer [MATCH pattern:pattern] [COUNT count:integer]
     key 0:              RO access, index 1, range 0
+    tips: nondeterministic_output
 
 // set
 sadd                    key#0 member...
@@ -452,19 +508,23 @@ smismember              key#0 member...
     key 0:              RO access, index 1, range 0
 smembers                key#0
     key 0:              RO access, index 1, range 0
+    tips: nondeterministic_output_order
 scard                   key#0
     key 0:              RO, index 1, range 0
 spop                    key#0 [count:integer@3.2.0]
     history 3.2.0:      Added the `count` argument.
     key 0:              RW access delete, index 1, range 0
+    tips: nondeterministic_output
 srandmember             key#0 [count:integer@2.6.0]
     history 2.6.0:      Added the optional `count` argument.
     key 0:              RO access, index 1, range 0
+    tips: nondeterministic_output
 smove                   source#0 destination#1 member
     key 0:              RW access delete, index 1, range 0
     key 1:              RW insert, index 2, range 0
 sinter                  key#0...
     key 0:              RO access, index 1, range -1
+    tips: nondeterministic_output_order
 sintercard              numkeys:integer key#0... [LIMIT limit:integer]
     key 0:              RO access, index 1, keynum 0 first 1
 sinterstore             destination#0 key#1...
@@ -472,16 +532,19 @@ sinterstore             destination#0 key#1...
     key 1:              RO access, index 2, range -1
 sunion                  key#0...
     key 0:              RO access, index 1, range -1
+    tips: nondeterministic_output_order
 sunionstore             destination#0 key#1...
     key 0:              OW update, index 1, range 0
     key 1:              RO access, index 2, range -1
 sdiff                   key#0...
     key 0:              RO access, index 1, range -1
+    tips: nondeterministic_output_order
 sdiffstore              destination#0 key#1...
     key 0:              OW update, index 1, range 0
     key 1:              RO access, index 2, range -1
 sscan                   key#0 cursor:integer [MATCH pattern:pattern] [COUNT count:integer]
     key 0:              RO access, index 1, range 0
+    tips: nondeterministic_output
 
 // sorted-set
 zadd                    key#0 [condition(NX | XX)@3.0.2] [comparison(GT | LT)@6.2.0]
@@ -560,6 +623,7 @@ bzmpop                  timeout:double numkeys:integer key#0... where(MIN | MAX)
     key 0:              RW access delete, index 2, keynum 0 first 1
 zrandmember             key#0 [options(count:integer [WITHSCORES])]
     key 0:              RO access, index 1, range 0
+    tips: nondeterministic_output
 zunion                  numkeys:integer key#0... [WEIGHTS weight:integer...]
                         [AGGREGATE (SUM | MIN | MAX)] [WITHSCORES]
     key 0:              RO access, index 1, keynum 0 first 1
@@ -583,6 +647,7 @@ zintercard              numkeys:integer key#0... [LIMIT limit:integer]
     key 0:              RO access, index 1, keynum 0 first 1
 zscan                   key#0 cursor:integer [MATCH pattern:pattern] [COUNT count:integer]
     key 0:              RO access, index 1, range 0
+    tips: nondeterministic_output
 "##;
 
 /// An argument's `type`, with the names COMMAND DOCS prints.
@@ -895,6 +960,12 @@ pub struct Entry {
     /// `(version, what changed)`, oldest first.
     pub history: Vec<(&'static str, String)>,
     pub key_specs: Vec<KeySpec>,
+    /// ACL categories Redis declares for the command itself (its JSON `acl_categories`),
+    /// which replace the one its group gives; flags give the rest (see
+    /// `CommandSpec::acl_categories`).
+    pub acl: Option<Vec<String>>,
+    /// COMMAND INFO's `tips`, in Redis's order.
+    pub tips: Vec<String>,
 }
 
 impl Entry {
@@ -925,6 +996,8 @@ pub struct Docs {
     pub fields: Vec<(Reply, Reply)>,
     /// COMMAND INFO's key specifications: a set of [`KeySpec::reply`] maps.
     pub key_specs: Reply,
+    /// COMMAND INFO's tips: a set of bulk strings, as Redis sends them.
+    pub tips: Reply,
 }
 
 /// The entry of the command or subcommand `full_name` (`set`, `client|kill`).
@@ -938,7 +1011,8 @@ pub fn of(full_name: &str) -> Option<&'static Docs> {
             .map(|entry| {
                 let fields = entry.doc_fields();
                 let key_specs = Reply::Set(entry.key_specs.iter().map(KeySpec::reply).collect());
-                (entry.name, Docs { entry, fields, key_specs })
+                let tips = Reply::Set(entry.tips.iter().map(|t| Reply::bulk_str(t)).collect());
+                (entry.name, Docs { entry, fields, key_specs, tips })
             })
             .collect()
     })
@@ -990,24 +1064,42 @@ pub fn parse_table(table: &'static str) -> Result<Vec<Entry>, String> {
 /// labelled (it continues the arguments or the labelled line before it).
 fn labelled_line(line: &'static str) -> Option<(&'static str, &'static str)> {
     let (label, text) = line.trim_start().split_once(':')?;
+    if label == "acl" || label == "tips" {
+        return Some((label, text));
+    }
     let (kind, _) = label.split_once(' ')?;
     ["deprecated", "history", "key"].contains(&kind).then_some((label, text))
 }
 
 fn entry(name: &'static str, syntax: &'static str, labelled: Vec<(&'static str, String)>) -> Result<Entry, String> {
-    let mut entry = Entry { name, arguments: parse(syntax)?, deprecated: None, history: Vec::new(), key_specs: Vec::new() };
+    let mut entry = Entry {
+        name,
+        arguments: parse(syntax)?,
+        deprecated: None,
+        history: Vec::new(),
+        key_specs: Vec::new(),
+        acl: None,
+        tips: Vec::new(),
+    };
     for (label, text) in labelled {
-        let (kind, value) = label.split_once(' ').unwrap_or_default();
+        let (kind, value) = label.split_once(' ').unwrap_or((label, ""));
         if text.is_empty() {
             return Err(format!("`{label}:` without text"));
         }
         match kind {
             "deprecated" if entry.deprecated.is_none() => entry.deprecated = Some((version(value)?, text)),
             "history" => entry.history.push((version(value)?, text)),
+            "acl" if entry.acl.is_none() => {
+                if let Some(bad) = text.split_whitespace().find(|c| !c.starts_with('@')) {
+                    return Err(format!("`acl:` category {bad:?} does not start with @"));
+                }
+                entry.acl = Some(text.split_whitespace().map(str::to_string).collect());
+            }
+            "tips" if entry.tips.is_empty() => entry.tips = text.split_whitespace().map(str::to_string).collect(),
             "key" if value.parse() == Ok(entry.key_specs.len()) => {
                 entry.key_specs.push(KeySpec::parse(&text).map_err(|e| format!("{label}: {e}"))?)
             }
-            _ => return Err(format!("unexpected `{label}:` (one `deprecated`, `key` lines numbered from 0)")),
+            _ => return Err(format!("unexpected `{label}:` (one `deprecated`, `acl`, `tips`, `key` lines numbered from 0)")),
         }
     }
     let mut indexes = Vec::new();
@@ -1340,6 +1432,13 @@ other       -
         let keys: Vec<Reply> = e.doc_fields().into_iter().map(|(k, _)| k).collect();
         assert_eq!(keys, [b("doc_flags"), b("deprecated_since"), b("replaced_by"), b("history"), b("arguments")]);
         assert!(entries[1].doc_fields().is_empty(), "nothing to say: no fields");
+        assert_eq!((&e.acl, &e.tips), (&None, &Vec::new()));
+
+        let table = "keys  pattern:pattern\n    acl:  @keyspace @dangerous\n    tips: request_policy:all_shards\n          nondeterministic_output_order\n";
+        let e = &parse_table(table).unwrap()[0];
+        assert_eq!(e.arguments.len(), 1);
+        assert_eq!(e.acl, Some(vec!["@keyspace".to_string(), "@dangerous".to_string()]));
+        assert_eq!(e.tips, ["request_policy:all_shards", "nondeterministic_output_order"]);
 
         for bad in [
             "x  a\n    key 1:  RO, index 1, range 0",
@@ -1348,6 +1447,9 @@ other       -
             "x  a\n    history 6.x:  text",
             "x  a\n    history 6.0.0:",
             "x  a\n    deprecated 6.2.0:  a\n    deprecated 6.2.0:  b",
+            "x  a\n    acl:  keyspace",
+            "x  a\n    acl:  @read\n    acl:  @write",
+            "x  a\n    tips:",
         ] {
             assert!(parse_table(bad).is_err(), "{bad:?} parsed");
         }

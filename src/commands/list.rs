@@ -404,9 +404,9 @@ pub static COMMANDS: &[CommandSpec] = &[
     command!("lmove", 5, WRITE | DENYOOM, TWO_KEYS, "list", lmove, "Pop an element from a list, push it to another list and return it", "6.2.0", "O(1)"),
     command!("rpoplpush", 3, WRITE | DENYOOM, TWO_KEYS, "list", rpoplpush, "Remove the last element in a list, prepend it to another list and return it", "1.2.0", "O(1)"),
     command!("lmpop", -4, WRITE | MOVABLE_KEYS, Keys::Custom { find: lmpop_keys, first: 0, last: 0, step: 0 }, "list", lmpop, "Pop elements from a list", "7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned."),
-    command!("blpop", -3, WRITE | BLOCKING, ALL_BUT_LAST, "list", blpop, "Remove and get the first element in a list, or block until one is available", "2.0.0", "O(N) where N is the number of provided keys."),
-    command!("brpop", -3, WRITE | BLOCKING, ALL_BUT_LAST, "list", brpop, "Remove and get the last element in a list, or block until one is available", "2.0.0", "O(N) where N is the number of provided keys."),
-    command!("blmove", 6, WRITE | DENYOOM | BLOCKING, TWO_KEYS, "list", blmove, "Pop an element from a list, push it to another list and return it; or block until one is available", "6.2.0", "O(1)"),
+    command!("blpop", -3, WRITE | NOSCRIPT | BLOCKING, ALL_BUT_LAST, "list", blpop, "Remove and get the first element in a list, or block until one is available", "2.0.0", "O(N) where N is the number of provided keys."),
+    command!("brpop", -3, WRITE | NOSCRIPT | BLOCKING, ALL_BUT_LAST, "list", brpop, "Remove and get the last element in a list, or block until one is available", "2.0.0", "O(N) where N is the number of provided keys."),
+    command!("blmove", 6, WRITE | DENYOOM | NOSCRIPT | BLOCKING, TWO_KEYS, "list", blmove, "Pop an element from a list, push it to another list and return it; or block until one is available", "6.2.0", "O(1)"),
     command!("brpoplpush", 4, WRITE | DENYOOM | NOSCRIPT | BLOCKING, TWO_KEYS, "list", brpoplpush, "Pop an element from a list, push it to another list and return it; or block until one is available", "2.2.0", "O(1)"),
     command!("blmpop", -5, WRITE | BLOCKING | MOVABLE_KEYS, Keys::Custom { find: blmpop_keys, first: 0, last: 0, step: 0 }, "list", blmpop, "Pop elements from a list, or block until one is available", "7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned."),
 ];

@@ -295,4 +295,23 @@ mod tests {
             assert!(!spec.summary.is_empty(), "{full}: summary missing");
         }
     }
+
+    #[test]
+    fn acl_categories_follow_redis_rules_and_order() {
+        let cats = |full: &str| registry().specs.iter().find(|(n, _)| n == full).unwrap().1.acl_categories(full);
+        for (full, spec) in &registry().specs {
+            let got = spec.acl_categories(full);
+            let ranks: Vec<usize> =
+                got.iter().map(|c| table::ACL_CATEGORY_ORDER.iter().position(|o| o == c).expect(c)).collect();
+            assert!(ranks.windows(2).all(|w| w[0] < w[1]), "{full}: {got:?} not in Redis's order");
+        }
+        assert_eq!(cats("get"), ["@read", "@string", "@fast"]);
+        assert_eq!(cats("blpop"), ["@write", "@list", "@slow", "@blocking"]);
+        assert_eq!(cats("config|set"), ["@admin", "@slow", "@dangerous"]);
+        // A docs `acl:` line replaces the group's category; a container has none.
+        assert_eq!(cats("sort"), ["@write", "@set", "@sortedset", "@list", "@slow", "@dangerous"]);
+        assert_eq!(cats("keys"), ["@keyspace", "@read", "@slow", "@dangerous"]);
+        assert_eq!(cats("client"), ["@slow"]);
+        assert_eq!(cats("client|id"), ["@slow", "@connection"]);
+    }
 }

@@ -600,8 +600,8 @@ fn command_entry(full: &str, spec: &'static CommandSpec) -> Reply {
         Reply::Int(first as i64),
         Reply::Int(last as i64),
         Reply::Int(step as i64),
-        statuses(spec.acl_categories()),
-        Reply::Set(Vec::new()),
+        statuses(spec.acl_categories(full)),
+        docs::of(full).map_or(Reply::Set(Vec::new()), |d| d.tips.clone()),
         docs::of(full).map_or(Reply::Set(Vec::new()), |d| d.key_specs.clone()),
         Reply::Set(subs),
     ])
@@ -697,7 +697,7 @@ fn command_list(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
                 Vec::new()
             } else if args::is(&argv[3], "aclcat") {
                 names
-                    .filter(|(_, s)| s.acl_categories().iter().any(|c| c[1..].as_bytes().eq_ignore_ascii_case(value)))
+                    .filter(|(n, s)| s.acl_categories(n).iter().any(|c| c[1..].as_bytes().eq_ignore_ascii_case(value)))
                     .map(|(n, _)| Reply::bulk_str(n))
                     .collect()
             } else if args::is(&argv[3], "pattern") {

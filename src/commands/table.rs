@@ -27,6 +27,7 @@ pub mod flags {
     pub const NO_MULTI: u32 = 1 << 11;
     pub const MOVABLE_KEYS: u32 = 1 << 12;
     pub const ALLOW_BUSY: u32 = 1 << 13;
+    pub const SKIP_SLOWLOG: u32 = 1 << 14;
     /// DiskDB-internal: runs alone (whole-database commands such as FLUSHALL, SWAPDB).
     pub const EXCLUSIVE: u32 = 1 << 20;
 
@@ -40,6 +41,7 @@ pub mod flags {
         (BLOCKING, "blocking"),
         (LOADING, "loading"),
         (STALE, "stale"),
+        (SKIP_SLOWLOG, "skip_slowlog"),
         (FAST, "fast"),
         (NO_AUTH, "no_auth"),
         (NO_MULTI, "no_multi"),
@@ -130,46 +132,82 @@ impl CommandSpec {
         flags::NAMES.iter().filter(|(f, _)| self.has(*f)).map(|(_, n)| *n).collect()
     }
 
-    /// ACL categories, derived from flags and group the way Redis derives its own.
-    pub fn acl_categories(&self) -> Vec<&'static str> {
-        let mut cats = Vec::new();
-        if self.has(flags::WRITE) {
-            cats.push("@write");
-        }
-        if self.has(flags::READONLY) {
-            cats.push("@read");
-        }
-        if self.has(flags::ADMIN) {
-            cats.push("@admin");
-            cats.push("@dangerous");
-        }
-        if self.has(flags::PUBSUB) {
-            cats.push("@pubsub");
-        }
-        if self.has(flags::FAST) {
-            cats.push("@fast");
-        } else {
+    /// ACL categories of the command or subcommand `full` (`config|get`), in Redis 7.0's
+    /// order. As in Redis (`setImplicitACLCategories`), flags imply `@write`, `@read`,
+    /// `@admin` and `@dangerous`, `@pubsub`, `@fast` or else `@slow`, and `@blocking`;
+    /// the rest are the categories Redis declares per command. For most commands that is
+    /// the category of their group (`@string`, `@keyspace`...); containers have none, and
+    /// a docs `acl:` line (`docs::TABLE`) replaces it where Redis declares others.
+    pub fn acl_categories(&self, full: &str) -> Vec<&'static str> {
+        let mut cats: Vec<&'static str> = match super::docs::of(full).and_then(|d| d.entry.acl.as_ref()) {
+            Some(declared) => declared.iter().map(String::as_str).collect(),
+            None if self.handler.is_none() => Vec::new(),
+            None => self.group_category().into_iter().collect(),
+        };
+        let implied = [
+            (flags::WRITE, "@write"),
+            (flags::READONLY, "@read"),
+            (flags::ADMIN, "@admin"),
+            (flags::ADMIN, "@dangerous"),
+            (flags::PUBSUB, "@pubsub"),
+            (flags::FAST, "@fast"),
+            (flags::BLOCKING, "@blocking"),
+        ];
+        cats.extend(implied.iter().filter(|(f, _)| self.has(*f)).map(|(_, c)| *c));
+        if !self.has(flags::FAST) {
             cats.push("@slow");
         }
-        if self.has(flags::BLOCKING) {
-            cats.push("@blocking");
-        }
-        match self.group {
-            "string" => cats.push("@string"),
-            "bitmap" => cats.push("@bitmap"),
-            "list" => cats.push("@list"),
-            "set" => cats.push("@set"),
-            "sorted-set" => cats.push("@sortedset"),
-            "hash" => cats.push("@hash"),
-            "generic" => cats.push("@keyspace"),
-            "connection" => cats.push("@connection"),
-            "transactions" => cats.push("@transaction"),
-            "stream" => cats.push("@stream"),
-            _ => {}
-        }
+        // Redis keeps categories as bits and prints them in the order of its category
+        // table, whatever order they were declared in.
+        let rank = |c: &str| ACL_CATEGORY_ORDER.iter().position(|o| *o == c).unwrap_or(usize::MAX);
+        cats.sort_by_key(|c| rank(c));
+        cats.dedup();
         cats
     }
+
+    /// The category Redis declares for most commands of this group.
+    fn group_category(&self) -> Option<&'static str> {
+        Some(match self.group {
+            "string" => "@string",
+            "bitmap" => "@bitmap",
+            "list" => "@list",
+            "set" => "@set",
+            "sorted-set" => "@sortedset",
+            "hash" => "@hash",
+            "generic" => "@keyspace",
+            "connection" => "@connection",
+            "transactions" => "@transaction",
+            "stream" => "@stream",
+            _ => return None,
+        })
+    }
 }
+
+/// Redis 7.0's ACL categories in the order of its `ACLCommandCategories` table, which is
+/// the order COMMAND INFO prints them in.
+pub const ACL_CATEGORY_ORDER: &[&str] = &[
+    "@keyspace",
+    "@read",
+    "@write",
+    "@set",
+    "@sortedset",
+    "@list",
+    "@hash",
+    "@string",
+    "@bitmap",
+    "@hyperloglog",
+    "@geo",
+    "@stream",
+    "@pubsub",
+    "@admin",
+    "@fast",
+    "@slow",
+    "@blocking",
+    "@dangerous",
+    "@connection",
+    "@transaction",
+    "@scripting",
+];
 
 /// Declares a spec with the common fields; `handler` and flags as given.
 #[macro_export]

@@ -228,7 +228,7 @@ fn unwatch(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
 
 pub static COMMANDS: &[CommandSpec] = &[
     command!("multi", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, Keys::None, "transactions", multi, "Mark the start of a transaction block", "1.2.0", "O(1)"),
-    command!("exec", 1, NOSCRIPT | LOADING | STALE | ALLOW_BUSY, Keys::None, "transactions", exec_entry, "Execute all commands issued after MULTI", "1.2.0", "Depends on commands in the transaction"),
+    command!("exec", 1, NOSCRIPT | LOADING | STALE | SKIP_SLOWLOG, Keys::None, "transactions", exec_entry, "Execute all commands issued after MULTI", "1.2.0", "Depends on commands in the transaction"),
     command!("discard", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, Keys::None, "transactions", discard, "Discard all commands issued after MULTI", "2.0.0", "O(N), when N is the number of queued commands"),
     command!("watch", -2, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, Keys::all_from(1), "transactions", watch, "Watch the given keys to determine execution of the MULTI/EXEC block", "2.2.0", "O(1) for every key."),
     command!("unwatch", 1, NOSCRIPT | LOADING | STALE | FAST | ALLOW_BUSY, Keys::None, "transactions", unwatch, "Forget about all watched keys", "2.2.0", "O(1)"),
