@@ -499,7 +499,7 @@ fn command_getkeys() {
     assert_eq!(c.cmd(&["COMMAND", "GETKEYS", "del", "a", "b", "c"]), bulks(&["a", "b", "c"]));
     assert_eq!(
         c.cmd(&["COMMAND", "GETKEYSANDFLAGS", "set", "a", "b"]),
-        R::Array(vec![R::Array(vec![R::bulk("a"), R::Array(vec![R::Status("RW".into()), R::Status("update".into())])])])
+        R::Array(vec![R::Array(vec![R::bulk("a"), R::Array(vec![R::Status("OW".into()), R::Status("update".into())])])])
     );
     assert_eq!(c.cmd(&["COMMAND", "GETKEYS", "nosuch", "a"]), R::err("ERR Invalid command specified"));
     assert_eq!(c.cmd(&["COMMAND", "GETKEYS", "get", "a", "b"]), R::err("ERR Invalid number of arguments specified for command"));

@@ -750,8 +750,8 @@ fn command_getkeys(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// `COMMAND GETKEYSANDFLAGS command [arg ...]`: each key with its access flags, those of
 /// the key specification that finds it, as in Redis ([`docs::keys_by_spec`]). Where
 /// Redis asks the command instead (flags that vary with the arguments, as SET's with and
-/// without GET; keys of an `unknown` specification, as SORT's STORE), DiskDB answers
-/// RW/RO by the command's flags. O(N).
+/// without GET; keys of an `unknown` specification, as SORT's STORE), the flags are
+/// [`flags_by_command`]'s, and failing that RW/RO by the command's flags. O(N).
 fn command_getkeysandflags(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let (full, spec, positions) = keys_of(argv)?;
     let specs = docs::of(&full).map_or(&[][..], |d| &d.entry.key_specs[..]);
@@ -771,11 +771,46 @@ fn command_getkeysandflags(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> 
         positions
             .into_iter()
             .map(|i| {
-                let flags = found.iter().find(|(at, _)| *at == i).map_or(guess, |(_, flags)| *flags);
+                let flags = flags_by_command(&full, &argv[2..], i)
+                    .or_else(|| found.iter().find(|(at, _)| *at == i).map(|(_, flags)| *flags))
+                    .unwrap_or(guess);
                 Reply::Array(vec![Reply::Bulk(argv[2 + i].clone()), statuses(flags.iter().copied())])
             })
             .collect(),
     ))
+}
+
+/// The flags of the key at `line[at]` for the commands whose flags Redis 7.0 takes from
+/// their own key-finding code (`setGetKeys`, `bitfieldGetKeys`, `sortGetKeys`), because
+/// their key specifications have `variable_flags` or an `unknown` search: SET overwrites
+/// its key, or reads and updates it with GET; BITFIELD with only GET and OVERFLOW
+/// subcommands reads its key; SORT reads its first key and overwrites the STORE key.
+fn flags_by_command(full: &str, line: &[Bytes], at: usize) -> Option<&'static [&'static str]> {
+    const RO_ACCESS: &[&str] = &["RO", "access"];
+    const RW_ACCESS_UPDATE: &[&str] = &["RW", "access", "update"];
+    const OW_UPDATE: &[&str] = &["OW", "update"];
+    match full {
+        "set" if at == 1 => {
+            Some(if line.iter().skip(3).any(|a| args::is(a, "get")) { RW_ACCESS_UPDATE } else { OW_UPDATE })
+        }
+        "bitfield" if at == 1 => {
+            let mut i = 2;
+            while i < line.len() {
+                let left = line.len() - i - 1;
+                if args::is(&line[i], "get") && left >= 2 {
+                    i += 3;
+                } else if args::is(&line[i], "overflow") && left >= 1 {
+                    i += 2;
+                } else {
+                    // SET, INCRBY, or a syntax error: Redis assumes a write.
+                    return Some(RW_ACCESS_UPDATE);
+                }
+            }
+            Some(RO_ACCESS)
+        }
+        "sort" => Some(if at == 1 { RO_ACCESS } else { OW_UPDATE }),
+        _ => None,
+    }
 }
 
 /// `COMMAND HELP`. O(1).
