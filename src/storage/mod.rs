@@ -4,6 +4,7 @@
 //! write batches and consistent snapshots over a fixed set of column families ([`Cf`]).
 //! The RocksDB engine lives in [`rocks`]; the byte layout of every key lives in [`keys`].
 
+pub mod hot;
 pub mod keys;
 pub mod pending;
 pub mod rocks;

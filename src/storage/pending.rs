@@ -148,6 +148,11 @@ impl Pending {
         self.applied.load(Ordering::Acquire)
     }
 
+    /// Whether the writer stopped applying batches after a failed write.
+    pub fn failed(&self) -> bool {
+        self.has_failed.load(Ordering::Acquire)
+    }
+
     /// Why the writer stopped applying batches, if it did.
     pub fn failure(&self) -> Option<String> {
         if !self.has_failed.load(Ordering::Acquire) {

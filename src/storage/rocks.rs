@@ -10,6 +10,7 @@ use rocksdb::{
     WriteOptions, DBWithThreadMode,
 };
 
+use super::hot::HotMeta;
 use super::pending::{Job, Pending};
 use super::{keys, Batch, Cf, Op, Range, ReadView, Result, Storage, StorageError, Visit};
 
@@ -38,6 +39,8 @@ pub struct RocksStorage {
     closed: std::sync::atomic::AtomicBool,
     /// Batches on their way to the writer thread (see [`super::pending`]).
     pending: Arc<Pending>,
+    /// Metadata records of keys read over and over (see [`super::hot`]).
+    hot: HotMeta,
     writer: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
 }
 
@@ -125,7 +128,7 @@ impl RocksStorage {
                 .spawn(move || run_writer(&db, &pending))
                 .map_err(|e| StorageError(format!("cannot start the writer thread: {e}")))?
         };
-        Ok(RocksStorage { db, closed: Default::default(), pending, writer: std::sync::Mutex::new(Some(writer)) })
+        Ok(RocksStorage { db, closed: Default::default(), pending, hot: HotMeta::new(true), writer: std::sync::Mutex::new(Some(writer)) })
     }
 
     /// Stops the writer thread once it has applied everything queued.
@@ -241,6 +244,19 @@ fn bounded_opts(range: &Range<'_>) -> ReadOptions {
 
 impl ReadView for RocksStorage {
     fn get(&self, cf: Cf, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        // After a failed write the hot table may hold writes storage never got.
+        if cf == Cf::Meta && !self.pending.failed() {
+            let miss = match self.hot.get(key) {
+                Ok(hit) => return Ok(Some(hit)),
+                Err(miss) => miss,
+            };
+            if let Some(pending) = self.pending.get(cf, key) {
+                return Ok(pending);
+            }
+            let value = self.db.get_cf(&self.cf(cf), key).map_err(err)?;
+            self.hot.fill(key, miss, value.as_deref());
+            return Ok(value);
+        }
         if let Some(pending) = self.pending.get(cf, key) {
             return Ok(pending);
         }
@@ -277,7 +293,22 @@ impl Storage for RocksStorage {
         if self.closed.load(std::sync::atomic::Ordering::Acquire) {
             return Err(StorageError("storage is closed".into()));
         }
-        self.pending.submit(batch).map(|_| ())
+        // Write-through: the hot table holds what this batch writes before anyone can
+        // read it elsewhere. A range deletion empties it once applied (submit waits).
+        let mut range_deleted = false;
+        for op in &batch.ops {
+            match op {
+                Op::Put(Cf::Meta, k, v) => self.hot.write(k, Some(v)),
+                Op::Delete(Cf::Meta, k) => self.hot.write(k, None),
+                Op::DeleteRange(Cf::Meta, ..) => range_deleted = true,
+                _ => {}
+            }
+        }
+        let submitted = self.pending.submit(batch).map(|_| ());
+        if range_deleted {
+            self.hot.clear();
+        }
+        submitted
     }
 
     fn pending(&self) -> &Pending {
