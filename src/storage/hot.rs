@@ -41,12 +41,7 @@ pub struct Miss {
 }
 
 fn slot_of(key: &[u8]) -> usize {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for &b in key {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    ((h ^ (h >> 32)) as usize) & (SLOTS - 1)
+    super::keys::spread(0, key) as usize & (SLOTS - 1)
 }
 
 impl HotMeta {

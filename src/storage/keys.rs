@@ -128,6 +128,18 @@ pub fn decode_score(raw: &[u8]) -> f64 {
     f64::from_bits(bits)
 }
 
+/// FNV-1a of `bytes` after `seed`, with the high bits folded in: for spreading short
+/// keys over stripes, shards and slots (once per key per command, so it must be cheap;
+/// it need not resist adversaries, a collision only shares a lock or a slot).
+pub fn spread(seed: u64, bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325 ^ seed;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h ^ (h >> 32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

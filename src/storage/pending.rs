@@ -86,13 +86,7 @@ pub struct Pending {
 }
 
 fn hash(bytes: &[u8]) -> u64 {
-    // FNV-1a: keys are short and this runs once per record.
-    let mut h: u64 = 0xcbf29ce484222325;
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h ^ (h >> 29)
+    keys::spread(0, bytes)
 }
 
 fn op_key(op: &Op) -> Option<(Cf, &[u8])> {

@@ -24,13 +24,7 @@ impl Default for KeyLocks {
 }
 
 fn stripe(db: u8, key: &[u8]) -> usize {
-    // FNV-1a: keys are short, and this runs once per key per command.
-    let mut h: u64 = 0xcbf29ce484222325 ^ db as u64;
-    for &b in key {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    (h as usize) & (STRIPES - 1)
+    crate::storage::keys::spread(db as u64, key) as usize & (STRIPES - 1)
 }
 
 impl KeyLocks {
