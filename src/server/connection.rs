@@ -276,7 +276,7 @@ async fn flush<S: AsyncWrite + Unpin>(
         let mut done = durability.flushed(storage, ticket).await;
         if done.is_ok() && fsync_always {
             durability.synced(ticket).await;
-            done = storage.pending().failure().map_or(Ok(()), |e| Err(crate::storage::StorageError(e)));
+            done = storage.pending().check();
         }
         if let Err(e) = done {
             // Not in the log: the writes must not be acknowledged.

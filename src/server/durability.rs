@@ -47,10 +47,7 @@ impl Durability {
             tokio::task::yield_now().await;
             pending.applied_async(ticket).await;
         }
-        match pending.failure() {
-            Some(e) => Err(crate::storage::StorageError(e)),
-            None => Ok(()),
-        }
+        pending.check()
     }
 
     /// Waits until the write with `ticket` is on stable storage.

@@ -31,7 +31,6 @@ struct Slot {
 
 pub struct HotMeta {
     slots: Box<[Mutex<Slot>]>,
-    enabled: bool,
 }
 
 /// A miss: fill with this after reading storage.
@@ -44,11 +43,13 @@ fn slot_of(key: &[u8]) -> usize {
     super::keys::spread(0, key) as usize & (SLOTS - 1)
 }
 
-impl HotMeta {
-    pub fn new(enabled: bool) -> HotMeta {
-        HotMeta { slots: (0..SLOTS).map(|_| Mutex::new(Slot::default())).collect(), enabled }
+impl Default for HotMeta {
+    fn default() -> HotMeta {
+        HotMeta { slots: (0..SLOTS).map(|_| Mutex::new(Slot::default())).collect() }
     }
+}
 
+impl HotMeta {
     /// The record on a hit, else what [`HotMeta::fill`] needs.
     pub fn get(&self, key: &[u8]) -> Result<Vec<u8>, Miss> {
         let slot = slot_of(key);
@@ -62,7 +63,7 @@ impl HotMeta {
     /// Keeps what storage answered for `key` after `miss`, unless a write reached the
     /// slot since. Missing keys are not kept: storage answers those from bloom filters.
     pub fn fill(&self, key: &[u8], miss: Miss, value: Option<&[u8]>) {
-        let Some(value) = value.filter(|v| self.enabled && v.len() <= MAX_VALUE) else { return };
+        let Some(value) = value.filter(|v| v.len() <= MAX_VALUE) else { return };
         let mut s = self.slots[miss.slot].lock();
         if s.epoch == miss.epoch {
             s.key = key.into();
@@ -95,7 +96,7 @@ mod tests {
 
     #[test]
     fn fill_then_hit_then_write_through() {
-        let h = HotMeta::new(true);
+        let h = HotMeta::default();
         let miss = h.get(b"a").err().expect("empty table misses");
         h.fill(b"a", miss, Some(b"1"));
         assert_eq!(h.get(b"a").ok(), Some(b"1".to_vec()));
@@ -109,7 +110,7 @@ mod tests {
 
     #[test]
     fn a_fill_after_a_write_is_dropped() {
-        let h = HotMeta::new(true);
+        let h = HotMeta::default();
         let miss = h.get(b"k").err().unwrap();
         // A write lands between the reader's miss and its fill: the reader's value is old.
         h.write(b"k", Some(b"new"));
@@ -118,8 +119,8 @@ mod tests {
     }
 
     #[test]
-    fn clear_big_values_and_off() {
-        let h = HotMeta::new(true);
+    fn clear_and_big_values() {
+        let h = HotMeta::default();
         let miss = h.get(b"k").err().unwrap();
         h.fill(b"k", miss, Some(b"v"));
         h.clear();
@@ -127,9 +128,5 @@ mod tests {
         let miss = h.get(b"big").err().unwrap();
         h.fill(b"big", miss, Some(&[0u8; MAX_VALUE + 1]));
         assert!(h.get(b"big").is_err(), "long records are not kept");
-        let off = HotMeta::new(false);
-        let miss = off.get(b"a").err().unwrap();
-        off.fill(b"a", miss, Some(b"1"));
-        assert!(off.get(b"a").is_err());
     }
 }

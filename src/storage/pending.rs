@@ -23,7 +23,8 @@
 //! so a reader that misses the overlay finds the write in storage.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use parking_lot::{Condvar, Mutex};
 use tokio::sync::watch;
@@ -52,12 +53,13 @@ struct Entry {
     value: Option<Vec<u8>>,
 }
 
+/// One shard of the overlay: record key -> newest unapplied write.
+type Shard = Mutex<HashMap<Box<[u8]>, Entry>>;
+
 #[derive(Default)]
 struct Queue {
     jobs: Vec<Job>,
     ops: usize,
-    /// Sequence number of the last batch submitted.
-    last: u64,
     writer_idle: bool,
     stop: bool,
 }
@@ -67,10 +69,10 @@ pub struct Pending {
     work: Condvar,
     /// Every batch up to this sequence number is applied (or failed).
     applied: AtomicU64,
-    /// The last batch submitted (also in `queue.last`, readable without the lock).
+    /// The last batch submitted (advanced under the queue lock, read without it).
     submitted: AtomicU64,
-    /// Per column family and shard: record key -> newest unapplied write.
-    overlay: Box<[Mutex<HashMap<Box<[u8]>, Entry>>]>,
+    /// Per column family, [`SHARDS`] shards.
+    overlay: Box<[Shard]>,
     /// Per column family, the last batch that wrote into it.
     cf_seq: [AtomicU64; Cf::ALL.len()],
     /// Per stripe of collection versions, the last batch that wrote a record of one.
@@ -81,19 +83,20 @@ pub struct Pending {
     done: Condvar,
     sync_waiters: AtomicUsize,
     applied_tx: watch::Sender<u64>,
-    failed: Mutex<Option<String>>,
-    has_failed: AtomicBool,
+    /// Why the writer stopped, once a write failed.
+    failed: OnceLock<String>,
 }
 
 fn hash(bytes: &[u8]) -> u64 {
     keys::spread(0, bytes)
 }
 
-fn op_key(op: &Op) -> Option<(Cf, &[u8])> {
+/// The column family an operation writes and its (first) key.
+fn op_key(op: &Op) -> (Cf, &[u8]) {
     match op {
-        Op::Put(cf, k, _) | Op::Delete(cf, k) => Some((*cf, k)),
-        Op::Add(k, _) => Some((Cf::Stats, k)),
-        Op::DeleteRange(cf, from, _) => Some((*cf, from)),
+        Op::Put(cf, k, _) | Op::Delete(cf, k) => (*cf, k),
+        Op::Add(k, _) => (Cf::Stats, k),
+        Op::DeleteRange(cf, from, _) => (*cf, from),
     }
 }
 
@@ -117,14 +120,13 @@ impl Default for Pending {
             done: Condvar::new(),
             sync_waiters: AtomicUsize::new(0),
             applied_tx: watch::channel(0).0,
-            failed: Mutex::new(None),
-            has_failed: AtomicBool::new(false),
+            failed: OnceLock::new(),
         }
     }
 }
 
 impl Pending {
-    fn shard(&self, cf: Cf, key: &[u8]) -> &Mutex<HashMap<Box<[u8]>, Entry>> {
+    fn shard(&self, cf: Cf, key: &[u8]) -> &Shard {
         &self.overlay[cf as usize * SHARDS + hash(key) as usize % SHARDS]
     }
 
@@ -144,30 +146,31 @@ impl Pending {
 
     /// Whether the writer stopped applying batches after a failed write.
     pub fn failed(&self) -> bool {
-        self.has_failed.load(Ordering::Acquire)
+        self.failed.get().is_some()
     }
 
     /// Why the writer stopped applying batches, if it did.
     pub fn failure(&self) -> Option<String> {
-        if !self.has_failed.load(Ordering::Acquire) {
-            return None;
-        }
-        self.failed.lock().clone()
+        self.failed.get().cloned()
+    }
+
+    /// `Err` once the writer stopped applying batches: nothing written since may be
+    /// acknowledged.
+    pub fn check(&self) -> Result<(), StorageError> {
+        self.failed.get().map_or(Ok(()), |e| Err(StorageError(e.clone())))
     }
 
     /// Queues `batch`; answers its sequence number. Returns once readers can see it;
     /// waits for it to be applied if it deletes a range (rare, whole databases) or if the
     /// queue is full.
     pub fn submit(&self, batch: Batch) -> Result<u64, StorageError> {
-        if let Some(e) = self.failure() {
-            return Err(StorageError(e));
-        }
+        self.check()?;
         let mut barrier = false;
         let n = batch.ops.len();
         let mut q = self.queue.lock();
-        let seq = q.last + 1;
+        let seq = self.submitted() + 1;
         for op in &batch.ops {
-            let Some((cf, key)) = op_key(op) else { continue };
+            let (cf, key) = op_key(op);
             self.cf_seq[cf as usize].store(seq, Ordering::Release);
             if versioned(cf) && key.len() >= 8 {
                 self.version_seq[Self::stripe(&key[..8])].store(seq, Ordering::Release);
@@ -181,7 +184,6 @@ impl Pending {
         if barrier {
             self.barrier.store(seq, Ordering::Release);
         }
-        q.last = seq;
         q.ops += n;
         let full = q.ops > MAX_QUEUED_OPS;
         q.jobs.push(Job { seq, ops: batch.ops });
@@ -222,16 +224,16 @@ impl Pending {
         if self.submitted() <= applied {
             return;
         }
-        let mut upto = self.cf_seq[cf as usize].load(Ordering::Acquire).max(self.barrier.load(Ordering::Acquire));
+        let mut wrote = &self.cf_seq[cf as usize];
         if versioned(cf) && range.start.len() >= 8 {
             let prefix = &range.start[..8];
-            let end = keys::prefix_end(prefix);
-            if !range.end.is_empty() && range.end <= &end[..] {
+            if !range.end.is_empty() && range.end <= &keys::prefix_end(prefix)[..] {
                 // Within one version: only batches that wrote records of a version in
                 // the same stripe matter.
-                upto = self.version_seq[Self::stripe(prefix)].load(Ordering::Acquire).max(self.barrier.load(Ordering::Acquire));
+                wrote = &self.version_seq[Self::stripe(prefix)];
             }
         }
+        let upto = wrote.load(Ordering::Acquire).max(self.barrier.load(Ordering::Acquire));
         if upto > applied {
             self.wait_applied(upto);
         }
@@ -265,7 +267,7 @@ impl Pending {
         }
         self.sync_waiters.fetch_add(1, Ordering::AcqRel);
         let mut guard = self.done_lock.lock();
-        while self.applied() < seq && !self.has_failed.load(Ordering::Acquire) {
+        while self.applied() < seq && !self.failed() {
             self.done.wait(&mut guard);
         }
         drop(guard);
@@ -279,7 +281,7 @@ impl Pending {
         }
         let mut rx = self.applied_tx.subscribe();
         self.kick();
-        let _ = rx.wait_for(|&a| a >= seq || self.has_failed.load(Ordering::Acquire)).await;
+        let _ = rx.wait_for(|&a| a >= seq || self.failed()).await;
     }
 
     // ----- the writer's side -----
@@ -309,9 +311,8 @@ impl Pending {
     pub fn finish(&self, jobs: &[Job], error: Option<String>) {
         let Some(last) = jobs.last().map(|j| j.seq) else { return };
         if let Some(e) = error {
-            let mut failed = self.failed.lock();
-            failed.get_or_insert(e);
-            self.has_failed.store(true, Ordering::Release);
+            // The first failure is the one reported.
+            let _ = self.failed.set(e);
         }
         for job in jobs {
             for op in &job.ops {

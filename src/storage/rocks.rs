@@ -128,7 +128,7 @@ impl RocksStorage {
                 .spawn(move || run_writer(&db, &pending))
                 .map_err(|e| StorageError(format!("cannot start the writer thread: {e}")))?
         };
-        Ok(RocksStorage { db, closed: Default::default(), pending, hot: HotMeta::new(true), writer: std::sync::Mutex::new(Some(writer)) })
+        Ok(RocksStorage { db, closed: Default::default(), pending, hot: HotMeta::default(), writer: std::sync::Mutex::new(Some(writer)) })
     }
 
     /// Stops the writer thread once it has applied everything queued.
@@ -245,22 +245,22 @@ fn bounded_opts(range: &Range<'_>) -> ReadOptions {
 impl ReadView for RocksStorage {
     fn get(&self, cf: Cf, key: &[u8]) -> Result<Option<Vec<u8>>> {
         // After a failed write the hot table may hold writes storage never got.
-        if cf == Cf::Meta && !self.pending.failed() {
-            let miss = match self.hot.get(key) {
+        let miss = if cf == Cf::Meta && !self.pending.failed() {
+            match self.hot.get(key) {
                 Ok(hit) => return Ok(Some(hit)),
-                Err(miss) => miss,
-            };
-            if let Some(pending) = self.pending.get(cf, key) {
-                return Ok(pending);
+                Err(miss) => Some(miss),
             }
-            let value = self.db.get_cf(&self.cf(cf), key).map_err(err)?;
-            self.hot.fill(key, miss, value.as_deref());
-            return Ok(value);
-        }
+        } else {
+            None
+        };
         if let Some(pending) = self.pending.get(cf, key) {
             return Ok(pending);
         }
-        self.db.get_cf(&self.cf(cf), key).map_err(err)
+        let value = self.db.get_cf(&self.cf(cf), key).map_err(err)?;
+        if let Some(miss) = miss {
+            self.hot.fill(key, miss, value.as_deref());
+        }
+        Ok(value)
     }
 
     fn scan(&self, cf: Cf, range: Range<'_>, visit: Visit<'_>) -> Result<()> {
