@@ -57,9 +57,9 @@ fn flush(ctx: &mut Ctx<'_>, dbs: std::ops::Range<usize>, background: bool) -> Re
         ctx.server.watches.touch_db(p);
         physical.push(p);
     }
-    // The range deletes went straight to storage, not through the command's Txn:
-    // honour the fsync policy here before the reply is sent.
-    store.storage.flush_wal()?;
+    // The range deletes went straight to storage, not through the command's Txn (they
+    // are applied, and in the WAL file, once flush_db returns): honour the fsync policy
+    // here before the reply is sent.
     if ctx.server.config.read().appendfsync == Fsync::Always {
         store.storage.sync_wal()?;
     }

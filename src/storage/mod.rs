@@ -130,10 +130,6 @@ pub trait Storage: ReadView + Send + Sync {
     fn snapshot(&self) -> Box<dyn ReadView + '_>;
     /// Forces the write-ahead log to stable storage.
     fn sync_wal(&self) -> Result<()>;
-    /// Writes buffered write-ahead log records to the log file (the operating system),
-    /// without fsync. (Applied batches are already there; this also waits for the
-    /// queued ones.)
-    fn flush_wal(&self) -> Result<()>;
     /// Reads a counter written with [`Op::Add`].
     fn counter(&self, key: &[u8]) -> Result<i64>;
     /// An engine statistic by RocksDB property name, for INFO.

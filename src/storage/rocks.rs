@@ -77,8 +77,8 @@ impl RocksStorage {
         db_opts.create_if_missing(true);
         db_opts.create_missing_column_families(true);
         db_opts.set_max_background_jobs(tuning.background_jobs);
-        // WAL records collect in memory until `flush_wal`: a connection flushes once per
-        // batch of pipelined commands, and concurrent connections share flushes.
+        // WAL records collect in memory until the writer thread hands them to the
+        // operating system, once per group of batches (see `run_writer`).
         db_opts.set_manual_wal_flush(true);
         db_opts.set_keep_log_file_num(4);
         db_opts.set_max_total_wal_size(512 << 20);
@@ -323,11 +323,6 @@ impl Storage for RocksStorage {
     fn sync_wal(&self) -> Result<()> {
         self.pending.drain();
         self.db.flush_wal(true).map_err(err)
-    }
-
-    fn flush_wal(&self) -> Result<()> {
-        self.pending.drain();
-        self.db.flush_wal(false).map_err(err)
     }
 
     fn counter(&self, key: &[u8]) -> Result<i64> {
