@@ -59,7 +59,16 @@ pub fn parse_f64(raw: &[u8]) -> Option<f64> {
                 f64::INFINITY
             }
         }
-        _ => s.parse::<f64>().ok()?,
+        _ => {
+            let v = s.parse::<f64>().ok()?;
+            // strtod's ERANGE, which Redis refuses: overflow to infinity, or a non-zero
+            // number that underflows to zero ("1e400", "1e-400").
+            let mantissa = lower.split('e').next().unwrap_or("");
+            if v.is_infinite() || (v == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b))) {
+                return None;
+            }
+            v
+        }
     };
     if v.is_nan() {
         None
@@ -161,5 +170,11 @@ mod tests {
         assert_eq!(parse_f64(b" 1"), None);
         assert_eq!(parse_f64(b"1x"), None);
         assert_eq!(parse_f64(b""), None);
+        // Out of a double's range: strtod's ERANGE, refused as Redis does.
+        assert_eq!(parse_f64(b"1e400"), None);
+        assert_eq!(parse_f64(b"-1e400"), None);
+        assert_eq!(parse_f64(b"1e-400"), None);
+        assert_eq!(parse_f64(b"0e400"), Some(0.0));
+        assert_eq!(parse_f64(b"-0.0"), Some(-0.0));
     }
 }
