@@ -169,8 +169,11 @@ fn sort_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Result<Re
                     item.cmp = Some(by);
                 }
             } else {
+                // Redis reads the score with strtod and checks only that it stopped at
+                // the end: leading blanks pass, and an empty string is 0.
                 match args::parse_f64(by.trim_ascii_start()) {
                     Some(v) => item.score = v,
+                    None if by.is_empty() => item.score = 0.0,
                     None => bad = true,
                 }
             }
