@@ -108,6 +108,20 @@ fn unwatch_forgets_keys() {
     assert_eq!(a.cmd(&["EXEC"]), R::Array(vec![R::bulk("x")]));
 }
 
+/// As in Redis, only EXEC, DISCARD, MULTI, WATCH, QUIT and RESET run at once inside
+/// MULTI: UNWATCH is queued like any other command, so it cannot save the transaction.
+#[test]
+fn unwatch_inside_multi_is_queued() {
+    let s = Server::start();
+    let mut a = s.raw();
+    let mut b = s.raw();
+    a.cmd(&["WATCH", "k"]);
+    a.cmd(&["MULTI"]);
+    assert_eq!(a.cmd(&["UNWATCH"]), R::Status("QUEUED".into()));
+    b.cmd(&["SET", "k", "x"]);
+    assert_eq!(a.cmd(&["EXEC"]), R::Nil);
+}
+
 #[test]
 fn watched_key_that_expires_fails_exec() {
     let s = Server::start();

@@ -102,7 +102,7 @@ impl Watches {
 
 /// Commands that run at once even inside MULTI.
 fn runs_immediately(name: &str) -> bool {
-    matches!(name, "exec" | "discard" | "multi" | "watch" | "unwatch" | "quit" | "reset")
+    matches!(name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset")
 }
 
 /// Queues a command for a client in MULTI; `None` means run it now.
