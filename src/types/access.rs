@@ -29,11 +29,7 @@ impl Default for AccessClock {
 }
 
 fn slot(db: u8, key: &[u8]) -> usize {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ db as u64;
-    for &b in key {
-        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-    }
-    (h ^ (h >> 29)) as usize & (SLOTS - 1)
+    crate::storage::keys::spread(db as u64, key) as usize & (SLOTS - 1)
 }
 
 impl AccessClock {
