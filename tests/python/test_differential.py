@@ -5,8 +5,9 @@ Both servers start empty. A seeded generator draws commands over a handful of ke
 that change type as the stream goes on (so WRONGTYPE, empty-key deletion and type
 changes by SET/RENAME/...STORE come up naturally), with edge-case arguments: negative
 and out-of-range indexes, exclusive and infinite score bounds, lex bounds, non-numeric
-and overflowing numbers, bad option mixes, MULTI/EXEC/WATCH, SELECT/SWAPDB, and the
-blocking commands with short timeouts. Replies are compared as raw RESP bytes, except:
+and overflowing numbers, bad option mixes, MULTI/EXEC/WATCH, SELECT/SWAPDB, the
+blocking commands with short timeouts, and whole SCAN/HSCAN/SSCAN/ZSCAN iterations
+(MATCH, COUNT, TYPE), whose cursors differ but whose elements must not. Replies are compared as raw RESP bytes, except:
 - where Redis documents no order (set members, hash fields, KEYS, SORT BY nosort) the
   elements are compared sorted, and TTLs and expiry times by their sign;
 - scores are compared as doubles: DiskDB prints them as Redis 7.2 does (shortest
@@ -149,6 +150,11 @@ SCORE_BOUNDS = ["-inf", "+inf", "0", "1", "(1", "-1", "(-1", "2.5", "(3", "10", 
 LEX_BOUNDS = ["-", "+", "[a", "(a", "[c", "(c", "[e", "a", "[", "(", "[10"]
 
 
+TYPES = ["string", "list", "hash", "set", "zset", "stream", "nosuchtype"]
+SCAN_OPTIONS = [[], ["MATCH", "k*"], ["MATCH", "?"], ["MATCH", "[a-c]"], ["COUNT", "2"], ["COUNT", "1", "MATCH", "*1*"],
+                ["COUNT", "0"], ["COUNT", "x"], ["MATCH"], ["FOO", "1"]]
+
+
 def gen(rng):
     """One random command as a list of strings."""
     k = lambda: rng.choice(KEYS)
@@ -227,6 +233,7 @@ def gen(rng):
             lambda: ["PTTL", k()],
             lambda: ["KEYS", rng.choice(["*", "k*", "{t}*", "?1", "[a-k]*"])],
             lambda: ["DBSIZE"],
+            lambda: ["SCANALL", "SCAN", "0"] + rng.choice(SCAN_OPTIONS + [["TYPE", rng.choice(TYPES)]]),
             lambda: [rng.choice(["EXPIRETIME", "PEXPIRETIME"]), k()],
             lambda: ["MOVE", k(), rng.choice(["1", "0", "x", "99"])],
             lambda: ["SORT", k()] + rng.choice([[], ["ALPHA"], ["DESC"], ["LIMIT", "1", "2"], ["ALPHA", "DESC", "LIMIT", "0", "3"],
@@ -272,6 +279,7 @@ def gen(rng):
             lambda: ["HEXISTS", k(), m()],
             lambda: ["HGETALL", k()],
             lambda: ["HKEYS", k()],
+            lambda: ["SCANALL", "HSCAN", k(), "0"] + rng.choice(SCAN_OPTIONS),
             lambda: ["HVALS", k()],
             lambda: ["HINCRBY", k(), m(), i()],
             lambda: ["HINCRBYFLOAT", k(), m(), f()],
@@ -284,6 +292,7 @@ def gen(rng):
             lambda: ["SMISMEMBER", k(), m(), m()],
             lambda: ["SMEMBERS", k()],
             lambda: ["SCARD", k()],
+            lambda: ["SCANALL", "SSCAN", k(), "0"] + rng.choice(SCAN_OPTIONS),
             lambda: ["SMOVE", k(), k(), m()],
             lambda: [rng.choice(["SINTER", "SUNION", "SDIFF"]), k(), k()],
             lambda: [rng.choice(["SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"]), k(), k(), k()],
@@ -301,6 +310,7 @@ def gen(rng):
         lambda: ["ZMSCORE", k(), m(), m()],
         lambda: ["ZINCRBY", k(), f(), m()],
         lambda: ["ZCARD", k()],
+        lambda: ["SCANALL", "ZSCAN", k(), "0"] + rng.choice(SCAN_OPTIONS),
         lambda: ["ZCOUNT", k(), rng.choice(SCORE_BOUNDS), rng.choice(SCORE_BOUNDS)],
         lambda: ["ZLEXCOUNT", lk(), rng.choice(LEX_BOUNDS), rng.choice(LEX_BOUNDS)],
         lambda: ["ZRANGE", k(), small(), small()] + rng.choice([[], ["WITHSCORES"], ["REV"], ["REV", "WITHSCORES"]]),
@@ -402,6 +412,27 @@ def same_value(cmd, ours, theirs):
     return normalize(cmd, ours) == normalize(cmd, theirs) or errno_dependent_sort(cmd, theirs)
 
 
+def scan_all(conn, cmd):
+    """Runs a SCAN-family command (cmd minus the leading SCANALL) from cursor 0 until
+    the cursor is 0 again: what it returned (a set: SCAN may repeat elements), or the
+    raw error of the first call. Cursors differ between servers; the elements may not."""
+    cursor_at = 1 if cmd[0] == "SCAN" else 2
+    cursor, seen = "0", set()
+    for _ in range(10000):
+        raw, value = conn.send(cmd[:cursor_at] + [cursor] + cmd[cursor_at + 1:])
+        if not isinstance(value, list):
+            return raw
+        cursor, items = value[0].decode(), value[1]
+        if cmd[0] in ("HSCAN", "ZSCAN"):
+            pairs = zip(items[0::2], items[1::2])
+            seen |= {(f, float(v) if cmd[0] == "ZSCAN" else v) for f, v in pairs}
+        else:
+            seen |= set(items)
+        if cursor == "0":
+            return seen
+    raise AssertionError("%s did not finish" % cmd)
+
+
 @pytest.mark.parametrize("resp", [2, 3])
 @pytest.mark.parametrize("seed", SEEDS)
 def test_random_commands_reply_as_redis_does(seed, resp, redis_port, diskdb_port):
@@ -417,6 +448,13 @@ def test_random_commands_reply_as_redis_does(seed, resp, redis_port, diskdb_port
         for _ in range(COMMANDS_PER_SEED):
             cmd = gen(rng)
             history.append(" ".join(repr(a) if a == "" or " " in a else a for a in cmd))
+            if cmd[0] == "SCANALL":
+                # A whole iteration (not inside MULTI, where it would only be queued).
+                if queued is None:
+                    got, want = scan_all(ours, cmd[1:]), scan_all(theirs, cmd[1:])
+                    assert got == want, "after:\n  %s\nredis:  %r\ndiskdb: %r" % (
+                        "\n  ".join(history[-12:]), want, got)
+                continue
             reply_ours, reply_theirs = ours.send(cmd), theirs.send(cmd)
             assert same_reply(cmd, reply_ours, reply_theirs, queued, resp == 3), "after:\n  %s\nredis:  %r\ndiskdb: %r" % (
                 "\n  ".join(history[-12:]), reply_theirs[0], reply_ours[0])
