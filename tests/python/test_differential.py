@@ -468,3 +468,67 @@ def test_random_commands_reply_as_redis_does(seed, resp, redis_port, diskdb_port
     finally:
         ours.close()
         theirs.close()
+
+
+# Raw requests, well-formed and not: Redis answers each with some replies and may close
+# the connection (protocol errors). Both servers must send the same bytes and agree on
+# closing.
+RAW_REQUESTS = [
+    b"PING\r\n",
+    b"SET a b\r\nGET a\r\n",
+    b"  GET   a  \r\n",
+    b"SET a \"b c\"\r\nGET a\r\n",
+    b"SET a 'x\\n'\r\nSTRLEN a\r\n",
+    b"SET a \"unbalanced\r\n",
+    b"\r\n\r\nPING\r\n",
+    b"\n",
+    b"PING\n",
+    b"*1\r\n$4\r\nPING\r\n",
+    b"*0\r\n*1\r\n$4\r\nPING\r\n",
+    b"*-1\r\n*1\r\n$4\r\nPING\r\n",
+    b"*2\r\n$4\r\nECHO\r\n$3\r\nhey\r\n",
+    b"*1\r\n$3\r\nFOO\r\n",
+    b"*2\r\n$3\r\nGET\r\n",
+    b"*abc\r\n",
+    b"*2\r\n+GET\r\n",
+    b"*1\r\n$abc\r\n",
+    b"*1\r\n$-1\r\n",
+    b"*1\r\n$4\r\nPINGxx\r\n",
+    b"*1\r\n$1099511627776\r\n",
+    b"*10000000000\r\n",
+    b"*1024\r\n$1\r\n",
+    b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n",
+    b"GET\r\n",
+    b"ECHO\r\n",
+    b"SET a\r\n",
+    b"MULTI\r\nSET a 1\r\nINCR a\r\nEXEC\r\n",
+    b"MULTI\r\nFOO\r\nEXEC\r\n",
+    b"MULTI\r\nMULTI\r\nDISCARD\r\n",
+    b"QUIT\r\nPING\r\n",
+]
+
+
+def exchange(port, data):
+    """Sends `data` and reads until the server closes or stays quiet for a moment:
+    (bytes received, whether it closed)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(data)
+        s.settimeout(0.3)
+        got = b""
+        while True:
+            try:
+                chunk = s.recv(65536)
+            except socket.timeout:
+                return got, False
+            if not chunk:
+                return got, True
+            got += chunk
+
+
+@pytest.mark.parametrize("data", RAW_REQUESTS, ids=lambda d: repr(d[:24]))
+def test_raw_requests_get_the_same_bytes_and_the_same_close(data, redis_port, diskdb_port):
+    for port in (diskdb_port, redis_port):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.sendall(b"*1\r\n$8\r\nFLUSHALL\r\n")
+            assert s.recv(100) == b"+OK\r\n"
+    assert exchange(diskdb_port, data) == exchange(redis_port, data)
