@@ -166,7 +166,7 @@ def gen(rng):
     # key that only ever gets score 0, or to one that never exists.
     lk = lambda: rng.choice(["lex", "lex", "lex", "missing"])
     pick = rng.random()
-    if pick < 0.03:  # transactions, databases, blocking (which must not block in MULTI)
+    if pick < 0.04:  # transactions, databases, blocking (which must not block in MULTI), connection
         return rng.choice([
             lambda: ["MULTI"], lambda: ["MULTI"], lambda: ["EXEC"], lambda: ["EXEC"], lambda: ["DISCARD"],
             lambda: ["WATCH", k()], lambda: ["UNWATCH"],
@@ -177,6 +177,11 @@ def gen(rng):
             lambda: ["BLMPOP", "0.01", "2", k(), k(), "RIGHT", "COUNT", "2"],
             lambda: [rng.choice(["BZPOPMIN", "BZPOPMAX"]), k(), "0.01"],
             lambda: ["BZMPOP", "0.01", "1", k(), "MIN"],
+            lambda: ["PING"] + rng.choice([[], [m()], [m(), m()]]),
+            lambda: ["ECHO", m()],
+            lambda: ["CLIENT", "SETNAME", rng.choice(["a", "a b", "", "x\ny", "name"])],
+            lambda: ["CLIENT", "GETNAME"],
+            lambda: ["CLIENT", rng.choice(["NOPE", "REPLY"])],
         ])()
     if pick < 0.2:  # strings
         return rng.choice([
