@@ -43,27 +43,20 @@ pub fn int(raw: &[u8]) -> Result<i64> {
     parse_i64_strict(raw).ok_or(Error::NotInteger)
 }
 
-/// A float as Redis reads one (`strtold`): no leading space, no trailing garbage, `inf`
-/// and `-inf` allowed, NaN refused.
+/// A float as Redis reads one (`strtod`, refusing its ERANGE): no leading space, no
+/// trailing garbage, `inf` and `-inf` allowed, NaN and out-of-range numbers refused.
 pub fn parse_f64(raw: &[u8]) -> Option<f64> {
     let s = std::str::from_utf8(raw).ok()?;
     if s.is_empty() || s.starts_with(|c: char| c.is_ascii_whitespace()) || s.ends_with(|c: char| c.is_ascii_whitespace()) {
         return None;
     }
-    let lower = s.to_ascii_lowercase();
-    let v = match lower.trim_start_matches(['+', '-']) {
-        "inf" | "infinity" => {
-            if lower.starts_with('-') {
-                f64::NEG_INFINITY
-            } else {
-                f64::INFINITY
-            }
-        }
-        _ => {
+    let v = match infinity(s) {
+        Some(inf) => inf,
+        None => {
             let v = s.parse::<f64>().ok()?;
             // strtod's ERANGE, which Redis refuses: overflow to infinity, or a non-zero
             // number that underflows to zero ("1e400", "1e-400").
-            let mantissa = lower.split('e').next().unwrap_or("");
+            let mantissa = s.split(['e', 'E']).next().unwrap_or("");
             if v.is_infinite() || (v == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b))) {
                 return None;
             }
@@ -75,6 +68,35 @@ pub fn parse_f64(raw: &[u8]) -> Option<f64> {
     } else {
         Some(v)
     }
+}
+
+/// A number read as Redis reads score range bounds: `strtod` over the whole argument
+/// with only NaN refused. Unlike [`parse_f64`], leading blanks pass, out-of-range values
+/// become infinity or zero, and an empty argument is 0 (strtod converts nothing and
+/// stops at its end).
+pub fn parse_f64_bound(raw: &[u8]) -> Option<f64> {
+    if raw.is_empty() {
+        return Some(0.0);
+    }
+    let s = std::str::from_utf8(raw).ok()?;
+    // C's isspace: strtod skips these before the number.
+    let t = s.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
+    let v = match infinity(t) {
+        Some(inf) => inf,
+        None => t.parse::<f64>().ok()?,
+    };
+    (!v.is_nan()).then_some(v)
+}
+
+/// `inf` or `infinity` in any case, with at most one sign, as strtod reads them.
+fn infinity(s: &str) -> Option<f64> {
+    let (negative, body) = match s.as_bytes().first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let inf = body.eq_ignore_ascii_case("inf") || body.eq_ignore_ascii_case("infinity");
+    inf.then_some(if negative { f64::NEG_INFINITY } else { f64::INFINITY })
 }
 
 /// A float argument; `ERR value is not a valid float` otherwise.
@@ -176,5 +198,21 @@ mod tests {
         assert_eq!(parse_f64(b"1e-400"), None);
         assert_eq!(parse_f64(b"0e400"), Some(0.0));
         assert_eq!(parse_f64(b"-0.0"), Some(-0.0));
+        assert_eq!(parse_f64(b"-Infinity"), Some(f64::NEG_INFINITY));
+        assert_eq!(parse_f64(b"+-inf"), None);
+    }
+
+    #[test]
+    fn range_bounds_read_as_strtod() {
+        assert_eq!(parse_f64_bound(b"1.5"), Some(1.5));
+        assert_eq!(parse_f64_bound(b"1e400"), Some(f64::INFINITY));
+        assert_eq!(parse_f64_bound(b"-1e400"), Some(f64::NEG_INFINITY));
+        assert_eq!(parse_f64_bound(b"1e-400"), Some(0.0));
+        assert_eq!(parse_f64_bound(b" 2"), Some(2.0));
+        assert_eq!(parse_f64_bound(b""), Some(0.0));
+        assert_eq!(parse_f64_bound(b"-INF"), Some(f64::NEG_INFINITY));
+        for bad in [&b" "[..], b"2 ", b"nan", b"x", b"1e", b"--1", b"-+inf"] {
+            assert_eq!(parse_f64_bound(bad), None, "{:?}", String::from_utf8_lossy(bad));
+        }
     }
 }

@@ -31,8 +31,8 @@ const NAN_SCORE: &str = "resulting score is not a number (NaN)";
 /// Error: `ERR min or max is not a float`.
 fn score_range(min: &[u8], max: &[u8]) -> Result<ScoreRange> {
     let bound = |raw: &[u8]| match raw.first() {
-        Some(b'(') => args::parse_f64(&raw[1..]).map(|v| (v, true)),
-        _ => args::parse_f64(raw).map(|v| (v, false)),
+        Some(b'(') => args::parse_f64_bound(&raw[1..]).map(|v| (v, true)),
+        _ => args::parse_f64_bound(raw).map(|v| (v, false)),
     };
     match (bound(min), bound(max)) {
         (Some((min, minex)), Some((max, maxex))) => Ok(ScoreRange { min, minex, max, maxex }),
