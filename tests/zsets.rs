@@ -388,12 +388,16 @@ fn zrangebyscore_with_withscores_limit_and_bad_bounds() {
     // Infinite scores reply as inf / -inf.
     assert_eq!(c.cmd(&["ZRANGEBYSCORE", "zset", "-inf", "-inf", "WITHSCORES"]), bulks(&["a", "-inf"]));
     assert_eq!(c.cmd(&["ZREVRANGE", "zset", "0", "0", "WITHSCORES"]), bulks(&["g", "inf"]));
-    // Non-value min or max.
-    for (a, b) in [("str", "1"), ("1", "str"), ("1", "NaN"), ("(x", "1"), ("", "1")] {
+    // Non-value min or max. (An empty bound is 0 to Redis: strtod converts nothing and
+    // stops at the end, which is all Redis checks; so is "(" and a leading blank.)
+    for (a, b) in [("str", "1"), ("1", "str"), ("1", "NaN"), ("(x", "1"), ("1 ", "1")] {
         assert_eq!(c.cmd(&["ZRANGEBYSCORE", "fooz", a, b]), err("ERR min or max is not a float"), "{a} {b}");
         assert_eq!(c.cmd(&["ZREVRANGEBYSCORE", "fooz", a, b]), err("ERR min or max is not a float"));
         assert_eq!(c.cmd(&["ZCOUNT", "fooz", a, b]), err("ERR min or max is not a float"));
     }
+    assert_eq!(c.cmd(&["ZRANGEBYSCORE", "zset", "", "1"]), bulks(&["b"]));
+    assert_eq!(c.cmd(&["ZCOUNT", "zset", "(", " 1"]), R::Int(1));
+    assert_eq!(c.cmd(&["ZCOUNT", "zset", "-1e400", "1e400"]), R::Int(7));
     assert_eq!(c.cmd(&["ZRANGEBYSCORE", "zset", "0", "1", "LIMIT", "1"]), err("ERR syntax error"));
     assert_eq!(c.cmd(&["ZRANGEBYSCORE", "zset", "0", "1", "FOO"]), err("ERR syntax error"));
 }
