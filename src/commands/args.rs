@@ -50,23 +50,9 @@ pub fn parse_f64(raw: &[u8]) -> Option<f64> {
     if s.is_empty() || s.starts_with(|c: char| c.is_ascii_whitespace()) || s.ends_with(|c: char| c.is_ascii_whitespace()) {
         return None;
     }
-    let v = match infinity(s) {
-        Some(inf) => inf,
-        None => {
-            let v = s.parse::<f64>().ok()?;
-            // strtod's ERANGE, which Redis refuses: overflow to infinity, or a non-zero
-            // number that underflows to zero ("1e400", "1e-400").
-            let mantissa = s.split(['e', 'E']).next().unwrap_or("");
-            if v.is_infinite() || (v == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b))) {
-                return None;
-            }
-            v
-        }
-    };
-    if v.is_nan() {
-        None
-    } else {
-        Some(v)
+    match strtod(s)? {
+        (_, true) => None,
+        (v, false) => Some(v),
     }
 }
 
@@ -80,12 +66,20 @@ pub fn parse_f64_bound(raw: &[u8]) -> Option<f64> {
     }
     let s = std::str::from_utf8(raw).ok()?;
     // C's isspace: strtod skips these before the number.
-    let t = s.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
-    let v = match infinity(t) {
-        Some(inf) => inf,
-        None => t.parse::<f64>().ok()?,
-    };
-    (!v.is_nan()).then_some(v)
+    strtod(s.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r'])).map(|(v, _)| v)
+}
+
+/// What C's strtod makes of all of `s`, with whether it reports ERANGE (overflow to
+/// infinity, or a non-zero number that underflows to zero: "1e400", "1e-400"). `None`
+/// if it would stop before the end, or reads NaN (which Redis refuses everywhere).
+fn strtod(s: &str) -> Option<(f64, bool)> {
+    if let Some(inf) = infinity(s) {
+        return Some((inf, false));
+    }
+    let v = s.parse::<f64>().ok().filter(|v| !v.is_nan())?;
+    let mantissa = s.split(['e', 'E']).next().unwrap_or("");
+    let erange = v.is_infinite() || (v == 0.0 && mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)));
+    Some((v, erange))
 }
 
 /// `inf` or `infinity` in any case, with at most one sign, as strtod reads them.
