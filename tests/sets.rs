@@ -218,7 +218,9 @@ fn spop_basics_with_count_and_errors() {
     assert_eq!(c.cmd(&["DBSIZE"]), R::Int(0));
     assert_eq!(c.cmd(&["SPOP", "nokey", "5"]), R::Array(vec![]));
     assert_eq!(c.cmd(&["SPOP", "nokey", "-1"]), R::err("ERR value is out of range, must be positive"));
-    assert_eq!(c.cmd(&["SPOP", "nokey", "x"]), R::err("ERR value is not an integer or out of range"));
+    // Redis's getPositiveLongFromObjectOrReply gives one message for both.
+    assert_eq!(c.cmd(&["SPOP", "nokey", "x"]), R::err("ERR value is out of range, must be positive"));
+    assert_eq!(c.cmd(&["SPOP", "nokey", "99999999999999999999"]), R::err("ERR value is out of range, must be positive"));
     assert_eq!(c.cmd(&["SPOP", "nokey", "1", "2"]), R::err("ERR syntax error"));
 }
 

@@ -837,6 +837,28 @@ fn lcs_missing_keys_and_errors() {
     }
 }
 
+#[test]
+fn lcs_table_is_bounded_by_proto_max_bulk_len() {
+    // Redis refuses a table of (N+1)*(M+1) 32-bit cells larger than proto-max-bulk-len,
+    // after the option checks and before reading either value.
+    let s = Server::start();
+    let mut c = s.raw();
+    let big = "x".repeat(1000);
+    c.cmd(&["MSET", "a", &big, "b", &big]);
+    assert_eq!(c.cmd(&["LCS", "a", "b", "LEN"]), int(1000));
+    assert_eq!(c.cmd(&["CONFIG", "SET", "proto-max-bulk-len", "1mb"]), R::ok());
+    let refused = R::err("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+    assert_eq!(c.cmd(&["LCS", "a", "b"]), refused);
+    assert_eq!(c.cmd(&["LCS", "a", "b", "FOO"]), R::err("ERR syntax error"));
+    // 201 * 1001 * 4 bytes is under 1 MiB.
+    c.cmd(&["SET", "a", &big[..200]]);
+    assert_eq!(c.cmd(&["LCS", "a", "b", "LEN"]), int(200));
+    // A sparse 512 MB string is refused without being read.
+    assert_eq!(c.cmd(&["CONFIG", "SET", "proto-max-bulk-len", "512mb"]), R::ok());
+    assert_eq!(c.cmd(&["SETRANGE", "huge", "536870911", "x"]), int(536870912));
+    assert_eq!(c.cmd(&["LCS", "huge", "b", "LEN"]), refused);
+}
+
 // ----- transactions and persistence -----
 
 #[test]

@@ -731,7 +731,8 @@ fn zpopmin_zpopmax_and_zmpop() {
     assert_eq!(c.cmd(&["ZPOPMAX", "z1", "2"]), bulks(&["d", "3", "c", "2"]));
     assert_eq!(c.cmd(&["DBSIZE"]), R::Int(1));
     assert_eq!(c.cmd(&["ZPOPMIN", "z1", "-1"]), err("ERR value is out of range, must be positive"));
-    assert_eq!(c.cmd(&["ZPOPMIN", "z1", "x"]), err("ERR value is not an integer or out of range"));
+    assert_eq!(c.cmd(&["ZPOPMIN", "z1", "x"]), err("ERR value is out of range, must be positive"));
+    assert_eq!(c.cmd(&["ZPOPMAX", "nokey", "1.5"]), err("ERR value is out of range, must be positive"));
     assert_eq!(c.cmd(&["ZPOPMIN", "z1", "1", "2"]), err("ERR syntax error"));
     // ZMPOP with illegal arguments.
     assert_eq!(c.cmd(&["ZMPOP"]), arity("zmpop"));

@@ -43,6 +43,16 @@ pub fn int(raw: &[u8]) -> Result<i64> {
     parse_i64_strict(raw).ok_or(Error::NotInteger)
 }
 
+/// A count that may not be negative, as Redis's `getPositiveLongFromObjectOrReply` reads
+/// it (LPOP/RPOP, SPOP, ZPOPMIN/ZPOPMAX counts): anything else, a non-integer included,
+/// is `ERR value is out of range, must be positive`.
+pub fn positive(raw: &[u8]) -> Result<u64> {
+    parse_i64_strict(raw)
+        .filter(|&n| n >= 0)
+        .map(|n| n as u64)
+        .ok_or_else(|| Error::err("value is out of range, must be positive"))
+}
+
 /// A float as Redis reads one (`strtod`, refusing its ERANGE): no leading space, no
 /// trailing garbage, `inf` and `-inf` allowed, NaN and out-of-range numbers refused.
 pub fn parse_f64(raw: &[u8]) -> Option<f64> {

@@ -68,11 +68,7 @@ fn pop_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], end: End) -> Result<Reply> {
         return Err(Error::WrongArity(if end == End::Left { "lpop" } else { "rpop" }.into()));
     }
     let count = match argv.get(2) {
-        Some(raw) => Some(
-            args::parse_i64_strict(raw)
-                .filter(|&c| c >= 0)
-                .ok_or_else(|| Error::err("value is out of range, must be positive"))?,
-        ),
+        Some(raw) => Some(args::positive(raw)?),
         None => None,
     };
     if list::load(&mut ctx.txn, &argv[1])?.is_none() {

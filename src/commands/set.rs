@@ -83,15 +83,6 @@ fn scard(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::Int(set::get(&mut ctx.txn, &argv[1])?.map(|m| m.size as i64).unwrap_or(0)))
 }
 
-/// `getPositiveLongFromObjectOrReply` with Redis's default message.
-pub(crate) fn positive_count(raw: &[u8]) -> Result<u64> {
-    let n = args::int(raw)?;
-    if n < 0 {
-        return Err(Error::err("value is out of range, must be positive"));
-    }
-    Ok(n as u64)
-}
-
 /// A random count for SRANDMEMBER/ZRANDMEMBER: `(count, distinct)`; i64::MIN is refused.
 pub(crate) fn random_count(raw: &[u8]) -> Result<(u64, bool)> {
     let n = args::int(raw)?;
@@ -109,7 +100,7 @@ fn spop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         return Err(Error::Syntax);
     }
     let count = match argv.get(2) {
-        Some(raw) => Some(positive_count(raw)?),
+        Some(raw) => Some(args::positive(raw)?),
         None => None,
     };
     let Some(mut s) = SetMut::open(&mut ctx.txn, &argv[1])? else {

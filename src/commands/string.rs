@@ -422,24 +422,22 @@ fn setrange(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 
 // ----- LCS -----
 
-/// Largest DP table LCS builds (cells of u32): past this it answers Redis's
-/// out-of-memory error instead of allocating without bound.
-const LCS_MAX_CELLS: u64 = 64 << 20;
-
 /// `LCS key1 key2 [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN]`: the longest common
 /// subsequence of two strings (missing keys are empty), its length with LEN, or with
 /// IDX a map of `matches` (ranges in both strings, last first) and `len`.
-/// O(N*M). Errors: `The specified keys must contain string values`, syntax error,
-/// `If you want both the length and indexes, please just use IDX.`
+/// O(N*M) time and 4*(N+1)*(M+1) bytes of table, which Redis bounds by
+/// `proto-max-bulk-len` (checked on the stored lengths, before either value is read).
+/// Errors: `The specified keys must contain string values`, syntax error,
+/// `If you want both the length and indexes, please just use IDX.`, and
+/// `Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len`.
 fn lcs(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let mut vals = Vec::with_capacity(2);
+    let mut metas = Vec::with_capacity(2);
     for key in &argv[1..3] {
         match ctx.txn.get(key)? {
             Some(m) if m.kind != Kind::String => {
                 return Err(Error::err("The specified keys must contain string values"))
             }
-            Some(m) => vals.push(string::value(&ctx.txn, &m)?),
-            None => vals.push(Bytes::new()),
+            m => metas.push(m),
         }
     }
     let (mut getlen, mut getidx, mut withlen, mut minlen) = (false, false, false, 0i64);
@@ -460,11 +458,23 @@ fn lcs(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     if getidx && getlen {
         return Err(Error::err("If you want both the length and indexes, please just use IDX."));
     }
+    let lens: Vec<u64> = metas.iter().map(|m| m.as_ref().map_or(0, string::len)).collect();
+    if lens.iter().any(|&l| l >= u32::MAX as u64 - 1) {
+        return Err(Error::err("String too long for LCS"));
+    }
+    let table_bytes = (lens[0] + 1).saturating_mul(lens[1] + 1).saturating_mul(4);
+    if table_bytes > ctx.server.config.read().proto_max_bulk_len as u64 {
+        return Err(Error::err("Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"));
+    }
+    let mut vals = Vec::with_capacity(2);
+    for m in &metas {
+        vals.push(match m {
+            Some(m) => string::value(&ctx.txn, m)?,
+            None => Bytes::new(),
+        });
+    }
     let (x, y) = (&vals[0], &vals[1]);
     let (n, m) = (x.len(), y.len());
-    if (n as u64 + 1).saturating_mul(m as u64 + 1) > LCS_MAX_CELLS {
-        return Err(Error::err("Insufficient memory, failed allocating transient memory for LCS"));
-    }
     let w = m + 1;
     // table[i * w + j]: LCS length of x[..i] and y[..j].
     let mut table = vec![0u32; (n + 1) * w];

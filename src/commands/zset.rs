@@ -12,7 +12,7 @@ use super::args::{self, is, Args};
 use super::blocking::parse_timeout;
 use super::context::Ctx;
 use super::cursor::{self, ScanOpts};
-use super::set::{positive_count, random_count, random_members};
+use super::set::{random_count, random_members};
 use super::table::{flags::*, CommandSpec, Keys};
 use crate::command;
 use crate::error::{Error, Result};
@@ -458,7 +458,7 @@ fn zpop(ctx: &mut Ctx<'_>, argv: &[Bytes], max: bool) -> Result<Reply> {
         return Err(Error::Syntax);
     }
     let count = match argv.get(2) {
-        Some(raw) => Some(positive_count(raw)?),
+        Some(raw) => Some(args::positive(raw)?),
         None => None,
     };
     let items = pop(&mut ctx.txn, &argv[1], max, count.unwrap_or(1))?.unwrap_or_default();
