@@ -225,6 +225,12 @@ fn expire_overflow_and_bad_arguments_are_errors() {
     // PEXPIREAT with a big integer works.
     assert_eq!(c.cmd(&["PEXPIREAT", "foo", "9223372036854770000"]), R::Int(1));
     assert_eq!(c.cmd(&["PEXPIRETIME", "foo"]), R::Int(9223372036854770000));
+    // The last possible deadline: EXPIRETIME rounds it to seconds without overflowing,
+    // as redis-server 7.0 answers.
+    assert_eq!(c.cmd(&["PEXPIREAT", "foo", "9223372036854775807"]), R::Int(1));
+    assert_eq!(c.cmd(&["EXPIRETIME", "foo"]), R::Int(9223372036854776));
+    assert_eq!(c.cmd(&["PEXPIRETIME", "foo"]), R::Int(i64::MAX));
+    assert!(int(c.cmd(&["TTL", "foo"])) > 9_000_000_000_000_000);
 }
 
 #[test]

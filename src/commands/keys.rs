@@ -167,7 +167,8 @@ fn ttl_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], in_ms: bool, absolute: bool) -
         return Ok(Reply::Int(-1));
     }
     let ttl = if absolute { meta.expire_at } else { meta.expire_at - ctx.txn.now }.max(0);
-    Ok(Reply::Int(if in_ms { ttl } else { (ttl + 500) / 1000 }))
+    // (Rounded in 128 bits: a deadline within 500 ms of i64::MAX rounds up, as in Redis.)
+    Ok(Reply::Int(if in_ms { ttl } else { ((i128::from(ttl) + 500) / 1000) as i64 }))
 }
 
 /// `TTL key`: seconds to live (rounded), -1 without expiry, -2 if missing. O(1).

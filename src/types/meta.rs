@@ -101,8 +101,10 @@ impl Meta {
         self.chunked || !self.kind.is_inline()
     }
 
+    /// Whether the deadline has passed. As Redis's `keyIsExpired` (`now > when`), a key
+    /// lives through the millisecond of its deadline, with a PTTL of 0.
     pub fn is_expired(&self, now_ms: i64) -> bool {
-        self.expire_at != 0 && self.expire_at <= now_ms
+        self.expire_at != 0 && self.expire_at < now_ms
     }
 
     pub fn encode(&self) -> Vec<u8> {
@@ -175,5 +177,14 @@ mod tests {
         let raw = m.encode();
         assert_eq!(Meta::live_version(&raw), Some(77));
         assert_eq!(Meta::decode(Bytes::from(raw)), Some(m));
+    }
+
+    #[test]
+    fn a_key_lives_through_its_deadline_millisecond() {
+        let m = Meta::string(Bytes::from_static(b"v"), 1000);
+        assert!(!m.is_expired(999));
+        assert!(!m.is_expired(1000));
+        assert!(m.is_expired(1001));
+        assert!(!Meta::string(Bytes::from_static(b"v"), 0).is_expired(i64::MAX));
     }
 }
