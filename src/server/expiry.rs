@@ -27,7 +27,9 @@ pub fn cycle(state: &ServerState) -> usize {
             continue;
         }
         let start = vec![db];
-        let end = keys::expire_key(db, now + 1, b"");
+        // Deadlines before `now` only: a key lives through its deadline's millisecond
+        // (`Meta::is_expired`).
+        let end = keys::expire_key(db, now, b"");
         let mut due: Vec<(i64, Vec<u8>)> = Vec::new();
         let scanned = store.storage.scan(Cf::Expire, Range { start: &start, end: &end, reverse: false }, &mut |k, _| {
             if let Some((_, deadline, key)) = keys::parse_expire_key(k) {
