@@ -385,6 +385,10 @@ def gen(rng):
 
 
 UNORDERED = {"SPOP", "SMEMBERS", "SINTER", "SUNION", "SDIFF", "KEYS", "HKEYS", "HVALS"}
+# Random picks: only how many (and errors) can be compared.
+RANDOM_PICKS = {"SRANDMEMBER", "HRANDFIELD", "ZRANDMEMBER", "RANDOMKEY"}
+# Times left and deadlines: compared by sign.
+TIMES = {"TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME"}
 # Commands that reply with scores. Redis 7.2, which DiskDB follows, prints a double in
 # its shortest round-trip form ("0.1"); 7.0 printed 17 significant digits
 # ("0.10000000000000001"). Scores are compared as the doubles they denote.
@@ -413,13 +417,12 @@ def normalize(cmd, value):
         return sorted(value)
     if name == "HGETALL" and isinstance(value, list):
         return sorted(zip(value[0::2], value[1::2]))
-    if name in ("SRANDMEMBER", "HRANDFIELD", "ZRANDMEMBER", "RANDOMKEY"):
-        # Random picks: only how many (and errors) can be compared.
+    if name in RANDOM_PICKS:
         if isinstance(value, list):
             return ("picked", len(value))
         if isinstance(value, bytes):
             return "one picked"
-    if name in ("TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME") and isinstance(value, int) and value > 0:
+    if name in TIMES and isinstance(value, int) and value > 0:
         return "positive"
     if name in SCORED:
         return as_double(value)
@@ -434,8 +437,7 @@ def sorted_by_pattern(cmd):
 
 
 def needs_normalizing(cmd):
-    return sorted_by_pattern(cmd) or cmd[0].upper() in UNORDERED | SCORED | {"RANDOMKEY",
-        "HGETALL", "TTL", "PTTL", "EXPIRETIME", "PEXPIRETIME", "SRANDMEMBER", "HRANDFIELD", "ZRANDMEMBER"}
+    return sorted_by_pattern(cmd) or cmd[0].upper() in UNORDERED | SCORED | RANDOM_PICKS | TIMES | {"HGETALL"}
 
 
 def errno_dependent_sort(cmd, redis_value):
