@@ -60,20 +60,26 @@ impl Server {
         panic!("diskdb did not become ready");
     }
 
-    /// Polls with PING until the server answers or exits.
+    /// Polls with `INFO server` until our child answers, or exits.
     fn wait_ready(&mut self, limit: Duration) -> bool {
+        let Some(pid) = self.child.as_ref().map(|c| c.id()) else { return false };
+        // The answer must name our process: while a restarted server opens its data,
+        // another test's server may already have taken the port it gave up.
+        let ours = format!("process_id:{pid}\r\n");
         let deadline = Instant::now() + limit;
         while Instant::now() < deadline {
             if let Some(Ok(Some(_))) = self.child.as_mut().map(|c| c.try_wait()) {
                 return false;
             }
-            if let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) {
+            if let Ok(s) = TcpStream::connect(("127.0.0.1", self.port)) {
                 let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
-                if s.write_all(b"PING\r\n").is_ok() {
-                    // A server with requirepass answers -NOAUTH: it is up all the same.
-                    let mut buf = [0u8; 7];
-                    if s.read_exact(&mut buf).is_ok() && (&buf == b"+PONG\r\n" || buf.starts_with(b"-NOAUTH")) {
-                        return true;
+                let mut reader = BufReader::new(s.try_clone().unwrap());
+                if (&s).write_all(&encode(&["INFO", "server"])).is_ok() {
+                    match read_reply(&mut reader) {
+                        Ok(R::Bulk(info)) => return String::from_utf8_lossy(&info).contains(&ours),
+                        // A server started with requirepass answers -NOAUTH: up all the same.
+                        Ok(R::Error(e)) if e.starts_with("NOAUTH") => return true,
+                        _ => {}
                     }
                 }
             }

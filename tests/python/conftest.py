@@ -48,8 +48,12 @@ class Server:
             if self.proc.poll() is not None:
                 raise RuntimeError("diskdb exited with %s" % self.proc.returncode)
             try:
-                if redis.Redis(port=self.port, socket_timeout=2).ping():
-                    return
+                # The answer must come from our process: a restarted server's port may
+                # have been taken by another server meanwhile.
+                info = redis.Redis(port=self.port, socket_timeout=2).info("server")
+                if info.get("process_id") != self.proc.pid:
+                    raise RuntimeError("port %d is held by another server" % self.port)
+                return
             except (redis.ConnectionError, redis.TimeoutError):
                 time.sleep(0.02)
         raise RuntimeError("diskdb did not become ready")
