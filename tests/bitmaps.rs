@@ -16,17 +16,9 @@ fn int(n: i64) -> R {
     R::Int(n)
 }
 
-fn ints(v: &[i64]) -> R {
-    R::Array(v.iter().map(|&n| R::Int(n)).collect())
-}
-
 fn make_list(c: &mut Raw, key: &str) -> bool {
     c.cmd(&["DEL", key]);
     matches!(c.cmd(&["RPUSH", key, "x"]), R::Int(_))
-}
-
-fn wrongtype() -> R {
-    R::err("WRONGTYPE Operation against a key holding the wrong kind of value")
 }
 
 /// A small deterministic generator for fuzz cases.

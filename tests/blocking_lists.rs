@@ -8,10 +8,6 @@ use common::*;
 use std::net::Shutdown;
 use std::time::{Duration, Instant};
 
-fn bulks(items: &[&str]) -> R {
-    R::Array(items.iter().map(|s| R::bulk(s)).collect())
-}
-
 fn pair(key: &str, value: &str) -> R {
     bulks(&[key, value])
 }

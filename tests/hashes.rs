@@ -8,10 +8,6 @@ use std::collections::{BTreeMap, HashSet};
 
 const WRONGTYPE: &str = "WRONGTYPE Operation against a key holding the wrong kind of value";
 
-fn bulks(items: &[&str]) -> R {
-    R::Array(items.iter().map(|s| R::bulk(s)).collect())
-}
-
 fn text(r: &R) -> String {
     match r {
         R::Bulk(b) => String::from_utf8_lossy(b).into_owned(),

@@ -6,14 +6,6 @@ use common::*;
 
 use std::time::{Duration, Instant};
 
-fn bulks(items: &[&str]) -> R {
-    R::Array(items.iter().map(|s| R::bulk(s)).collect())
-}
-
-fn ints(items: &[i64]) -> R {
-    R::Array(items.iter().map(|&i| R::Int(i)).collect())
-}
-
 /// `RPUSH key items...` after deleting the key.
 fn create_list(c: &mut Raw, key: &str, items: &[&str]) {
     c.cmd(&["DEL", key]);

@@ -25,10 +25,6 @@ fn pairs(r: R) -> Vec<(String, R)> {
     items(r).chunks(2).map(|kv| (text(kv[0].clone()), kv[1].clone())).collect()
 }
 
-fn bulks(v: &[&str]) -> R {
-    R::Array(v.iter().map(|s| R::bulk(s)).collect())
-}
-
 fn now_secs() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64
 }

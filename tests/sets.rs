@@ -5,10 +5,6 @@ use common::*;
 
 use std::collections::{BTreeSet, HashMap};
 
-fn bulks(items: &[&str]) -> R {
-    R::Array(items.iter().map(|s| R::bulk(s)).collect())
-}
-
 /// The members of an array reply, sorted (sets have no order).
 fn sorted(r: R) -> Vec<String> {
     let R::Array(items) = r else { panic!("not an array: {r:?}") };
@@ -27,14 +23,6 @@ fn strs(items: &[&str]) -> Vec<String> {
     let mut v: Vec<String> = items.iter().map(|s| s.to_string()).collect();
     v.sort();
     v
-}
-
-fn wrongtype() -> R {
-    R::err("WRONGTYPE Operation against a key holding the wrong kind of value")
-}
-
-fn arity(name: &str) -> R {
-    R::Error(format!("ERR wrong number of arguments for '{name}' command"))
 }
 
 #[test]

@@ -4,10 +4,6 @@
 mod common;
 use common::*;
 
-fn bulks(items: &[&str]) -> R {
-    R::Array(items.iter().map(|s| R::bulk(s)).collect())
-}
-
 fn nil_or(items: &[Option<&str>]) -> R {
     R::Array(items.iter().map(|s| s.map(R::bulk).unwrap_or(R::Nil)).collect())
 }

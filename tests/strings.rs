@@ -36,10 +36,6 @@ fn make_list(c: &mut Raw, key: &str) -> bool {
     matches!(c.cmd(&["RPUSH", key, "waffle"]), R::Int(_))
 }
 
-fn wrongtype() -> R {
-    R::err("WRONGTYPE Operation against a key holding the wrong kind of value")
-}
-
 fn not_int() -> R {
     R::err("ERR value is not an integer or out of range")
 }

@@ -6,24 +6,12 @@ use common::*;
 use std::time::{Duration, Instant};
 
 /// An array of bulk strings (RESP2 doubles are bulk strings too).
-fn bulks(items: &[&str]) -> R {
-    R::Array(items.iter().map(|s| R::bulk(s)).collect())
-}
-
 fn empty() -> R {
     R::Array(vec![])
 }
 
 fn err(text: &str) -> R {
     R::err(text)
-}
-
-fn wrongtype() -> R {
-    R::err("WRONGTYPE Operation against a key holding the wrong kind of value")
-}
-
-fn arity(name: &str) -> R {
-    R::Error(format!("ERR wrong number of arguments for '{name}' command"))
 }
 
 /// Sends many commands at once, then reads every reply.

@@ -39,10 +39,12 @@ impl Server {
     fn spawn(&mut self) {
         for _attempt in 0..5 {
             let port = if self.port == 0 { free_port() } else { self.port };
+            // A test may choose its own log level.
+            let loglevel: &[&str] = if self.args.iter().any(|a| a == "--loglevel") { &[] } else { &["--loglevel", "warning"] };
             let child = Command::new(binary())
                 .args(["--port", &port.to_string(), "--dir"])
                 .arg(self.dir.path().join("data"))
-                .args(["--loglevel", "warning"])
+                .args(loglevel)
                 .args(&self.args)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
@@ -150,20 +152,41 @@ impl Server {
 
     /// SIGTERM and wait for a clean exit; returns whether it exited successfully.
     pub fn stop(&mut self) -> bool {
-        let Some(mut child) = self.child.take() else { return true };
-        unsafe_kill(child.id(), "TERM");
-        let deadline = Instant::now() + Duration::from_secs(60);
+        self.signal("TERM");
+        self.wait_exit(Duration::from_secs(60)) == Some(true)
+    }
+
+    /// Sends a signal (`TERM`, `HUP`, ...) to the server process.
+    pub fn signal(&self, sig: &str) {
+        if let Some(child) = &self.child {
+            unsafe_kill(child.id(), sig);
+        }
+    }
+
+    /// Waits up to `limit` for the process to exit: `Some(success)`, or `None` if it is
+    /// still running then (it is killed, so nothing is left behind).
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<bool> {
+        let mut child = self.child.take()?;
+        let deadline = Instant::now() + limit;
         loop {
             if let Ok(Some(status)) = child.try_wait() {
-                return status.success();
+                return Some(status.success());
             }
             if Instant::now() > deadline {
                 let _ = child.kill();
                 let _ = child.wait();
-                return false;
+                return None;
             }
             std::thread::sleep(Duration::from_millis(10));
         }
+    }
+
+    /// One field of `INFO <section>`.
+    pub fn info_field(&self, section: &str, field: &str) -> Option<String> {
+        let mut c = self.raw();
+        let R::Bulk(info) = c.cmd(&["INFO", section]) else { return None };
+        let prefix = format!("{field}:");
+        String::from_utf8_lossy(&info).lines().find_map(|l| l.strip_prefix(prefix.as_str()).map(str::to_string))
     }
 
     /// SIGKILL, no cleanup.
@@ -234,6 +257,26 @@ impl R {
     pub fn ok() -> R {
         R::Status("OK".into())
     }
+}
+
+/// An array of bulk strings.
+pub fn bulks(items: &[&str]) -> R {
+    R::Array(items.iter().map(|s| R::bulk(s)).collect())
+}
+
+/// An array of integers.
+pub fn ints(items: &[i64]) -> R {
+    R::Array(items.iter().map(|&i| R::Int(i)).collect())
+}
+
+/// Redis's reply to a command on a key of another type.
+pub fn wrongtype() -> R {
+    R::err("WRONGTYPE Operation against a key holding the wrong kind of value")
+}
+
+/// Redis's reply to a command with the wrong number of arguments.
+pub fn arity(name: &str) -> R {
+    R::Error(format!("ERR wrong number of arguments for '{name}' command"))
 }
 
 /// A plain socket that speaks raw RESP.
