@@ -3,6 +3,7 @@
 #   make run    installs build dependencies, builds, starts a server on ./diskdb-data
 #   make test   builds and runs every test (Rust unit + integration, redis-py, clients)
 #   make bench  redis-benchmark against DiskDB and redis-server in the same run
+#   make bench-idle  connection bursts and memory per idle client, beside redis-server
 #
 # One cargo profile (release) serves run, test and bench so RocksDB's C++ is compiled
 # once; the target directory lives outside the checkout and survives fresh clones.
@@ -12,9 +13,9 @@ export CARGO_TARGET_DIR
 VENV ?= $(HOME)/.cache/diskdb/venv
 BIN := $(CARGO_TARGET_DIR)/release/diskdb
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := clang libclang-dev redis-server redis-tools python3-venv netcat-openbsd
+APT_PACKAGES := clang libclang-dev redis-server redis-tools python3-venv netcat-openbsd iproute2
 
-.PHONY: deps build run test test-rust test-python bench clean-data docker
+.PHONY: deps build run test test-rust test-python bench bench-idle clean-data docker
 
 # Installs only what is missing, so repeated runs do not touch apt.
 deps:
@@ -43,6 +44,9 @@ test: build $(VENV)/bin/pytest
 
 bench: build
 	DISKDB_BIN=$(BIN) bash benches/compare.sh
+
+bench-idle: build
+	DISKDB_BIN=$(BIN) python3 benches/idle_clients.py
 
 clean-data:
 	rm -rf diskdb-data

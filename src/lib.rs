@@ -11,6 +11,7 @@
 //! - [`types`]: typed operations over storage: metadata, expiry, key locks.
 //! - [`storage`]: the `Storage` trait and its RocksDB engine; key encodings.
 //! - [`error`]: every error reply text.
+//! - [`logging`]: log output, its level, and reopening the log file on SIGHUP.
 //!
 //! ```no_run
 //! // Start a server on port 6380 with data in ./diskdb-data:
@@ -23,6 +24,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod glob;
+pub mod logging;
 pub mod protocol;
 pub mod server;
 pub mod storage;

@@ -264,9 +264,10 @@ fn client_flags(c: &ClientInfo) -> String {
 /// fields. Memory fields DiskDB does not track are 0.
 pub fn client_line(c: &ClientInfo, now: i64) -> String {
     let qbuf = c.query_buf.load(Ordering::Relaxed);
+    let qbuf_free = c.query_buf_free.load(Ordering::Relaxed);
     format!(
         "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} \
-         watch={} qbuf={} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem={} events=r \
+         watch={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem={} events=r \
          cmd={} user={} redir=-1 resp={} lib-name={} lib-ver={}",
         c.id,
         c.addr,
@@ -283,7 +284,8 @@ pub fn client_line(c: &ClientInfo, now: i64) -> String {
         c.multi.load(Ordering::Relaxed),
         c.watch.load(Ordering::Relaxed),
         qbuf,
-        qbuf,
+        qbuf_free,
+        qbuf + qbuf_free,
         c.last_cmd.lock(),
         c.user.lock(),
         c.resp.load(Ordering::Relaxed),

@@ -100,7 +100,10 @@ pub struct ClientInfo {
     pub lib_ver: Mutex<Bytes>,
     pub last_cmd: Mutex<String>,
     pub user: Mutex<String>,
+    /// Bytes buffered of an incomplete request, and the free room of the buffer that
+    /// holds them (0 and 0 while the client is idle: see server::connection).
     pub query_buf: AtomicUsize,
+    pub query_buf_free: AtomicUsize,
     /// Commands queued since MULTI, or -1 outside a transaction.
     pub multi: AtomicI64,
     /// Number of WATCHed keys.
@@ -137,6 +140,7 @@ impl ClientInfo {
             last_cmd: Mutex::new("NULL".into()),
             user: Mutex::new("default".into()),
             query_buf: AtomicUsize::new(0),
+            query_buf_free: AtomicUsize::new(0),
             multi: AtomicI64::new(-1),
             watch: AtomicUsize::new(0),
             blocked: AtomicBool::new(false),

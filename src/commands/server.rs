@@ -63,19 +63,19 @@ fn flush(ctx: &mut Ctx<'_>, dbs: std::ops::Range<usize>, background: bool) -> Re
     if ctx.server.config.read().appendfsync == Fsync::Always {
         store.storage.sync_wal()?;
     }
-    let storage = store.storage.clone();
-    let compact = move || {
-        for p in physical {
-            let (from, to) = crate::storage::keys::db_bounds(p);
-            for cf in [Cf::Meta, Cf::Expire] {
-                storage.compact(cf, &from, &to);
-            }
+    let mut ranges = Vec::new();
+    for p in physical {
+        let (from, to) = crate::storage::keys::db_bounds(p);
+        for cf in [Cf::Meta, Cf::Expire] {
+            ranges.push((cf, from.clone(), to.clone()));
         }
-    };
+    }
     if background {
-        let _ = std::thread::Builder::new().name("flush-compact".into()).spawn(compact);
+        store.storage.compact_later(ranges);
     } else {
-        compact();
+        for (cf, from, to) in ranges {
+            store.storage.compact(cf, &from, &to);
+        }
     }
     Ok(())
 }
@@ -341,6 +341,8 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("aof_last_write_status", &"ok");
             let policy = config::directive("appendfsync").map(|d| cfg.value_of(d)).unwrap_or_default();
             line("aof_fsync_policy", &policy);
+            line("rocksdb_compactions_running", &store.storage.property("rocksdb.num-running-compactions").unwrap_or(0));
+            line("rocksdb_flushes_running", &store.storage.property("rocksdb.num-running-flushes").unwrap_or(0));
         }
         "stats" => {
             let errors: u64 = server.error_stats.lock().values().sum();

@@ -23,6 +23,8 @@ pub enum Fsync {
 pub struct Config {
     pub bind: Vec<String>,
     pub port: u16,
+    /// `listen()` backlog of the TCP and Unix sockets (capped by the kernel's somaxconn).
+    pub tcp_backlog: u32,
     pub unixsocket: Option<PathBuf>,
     pub unixsocketperm: u32,
     pub dir: PathBuf,
@@ -54,6 +56,7 @@ impl Default for Config {
         Config {
             bind: vec!["127.0.0.1".into()],
             port: 6380,
+            tcp_backlog: 511,
             unixsocket: None,
             unixsocketperm: 0o700,
             dir: PathBuf::from("./diskdb-data"),
@@ -154,6 +157,13 @@ pub const DIRECTIVES: &[Directive] = &[
         help: "TCP port; 0 disables TCP.",
         get: |c| c.port.to_string(),
         set: |c, v| parse_num(v).map(|p| c.port = p),
+    },
+    Directive {
+        name: "tcp-backlog",
+        mutable: false,
+        help: "Pending connections the kernel queues for TCP and the Unix socket (capped by net.core.somaxconn).",
+        get: |c| c.tcp_backlog.to_string(),
+        set: |c, v| parse_bounded(v, 0, i32::MAX as i64).map(|n| c.tcp_backlog = n as u32),
     },
     Directive {
         name: "unixsocket",

@@ -4,6 +4,13 @@
 //! order, replies collect in one output buffer, and the buffer is written with one flush
 //! when no complete request is left (or when it grows past a bound). Under `appendfsync
 //! always`, replies that follow a write wait for the group commit before being sent.
+//!
+//! Buffers exist only while a client has something in flight: a connection waits for
+//! its socket to become readable holding no buffer, allocates the input buffer when data
+//! arrives, and gives both buffers back once every request it read has been answered
+//! (as Redis 7.2's shared query buffer does), so an idle client costs a few hundred
+//! bytes of task state and its `ClientInfo`, and a client that sent one large request
+//! does not keep its buffer.
 
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -21,17 +28,63 @@ use crate::types::now_ms;
 
 /// Flush replies early once this much output is pending.
 const OUTPUT_FLUSH: usize = 256 * 1024;
+/// Room made in the input buffer before a read, and the output buffer's first size.
+const READ_CHUNK: usize = 16 * 1024;
+const OUTPUT_START: usize = 4 * 1024;
 
-pub async fn serve<S>(state: Arc<ServerState>, durability: Arc<Durability>, mut stream: S, info: Arc<ClientInfo>)
-where
-    S: AsyncRead + AsyncWrite + Unpin,
-{
+/// A client's byte stream, as a transport hands it over.
+pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send + std::os::fd::AsRawFd + 'static {
+    /// Reads what has arrived into `input`, waiting for data first, so that an idle
+    /// connection whose `input` is empty holds no buffer while it waits.
+    fn read_into(&mut self, input: &mut BytesMut) -> impl std::future::Future<Output = std::io::Result<usize>> + Send;
+    /// Writes what the socket takes without waiting, ignoring errors (the max-clients
+    /// refusal: nothing may wait in the accept loop).
+    fn write_now(&self, bytes: &[u8]);
+}
+
+/// Room made in the input buffer before a read.
+fn make_room(input: &mut BytesMut) {
+    if input.capacity() - input.len() < READ_CHUNK / 4 {
+        input.reserve(READ_CHUNK);
+    }
+}
+
+/// Sockets wait for readiness without a buffer, then read without waiting. Tokio
+/// reports a new socket ready before anything arrived: such a read finds nothing
+/// (`WouldBlock` clears the readiness), the buffer goes back, and the wait is real.
+macro_rules! socket_stream {
+    ($t:ty) => {
+        impl Stream for $t {
+            async fn read_into(&mut self, input: &mut BytesMut) -> std::io::Result<usize> {
+                loop {
+                    self.readable().await?;
+                    make_room(input);
+                    match self.try_read_buf(input) {
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                            if input.is_empty() {
+                                *input = BytesMut::new();
+                            }
+                        }
+                        result => return result,
+                    }
+                }
+            }
+            fn write_now(&self, bytes: &[u8]) {
+                let _ = self.try_write(bytes);
+            }
+        }
+    };
+}
+socket_stream!(tokio::net::TcpStream);
+socket_stream!(tokio::net::UnixStream);
+
+pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durability>, mut stream: S, info: Arc<ClientInfo>) {
     let authenticated = state.config.read().requirepass.is_none();
     let mut session = Session::new(info.clone(), authenticated);
     let mut live = Live::read(&state);
     let mut decoder = RequestDecoder::new(live.max_bulk);
-    let mut input = BytesMut::with_capacity(16 * 1024);
-    let mut output = BytesMut::with_capacity(16 * 1024);
+    let mut input = BytesMut::new();
+    let mut output = BytesMut::new();
 
     // Created once: a fresh `Notified` per request would register and unregister a
     // waiter on a mutex shared by every connection.
@@ -47,13 +100,14 @@ where
         }
         let idle = live.idle;
         let read = async {
+            let read = stream.read_into(&mut input);
             if idle > 0 {
-                match tokio::time::timeout(Duration::from_secs(idle), stream.read_buf(&mut input)).await {
+                match tokio::time::timeout(Duration::from_secs(idle), read).await {
                     Ok(r) => r.map(Some),
                     Err(_) => Ok(None),
                 }
             } else {
-                stream.read_buf(&mut input).await.map(Some)
+                read.await.map(Some)
             }
         };
         let n = tokio::select! {
@@ -79,6 +133,9 @@ where
 
         let mut wrote = false;
         let mut close = false;
+        if output.capacity() == 0 {
+            output.reserve(OUTPUT_START);
+        }
         loop {
             match decoder.decode(&mut input) {
                 Ok(Decoded::Command(argv)) => {
@@ -131,7 +188,6 @@ where
                 }
             }
         }
-        info.query_buf.store(input.len(), Ordering::Relaxed);
         if input.len() > live.qbuf_limit {
             tracing::warn!(client = info.id, bytes = input.len(), "closing client: query buffer limit reached");
             close = true;
@@ -139,6 +195,13 @@ where
         if !flush(&state, &durability, live.fsync_always, &mut stream, &mut output, &mut wrote).await || close {
             break;
         }
+        if input.is_empty() {
+            // Everything read is answered: give the buffers back until data arrives.
+            input = BytesMut::new();
+            output = BytesMut::new();
+        }
+        info.query_buf.store(input.len(), Ordering::Relaxed);
+        info.query_buf_free.store(input.capacity() - input.len(), Ordering::Relaxed);
     }
     let _ = stream.shutdown().await;
 }

@@ -50,13 +50,16 @@ impl Durability {
         pending.check()
     }
 
+    /// Starts a sync round now (a waiter, or shutdown).
+    pub fn wake(&self) {
+        let (lock, cv) = &self.wake;
+        *lock.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        cv.notify_one();
+    }
+
     /// Waits until the write with `ticket` is on stable storage.
     pub async fn synced(&self, ticket: u64) {
-        {
-            let (lock, cv) = &self.wake;
-            *lock.lock().unwrap_or_else(|e| e.into_inner()) = true;
-            cv.notify_one();
-        }
+        self.wake();
         let mut rx = self.synced_rx.clone();
         let _ = rx.wait_for(|&s| s >= ticket).await;
     }

@@ -2,22 +2,25 @@
 //! orderly shutdown.
 //!
 //! Shutdown (SIGINT, SIGTERM or SHUTDOWN): stop accepting, let every connection finish
-//! the batch it is executing and flush its replies, sync the WAL, flush memtables and
-//! close RocksDB.
+//! the batch it is executing and flush its replies (waiting for the drop-guard each
+//! connection task holds), join the background threads, sync the WAL, flush memtables,
+//! stop RocksDB's background work and close it on this thread.
 
 pub mod connection;
 pub mod durability;
 pub mod expiry;
+pub mod listen;
+pub mod signals;
 
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::{TcpListener, UnixListener};
+use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use crate::commands::{ClientInfo, ServerState};
+use crate::commands::ServerState;
 use crate::config::Config;
 use crate::storage::{rocks::RocksOptions, RocksStorage, Storage};
 use crate::types::{Meta, Store};
@@ -59,6 +62,7 @@ fn periodic(
 
 /// Runs the server until shutdown.
 pub async fn run(config: Config) -> Result<(), String> {
+    let mut signals = signals::Signals::install()?;
     let (state, storage) = open(config.clone())?;
     if let Some(pid) = &config.pidfile {
         let _ = std::fs::write(pid, format!("{}\n", std::process::id()));
@@ -88,43 +92,46 @@ pub async fn run(config: Config) -> Result<(), String> {
         s.instant.sample(&s.stats, crate::types::now_ms())
     })?;
 
+    // Every connection task holds a clone of `live`; `all_closed` answers once the last
+    // one is dropped.
+    let (live, mut all_closed) = mpsc::channel::<()>(1);
     let mut listeners = JoinSet::new();
+    listen::check_backlog(config.tcp_backlog);
     if config.port != 0 {
         for host in &config.bind {
             let addr: SocketAddr = format!("{host}:{}", config.port)
                 .parse()
                 .or_else(|_| format!("[{host}]:{}", config.port).parse())
                 .map_err(|e| format!("bad bind address {host}: {e}"))?;
-            let l = TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+            let l = listen::bind_tcp(addr, config.tcp_backlog).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
             state.tcp_port.store(l.local_addr().map(|a| a.port() as u64).unwrap_or(0), Ordering::Relaxed);
             tracing::info!(%addr, "listening on TCP");
-            listeners.spawn(accept_tcp(l, state.clone(), durability.clone()));
+            listeners.spawn(listen::accept_loop(l, state.clone(), durability.clone(), live.clone()));
         }
     }
     if let Some(path) = &config.unixsocket {
         let _ = std::fs::remove_file(path);
-        let l = UnixListener::bind(path).map_err(|e| format!("cannot listen on {}: {e}", path.display()))?;
+        let l = listen::bind_unix(path, config.tcp_backlog).map_err(|e| format!("cannot listen on {}: {e}", path.display()))?;
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(config.unixsocketperm));
         tracing::info!(path = %path.display(), "listening on Unix socket");
-        listeners.spawn(accept_unix(l, state.clone(), durability.clone()));
+        listeners.spawn(listen::accept_loop(l, state.clone(), durability.clone(), live.clone()));
     }
+    drop(live);
     tracing::info!(dir = %config.dir.display(), "Ready to accept connections");
 
     tokio::select! {
         _ = state.shutdown.wait() => {}
-        _ = tokio::signal::ctrl_c() => tracing::info!("received SIGINT, shutting down"),
-        _ = sigterm() => tracing::info!("received SIGTERM, shutting down"),
+        name = signals.stop_requested() => tracing::info!("received {name}, shutting down"),
     }
+    tokio::spawn(signals.during_shutdown());
     state.shutdown.trigger();
-    listeners.abort_all();
-    // Connections notice the signal between batches and flush their replies.
-    let _ = tokio::time::timeout(Duration::from_secs(10), async {
-        while state.clients.len() > 0 {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    })
-    .await;
+    listeners.shutdown().await;
+    // Connections notice the signal between batches, flush their replies and end.
+    if tokio::time::timeout(Duration::from_secs(10), all_closed.recv()).await.is_err() {
+        tracing::warn!(clients = state.clients.len(), "clients still busy after 10 s; closing storage under them");
+    }
+    durability.wake();
     let _ = syncer.join();
     let _ = expirer.join();
     let _ = sampler.join();
@@ -140,78 +147,4 @@ pub async fn run(config: Config) -> Result<(), String> {
     }
     tracing::info!("DiskDB is now ready to exit, bye bye...");
     Ok(())
-}
-
-async fn sigterm() {
-    match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-        Ok(mut s) => {
-            s.recv().await;
-        }
-        Err(_) => std::future::pending().await,
-    }
-}
-
-/// Registers a client, enforcing `maxclients`; `None` if the server is full.
-fn admit(state: &ServerState, addr: String, laddr: String, fd: i64, flag: &'static str) -> Option<Arc<ClientInfo>> {
-    state.stats.connections_received.fetch_add(1, Ordering::Relaxed);
-    if state.clients.len() >= state.config.read().maxclients {
-        state.stats.rejected_connections.fetch_add(1, Ordering::Relaxed);
-        return None;
-    }
-    let info = Arc::new(ClientInfo::new(state.next_client_id(), addr, laddr, fd, flag));
-    state.clients.insert(info.id, info.clone());
-    Some(info)
-}
-
-const MAX_CLIENTS_REPLY: &[u8] = b"-ERR max number of clients reached\r\n";
-
-async fn accept_tcp(l: TcpListener, state: Arc<ServerState>, durability: Arc<Durability>) {
-    loop {
-        let (mut sock, peer) = match l.accept().await {
-            Ok(x) => x,
-            Err(e) => {
-                tracing::warn!(error = %e, "accept failed");
-                tokio::time::sleep(Duration::from_millis(10)).await;
-                continue;
-            }
-        };
-        let _ = sock.set_nodelay(true);
-        let laddr = sock.local_addr().map(|a| a.to_string()).unwrap_or_default();
-        use std::os::fd::AsRawFd;
-        let fd = sock.as_raw_fd() as i64;
-        let Some(info) = admit(&state, peer.to_string(), laddr, fd, "N") else {
-            use tokio::io::AsyncWriteExt;
-            let _ = sock.write_all(MAX_CLIENTS_REPLY).await;
-            continue;
-        };
-        let (state, durability) = (state.clone(), durability.clone());
-        tokio::spawn(async move {
-            let id = info.id;
-            connection::serve(state.clone(), durability, sock, info).await;
-            state.clients.remove(&id);
-        });
-    }
-}
-
-async fn accept_unix(l: UnixListener, state: Arc<ServerState>, durability: Arc<Durability>) {
-    let path = l.local_addr().ok().and_then(|a| a.as_pathname().map(|p| p.display().to_string())).unwrap_or_default();
-    loop {
-        let Ok((mut sock, _)) = l.accept().await else {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-            continue;
-        };
-        use std::os::fd::AsRawFd;
-        let fd = sock.as_raw_fd() as i64;
-        let Some(info) = admit(&state, format!("{path}:0"), format!("{path}:0"), fd, "U") else {
-            use tokio::io::AsyncWriteExt;
-            let _ = sock.write_all(MAX_CLIENTS_REPLY).await;
-            continue;
-        };
-        let (state, durability) = (state.clone(), durability.clone());
-        tokio::spawn(async move {
-            let id = info.id;
-            connection::serve(state.clone(), durability, sock, info).await;
-            state.clients.remove(&id);
-        });
-    }
 }

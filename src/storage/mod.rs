@@ -138,6 +138,9 @@ pub trait Storage: ReadView + Send + Sync {
     fn last_key(&self, cf: Cf) -> Result<Option<Vec<u8>>>;
     /// Compacts a column family range (used after big range deletes).
     fn compact(&self, cf: Cf, from: &[u8], to: &[u8]);
+    /// [`Storage::compact`] of each `(cf, from, to)` on a background thread that the
+    /// storage owns: `close` stops and joins it.
+    fn compact_later(&self, ranges: Vec<(Cf, Vec<u8>, Vec<u8>)>);
     /// Flushes memtables and closes cleanly; further use is an error.
     fn close(&self) -> Result<()>;
 }

@@ -1,5 +1,15 @@
 //! The RocksDB engine: column families, merge counters, the stale-sub-key compaction
 //! filter and WAL control.
+//!
+//! Closing is deterministic and happens on the thread that drops [`RocksStorage`]:
+//! RocksDB closes a database in the destructor of its last handle, and that destructor
+//! waits for the background jobs. A handle dropped on one of RocksDB's own threads (a
+//! compaction filter that had upgraded its weak reference) would wait for the very job
+//! it runs in, and the process would hang at exit joining that thread. So every strong
+//! reference other than `RocksStorage::db` lives on a thread this module joins (the
+//! writer, background compactions), and `close` and `drop` cancel RocksDB's background
+//! work and wait for it while `db` is still held: once they return, no filter can hold
+//! a reference, and `db` is the last one.
 
 use std::path::Path;
 use std::sync::{Arc, OnceLock, Weak};
@@ -42,6 +52,8 @@ pub struct RocksStorage {
     /// Metadata records of keys read over and over (see [`super::hot`]).
     hot: HotMeta,
     writer: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// Threads running [`Storage::compact_later`], joined by `close` and `drop`.
+    compactions: std::sync::Mutex<Vec<std::thread::JoinHandle<()>>>,
 }
 
 fn err(e: rocksdb::Error) -> StorageError {
@@ -128,7 +140,14 @@ impl RocksStorage {
                 .spawn(move || run_writer(&db, &pending))
                 .map_err(|e| StorageError(format!("cannot start the writer thread: {e}")))?
         };
-        Ok(RocksStorage { db, closed: Default::default(), pending, hot: HotMeta::default(), writer: std::sync::Mutex::new(Some(writer)) })
+        Ok(RocksStorage {
+            db,
+            closed: Default::default(),
+            pending,
+            hot: HotMeta::default(),
+            writer: std::sync::Mutex::new(Some(writer)),
+            compactions: Default::default(),
+        })
     }
 
     /// Stops the writer thread once it has applied everything queued.
@@ -140,6 +159,17 @@ impl RocksStorage {
         }
     }
 
+    /// Stops RocksDB's flushes and compactions (a running compaction gives up at its next
+    /// check) and waits for them, then joins the threads of [`Storage::compact_later`]:
+    /// afterwards nothing but `self.db` holds the database. Idempotent.
+    fn stop_background_work(&self) {
+        self.db.cancel_all_background_work(true);
+        let threads = std::mem::take(&mut *self.compactions.lock().unwrap_or_else(|e| e.into_inner()));
+        for t in threads {
+            let _ = t.join();
+        }
+    }
+
     fn cf(&self, cf: Cf) -> Arc<rocksdb::BoundColumnFamily<'_>> {
         self.db.cf_handle(cf.name()).expect("column family opened at start")
     }
@@ -147,6 +177,10 @@ impl RocksStorage {
 
 /// Drops a sub-key (or owner record) whose version is no longer the one its owner's
 /// metadata carries: the key was deleted, overwritten, flushed or re-created.
+///
+/// Runs on RocksDB's compaction threads. The reference it upgrades lives only for this
+/// call and is never the last one: `RocksStorage` waits for compactions to end before it
+/// lets go of its own (see the module docs).
 fn stale_filter(db: &OnceLock<Weak<Db>>, version_of: VersionOf, key: &[u8]) -> Decision {
     let Some(db) = db.get().and_then(Weak::upgrade) else { return Decision::Keep };
     let Some(version) = keys::version_of_sub(key) else { return Decision::Keep };
@@ -348,6 +382,24 @@ impl Storage for RocksStorage {
         self.db.compact_range_cf(&self.cf(cf), Some(from), Some(to));
     }
 
+    fn compact_later(&self, ranges: Vec<(Cf, Vec<u8>, Vec<u8>)>) {
+        let (db, pending) = (self.db.clone(), self.pending.clone());
+        let mut threads = self.compactions.lock().unwrap_or_else(|e| e.into_inner());
+        threads.retain(|t| !t.is_finished());
+        let spawned = std::thread::Builder::new().name("compact".into()).spawn(move || {
+            pending.drain();
+            for (cf, from, to) in ranges {
+                if let Some(handle) = db.cf_handle(cf.name()) {
+                    db.compact_range_cf(&handle, Some(&from), Some(&to));
+                }
+            }
+        });
+        match spawned {
+            Ok(t) => threads.push(t),
+            Err(e) => tracing::warn!(error = %e, "cannot start a background compaction; space is reclaimed later"),
+        }
+    }
+
     fn close(&self) -> Result<()> {
         self.stop_writer();
         if let Some(e) = self.pending.failure() {
@@ -357,6 +409,7 @@ impl Storage for RocksStorage {
         for cf in Cf::ALL {
             self.db.flush_cf(&self.cf(cf)).map_err(err)?;
         }
+        self.stop_background_work();
         self.closed.store(true, std::sync::atomic::Ordering::Release);
         Ok(())
     }
@@ -365,5 +418,8 @@ impl Storage for RocksStorage {
 impl Drop for RocksStorage {
     fn drop(&mut self) {
         self.stop_writer();
+        self.stop_background_work();
+        // `self.db` is now the only strong reference: the database closes right here.
+        debug_assert_eq!(Arc::strong_count(&self.db), 1);
     }
 }

@@ -1,0 +1,164 @@
+//! Listening sockets and the one accept loop every transport shares.
+//!
+//! Sockets listen with `tcp-backlog` (Redis's default 511), so a burst of connects is
+//! queued by the kernel rather than dropped and retried by the client a second later.
+//! The accept loop only accepts, registers and spawns: it never awaits a write to a
+//! client (the max-clients refusal is a non-blocking write), so no connect waits behind
+//! another.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::os::fd::AsRawFd;
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::{TcpListener, TcpSocket, TcpStream, UnixListener, UnixStream};
+use tokio::sync::mpsc;
+
+use super::connection::{self, Stream};
+use super::durability::Durability;
+use crate::commands::{ClientInfo, ServerState};
+
+/// A connection just accepted, with what CLIENT LIST shows of it.
+pub struct Accepted<S> {
+    pub stream: S,
+    pub addr: String,
+    pub laddr: String,
+}
+
+/// A listening socket of one transport.
+pub trait Listener: Send + 'static {
+    type Stream: Stream;
+    /// CLIENT LIST's flag for this transport: `N` TCP, `U` Unix socket.
+    const FLAG: &'static str;
+    fn accept(&self) -> impl Future<Output = io::Result<Accepted<Self::Stream>>> + Send;
+}
+
+impl Listener for TcpListener {
+    type Stream = TcpStream;
+    const FLAG: &'static str = "N";
+
+    async fn accept(&self) -> io::Result<Accepted<TcpStream>> {
+        let (stream, peer) = TcpListener::accept(self).await?;
+        let _ = stream.set_nodelay(true);
+        let laddr = stream.local_addr().map(|a| a.to_string()).unwrap_or_default();
+        Ok(Accepted { stream, addr: peer.to_string(), laddr })
+    }
+}
+
+impl Listener for UnixListener {
+    type Stream = UnixStream;
+    const FLAG: &'static str = "U";
+
+    async fn accept(&self) -> io::Result<Accepted<UnixStream>> {
+        let (stream, _) = UnixListener::accept(self).await?;
+        // Redis names Unix clients `path:0`.
+        let path = self.local_addr().ok().and_then(|a| a.as_pathname().map(|p| p.display().to_string())).unwrap_or_default();
+        let addr = format!("{path}:0");
+        Ok(Accepted { stream, laddr: addr.clone(), addr })
+    }
+}
+
+/// The kernel's cap on listen backlogs, when it can be read.
+fn somaxconn() -> Option<u32> {
+    std::fs::read_to_string("/proc/sys/net/core/somaxconn").ok()?.trim().parse().ok()
+}
+
+/// Redis's warning when the kernel caps `tcp-backlog`.
+fn backlog_warning(backlog: u32, somaxconn: Option<u32>) -> Option<String> {
+    let cap = somaxconn?;
+    (cap < backlog).then(|| {
+        format!(
+            "WARNING: The TCP backlog setting of {backlog} cannot be enforced because \
+             /proc/sys/net/core/somaxconn is set to the lower value of {cap}."
+        )
+    })
+}
+
+/// Warns once at start-up if `somaxconn` caps `backlog`.
+pub fn check_backlog(backlog: u32) {
+    if let Some(w) = backlog_warning(backlog, somaxconn()) {
+        tracing::warn!("{w}");
+    }
+}
+
+pub fn bind_tcp(addr: SocketAddr, backlog: u32) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(backlog)
+}
+
+pub fn bind_unix(path: &Path, backlog: u32) -> io::Result<UnixListener> {
+    use socket2::{Domain, SockAddr, Socket, Type};
+    let socket = Socket::new(Domain::UNIX, Type::STREAM, None)?;
+    socket.bind(&SockAddr::unix(path)?)?;
+    socket.listen(backlog.min(i32::MAX as u32) as i32)?;
+    socket.set_nonblocking(true)?;
+    UnixListener::from_std(socket.into())
+}
+
+/// Registers a client, enforcing `maxclients`; `None` if the server is full.
+fn admit(state: &ServerState, addr: String, laddr: String, fd: i64, flag: &'static str) -> Option<Arc<ClientInfo>> {
+    state.stats.connections_received.fetch_add(1, Ordering::Relaxed);
+    if state.clients.len() >= state.config.read().maxclients {
+        state.stats.rejected_connections.fetch_add(1, Ordering::Relaxed);
+        return None;
+    }
+    let info = Arc::new(ClientInfo::new(state.next_client_id(), addr, laddr, fd, flag));
+    state.clients.insert(info.id, info.clone());
+    Some(info)
+}
+
+const MAX_CLIENTS_REPLY: &[u8] = b"-ERR max number of clients reached\r\n";
+
+/// Accepts until the task is aborted. Each connection task holds a clone of `live`
+/// until it ends, so shutdown can wait for the last one to drop it.
+pub async fn accept_loop<L: Listener>(listener: L, state: Arc<ServerState>, durability: Arc<Durability>, live: mpsc::Sender<()>) {
+    loop {
+        let accepted = match listener.accept().await {
+            Ok(a) => a,
+            Err(e) => {
+                // Out of file descriptors, most likely: give closing connections a moment.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        let fd = accepted.stream.as_raw_fd() as i64;
+        let Some(info) = admit(&state, accepted.addr, accepted.laddr, fd, L::FLAG) else {
+            // A fresh socket's send buffer is empty: this write does not wait.
+            accepted.stream.write_now(MAX_CLIENTS_REPLY);
+            continue;
+        };
+        let (state, durability, live) = (state.clone(), durability.clone(), live.clone());
+        tokio::spawn(async move {
+            let id = info.id;
+            connection::serve(state.clone(), durability, accepted.stream, info).await;
+            state.clients.remove(&id);
+            drop(live);
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backlog_warning_only_when_the_kernel_caps_it() {
+        assert_eq!(backlog_warning(511, Some(4096)), None);
+        assert_eq!(backlog_warning(511, Some(511)), None);
+        assert_eq!(backlog_warning(511, None), None);
+        assert_eq!(
+            backlog_warning(511, Some(128)).as_deref(),
+            Some(
+                "WARNING: The TCP backlog setting of 511 cannot be enforced because \
+                 /proc/sys/net/core/somaxconn is set to the lower value of 128."
+            )
+        );
+    }
+}
