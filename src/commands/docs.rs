@@ -64,6 +64,16 @@
 //! from where the search begins (a negative `lastkey` from the end); a step left out is
 //! 1, a limit left out 0.
 //!
+//! SET's, for example (indentation is free; continued lines are aligned to be read):
+//!
+//! ```text
+//! key#0 value [condition(NX | XX)@2.6.12] [GET@6.2.0]
+//!       [expiration(EX seconds:integer@2.6.12 | ... | KEEPTTL@6.0.0)]
+//!     history 2.6.12:   Added the `EX`, `PX`, `NX` and `XX` options.
+//!     key 0:            RW access update variable_flags, index 1, range 0,
+//!                       "RW and ACCESS due to the optional `GET` argument"
+//! ```
+//!
 //! [`Docs::parse`] turns one command's text into ready [`Reply`] values.
 
 use bytes::Bytes;
