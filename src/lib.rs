@@ -3,14 +3,14 @@
 //! Module map (dependencies point one way: transports -> commands -> types -> storage):
 //!
 //! - [`config`]: the one configuration struct; CLI (clap) and config file.
-//! - [`protocol`]: RESP request decoding (one bounded scan that checks limits and slices
+//! - `protocol`: RESP request decoding (one bounded scan that checks limits and slices
 //!   the arguments) and RESP2/RESP3 reply encoding.
 //! - [`server`]: listeners, connections, durability (WAL fsync policy), active expiry,
 //!   shutdown.
-//! - [`commands`]: the command table, the dispatch path, one file per command group.
-//! - [`types`]: typed operations over storage: metadata, expiry, key locks.
-//! - [`storage`]: the `Storage` trait and its RocksDB engine; key encodings.
-//! - [`error`]: every error reply text.
+//! - `commands`: the command table, the dispatch path, one file per command group.
+//! - `types`: typed operations over storage: metadata, expiry, key locks.
+//! - `storage`: the `Storage` trait and its RocksDB engine; key encodings.
+//! - `error`: every error reply text.
 //! - [`logging`]: log output, its level, and reopening the log file on SIGHUP.
 //!
 //! ```no_run
@@ -20,12 +20,13 @@
 //! rt.block_on(diskdb::server::run(config)).unwrap();
 //! ```
 
-pub mod commands;
+// Public: what the binary (src/main.rs) needs. Everything else is the crate's own.
+pub(crate) mod commands;
 pub mod config;
-pub mod error;
-pub mod glob;
+pub(crate) mod error;
+pub(crate) mod glob;
 pub mod logging;
-pub mod protocol;
+pub(crate) mod protocol;
 pub mod server;
-pub mod storage;
-pub mod types;
+pub(crate) mod storage;
+pub(crate) mod types;

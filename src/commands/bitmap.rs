@@ -8,8 +8,7 @@ use super::args::{self, Args};
 use super::context::Ctx;
 use super::string::{clamp_range, store};
 use crate::types::string;
-use super::table::{flags::*, CommandSpec, Keys};
-use crate::command;
+use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
 
@@ -470,13 +469,62 @@ fn bitfield_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Resul
 }
 
 pub static COMMANDS: &[CommandSpec] = &[
-    command!("setbit", 4, WRITE | DENYOOM, Keys::one(), "bitmap", setbit, "Sets or clears the bit at offset in the string value stored at key", "2.2.0", "O(1)"),
-    command!("getbit", 3, READONLY | FAST, Keys::one(), "bitmap", getbit, "Returns the bit value at offset in the string value stored at key", "2.2.0", "O(1)"),
-    command!("bitcount", -2, READONLY, Keys::one(), "bitmap", bitcount, "Count set bits in a string", "2.6.0", "O(N)"),
-    command!("bitpos", -3, READONLY, Keys::one(), "bitmap", bitpos, "Find first bit set or clear in a string", "2.8.7", "O(N)"),
-    command!("bitop", -4, WRITE | DENYOOM, Keys::all_from(2), "bitmap", bitop, "Perform bitwise operations between strings", "2.6.0", "O(N)"),
-    command!("bitfield", -2, WRITE | DENYOOM, Keys::one(), "bitmap", bitfield, "Perform arbitrary bitfield integer operations on strings", "3.2.0", "O(1) for each subcommand specified"),
-    command!("bitfield_ro", -2, READONLY | FAST, Keys::one(), "bitmap", bitfield_ro, "Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD", "6.0.0", "O(1) for each subcommand specified"),
+    command! {
+        name: "setbit", arity: 4, flags: WRITE | DENYOOM, keys: Keys::one(), group: "bitmap", handler: setbit,
+        summary: "Sets or clears the bit at offset in the string value stored at key", since: "2.2.0",
+        complexity: "O(1)",
+        docs: "key#0 offset:integer value:integer
+            key 0:            RW access update, index 1, range 0",
+    },
+    command! {
+        name: "getbit", arity: 3, flags: READONLY | FAST, keys: Keys::one(), group: "bitmap", handler: getbit,
+        summary: "Returns the bit value at offset in the string value stored at key", since: "2.2.0",
+        complexity: "O(1)",
+        docs: "key#0 offset:integer
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "bitcount", arity: -2, flags: READONLY, keys: Keys::one(), group: "bitmap", handler: bitcount,
+        summary: "Count set bits in a string", since: "2.6.0", complexity: "O(N)",
+        docs: "key#0 [index(start:integer end:integer [index_unit(BYTE | BIT)@7.0.0])]
+            history 7.0.0:    Added the `BYTE|BIT` option.
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "bitpos", arity: -3, flags: READONLY, keys: Keys::one(), group: "bitmap", handler: bitpos,
+        summary: "Find first bit set or clear in a string", since: "2.8.7", complexity: "O(N)",
+        docs: "key#0 bit:integer [index(start:integer [end_index(end:integer
+               [index_unit(BYTE | BIT)@7.0.0])])]
+            history 7.0.0:    Added the `BYTE|BIT` option.
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "bitop", arity: -4, flags: WRITE | DENYOOM, keys: Keys::all_from(2), group: "bitmap", handler: bitop,
+        summary: "Perform bitwise operations between strings", since: "2.6.0", complexity: "O(N)",
+        docs: "operation destkey#0 key#1...
+            key 0:            OW update, index 2, range 0
+            key 1:            RO access, index 3, range -1",
+    },
+    command! {
+        name: "bitfield", arity: -2, flags: WRITE | DENYOOM, keys: Keys::one(), group: "bitmap", handler: bitfield,
+        summary: "Perform arbitrary bitfield integer operations on strings", since: "3.2.0",
+        complexity: "O(1) for each subcommand specified",
+        docs: r#"key#0 [operation(GET encoding_offset(encoding offset:integer) |
+                 write([OVERFLOW wrap_sat_fail(WRAP | SAT | FAIL)]
+                 write_operation(SET encoding_offset_value(encoding offset:integer
+                 value:integer) | INCRBY encoding_offset_increment(encoding
+                 offset:integer increment:integer))))...]
+            key 0:            RW access update variable_flags, index 1, range 0,
+                              "This command allows both access and modification of the key""#,
+    },
+    command! {
+        name: "bitfield_ro", arity: -2, flags: READONLY | FAST, keys: Keys::one(),
+        group: "bitmap", handler: bitfield_ro,
+        summary: "Perform arbitrary bitfield integer operations on strings. Read-only variant of BITFIELD", since: "6.0.0",
+        complexity: "O(1) for each subcommand specified",
+        docs: "key#0 [GET encoding_offset(encoding offset:integer)]...
+            key 0:            RO access, index 1, range 0",
+    },
 ];
 
 #[cfg(test)]

@@ -12,8 +12,7 @@ use bytes::Bytes;
 
 use super::args;
 use super::context::{ClientInfo, Ctx};
-use super::table::{flags::*, CommandSpec, Keys};
-use crate::command;
+use super::table::{command, flags::*, CommandSpec};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
 use crate::types::now_ms;
@@ -560,40 +559,134 @@ fn client_help(_ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
 const CLIENT_FLAGS: u32 = NOSCRIPT | LOADING | STALE;
 
 static CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
-    command!("id", 2, CLIENT_FLAGS, Keys::None, "connection", client_id, "Returns the client ID for the current connection", "5.0.0", "O(1)"),
-    command!("setname", 3, CLIENT_FLAGS, Keys::None, "connection", client_setname, "Set the current connection name", "2.6.9", "O(1)"),
-    command!("getname", 2, CLIENT_FLAGS, Keys::None, "connection", client_getname, "Get the current connection name", "2.6.9", "O(1)"),
-    command!("setinfo", 4, CLIENT_FLAGS, Keys::None, "connection", client_setinfo, "Sets information specific to the client or connection.", "7.2.0", "O(1)"),
-    command!("list", -2, ADMIN | CLIENT_FLAGS, Keys::None, "connection", client_list, "Get the list of client connections", "2.4.0", "O(N) where N is the number of client connections"),
-    command!("info", 2, CLIENT_FLAGS, Keys::None, "connection", client_info, "Returns information about the current client connection.", "6.2.0", "O(1)"),
-    command!("kill", -3, ADMIN | CLIENT_FLAGS, Keys::None, "connection", client_kill, "Kill the connection of a client", "2.4.0", "O(N) where N is the number of client connections"),
-    command!("no-evict", 3, ADMIN | CLIENT_FLAGS, Keys::None, "connection", client_no_evict, "Set client eviction mode for the current connection", "7.0.0", "O(1)"),
-    command!("no-touch", 3, CLIENT_FLAGS, Keys::None, "connection", client_no_touch, "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", "7.2.0", "O(1)"),
-    command!("reply", 3, CLIENT_FLAGS, Keys::None, "connection", client_reply, "Instruct the server whether to reply to commands", "3.2.0", "O(1)"),
-    command!("help", 2, LOADING | STALE, Keys::None, "connection", client_help, "Show helpful text about the different subcommands", "5.0.0", "O(1)"),
+    command! {
+        name: "id", arity: 2, flags: CLIENT_FLAGS, group: "connection", handler: client_id,
+        summary: "Returns the client ID for the current connection", since: "5.0.0", complexity: "O(1)",
+        docs: "-",
+    },
+    command! {
+        name: "setname", arity: 3, flags: CLIENT_FLAGS, group: "connection", handler: client_setname,
+        summary: "Set the current connection name", since: "2.6.9", complexity: "O(1)",
+        docs: "connection-name",
+    },
+    command! {
+        name: "getname", arity: 2, flags: CLIENT_FLAGS, group: "connection", handler: client_getname,
+        summary: "Get the current connection name", since: "2.6.9", complexity: "O(1)",
+        docs: "-",
+    },
+    command! {
+        name: "setinfo", arity: 4, flags: CLIENT_FLAGS, group: "connection", handler: client_setinfo,
+        summary: "Sets information specific to the client or connection.", since: "7.2.0", complexity: "O(1)",
+        docs: "attr('lib-name' libname | 'lib-ver' libver)",
+    },
+    command! {
+        name: "list", arity: -2, flags: ADMIN | CLIENT_FLAGS, group: "connection", handler: client_list,
+        summary: "Get the list of client connections", since: "2.4.0",
+        complexity: "O(N) where N is the number of client connections",
+        docs: "[TYPE normal_master_replica_pubsub(NORMAL | MASTER | REPLICA |
+               PUBSUB)@5.0.0] [ID (client-id:integer...)@6.2.0]
+            history 2.8.12:   Added unique client `id` field.
+            history 5.0.0:    Added optional `TYPE` filter.
+            history 6.0.0:    Added `user` field.
+            history 6.2.0:    Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional
+                              `ID` filter.
+            history 7.0.0:    Added `resp`, `multi-mem`, `rbs` and `rbp` fields.
+            history 7.0.3:    Added `ssub` field.
+            tips:             nondeterministic_output",
+    },
+    command! {
+        name: "info", arity: 2, flags: CLIENT_FLAGS, group: "connection", handler: client_info,
+        summary: "Returns information about the current client connection.", since: "6.2.0", complexity: "O(1)",
+        docs: "-
+            tips:             nondeterministic_output",
+    },
+    command! {
+        name: "kill", arity: -3, flags: ADMIN | CLIENT_FLAGS, group: "connection", handler: client_kill,
+        summary: "Kill the connection of a client", since: "2.4.0",
+        complexity: "O(N) where N is the number of client connections",
+        docs: r#"filter("ip:port"!2.8.12 | new-format([ID client-id:integer@2.8.12] |
+                 [TYPE normal_master_slave_pubsub(NORMAL | MASTER@3.2.0 | SLAVE |
+                 REPLICA@5.0.0 | PUBSUB)@2.8.12] | [USER username] | [ADDR "ip:port"] |
+                 [LADDR "ip:port"@6.2.0] | [SKIPME yes/no])...)
+            history 2.8.12:   Added new filter format.
+            history 2.8.12:   `ID` option.
+            history 3.2.0:    Added `master` type in for `TYPE` option.
+            history 5.0.0:    Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward
+                              compatibility.
+            history 6.2.0:    `LADDR` option."#,
+    },
+    command! {
+        name: "no-evict", arity: 3, flags: ADMIN | CLIENT_FLAGS, group: "connection", handler: client_no_evict,
+        summary: "Set client eviction mode for the current connection", since: "7.0.0", complexity: "O(1)",
+        docs: "enabled(ON | OFF)",
+    },
+    command! {
+        name: "no-touch", arity: 3, flags: CLIENT_FLAGS, group: "connection", handler: client_no_touch,
+        summary: "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", since: "7.2.0",
+        complexity: "O(1)",
+        docs: "enabled(ON | OFF)",
+    },
+    command! {
+        name: "reply", arity: 3, flags: CLIENT_FLAGS, group: "connection", handler: client_reply,
+        summary: "Instruct the server whether to reply to commands", since: "3.2.0", complexity: "O(1)",
+        docs: "on_off_skip(ON | OFF | SKIP)",
+    },
+    command! {
+        name: "help", arity: 2, flags: LOADING | STALE, group: "connection", handler: client_help,
+        summary: "Show helpful text about the different subcommands", since: "5.0.0", complexity: "O(1)",
+        docs: "-",
+    },
 ];
 
 const HANDSHAKE: u32 = NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY;
 
 pub static COMMANDS: &[CommandSpec] = &[
-    command!("ping", -1, FAST, Keys::None, "connection", ping, "Ping the server", "1.0.0", "O(1)"),
-    command!("echo", 2, LOADING | STALE | FAST, Keys::None, "connection", echo, "Echo the given string", "1.0.0", "O(1)"),
-    command!("quit", -1, NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY, Keys::None, "connection", quit, "Close the connection", "1.0.0", "O(1)"),
-    command!("select", 2, FAST | LOADING | STALE, Keys::None, "connection", select, "Change the selected database for the current connection", "1.0.0", "O(1)"),
-    command!("auth", -2, HANDSHAKE, Keys::None, "connection", auth, "Authenticate to the server", "1.0.0", "O(N) where N is the number of passwords defined for the user"),
-    command!("hello", -1, HANDSHAKE, Keys::None, "connection", hello, "Handshake with Redis", "6.0.0", "O(1)"),
-    command!("reset", 1, HANDSHAKE, Keys::None, "connection", reset, "Reset the connection", "6.2.0", "O(1)"),
-    CommandSpec {
-        name: "client",
-        arity: -2,
-        flags: 0,
-        keys: Keys::None,
-        group: "connection",
-        summary: "A container for client connection commands",
-        since: "2.4.0",
-        complexity: "Depends on subcommand.",
-        handler: None,
-        subcommands: CLIENT_SUBCOMMANDS,
+    command! {
+        name: "ping", arity: -1, flags: FAST, group: "connection", handler: ping,
+        summary: "Ping the server", since: "1.0.0", complexity: "O(1)",
+        docs: "[message]
+            tips:             request_policy:all_shards response_policy:all_succeeded",
+    },
+    command! {
+        name: "echo", arity: 2, flags: LOADING | STALE | FAST, group: "connection", handler: echo,
+        summary: "Echo the given string", since: "1.0.0", complexity: "O(1)",
+        docs: "message",
+    },
+    command! {
+        name: "quit", arity: -1, flags: NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY,
+        group: "connection", handler: quit,
+        summary: "Close the connection", since: "1.0.0", complexity: "O(1)",
+        docs: "-",
+    },
+    command! {
+        name: "select", arity: 2, flags: FAST | LOADING | STALE, group: "connection", handler: select,
+        summary: "Change the selected database for the current connection", since: "1.0.0", complexity: "O(1)",
+        docs: "index:integer",
+    },
+    command! {
+        name: "auth", arity: -2, flags: HANDSHAKE, group: "connection", handler: auth,
+        summary: "Authenticate to the server", since: "1.0.0",
+        complexity: "O(N) where N is the number of passwords defined for the user",
+        docs: "[username@6.0.0] password
+            history 6.0.0:    Added ACL style (username and password).",
+    },
+    command! {
+        name: "hello", arity: -1, flags: HANDSHAKE, group: "connection", handler: hello,
+        summary: "Handshake with Redis", since: "6.0.0", complexity: "O(1)",
+        docs: "[arguments(protover:integer [AUTH username_password(username password)]
+               [SETNAME clientname])]
+            history 6.2.0:    `protover` made optional; when called without arguments the command reports
+                              the current connection's context.",
+    },
+    command! {
+        name: "reset", arity: 1, flags: HANDSHAKE, group: "connection", handler: reset,
+        summary: "Reset the connection", since: "6.2.0", complexity: "O(1)",
+        docs: "-",
+    },
+    command! {
+        name: "client", arity: -2, group: "connection", subcommands: CLIENT_SUBCOMMANDS,
+        summary: "A container for client connection commands", since: "2.4.0", complexity: "Depends on subcommand.",
+        docs: "-",
     },
 ];
 

@@ -223,7 +223,7 @@ pub struct ServerState {
     /// Clients blocked on keys.
     pub blocked: super::blocking::Blocked,
     /// Keys watched by clients (WATCH).
-    pub watches: super::txn::Watches,
+    pub watches: super::multi::Watches,
     /// Error replies by their first word (`ERR`, `WRONGTYPE`...), for INFO errorstats.
     pub error_stats: Mutex<std::collections::BTreeMap<String, u64>>,
 }
@@ -327,9 +327,9 @@ pub struct Session {
     /// only serves a blocked client from a key of the type it waits for.
     pub block_retry: bool,
     /// Commands queued since MULTI.
-    pub multi: Option<super::txn::Multi>,
+    pub multi: Option<super::multi::Multi>,
     /// WATCHed keys and the flag a change to any of them raises.
-    pub watch: super::txn::WatchSet,
+    pub watch: super::multi::WatchSet,
 }
 
 impl Session {

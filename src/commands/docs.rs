@@ -1,21 +1,22 @@
-//! What COMMAND DOCS and COMMAND INFO answer beyond the command table: each command's
-//! argument tree, history and deprecation, and its key specifications, one entry per
-//! command and subcommand, parsed once into the replies Redis 7 gives.
+//! The parser of the text in which each command's spec ([`super::table::CommandSpec`]'s
+//! `docs` field) gives what COMMAND DOCS and COMMAND INFO answer beyond the spec's other
+//! fields: the command's argument tree, history and deprecation, its key specifications,
+//! ACL categories and tips, parsed once into the replies Redis 7 gives.
 //!
 //! redis-cli 7 builds its argument hints and `HELP` lines from the argument trees, client
 //! libraries read them to learn a command's options, and cluster clients route by the key
-//! specifications, so all of it follows Redis 7.0 exactly (`tests/command_docs.rs`
-//! compares every command with a real redis-server). Redis keeps them as JSON; here each
-//! command's arguments are one line in the style of redis.io's syntax lines, followed by
-//! a line per history item and key specification, so an entry can be read and reviewed
-//! at a glance.
+//! specifications, so all of it follows Redis 7.0 exactly (taken from Redis 7.0's COMMAND
+//! DOCS and COMMAND INFO; CLIENT SETINFO and NO-TOUCH, which came in 7.2, from Redis 7.2;
+//! `tests/command_docs.rs` compares every command with a real redis-server). Redis keeps
+//! them as JSON; here a command's arguments are one line in the style of redis.io's
+//! syntax lines, followed by a line per history item and key specification, so the text
+//! can be read and reviewed at a glance next to the command's other fields.
 //!
 //! # Format
 //!
-//! [`TABLE`] holds one entry per command: its full name (`set`, `client|kill`) at the
-//! start of a line, then its arguments, continued on indented lines. `-` declares a
-//! command without arguments (Redis then leaves `arguments` out). Lines starting with
-//! `//` are comments. Arguments are separated by spaces:
+//! The text starts with the command's arguments, continued on further lines. `-`
+//! declares a command without arguments (Redis then leaves `arguments` out). Arguments
+//! are separated by spaces:
 //!
 //! | written | argument |
 //! |---|---|
@@ -36,8 +37,8 @@
 //! | `x@6.2.0` | `since` 6.2.0 |
 //! | `x!2.8.12` | `deprecated_since` 2.8.12 |
 //!
-//! After the arguments, optional indented lines that start with a label and a colon
-//! describe the rest; each may continue on further indented lines:
+//! After the arguments, optional lines that start with a label and a colon describe the
+//! rest; each may continue on further lines:
 //!
 //! | written | answers |
 //! |---|---|
@@ -63,592 +64,21 @@
 //! from where the search begins (a negative `lastkey` from the end); a step left out is
 //! 1, a limit left out 0.
 //!
-//! The table is parsed once, on first use, into ready [`Reply`] values.
-
-use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+//! SET's, for example (indentation is free; continued lines are aligned to be read):
+//!
+//! ```text
+//! key#0 value [condition(NX | XX)@2.6.12] [GET@6.2.0]
+//!       [expiration(EX seconds:integer@2.6.12 | ... | KEEPTTL@6.0.0)]
+//!     history 2.6.12:   Added the `EX`, `PX`, `NX` and `XX` options.
+//!     key 0:            RW access update variable_flags, index 1, range 0,
+//!                       "RW and ACCESS due to the optional `GET` argument"
+//! ```
+//!
+//! [`Docs::parse`] turns one command's text into ready [`Reply`] values.
 
 use bytes::Bytes;
 
 use crate::protocol::Reply;
-
-/// Every command and subcommand DiskDB implements, in the format above. Taken from Redis
-/// 7.0's COMMAND DOCS and COMMAND INFO (CLIENT SETINFO and NO-TOUCH, which came in 7.2,
-/// from Redis 7.2), in the command table's order.
-pub const TABLE: &str = r##"
-// connection
-ping                    [message]
-    tips: request_policy:all_shards response_policy:all_succeeded
-echo                    message
-quit                    -
-select                  index:integer
-auth                    [username@6.0.0] password
-    history 6.0.0:      Added ACL style (username and password).
-hello                   [arguments(protover:integer [AUTH username_password(username password)]
-                        [SETNAME clientname])]
-    history 6.2.0:      `protover` made optional; when called without arguments the command reports
-                        the current connection's context.
-reset                   -
-client                  -
-client|id               -
-client|setname          connection-name
-client|getname          -
-client|setinfo          attr('lib-name' libname | 'lib-ver' libver)
-client|list             [TYPE normal_master_replica_pubsub(NORMAL | MASTER | REPLICA |
-                        PUBSUB)@5.0.0] [ID (client-id:integer...)@6.2.0]
-    history 2.8.12:     Added unique client `id` field.
-    history 5.0.0:      Added optional `TYPE` filter.
-    history 6.0.0:      Added `user` field.
-    history 6.2.0:      Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional
-                        `ID` filter.
-    history 7.0.0:      Added `resp`, `multi-mem`, `rbs` and `rbp` fields.
-    history 7.0.3:      Added `ssub` field.
-    tips: nondeterministic_output
-client|info             -
-    tips: nondeterministic_output
-client|kill             filter("ip:port"!2.8.12 | new-format([ID client-id:integer@2.8.12] |
-                        [TYPE normal_master_slave_pubsub(NORMAL | MASTER@3.2.0 | SLAVE |
-                        REPLICA@5.0.0 | PUBSUB)@2.8.12] | [USER username] | [ADDR "ip:port"] |
-                        [LADDR "ip:port"@6.2.0] | [SKIPME yes/no])...)
-    history 2.8.12:     Added new filter format.
-    history 2.8.12:     `ID` option.
-    history 3.2.0:      Added `master` type in for `TYPE` option.
-    history 5.0.0:      Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward
-                        compatibility.
-    history 6.2.0:      `LADDR` option.
-client|no-evict         enabled(ON | OFF)
-client|no-touch         enabled(ON | OFF)
-client|reply            on_off_skip(ON | OFF | SKIP)
-client|help             -
-
-// server
-dbsize                  -
-    acl: @keyspace
-    tips: request_policy:all_shards response_policy:agg_sum
-info                    [section...]
-    history 7.0.0:      Added support for taking multiple section arguments.
-    acl: @dangerous
-    tips: nondeterministic_output request_policy:all_shards response_policy:special
-flushdb                 [async(ASYNC@4.0.0 | SYNC@6.2.0)]
-    history 4.0.0:      Added the `ASYNC` flushing mode modifier.
-    history 6.2.0:      Added the `SYNC` flushing mode modifier.
-    acl: @keyspace @dangerous
-    tips: request_policy:all_shards response_policy:all_succeeded
-flushall                [async(ASYNC@4.0.0 | SYNC@6.2.0)]
-    history 4.0.0:      Added the `ASYNC` flushing mode modifier.
-    history 6.2.0:      Added the `SYNC` flushing mode modifier.
-    acl: @keyspace @dangerous
-    tips: request_policy:all_shards response_policy:all_succeeded
-time                    -
-    tips: nondeterministic_output
-lastsave                -
-    acl: @admin @dangerous
-    tips: nondeterministic_output
-shutdown                [nosave_save(NOSAVE | SAVE)] [NOW@7.0.0] [FORCE@7.0.0] [ABORT@7.0.0]
-    history 7.0.0:      Added the `NOW`, `FORCE` and `ABORT` modifiers.
-config                  -
-config|get              parameter(parameter)...
-    history 7.0.0:      Added the ability to pass multiple pattern parameters in one call
-config|set              parameter_value(parameter value)...
-    history 7.0.0:      Added the ability to set multiple parameters in one call.
-    tips: request_policy:all_nodes response_policy:all_succeeded
-config|resetstat        -
-config|rewrite          -
-config|help             -
-command                 -
-    acl: @connection
-    tips: nondeterministic_output_order
-command|count           -
-    acl: @connection
-command|docs            [command-name...]
-    acl: @connection
-    tips: nondeterministic_output_order
-command|info            [command-name...]
-    history 7.0.0:      Allowed to be called with no argument to get info on all commands.
-    acl: @connection
-    tips: nondeterministic_output_order
-command|list            [FILTERBY (MODULE module-name | ACLCAT category |
-                        PATTERN pattern:pattern)]
-    acl: @connection
-    tips: nondeterministic_output_order
-command|getkeys         -
-    acl: @connection
-command|getkeysandflags -
-    acl: @connection
-command|help            -
-    acl: @connection
-
-// transactions
-multi                   -
-exec                    -
-discard                 -
-watch                   key#0...
-    key 0:              RO, index 1, range -1
-unwatch                 -
-
-// string
-get                     key#0
-    key 0:              RO access, index 1, range 0
-set                     key#0 value [condition(NX | XX)@2.6.12] [GET@6.2.0]
-                        [expiration(EX seconds:integer@2.6.12 | PX milliseconds:integer@2.6.12 |
-                        EXAT unix-time-seconds:unix-time@6.2.0 |
-                        PXAT unix-time-milliseconds:unix-time@6.2.0 | KEEPTTL@6.0.0)]
-    history 2.6.12:     Added the `EX`, `PX`, `NX` and `XX` options.
-    history 6.0.0:      Added the `KEEPTTL` option.
-    history 6.2.0:      Added the `GET`, `EXAT` and `PXAT` option.
-    history 7.0.0:      Allowed the `NX` and `GET` options to be used together.
-    key 0:              RW access update variable_flags, index 1, range 0,
-                        "RW and ACCESS due to the optional `GET` argument"
-setnx                   key#0 value
-    key 0:              OW insert, index 1, range 0
-setex                   key#0 seconds:integer value
-    key 0:              OW update, index 1, range 0
-psetex                  key#0 milliseconds:integer value
-    key 0:              OW update, index 1, range 0
-getset                  key#0 value
-    deprecated 6.2.0:   `SET` with the `!GET` argument
-    key 0:              RW access update, index 1, range 0
-getdel                  key#0
-    key 0:              RW access delete, index 1, range 0
-getex                   key#0 [expiration(EX seconds:integer | PX milliseconds:integer |
-                        EXAT unix-time-seconds:unix-time |
-                        PXAT unix-time-milliseconds:unix-time | PERSIST)]
-    key 0:              RW access update, index 1, range 0,
-                        "RW and UPDATE because it changes the TTL"
-mget                    key#0...
-    key 0:              RO access, index 1, range -1
-    tips: request_policy:multi_shard
-mset                    key_value(key#0 value)...
-    key 0:              OW update, index 1, range -1 step 2
-    tips: request_policy:multi_shard response_policy:all_succeeded
-msetnx                  key_value(key#0 value)...
-    key 0:              OW insert, index 1, range -1 step 2
-    tips: request_policy:multi_shard response_policy:agg_min
-incr                    key#0
-    key 0:              RW access update, index 1, range 0
-decr                    key#0
-    key 0:              RW access update, index 1, range 0
-incrby                  key#0 increment:integer
-    key 0:              RW access update, index 1, range 0
-decrby                  key#0 decrement:integer
-    key 0:              RW access update, index 1, range 0
-incrbyfloat             key#0 increment:double
-    key 0:              RW access update, index 1, range 0
-append                  key#0 value
-    key 0:              RW insert, index 1, range 0
-strlen                  key#0
-    key 0:              RO, index 1, range 0
-getrange                key#0 start:integer end:integer
-    key 0:              RO access, index 1, range 0
-substr                  key#0 start:integer end:integer
-    deprecated 2.0.0:   `GETRANGE`
-    key 0:              RO access, index 1, range 0
-setrange                key#0 offset:integer value
-    key 0:              RW update, index 1, range 0
-lcs                     key1#0 key2#0 [LEN] [IDX] [MINMATCHLEN len:integer] [WITHMATCHLEN]
-    key 0:              RO access, index 1, range 1
-
-// bitmap
-setbit                  key#0 offset:integer value:integer
-    key 0:              RW access update, index 1, range 0
-getbit                  key#0 offset:integer
-    key 0:              RO access, index 1, range 0
-bitcount                key#0 [index(start:integer end:integer [index_unit(BYTE | BIT)@7.0.0])]
-    history 7.0.0:      Added the `BYTE|BIT` option.
-    key 0:              RO access, index 1, range 0
-bitpos                  key#0 bit:integer [index(start:integer [end_index(end:integer
-                        [index_unit(BYTE | BIT)@7.0.0])])]
-    history 7.0.0:      Added the `BYTE|BIT` option.
-    key 0:              RO access, index 1, range 0
-bitop                   operation destkey#0 key#1...
-    key 0:              OW update, index 2, range 0
-    key 1:              RO access, index 3, range -1
-bitfield                key#0 [operation(GET encoding_offset(encoding offset:integer) |
-                        write([OVERFLOW wrap_sat_fail(WRAP | SAT | FAIL)]
-                        write_operation(SET encoding_offset_value(encoding offset:integer
-                        value:integer) | INCRBY encoding_offset_increment(encoding
-                        offset:integer increment:integer))))...]
-    key 0:              RW access update variable_flags, index 1, range 0,
-                        "This command allows both access and modification of the key"
-bitfield_ro             key#0 [GET encoding_offset(encoding offset:integer)]...
-    key 0:              RO access, index 1, range 0
-
-// generic
-del                     key#0...
-    key 0:              RM delete, index 1, range -1
-    tips: request_policy:multi_shard response_policy:agg_sum
-unlink                  key#0...
-    key 0:              RM delete, index 1, range -1
-    tips: request_policy:multi_shard response_policy:agg_sum
-exists                  key#0...
-    history 3.0.3:      Accepts multiple `key` arguments.
-    key 0:              RO, index 1, range -1
-    tips: request_policy:multi_shard response_policy:agg_sum
-touch                   key#0...
-    key 0:              RO, index 1, range -1
-    tips: request_policy:multi_shard response_policy:agg_sum
-type                    key#0
-    key 0:              RO, index 1, range 0
-expire                  key#0 seconds:integer [condition(NX | XX | GT | LT)@7.0.0]
-    history 7.0.0:      Added options: `NX`, `XX`, `GT` and `LT`.
-    key 0:              RW update, index 1, range 0
-pexpire                 key#0 milliseconds:integer [condition(NX | XX | GT | LT)@7.0.0]
-    history 7.0.0:      Added options: `NX`, `XX`, `GT` and `LT`.
-    key 0:              RW update, index 1, range 0
-expireat                key#0 unix-time-seconds:unix-time [condition(NX | XX | GT | LT)@7.0.0]
-    history 7.0.0:      Added options: `NX`, `XX`, `GT` and `LT`.
-    key 0:              RW update, index 1, range 0
-pexpireat               key#0 unix-time-milliseconds:unix-time
-                        [condition(NX | XX | GT | LT)@7.0.0]
-    history 7.0.0:      Added options: `NX`, `XX`, `GT` and `LT`.
-    key 0:              RW update, index 1, range 0
-ttl                     key#0
-    history 2.8.0:      Added the -2 reply.
-    key 0:              RO access, index 1, range 0
-    tips: nondeterministic_output
-pttl                    key#0
-    history 2.8.0:      Added the -2 reply.
-    key 0:              RO access, index 1, range 0
-    tips: nondeterministic_output
-expiretime              key#0
-    key 0:              RO access, index 1, range 0
-pexpiretime             key#0
-    key 0:              RO access, index 1, range 0
-persist                 key#0
-    key 0:              RW update, index 1, range 0
-keys                    pattern:pattern
-    acl: @keyspace @dangerous
-    tips: request_policy:all_shards nondeterministic_output_order
-scan                    cursor:integer [MATCH pattern:pattern] [COUNT count:integer]
-                        [TYPE type@6.0.0]
-    history 6.0.0:      Added the `TYPE` subcommand.
-    tips: nondeterministic_output request_policy:special
-randomkey               -
-    tips: request_policy:all_shards nondeterministic_output
-rename                  key#0 newkey#1
-    key 0:              RW access delete, index 1, range 0
-    key 1:              OW update, index 2, range 0
-renamenx                key#0 newkey#1
-    history 3.2.0:      The command no longer returns an error when source and destination names are
-                        the same.
-    key 0:              RW access delete, index 1, range 0
-    key 1:              OW insert, index 2, range 0
-copy                    source#0 destination#1 [DB destination-db:integer] [REPLACE]
-    key 0:              RO access, index 1, range 0
-    key 1:              OW update, index 2, range 0
-move                    key#0 db:integer
-    key 0:              RW access update, index 1, range 0
-
-// server
-swapdb                  index1:integer index2:integer
-    acl: @keyspace @dangerous
-
-// generic
-object                  -
-object|encoding         key#0
-    key 0:              RO, index 2, range 0
-    tips: nondeterministic_output
-object|freq             key#0
-    key 0:              RO, index 2, range 0
-    tips: nondeterministic_output
-object|help             -
-object|idletime         key#0
-    key 0:              RO, index 2, range 0
-    tips: nondeterministic_output
-object|refcount         key#0
-    key 0:              RO, index 2, range 0
-    tips: nondeterministic_output
-dump                    key#0
-    key 0:              RO access, index 1, range 0
-    tips: nondeterministic_output
-restore                 key#0 ttl:integer serialized-value [REPLACE@3.0.0] [ABSTTL@5.0.0]
-                        [IDLETIME seconds:integer@5.0.0] [FREQ frequency:integer@5.0.0]
-    history 3.0.0:      Added the `REPLACE` modifier.
-    history 5.0.0:      Added the `ABSTTL` modifier.
-    history 5.0.0:      Added the `IDLETIME` and `FREQ` options.
-    key 0:              OW update, index 1, range 0
-    acl: @keyspace @dangerous
-sort                    key#0 [BY pattern:pattern#1]
-                        [LIMIT offset_count(offset:integer count:integer)]
-                        [GET pattern:pattern#1]... [order(ASC | DESC)] [sorting=ALPHA]
-                        [STORE destination#2]
-    key 0:              RO access, index 1, range 0
-    key 1:              RO access, unknown, unknown,
-                        "For the optional BY/GET keyword. It is marked 'unknown' because the key
-                        names derive from the content of the key we sort"
-    key 2:              OW update, unknown, unknown,
-                        "For the optional STORE keyword. It is marked 'unknown' because the keyword
-                        can appear anywhere in the argument array"
-    acl: @set @sortedset @list @dangerous
-sort_ro                 key#0 [BY pattern:pattern#1]
-                        [LIMIT offset_count(offset:integer count:integer)]
-                        [GET pattern:pattern#1]... [order(ASC | DESC)] [sorting=ALPHA]
-    key 0:              RO access, index 1, range 0
-    key 1:              RO access, unknown, unknown,
-                        "For the optional BY/GET keyword. It is marked 'unknown' because the key
-                        names derive from the content of the key we sort"
-    acl: @set @sortedset @list @dangerous
-
-// list
-lpush                   key#0 element...
-    history 2.4.0:      Accepts multiple `element` arguments.
-    key 0:              RW insert, index 1, range 0
-rpush                   key#0 element...
-    history 2.4.0:      Accepts multiple `element` arguments.
-    key 0:              RW insert, index 1, range 0
-lpushx                  key#0 element...
-    history 4.0.0:      Accepts multiple `element` arguments.
-    key 0:              RW insert, index 1, range 0
-rpushx                  key#0 element...
-    history 4.0.0:      Accepts multiple `element` arguments.
-    key 0:              RW insert, index 1, range 0
-lpop                    key#0 [count:integer@6.2.0]
-    history 6.2.0:      Added the `count` argument.
-    key 0:              RW access delete, index 1, range 0
-rpop                    key#0 [count:integer@6.2.0]
-    history 6.2.0:      Added the `count` argument.
-    key 0:              RW access delete, index 1, range 0
-lrange                  key#0 start:integer stop:integer
-    key 0:              RO access, index 1, range 0
-llen                    key#0
-    key 0:              RO, index 1, range 0
-lindex                  key#0 index:integer
-    key 0:              RO access, index 1, range 0
-lset                    key#0 index:integer element
-    key 0:              RW update, index 1, range 0
-linsert                 key#0 where(BEFORE | AFTER) pivot element
-    key 0:              RW insert, index 1, range 0
-lrem                    key#0 count:integer element
-    key 0:              RW delete, index 1, range 0
-ltrim                   key#0 start:integer stop:integer
-    key 0:              RW delete, index 1, range 0
-lpos                    key#0 element [RANK rank:integer] [COUNT num-matches:integer]
-                        [MAXLEN len:integer]
-    key 0:              RO access, index 1, range 0
-lmove                   source#0 destination#1 wherefrom(LEFT | RIGHT) whereto(LEFT | RIGHT)
-    key 0:              RW access delete, index 1, range 0
-    key 1:              RW insert, index 2, range 0
-rpoplpush               source#0 destination#1
-    deprecated 6.2.0:   `LMOVE` with the `RIGHT` and `LEFT` arguments
-    key 0:              RW access delete, index 1, range 0
-    key 1:              RW insert, index 2, range 0
-lmpop                   numkeys:integer key#0... where(LEFT | RIGHT) [COUNT count:integer]
-    key 0:              RW access delete, index 1, keynum 0 first 1
-blpop                   key#0... timeout:double
-    history 6.0.0:      `timeout` is interpreted as a double instead of an integer.
-    key 0:              RW access delete, index 1, range -2
-brpop                   key#0... timeout:double
-    history 6.0.0:      `timeout` is interpreted as a double instead of an integer.
-    key 0:              RW access delete, index 1, range -2
-blmove                  source#0 destination#1 wherefrom(LEFT | RIGHT) whereto(LEFT | RIGHT)
-                        timeout:double
-    key 0:              RW access delete, index 1, range 0
-    key 1:              RW insert, index 2, range 0
-brpoplpush              source#0 destination#1 timeout:double
-    deprecated 6.2.0:   `BLMOVE` with the `RIGHT` and `LEFT` arguments
-    history 6.0.0:      `timeout` is interpreted as a double instead of an integer.
-    key 0:              RW access delete, index 1, range 0
-    key 1:              RW insert, index 2, range 0
-blmpop                  timeout:double numkeys:integer key#0... where(LEFT | RIGHT)
-                        [COUNT count:integer]
-    key 0:              RW access delete, index 2, keynum 0 first 1
-
-// hash
-hset                    key#0 field_value(field value)...
-    history 4.0.0:      Accepts multiple `field` and `value` arguments.
-    key 0:              RW update, index 1, range 0
-hsetnx                  key#0 field value
-    key 0:              RW insert, index 1, range 0
-hget                    key#0 field
-    key 0:              RO access, index 1, range 0
-hmget                   key#0 field...
-    key 0:              RO access, index 1, range 0
-hmset                   key#0 field_value(field value)...
-    deprecated 4.0.0:   `HSET` with multiple field-value pairs
-    key 0:              RW update, index 1, range 0
-hdel                    key#0 field...
-    history 2.4.0:      Accepts multiple `field` arguments.
-    key 0:              RW delete, index 1, range 0
-hlen                    key#0
-    key 0:              RO, index 1, range 0
-hstrlen                 key#0 field
-    key 0:              RO, index 1, range 0
-hexists                 key#0 field
-    key 0:              RO, index 1, range 0
-hgetall                 key#0
-    key 0:              RO access, index 1, range 0
-    tips: nondeterministic_output_order
-hkeys                   key#0
-    key 0:              RO access, index 1, range 0
-    tips: nondeterministic_output_order
-hvals                   key#0
-    key 0:              RO access, index 1, range 0
-    tips: nondeterministic_output_order
-hincrby                 key#0 field increment:integer
-    key 0:              RW access update, index 1, range 0
-hincrbyfloat            key#0 field increment:double
-    key 0:              RW access update, index 1, range 0
-hrandfield              key#0 [options(count:integer [WITHVALUES])]
-    key 0:              RO access, index 1, range 0
-    tips: nondeterministic_output
-hscan                   key#0 cursor:integer [MATCH pattern:pattern] [COUNT count:integer]
-    key 0:              RO access, index 1, range 0
-    tips: nondeterministic_output
-
-// set
-sadd                    key#0 member...
-    history 2.4.0:      Accepts multiple `member` arguments.
-    key 0:              RW insert, index 1, range 0
-srem                    key#0 member...
-    history 2.4.0:      Accepts multiple `member` arguments.
-    key 0:              RW delete, index 1, range 0
-sismember               key#0 member
-    key 0:              RO, index 1, range 0
-smismember              key#0 member...
-    key 0:              RO access, index 1, range 0
-smembers                key#0
-    key 0:              RO access, index 1, range 0
-    tips: nondeterministic_output_order
-scard                   key#0
-    key 0:              RO, index 1, range 0
-spop                    key#0 [count:integer@3.2.0]
-    history 3.2.0:      Added the `count` argument.
-    key 0:              RW access delete, index 1, range 0
-    tips: nondeterministic_output
-srandmember             key#0 [count:integer@2.6.0]
-    history 2.6.0:      Added the optional `count` argument.
-    key 0:              RO access, index 1, range 0
-    tips: nondeterministic_output
-smove                   source#0 destination#1 member
-    key 0:              RW access delete, index 1, range 0
-    key 1:              RW insert, index 2, range 0
-sinter                  key#0...
-    key 0:              RO access, index 1, range -1
-    tips: nondeterministic_output_order
-sintercard              numkeys:integer key#0... [LIMIT limit:integer]
-    key 0:              RO access, index 1, keynum 0 first 1
-sinterstore             destination#0 key#1...
-    key 0:              RW update, index 1, range 0
-    key 1:              RO access, index 2, range -1
-sunion                  key#0...
-    key 0:              RO access, index 1, range -1
-    tips: nondeterministic_output_order
-sunionstore             destination#0 key#1...
-    key 0:              OW update, index 1, range 0
-    key 1:              RO access, index 2, range -1
-sdiff                   key#0...
-    key 0:              RO access, index 1, range -1
-    tips: nondeterministic_output_order
-sdiffstore              destination#0 key#1...
-    key 0:              OW update, index 1, range 0
-    key 1:              RO access, index 2, range -1
-sscan                   key#0 cursor:integer [MATCH pattern:pattern] [COUNT count:integer]
-    key 0:              RO access, index 1, range 0
-    tips: nondeterministic_output
-
-// sorted-set
-zadd                    key#0 [condition(NX | XX)@3.0.2] [comparison(GT | LT)@6.2.0]
-                        [change=CH@3.0.2] [increment=INCR@3.0.2]
-                        score_member(score:double member)...
-    history 2.4.0:      Accepts multiple elements.
-    history 3.0.2:      Added the `XX`, `NX`, `CH` and `INCR` options.
-    history 6.2.0:      Added the `GT` and `LT` options.
-    key 0:              RW update, index 1, range 0
-zincrby                 key#0 increment:integer member
-    key 0:              RW access update, index 1, range 0
-zrem                    key#0 member...
-    history 2.4.0:      Accepts multiple elements.
-    key 0:              RW delete, index 1, range 0
-zcard                   key#0
-    key 0:              RO, index 1, range 0
-zscore                  key#0 member
-    key 0:              RO access, index 1, range 0
-zmscore                 key#0 member...
-    key 0:              RO access, index 1, range 0
-zcount                  key#0 min:double max:double
-    key 0:              RO access, index 1, range 0
-zlexcount               key#0 min max
-    key 0:              RO access, index 1, range 0
-zrange                  key#0 start stop [sortby(BYSCORE | BYLEX)@6.2.0] [REV@6.2.0]
-                        [LIMIT offset_count(offset:integer count:integer)@6.2.0] [WITHSCORES]
-    history 6.2.0:      Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options.
-    key 0:              RO access, index 1, range 0
-zrangestore             dst#0 src#1 min max [sortby(BYSCORE | BYLEX)] [REV]
-                        [LIMIT offset_count(offset:integer count:integer)]
-    key 0:              OW update, index 1, range 0
-    key 1:              RO access, index 2, range 0
-zrevrange               key#0 start:integer stop:integer [WITHSCORES]
-    deprecated 6.2.0:   `ZRANGE` with the `REV` argument
-    key 0:              RO access, index 1, range 0
-zrangebyscore           key#0 min:double max:double [WITHSCORES@2.0.0]
-                        [LIMIT offset_count(offset:integer count:integer)]
-    deprecated 6.2.0:   `ZRANGE` with the `BYSCORE` argument
-    history 2.0.0:      Added the `WITHSCORES` modifier.
-    key 0:              RO access, index 1, range 0
-zrevrangebyscore        key#0 max:double min:double [WITHSCORES]
-                        [LIMIT offset_count(offset:integer count:integer)]
-    deprecated 6.2.0:   `ZRANGE` with the `REV` and `BYSCORE` arguments
-    history 2.1.6:      `min` and `max` can be exclusive.
-    key 0:              RO access, index 1, range 0
-zrangebylex             key#0 min max [LIMIT offset_count(offset:integer count:integer)]
-    deprecated 6.2.0:   `ZRANGE` with the `BYLEX` argument
-    key 0:              RO access, index 1, range 0
-zrevrangebylex          key#0 max min [LIMIT offset_count(offset:integer count:integer)]
-    deprecated 6.2.0:   `ZRANGE` with the `REV` and `BYLEX` arguments
-    key 0:              RO access, index 1, range 0
-zrank                   key#0 member
-    key 0:              RO access, index 1, range 0
-zrevrank                key#0 member
-    key 0:              RO access, index 1, range 0
-zremrangebyrank         key#0 start:integer stop:integer
-    key 0:              RW delete, index 1, range 0
-zremrangebyscore        key#0 min:double max:double
-    key 0:              RW delete, index 1, range 0
-zremrangebylex          key#0 min max
-    key 0:              RW delete, index 1, range 0
-zpopmin                 key#0 [count:integer]
-    key 0:              RW access delete, index 1, range 0
-zpopmax                 key#0 [count:integer]
-    key 0:              RW access delete, index 1, range 0
-zmpop                   numkeys:integer key#0... where(MIN | MAX) [COUNT count:integer]
-    key 0:              RW access delete, index 1, keynum 0 first 1
-bzpopmin                key#0... timeout:double
-    history 6.0.0:      `timeout` is interpreted as a double instead of an integer.
-    key 0:              RW access delete, index 1, range -2
-bzpopmax                key#0... timeout:double
-    history 6.0.0:      `timeout` is interpreted as a double instead of an integer.
-    key 0:              RW access delete, index 1, range -2
-bzmpop                  timeout:double numkeys:integer key#0... where(MIN | MAX)
-                        [COUNT count:integer]
-    key 0:              RW access delete, index 2, keynum 0 first 1
-zrandmember             key#0 [options(count:integer [WITHSCORES])]
-    key 0:              RO access, index 1, range 0
-    tips: nondeterministic_output
-zunion                  numkeys:integer key#0... [WEIGHTS weight:integer...]
-                        [AGGREGATE (SUM | MIN | MAX)] [WITHSCORES]
-    key 0:              RO access, index 1, keynum 0 first 1
-zinter                  numkeys:integer key#0... [WEIGHTS weight:integer...]
-                        [AGGREGATE (SUM | MIN | MAX)] [WITHSCORES]
-    key 0:              RO access, index 1, keynum 0 first 1
-zdiff                   numkeys:integer key#0... [WITHSCORES]
-    key 0:              RO access, index 1, keynum 0 first 1
-zunionstore             destination#0 numkeys:integer key#1... [WEIGHTS weight:integer...]
-                        [AGGREGATE (SUM | MIN | MAX)]
-    key 0:              OW update, index 1, range 0
-    key 1:              RO access, index 2, keynum 0 first 1
-zinterstore             destination#0 numkeys:integer key#1... [WEIGHTS weight:integer...]
-                        [AGGREGATE (SUM | MIN | MAX)]
-    key 0:              OW update, index 1, range 0
-    key 1:              RO access, index 2, keynum 0 first 1
-zdiffstore              destination#0 numkeys:integer key#1...
-    key 0:              OW update, index 1, range 0
-    key 1:              RO access, index 2, keynum 0 first 1
-zintercard              numkeys:integer key#0... [LIMIT limit:integer]
-    key 0:              RO access, index 1, keynum 0 first 1
-zscan                   key#0 cursor:integer [MATCH pattern:pattern] [COUNT count:integer]
-    key 0:              RO access, index 1, range 0
-    tips: nondeterministic_output
-"##;
 
 /// An argument's `type`, with the names COMMAND DOCS prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -949,11 +379,9 @@ pub fn keys_by_spec<'a>(specs: &'a [KeySpec], argv: &[Bytes]) -> Vec<(usize, &'a
     found
 }
 
-/// One command's entry in [`TABLE`].
+/// One command's docs text, parsed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
-    /// The full name: `set`, `client|kill`.
-    pub name: &'static str,
     pub arguments: Vec<Arg>,
     /// `deprecated_since` and `replaced_by` of a deprecated command.
     pub deprecated: Option<(&'static str, String)>,
@@ -962,7 +390,7 @@ pub struct Entry {
     pub key_specs: Vec<KeySpec>,
     /// ACL categories Redis declares for the command itself (its JSON `acl_categories`),
     /// which replace the one its group gives; flags give the rest (see
-    /// `CommandSpec::acl_categories`).
+    /// [`CommandSpec::acl_categories`](super::table::CommandSpec::acl_categories)).
     pub acl: Option<Vec<String>>,
     /// COMMAND INFO's `tips`, in Redis's order.
     pub tips: Vec<String>,
@@ -1000,64 +428,46 @@ pub struct Docs {
     pub tips: Reply,
 }
 
-/// The entry of the command or subcommand `full_name` (`set`, `client|kill`).
-pub fn of(full_name: &str) -> Option<&'static Docs> {
-    static DOCS: OnceLock<HashMap<&'static str, Docs>> = OnceLock::new();
-    DOCS.get_or_init(|| {
-        // TABLE is a constant, and the unit tests parse every entry of it.
-        let entries = parse_table(TABLE).unwrap_or_else(|e| panic!("docs::TABLE: {e}"));
-        entries
-            .into_iter()
-            .map(|entry| {
-                let fields = entry.doc_fields();
-                let key_specs = Reply::Set(entry.key_specs.iter().map(KeySpec::reply).collect());
-                let tips = Reply::Set(entry.tips.iter().map(|t| Reply::bulk_str(t)).collect());
-                (entry.name, Docs { entry, fields, key_specs, tips })
-            })
-            .collect()
-    })
-    .get(full_name)
+impl Docs {
+    /// Parses one command's docs text (see the module docs) and builds its replies.
+    pub fn parse(text: &'static str) -> Result<Docs, String> {
+        let entry = Entry::parse(text)?;
+        let fields = entry.doc_fields();
+        let key_specs = Reply::Set(entry.key_specs.iter().map(KeySpec::reply).collect());
+        let tips = Reply::Set(entry.tips.iter().map(|t| Reply::bulk_str(t)).collect());
+        Ok(Docs { entry, fields, key_specs, tips })
+    }
 }
 
-/// Splits `table` into entries and parses each.
-pub fn parse_table(table: &'static str) -> Result<Vec<Entry>, String> {
-    /// An entry's name, the span of its arguments in `table`, its labelled lines.
-    type Raw = (&'static str, (usize, usize), Vec<(&'static str, String)>);
-    let mut raws: Vec<Raw> = Vec::new();
-    let mut open = false;
-    let mut offset = 0;
-    for line in table.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
-        let content = line.trim_end();
-        if content.trim_start().is_empty() || content.starts_with("//") {
-            open = false;
-        } else if !content.starts_with(char::is_whitespace) {
-            let name = content.split_whitespace().next().unwrap_or_default();
-            raws.push((name, (start + name.len(), start + content.len()), Vec::new()));
-            open = true;
-        } else if let Some((_, syntax, labelled)) = raws.last_mut().filter(|_| open) {
-            if let Some((label, text)) = labelled_line(content) {
-                labelled.push((label, text.trim().to_string()));
-            } else if let Some((_, text)) = labelled.last_mut() {
+impl Entry {
+    /// Parses one command's docs text: the arguments, then the labelled lines, each
+    /// continued on the lines that follow it.
+    pub fn parse(text: &'static str) -> Result<Entry, String> {
+        let mut syntax_end = 0;
+        let mut labelled: Vec<(&'static str, String)> = Vec::new();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let start = offset;
+            offset += line.len();
+            let content = line.trim_end();
+            if content.trim_start().is_empty() {
+                return Err("blank line".into());
+            }
+            if start > 0 {
+                if let Some((label, text)) = labelled_line(content) {
+                    labelled.push((label, text.trim().to_string()));
+                    continue;
+                }
+            }
+            if let Some((_, text)) = labelled.last_mut() {
                 text.push(' ');
                 text.push_str(content.trim());
             } else {
-                syntax.1 = start + content.len();
+                syntax_end = start + content.len();
             }
-        } else {
-            return Err(format!("indented line outside an entry: {content:?}"));
         }
+        entry(&text[..syntax_end], labelled)
     }
-    let mut seen = HashSet::new();
-    raws.into_iter()
-        .map(|(name, (from, to), labelled)| {
-            if !seen.insert(name) {
-                return Err(format!("{name}: listed twice"));
-            }
-            entry(name, &table[from..to], labelled).map_err(|e| format!("{name}: {e}"))
-        })
-        .collect()
 }
 
 /// `history 2.6.12: text` -> (`history 2.6.12`, ` text`); `None` for a line that is not
@@ -1071,9 +481,8 @@ fn labelled_line(line: &'static str) -> Option<(&'static str, &'static str)> {
     ["deprecated", "history", "key"].contains(&kind).then_some((label, text))
 }
 
-fn entry(name: &'static str, syntax: &'static str, labelled: Vec<(&'static str, String)>) -> Result<Entry, String> {
+fn entry(syntax: &'static str, labelled: Vec<(&'static str, String)>) -> Result<Entry, String> {
     let mut entry = Entry {
-        name,
         arguments: parse(syntax)?,
         deprecated: None,
         history: Vec::new(),
@@ -1111,7 +520,7 @@ fn entry(name: &'static str, syntax: &'static str, labelled: Vec<(&'static str, 
 }
 
 /// Every `key_spec_index` in `args` and their nested arguments.
-fn key_spec_indexes(args: &[Arg], out: &mut Vec<u32>) {
+pub fn key_spec_indexes(args: &[Arg], out: &mut Vec<u32>) {
     for arg in args {
         out.extend(arg.key_spec_index);
         key_spec_indexes(&arg.args, out);
@@ -1364,58 +773,18 @@ impl Parser {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashSet;
-
     use super::*;
-    use crate::commands::{registry, Keys};
-
-    #[test]
-    fn every_command_has_an_entry_that_parses() {
-        let entries = parse_table(TABLE).unwrap_or_else(|e| panic!("{e}"));
-        let listed: HashSet<&str> = entries.iter().map(|e| e.name).collect();
-        let commands: HashSet<&str> = registry().specs.iter().map(|(n, _)| n.as_str()).collect();
-        let mut missing: Vec<_> = commands.difference(&listed).collect();
-        let mut unknown: Vec<_> = listed.difference(&commands).collect();
-        missing.sort();
-        unknown.sort();
-        assert!(missing.is_empty(), "commands without an entry in docs::TABLE: {missing:?}");
-        assert!(unknown.is_empty(), "entries for commands DiskDB lacks: {unknown:?}");
-        for (full, spec) in &registry().specs {
-            let entry = &of(full).unwrap().entry;
-            if !spec.subcommands.is_empty() {
-                assert!(entry.arguments.is_empty(), "{full}: a container has no arguments of its own");
-            }
-            // The key specifications describe the keys the command table locks.
-            assert_eq!(
-                entry.key_specs.is_empty(),
-                matches!(spec.keys, Keys::None),
-                "{full}: key specifications and the table's key positions disagree"
-            );
-            let mut used = Vec::new();
-            key_spec_indexes(&entry.arguments, &mut used);
-            for i in 0..entry.key_specs.len() as u32 {
-                assert!(used.contains(&i), "{full}: no argument has key_spec_index {i}");
-            }
-        }
-        assert!(of("set").is_some_and(|d| !d.entry.arguments.is_empty()));
-        assert!(of("quit").is_some_and(|d| d.entry.arguments.is_empty()), "`-` declares no arguments");
-    }
 
     #[test]
     fn labelled_lines_give_history_deprecation_and_key_specs() {
-        let table = r#"
-getset      key#0 value
+        let text = r#"key#0 value
                 [x]
     deprecated 6.2.0:   `SET` with the `!GET` argument
     history 2.6.12:     Added the `EX`, `PX`, `NX` and `XX` options, and a
                         long line continued.
     key 0:              RW access update variable_flags, index 1, range 0,
-                        "notes, with a comma"
-other       -
-"#;
-        let entries = parse_table(table).unwrap();
-        assert_eq!(entries.len(), 2);
-        let e = &entries[0];
+                        "notes, with a comma""#;
+        let e = &Entry::parse(text).unwrap();
         assert_eq!(e.arguments.len(), 3, "the indented line continues the arguments");
         assert_eq!(e.deprecated, Some(("6.2.0", "`SET` with the `!GET` argument".to_string())));
         assert_eq!(e.history, [("2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options, and a long line continued.".to_string())]);
@@ -1431,27 +800,29 @@ other       -
         let b = |s: &'static str| Reply::Bulk(Bytes::from_static(s.as_bytes()));
         let keys: Vec<Reply> = e.doc_fields().into_iter().map(|(k, _)| k).collect();
         assert_eq!(keys, [b("doc_flags"), b("deprecated_since"), b("replaced_by"), b("history"), b("arguments")]);
-        assert!(entries[1].doc_fields().is_empty(), "nothing to say: no fields");
+        assert!(Entry::parse("-").unwrap().doc_fields().is_empty(), "nothing to say: no fields");
         assert_eq!((&e.acl, &e.tips), (&None, &Vec::new()));
 
-        let table = "keys  pattern:pattern\n    acl:  @keyspace @dangerous\n    tips: request_policy:all_shards\n          nondeterministic_output_order\n";
-        let e = &parse_table(table).unwrap()[0];
+        let text = "pattern:pattern\n    acl:  @keyspace @dangerous\n    tips: request_policy:all_shards\n          nondeterministic_output_order";
+        let e = &Entry::parse(text).unwrap();
         assert_eq!(e.arguments.len(), 1);
         assert_eq!(e.acl, Some(vec!["@keyspace".to_string(), "@dangerous".to_string()]));
         assert_eq!(e.tips, ["request_policy:all_shards", "nondeterministic_output_order"]);
 
         for bad in [
-            "x  a\n    key 1:  RO, index 1, range 0",
-            "x  key#0\n    key 0:  RO, index 1, range 0\n    key 0:  RO, index 2, range 0",
-            "x  key#1\n    key 0:  RO, index 1, range 0",
-            "x  a\n    history 6.x:  text",
-            "x  a\n    history 6.0.0:",
-            "x  a\n    deprecated 6.2.0:  a\n    deprecated 6.2.0:  b",
-            "x  a\n    acl:  keyspace",
-            "x  a\n    acl:  @read\n    acl:  @write",
-            "x  a\n    tips:",
+            "a\n    key 1:  RO, index 1, range 0",
+            "key#0\n    key 0:  RO, index 1, range 0\n    key 0:  RO, index 2, range 0",
+            "key#1\n    key 0:  RO, index 1, range 0",
+            "a\n    history 6.x:  text",
+            "a\n    history 6.0.0:",
+            "a\n    deprecated 6.2.0:  a\n    deprecated 6.2.0:  b",
+            "a\n    acl:  keyspace",
+            "a\n    acl:  @read\n    acl:  @write",
+            "a\n    tips:",
+            "a\n\n    tips: x",
+            "history 6.0.0: the first line is the arguments",
         ] {
-            assert!(parse_table(bad).is_err(), "{bad:?} parsed");
+            assert!(Entry::parse(bad).is_err(), "{bad:?} parsed");
         }
     }
 

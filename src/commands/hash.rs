@@ -13,8 +13,7 @@ use bytes::Bytes;
 use super::args;
 use super::context::Ctx;
 use super::cursor::{self, ScanOpts};
-use super::table::{flags::*, CommandSpec, Keys};
-use crate::command;
+use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
 use crate::types::hash;
@@ -194,20 +193,116 @@ fn hscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 }
 
 pub static COMMANDS: &[CommandSpec] = &[
-    command!("hset", -4, WRITE | DENYOOM | FAST, Keys::one(), "hash", hset, "Set the string value of a hash field", "2.0.0", "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs."),
-    command!("hsetnx", 4, WRITE | DENYOOM | FAST, Keys::one(), "hash", hsetnx, "Set the value of a hash field, only if the field does not exist", "2.0.0", "O(1)"),
-    command!("hget", 3, READONLY | FAST, Keys::one(), "hash", hget, "Get the value of a hash field", "2.0.0", "O(1)"),
-    command!("hmget", -3, READONLY | FAST, Keys::one(), "hash", hmget, "Get the values of all the given hash fields", "2.0.0", "O(N) where N is the number of fields being requested."),
-    command!("hmset", -4, WRITE | DENYOOM | FAST, Keys::one(), "hash", hmset, "Set multiple hash fields to multiple values", "2.0.0", "O(N) where N is the number of fields being set."),
-    command!("hdel", -3, WRITE | FAST, Keys::one(), "hash", hdel, "Delete one or more hash fields", "2.0.0", "O(N) where N is the number of fields to be removed."),
-    command!("hlen", 2, READONLY | FAST, Keys::one(), "hash", hlen, "Get the number of fields in a hash", "2.0.0", "O(1)"),
-    command!("hstrlen", 3, READONLY | FAST, Keys::one(), "hash", hstrlen, "Get the length of the value of a hash field", "3.2.0", "O(1)"),
-    command!("hexists", 3, READONLY | FAST, Keys::one(), "hash", hexists, "Determine if a hash field exists", "2.0.0", "O(1)"),
-    command!("hgetall", 2, READONLY, Keys::one(), "hash", hgetall, "Get all the fields and values in a hash", "2.0.0", "O(N) where N is the size of the hash."),
-    command!("hkeys", 2, READONLY, Keys::one(), "hash", hkeys, "Get all the fields in a hash", "2.0.0", "O(N) where N is the size of the hash."),
-    command!("hvals", 2, READONLY, Keys::one(), "hash", hvals, "Get all the values in a hash", "2.0.0", "O(N) where N is the size of the hash."),
-    command!("hincrby", 4, WRITE | DENYOOM | FAST, Keys::one(), "hash", hincrby, "Increment the integer value of a hash field by the given number", "2.0.0", "O(1)"),
-    command!("hincrbyfloat", 4, WRITE | DENYOOM | FAST, Keys::one(), "hash", hincrbyfloat, "Increment the float value of a hash field by the given amount", "2.6.0", "O(1)"),
-    command!("hrandfield", -2, READONLY, Keys::one(), "hash", hrandfield, "Get one or multiple random fields from a hash", "6.2.0", "O(N) where N is the number of fields returned"),
-    command!("hscan", -3, READONLY, Keys::one(), "hash", hscan, "Incrementally iterate hash fields and associated values", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.."),
+    command! {
+        name: "hset", arity: -4, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "hash", handler: hset,
+        summary: "Set the string value of a hash field", since: "2.0.0",
+        complexity: "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.",
+        docs: "key#0 field_value(field value)...
+            history 4.0.0:    Accepts multiple `field` and `value` arguments.
+            key 0:            RW update, index 1, range 0",
+    },
+    command! {
+        name: "hsetnx", arity: 4, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "hash", handler: hsetnx,
+        summary: "Set the value of a hash field, only if the field does not exist", since: "2.0.0", complexity: "O(1)",
+        docs: "key#0 field value
+            key 0:            RW insert, index 1, range 0",
+    },
+    command! {
+        name: "hget", arity: 3, flags: READONLY | FAST, keys: Keys::one(), group: "hash", handler: hget,
+        summary: "Get the value of a hash field", since: "2.0.0", complexity: "O(1)",
+        docs: "key#0 field
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "hmget", arity: -3, flags: READONLY | FAST, keys: Keys::one(), group: "hash", handler: hmget,
+        summary: "Get the values of all the given hash fields", since: "2.0.0",
+        complexity: "O(N) where N is the number of fields being requested.",
+        docs: "key#0 field...
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "hmset", arity: -4, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "hash", handler: hmset,
+        summary: "Set multiple hash fields to multiple values", since: "2.0.0",
+        complexity: "O(N) where N is the number of fields being set.",
+        docs: "key#0 field_value(field value)...
+            deprecated 4.0.0: `HSET` with multiple field-value pairs
+            key 0:            RW update, index 1, range 0",
+    },
+    command! {
+        name: "hdel", arity: -3, flags: WRITE | FAST, keys: Keys::one(), group: "hash", handler: hdel,
+        summary: "Delete one or more hash fields", since: "2.0.0",
+        complexity: "O(N) where N is the number of fields to be removed.",
+        docs: "key#0 field...
+            history 2.4.0:    Accepts multiple `field` arguments.
+            key 0:            RW delete, index 1, range 0",
+    },
+    command! {
+        name: "hlen", arity: 2, flags: READONLY | FAST, keys: Keys::one(), group: "hash", handler: hlen,
+        summary: "Get the number of fields in a hash", since: "2.0.0", complexity: "O(1)",
+        docs: "key#0
+            key 0:            RO, index 1, range 0",
+    },
+    command! {
+        name: "hstrlen", arity: 3, flags: READONLY | FAST, keys: Keys::one(), group: "hash", handler: hstrlen,
+        summary: "Get the length of the value of a hash field", since: "3.2.0", complexity: "O(1)",
+        docs: "key#0 field
+            key 0:            RO, index 1, range 0",
+    },
+    command! {
+        name: "hexists", arity: 3, flags: READONLY | FAST, keys: Keys::one(), group: "hash", handler: hexists,
+        summary: "Determine if a hash field exists", since: "2.0.0", complexity: "O(1)",
+        docs: "key#0 field
+            key 0:            RO, index 1, range 0",
+    },
+    command! {
+        name: "hgetall", arity: 2, flags: READONLY, keys: Keys::one(), group: "hash", handler: hgetall,
+        summary: "Get all the fields and values in a hash", since: "2.0.0",
+        complexity: "O(N) where N is the size of the hash.",
+        docs: "key#0
+            key 0:            RO access, index 1, range 0
+            tips:             nondeterministic_output_order",
+    },
+    command! {
+        name: "hkeys", arity: 2, flags: READONLY, keys: Keys::one(), group: "hash", handler: hkeys,
+        summary: "Get all the fields in a hash", since: "2.0.0", complexity: "O(N) where N is the size of the hash.",
+        docs: "key#0
+            key 0:            RO access, index 1, range 0
+            tips:             nondeterministic_output_order",
+    },
+    command! {
+        name: "hvals", arity: 2, flags: READONLY, keys: Keys::one(), group: "hash", handler: hvals,
+        summary: "Get all the values in a hash", since: "2.0.0", complexity: "O(N) where N is the size of the hash.",
+        docs: "key#0
+            key 0:            RO access, index 1, range 0
+            tips:             nondeterministic_output_order",
+    },
+    command! {
+        name: "hincrby", arity: 4, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "hash", handler: hincrby,
+        summary: "Increment the integer value of a hash field by the given number", since: "2.0.0", complexity: "O(1)",
+        docs: "key#0 field increment:integer
+            key 0:            RW access update, index 1, range 0",
+    },
+    command! {
+        name: "hincrbyfloat", arity: 4, flags: WRITE | DENYOOM | FAST, keys: Keys::one(),
+        group: "hash", handler: hincrbyfloat,
+        summary: "Increment the float value of a hash field by the given amount", since: "2.6.0", complexity: "O(1)",
+        docs: "key#0 field increment:double
+            key 0:            RW access update, index 1, range 0",
+    },
+    command! {
+        name: "hrandfield", arity: -2, flags: READONLY, keys: Keys::one(), group: "hash", handler: hrandfield,
+        summary: "Get one or multiple random fields from a hash", since: "6.2.0",
+        complexity: "O(N) where N is the number of fields returned",
+        docs: "key#0 [options(count:integer [WITHVALUES])]
+            key 0:            RO access, index 1, range 0
+            tips:             nondeterministic_output",
+    },
+    command! {
+        name: "hscan", arity: -3, flags: READONLY, keys: Keys::one(), group: "hash", handler: hscan,
+        summary: "Incrementally iterate hash fields and associated values", since: "2.8.0",
+        complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..",
+        docs: "key#0 cursor:integer [MATCH pattern:pattern] [COUNT count:integer]
+            key 0:            RO access, index 1, range 0
+            tips:             nondeterministic_output",
+    },
 ];

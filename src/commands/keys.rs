@@ -20,8 +20,7 @@ use bytes::Bytes;
 use super::args::{self, is};
 use super::cursor::{self, Cursors};
 use super::context::Ctx;
-use super::table::{flags::*, CommandSpec, Keys};
-use crate::command;
+use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
 use crate::glob;
 use crate::protocol::Reply;
@@ -797,51 +796,231 @@ const fn range(first: i32, last: i32) -> Keys {
 }
 
 static OBJECT_SUBCOMMANDS: &[CommandSpec] = &[
-    command!("encoding", 3, READONLY, range(2, 2), "generic", object_encoding, "Inspect the internal encoding of a Redis object", "2.2.3", "O(1)"),
-    command!("freq", 3, READONLY, range(2, 2), "generic", object_freq, "Get the logarithmic access frequency counter of a Redis object", "4.0.0", "O(1)"),
-    command!("help", 2, LOADING | STALE, Keys::None, "generic", object_help, "Show helpful text about the different subcommands", "6.2.0", "O(1)"),
-    command!("idletime", 3, READONLY, range(2, 2), "generic", object_idletime, "Get the time since a Redis object was last accessed", "2.2.3", "O(1)"),
-    command!("refcount", 3, READONLY, range(2, 2), "generic", object_refcount, "Get the number of references to the value of the key", "2.2.3", "O(1)"),
+    command! {
+        name: "encoding", arity: 3, flags: READONLY, keys: range(2, 2), group: "generic", handler: object_encoding,
+        summary: "Inspect the internal encoding of a Redis object", since: "2.2.3", complexity: "O(1)",
+        docs: "key#0
+            key 0:            RO, index 2, range 0
+            tips:             nondeterministic_output",
+    },
+    command! {
+        name: "freq", arity: 3, flags: READONLY, keys: range(2, 2), group: "generic", handler: object_freq,
+        summary: "Get the logarithmic access frequency counter of a Redis object", since: "4.0.0", complexity: "O(1)",
+        docs: "key#0
+            key 0:            RO, index 2, range 0
+            tips:             nondeterministic_output",
+    },
+    command! {
+        name: "help", arity: 2, flags: LOADING | STALE, group: "generic", handler: object_help,
+        summary: "Show helpful text about the different subcommands", since: "6.2.0", complexity: "O(1)",
+        docs: "-",
+    },
+    command! {
+        name: "idletime", arity: 3, flags: READONLY, keys: range(2, 2), group: "generic", handler: object_idletime,
+        summary: "Get the time since a Redis object was last accessed", since: "2.2.3", complexity: "O(1)",
+        docs: "key#0
+            key 0:            RO, index 2, range 0
+            tips:             nondeterministic_output",
+    },
+    command! {
+        name: "refcount", arity: 3, flags: READONLY, keys: range(2, 2), group: "generic", handler: object_refcount,
+        summary: "Get the number of references to the value of the key", since: "2.2.3", complexity: "O(1)",
+        docs: "key#0
+            key 0:            RO, index 2, range 0
+            tips:             nondeterministic_output",
+    },
 ];
 
 pub static COMMANDS: &[CommandSpec] = &[
-    command!("del", -2, WRITE, Keys::all_from(1), "generic", del, "Delete a key", "1.0.0", "O(N) where N is the number of keys that will be removed."),
-    command!("unlink", -2, WRITE | FAST, Keys::all_from(1), "generic", unlink, "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.", "4.0.0", "O(1) for each key removed regardless of its size."),
-    command!("exists", -2, READONLY | FAST, Keys::all_from(1), "generic", exists, "Determine if a key exists", "1.0.0", "O(N) where N is the number of keys to check."),
-    command!("touch", -2, READONLY | FAST, Keys::all_from(1), "generic", touch, "Alters the last access time of a key(s). Returns the number of existing keys specified.", "3.2.1", "O(N) where N is the number of keys that will be touched."),
-    command!("type", 2, READONLY | FAST, Keys::one(), "generic", type_, "Determine the type stored at key", "1.0.0", "O(1)"),
-    command!("expire", -3, WRITE | FAST, Keys::one(), "generic", expire, "Set a key's time to live in seconds", "1.0.0", "O(1)"),
-    command!("pexpire", -3, WRITE | FAST, Keys::one(), "generic", pexpire, "Set a key's time to live in milliseconds", "2.6.0", "O(1)"),
-    command!("expireat", -3, WRITE | FAST, Keys::one(), "generic", expireat, "Set the expiration for a key as a UNIX timestamp", "1.2.0", "O(1)"),
-    command!("pexpireat", -3, WRITE | FAST, Keys::one(), "generic", pexpireat, "Set the expiration for a key as a UNIX timestamp specified in milliseconds", "2.6.0", "O(1)"),
-    command!("ttl", 2, READONLY | FAST, Keys::one(), "generic", ttl, "Get the time to live for a key in seconds", "1.0.0", "O(1)"),
-    command!("pttl", 2, READONLY | FAST, Keys::one(), "generic", pttl, "Get the time to live for a key in milliseconds", "2.6.0", "O(1)"),
-    command!("expiretime", 2, READONLY | FAST, Keys::one(), "generic", expiretime, "Get the expiration Unix timestamp for a key", "7.0.0", "O(1)"),
-    command!("pexpiretime", 2, READONLY | FAST, Keys::one(), "generic", pexpiretime, "Get the expiration Unix timestamp for a key in milliseconds", "7.0.0", "O(1)"),
-    command!("persist", 2, WRITE | FAST, Keys::one(), "generic", persist, "Remove the expiration from a key", "2.2.0", "O(1)"),
-    command!("keys", 2, READONLY, Keys::None, "generic", keys, "Find all keys matching the given pattern", "1.0.0", "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length."),
-    command!("scan", -2, READONLY, Keys::None, "generic", scan, "Incrementally iterate the keys space", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection."),
-    command!("randomkey", 1, READONLY, Keys::None, "generic", randomkey, "Return a random key from the keyspace", "1.0.0", "O(1)"),
-    command!("rename", 3, WRITE, range(1, 2), "generic", rename, "Rename a key", "1.0.0", "O(1)"),
-    command!("renamenx", 3, WRITE | FAST, range(1, 2), "generic", renamenx, "Rename a key, only if the new key does not exist", "1.0.0", "O(1)"),
-    // EXCLUSIVE: the destination may be in another database, whose key is not locked.
-    command!("copy", -3, WRITE | DENYOOM | EXCLUSIVE, range(1, 2), "generic", copy, "Copy a key", "6.2.0", "O(N) worst case for collections, where N is the number of nested items. O(1) for string values."),
-    command!("move", 3, WRITE | FAST | EXCLUSIVE, Keys::one(), "generic", move_, "Move a key to another database", "1.0.0", "O(1)"),
-    command!("swapdb", 3, WRITE | FAST | EXCLUSIVE, Keys::None, "server", swapdb, "Swaps two Redis databases", "4.0.0", "O(N) where N is the count of clients watching or blocking on keys from both databases."),
-    CommandSpec {
-        name: "object",
-        arity: -2,
-        flags: 0,
-        keys: Keys::None,
-        group: "generic",
-        summary: "A container for object introspection commands",
-        since: "2.2.3",
-        complexity: "Depends on subcommand.",
-        handler: None,
-        subcommands: OBJECT_SUBCOMMANDS,
+    command! {
+        name: "del", arity: -2, flags: WRITE, keys: Keys::all_from(1), group: "generic", handler: del,
+        summary: "Delete a key", since: "1.0.0", complexity: "O(N) where N is the number of keys that will be removed.",
+        docs: "key#0...
+            key 0:            RM delete, index 1, range -1
+            tips:             request_policy:multi_shard response_policy:agg_sum",
     },
-    command!("dump", 2, READONLY, Keys::one(), "generic", dump_, "Return a serialized version of the value stored at the specified key.", "2.6.0", "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1)."),
-    command!("restore", -4, WRITE | DENYOOM, Keys::one(), "generic", restore, "Create a key using the provided serialized value, previously obtained using DUMP.", "2.6.0", "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N))."),
+    command! {
+        name: "unlink", arity: -2, flags: WRITE | FAST, keys: Keys::all_from(1), group: "generic", handler: unlink,
+        summary: "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non blocking.", since: "4.0.0",
+        complexity: "O(1) for each key removed regardless of its size.",
+        docs: "key#0...
+            key 0:            RM delete, index 1, range -1
+            tips:             request_policy:multi_shard response_policy:agg_sum",
+    },
+    command! {
+        name: "exists", arity: -2, flags: READONLY | FAST, keys: Keys::all_from(1), group: "generic", handler: exists,
+        summary: "Determine if a key exists", since: "1.0.0",
+        complexity: "O(N) where N is the number of keys to check.",
+        docs: "key#0...
+            history 3.0.3:    Accepts multiple `key` arguments.
+            key 0:            RO, index 1, range -1
+            tips:             request_policy:multi_shard response_policy:agg_sum",
+    },
+    command! {
+        name: "touch", arity: -2, flags: READONLY | FAST, keys: Keys::all_from(1), group: "generic", handler: touch,
+        summary: "Alters the last access time of a key(s). Returns the number of existing keys specified.", since: "3.2.1",
+        complexity: "O(N) where N is the number of keys that will be touched.",
+        docs: "key#0...
+            key 0:            RO, index 1, range -1
+            tips:             request_policy:multi_shard response_policy:agg_sum",
+    },
+    command! {
+        name: "type", arity: 2, flags: READONLY | FAST, keys: Keys::one(), group: "generic", handler: type_,
+        summary: "Determine the type stored at key", since: "1.0.0", complexity: "O(1)",
+        docs: "key#0
+            key 0:            RO, index 1, range 0",
+    },
+    command! {
+        name: "expire", arity: -3, flags: WRITE | FAST, keys: Keys::one(), group: "generic", handler: expire,
+        summary: "Set a key's time to live in seconds", since: "1.0.0", complexity: "O(1)",
+        docs: "key#0 seconds:integer [condition(NX | XX | GT | LT)@7.0.0]
+            history 7.0.0:    Added options: `NX`, `XX`, `GT` and `LT`.
+            key 0:            RW update, index 1, range 0",
+    },
+    command! {
+        name: "pexpire", arity: -3, flags: WRITE | FAST, keys: Keys::one(), group: "generic", handler: pexpire,
+        summary: "Set a key's time to live in milliseconds", since: "2.6.0", complexity: "O(1)",
+        docs: "key#0 milliseconds:integer [condition(NX | XX | GT | LT)@7.0.0]
+            history 7.0.0:    Added options: `NX`, `XX`, `GT` and `LT`.
+            key 0:            RW update, index 1, range 0",
+    },
+    command! {
+        name: "expireat", arity: -3, flags: WRITE | FAST, keys: Keys::one(), group: "generic", handler: expireat,
+        summary: "Set the expiration for a key as a UNIX timestamp", since: "1.2.0", complexity: "O(1)",
+        docs: "key#0 unix-time-seconds:unix-time [condition(NX | XX | GT | LT)@7.0.0]
+            history 7.0.0:    Added options: `NX`, `XX`, `GT` and `LT`.
+            key 0:            RW update, index 1, range 0",
+    },
+    command! {
+        name: "pexpireat", arity: -3, flags: WRITE | FAST, keys: Keys::one(), group: "generic", handler: pexpireat,
+        summary: "Set the expiration for a key as a UNIX timestamp specified in milliseconds", since: "2.6.0",
+        complexity: "O(1)",
+        docs: "key#0 unix-time-milliseconds:unix-time
+               [condition(NX | XX | GT | LT)@7.0.0]
+            history 7.0.0:    Added options: `NX`, `XX`, `GT` and `LT`.
+            key 0:            RW update, index 1, range 0",
+    },
+    command! {
+        name: "ttl", arity: 2, flags: READONLY | FAST, keys: Keys::one(), group: "generic", handler: ttl,
+        summary: "Get the time to live for a key in seconds", since: "1.0.0", complexity: "O(1)",
+        docs: "key#0
+            history 2.8.0:    Added the -2 reply.
+            key 0:            RO access, index 1, range 0
+            tips:             nondeterministic_output",
+    },
+    command! {
+        name: "pttl", arity: 2, flags: READONLY | FAST, keys: Keys::one(), group: "generic", handler: pttl,
+        summary: "Get the time to live for a key in milliseconds", since: "2.6.0", complexity: "O(1)",
+        docs: "key#0
+            history 2.8.0:    Added the -2 reply.
+            key 0:            RO access, index 1, range 0
+            tips:             nondeterministic_output",
+    },
+    command! {
+        name: "expiretime", arity: 2, flags: READONLY | FAST, keys: Keys::one(), group: "generic", handler: expiretime,
+        summary: "Get the expiration Unix timestamp for a key", since: "7.0.0", complexity: "O(1)",
+        docs: "key#0
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "pexpiretime", arity: 2, flags: READONLY | FAST, keys: Keys::one(),
+        group: "generic", handler: pexpiretime,
+        summary: "Get the expiration Unix timestamp for a key in milliseconds", since: "7.0.0", complexity: "O(1)",
+        docs: "key#0
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "persist", arity: 2, flags: WRITE | FAST, keys: Keys::one(), group: "generic", handler: persist,
+        summary: "Remove the expiration from a key", since: "2.2.0", complexity: "O(1)",
+        docs: "key#0
+            key 0:            RW update, index 1, range 0",
+    },
+    command! {
+        name: "keys", arity: 2, flags: READONLY, group: "generic", handler: keys,
+        summary: "Find all keys matching the given pattern", since: "1.0.0",
+        complexity: "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.",
+        docs: "pattern:pattern
+            acl:              @keyspace @dangerous
+            tips:             request_policy:all_shards nondeterministic_output_order",
+    },
+    command! {
+        name: "scan", arity: -2, flags: READONLY, group: "generic", handler: scan,
+        summary: "Incrementally iterate the keys space", since: "2.8.0",
+        complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
+        docs: "cursor:integer [MATCH pattern:pattern] [COUNT count:integer]
+               [TYPE type@6.0.0]
+            history 6.0.0:    Added the `TYPE` subcommand.
+            tips:             nondeterministic_output request_policy:special",
+    },
+    command! {
+        name: "randomkey", arity: 1, flags: READONLY, group: "generic", handler: randomkey,
+        summary: "Return a random key from the keyspace", since: "1.0.0", complexity: "O(1)",
+        docs: "-
+            tips:             request_policy:all_shards nondeterministic_output",
+    },
+    command! {
+        name: "rename", arity: 3, flags: WRITE, keys: range(1, 2), group: "generic", handler: rename,
+        summary: "Rename a key", since: "1.0.0", complexity: "O(1)",
+        docs: "key#0 newkey#1
+            key 0:            RW access delete, index 1, range 0
+            key 1:            OW update, index 2, range 0",
+    },
+    command! {
+        name: "renamenx", arity: 3, flags: WRITE | FAST, keys: range(1, 2), group: "generic", handler: renamenx,
+        summary: "Rename a key, only if the new key does not exist", since: "1.0.0", complexity: "O(1)",
+        docs: "key#0 newkey#1
+            history 3.2.0:    The command no longer returns an error when source and destination names are
+                              the same.
+            key 0:            RW access delete, index 1, range 0
+            key 1:            OW insert, index 2, range 0",
+    },
+    // EXCLUSIVE: the destination may be in another database, whose key is not locked.
+    command! {
+        name: "copy", arity: -3, flags: WRITE | DENYOOM | EXCLUSIVE, keys: range(1, 2), group: "generic", handler: copy,
+        summary: "Copy a key", since: "6.2.0",
+        complexity: "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
+        docs: "source#0 destination#1 [DB destination-db:integer] [REPLACE]
+            key 0:            RO access, index 1, range 0
+            key 1:            OW update, index 2, range 0",
+    },
+    command! {
+        name: "move", arity: 3, flags: WRITE | FAST | EXCLUSIVE, keys: Keys::one(), group: "generic", handler: move_,
+        summary: "Move a key to another database", since: "1.0.0", complexity: "O(1)",
+        docs: "key#0 db:integer
+            key 0:            RW access update, index 1, range 0",
+    },
+    command! {
+        name: "swapdb", arity: 3, flags: WRITE | FAST | EXCLUSIVE, group: "server", handler: swapdb,
+        summary: "Swaps two Redis databases", since: "4.0.0",
+        complexity: "O(N) where N is the count of clients watching or blocking on keys from both databases.",
+        docs: "index1:integer index2:integer
+            acl:              @keyspace @dangerous",
+    },
+    command! {
+        name: "object", arity: -2, group: "generic", subcommands: OBJECT_SUBCOMMANDS,
+        summary: "A container for object introspection commands", since: "2.2.3", complexity: "Depends on subcommand.",
+        docs: "-",
+    },
+    command! {
+        name: "dump", arity: 2, flags: READONLY, keys: Keys::one(), group: "generic", handler: dump_,
+        summary: "Return a serialized version of the value stored at the specified key.", since: "2.6.0",
+        complexity: "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).",
+        docs: "key#0
+            key 0:            RO access, index 1, range 0
+            tips:             nondeterministic_output",
+    },
+    command! {
+        name: "restore", arity: -4, flags: WRITE | DENYOOM, keys: Keys::one(), group: "generic", handler: restore,
+        summary: "Create a key using the provided serialized value, previously obtained using DUMP.", since: "2.6.0",
+        complexity: "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).",
+        docs: "key#0 ttl:integer serialized-value [REPLACE@3.0.0] [ABSTTL@5.0.0]
+               [IDLETIME seconds:integer@5.0.0] [FREQ frequency:integer@5.0.0]
+            history 3.0.0:    Added the `REPLACE` modifier.
+            history 5.0.0:    Added the `ABSTTL` modifier.
+            history 5.0.0:    Added the `IDLETIME` and `FREQ` options.
+            key 0:            OW update, index 1, range 0
+            acl:              @keyspace @dangerous",
+    },
 ];
 
 #[cfg(test)]

@@ -11,8 +11,7 @@ use bytes::Bytes;
 use super::args::{self, Args};
 use super::blocking::parse_timeout;
 use super::context::Ctx;
-use super::table::{flags::*, CommandSpec, Keys};
-use crate::command;
+use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
 use crate::types::list::{self, End, PosOptions};
@@ -383,28 +382,181 @@ const TWO_KEYS: Keys = Keys::Range { first: 1, last: 2, step: 1 };
 const ALL_BUT_LAST: Keys = Keys::Range { first: 1, last: -2, step: 1 };
 
 pub static COMMANDS: &[CommandSpec] = &[
-    command!("lpush", -3, WRITE | DENYOOM | FAST, Keys::one(), "list", lpush, "Prepend one or multiple elements to a list", "1.0.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments."),
-    command!("rpush", -3, WRITE | DENYOOM | FAST, Keys::one(), "list", rpush, "Append one or multiple elements to a list", "1.0.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments."),
-    command!("lpushx", -3, WRITE | DENYOOM | FAST, Keys::one(), "list", lpushx, "Prepend an element to a list, only if the list exists", "2.2.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments."),
-    command!("rpushx", -3, WRITE | DENYOOM | FAST, Keys::one(), "list", rpushx, "Append an element to a list, only if the list exists", "2.2.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments."),
-    command!("lpop", -2, WRITE | FAST, Keys::one(), "list", lpop, "Remove and get the first elements in a list", "1.0.0", "O(N) where N is the number of elements returned"),
-    command!("rpop", -2, WRITE | FAST, Keys::one(), "list", rpop, "Remove and get the last elements in a list", "1.0.0", "O(N) where N is the number of elements returned"),
-    command!("lrange", 4, READONLY, Keys::one(), "list", lrange, "Get a range of elements from a list", "1.0.0", "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range."),
-    command!("llen", 2, READONLY | FAST, Keys::one(), "list", llen, "Get the length of a list", "1.0.0", "O(1)"),
-    command!("lindex", 3, READONLY, Keys::one(), "list", lindex, "Get an element from a list by its index", "1.0.0", "O(1): one point read at the element's sub-key."),
-    command!("lset", 4, WRITE | DENYOOM, Keys::one(), "list", lset, "Set the value of an element in a list by its index", "1.0.0", "O(1): one point write at the element's sub-key."),
-    command!("linsert", 5, WRITE | DENYOOM, Keys::one(), "list", linsert, "Insert an element before or after another element in a list", "2.2.0", "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N)."),
-    command!("lrem", 4, WRITE, Keys::one(), "list", lrem, "Remove elements from a list", "1.0.0", "O(N+M) where N is the length of the list and M is the number of elements removed."),
-    command!("ltrim", 4, WRITE, Keys::one(), "list", ltrim, "Trim a list to the specified range", "1.0.0", "O(N) where N is the number of elements to be removed by the operation."),
-    command!("lpos", -3, READONLY, Keys::one(), "list", lpos, "Return the index of matching elements on a list", "6.0.6", "O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time."),
-    command!("lmove", 5, WRITE | DENYOOM, TWO_KEYS, "list", lmove, "Pop an element from a list, push it to another list and return it", "6.2.0", "O(1)"),
-    command!("rpoplpush", 3, WRITE | DENYOOM, TWO_KEYS, "list", rpoplpush, "Remove the last element in a list, prepend it to another list and return it", "1.2.0", "O(1)"),
-    command!("lmpop", -4, WRITE | MOVABLE_KEYS, Keys::Custom { find: lmpop_keys, first: 0, last: 0, step: 0 }, "list", lmpop, "Pop elements from a list", "7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned."),
-    command!("blpop", -3, WRITE | NOSCRIPT | BLOCKING, ALL_BUT_LAST, "list", blpop, "Remove and get the first element in a list, or block until one is available", "2.0.0", "O(N) where N is the number of provided keys."),
-    command!("brpop", -3, WRITE | NOSCRIPT | BLOCKING, ALL_BUT_LAST, "list", brpop, "Remove and get the last element in a list, or block until one is available", "2.0.0", "O(N) where N is the number of provided keys."),
-    command!("blmove", 6, WRITE | DENYOOM | NOSCRIPT | BLOCKING, TWO_KEYS, "list", blmove, "Pop an element from a list, push it to another list and return it; or block until one is available", "6.2.0", "O(1)"),
-    command!("brpoplpush", 4, WRITE | DENYOOM | NOSCRIPT | BLOCKING, TWO_KEYS, "list", brpoplpush, "Pop an element from a list, push it to another list and return it; or block until one is available", "2.2.0", "O(1)"),
-    command!("blmpop", -5, WRITE | BLOCKING | MOVABLE_KEYS, Keys::Custom { find: blmpop_keys, first: 0, last: 0, step: 0 }, "list", blmpop, "Pop elements from a list, or block until one is available", "7.0.0", "O(N+M) where N is the number of provided keys and M is the number of elements returned."),
+    command! {
+        name: "lpush", arity: -3, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "list", handler: lpush,
+        summary: "Prepend one or multiple elements to a list", since: "1.0.0",
+        complexity: "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+        docs: "key#0 element...
+            history 2.4.0:    Accepts multiple `element` arguments.
+            key 0:            RW insert, index 1, range 0",
+    },
+    command! {
+        name: "rpush", arity: -3, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "list", handler: rpush,
+        summary: "Append one or multiple elements to a list", since: "1.0.0",
+        complexity: "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+        docs: "key#0 element...
+            history 2.4.0:    Accepts multiple `element` arguments.
+            key 0:            RW insert, index 1, range 0",
+    },
+    command! {
+        name: "lpushx", arity: -3, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "list", handler: lpushx,
+        summary: "Prepend an element to a list, only if the list exists", since: "2.2.0",
+        complexity: "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+        docs: "key#0 element...
+            history 4.0.0:    Accepts multiple `element` arguments.
+            key 0:            RW insert, index 1, range 0",
+    },
+    command! {
+        name: "rpushx", arity: -3, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "list", handler: rpushx,
+        summary: "Append an element to a list, only if the list exists", since: "2.2.0",
+        complexity: "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+        docs: "key#0 element...
+            history 4.0.0:    Accepts multiple `element` arguments.
+            key 0:            RW insert, index 1, range 0",
+    },
+    command! {
+        name: "lpop", arity: -2, flags: WRITE | FAST, keys: Keys::one(), group: "list", handler: lpop,
+        summary: "Remove and get the first elements in a list", since: "1.0.0",
+        complexity: "O(N) where N is the number of elements returned",
+        docs: "key#0 [count:integer@6.2.0]
+            history 6.2.0:    Added the `count` argument.
+            key 0:            RW access delete, index 1, range 0",
+    },
+    command! {
+        name: "rpop", arity: -2, flags: WRITE | FAST, keys: Keys::one(), group: "list", handler: rpop,
+        summary: "Remove and get the last elements in a list", since: "1.0.0",
+        complexity: "O(N) where N is the number of elements returned",
+        docs: "key#0 [count:integer@6.2.0]
+            history 6.2.0:    Added the `count` argument.
+            key 0:            RW access delete, index 1, range 0",
+    },
+    command! {
+        name: "lrange", arity: 4, flags: READONLY, keys: Keys::one(), group: "list", handler: lrange,
+        summary: "Get a range of elements from a list", since: "1.0.0",
+        complexity: "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.",
+        docs: "key#0 start:integer stop:integer
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "llen", arity: 2, flags: READONLY | FAST, keys: Keys::one(), group: "list", handler: llen,
+        summary: "Get the length of a list", since: "1.0.0", complexity: "O(1)",
+        docs: "key#0
+            key 0:            RO, index 1, range 0",
+    },
+    command! {
+        name: "lindex", arity: 3, flags: READONLY, keys: Keys::one(), group: "list", handler: lindex,
+        summary: "Get an element from a list by its index", since: "1.0.0",
+        complexity: "O(1): one point read at the element's sub-key.",
+        docs: "key#0 index:integer
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "lset", arity: 4, flags: WRITE | DENYOOM, keys: Keys::one(), group: "list", handler: lset,
+        summary: "Set the value of an element in a list by its index", since: "1.0.0",
+        complexity: "O(1): one point write at the element's sub-key.",
+        docs: "key#0 index:integer element
+            key 0:            RW update, index 1, range 0",
+    },
+    command! {
+        name: "linsert", arity: 5, flags: WRITE | DENYOOM, keys: Keys::one(), group: "list", handler: linsert,
+        summary: "Insert an element before or after another element in a list", since: "2.2.0",
+        complexity: "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).",
+        docs: "key#0 where(BEFORE | AFTER) pivot element
+            key 0:            RW insert, index 1, range 0",
+    },
+    command! {
+        name: "lrem", arity: 4, flags: WRITE, keys: Keys::one(), group: "list", handler: lrem,
+        summary: "Remove elements from a list", since: "1.0.0",
+        complexity: "O(N+M) where N is the length of the list and M is the number of elements removed.",
+        docs: "key#0 count:integer element
+            key 0:            RW delete, index 1, range 0",
+    },
+    command! {
+        name: "ltrim", arity: 4, flags: WRITE, keys: Keys::one(), group: "list", handler: ltrim,
+        summary: "Trim a list to the specified range", since: "1.0.0",
+        complexity: "O(N) where N is the number of elements to be removed by the operation.",
+        docs: "key#0 start:integer stop:integer
+            key 0:            RW delete, index 1, range 0",
+    },
+    command! {
+        name: "lpos", arity: -3, flags: READONLY, keys: Keys::one(), group: "list", handler: lpos,
+        summary: "Return the index of matching elements on a list", since: "6.0.6",
+        complexity: "O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.",
+        docs: "key#0 element [RANK rank:integer] [COUNT num-matches:integer]
+               [MAXLEN len:integer]
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "lmove", arity: 5, flags: WRITE | DENYOOM, keys: TWO_KEYS, group: "list", handler: lmove,
+        summary: "Pop an element from a list, push it to another list and return it", since: "6.2.0",
+        complexity: "O(1)",
+        docs: "source#0 destination#1 wherefrom(LEFT | RIGHT) whereto(LEFT | RIGHT)
+            key 0:            RW access delete, index 1, range 0
+            key 1:            RW insert, index 2, range 0",
+    },
+    command! {
+        name: "rpoplpush", arity: 3, flags: WRITE | DENYOOM, keys: TWO_KEYS, group: "list", handler: rpoplpush,
+        summary: "Remove the last element in a list, prepend it to another list and return it", since: "1.2.0",
+        complexity: "O(1)",
+        docs: "source#0 destination#1
+            deprecated 6.2.0: `LMOVE` with the `RIGHT` and `LEFT` arguments
+            key 0:            RW access delete, index 1, range 0
+            key 1:            RW insert, index 2, range 0",
+    },
+    command! {
+        name: "lmpop", arity: -4, flags: WRITE | MOVABLE_KEYS, keys: Keys::Custom { find: lmpop_keys, first: 0, last: 0, step: 0 },
+        group: "list", handler: lmpop,
+        summary: "Pop elements from a list", since: "7.0.0",
+        complexity: "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+        docs: "numkeys:integer key#0... where(LEFT | RIGHT) [COUNT count:integer]
+            key 0:            RW access delete, index 1, keynum 0 first 1",
+    },
+    command! {
+        name: "blpop", arity: -3, flags: WRITE | NOSCRIPT | BLOCKING, keys: ALL_BUT_LAST, group: "list", handler: blpop,
+        summary: "Remove and get the first element in a list, or block until one is available", since: "2.0.0",
+        complexity: "O(N) where N is the number of provided keys.",
+        docs: "key#0... timeout:double
+            history 6.0.0:    `timeout` is interpreted as a double instead of an integer.
+            key 0:            RW access delete, index 1, range -2",
+    },
+    command! {
+        name: "brpop", arity: -3, flags: WRITE | NOSCRIPT | BLOCKING, keys: ALL_BUT_LAST, group: "list", handler: brpop,
+        summary: "Remove and get the last element in a list, or block until one is available", since: "2.0.0",
+        complexity: "O(N) where N is the number of provided keys.",
+        docs: "key#0... timeout:double
+            history 6.0.0:    `timeout` is interpreted as a double instead of an integer.
+            key 0:            RW access delete, index 1, range -2",
+    },
+    command! {
+        name: "blmove", arity: 6, flags: WRITE | DENYOOM | NOSCRIPT | BLOCKING, keys: TWO_KEYS,
+        group: "list", handler: blmove,
+        summary: "Pop an element from a list, push it to another list and return it; or block until one is available", since: "6.2.0",
+        complexity: "O(1)",
+        docs: "source#0 destination#1 wherefrom(LEFT | RIGHT) whereto(LEFT | RIGHT)
+               timeout:double
+            key 0:            RW access delete, index 1, range 0
+            key 1:            RW insert, index 2, range 0",
+    },
+    command! {
+        name: "brpoplpush", arity: 4, flags: WRITE | DENYOOM | NOSCRIPT | BLOCKING, keys: TWO_KEYS,
+        group: "list", handler: brpoplpush,
+        summary: "Pop an element from a list, push it to another list and return it; or block until one is available", since: "2.2.0",
+        complexity: "O(1)",
+        docs: "source#0 destination#1 timeout:double
+            deprecated 6.2.0: `BLMOVE` with the `RIGHT` and `LEFT` arguments
+            history 6.0.0:    `timeout` is interpreted as a double instead of an integer.
+            key 0:            RW access delete, index 1, range 0
+            key 1:            RW insert, index 2, range 0",
+    },
+    command! {
+        name: "blmpop", arity: -5, flags: WRITE | BLOCKING | MOVABLE_KEYS, keys: Keys::Custom { find: blmpop_keys, first: 0, last: 0, step: 0 },
+        group: "list", handler: blmpop,
+        summary: "Pop elements from a list, or block until one is available", since: "7.0.0",
+        complexity: "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+        docs: "timeout:double numkeys:integer key#0... where(LEFT | RIGHT)
+               [COUNT count:integer]
+            key 0:            RW access delete, index 2, keynum 0 first 1",
+    },
 ];
 
 #[cfg(test)]

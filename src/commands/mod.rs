@@ -1,48 +1,45 @@
 //! Commands: the table, one dispatch path, and one file per command group.
 //!
-//! [`execute`] does lookup -> arity -> auth gate -> key locks -> handler -> atomic commit
-//! -> statistics, for every transport alike. Handlers parse their arguments, act through
-//! [`Ctx`], and return a [`Reply`]; they never see a socket and never check arity.
+//! [`execute`] ([`dispatch`]) does lookup -> arity -> auth gate -> key locks -> handler ->
+//! atomic commit -> statistics, for every transport alike. Handlers parse their
+//! arguments, act through [`Ctx`], and return a [`Reply`](crate::protocol::Reply); they
+//! never see a socket and never check arity.
 
-pub mod args;
-pub mod bitmap;
-pub mod blocking;
-pub mod connection;
-pub mod context;
-pub mod cursor;
-pub mod docs;
-pub mod hash;
-pub mod keys;
-pub mod list;
-pub mod server;
-pub mod set;
-pub mod sort;
-pub mod string;
-pub mod table;
-pub mod txn;
-pub mod zset;
+pub(crate) mod args;
+pub(crate) mod bitmap;
+pub(crate) mod blocking;
+pub(crate) mod connection;
+pub(crate) mod context;
+pub(crate) mod cursor;
+pub(crate) mod dispatch;
+pub(crate) mod docs;
+pub(crate) mod hash;
+pub(crate) mod keys;
+pub(crate) mod list;
+pub(crate) mod multi;
+pub(crate) mod server;
+pub(crate) mod set;
+pub(crate) mod sort;
+pub(crate) mod string;
+pub(crate) mod table;
+pub(crate) mod transactions;
+pub(crate) mod zset;
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::atomic::Ordering;
 use std::sync::OnceLock;
-use std::time::Instant;
 
-use bytes::Bytes;
-
-pub use context::{ClientInfo, Ctx, InstantMetrics, ServerState, Session};
-pub use table::{flags, CommandSpec, Keys};
-
-use crate::error::{unknown_command, Error};
-use crate::protocol::Reply;
-use crate::types::Txn;
+pub use context::{ClientInfo, InstantMetrics, ServerState, Session};
+pub use dispatch::{execute, Outcome};
+use docs::Docs;
+use table::CommandSpec;
 
 /// Every command group's specs, joined explicitly.
 pub fn all_commands() -> impl Iterator<Item = &'static CommandSpec> {
     [
         connection::COMMANDS,
         server::COMMANDS,
-        txn::COMMANDS,
+        transactions::COMMANDS,
         string::COMMANDS,
         bitmap::COMMANDS,
         keys::COMMANDS,
@@ -60,6 +57,8 @@ pub struct Registry {
     /// `(full name, spec)`, in stats order.
     pub specs: Vec<(String, &'static CommandSpec)>,
     by_name: HashMap<Vec<u8>, usize, BuildHasherDefault<Fnv>>,
+    /// Each spec's parsed `docs`, in `specs` order, parsed on first use (COMMAND).
+    docs: OnceLock<Vec<Docs>>,
 }
 
 impl Registry {
@@ -72,10 +71,11 @@ impl Registry {
             }
         }
         let by_name = specs.iter().enumerate().map(|(i, (n, _))| (n.as_bytes().to_vec(), i)).collect();
-        Registry { specs, by_name }
+        Registry { specs, by_name, docs: OnceLock::new() }
     }
 
     /// Finds a command (or `container|sub`) by case-insensitive name.
+    #[inline]
     pub fn index_of(&self, name: &[u8]) -> Option<usize> {
         if name.len() <= 64 {
             let mut buf = [0u8; 64];
@@ -88,13 +88,30 @@ impl Registry {
         }
     }
 
-    pub fn get(&self, name: &[u8]) -> Option<&'static CommandSpec> {
-        self.index_of(name).map(|i| self.specs[i].1)
-    }
-
     /// Top-level commands, in table order.
     pub fn top_level(&self) -> impl Iterator<Item = &'static CommandSpec> + '_ {
         self.specs.iter().filter(|(n, _)| !n.contains('|')).map(|(_, s)| *s)
+    }
+
+    /// The parsed docs of the command or subcommand `full` (`set`, `client|kill`).
+    pub fn docs(&self, full: &str) -> Option<&Docs> {
+        let docs = self.docs.get_or_init(|| {
+            // The docs are constants, and the unit tests parse every one of them.
+            self.specs
+                .iter()
+                .map(|(full, spec)| Docs::parse(spec.docs).unwrap_or_else(|e| panic!("docs of {full}: {e}")))
+                .collect()
+        });
+        self.index_of(full.as_bytes()).map(|i| &docs[i])
+    }
+
+    /// The ACL categories of the command or subcommand `full`, those its docs declare
+    /// (an `acl:` line) or else its group's, with those its flags imply
+    /// ([`CommandSpec::acl_categories`]).
+    pub fn acl_categories(&'static self, full: &str) -> Vec<&'static str> {
+        let Some(i) = self.index_of(full.as_bytes()) else { return Vec::new() };
+        let declared = self.docs(full).and_then(|d| d.entry.acl.as_deref());
+        self.specs[i].1.acl_categories(declared)
     }
 }
 
@@ -122,158 +139,12 @@ pub fn registry() -> &'static Registry {
     REGISTRY.get_or_init(Registry::build)
 }
 
-/// The result of running one command.
-pub struct Outcome {
-    pub reply: Reply,
-    /// Whether the command changed data (the connection then honours `appendfsync`).
-    pub wrote: bool,
-    /// The command found nothing and asks to block (see [`blocking`]).
-    pub block: Option<blocking::BlockOn>,
-}
-
-fn reject(state: &ServerState, idx: Option<usize>, e: Error) -> Outcome {
-    if let Some(i) = idx {
-        state.command_stats[i].rejected.fetch_add(1, Ordering::Relaxed);
-    }
-    Outcome { reply: Reply::error(e.to_string()), wrote: false, block: None }
-}
-
-/// Finds the spec for `argv` (resolving subcommands) and checks arity.
-fn resolve(state: &ServerState, argv: &[Bytes]) -> std::result::Result<(usize, &'static CommandSpec), Outcome> {
-    let reg = registry();
-    let Some(mut idx) = reg.index_of(&argv[0]) else {
-        return Err(reject(state, None, unknown_command(argv)));
-    };
-    let mut spec = reg.specs[idx].1;
-    if !spec.subcommands.is_empty() && (argv.len() >= 2 || spec.handler.is_none()) {
-        if argv.len() < 2 {
-            return Err(reject(state, Some(idx), Error::WrongArity(reg.specs[idx].0.clone())));
-        }
-        let mut full = spec.name.as_bytes().to_vec();
-        full.push(b'|');
-        full.extend_from_slice(&argv[1]);
-        match reg.index_of(&full) {
-            Some(i) => {
-                idx = i;
-                spec = reg.specs[i].1;
-            }
-            None => {
-                let sub = String::from_utf8_lossy(&argv[1]).into_owned();
-                let container = String::from_utf8_lossy(&argv[0]).to_uppercase();
-                return Err(reject(state, Some(idx), Error::UnknownSubcommand { sub, container }));
-            }
-        }
-    }
-    if !spec.arity_ok(argv.len()) || spec.handler.is_none() {
-        return Err(reject(state, Some(idx), Error::WrongArity(reg.specs[idx].0.clone())));
-    }
-    Ok((idx, spec))
-}
-
-/// Runs one command from `argv` (name first) for `session`.
-pub fn execute(state: &ServerState, session: &mut Session, argv: &[Bytes]) -> Outcome {
-    let (idx, spec) = match resolve(state, argv) {
-        Ok(found) => found,
-        Err(rejected) => {
-            // A command refused while queueing makes EXEC fail, as in Redis.
-            if let Some(multi) = session.multi.as_mut() {
-                multi.aborted = true;
-            }
-            return rejected;
-        }
-    };
-    if !session.authenticated && !spec.has(flags::NO_AUTH) {
-        return reject(state, Some(idx), Error::NoAuth);
-    }
-    if session.multi.is_some() {
-        if let Some(outcome) = txn::queue(state, session, idx, spec, argv) {
-            return outcome;
-        }
-    }
-    if spec.name == "exec" {
-        return txn::exec(state, session, idx);
-    }
-    let store = &state.store;
-    let _gate = Gate::take(store, spec.has(flags::EXCLUSIVE));
-    let db = store.physical(session.db);
-    let key_pos = spec.keys.positions(argv);
-    let _locks = store.locks.lock(key_pos.iter().map(|&i| (db, &argv[i][..])));
-    run_locked(state, session, idx, argv)
-}
-
-/// The database gate, held shared by ordinary commands and exclusively by the few that
-/// act on whole databases. Held for its drop.
-#[allow(dead_code)]
-pub(crate) enum Gate<'a> {
-    Shared(parking_lot::RwLockReadGuard<'a, ()>),
-    Exclusive(parking_lot::RwLockWriteGuard<'a, ()>),
-}
-
-impl<'a> Gate<'a> {
-    pub(crate) fn take(store: &'a crate::types::Store, exclusive: bool) -> Gate<'a> {
-        if exclusive {
-            Gate::Exclusive(store.exclusive())
-        } else {
-            Gate::Shared(store.shared())
-        }
-    }
-}
-
-/// Runs the resolved command `specs[idx]`; the caller holds the gate and key locks.
-pub(crate) fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[Bytes]) -> Outcome {
-    let reg = registry();
-    let (name, spec) = (&reg.specs[idx].0, reg.specs[idx].1);
-    let Some(handler) = spec.handler else {
-        return reject(state, Some(idx), Error::WrongArity(name.clone()));
-    };
-    {
-        let mut last = session.info.last_cmd.lock();
-        if *last != *name {
-            *last = name.clone();
-        }
-    }
-    let started = Instant::now();
-    let store = &state.store;
-    let db = store.physical(session.db);
-    let mut ctx = Ctx { server: state, session, txn: Txn::new(store, db), block: None };
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(&mut ctx, argv)));
-    let Ctx { txn, block, .. } = ctx;
-    let (reply, wrote) = match result {
-        Ok(Ok(reply)) => {
-            let wrote = txn.wrote();
-            match txn.commit() {
-                Ok(touched) => {
-                    state.touched(&touched);
-                    (reply, wrote)
-                }
-                Err(e) => (Reply::error(e.to_string()), false),
-            }
-        }
-        Ok(Err(e)) => (Reply::error(e.to_string()), false),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            tracing::error!(command = %name, %what, "command panicked");
-            (Reply::error(format!("ERR internal error in '{name}': {what}")), false)
-        }
-    };
-    let stats = &state.command_stats[idx];
-    stats.calls.fetch_add(1, Ordering::Relaxed);
-    stats.usec.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
-    if reply.is_error() {
-        stats.failed.fetch_add(1, Ordering::Relaxed);
-    }
-    state.stats.commands_processed.fetch_add(1, Ordering::Relaxed);
-    let block = if reply.is_error() { None } else { block };
-    Outcome { reply, wrote, block }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::docs::{key_spec_indexes, keys_by_spec, Arg, ArgType, BeginSearch, Entry, FindKeys};
+    use super::table::{flags, Keys};
     use super::*;
+    use bytes::Bytes;
     use std::collections::HashSet;
 
     #[test]
@@ -297,10 +168,191 @@ mod tests {
     }
 
     #[test]
-    fn acl_categories_follow_redis_rules_and_order() {
-        let cats = |full: &str| registry().specs.iter().find(|(n, _)| n == full).unwrap().1.acl_categories(full);
+    fn every_command_has_docs_that_parse() {
         for (full, spec) in &registry().specs {
-            let got = spec.acl_categories(full);
+            let entry = &docs::Docs::parse(spec.docs).unwrap_or_else(|e| panic!("{full}: {e}")).entry;
+            if !spec.subcommands.is_empty() {
+                assert!(entry.arguments.is_empty(), "{full}: a container has no arguments of its own");
+            }
+            // The key specifications describe the keys the command table locks.
+            assert_eq!(
+                entry.key_specs.is_empty(),
+                matches!(spec.keys, Keys::None),
+                "{full}: key specifications and the table's key positions disagree"
+            );
+            let mut used = Vec::new();
+            key_spec_indexes(&entry.arguments, &mut used);
+            for i in 0..entry.key_specs.len() as u32 {
+                assert!(used.contains(&i), "{full}: no argument has key_spec_index {i}");
+            }
+        }
+        assert!(registry().docs("set").is_some_and(|d| !d.entry.arguments.is_empty()));
+        assert!(registry().docs("quit").is_some_and(|d| d.entry.arguments.is_empty()), "`-` declares no arguments");
+        assert!(registry().docs("CLIENT|KILL").is_some(), "looked up like a command");
+    }
+
+    /// Argument lists for the command `full` (`client|kill`: `CLIENT KILL ...`) written
+    /// from its argument tree, each of a different shape: with and without the optional
+    /// arguments, the first or the last alternative of each `oneof`, one to three of
+    /// each repeated argument. Keys are `k1`, `k2`...; an integer is the number of
+    /// repetitions, so a `numkeys` counts the keys that follow it.
+    fn samples(full: &str, args: &[Arg]) -> Vec<Vec<Bytes>> {
+        struct Writer {
+            optional: bool,
+            last: bool,
+            repeat: usize,
+            keys: usize,
+            out: Vec<String>,
+        }
+        impl Writer {
+            fn arg(&mut self, arg: &Arg) {
+                if arg.optional && !self.optional {
+                    return;
+                }
+                for i in 0..if arg.multiple { self.repeat } else { 1 } {
+                    if let Some(token) = arg.token.filter(|_| i == 0 || arg.multiple_token) {
+                        self.out.push(token.to_string());
+                    }
+                    let value = match arg.kind {
+                        ArgType::PureToken => continue,
+                        ArgType::Oneof => {
+                            let alternative = if self.last { arg.args.last() } else { arg.args.first() };
+                            self.arg(alternative.unwrap());
+                            continue;
+                        }
+                        ArgType::Block => {
+                            arg.args.iter().for_each(|a| self.arg(a));
+                            continue;
+                        }
+                        ArgType::Key => {
+                            self.keys += 1;
+                            format!("k{}", self.keys)
+                        }
+                        ArgType::Integer => self.repeat.to_string(),
+                        ArgType::Double => "1.5".into(),
+                        ArgType::Pattern => "p*".into(),
+                        ArgType::UnixTime => "1700000000".into(),
+                        ArgType::String => "v".into(),
+                    };
+                    self.out.push(value);
+                }
+            }
+        }
+        let mut all = Vec::new();
+        for optional in [false, true] {
+            for last in [false, true] {
+                for repeat in 1..=3 {
+                    let mut w = Writer { optional, last, repeat, keys: 0, out: full.split('|').map(str::to_string).collect() };
+                    args.iter().for_each(|a| w.arg(a));
+                    let argv: Vec<Bytes> = w.out.into_iter().map(Bytes::from).collect();
+                    if !all.contains(&argv) {
+                        all.push(argv);
+                    }
+                }
+            }
+        }
+        all
+    }
+
+    /// Argument lists the argument trees do not write: counts that do not match the
+    /// keys, keywords in other cases and places.
+    const MORE_SAMPLES: &[&str] = &[
+        "sort k STORE d",
+        "sort k BY p LIMIT 0 1 GET g store d ALPHA",
+        "sort k STORE",
+        "sort_ro k BY p GET g",
+        "zunionstore d 2 a b WEIGHTS 1 2",
+        "zunionstore d 3 a b",
+        "zunionstore d x a b",
+        "zinterstore d 1 a b",
+        "zdiffstore d 0 a",
+        "zunion 3 a b",
+        "zinter 1 a b WITHSCORES",
+        "zintercard 2 a b LIMIT 1",
+        "zmpop 2 a b MIN COUNT 1",
+        "bzmpop 0 2 a b MAX",
+        "bzmpop 0 -1 a b MAX",
+        "sintercard 2 a b LIMIT 1",
+        "sintercard 5 a b",
+        "lmpop 2 a b LEFT",
+        "lmpop 3 a b LEFT",
+        "blmpop 0 2 a b RIGHT COUNT 2",
+        "blmpop 0 x a b RIGHT",
+        "mset a 1 b 2 c",
+        "msetnx a 1 b",
+        "bitop AND d a b c",
+        "blpop a b c 0",
+        "brpoplpush a b 0",
+        "blmove a b LEFT RIGHT 0",
+        "bzpopmin a b 0",
+        "watch a b",
+        "smove a b m",
+        "copy a b DB 1 REPLACE",
+        "object encoding k",
+    ];
+
+    /// Whether Redis can find every key of the command from its key specifications
+    /// alone; otherwise the command has its own key-finding code (MOVABLE_KEYS).
+    fn specs_find_every_key(entry: &Entry) -> bool {
+        entry.key_specs.iter().all(|s| {
+            s.begin_search != BeginSearch::Unknown && s.find_keys != FindKeys::Unknown && !s.flags.contains(&"incomplete")
+        })
+    }
+
+    #[test]
+    fn locked_keys_are_the_keys_the_key_specs_find() {
+        let reg = registry();
+        let mut lines: Vec<(String, Vec<Bytes>)> = Vec::new();
+        for (full, spec) in &reg.specs {
+            if spec.handler.is_some() {
+                let entry = &reg.docs(full).unwrap().entry;
+                lines.extend(samples(full, &entry.arguments).into_iter().map(|argv| (full.clone(), argv)));
+            }
+        }
+        for line in MORE_SAMPLES {
+            let words: Vec<&str> = line.split(' ').collect();
+            let sub = format!("{}|{}", words[0], words[1]);
+            let full = if reg.index_of(sub.as_bytes()).is_some() { sub } else { words[0].to_string() };
+            lines.push((full, words.iter().map(|w| Bytes::copy_from_slice(w.as_bytes())).collect()));
+        }
+        let mut checked = HashSet::new();
+        for (full, argv) in &lines {
+            let spec = reg.specs[reg.index_of(full.as_bytes()).unwrap()].1;
+            if !spec.arity_ok(argv.len()) {
+                continue;
+            }
+            checked.insert(full.clone());
+            let entry = &reg.docs(full).unwrap().entry;
+            let mut locked = spec.keys.positions(argv);
+            locked.sort_unstable();
+            let mut found: Vec<usize> = keys_by_spec(&entry.key_specs, argv).into_iter().map(|(i, _)| i).collect();
+            found.sort_unstable();
+            let line = argv.iter().map(|a| String::from_utf8_lossy(a)).collect::<Vec<_>>().join(" ");
+            // A key count that is not a number, or counts keys past the end, makes Redis
+            // give up on the key specifications and ask the command, which refuses the
+            // line (`Invalid arguments specified for command`); the command refuses it
+            // too, so the keys it locks meanwhile only need to cover those found.
+            let bad_count = entry.key_specs.iter().any(|s| {
+                matches!(s.find_keys, FindKeys::Keynum { .. }) && keys_by_spec(std::slice::from_ref(s), argv).is_empty()
+            });
+            if specs_find_every_key(entry) && !bad_count {
+                assert_eq!(locked, found, "{line:?}: locked keys vs the keys the key specifications find");
+            } else {
+                assert!(spec.has(flags::MOVABLE_KEYS), "{full}: key specifications that cannot find every key, but no movablekeys");
+                assert!(found.iter().all(|i| locked.contains(i)), "{line:?}: locks {locked:?}, the key specifications find {found:?}");
+            }
+        }
+        for (full, spec) in &reg.specs {
+            let keyless = matches!(spec.keys, Keys::None);
+            assert!(keyless || checked.contains(full), "{full}: no sample argument list fits its arity");
+        }
+    }
+
+    #[test]
+    fn acl_categories_follow_redis_rules_and_order() {
+        let cats = |full: &str| registry().acl_categories(full);
+        for (full, _) in &registry().specs {
+            let got = registry().acl_categories(full);
             let ranks: Vec<usize> =
                 got.iter().map(|c| table::ACL_CATEGORY_ORDER.iter().position(|o| o == c).expect(c)).collect();
             assert!(ranks.windows(2).all(|w| w[0] < w[1]), "{full}: {got:?} not in Redis's order");

@@ -17,8 +17,7 @@ use super::connection::{help_reply, REDIS_VERSION};
 use super::context::Ctx;
 use super::docs;
 use super::registry;
-use super::table::{flags::*, CommandSpec, Keys};
-use crate::command;
+use super::table::{command, flags::*, CommandSpec};
 use crate::config::{self, Fsync};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
@@ -602,9 +601,9 @@ fn command_entry(full: &str, spec: &'static CommandSpec) -> Reply {
         Reply::Int(first as i64),
         Reply::Int(last as i64),
         Reply::Int(step as i64),
-        statuses(spec.acl_categories(full)),
-        docs::of(full).map_or(Reply::Set(Vec::new()), |d| d.tips.clone()),
-        docs::of(full).map_or(Reply::Set(Vec::new()), |d| d.key_specs.clone()),
+        statuses(registry().acl_categories(full)),
+        registry().docs(full).map_or(Reply::Set(Vec::new()), |d| d.tips.clone()),
+        registry().docs(full).map_or(Reply::Set(Vec::new()), |d| d.key_specs.clone()),
         Reply::Set(subs),
     ])
 }
@@ -620,7 +619,7 @@ fn docs_entry(full: &str, spec: &'static CommandSpec) -> Reply {
         pair("group", Reply::bulk_str(spec.group)),
         pair("complexity", Reply::bulk_str(spec.complexity)),
     ];
-    if let Some(d) = docs::of(full) {
+    if let Some(d) = registry().docs(full) {
         fields.extend(d.fields.iter().cloned());
     }
     if !spec.subcommands.is_empty() {
@@ -699,7 +698,7 @@ fn command_list(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
                 Vec::new()
             } else if args::is(&argv[3], "aclcat") {
                 names
-                    .filter(|(n, s)| s.acl_categories(n).iter().any(|c| c[1..].as_bytes().eq_ignore_ascii_case(value)))
+                    .filter(|(n, _)| reg.acl_categories(n).iter().any(|c| c[1..].as_bytes().eq_ignore_ascii_case(value)))
                     .map(|(n, _)| Reply::bulk_str(n))
                     .collect()
             } else if args::is(&argv[3], "pattern") {
@@ -756,7 +755,7 @@ fn command_getkeys(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// [`flags_by_command`]'s, and failing that RW/RO by the command's flags. O(N).
 fn command_getkeysandflags(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let (full, spec, positions) = keys_of(argv)?;
-    let specs = docs::of(&full).map_or(&[][..], |d| &d.entry.key_specs[..]);
+    let specs = registry().docs(&full).map_or(&[][..], |d| &d.entry.key_specs[..]);
     let found = if specs.iter().any(|s| s.flags.contains(&"variable_flags")) {
         Vec::new()
     } else {
@@ -845,54 +844,163 @@ fn command_help(_ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
 const ADMIN_CMD: u32 = ADMIN | NOSCRIPT | LOADING | STALE;
 
 static CONFIG_SUBCOMMANDS: &[CommandSpec] = &[
-    command!("get", -3, ADMIN_CMD, Keys::None, "server", config_get, "Get the values of configuration parameters", "2.0.0", "O(N) when N is the number of configuration parameters provided"),
-    command!("set", -4, ADMIN_CMD, Keys::None, "server", config_set, "Set configuration parameters to the given values", "2.0.0", "O(N) when N is the number of configuration parameters provided"),
-    command!("resetstat", 2, ADMIN_CMD, Keys::None, "server", config_resetstat, "Reset the stats returned by INFO", "2.0.0", "O(1)"),
-    command!("rewrite", 2, ADMIN_CMD, Keys::None, "server", config_rewrite, "Rewrite the configuration file with the in memory configuration", "2.8.0", "O(1)"),
-    command!("help", 2, LOADING | STALE, Keys::None, "server", config_help, "Show helpful text about the different subcommands", "5.0.0", "O(1)"),
+    command! {
+        name: "get", arity: -3, flags: ADMIN_CMD, group: "server", handler: config_get,
+        summary: "Get the values of configuration parameters", since: "2.0.0",
+        complexity: "O(N) when N is the number of configuration parameters provided",
+        docs: "parameter(parameter)...
+            history 7.0.0:    Added the ability to pass multiple pattern parameters in one call",
+    },
+    command! {
+        name: "set", arity: -4, flags: ADMIN_CMD, group: "server", handler: config_set,
+        summary: "Set configuration parameters to the given values", since: "2.0.0",
+        complexity: "O(N) when N is the number of configuration parameters provided",
+        docs: "parameter_value(parameter value)...
+            history 7.0.0:    Added the ability to set multiple parameters in one call.
+            tips:             request_policy:all_nodes response_policy:all_succeeded",
+    },
+    command! {
+        name: "resetstat", arity: 2, flags: ADMIN_CMD, group: "server", handler: config_resetstat,
+        summary: "Reset the stats returned by INFO", since: "2.0.0", complexity: "O(1)",
+        docs: "-",
+    },
+    command! {
+        name: "rewrite", arity: 2, flags: ADMIN_CMD, group: "server", handler: config_rewrite,
+        summary: "Rewrite the configuration file with the in memory configuration", since: "2.8.0", complexity: "O(1)",
+        docs: "-",
+    },
+    command! {
+        name: "help", arity: 2, flags: LOADING | STALE, group: "server", handler: config_help,
+        summary: "Show helpful text about the different subcommands", since: "5.0.0", complexity: "O(1)",
+        docs: "-",
+    },
 ];
 
 static COMMAND_SUBCOMMANDS: &[CommandSpec] = &[
-    command!("count", 2, LOADING | STALE, Keys::None, "server", command_count, "Get total number of Redis commands", "2.8.13", "O(1)"),
-    command!("docs", -2, LOADING | STALE, Keys::None, "server", command_docs, "Get array of specific Redis command documentation", "7.0.0", "O(N) where N is the number of commands to look up"),
-    command!("info", -2, LOADING | STALE, Keys::None, "server", command_info, "Get array of specific Redis command details, or all when no argument is given.", "2.8.13", "O(N) where N is the number of commands to look up"),
-    command!("list", -2, LOADING | STALE, Keys::None, "server", command_list, "Get an array of Redis command names", "7.0.0", "O(N) where N is the total number of Redis commands"),
-    command!("getkeys", -4, LOADING | STALE, Keys::None, "server", command_getkeys, "Extract keys given a full Redis command", "2.8.13", "O(N) where N is the number of arguments to the command"),
-    command!("getkeysandflags", -4, LOADING | STALE, Keys::None, "server", command_getkeysandflags, "Extract keys and access flags given a full Redis command", "7.0.0", "O(N) where N is the number of arguments to the command"),
-    command!("help", 2, LOADING | STALE, Keys::None, "server", command_help, "Show helpful text about the different subcommands", "5.0.0", "O(1)"),
+    command! {
+        name: "count", arity: 2, flags: LOADING | STALE, group: "server", handler: command_count,
+        summary: "Get total number of Redis commands", since: "2.8.13", complexity: "O(1)",
+        docs: "-
+            acl:              @connection",
+    },
+    command! {
+        name: "docs", arity: -2, flags: LOADING | STALE, group: "server", handler: command_docs,
+        summary: "Get array of specific Redis command documentation", since: "7.0.0",
+        complexity: "O(N) where N is the number of commands to look up",
+        docs: "[command-name...]
+            acl:              @connection
+            tips:             nondeterministic_output_order",
+    },
+    command! {
+        name: "info", arity: -2, flags: LOADING | STALE, group: "server", handler: command_info,
+        summary: "Get array of specific Redis command details, or all when no argument is given.", since: "2.8.13",
+        complexity: "O(N) where N is the number of commands to look up",
+        docs: "[command-name...]
+            history 7.0.0:    Allowed to be called with no argument to get info on all commands.
+            acl:              @connection
+            tips:             nondeterministic_output_order",
+    },
+    command! {
+        name: "list", arity: -2, flags: LOADING | STALE, group: "server", handler: command_list,
+        summary: "Get an array of Redis command names", since: "7.0.0",
+        complexity: "O(N) where N is the total number of Redis commands",
+        docs: "[FILTERBY (MODULE module-name | ACLCAT category |
+               PATTERN pattern:pattern)]
+            acl:              @connection
+            tips:             nondeterministic_output_order",
+    },
+    command! {
+        name: "getkeys", arity: -4, flags: LOADING | STALE, group: "server", handler: command_getkeys,
+        summary: "Extract keys given a full Redis command", since: "2.8.13",
+        complexity: "O(N) where N is the number of arguments to the command",
+        docs: "-
+            acl:              @connection",
+    },
+    command! {
+        name: "getkeysandflags", arity: -4, flags: LOADING | STALE, group: "server", handler: command_getkeysandflags,
+        summary: "Extract keys and access flags given a full Redis command", since: "7.0.0",
+        complexity: "O(N) where N is the number of arguments to the command",
+        docs: "-
+            acl:              @connection",
+    },
+    command! {
+        name: "help", arity: 2, flags: LOADING | STALE, group: "server", handler: command_help,
+        summary: "Show helpful text about the different subcommands", since: "5.0.0", complexity: "O(1)",
+        docs: "-
+            acl:              @connection",
+    },
 ];
 
 pub static COMMANDS: &[CommandSpec] = &[
-    command!("dbsize", 1, READONLY | FAST, Keys::None, "server", dbsize, "Return the number of keys in the selected database", "1.0.0", "O(1)"),
-    command!("info", -1, LOADING | STALE, Keys::None, "server", info, "Get information and statistics about the server", "1.0.0", "O(1)"),
-    command!("flushdb", -1, WRITE | EXCLUSIVE, Keys::None, "server", flushdb, "Remove all keys from the current database", "1.0.0", "O(N) where N is the number of keys in the selected database"),
-    command!("flushall", -1, WRITE | EXCLUSIVE, Keys::None, "server", flushall, "Remove all keys from all databases", "1.0.0", "O(N) where N is the total number of keys in all databases"),
-    command!("time", 1, LOADING | STALE | FAST, Keys::None, "server", time, "Return the current server time", "2.6.0", "O(1)"),
-    command!("lastsave", 1, LOADING | STALE | FAST, Keys::None, "server", lastsave, "Get the UNIX time stamp of the last successful save to disk", "1.0.0", "O(1)"),
-    command!("shutdown", -1, ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY, Keys::None, "server", shutdown, "Synchronously save the dataset to disk and then shut down the server", "1.0.0", "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)"),
-    CommandSpec {
-        name: "config",
-        arity: -2,
-        flags: 0,
-        keys: Keys::None,
-        group: "server",
-        summary: "A container for server configuration commands",
-        since: "2.0.0",
-        complexity: "Depends on subcommand.",
-        handler: None,
-        subcommands: CONFIG_SUBCOMMANDS,
+    command! {
+        name: "dbsize", arity: 1, flags: READONLY | FAST, group: "server", handler: dbsize,
+        summary: "Return the number of keys in the selected database", since: "1.0.0", complexity: "O(1)",
+        docs: "-
+            acl:              @keyspace
+            tips:             request_policy:all_shards response_policy:agg_sum",
     },
-    CommandSpec {
-        name: "command",
-        arity: -1,
-        flags: LOADING | STALE,
-        keys: Keys::None,
-        group: "server",
-        summary: "Get array of Redis command details",
-        since: "2.8.13",
+    command! {
+        name: "info", arity: -1, flags: LOADING | STALE, group: "server", handler: info,
+        summary: "Get information and statistics about the server", since: "1.0.0", complexity: "O(1)",
+        docs: "[section...]
+            history 7.0.0:    Added support for taking multiple section arguments.
+            acl:              @dangerous
+            tips:             nondeterministic_output request_policy:all_shards response_policy:special",
+    },
+    command! {
+        name: "flushdb", arity: -1, flags: WRITE | EXCLUSIVE, group: "server", handler: flushdb,
+        summary: "Remove all keys from the current database", since: "1.0.0",
+        complexity: "O(N) where N is the number of keys in the selected database",
+        docs: "[async(ASYNC@4.0.0 | SYNC@6.2.0)]
+            history 4.0.0:    Added the `ASYNC` flushing mode modifier.
+            history 6.2.0:    Added the `SYNC` flushing mode modifier.
+            acl:              @keyspace @dangerous
+            tips:             request_policy:all_shards response_policy:all_succeeded",
+    },
+    command! {
+        name: "flushall", arity: -1, flags: WRITE | EXCLUSIVE, group: "server", handler: flushall,
+        summary: "Remove all keys from all databases", since: "1.0.0",
+        complexity: "O(N) where N is the total number of keys in all databases",
+        docs: "[async(ASYNC@4.0.0 | SYNC@6.2.0)]
+            history 4.0.0:    Added the `ASYNC` flushing mode modifier.
+            history 6.2.0:    Added the `SYNC` flushing mode modifier.
+            acl:              @keyspace @dangerous
+            tips:             request_policy:all_shards response_policy:all_succeeded",
+    },
+    command! {
+        name: "time", arity: 1, flags: LOADING | STALE | FAST, group: "server", handler: time,
+        summary: "Return the current server time", since: "2.6.0", complexity: "O(1)",
+        docs: "-
+            tips:             nondeterministic_output",
+    },
+    command! {
+        name: "lastsave", arity: 1, flags: LOADING | STALE | FAST, group: "server", handler: lastsave,
+        summary: "Get the UNIX time stamp of the last successful save to disk", since: "1.0.0", complexity: "O(1)",
+        docs: "-
+            acl:              @admin @dangerous
+            tips:             nondeterministic_output",
+    },
+    command! {
+        name: "shutdown", arity: -1, flags: ADMIN | NOSCRIPT | LOADING | STALE | NO_MULTI | ALLOW_BUSY,
+        group: "server", handler: shutdown,
+        summary: "Synchronously save the dataset to disk and then shut down the server", since: "1.0.0",
+        complexity: "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
+        docs: "[nosave_save(NOSAVE | SAVE)] [NOW@7.0.0] [FORCE@7.0.0] [ABORT@7.0.0]
+            history 7.0.0:    Added the `NOW`, `FORCE` and `ABORT` modifiers.",
+    },
+    command! {
+        name: "config", arity: -2, group: "server", subcommands: CONFIG_SUBCOMMANDS,
+        summary: "A container for server configuration commands", since: "2.0.0", complexity: "Depends on subcommand.",
+        docs: "-",
+    },
+    command! {
+        name: "command", arity: -1, flags: LOADING | STALE,
+        group: "server", handler: command_all, subcommands: COMMAND_SUBCOMMANDS,
+        summary: "Get array of Redis command details", since: "2.8.13",
         complexity: "O(N) where N is the total number of Redis commands",
-        handler: Some(command_all),
-        subcommands: COMMAND_SUBCOMMANDS,
+        docs: "-
+            acl:              @connection
+            tips:             nondeterministic_output_order",
     },
 ];
 

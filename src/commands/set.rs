@@ -10,8 +10,7 @@ use bytes::Bytes;
 use super::args::{self, is, Args};
 use super::context::Ctx;
 use super::cursor::{self, ScanOpts};
-use super::table::{flags::*, CommandSpec, Keys};
-use crate::command;
+use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
 use crate::types::meta::{Kind, Meta};
@@ -373,23 +372,141 @@ fn numkeys_at_1(argv: &[Bytes]) -> Vec<usize> {
 }
 
 pub static COMMANDS: &[CommandSpec] = &[
-    command!("sadd", -3, WRITE | DENYOOM | FAST, Keys::one(), "set", sadd, "Add one or more members to a set", "1.0.0", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments."),
-    command!("srem", -3, WRITE | FAST, Keys::one(), "set", srem, "Remove one or more members from a set", "1.0.0", "O(N) where N is the number of members to be removed."),
-    command!("sismember", 3, READONLY | FAST, Keys::one(), "set", sismember, "Determine if a given value is a member of a set", "1.0.0", "O(1)"),
-    command!("smismember", -3, READONLY | FAST, Keys::one(), "set", smismember, "Returns the membership associated with the given elements for a set", "6.2.0", "O(N) where N is the number of elements being checked for membership"),
-    command!("smembers", 2, READONLY, Keys::one(), "set", smembers, "Get all the members in a set", "1.0.0", "O(N) where N is the set cardinality."),
-    command!("scard", 2, READONLY | FAST, Keys::one(), "set", scard, "Get the number of members in a set", "1.0.0", "O(1)"),
-    command!("spop", -2, WRITE | FAST, Keys::one(), "set", spop, "Remove and return one or multiple random members from a set", "1.0.0", "Without the count argument O(1), otherwise O(N) where N is the value of the passed count."),
-    command!("srandmember", -2, READONLY, Keys::one(), "set", srandmember, "Get one or multiple random members from a set", "1.0.0", "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count."),
-    command!("smove", 4, WRITE | FAST, Keys::Range { first: 1, last: 2, step: 1 }, "set", smove, "Move a member from one set to another", "1.0.0", "O(1)"),
-    command!("sinter", -2, READONLY, Keys::all_from(1), "set", sinter, "Intersect multiple sets", "1.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets."),
-    command!("sintercard", -3, READONLY | MOVABLE_KEYS, Keys::Custom { find: numkeys_at_1, first: 0, last: 0, step: 0 }, "set", sintercard, "Intersect multiple sets and return the cardinality of the result", "7.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets."),
-    command!("sinterstore", -3, WRITE | DENYOOM, Keys::all_from(1), "set", sinterstore, "Intersect multiple sets and store the resulting set in a key", "1.0.0", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets."),
-    command!("sunion", -2, READONLY, Keys::all_from(1), "set", sunion, "Add multiple sets", "1.0.0", "O(N) where N is the total number of elements in all given sets."),
-    command!("sunionstore", -3, WRITE | DENYOOM, Keys::all_from(1), "set", sunionstore, "Add multiple sets and store the resulting set in a key", "1.0.0", "O(N) where N is the total number of elements in all given sets."),
-    command!("sdiff", -2, READONLY, Keys::all_from(1), "set", sdiff, "Subtract multiple sets", "1.0.0", "O(N) where N is the total number of elements in all given sets."),
-    command!("sdiffstore", -3, WRITE | DENYOOM, Keys::all_from(1), "set", sdiffstore, "Subtract multiple sets and store the resulting set in a key", "1.0.0", "O(N) where N is the total number of elements in all given sets."),
-    command!("sscan", -3, READONLY, Keys::one(), "set", sscan, "Incrementally iterate Set elements", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.."),
+    command! {
+        name: "sadd", arity: -3, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "set", handler: sadd,
+        summary: "Add one or more members to a set", since: "1.0.0",
+        complexity: "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.",
+        docs: "key#0 member...
+            history 2.4.0:    Accepts multiple `member` arguments.
+            key 0:            RW insert, index 1, range 0",
+    },
+    command! {
+        name: "srem", arity: -3, flags: WRITE | FAST, keys: Keys::one(), group: "set", handler: srem,
+        summary: "Remove one or more members from a set", since: "1.0.0",
+        complexity: "O(N) where N is the number of members to be removed.",
+        docs: "key#0 member...
+            history 2.4.0:    Accepts multiple `member` arguments.
+            key 0:            RW delete, index 1, range 0",
+    },
+    command! {
+        name: "sismember", arity: 3, flags: READONLY | FAST, keys: Keys::one(), group: "set", handler: sismember,
+        summary: "Determine if a given value is a member of a set", since: "1.0.0", complexity: "O(1)",
+        docs: "key#0 member
+            key 0:            RO, index 1, range 0",
+    },
+    command! {
+        name: "smismember", arity: -3, flags: READONLY | FAST, keys: Keys::one(), group: "set", handler: smismember,
+        summary: "Returns the membership associated with the given elements for a set", since: "6.2.0",
+        complexity: "O(N) where N is the number of elements being checked for membership",
+        docs: "key#0 member...
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "smembers", arity: 2, flags: READONLY, keys: Keys::one(), group: "set", handler: smembers,
+        summary: "Get all the members in a set", since: "1.0.0", complexity: "O(N) where N is the set cardinality.",
+        docs: "key#0
+            key 0:            RO access, index 1, range 0
+            tips:             nondeterministic_output_order",
+    },
+    command! {
+        name: "scard", arity: 2, flags: READONLY | FAST, keys: Keys::one(), group: "set", handler: scard,
+        summary: "Get the number of members in a set", since: "1.0.0", complexity: "O(1)",
+        docs: "key#0
+            key 0:            RO, index 1, range 0",
+    },
+    command! {
+        name: "spop", arity: -2, flags: WRITE | FAST, keys: Keys::one(), group: "set", handler: spop,
+        summary: "Remove and return one or multiple random members from a set", since: "1.0.0",
+        complexity: "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.",
+        docs: "key#0 [count:integer@3.2.0]
+            history 3.2.0:    Added the `count` argument.
+            key 0:            RW access delete, index 1, range 0
+            tips:             nondeterministic_output",
+    },
+    command! {
+        name: "srandmember", arity: -2, flags: READONLY, keys: Keys::one(), group: "set", handler: srandmember,
+        summary: "Get one or multiple random members from a set", since: "1.0.0",
+        complexity: "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.",
+        docs: "key#0 [count:integer@2.6.0]
+            history 2.6.0:    Added the optional `count` argument.
+            key 0:            RO access, index 1, range 0
+            tips:             nondeterministic_output",
+    },
+    command! {
+        name: "smove", arity: 4, flags: WRITE | FAST, keys: Keys::Range { first: 1, last: 2, step: 1 },
+        group: "set", handler: smove,
+        summary: "Move a member from one set to another", since: "1.0.0", complexity: "O(1)",
+        docs: "source#0 destination#1 member
+            key 0:            RW access delete, index 1, range 0
+            key 1:            RW insert, index 2, range 0",
+    },
+    command! {
+        name: "sinter", arity: -2, flags: READONLY, keys: Keys::all_from(1), group: "set", handler: sinter,
+        summary: "Intersect multiple sets", since: "1.0.0",
+        complexity: "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.",
+        docs: "key#0...
+            key 0:            RO access, index 1, range -1
+            tips:             nondeterministic_output_order",
+    },
+    command! {
+        name: "sintercard", arity: -3, flags: READONLY | MOVABLE_KEYS, keys: Keys::Custom { find: numkeys_at_1, first: 0, last: 0, step: 0 },
+        group: "set", handler: sintercard,
+        summary: "Intersect multiple sets and return the cardinality of the result", since: "7.0.0",
+        complexity: "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.",
+        docs: "numkeys:integer key#0... [LIMIT limit:integer]
+            key 0:            RO access, index 1, keynum 0 first 1",
+    },
+    command! {
+        name: "sinterstore", arity: -3, flags: WRITE | DENYOOM, keys: Keys::all_from(1),
+        group: "set", handler: sinterstore,
+        summary: "Intersect multiple sets and store the resulting set in a key", since: "1.0.0",
+        complexity: "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.",
+        docs: "destination#0 key#1...
+            key 0:            RW update, index 1, range 0
+            key 1:            RO access, index 2, range -1",
+    },
+    command! {
+        name: "sunion", arity: -2, flags: READONLY, keys: Keys::all_from(1), group: "set", handler: sunion,
+        summary: "Add multiple sets", since: "1.0.0",
+        complexity: "O(N) where N is the total number of elements in all given sets.",
+        docs: "key#0...
+            key 0:            RO access, index 1, range -1
+            tips:             nondeterministic_output_order",
+    },
+    command! {
+        name: "sunionstore", arity: -3, flags: WRITE | DENYOOM, keys: Keys::all_from(1),
+        group: "set", handler: sunionstore,
+        summary: "Add multiple sets and store the resulting set in a key", since: "1.0.0",
+        complexity: "O(N) where N is the total number of elements in all given sets.",
+        docs: "destination#0 key#1...
+            key 0:            OW update, index 1, range 0
+            key 1:            RO access, index 2, range -1",
+    },
+    command! {
+        name: "sdiff", arity: -2, flags: READONLY, keys: Keys::all_from(1), group: "set", handler: sdiff,
+        summary: "Subtract multiple sets", since: "1.0.0",
+        complexity: "O(N) where N is the total number of elements in all given sets.",
+        docs: "key#0...
+            key 0:            RO access, index 1, range -1
+            tips:             nondeterministic_output_order",
+    },
+    command! {
+        name: "sdiffstore", arity: -3, flags: WRITE | DENYOOM, keys: Keys::all_from(1),
+        group: "set", handler: sdiffstore,
+        summary: "Subtract multiple sets and store the resulting set in a key", since: "1.0.0",
+        complexity: "O(N) where N is the total number of elements in all given sets.",
+        docs: "destination#0 key#1...
+            key 0:            OW update, index 1, range 0
+            key 1:            RO access, index 2, range -1",
+    },
+    command! {
+        name: "sscan", arity: -3, flags: READONLY, keys: Keys::one(), group: "set", handler: sscan,
+        summary: "Incrementally iterate Set elements", since: "2.8.0",
+        complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..",
+        docs: "key#0 cursor:integer [MATCH pattern:pattern] [COUNT count:integer]
+            key 0:            RO access, index 1, range 0
+            tips:             nondeterministic_output",
+    },
 ];
 
 #[cfg(test)]

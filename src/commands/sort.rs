@@ -8,8 +8,7 @@ use bytes::Bytes;
 
 use super::args::{self, Args};
 use super::context::Ctx;
-use super::table::{flags::*, CommandSpec, Keys};
-use crate::command;
+use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
 use crate::types::{list, set, zset, Kind, Meta, Txn};
@@ -265,13 +264,36 @@ fn sort_keys(argv: &[Bytes]) -> Vec<usize> {
 }
 
 pub static COMMANDS: &[CommandSpec] = &[
-    CommandSpec {
-        keys: Keys::Custom { find: sort_keys, first: 1, last: 1, step: 1 },
-        ..command!("sort", -2, WRITE | DENYOOM | MOVABLE_KEYS, Keys::None, "generic", sort,
-            "Sort the elements in a list, set or sorted set", "1.0.0",
-            "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).")
+    command! {
+        name: "sort", arity: -2, flags: WRITE | DENYOOM | MOVABLE_KEYS, keys: Keys::Custom { find: sort_keys, first: 1, last: 1, step: 1 },
+        group: "generic", handler: sort,
+        summary: "Sort the elements in a list, set or sorted set", since: "1.0.0",
+        complexity: "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).",
+        docs: r#"key#0 [BY pattern:pattern#1]
+                 [LIMIT offset_count(offset:integer count:integer)]
+                 [GET pattern:pattern#1]... [order(ASC | DESC)] [sorting=ALPHA]
+                 [STORE destination#2]
+            key 0:            RO access, index 1, range 0
+            key 1:            RO access, unknown, unknown,
+                              "For the optional BY/GET keyword. It is marked 'unknown' because the key
+                              names derive from the content of the key we sort"
+            key 2:            OW update, unknown, unknown,
+                              "For the optional STORE keyword. It is marked 'unknown' because the keyword
+                              can appear anywhere in the argument array"
+            acl:              @set @sortedset @list @dangerous"#,
     },
-    command!("sort_ro", -2, READONLY | MOVABLE_KEYS, Keys::one(), "generic", sort_ro,
-        "Sort the elements in a list, set or sorted set. Read-only variant of SORT.", "7.0.0",
-        "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N)."),
+    command! {
+        name: "sort_ro", arity: -2, flags: READONLY | MOVABLE_KEYS, keys: Keys::one(),
+        group: "generic", handler: sort_ro,
+        summary: "Sort the elements in a list, set or sorted set. Read-only variant of SORT.", since: "7.0.0",
+        complexity: "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).",
+        docs: r#"key#0 [BY pattern:pattern#1]
+                 [LIMIT offset_count(offset:integer count:integer)]
+                 [GET pattern:pattern#1]... [order(ASC | DESC)] [sorting=ALPHA]
+            key 0:            RO access, index 1, range 0
+            key 1:            RO access, unknown, unknown,
+                              "For the optional BY/GET keyword. It is marked 'unknown' because the key
+                              names derive from the content of the key we sort"
+            acl:              @set @sortedset @list @dangerous"#,
+    },
 ];

@@ -10,8 +10,7 @@ use bytes::Bytes;
 
 use super::args::{self, Args};
 use super::context::Ctx;
-use super::table::{flags::*, CommandSpec, Keys};
-use crate::command;
+use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
 use crate::types::{string, Kind, Meta};
@@ -552,28 +551,166 @@ fn lcs(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 
 
 pub static COMMANDS: &[CommandSpec] = &[
-    command!("get", 2, READONLY | FAST, Keys::one(), "string", get, "Get the value of a key", "1.0.0", "O(1)"),
-    command!("set", -3, WRITE | DENYOOM, Keys::one(), "string", set, "Set the string value of a key", "1.0.0", "O(1)"),
-    command!("setnx", 3, WRITE | DENYOOM | FAST, Keys::one(), "string", setnx, "Set the value of a key, only if the key does not exist", "1.0.0", "O(1)"),
-    command!("setex", 4, WRITE | DENYOOM, Keys::one(), "string", setex, "Set the value and expiration of a key", "2.0.0", "O(1)"),
-    command!("psetex", 4, WRITE | DENYOOM, Keys::one(), "string", psetex, "Set the value and expiration in milliseconds of a key", "2.6.0", "O(1)"),
-    command!("getset", 3, WRITE | DENYOOM | FAST, Keys::one(), "string", getset, "Set the string value of a key and return its old value", "1.0.0", "O(1)"),
-    command!("getdel", 2, WRITE | FAST, Keys::one(), "string", getdel, "Get the value of a key and delete the key", "6.2.0", "O(1)"),
-    command!("getex", -2, WRITE | FAST, Keys::one(), "string", getex, "Get the value of a key and optionally set its expiration", "6.2.0", "O(1)"),
-    command!("mget", -2, READONLY | FAST, Keys::all_from(1), "string", mget, "Get the values of all the given keys", "1.0.0", "O(N) where N is the number of keys to retrieve."),
-    command!("mset", -3, WRITE | DENYOOM, Keys::Range { first: 1, last: -1, step: 2 }, "string", mset, "Set multiple keys to multiple values", "1.0.1", "O(N) where N is the number of keys to set."),
-    command!("msetnx", -3, WRITE | DENYOOM, Keys::Range { first: 1, last: -1, step: 2 }, "string", msetnx, "Set multiple keys to multiple values, only if none of the keys exist", "1.0.1", "O(N) where N is the number of keys to set."),
-    command!("incr", 2, WRITE | DENYOOM | FAST, Keys::one(), "string", incr, "Increment the integer value of a key by one", "1.0.0", "O(1)"),
-    command!("decr", 2, WRITE | DENYOOM | FAST, Keys::one(), "string", decr, "Decrement the integer value of a key by one", "1.0.0", "O(1)"),
-    command!("incrby", 3, WRITE | DENYOOM | FAST, Keys::one(), "string", incrby, "Increment the integer value of a key by the given amount", "1.0.0", "O(1)"),
-    command!("decrby", 3, WRITE | DENYOOM | FAST, Keys::one(), "string", decrby, "Decrement the integer value of a key by the given number", "1.0.0", "O(1)"),
-    command!("incrbyfloat", 3, WRITE | DENYOOM | FAST, Keys::one(), "string", incrbyfloat, "Increment the float value of a key by the given amount", "2.6.0", "O(1)"),
-    command!("append", 3, WRITE | DENYOOM | FAST, Keys::one(), "string", append, "Append a value to a key", "2.0.0", "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation."),
-    command!("strlen", 2, READONLY | FAST, Keys::one(), "string", strlen, "Get the length of the value stored in a key", "2.2.0", "O(1)"),
-    command!("getrange", 4, READONLY, Keys::one(), "string", getrange, "Get a substring of the string stored at a key", "2.4.0", "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings."),
-    command!("substr", 4, READONLY, Keys::one(), "string", getrange, "Get a substring of the string stored at a key", "1.0.0", "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings."),
-    command!("setrange", 4, WRITE | DENYOOM, Keys::one(), "string", setrange, "Overwrite part of a string at key starting at the specified offset", "2.2.0", "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument."),
-    command!("lcs", -3, READONLY, Keys::Range { first: 1, last: 2, step: 1 }, "string", lcs, "Find longest common substring", "7.0.0", "O(N*M) where N and M are the lengths of s1 and s2, respectively"),
+    command! {
+        name: "get", arity: 2, flags: READONLY | FAST, keys: Keys::one(), group: "string", handler: get,
+        summary: "Get the value of a key", since: "1.0.0", complexity: "O(1)",
+        docs: "key#0
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "set", arity: -3, flags: WRITE | DENYOOM, keys: Keys::one(), group: "string", handler: set,
+        summary: "Set the string value of a key", since: "1.0.0", complexity: "O(1)",
+        docs: r#"key#0 value [condition(NX | XX)@2.6.12] [GET@6.2.0]
+                 [expiration(EX seconds:integer@2.6.12 | PX milliseconds:integer@2.6.12 |
+                 EXAT unix-time-seconds:unix-time@6.2.0 |
+                 PXAT unix-time-milliseconds:unix-time@6.2.0 | KEEPTTL@6.0.0)]
+            history 2.6.12:   Added the `EX`, `PX`, `NX` and `XX` options.
+            history 6.0.0:    Added the `KEEPTTL` option.
+            history 6.2.0:    Added the `GET`, `EXAT` and `PXAT` option.
+            history 7.0.0:    Allowed the `NX` and `GET` options to be used together.
+            key 0:            RW access update variable_flags, index 1, range 0,
+                              "RW and ACCESS due to the optional `GET` argument""#,
+    },
+    command! {
+        name: "setnx", arity: 3, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "string", handler: setnx,
+        summary: "Set the value of a key, only if the key does not exist", since: "1.0.0", complexity: "O(1)",
+        docs: "key#0 value
+            key 0:            OW insert, index 1, range 0",
+    },
+    command! {
+        name: "setex", arity: 4, flags: WRITE | DENYOOM, keys: Keys::one(), group: "string", handler: setex,
+        summary: "Set the value and expiration of a key", since: "2.0.0", complexity: "O(1)",
+        docs: "key#0 seconds:integer value
+            key 0:            OW update, index 1, range 0",
+    },
+    command! {
+        name: "psetex", arity: 4, flags: WRITE | DENYOOM, keys: Keys::one(), group: "string", handler: psetex,
+        summary: "Set the value and expiration in milliseconds of a key", since: "2.6.0", complexity: "O(1)",
+        docs: "key#0 milliseconds:integer value
+            key 0:            OW update, index 1, range 0",
+    },
+    command! {
+        name: "getset", arity: 3, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "string", handler: getset,
+        summary: "Set the string value of a key and return its old value", since: "1.0.0", complexity: "O(1)",
+        docs: "key#0 value
+            deprecated 6.2.0: `SET` with the `!GET` argument
+            key 0:            RW access update, index 1, range 0",
+    },
+    command! {
+        name: "getdel", arity: 2, flags: WRITE | FAST, keys: Keys::one(), group: "string", handler: getdel,
+        summary: "Get the value of a key and delete the key", since: "6.2.0", complexity: "O(1)",
+        docs: "key#0
+            key 0:            RW access delete, index 1, range 0",
+    },
+    command! {
+        name: "getex", arity: -2, flags: WRITE | FAST, keys: Keys::one(), group: "string", handler: getex,
+        summary: "Get the value of a key and optionally set its expiration", since: "6.2.0", complexity: "O(1)",
+        docs: r#"key#0 [expiration(EX seconds:integer | PX milliseconds:integer |
+                 EXAT unix-time-seconds:unix-time |
+                 PXAT unix-time-milliseconds:unix-time | PERSIST)]
+            key 0:            RW access update, index 1, range 0,
+                              "RW and UPDATE because it changes the TTL""#,
+    },
+    command! {
+        name: "mget", arity: -2, flags: READONLY | FAST, keys: Keys::all_from(1), group: "string", handler: mget,
+        summary: "Get the values of all the given keys", since: "1.0.0",
+        complexity: "O(N) where N is the number of keys to retrieve.",
+        docs: "key#0...
+            key 0:            RO access, index 1, range -1
+            tips:             request_policy:multi_shard",
+    },
+    command! {
+        name: "mset", arity: -3, flags: WRITE | DENYOOM, keys: Keys::Range { first: 1, last: -1, step: 2 },
+        group: "string", handler: mset,
+        summary: "Set multiple keys to multiple values", since: "1.0.1",
+        complexity: "O(N) where N is the number of keys to set.",
+        docs: "key_value(key#0 value)...
+            key 0:            OW update, index 1, range -1 step 2
+            tips:             request_policy:multi_shard response_policy:all_succeeded",
+    },
+    command! {
+        name: "msetnx", arity: -3, flags: WRITE | DENYOOM, keys: Keys::Range { first: 1, last: -1, step: 2 },
+        group: "string", handler: msetnx,
+        summary: "Set multiple keys to multiple values, only if none of the keys exist", since: "1.0.1",
+        complexity: "O(N) where N is the number of keys to set.",
+        docs: "key_value(key#0 value)...
+            key 0:            OW insert, index 1, range -1 step 2
+            tips:             request_policy:multi_shard response_policy:agg_min",
+    },
+    command! {
+        name: "incr", arity: 2, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "string", handler: incr,
+        summary: "Increment the integer value of a key by one", since: "1.0.0", complexity: "O(1)",
+        docs: "key#0
+            key 0:            RW access update, index 1, range 0",
+    },
+    command! {
+        name: "decr", arity: 2, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "string", handler: decr,
+        summary: "Decrement the integer value of a key by one", since: "1.0.0", complexity: "O(1)",
+        docs: "key#0
+            key 0:            RW access update, index 1, range 0",
+    },
+    command! {
+        name: "incrby", arity: 3, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "string", handler: incrby,
+        summary: "Increment the integer value of a key by the given amount", since: "1.0.0", complexity: "O(1)",
+        docs: "key#0 increment:integer
+            key 0:            RW access update, index 1, range 0",
+    },
+    command! {
+        name: "decrby", arity: 3, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "string", handler: decrby,
+        summary: "Decrement the integer value of a key by the given number", since: "1.0.0", complexity: "O(1)",
+        docs: "key#0 decrement:integer
+            key 0:            RW access update, index 1, range 0",
+    },
+    command! {
+        name: "incrbyfloat", arity: 3, flags: WRITE | DENYOOM | FAST, keys: Keys::one(),
+        group: "string", handler: incrbyfloat,
+        summary: "Increment the float value of a key by the given amount", since: "2.6.0", complexity: "O(1)",
+        docs: "key#0 increment:double
+            key 0:            RW access update, index 1, range 0",
+    },
+    command! {
+        name: "append", arity: 3, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "string", handler: append,
+        summary: "Append a value to a key", since: "2.0.0",
+        complexity: "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.",
+        docs: "key#0 value
+            key 0:            RW insert, index 1, range 0",
+    },
+    command! {
+        name: "strlen", arity: 2, flags: READONLY | FAST, keys: Keys::one(), group: "string", handler: strlen,
+        summary: "Get the length of the value stored in a key", since: "2.2.0", complexity: "O(1)",
+        docs: "key#0
+            key 0:            RO, index 1, range 0",
+    },
+    command! {
+        name: "getrange", arity: 4, flags: READONLY, keys: Keys::one(), group: "string", handler: getrange,
+        summary: "Get a substring of the string stored at a key", since: "2.4.0",
+        complexity: "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
+        docs: "key#0 start:integer end:integer
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "substr", arity: 4, flags: READONLY, keys: Keys::one(), group: "string", handler: getrange,
+        summary: "Get a substring of the string stored at a key", since: "1.0.0",
+        complexity: "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
+        docs: "key#0 start:integer end:integer
+            deprecated 2.0.0: `GETRANGE`
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "setrange", arity: 4, flags: WRITE | DENYOOM, keys: Keys::one(), group: "string", handler: setrange,
+        summary: "Overwrite part of a string at key starting at the specified offset", since: "2.2.0",
+        complexity: "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.",
+        docs: "key#0 offset:integer value
+            key 0:            RW update, index 1, range 0",
+    },
+    command! {
+        name: "lcs", arity: -3, flags: READONLY, keys: Keys::Range { first: 1, last: 2, step: 1 },
+        group: "string", handler: lcs,
+        summary: "Find longest common substring", since: "7.0.0",
+        complexity: "O(N*M) where N and M are the lengths of s1 and s2, respectively",
+        docs: "key1#0 key2#0 [LEN] [IDX] [MINMATCHLEN len:integer] [WITHMATCHLEN]
+            key 0:            RO access, index 1, range 1",
+    },
 ];
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
-//! Commands as data: one [`CommandSpec`] per command, declared at the end of each group
-//! file and joined in [`super::all_commands`]. COMMAND, arity checks, key locking, ACL
-//! categories and (later) cluster routing all read the same table.
+//! Commands as data: one [`CommandSpec`] per command, declared with [`command!`] at the
+//! end of each group file and joined in [`super::all_commands`]. A spec holds all there
+//! is to say about a command: what dispatch needs (arity, flags, key positions, handler)
+//! and what COMMAND INFO and COMMAND DOCS answer (summary, argument tree, history, key
+//! specifications, in the text format of [`super::docs`]). COMMAND, arity checks, key
+//! locking, ACL categories and (later) cluster routing all read the same table.
 
 use bytes::Bytes;
 
@@ -113,6 +116,10 @@ pub struct CommandSpec {
     /// `None` for a container whose work is done by its subcommands.
     pub handler: Option<Handler>,
     pub subcommands: &'static [CommandSpec],
+    /// Argument tree, history, key specifications, ACL categories and tips, in the
+    /// format [`super::docs`] describes; parsed once, on first use (see
+    /// [`super::Registry::docs`]).
+    pub docs: &'static str,
 }
 
 impl CommandSpec {
@@ -132,14 +139,15 @@ impl CommandSpec {
         flags::NAMES.iter().filter(|(f, _)| self.has(*f)).map(|(_, n)| *n).collect()
     }
 
-    /// ACL categories of the command or subcommand `full` (`config|get`), in Redis 7.0's
-    /// order. As in Redis (`setImplicitACLCategories`), flags imply `@write`, `@read`,
-    /// `@admin` and `@dangerous`, `@pubsub`, `@fast` or else `@slow`, and `@blocking`;
-    /// the rest are the categories Redis declares per command. For most commands that is
-    /// the category of their group (`@string`, `@keyspace`...); containers have none, and
-    /// a docs `acl:` line (`docs::TABLE`) replaces it where Redis declares others.
-    pub fn acl_categories(&self, full: &str) -> Vec<&'static str> {
-        let mut cats: Vec<&'static str> = match super::docs::of(full).and_then(|d| d.entry.acl.as_ref()) {
+    /// ACL categories of the command, in Redis 7.0's order, given the ones its docs
+    /// declare (an `acl:` line; see [`super::Registry::acl_categories`]). As in Redis
+    /// (`setImplicitACLCategories`), flags imply `@write`, `@read`, `@admin` and
+    /// `@dangerous`, `@pubsub`, `@fast` or else `@slow`, and `@blocking`; the rest are
+    /// the categories Redis declares per command. For most commands that is the category
+    /// of their group (`@string`, `@keyspace`...); containers have none, and a declared
+    /// list replaces it where Redis declares others.
+    pub fn acl_categories(&self, declared: Option<&'static [String]>) -> Vec<&'static str> {
+        let mut cats: Vec<&'static str> = match declared {
             Some(declared) => declared.iter().map(String::as_str).collect(),
             None if self.handler.is_none() => Vec::new(),
             None => self.group_category().into_iter().collect(),
@@ -209,22 +217,50 @@ pub const ACL_CATEGORY_ORDER: &[&str] = &[
     "@scripting",
 ];
 
-/// Declares a spec with the common fields; `handler` and flags as given.
-#[macro_export]
+/// Declares a [`CommandSpec`] with named fields, in this order:
+///
+/// ```ignore
+/// command! {
+///     name: "hset", arity: -4, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "hash", handler: hset,
+///     summary: "Set the string value of a hash field", since: "2.0.0", complexity: "O(1) for each field/value pair added",
+///     docs: "key#0 data(field value)...
+///         history 4.0.0:    Accepts multiple `field` and `value` arguments.
+///         key 0:            RW update insert, index 1, range 0",
+/// }
+/// ```
+///
+/// `flags` (none), `keys` ([`Keys::None`]), `handler` and `subcommands` (none) may be
+/// left out: a container such as CLIENT has subcommands and no handler. The first line
+/// is what dispatch reads, the rest what COMMAND INFO and COMMAND DOCS answer.
 macro_rules! command {
-    ($name:literal, $arity:expr, $flags:expr, $keys:expr, $group:literal, $handler:expr,
-     $summary:literal, $since:literal, $complexity:literal) => {
+    {
+        name: $name:literal,
+        arity: $arity:expr,
+        $(flags: $flags:expr,)?
+        $(keys: $keys:expr,)?
+        group: $group:literal,
+        $(handler: $handler:expr,)?
+        $(subcommands: $subcommands:expr,)?
+        summary: $summary:literal,
+        since: $since:literal,
+        complexity: $complexity:literal,
+        docs: $docs:literal $(,)?
+    } => {
         $crate::commands::table::CommandSpec {
             name: $name,
             arity: $arity,
-            flags: $flags,
-            keys: $keys,
+            flags: 0 $(| $flags)?,
+            keys: $crate::commands::table::command!(@or $crate::commands::table::Keys::None $(, $keys)?),
             group: $group,
             summary: $summary,
             since: $since,
             complexity: $complexity,
-            handler: Some($handler),
-            subcommands: &[],
+            handler: $crate::commands::table::command!(@or None $(, Some($handler))?),
+            subcommands: $crate::commands::table::command!(@or &[] $(, $subcommands)?),
+            docs: $docs,
         }
     };
+    (@or $default:expr) => { $default };
+    (@or $default:expr, $given:expr) => { $given };
 }
+pub(crate) use command;

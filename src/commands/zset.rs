@@ -13,8 +13,7 @@ use super::blocking::parse_timeout;
 use super::context::Ctx;
 use super::cursor::{self, ScanOpts};
 use super::set::{random_count, random_members};
-use super::table::{flags::*, CommandSpec, Keys};
-use crate::command;
+use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
 use crate::storage::keys::decode_score;
@@ -938,41 +937,296 @@ const STORE: Keys = Keys::Custom { find: keys_store, first: 1, last: 1, step: 1 
 const BLOCK_KEYS: Keys = Keys::Range { first: 1, last: -2, step: 1 };
 
 pub static COMMANDS: &[CommandSpec] = &[
-    command!("zadd", -4, WRITE | DENYOOM | FAST, Keys::one(), "sorted-set", zadd, "Add one or more members to a sorted set, or update its score if it already exists", "1.2.0", "O(log(N)) for each item added, where N is the number of elements in the sorted set."),
-    command!("zincrby", 4, WRITE | DENYOOM | FAST, Keys::one(), "sorted-set", zincrby, "Increment the score of a member in a sorted set", "1.2.0", "O(log(N)) where N is the number of elements in the sorted set."),
-    command!("zrem", -3, WRITE | FAST, Keys::one(), "sorted-set", zrem, "Remove one or more members from a sorted set", "1.2.0", "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed."),
-    command!("zcard", 2, READONLY | FAST, Keys::one(), "sorted-set", zcard, "Get the number of members in a sorted set", "1.2.0", "O(1)"),
-    command!("zscore", 3, READONLY | FAST, Keys::one(), "sorted-set", zscore, "Get the score associated with the given member in a sorted set", "1.2.0", "O(1)"),
-    command!("zmscore", -3, READONLY | FAST, Keys::one(), "sorted-set", zmscore, "Get the score associated with the given members in a sorted set", "6.2.0", "O(N) where N is the number of members being requested."),
-    command!("zcount", 4, READONLY | FAST, Keys::one(), "sorted-set", zcount, "Count the members in a sorted set with scores within the given values", "2.0.0", "O(log(N)) with N being the number of elements in the sorted set."),
-    command!("zlexcount", 4, READONLY | FAST, Keys::one(), "sorted-set", zlexcount, "Count the number of members in a sorted set between a given lexicographical range", "2.8.9", "O(log(N)) with N being the number of elements in the sorted set."),
-    command!("zrange", -4, READONLY, Keys::one(), "sorted-set", zrange, "Return a range of members in a sorted set", "1.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned."),
-    command!("zrangestore", -5, WRITE | DENYOOM, Keys::Range { first: 1, last: 2, step: 1 }, "sorted-set", zrangestore, "Store a range of members from sorted set into another key", "6.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key."),
-    command!("zrevrange", -4, READONLY, Keys::one(), "sorted-set", zrevrange, "Return a range of members in a sorted set, by index, with scores ordered from high to low", "1.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned."),
-    command!("zrangebyscore", -4, READONLY, Keys::one(), "sorted-set", zrangebyscore, "Return a range of members in a sorted set, by score", "1.0.5", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N))."),
-    command!("zrevrangebyscore", -4, READONLY, Keys::one(), "sorted-set", zrevrangebyscore, "Return a range of members in a sorted set, by score, with scores ordered from high to low", "2.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N))."),
-    command!("zrangebylex", -4, READONLY, Keys::one(), "sorted-set", zrangebylex, "Return a range of members in a sorted set, by lexicographical range", "2.8.9", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N))."),
-    command!("zrevrangebylex", -4, READONLY, Keys::one(), "sorted-set", zrevrangebylex, "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.", "2.8.9", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N))."),
-    command!("zrank", -3, READONLY | FAST, Keys::one(), "sorted-set", zrank, "Determine the index of a member in a sorted set", "2.0.0", "O(min(R, N-R)) scan here (R the rank): the score index keeps no rank counts."),
-    command!("zrevrank", -3, READONLY | FAST, Keys::one(), "sorted-set", zrevrank, "Determine the index of a member in a sorted set, with scores ordered from high to low", "2.0.0", "O(min(R, N-R)) scan here (R the rank): the score index keeps no rank counts."),
-    command!("zremrangebyrank", 4, WRITE, Keys::one(), "sorted-set", zremrangebyrank, "Remove all members in a sorted set within the given indexes", "2.0.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation."),
-    command!("zremrangebyscore", 4, WRITE, Keys::one(), "sorted-set", zremrangebyscore, "Remove all members in a sorted set within the given scores", "1.2.0", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation."),
-    command!("zremrangebylex", 4, WRITE, Keys::one(), "sorted-set", zremrangebylex, "Remove all members in a sorted set between the given lexicographical range", "2.8.9", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation."),
-    command!("zpopmin", -2, WRITE | FAST, Keys::one(), "sorted-set", zpopmin, "Remove and return members with the lowest scores in a sorted set", "5.0.0", "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped."),
-    command!("zpopmax", -2, WRITE | FAST, Keys::one(), "sorted-set", zpopmax, "Remove and return members with the highest scores in a sorted set", "5.0.0", "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped."),
-    command!("zmpop", -4, WRITE | MOVABLE_KEYS, NUMKEYS_1, "sorted-set", zmpop, "Remove and return members with scores in a sorted set", "7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped."),
-    command!("bzpopmin", -3, WRITE | NOSCRIPT | FAST | BLOCKING, BLOCK_KEYS, "sorted-set", bzpopmin, "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", "5.0.0", "O(log(N)) with N being the number of elements in the sorted set."),
-    command!("bzpopmax", -3, WRITE | NOSCRIPT | FAST | BLOCKING, BLOCK_KEYS, "sorted-set", bzpopmax, "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", "5.0.0", "O(log(N)) with N being the number of elements in the sorted set."),
-    command!("bzmpop", -5, WRITE | BLOCKING | MOVABLE_KEYS, NUMKEYS_2, "sorted-set", bzmpop, "Remove and return members with scores in a sorted set or block until one is available", "7.0.0", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped."),
-    command!("zrandmember", -2, READONLY, Keys::one(), "sorted-set", zrandmember, "Get one or multiple random elements from a sorted set", "6.2.0", "O(N) where N is the number of elements returned"),
-    command!("zunion", -3, READONLY | MOVABLE_KEYS, NUMKEYS_1, "sorted-set", zunion, "Add multiple sorted sets", "6.2.0", "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set."),
-    command!("zinter", -3, READONLY | MOVABLE_KEYS, NUMKEYS_1, "sorted-set", zinter, "Intersect multiple sorted sets", "6.2.0", "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set."),
-    command!("zdiff", -3, READONLY | MOVABLE_KEYS, NUMKEYS_1, "sorted-set", zdiff, "Subtract multiple sorted sets", "6.2.0", "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set."),
-    command!("zunionstore", -4, WRITE | DENYOOM | MOVABLE_KEYS, STORE, "sorted-set", zunionstore, "Add multiple sorted sets and store the resulting sorted set in a new key", "2.0.0", "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set."),
-    command!("zinterstore", -4, WRITE | DENYOOM | MOVABLE_KEYS, STORE, "sorted-set", zinterstore, "Intersect multiple sorted sets and store the resulting sorted set in a new key", "2.0.0", "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set."),
-    command!("zdiffstore", -4, WRITE | DENYOOM | MOVABLE_KEYS, STORE, "sorted-set", zdiffstore, "Subtract multiple sorted sets and store the resulting sorted set in a new key", "6.2.0", "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set."),
-    command!("zintercard", -3, READONLY | MOVABLE_KEYS, NUMKEYS_1, "sorted-set", zintercard, "Intersect multiple sorted sets and return the cardinality of the result", "7.0.0", "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets."),
-    command!("zscan", -3, READONLY, Keys::one(), "sorted-set", zscan, "Incrementally iterate sorted sets elements and associated scores", "2.8.0", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.."),
+    command! {
+        name: "zadd", arity: -4, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "sorted-set", handler: zadd,
+        summary: "Add one or more members to a sorted set, or update its score if it already exists", since: "1.2.0",
+        complexity: "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
+        docs: "key#0 [condition(NX | XX)@3.0.2] [comparison(GT | LT)@6.2.0]
+               [change=CH@3.0.2] [increment=INCR@3.0.2]
+               score_member(score:double member)...
+            history 2.4.0:    Accepts multiple elements.
+            history 3.0.2:    Added the `XX`, `NX`, `CH` and `INCR` options.
+            history 6.2.0:    Added the `GT` and `LT` options.
+            key 0:            RW update, index 1, range 0",
+    },
+    command! {
+        name: "zincrby", arity: 4, flags: WRITE | DENYOOM | FAST, keys: Keys::one(),
+        group: "sorted-set", handler: zincrby,
+        summary: "Increment the score of a member in a sorted set", since: "1.2.0",
+        complexity: "O(log(N)) where N is the number of elements in the sorted set.",
+        docs: "key#0 increment:integer member
+            key 0:            RW access update, index 1, range 0",
+    },
+    command! {
+        name: "zrem", arity: -3, flags: WRITE | FAST, keys: Keys::one(), group: "sorted-set", handler: zrem,
+        summary: "Remove one or more members from a sorted set", since: "1.2.0",
+        complexity: "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.",
+        docs: "key#0 member...
+            history 2.4.0:    Accepts multiple elements.
+            key 0:            RW delete, index 1, range 0",
+    },
+    command! {
+        name: "zcard", arity: 2, flags: READONLY | FAST, keys: Keys::one(), group: "sorted-set", handler: zcard,
+        summary: "Get the number of members in a sorted set", since: "1.2.0", complexity: "O(1)",
+        docs: "key#0
+            key 0:            RO, index 1, range 0",
+    },
+    command! {
+        name: "zscore", arity: 3, flags: READONLY | FAST, keys: Keys::one(), group: "sorted-set", handler: zscore,
+        summary: "Get the score associated with the given member in a sorted set", since: "1.2.0", complexity: "O(1)",
+        docs: "key#0 member
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "zmscore", arity: -3, flags: READONLY | FAST, keys: Keys::one(), group: "sorted-set", handler: zmscore,
+        summary: "Get the score associated with the given members in a sorted set", since: "6.2.0",
+        complexity: "O(N) where N is the number of members being requested.",
+        docs: "key#0 member...
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "zcount", arity: 4, flags: READONLY | FAST, keys: Keys::one(), group: "sorted-set", handler: zcount,
+        summary: "Count the members in a sorted set with scores within the given values", since: "2.0.0",
+        complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+        docs: "key#0 min:double max:double
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "zlexcount", arity: 4, flags: READONLY | FAST, keys: Keys::one(), group: "sorted-set", handler: zlexcount,
+        summary: "Count the number of members in a sorted set between a given lexicographical range", since: "2.8.9",
+        complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+        docs: "key#0 min max
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "zrange", arity: -4, flags: READONLY, keys: Keys::one(), group: "sorted-set", handler: zrange,
+        summary: "Return a range of members in a sorted set", since: "1.2.0",
+        complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.",
+        docs: "key#0 start stop [sortby(BYSCORE | BYLEX)@6.2.0] [REV@6.2.0]
+               [LIMIT offset_count(offset:integer count:integer)@6.2.0] [WITHSCORES]
+            history 6.2.0:    Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options.
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "zrangestore", arity: -5, flags: WRITE | DENYOOM, keys: Keys::Range { first: 1, last: 2, step: 1 },
+        group: "sorted-set", handler: zrangestore,
+        summary: "Store a range of members from sorted set into another key", since: "6.2.0",
+        complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.",
+        docs: "dst#0 src#1 min max [sortby(BYSCORE | BYLEX)] [REV]
+               [LIMIT offset_count(offset:integer count:integer)]
+            key 0:            OW update, index 1, range 0
+            key 1:            RO access, index 2, range 0",
+    },
+    command! {
+        name: "zrevrange", arity: -4, flags: READONLY, keys: Keys::one(), group: "sorted-set", handler: zrevrange,
+        summary: "Return a range of members in a sorted set, by index, with scores ordered from high to low", since: "1.2.0",
+        complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.",
+        docs: "key#0 start:integer stop:integer [WITHSCORES]
+            deprecated 6.2.0: `ZRANGE` with the `REV` argument
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "zrangebyscore", arity: -4, flags: READONLY, keys: Keys::one(),
+        group: "sorted-set", handler: zrangebyscore,
+        summary: "Return a range of members in a sorted set, by score", since: "1.0.5",
+        complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+        docs: "key#0 min:double max:double [WITHSCORES@2.0.0]
+               [LIMIT offset_count(offset:integer count:integer)]
+            deprecated 6.2.0: `ZRANGE` with the `BYSCORE` argument
+            history 2.0.0:    Added the `WITHSCORES` modifier.
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "zrevrangebyscore", arity: -4, flags: READONLY, keys: Keys::one(),
+        group: "sorted-set", handler: zrevrangebyscore,
+        summary: "Return a range of members in a sorted set, by score, with scores ordered from high to low", since: "2.2.0",
+        complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+        docs: "key#0 max:double min:double [WITHSCORES]
+               [LIMIT offset_count(offset:integer count:integer)]
+            deprecated 6.2.0: `ZRANGE` with the `REV` and `BYSCORE` arguments
+            history 2.1.6:    `min` and `max` can be exclusive.
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "zrangebylex", arity: -4, flags: READONLY, keys: Keys::one(), group: "sorted-set", handler: zrangebylex,
+        summary: "Return a range of members in a sorted set, by lexicographical range", since: "2.8.9",
+        complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+        docs: "key#0 min max [LIMIT offset_count(offset:integer count:integer)]
+            deprecated 6.2.0: `ZRANGE` with the `BYLEX` argument
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "zrevrangebylex", arity: -4, flags: READONLY, keys: Keys::one(),
+        group: "sorted-set", handler: zrevrangebylex,
+        summary: "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.", since: "2.8.9",
+        complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+        docs: "key#0 max min [LIMIT offset_count(offset:integer count:integer)]
+            deprecated 6.2.0: `ZRANGE` with the `REV` and `BYLEX` arguments
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "zrank", arity: -3, flags: READONLY | FAST, keys: Keys::one(), group: "sorted-set", handler: zrank,
+        summary: "Determine the index of a member in a sorted set", since: "2.0.0",
+        complexity: "O(min(R, N-R)) scan here (R the rank): the score index keeps no rank counts.",
+        docs: "key#0 member
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "zrevrank", arity: -3, flags: READONLY | FAST, keys: Keys::one(), group: "sorted-set", handler: zrevrank,
+        summary: "Determine the index of a member in a sorted set, with scores ordered from high to low", since: "2.0.0",
+        complexity: "O(min(R, N-R)) scan here (R the rank): the score index keeps no rank counts.",
+        docs: "key#0 member
+            key 0:            RO access, index 1, range 0",
+    },
+    command! {
+        name: "zremrangebyrank", arity: 4, flags: WRITE, keys: Keys::one(),
+        group: "sorted-set", handler: zremrangebyrank,
+        summary: "Remove all members in a sorted set within the given indexes", since: "2.0.0",
+        complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
+        docs: "key#0 start:integer stop:integer
+            key 0:            RW delete, index 1, range 0",
+    },
+    command! {
+        name: "zremrangebyscore", arity: 4, flags: WRITE, keys: Keys::one(),
+        group: "sorted-set", handler: zremrangebyscore,
+        summary: "Remove all members in a sorted set within the given scores", since: "1.2.0",
+        complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
+        docs: "key#0 min:double max:double
+            key 0:            RW delete, index 1, range 0",
+    },
+    command! {
+        name: "zremrangebylex", arity: 4, flags: WRITE, keys: Keys::one(), group: "sorted-set", handler: zremrangebylex,
+        summary: "Remove all members in a sorted set between the given lexicographical range", since: "2.8.9",
+        complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.",
+        docs: "key#0 min max
+            key 0:            RW delete, index 1, range 0",
+    },
+    command! {
+        name: "zpopmin", arity: -2, flags: WRITE | FAST, keys: Keys::one(), group: "sorted-set", handler: zpopmin,
+        summary: "Remove and return members with the lowest scores in a sorted set", since: "5.0.0",
+        complexity: "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
+        docs: "key#0 [count:integer]
+            key 0:            RW access delete, index 1, range 0",
+    },
+    command! {
+        name: "zpopmax", arity: -2, flags: WRITE | FAST, keys: Keys::one(), group: "sorted-set", handler: zpopmax,
+        summary: "Remove and return members with the highest scores in a sorted set", since: "5.0.0",
+        complexity: "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
+        docs: "key#0 [count:integer]
+            key 0:            RW access delete, index 1, range 0",
+    },
+    command! {
+        name: "zmpop", arity: -4, flags: WRITE | MOVABLE_KEYS, keys: NUMKEYS_1, group: "sorted-set", handler: zmpop,
+        summary: "Remove and return members with scores in a sorted set", since: "7.0.0",
+        complexity: "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+        docs: "numkeys:integer key#0... where(MIN | MAX) [COUNT count:integer]
+            key 0:            RW access delete, index 1, keynum 0 first 1",
+    },
+    command! {
+        name: "bzpopmin", arity: -3, flags: WRITE | NOSCRIPT | FAST | BLOCKING, keys: BLOCK_KEYS,
+        group: "sorted-set", handler: bzpopmin,
+        summary: "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", since: "5.0.0",
+        complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+        docs: "key#0... timeout:double
+            history 6.0.0:    `timeout` is interpreted as a double instead of an integer.
+            key 0:            RW access delete, index 1, range -2",
+    },
+    command! {
+        name: "bzpopmax", arity: -3, flags: WRITE | NOSCRIPT | FAST | BLOCKING, keys: BLOCK_KEYS,
+        group: "sorted-set", handler: bzpopmax,
+        summary: "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", since: "5.0.0",
+        complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+        docs: "key#0... timeout:double
+            history 6.0.0:    `timeout` is interpreted as a double instead of an integer.
+            key 0:            RW access delete, index 1, range -2",
+    },
+    command! {
+        name: "bzmpop", arity: -5, flags: WRITE | BLOCKING | MOVABLE_KEYS, keys: NUMKEYS_2,
+        group: "sorted-set", handler: bzmpop,
+        summary: "Remove and return members with scores in a sorted set or block until one is available", since: "7.0.0",
+        complexity: "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+        docs: "timeout:double numkeys:integer key#0... where(MIN | MAX)
+               [COUNT count:integer]
+            key 0:            RW access delete, index 2, keynum 0 first 1",
+    },
+    command! {
+        name: "zrandmember", arity: -2, flags: READONLY, keys: Keys::one(), group: "sorted-set", handler: zrandmember,
+        summary: "Get one or multiple random elements from a sorted set", since: "6.2.0",
+        complexity: "O(N) where N is the number of elements returned",
+        docs: "key#0 [options(count:integer [WITHSCORES])]
+            key 0:            RO access, index 1, range 0
+            tips:             nondeterministic_output",
+    },
+    command! {
+        name: "zunion", arity: -3, flags: READONLY | MOVABLE_KEYS, keys: NUMKEYS_1,
+        group: "sorted-set", handler: zunion,
+        summary: "Add multiple sorted sets", since: "6.2.0",
+        complexity: "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
+        docs: "numkeys:integer key#0... [WEIGHTS weight:integer...]
+               [AGGREGATE (SUM | MIN | MAX)] [WITHSCORES]
+            key 0:            RO access, index 1, keynum 0 first 1",
+    },
+    command! {
+        name: "zinter", arity: -3, flags: READONLY | MOVABLE_KEYS, keys: NUMKEYS_1,
+        group: "sorted-set", handler: zinter,
+        summary: "Intersect multiple sorted sets", since: "6.2.0",
+        complexity: "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
+        docs: "numkeys:integer key#0... [WEIGHTS weight:integer...]
+               [AGGREGATE (SUM | MIN | MAX)] [WITHSCORES]
+            key 0:            RO access, index 1, keynum 0 first 1",
+    },
+    command! {
+        name: "zdiff", arity: -3, flags: READONLY | MOVABLE_KEYS, keys: NUMKEYS_1, group: "sorted-set", handler: zdiff,
+        summary: "Subtract multiple sorted sets", since: "6.2.0",
+        complexity: "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
+        docs: "numkeys:integer key#0... [WITHSCORES]
+            key 0:            RO access, index 1, keynum 0 first 1",
+    },
+    command! {
+        name: "zunionstore", arity: -4, flags: WRITE | DENYOOM | MOVABLE_KEYS, keys: STORE,
+        group: "sorted-set", handler: zunionstore,
+        summary: "Add multiple sorted sets and store the resulting sorted set in a new key", since: "2.0.0",
+        complexity: "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.",
+        docs: "destination#0 numkeys:integer key#1... [WEIGHTS weight:integer...]
+               [AGGREGATE (SUM | MIN | MAX)]
+            key 0:            OW update, index 1, range 0
+            key 1:            RO access, index 2, keynum 0 first 1",
+    },
+    command! {
+        name: "zinterstore", arity: -4, flags: WRITE | DENYOOM | MOVABLE_KEYS, keys: STORE,
+        group: "sorted-set", handler: zinterstore,
+        summary: "Intersect multiple sorted sets and store the resulting sorted set in a new key", since: "2.0.0",
+        complexity: "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.",
+        docs: "destination#0 numkeys:integer key#1... [WEIGHTS weight:integer...]
+               [AGGREGATE (SUM | MIN | MAX)]
+            key 0:            OW update, index 1, range 0
+            key 1:            RO access, index 2, keynum 0 first 1",
+    },
+    command! {
+        name: "zdiffstore", arity: -4, flags: WRITE | DENYOOM | MOVABLE_KEYS, keys: STORE,
+        group: "sorted-set", handler: zdiffstore,
+        summary: "Subtract multiple sorted sets and store the resulting sorted set in a new key", since: "6.2.0",
+        complexity: "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.",
+        docs: "destination#0 numkeys:integer key#1...
+            key 0:            OW update, index 1, range 0
+            key 1:            RO access, index 2, keynum 0 first 1",
+    },
+    command! {
+        name: "zintercard", arity: -3, flags: READONLY | MOVABLE_KEYS, keys: NUMKEYS_1,
+        group: "sorted-set", handler: zintercard,
+        summary: "Intersect multiple sorted sets and return the cardinality of the result", since: "7.0.0",
+        complexity: "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.",
+        docs: "numkeys:integer key#0... [LIMIT limit:integer]
+            key 0:            RO access, index 1, keynum 0 first 1",
+    },
+    command! {
+        name: "zscan", arity: -3, flags: READONLY, keys: Keys::one(), group: "sorted-set", handler: zscan,
+        summary: "Incrementally iterate sorted sets elements and associated scores", since: "2.8.0",
+        complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..",
+        docs: "key#0 cursor:integer [MATCH pattern:pattern] [COUNT count:integer]
+            key 0:            RO access, index 1, range 0
+            tips:             nondeterministic_output",
+    },
 ];
 
 #[cfg(test)]

@@ -9,5 +9,5 @@
 pub mod decode;
 pub mod reply;
 
-pub use decode::{Decoded, ProtocolError, RequestDecoder};
+pub use decode::{Decoded, RequestDecoder};
 pub use reply::Reply;

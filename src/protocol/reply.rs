@@ -2,8 +2,8 @@
 //!
 //! Handlers build a [`Reply`] without knowing the connection's protocol; the encoder
 //! downgrades RESP3-only types the way Redis does for RESP2 clients: maps become flat
-//! arrays, sets arrays, doubles bulk strings, booleans integers, and null is `$-1` (or
-//! `*-1` for a null array).
+//! arrays, sets arrays, doubles bulk strings, and null is `$-1` (or `*-1` for a null
+//! array).
 
 use bytes::{BufMut, Bytes, BytesMut};
 
@@ -26,14 +26,8 @@ pub enum Reply {
     Set(Vec<Reply>),
     /// RESP3 double; RESP2 bulk string.
     Double(f64),
-    /// RESP3 boolean; RESP2 integer 1 or 0.
-    Bool(bool),
     /// RESP3 verbatim string with a three-letter format; RESP2 bulk string.
     Verbatim(&'static str, Bytes),
-    /// RESP3 push (pub/sub messages); RESP2 array.
-    Push(Vec<Reply>),
-    /// Bytes written as they are (pre-encoded replies).
-    Raw(Bytes),
 }
 
 impl Reply {
@@ -45,10 +39,6 @@ impl Reply {
 
     pub fn status(s: &'static str) -> Reply {
         Reply::Status(Bytes::from_static(s.as_bytes()))
-    }
-
-    pub fn bulk(b: impl Into<Bytes>) -> Reply {
-        Reply::Bulk(b.into())
     }
 
     pub fn bulk_str(s: &str) -> Reply {
@@ -98,12 +88,6 @@ impl Reply {
                     r.encode(resp, out);
                 }
             }
-            Reply::Push(items) => {
-                int_line(out, if resp >= 3 { b'>' } else { b'*' }, items.len() as i64);
-                for r in items {
-                    r.encode(resp, out);
-                }
-            }
             Reply::Map(pairs) => {
                 if resp >= 3 {
                     int_line(out, b'%', pairs.len() as i64);
@@ -123,13 +107,6 @@ impl Reply {
                     bulk(out, text.as_bytes())
                 }
             }
-            Reply::Bool(b) => {
-                if resp >= 3 {
-                    out.put_slice(if *b { b"#t\r\n" } else { b"#f\r\n" })
-                } else {
-                    int_line(out, b':', *b as i64)
-                }
-            }
             Reply::Verbatim(fmt, text) => {
                 if resp >= 3 {
                     int_line(out, b'=', text.len() as i64 + 4);
@@ -141,11 +118,11 @@ impl Reply {
                     bulk(out, text)
                 }
             }
-            Reply::Raw(b) => out.put_slice(b),
         }
     }
 
-    /// Encodes into a fresh buffer (tests, pre-encoded replies).
+    /// Encodes into a fresh buffer.
+    #[cfg(test)]
     pub fn to_bytes(&self, resp: u8) -> Bytes {
         let mut out = BytesMut::new();
         self.encode(resp, &mut out);
@@ -227,7 +204,6 @@ mod tests {
         assert_eq!(&m.to_bytes(3)[..], b"%1\r\n$1\r\na\r\n:1\r\n");
         assert_eq!(&Reply::Double(1.5).to_bytes(2)[..], b"$3\r\n1.5\r\n");
         assert_eq!(&Reply::Double(1.5).to_bytes(3)[..], b",1.5\r\n");
-        assert_eq!(&Reply::Bool(true).to_bytes(2)[..], b":1\r\n");
     }
 
     #[test]

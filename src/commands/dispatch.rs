@@ -1,0 +1,250 @@
+//! The one path every command takes, for every transport alike: lookup -> arity -> auth
+//! gate -> MULTI queueing -> database gate and key locks -> handler -> atomic commit ->
+//! statistics ([`execute`]), and EXEC, which runs a transaction's queued commands under
+//! the locks of all their keys ([`exec`]).
+//!
+//! This is the hot path of every request: one table lookup, one database gate and one
+//! set of key locks per command; keep it free of further lookups, allocations and locks.
+
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use bytes::Bytes;
+
+use super::args;
+use super::blocking;
+use super::context::{Ctx, ServerState, Session};
+use super::registry;
+use super::table::{flags, CommandSpec};
+use crate::error::{unknown_command, Error};
+use crate::protocol::Reply;
+use crate::types::Txn;
+
+/// The result of running one command.
+pub struct Outcome {
+    pub reply: Reply,
+    /// Whether the command changed data (the connection then honours `appendfsync`).
+    pub wrote: bool,
+    /// The command found nothing and asks to block (see [`blocking`]).
+    pub block: Option<blocking::BlockOn>,
+}
+
+fn reject(state: &ServerState, idx: Option<usize>, e: Error) -> Outcome {
+    if let Some(i) = idx {
+        state.command_stats[i].rejected.fetch_add(1, Ordering::Relaxed);
+    }
+    Outcome { reply: Reply::error(e.to_string()), wrote: false, block: None }
+}
+
+/// Finds the spec for `argv` (resolving subcommands) and checks arity.
+fn resolve(state: &ServerState, argv: &[Bytes]) -> std::result::Result<(usize, &'static CommandSpec), Outcome> {
+    let reg = registry();
+    let Some(mut idx) = reg.index_of(&argv[0]) else {
+        return Err(reject(state, None, unknown_command(argv)));
+    };
+    let mut spec = reg.specs[idx].1;
+    if !spec.subcommands.is_empty() && (argv.len() >= 2 || spec.handler.is_none()) {
+        if argv.len() < 2 {
+            return Err(reject(state, Some(idx), Error::WrongArity(reg.specs[idx].0.clone())));
+        }
+        let mut full = spec.name.as_bytes().to_vec();
+        full.push(b'|');
+        full.extend_from_slice(&argv[1]);
+        match reg.index_of(&full) {
+            Some(i) => {
+                idx = i;
+                spec = reg.specs[i].1;
+            }
+            None => {
+                let sub = String::from_utf8_lossy(&argv[1]).into_owned();
+                let container = String::from_utf8_lossy(&argv[0]).to_uppercase();
+                return Err(reject(state, Some(idx), Error::UnknownSubcommand { sub, container }));
+            }
+        }
+    }
+    if !spec.arity_ok(argv.len()) || spec.handler.is_none() {
+        return Err(reject(state, Some(idx), Error::WrongArity(reg.specs[idx].0.clone())));
+    }
+    Ok((idx, spec))
+}
+
+/// Runs one command from `argv` (name first) for `session`.
+pub fn execute(state: &ServerState, session: &mut Session, argv: &[Bytes]) -> Outcome {
+    let (idx, spec) = match resolve(state, argv) {
+        Ok(found) => found,
+        Err(rejected) => {
+            // A command refused while queueing makes EXEC fail, as in Redis.
+            if let Some(multi) = session.multi.as_mut() {
+                multi.aborted = true;
+            }
+            return rejected;
+        }
+    };
+    if !session.authenticated && !spec.has(flags::NO_AUTH) {
+        return reject(state, Some(idx), Error::NoAuth);
+    }
+    if session.multi.is_some() {
+        if let Some(outcome) = queue(state, session, idx, spec, argv) {
+            return outcome;
+        }
+    }
+    if spec.name == "exec" {
+        return exec(state, session, idx);
+    }
+    let store = &state.store;
+    let _gate = Gate::take(store, spec.has(flags::EXCLUSIVE));
+    let db = store.physical(session.db);
+    let key_pos = spec.keys.positions(argv);
+    let _locks = store.locks.lock(key_pos.iter().map(|&i| (db, &argv[i][..])));
+    run_locked(state, session, idx, argv)
+}
+
+/// The database gate, held shared by ordinary commands and exclusively by the few that
+/// act on whole databases. Held for its drop.
+#[allow(dead_code)]
+enum Gate<'a> {
+    Shared(parking_lot::RwLockReadGuard<'a, ()>),
+    Exclusive(parking_lot::RwLockWriteGuard<'a, ()>),
+}
+
+impl<'a> Gate<'a> {
+    fn take(store: &'a crate::types::Store, exclusive: bool) -> Gate<'a> {
+        if exclusive {
+            Gate::Exclusive(store.exclusive())
+        } else {
+            Gate::Shared(store.shared())
+        }
+    }
+}
+
+/// Runs the resolved command `specs[idx]`; the caller holds the gate and key locks.
+fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[Bytes]) -> Outcome {
+    let reg = registry();
+    let (name, spec) = (&reg.specs[idx].0, reg.specs[idx].1);
+    let Some(handler) = spec.handler else {
+        return reject(state, Some(idx), Error::WrongArity(name.clone()));
+    };
+    {
+        let mut last = session.info.last_cmd.lock();
+        if *last != *name {
+            *last = name.clone();
+        }
+    }
+    let started = Instant::now();
+    let store = &state.store;
+    let db = store.physical(session.db);
+    let mut ctx = Ctx { server: state, session, txn: Txn::new(store, db), block: None };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(&mut ctx, argv)));
+    let Ctx { txn, block, .. } = ctx;
+    let (reply, wrote) = match result {
+        Ok(Ok(reply)) => {
+            let wrote = txn.wrote();
+            match txn.commit() {
+                Ok(touched) => {
+                    state.touched(&touched);
+                    (reply, wrote)
+                }
+                Err(e) => (Reply::error(e.to_string()), false),
+            }
+        }
+        Ok(Err(e)) => (Reply::error(e.to_string()), false),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(command = %name, %what, "command panicked");
+            (Reply::error(format!("ERR internal error in '{name}': {what}")), false)
+        }
+    };
+    let stats = &state.command_stats[idx];
+    stats.calls.fetch_add(1, Ordering::Relaxed);
+    stats.usec.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+    if reply.is_error() {
+        stats.failed.fetch_add(1, Ordering::Relaxed);
+    }
+    state.stats.commands_processed.fetch_add(1, Ordering::Relaxed);
+    let block = if reply.is_error() { None } else { block };
+    Outcome { reply, wrote, block }
+}
+
+// ---------------------------------------------------------------------------------
+// MULTI queueing and EXEC
+// ---------------------------------------------------------------------------------
+
+/// Commands that run at once even inside MULTI.
+fn runs_immediately(name: &str) -> bool {
+    matches!(name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset")
+}
+
+/// Queues a command for a client in MULTI; `None` means run it now.
+fn queue(
+    state: &ServerState,
+    session: &mut Session,
+    idx: usize,
+    spec: &'static CommandSpec,
+    argv: &[Bytes],
+) -> Option<Outcome> {
+    if runs_immediately(spec.name) {
+        return None;
+    }
+    let multi = session.multi.as_mut()?;
+    if spec.has(flags::NO_MULTI) {
+        multi.aborted = true;
+        return Some(reject(state, Some(idx), Error::err("Command not allowed inside a transaction")));
+    }
+    multi.queued.push((idx, argv.to_vec()));
+    Some(Outcome { reply: Reply::status("QUEUED"), wrote: false, block: None })
+}
+
+/// EXEC: runs the queued commands under the locks of all their keys.
+fn exec(state: &ServerState, session: &mut Session, exec_idx: usize) -> Outcome {
+    let Some(multi) = session.multi.take() else {
+        return reject(state, Some(exec_idx), Error::err("EXEC without MULTI"));
+    };
+    let dirty = session.watch.dirty.load(Ordering::Acquire);
+    state.watches.clear(&mut session.watch);
+    if multi.aborted {
+        return reject(
+            state,
+            Some(exec_idx),
+            Error::Msg("EXECABORT Transaction discarded because of previous errors.".into()),
+        );
+    }
+    if dirty {
+        return Outcome { reply: Reply::NilArray, wrote: false, block: None };
+    }
+    let reg = registry();
+    let store = &state.store;
+    let exclusive = multi.queued.iter().any(|(i, _)| reg.specs[*i].1.has(flags::EXCLUSIVE));
+    let _gate = Gate::take(store, exclusive);
+    // SELECT inside the transaction changes the database of later commands: lock each
+    // command's keys in the database it will run in.
+    let mut db = session.db;
+    let mut lock_keys: Vec<(u8, Bytes)> = Vec::new();
+    for (i, argv) in &multi.queued {
+        let spec = reg.specs[*i].1;
+        let phys = store.physical(db);
+        for p in spec.keys.positions(argv) {
+            lock_keys.push((phys, argv[p].clone()));
+        }
+        if spec.name == "select" {
+            if let Some(n) = args::parse_i64_strict(&argv[1]).filter(|&n| n >= 0 && (n as usize) < store.databases()) {
+                db = n as usize;
+            }
+        }
+    }
+    let _locks = store.locks.lock(lock_keys.iter().map(|(d, k)| (*d, &k[..])));
+    session.may_block = false;
+    let mut replies = Vec::with_capacity(multi.queued.len());
+    let mut wrote = false;
+    for (i, argv) in &multi.queued {
+        let o = run_locked(state, session, *i, argv);
+        wrote |= o.wrote;
+        replies.push(o.reply);
+    }
+    session.may_block = true;
+    state.command_stats[exec_idx].calls.fetch_add(1, Ordering::Relaxed);
+    Outcome { reply: Reply::Array(replies), wrote, block: None }
+}
