@@ -17,15 +17,18 @@ pub use rocks::RocksStorage;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[repr(u8)]
 pub enum Cf {
-    /// One record per user key: type, expiry, version, size; strings inline.
+    /// One record per user key: type, expiry, version, size; strings up to 64 KiB keep
+    /// their value here too.
     Meta = 0,
-    /// Versioned sub-keys of collections: hash fields, set members, list items, zset members.
+    /// Records of a version (`[version][suffix]`): hash fields, set members, list items,
+    /// sorted-set members, and the 4 KiB chunks of longer strings.
     Sub = 1,
-    /// Sorted-set score index: `(key, version, score, member)`.
+    /// Sorted-set score index: `[version][encoded score][member]`, in Redis's order.
     Score = 2,
     /// Expiry index: `(db, deadline, key)`, scanned by the active expire cycle.
     Expire = 3,
-    /// Persistent counters (keys and expires per database), updated by merge.
+    /// Key and expiry counters per database, written at a clean shutdown (and read at
+    /// start). The merge operator registered on it adds [`Op::Add`] operands.
     Stats = 4,
     /// Which metadata key owns a collection version.
     Owner = 5,
