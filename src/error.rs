@@ -98,7 +98,7 @@ impl std::error::Error for Error {}
 
 impl From<StorageError> for Error {
     fn from(e: StorageError) -> Self {
-        Error::Storage(e.0)
+        Error::Storage(e.to_string())
     }
 }
 

@@ -18,6 +18,7 @@ fn main() {
         std::process::exit(1);
     }
     let threads = config.io_threads;
+    let logs_to_file = !config.logfile.is_empty();
     let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -30,7 +31,10 @@ fn main() {
     // are dropped here, bounded, so the process always exits.
     rt.shutdown_timeout(std::time::Duration::from_secs(5));
     if let Err(e) = result {
-        tracing::error!("{e}");
+        // In the log file, and on standard error for whoever started the process.
+        if logs_to_file {
+            tracing::error!("{e}");
+        }
         eprintln!("{e}");
         std::process::exit(1);
     }

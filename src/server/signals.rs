@@ -14,8 +14,8 @@ pub struct Signals {
 }
 
 impl Signals {
-    pub fn install() -> Result<Signals, String> {
-        let on = |kind: SignalKind| signal(kind).map_err(|e| format!("cannot install signal handlers: {e}"));
+    pub fn install() -> Result<Signals, super::StartError> {
+        let on = |kind: SignalKind| signal(kind).map_err(super::StartError::Signals);
         Ok(Signals { int: on(SignalKind::interrupt())?, term: on(SignalKind::terminate())?, hup: on(SignalKind::hangup())? })
     }
 

@@ -50,12 +50,27 @@ impl Cf {
 }
 
 /// A storage failure. Commands turn it into `-ERR storage error: ...`.
-#[derive(Debug)]
-pub struct StorageError(pub String);
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum StorageError {
+    /// RocksDB refused an operation; its own text.
+    Engine(String),
+    /// A write failed earlier: the writer stopped, and no write is accepted after it
+    /// (the text is that first failure's).
+    WriterStopped(String),
+    /// The storage was closed by shutdown.
+    Closed,
+    /// A thread the storage needs could not be started.
+    Thread(String),
+}
 
 impl fmt::Display for StorageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            StorageError::Engine(e) | StorageError::WriterStopped(e) => f.write_str(e),
+            StorageError::Closed => f.write_str("storage is closed"),
+            StorageError::Thread(e) => write!(f, "cannot start a storage thread: {e}"),
+        }
     }
 }
 

@@ -157,7 +157,7 @@ impl Pending {
     /// `Err` once the writer stopped applying batches: nothing written since may be
     /// acknowledged.
     pub fn check(&self) -> Result<(), StorageError> {
-        self.failed.get().map_or(Ok(()), |e| Err(StorageError(e.clone())))
+        self.failed.get().map_or(Ok(()), |e| Err(StorageError::WriterStopped(e.clone())))
     }
 
     /// Queues `batch`; answers its sequence number. Returns once readers can see it;

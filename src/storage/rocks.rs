@@ -57,7 +57,7 @@ pub struct RocksStorage {
 }
 
 fn err(e: rocksdb::Error) -> StorageError {
-    StorageError(e.into_string())
+    StorageError::Engine(e.into_string())
 }
 
 fn add_merge(_key: &[u8], existing: Option<&[u8]>, operands: &MergeOperands) -> Option<Vec<u8>> {
@@ -138,7 +138,7 @@ impl RocksStorage {
             std::thread::Builder::new()
                 .name("writer".into())
                 .spawn(move || run_writer(&db, &pending))
-                .map_err(|e| StorageError(format!("cannot start the writer thread: {e}")))?
+                .map_err(|e| StorageError::Thread(format!("writer: {e}")))?
         };
         Ok(RocksStorage {
             db,
@@ -325,7 +325,7 @@ impl ReadView for RocksSnapshot<'_> {
 impl Storage for RocksStorage {
     fn write(&self, batch: Batch) -> Result<()> {
         if self.closed.load(std::sync::atomic::Ordering::Acquire) {
-            return Err(StorageError("storage is closed".into()));
+            return Err(StorageError::Closed);
         }
         // Write-through: the hot table holds what this batch writes before anyone can
         // read it elsewhere. A range deletion empties it once applied (submit waits).
@@ -403,7 +403,7 @@ impl Storage for RocksStorage {
     fn close(&self) -> Result<()> {
         self.stop_writer();
         if let Some(e) = self.pending.failure() {
-            return Err(StorageError(e));
+            return Err(StorageError::WriterStopped(e));
         }
         self.db.flush_wal(true).map_err(err)?;
         for cf in Cf::ALL {
