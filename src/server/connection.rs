@@ -30,6 +30,8 @@ use crate::types::now_ms;
 const OUTPUT_FLUSH: usize = 256 * 1024;
 /// Room made in the input buffer before a read, and the output buffer's first size.
 const READ_CHUNK: usize = 16 * 1024;
+/// Bytes an idle connection reads into the stack before it allocates.
+const FIRST_READ: usize = 4 * 1024;
 const OUTPUT_START: usize = 4 * 1024;
 
 /// A client's byte stream, as a transport hands it over.
@@ -49,22 +51,29 @@ fn make_room(input: &mut BytesMut) {
     }
 }
 
-/// Sockets wait for readiness without a buffer, then read without waiting. Tokio
-/// reports a new socket ready before anything arrived: such a read finds nothing
-/// (`WouldBlock` clears the readiness), the buffer goes back, and the wait is real.
+/// Sockets wait for readiness without a buffer, then read without waiting. An idle
+/// connection reads first into the stack, so a wake-up that finds nothing allocates
+/// nothing (tokio reports a new socket ready before anything arrived; `WouldBlock`
+/// clears that) and a small request allocates only its own bytes; what does not fit
+/// is read into a buffer with room to grow.
 macro_rules! socket_stream {
     ($t:ty) => {
         impl Stream for $t {
             async fn read_into(&mut self, input: &mut BytesMut) -> std::io::Result<usize> {
                 loop {
                     self.readable().await?;
-                    make_room(input);
-                    match self.try_read_buf(input) {
-                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                            if input.is_empty() {
-                                *input = BytesMut::new();
-                            }
-                        }
+                    let read = if input.capacity() == 0 {
+                        let mut first = [0u8; FIRST_READ];
+                        self.try_read(&mut first).map(|n| {
+                            input.extend_from_slice(&first[..n]);
+                            n
+                        })
+                    } else {
+                        make_room(input);
+                        self.try_read_buf(input)
+                    };
+                    match read {
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
                         result => return result,
                     }
                 }
