@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use common::{encode, read_reply, Server, R};
 
 /// Rounds of the compaction race; each round loads a fresh server until it compacts.
-const ROUNDS: usize = 4;
+const ROUNDS: usize = 8;
 /// Hashes of 500 fields (100 KB) kept, and as many deleted, before the SIGTERM.
 const HASHES_BEFORE_STOP: usize = 150;
 
