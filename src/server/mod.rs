@@ -13,7 +13,7 @@ pub mod listen;
 pub mod signals;
 
 use std::net::SocketAddr;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,16 +29,70 @@ use durability::Durability;
 /// Opens storage and builds the shared state, without listening.
 pub fn open(config: Config) -> Result<(Arc<ServerState>, Arc<dyn Storage>), String> {
     std::fs::create_dir_all(&config.dir).map_err(|e| format!("cannot create {}: {e}", config.dir.display()))?;
+    let budget = memory_budget(&config);
     let tuning = RocksOptions {
-        block_cache_bytes: config.block_cache_size,
-        write_buffer_bytes: config.write_buffer_size,
+        block_cache_bytes: budget.block_cache,
+        write_buffer_bytes: budget.write_buffer,
+        write_buffers_limit: budget.write_buffers,
         background_jobs: 2,
     };
-    let storage: Arc<dyn Storage> =
-        Arc::new(RocksStorage::open(&config.dir, &tuning, Meta::live_version).map_err(|e| e.to_string())?);
+    let rocks = Arc::new(RocksStorage::open(&config.dir, &tuning, Meta::live_version).map_err(|e| e.to_string())?);
+    let storage: Arc<dyn Storage> = rocks.clone();
     let store = Store::open(storage.clone(), config.databases).map_err(|e| e.to_string())?;
-    store.cache.set_budget(config.read_cache_size);
-    Ok((Arc::new(ServerState::new(store, config)), storage))
+    store.cache.set_budget(budget.read_cache);
+    let state = Arc::new(ServerState::new(store, config));
+    // CONFIG SET maxmemory / read-cache-size resize the caches and memtables. Weak
+    // references: the configuration lives inside the state.
+    let (weak_state, weak_rocks) = (Arc::downgrade(&state), Arc::downgrade(&rocks));
+    state.config.read().runtime.install(move |old, new| {
+        let budget = memory_budget(new);
+        if budget == memory_budget(old) {
+            return Ok(());
+        }
+        if let Some(rocks) = weak_rocks.upgrade() {
+            rocks.set_memory(budget.block_cache, budget.write_buffer, budget.write_buffers).map_err(|e| ("maxmemory", e.0))?;
+        }
+        if let Some(state) = weak_state.upgrade() {
+            state.store.cache.set_budget(budget.read_cache);
+        }
+        Ok(())
+    });
+    Ok((state, storage))
+}
+
+/// The split of `maxmemory` ([`Config::memory_budget`]), with a warning when the floors
+/// exceed it.
+fn memory_budget(config: &Config) -> crate::config::MemoryBudget {
+    let budget = config.memory_budget(crate::storage::Cf::ALL.len());
+    if config.maxmemory > 0 && budget.total() as u64 > config.maxmemory {
+        tracing::warn!(maxmemory = config.maxmemory, used = budget.total(), "maxmemory is below DiskDB's floor for RocksDB's caches and memtables; using the floor");
+    }
+    budget
+}
+
+/// Logs what loading the configuration found: one line naming the parameters set
+/// without effect (diskdb.conf.example says why for each), and the warnings.
+fn report_config(config: &Config) {
+    if !config.report.without_effect.is_empty() {
+        tracing::info!(
+            "accepted without effect (see the table in diskdb.conf.example): {}",
+            config.report.without_effect.join(" ")
+        );
+    }
+    for w in &config.report.warnings {
+        tracing::warn!("{w}");
+    }
+}
+
+/// The socket addresses of one `bind` entry on `port`: `*` is every IPv4 address, `::*`
+/// every IPv6 one; `None` for an address that cannot be read.
+fn bind_addr(host: &str, port: u16) -> Option<SocketAddr> {
+    let host = match host {
+        "*" => "0.0.0.0",
+        "::*" => "::",
+        h => h,
+    };
+    format!("{host}:{port}").parse().or_else(|_| format!("[{host}]:{port}").parse()).ok()
 }
 
 /// A background thread that runs `tick` after every `period` until shutdown.
@@ -60,9 +114,17 @@ fn periodic(
         .map_err(|e| e.to_string())
 }
 
+/// Redis's save-point rule: some `save <seconds> <changes>` with at least `changes`
+/// writes since the last sync, more than `seconds` ago.
+fn save_point_reached(points: &[(i64, i32)], changes: u64, elapsed_secs: i64) -> bool {
+    points.iter().any(|&(secs, min)| changes >= min.max(0) as u64 && elapsed_secs > secs)
+}
+
 /// Runs the server until shutdown.
 pub async fn run(config: Config) -> Result<(), String> {
     let mut signals = signals::Signals::install()?;
+    report_config(&config);
+    let _ = crate::config::apply_oom_score(&config);
     let (state, storage) = open(config.clone())?;
     if let Some(pid) = &config.pidfile {
         let _ = std::fs::write(pid, format!("{}\n", std::process::id()));
@@ -71,16 +133,28 @@ pub async fn run(config: Config) -> Result<(), String> {
     let durability = Arc::new(Durability::default());
     let syncer = {
         let (d, st, s2) = (durability.clone(), storage.clone(), state.clone());
-        let s3 = state.clone();
-        let s4 = state.clone();
+        let (s3, s4, s5) = (state.clone(), state.clone(), state.clone());
+        // Writes counted when the last sync started, and when this round's started.
+        let marks = Arc::new((AtomicU64::new(0), AtomicU64::new(0)));
+        let m2 = marks.clone();
         std::thread::Builder::new()
             .name("wal-sync".into())
             .spawn(move || {
                 d.run(
                     st,
                     move || s2.config.read().appendfsync,
+                    move || {
+                        let changes = s5.store.stats.dirty.load(Ordering::Relaxed);
+                        marks.1.store(changes, Ordering::Relaxed);
+                        let since = changes.saturating_sub(marks.0.load(Ordering::Relaxed));
+                        let elapsed = crate::types::now_ms() / 1000 - s5.last_save.load(Ordering::Relaxed);
+                        save_point_reached(&s5.config.read().save, since, elapsed)
+                    },
                     move || s3.shutdown.is_triggered(),
-                    move || s4.last_save.store(crate::types::now_ms() / 1000, Ordering::Relaxed),
+                    move || {
+                        s4.last_save.store(crate::types::now_ms() / 1000, Ordering::Relaxed);
+                        m2.0.store(m2.1.load(Ordering::Relaxed), Ordering::Relaxed);
+                    },
                 )
             })
             .map_err(|e| e.to_string())?
@@ -98,15 +172,25 @@ pub async fn run(config: Config) -> Result<(), String> {
     let mut listeners = JoinSet::new();
     listen::check_backlog(config.tcp_backlog);
     if config.port != 0 {
-        for host in &config.bind {
-            let addr: SocketAddr = format!("{host}:{}", config.port)
-                .parse()
-                .or_else(|_| format!("[{host}]:{}", config.port).parse())
-                .map_err(|e| format!("bad bind address {host}: {e}"))?;
-            let l = listen::bind_tcp(addr, config.tcp_backlog).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        for entry in &config.bind {
+            // As in Redis, a leading '-' makes an address optional: skipped if unavailable.
+            let (optional, host) = entry.strip_prefix('-').map_or((false, entry.as_str()), |h| (true, h));
+            let bound = bind_addr(host, config.port)
+                .ok_or_else(|| format!("bad bind address {host}"))
+                .and_then(|addr| listen::bind_tcp(addr, config.tcp_backlog).map_err(|e| format!("cannot listen on {addr}: {e}")));
+            let l = match bound {
+                Ok(l) => l,
+                Err(e) if optional => {
+                    tracing::info!("{e} (optional address, skipped)");
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let addr = l.local_addr().map_err(|e| e.to_string())?;
             state.tcp_port.store(l.local_addr().map(|a| a.port() as u64).unwrap_or(0), Ordering::Relaxed);
             tracing::info!(%addr, "listening on TCP");
-            listeners.spawn(listen::accept_loop(l, state.clone(), durability.clone(), live.clone()));
+            let tcp = listen::Tcp { listener: l, state: state.clone() };
+            listeners.spawn(listen::accept_loop(tcp, state.clone(), durability.clone(), live.clone()));
         }
     }
     if let Some(path) = &config.unixsocket {
