@@ -316,8 +316,9 @@ impl Config {
 
     /// CONFIG SET of `pairs`, all or nothing, as Redis 7.0 checks them: unknown names
     /// first, then immutable and protected ones (`local_client`: on a loopback address
-    /// or the Unix socket, for `enable-protected-configs local`), duplicates (aliases
-    /// count as their parameter), then every value; then the running server applies the
+    /// or the Unix socket, for `enable-protected-configs local`), duplicates (by name:
+    /// an old and a new name of one parameter are not, and the later one wins, as in
+    /// Redis 7.0), then every value; then the running server applies the
     /// changes ([`Runtime`]), and a refusal there leaves everything as it was.
     pub fn set_many(&mut self, pairs: &[(String, String)], local_client: bool) -> Result<(), SetError> {
         let mut chosen: Vec<(&'static Directive, &str)> = Vec::new();
@@ -334,7 +335,7 @@ impl Config {
                 refused = failed("can't set immutable config");
             } else if d.protected && !self.enable_protected_configs.allows(local_client) {
                 refused = failed("can't set protected config");
-            } else if chosen.iter().any(|(c, _)| c.canonical() == d.canonical()) {
+            } else if chosen.iter().any(|(c, _)| c.name == d.name) {
                 refused = failed("duplicate parameter");
             }
             chosen.push((d, value));
@@ -424,10 +425,9 @@ mod tests {
         assert_eq!(set(&mut c, &[("dir", "/tmp")]), failed("dir", "can't set protected config"));
         assert_eq!(set(&mut c, &[("nosuch", "1")]), Err(SetError::Unknown("nosuch".into())));
         assert_eq!(set(&mut c, &[("databases", "1"), ("nosuch", "1")]), failed("databases", "can't set immutable config"));
-        assert_eq!(
-            set(&mut c, &[("replica-read-only", "no"), ("slave-read-only", "yes")]),
-            failed("slave-read-only", "duplicate parameter")
-        );
+        assert_eq!(set(&mut c, &[("timeout", "1"), ("TIMEOUT", "2")]), failed("TIMEOUT", "duplicate parameter"));
+        assert_eq!(set(&mut c, &[("replica-read-only", "no"), ("slave-read-only", "yes")]), Ok(()));
+        assert_eq!(c.stored("replica-read-only", ""), "yes", "the later name wins");
         assert_eq!(set(&mut c, &[("hash-max-ziplist-entries", "64"), ("list-compress-depth", "1")]), Ok(()));
         assert_eq!(c.encoding.hash_max_listpack_entries, 64);
         assert_eq!(c.value_of(directive("hash-max-listpack-entries").unwrap()), "64");

@@ -351,7 +351,7 @@ pub static DIRECTIVES: &[Directive] = &[
     Directive::new(
         "maxmemory",
         Kind::Memory(0, u64::MAX),
-        Effect::Honoured("bounds DiskDB's memory: RocksDB's block cache, its memtables (a write buffer manager) and the read cache together stay within it (see 'Memory' above); 0: each as configured. Never evicts and never refuses writes: the data is on disk"),
+        Effect::Honoured("bounds DiskDB's memory: RocksDB's block cache, its memtables (a write buffer manager) and the read cache together stay within it (the split is described in diskdb.conf.example); 0: each as configured. Never evicts and never refuses writes: the data is on disk"),
         |c| c.maxmemory.to_string(),
         |c, v| Kind::Memory(0, u64::MAX).memory(v).map(|n| c.maxmemory = n),
     ),

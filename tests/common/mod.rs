@@ -2,6 +2,9 @@
 //! data directory, waits until it answers PING, and stops it on drop.
 #![allow(dead_code)]
 
+pub mod reference;
+pub use reference::{Conn, RedisServer};
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
