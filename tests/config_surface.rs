@@ -544,6 +544,29 @@ fn maxmemory_bounds_caches_and_memtables() {
     assert_eq!(c.cmd(&["DBSIZE"]), R::Int(100));
 }
 
+/// Peak resident memory of a process, from /proc.
+fn peak_rss_mib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let kib: u64 = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).unwrap().trim().trim_end_matches("kB").trim().parse().unwrap();
+    kib / 1024
+}
+
+#[test]
+fn maxmemory_keeps_the_process_small_under_a_write_load() {
+    // 200 MB of writes. Without a bound the memtables alone grow to 128 MB and the
+    // process past 200 MB; with maxmemory 64mb it stays near 64 MB plus what maxmemory
+    // does not cover (RocksDB's table readers and write path, client buffers, the
+    // allocator), measured at about 60 MB.
+    let server = Server::start_with(&["--maxmemory", "64mb"]);
+    let out = std::process::Command::new("redis-benchmark")
+        .args(["-p", &server.port.to_string(), "-t", "set", "-n", "200000", "-d", "1000", "-r", "10000000", "-P", "16", "-q"])
+        .output()
+        .expect("redis-benchmark is installed (make deps)");
+    assert!(out.status.success());
+    let peak = peak_rss_mib(server.pid());
+    assert!(peak < 64 + 96, "peak RSS {peak} MiB with maxmemory 64mb");
+}
+
 #[test]
 fn save_points_sync_the_wal_under_appendfsync_no() {
     let server = Server::start_with(&["--appendfsync", "no", "--save", "1 1"]);

@@ -348,8 +348,9 @@ mod tests {
         let dir = temp("flags");
         let file = dir.join("a.conf");
         std::fs::write(&file, "# comment\nport 7000\nappendfsync always\ndir \"/tmp/x y\"\n").unwrap();
-        let cfg = Config::from_args([file.display().to_string(), "--port".into(), "7001".into(), "--list-max-listpack-size".into(), "-3".into()])
-            .unwrap();
+        let cfg =
+            Config::from_args([file.display().to_string(), "--port".into(), "7001".into(), "--list-max-listpack-size".into(), "-3".into()])
+                .unwrap();
         assert_eq!(cfg.port, 7001);
         assert_eq!(cfg.appendfsync, Fsync::Always);
         assert_eq!(cfg.dir, PathBuf::from("/tmp/x y"));

@@ -152,7 +152,9 @@ mod tests {
             c.maxmemory = max;
             let b = c.memory_budget(6);
             assert!(b.total() as u64 <= max, "{b:?} over {max}");
-            assert!(b.block_cache <= unbounded.block_cache && b.write_buffer <= unbounded.write_buffer && b.read_cache <= unbounded.read_cache);
+            assert!(
+                b.block_cache <= unbounded.block_cache && b.write_buffer <= unbounded.write_buffer && b.read_cache <= unbounded.read_cache
+            );
             assert_eq!(b.write_buffers, b.write_buffer * 12);
         }
         c.maxmemory = 1 << 20;

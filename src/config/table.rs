@@ -44,7 +44,8 @@ const NO_AOF: Effect = Effect::Ignored(
     "no AOF file: writes go to RocksDB's write-ahead log (see appendfsync), which RocksDB trims itself after memtable flushes",
 );
 const NO_ACL: Effect = Effect::Ignored("no ACL users: requirepass is the one password (AUTH, HELLO ... AUTH default)");
-const ALLOCATOR: Effect = Effect::Ignored("jemalloc's defragmentation: DiskDB uses mimalloc and keeps values in RocksDB, not in a long-lived heap");
+const ALLOCATOR: Effect =
+    Effect::Ignored("jemalloc's defragmentation: DiskDB uses mimalloc and keeps values in RocksDB, not in a long-lived heap");
 const LAZYFREE: Effect =
     Effect::Ignored("deleting is already cheap: DEL and FLUSH drop metadata records and compaction reclaims the rest in the background");
 const NO_SLOWLOG: Effect = Effect::Ignored("no SLOWLOG command yet");
@@ -93,6 +94,20 @@ macro_rules! stored {
     };
 }
 
+/// A parameter held in a numeric field of [`Config`]: `number!(name, kind, effect,
+/// field as type)`.
+macro_rules! number {
+    ($name:literal, $kind:expr, $effect:expr, $($field:ident).+ as $t:ty) => {
+        Directive::new(
+            $name,
+            $kind,
+            $effect,
+            |c| c.$($field).+.to_string(),
+            |c, v| ($kind).number(v).map(|n| c.$($field).+ = n as $t),
+        )
+    };
+}
+
 fn path(p: &Option<std::path::PathBuf>) -> String {
     p.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
 }
@@ -112,8 +127,7 @@ fn access(v: &str) -> Result<Access, String> {
 // Parameters with aliases, named so that the alias entries can copy them.
 const BUSY_REPLY_THRESHOLD: Directive = stored!("busy-reply-threshold", Kind::Int(0, LLONG_MAX), "5000", NO_SCRIPTING);
 const CLUSTER_REPLICA_NO_FAILOVER: Directive = stored!("cluster-replica-no-failover", Kind::Bool, "no", NO_CLUSTER);
-const CLUSTER_REPLICA_VALIDITY_FACTOR: Directive =
-    stored!("cluster-replica-validity-factor", Kind::Int(0, INT_MAX), "10", NO_CLUSTER);
+const CLUSTER_REPLICA_VALIDITY_FACTOR: Directive = stored!("cluster-replica-validity-factor", Kind::Int(0, INT_MAX), "10", NO_CLUSTER);
 const MIN_REPLICAS_MAX_LAG: Directive = stored!("min-replicas-max-lag", Kind::Int(0, INT_MAX), "10", NO_REPLICATION);
 const MIN_REPLICAS_TO_WRITE: Directive = stored!("min-replicas-to-write", Kind::Int(0, INT_MAX), "0", NO_REPLICATION);
 const REPL_PING_REPLICA_PERIOD: Directive = stored!("repl-ping-replica-period", Kind::Int(1, INT_MAX), "10", NO_REPLICATION);
@@ -136,41 +150,16 @@ const REPLICAOF: Directive = Directive::new(
     },
 )
 .immutable();
-const HASH_MAX_LISTPACK_ENTRIES: Directive = Directive::new(
-    "hash-max-listpack-entries",
-    Kind::Int(0, LLONG_MAX),
-    ENCODING,
-    |c| c.encoding.hash_max_listpack_entries.to_string(),
-    |c, v| Kind::Int(0, LLONG_MAX).int(v).map(|n| c.encoding.hash_max_listpack_entries = n as u64),
-);
-const HASH_MAX_LISTPACK_VALUE: Directive = Directive::new(
-    "hash-max-listpack-value",
-    Kind::Memory(0, MEM_LLONG_MAX),
-    ENCODING,
-    |c| c.encoding.hash_max_listpack_value.to_string(),
-    |c, v| Kind::Memory(0, MEM_LLONG_MAX).memory(v).map(|n| c.encoding.hash_max_listpack_value = n),
-);
-const LIST_MAX_LISTPACK_SIZE: Directive = Directive::new(
-    "list-max-listpack-size",
-    Kind::Int(INT_MIN, INT_MAX),
-    ENCODING,
-    |c| c.encoding.list_max_listpack_size.to_string(),
-    |c, v| Kind::Int(INT_MIN, INT_MAX).int(v).map(|n| c.encoding.list_max_listpack_size = n),
-);
-const ZSET_MAX_LISTPACK_ENTRIES: Directive = Directive::new(
-    "zset-max-listpack-entries",
-    Kind::Int(0, LLONG_MAX),
-    ENCODING,
-    |c| c.encoding.zset_max_listpack_entries.to_string(),
-    |c, v| Kind::Int(0, LLONG_MAX).int(v).map(|n| c.encoding.zset_max_listpack_entries = n as u64),
-);
-const ZSET_MAX_LISTPACK_VALUE: Directive = Directive::new(
-    "zset-max-listpack-value",
-    Kind::Memory(0, MEM_LLONG_MAX),
-    ENCODING,
-    |c| c.encoding.zset_max_listpack_value.to_string(),
-    |c, v| Kind::Memory(0, MEM_LLONG_MAX).memory(v).map(|n| c.encoding.zset_max_listpack_value = n),
-);
+const HASH_MAX_LISTPACK_ENTRIES: Directive =
+    number!("hash-max-listpack-entries", Kind::Int(0, LLONG_MAX), ENCODING, encoding.hash_max_listpack_entries as u64);
+const HASH_MAX_LISTPACK_VALUE: Directive =
+    number!("hash-max-listpack-value", Kind::Memory(0, MEM_LLONG_MAX), ENCODING, encoding.hash_max_listpack_value as u64);
+const LIST_MAX_LISTPACK_SIZE: Directive =
+    number!("list-max-listpack-size", Kind::Int(INT_MIN, INT_MAX), ENCODING, encoding.list_max_listpack_size as i64);
+const ZSET_MAX_LISTPACK_ENTRIES: Directive =
+    number!("zset-max-listpack-entries", Kind::Int(0, LLONG_MAX), ENCODING, encoding.zset_max_listpack_entries as u64);
+const ZSET_MAX_LISTPACK_VALUE: Directive =
+    number!("zset-max-listpack-value", Kind::Memory(0, MEM_LLONG_MAX), ENCODING, encoding.zset_max_listpack_value as u64);
 
 pub static DIRECTIVES: &[Directive] = &[
     // ---- Network and clients ---------------------------------------------------
@@ -181,19 +170,17 @@ pub static DIRECTIVES: &[Directive] = &[
         |c| c.bind.join(" "),
         |c, v| value::parse_bind(v).map(|b| c.bind = b),
     ),
-    Directive::new(
+    number!(
         "port",
         Kind::Int(0, 65535),
         Effect::Honoured("TCP port; 0 disables TCP. CONFIG SET accepts only the current value (changing it needs a restart)"),
-        |c| c.port.to_string(),
-        |c, v| Kind::Int(0, 65535).int(v).map(|p| c.port = p as u16),
+        port as u16
     ),
-    Directive::new(
+    number!(
         "tcp-backlog",
         Kind::Int(0, INT_MAX),
         Effect::Honoured("pending connections the kernel queues for TCP and the Unix socket (capped by net.core.somaxconn)"),
-        |c| c.tcp_backlog.to_string(),
-        |c, v| Kind::Int(0, INT_MAX).int(v).map(|n| c.tcp_backlog = n as u32),
+        tcp_backlog as u32
     )
     .immutable(),
     Directive::new(
@@ -215,26 +202,18 @@ pub static DIRECTIVES: &[Directive] = &[
         |c, v| value::parse_octal(v).map(|p| c.unixsocketperm = p),
     )
     .immutable(),
-    Directive::new(
+    number!(
         "maxclients",
         Kind::Int(1, UINT_MAX),
         Effect::Honoured("most clients connected at once; more are refused with -ERR max number of clients reached"),
-        |c| c.maxclients.to_string(),
-        |c, v| Kind::Int(1, UINT_MAX).int(v).map(|n| c.maxclients = n as usize),
+        maxclients as usize
     ),
-    Directive::new(
-        "timeout",
-        Kind::Int(0, INT_MAX),
-        Effect::Honoured("close a client idle for this many seconds; 0: never"),
-        |c| c.timeout.to_string(),
-        |c, v| Kind::Int(0, INT_MAX).int(v).map(|n| c.timeout = n as u64),
-    ),
-    Directive::new(
+    number!("timeout", Kind::Int(0, INT_MAX), Effect::Honoured("close a client idle for this many seconds; 0: never"), timeout as u64),
+    number!(
         "tcp-keepalive",
         Kind::Int(0, INT_MAX),
         Effect::Honoured("TCP keepalive of new client sockets: first probe after this many idle seconds, then every third of it, 3 probes; 0: off"),
-        |c| c.tcp_keepalive.to_string(),
-        |c, v| Kind::Int(0, INT_MAX).int(v).map(|n| c.tcp_keepalive = n as u64),
+        tcp_keepalive as u64
     ),
     Directive::new(
         "requirepass",
@@ -247,26 +226,23 @@ pub static DIRECTIVES: &[Directive] = &[
         },
     )
     .sensitive(),
-    Directive::new(
+    number!(
         "proto-max-bulk-len",
         Kind::Memory(MB, MEM_LLONG_MAX),
         Effect::Honoured("largest bulk string a client may send, and so the largest string value"),
-        |c| c.proto_max_bulk_len.to_string(),
-        |c, v| Kind::Memory(MB, MEM_LLONG_MAX).memory(v).map(|n| c.proto_max_bulk_len = n as usize),
+        proto_max_bulk_len as usize
     ),
-    Directive::new(
+    number!(
         "client-query-buffer-limit",
         Kind::Memory(MB, MEM_LLONG_MAX),
         Effect::Honoured("most bytes buffered for one client's incomplete request"),
-        |c| c.client_query_buffer_limit.to_string(),
-        |c, v| Kind::Memory(MB, MEM_LLONG_MAX).memory(v).map(|n| c.client_query_buffer_limit = n as usize),
+        client_query_buffer_limit as usize
     ),
-    Directive::new(
+    number!(
         "io-threads",
         Kind::Int(1, 128),
         Effect::Honoured("threads serving clients (each reads, runs and writes); one is fastest on small machines, as RocksDB's own threads take the other cores"),
-        |c| c.io_threads.to_string(),
-        |c, v| Kind::Int(1, 128).int(v).map(|n| c.io_threads = n as usize),
+        io_threads as usize
     )
     .immutable(),
     stored!("io-threads-do-reads", Kind::Bool, "no", Effect::Ignored("every io-threads thread reads and parses as well as it writes"))
@@ -305,12 +281,11 @@ pub static DIRECTIVES: &[Directive] = &[
         },
     )
     .protected(),
-    Directive::new(
+    number!(
         "databases",
         Kind::Int(1, 256),
         Effect::Honoured("number of databases, SELECT 0 to databases-1 (at most 256 in DiskDB)"),
-        |c| c.databases.to_string(),
-        |c, v| Kind::Int(1, 256).int(v).map(|n| c.databases = n as usize),
+        databases as usize
     )
     .immutable(),
     Directive::new(
@@ -348,12 +323,11 @@ pub static DIRECTIVES: &[Directive] = &[
         |c| value::format_save(&c.save),
         |c, v| value::parse_save(v).map(|s| c.save = s),
     ),
-    Directive::new(
+    number!(
         "maxmemory",
         Kind::Memory(0, u64::MAX),
         Effect::Honoured("bounds DiskDB's memory: RocksDB's block cache, its memtables (a write buffer manager) and the read cache together stay within it (the split is described in diskdb.conf.example); 0: each as configured. Never evicts and never refuses writes: the data is on disk"),
-        |c| c.maxmemory.to_string(),
-        |c, v| Kind::Memory(0, u64::MAX).memory(v).map(|n| c.maxmemory = n),
+        maxmemory as u64
     ),
     Directive::new(
         "maxmemory-policy",
@@ -370,28 +344,25 @@ pub static DIRECTIVES: &[Directive] = &[
     stored!("maxmemory-eviction-tenacity", Kind::Int(0, 100), "10", EVICTION),
     stored!("lfu-log-factor", Kind::Int(0, INT_MAX), "10", EVICTION),
     stored!("lfu-decay-time", Kind::Int(0, INT_MAX), "1", EVICTION),
-    Directive::new(
+    number!(
         "rocksdb-block-cache-size",
         Kind::Memory(0, MEM_LLONG_MAX),
         Effect::Honoured("DiskDB's own: RocksDB's block cache, shared by all column families (maxmemory may lower it)"),
-        |c| c.block_cache_size.to_string(),
-        |c, v| Kind::Memory(0, MEM_LLONG_MAX).memory(v).map(|n| c.block_cache_size = n as usize),
+        block_cache_size as usize
     )
     .immutable(),
-    Directive::new(
+    number!(
         "rocksdb-write-buffer-size",
         Kind::Memory(0, MEM_LLONG_MAX),
         Effect::Honoured("DiskDB's own: RocksDB's memtable size per column family (maxmemory may lower it)"),
-        |c| c.write_buffer_size.to_string(),
-        |c, v| Kind::Memory(0, MEM_LLONG_MAX).memory(v).map(|n| c.write_buffer_size = n as usize),
+        write_buffer_size as usize
     )
     .immutable(),
-    Directive::new(
+    number!(
         "read-cache-size",
         Kind::Memory(0, MEM_LLONG_MAX),
         Effect::Honoured("DiskDB's own: memory for windows of hot collections' records, so repeated range reads skip RocksDB; 0 disables it (maxmemory may lower it)"),
-        |c| c.read_cache_size.to_string(),
-        |c, v| Kind::Memory(0, MEM_LLONG_MAX).memory(v).map(|n| c.read_cache_size = n as usize),
+        read_cache_size as usize
     ),
     stored!("dbfilename", Kind::Str, "dump.rdb", NO_RDB, |v| value::check_file_name(v, "dbfilename", "filename")).protected(),
     stored!("rdbcompression", Kind::Bool, "yes", NO_RDB),
@@ -466,12 +437,11 @@ pub static DIRECTIVES: &[Directive] = &[
         |c, v| Kind::Int(0, INT_MAX).int(v).map(|n| c.hz = n.clamp(1, 500) as u32),
     ),
     stored!("dynamic-hz", Kind::Bool, "yes", Effect::Ignored("hz stays as configured whatever the number of clients")),
-    Directive::new(
+    number!(
         "active-expire-effort",
         Kind::Int(1, 10),
         Effect::Honoured("keys each active expiry cycle may examine per database: 200 at 1, 200 more per step"),
-        |c| c.active_expire_effort.to_string(),
-        |c, v| Kind::Int(1, 10).int(v).map(|n| c.active_expire_effort = n as u32),
+        active_expire_effort as u32
     ),
     Directive::new(
         "loglevel",
@@ -611,38 +581,14 @@ pub static DIRECTIVES: &[Directive] = &[
     HASH_MAX_LISTPACK_VALUE.alias("hash-max-ziplist-value"),
     LIST_MAX_LISTPACK_SIZE,
     LIST_MAX_LISTPACK_SIZE.alias("list-max-ziplist-size"),
-    Directive::new(
-        "list-compress-depth",
-        Kind::Int(0, INT_MAX),
-        ENCODING,
-        |c| c.encoding.list_compress_depth.to_string(),
-        |c, v| Kind::Int(0, INT_MAX).int(v).map(|n| c.encoding.list_compress_depth = n as u64),
-    ),
-    Directive::new(
-        "set-max-intset-entries",
-        Kind::Int(0, LLONG_MAX),
-        ENCODING,
-        |c| c.encoding.set_max_intset_entries.to_string(),
-        |c, v| Kind::Int(0, LLONG_MAX).int(v).map(|n| c.encoding.set_max_intset_entries = n as u64),
-    ),
+    number!("list-compress-depth", Kind::Int(0, INT_MAX), ENCODING, encoding.list_compress_depth as u64),
+    number!("set-max-intset-entries", Kind::Int(0, LLONG_MAX), ENCODING, encoding.set_max_intset_entries as u64),
     ZSET_MAX_LISTPACK_ENTRIES,
     ZSET_MAX_LISTPACK_ENTRIES.alias("zset-max-ziplist-entries"),
     ZSET_MAX_LISTPACK_VALUE,
     ZSET_MAX_LISTPACK_VALUE.alias("zset-max-ziplist-value"),
-    Directive::new(
-        "stream-node-max-bytes",
-        Kind::Memory(0, MEM_LLONG_MAX),
-        NO_STREAMS,
-        |c| c.encoding.stream_node_max_bytes.to_string(),
-        |c, v| Kind::Memory(0, MEM_LLONG_MAX).memory(v).map(|n| c.encoding.stream_node_max_bytes = n),
-    ),
-    Directive::new(
-        "stream-node-max-entries",
-        Kind::Int(0, LLONG_MAX),
-        NO_STREAMS,
-        |c| c.encoding.stream_node_max_entries.to_string(),
-        |c, v| Kind::Int(0, LLONG_MAX).int(v).map(|n| c.encoding.stream_node_max_entries = n as u64),
-    ),
+    number!("stream-node-max-bytes", Kind::Memory(0, MEM_LLONG_MAX), NO_STREAMS, encoding.stream_node_max_bytes as u64),
+    number!("stream-node-max-entries", Kind::Int(0, LLONG_MAX), NO_STREAMS, encoding.stream_node_max_entries as u64),
     stored!("hll-sparse-max-bytes", Kind::Memory(0, MEM_LLONG_MAX), "3000", Effect::Ignored("no HyperLogLog commands")),
     // ---- Replication ------------------------------------------------------------
     REPLICAOF,

@@ -136,6 +136,14 @@ impl Kind {
         }
     }
 
+    /// Reads a number of an `Int` or `Memory` kind.
+    pub fn number(self, v: &str) -> Result<i128, String> {
+        match self {
+            Kind::Int(..) => self.int(v).map(i128::from),
+            _ => self.memory(v).map(i128::from),
+        }
+    }
+
     /// The number of an `Enum` name.
     pub fn choice(self, v: &str) -> Result<u8, String> {
         let Kind::Enum(names) = self else { unreachable!("choice() of {self:?}") };
@@ -342,11 +350,8 @@ pub fn parse_buffer_limits(v: &str, limits: &mut [BufferLimit; 3]) -> Result<(),
 }
 
 pub fn format_buffer_limits(limits: &[BufferLimit; 3]) -> String {
-    let parts: Vec<String> = BUFFER_CLASSES
-        .iter()
-        .zip(limits)
-        .map(|(c, l)| format!("{c} {} {} {}", l.hard, l.soft, l.soft_seconds))
-        .collect();
+    let parts: Vec<String> =
+        BUFFER_CLASSES.iter().zip(limits).map(|(c, l)| format!("{c} {} {} {}", l.hard, l.soft, l.soft_seconds)).collect();
     parts.join(" ")
 }
 
