@@ -124,7 +124,7 @@ impl Config {
 
     /// `include`: a file, or every file a glob pattern matches.
     fn include(&mut self, pattern: &str, depth: usize) -> Result<(), String> {
-        for path in expand_glob(pattern)? {
+        for path in expand_glob(pattern) {
             self.read_file(&path, depth + 1)?;
         }
         Ok(())
@@ -304,10 +304,10 @@ fn split_line(line: &str) -> Option<Vec<String>> {
 /// The files an `include` names: the path itself, or for a glob pattern (`*`, `?`,
 /// `[...]` in any component) the existing paths it matches, sorted; names starting with
 /// a dot match only a pattern that starts with one, as glob(3) does.
-fn expand_glob(pattern: &str) -> Result<Vec<PathBuf>, String> {
+fn expand_glob(pattern: &str) -> Vec<PathBuf> {
     let wild = |s: &str| s.contains(['*', '?', '[']);
     if !wild(pattern) {
-        return Ok(vec![PathBuf::from(pattern)]);
+        return vec![PathBuf::from(pattern)];
     }
     let mut found = vec![if pattern.starts_with('/') { PathBuf::from("/") } else { PathBuf::new() }];
     for part in pattern.split('/').filter(|p| !p.is_empty()) {
@@ -328,7 +328,7 @@ fn expand_glob(pattern: &str) -> Result<Vec<PathBuf>, String> {
     }
     found.retain(|p| p.exists());
     found.sort();
-    Ok(found)
+    found
 }
 
 #[cfg(test)]

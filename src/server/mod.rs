@@ -46,7 +46,7 @@ pub fn open(config: Config) -> Result<(Arc<ServerState>, Arc<dyn Storage>), Stri
     let (weak_state, weak_rocks) = (Arc::downgrade(&state), Arc::downgrade(&rocks));
     state.config.read().runtime.install(move |old, new| {
         let budget = memory_budget(new);
-        if budget == memory_budget(old) {
+        if budget == old.memory_budget(crate::storage::Cf::ALL.len()) {
             return Ok(());
         }
         if let Some(rocks) = weak_rocks.upgrade() {
