@@ -9,9 +9,8 @@
 mod common;
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::{BufReader, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::io::Write;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -29,86 +28,13 @@ const ALLOWED_DIFFERENCES: &[(&str, &str, &str)] = &[
     ("zrevrank", "complexity", "as ZRANK"),
 ];
 
-/// A redis-server 7 on a free loopback port, without persistence, stopped on drop.
-struct RedisServer {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
+/// What these tests ask any server.
+trait Docs {
+    fn names(&mut self) -> Vec<String>;
+    fn docs(&mut self, name: &str) -> R;
 }
 
-impl RedisServer {
-    fn start() -> RedisServer {
-        let dir = tempfile::tempdir().unwrap();
-        for _attempt in 0..5 {
-            let port = free_port();
-            let mut child = Command::new("redis-server")
-                .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-                .arg("--dir")
-                .arg(dir.path())
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::inherit())
-                .spawn()
-                .expect("redis-server is installed (make deps)");
-            if answers_ping(&mut child, port) {
-                return RedisServer { child, port, _dir: dir };
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        panic!("redis-server did not become ready");
-    }
-}
-
-/// Polls with PING until the server answers or exits (another process took the port).
-fn answers_ping(child: &mut Child, port: u16) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
-            return false;
-        }
-        if let Ok(mut c) = Conn::open(port) {
-            if c.cmd(&["PING"]) == R::Status("PONG".into()) {
-                return true;
-            }
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    false
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A RESP connection to any port (the common `Raw` is tied to a DiskDB `Server`).
-struct Conn {
-    stream: TcpStream,
-    reader: BufReader<TcpStream>,
-}
-
-impl Conn {
-    fn open(port: u16) -> std::io::Result<Conn> {
-        let stream = TcpStream::connect(("127.0.0.1", port))?;
-        stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-        Ok(Conn { reader: BufReader::new(stream.try_clone()?), stream })
-    }
-
-    fn cmd(&mut self, args: &[&str]) -> R {
-        self.stream.write_all(&encode(args)).unwrap();
-        read_reply(&mut self.reader).expect("reply")
-    }
-
-    /// A RESP3 connection, so maps and sets keep their types in the comparison.
-    fn resp3(port: u16) -> Conn {
-        let mut c = Conn::open(port).unwrap();
-        assert!(matches!(c.cmd(&["HELLO", "3"]), R::Agg('%', _)), "HELLO 3 on port {port}");
-        c
-    }
-
+impl Docs for Conn {
     fn names(&mut self) -> Vec<String> {
         match self.cmd(&["COMMAND", "LIST"]) {
             R::Array(items) => items.into_iter().map(text).collect(),

@@ -315,16 +315,19 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("used_memory_peak_human", &human(peak));
             line("total_system_memory", &total);
             line("total_system_memory_human", &human(total));
-            line("maxmemory", &0);
-            line("maxmemory_human", &"0B");
-            line("maxmemory_policy", &"noeviction");
+            line("maxmemory", &cfg.maxmemory);
+            line("maxmemory_human", &human(cfg.maxmemory));
+            line("maxmemory_policy", &cfg.maxmemory_policy);
             line("mem_allocator", &"mimalloc");
+            // The parts maxmemory bounds, as the budget sets them.
+            let budget = cfg.memory_budget(Cf::ALL.len());
             let cache = store.storage.property("rocksdb.block-cache-usage").unwrap_or(0);
             line("rocksdb_block_cache_usage", &cache);
-            line("rocksdb_block_cache_capacity", &cfg.block_cache_size);
+            line("rocksdb_block_cache_capacity", &budget.block_cache);
+            line("rocksdb_memtables_limit", &budget.write_buffers);
             line("disk_used", &disk_usage(&cfg.dir));
             line("read_cache_bytes", &store.cache.bytes());
-            line("read_cache_capacity", &cfg.read_cache_size);
+            line("read_cache_capacity", &budget.read_cache);
         }
         "persistence" => {
             line("loading", &0);
@@ -500,44 +503,25 @@ fn config_get(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::Map(pairs))
 }
 
-/// `CONFIG SET parameter value [parameter value ...]`: all or nothing. O(N) in the
-/// pairs. Errors (Redis's texts): `ERR syntax error` for an odd count,
+/// `CONFIG SET parameter value [parameter value ...]`: all or nothing, checked and
+/// applied by [`config::Config::set_many`]. O(N) in the pairs. Errors (Redis's texts):
+/// `ERR syntax error` for an odd count,
 /// `ERR Unknown option or number of arguments for CONFIG SET - '<p>'`,
 /// `ERR CONFIG SET failed (possibly related to argument '<p>') - <reason>` (immutable,
-/// duplicate, or an invalid value).
+/// protected, duplicate, or an invalid value).
 fn config_set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     if argv.len() % 2 != 0 {
         return Err(Error::Syntax);
     }
-    let failed = |name: &str, why: &str| Error::err(format!("CONFIG SET failed (possibly related to argument '{name}') - {why}"));
-    let mut chosen: Vec<(&'static config::Directive, String)> = Vec::new();
-    for pair in argv[2..].chunks(2) {
-        let name = String::from_utf8_lossy(&pair[0]).into_owned();
-        let Some(d) = config::directive(&name) else {
-            return Err(Error::err(format!("Unknown option or number of arguments for CONFIG SET - '{name}'")));
-        };
-        if !d.mutable {
-            return Err(failed(&name, "can't set immutable config"));
-        }
-        if chosen.iter().any(|(c, _)| c.name == d.name) {
-            return Err(failed(&name, "duplicate parameter"));
-        }
-        chosen.push((d, String::from_utf8_lossy(&pair[1]).into_owned()));
-    }
-    let mut guard = ctx.server.config.write();
-    let mut next = guard.clone();
-    for (d, value) in &chosen {
-        (d.set)(&mut next, value).map_err(|why| failed(d.name, &why))?;
-    }
-    let level_changed = guard.loglevel != next.loglevel;
-    if guard.read_cache_size != next.read_cache_size {
-        ctx.store().cache.set_budget(next.read_cache_size);
-    }
-    *guard = next;
+    let text = |b: &Bytes| String::from_utf8_lossy(b).into_owned();
+    let pairs: Vec<(String, String)> = argv[2..].chunks(2).map(|p| (text(&p[0]), text(&p[1]))).collect();
+    let info = &ctx.session.info;
+    let local = info.kind_flag == "U" || info.addr.parse::<std::net::SocketAddr>().is_ok_and(|a| a.ip().is_loopback());
+    ctx.server.config.write().set_many(&pairs, local).map_err(|e| match e {
+        config::SetError::Unknown(p) => Error::err(format!("Unknown option or number of arguments for CONFIG SET - '{p}'")),
+        config::SetError::Failed(p, why) => Error::err(format!("CONFIG SET failed (possibly related to argument '{p}') - {why}")),
+    })?;
     ctx.server.config_epoch.fetch_add(1, Ordering::Release);
-    if level_changed {
-        config::apply_loglevel(&guard.loglevel);
-    }
     Ok(Reply::ok())
 }
 

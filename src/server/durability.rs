@@ -7,7 +7,9 @@
 //! The policy decides when the WAL is forced to disk. One syncer thread does all fsyncs:
 //! under `always` a connection that wrote waits, before sending its replies, until a sync
 //! that started after its write has finished, so all writers waiting at the same time
-//! share one fsync (group commit); under `everysec` the thread syncs once a second.
+//! share one fsync (group commit); under `everysec` the thread syncs once a second;
+//! under `no` it syncs only when a save point (`save <seconds> <changes>`) is reached,
+//! which is what an RDB snapshot would give: that point survives power loss.
 //!
 //! Tickets are the storage's batch sequence numbers ([`crate::storage::pending`]).
 
@@ -65,8 +67,17 @@ impl Durability {
     }
 
     /// Runs the syncer until `stop` returns true. `policy` is read each round so that
-    /// CONFIG SET appendfsync takes effect at once.
-    pub fn run(self: Arc<Self>, storage: Arc<dyn Storage>, policy: impl Fn() -> Fsync, stop: impl Fn() -> bool, on_sync: impl Fn()) {
+    /// CONFIG SET appendfsync takes effect at once; `save_due` is asked every round
+    /// (before the sync it may cause) whether a save point is reached; `on_sync` runs
+    /// after each sync.
+    pub fn run(
+        self: Arc<Self>,
+        storage: Arc<dyn Storage>,
+        policy: impl Fn() -> Fsync,
+        save_due: impl Fn() -> bool,
+        stop: impl Fn() -> bool,
+        on_sync: impl Fn(),
+    ) {
         let (lock, cv) = &self.wake;
         let mut synced = 0u64;
         loop {
@@ -79,10 +90,11 @@ impl Durability {
             }
             // sync_wal waits for the batches submitted so far to be applied first.
             let target = storage.pending().submitted();
+            let save_point = save_due();
             let due = match policy() {
                 Fsync::Always => target > synced,
                 Fsync::EverySec => target > synced,
-                Fsync::No => false,
+                Fsync::No => save_point,
             };
             if due || stop() {
                 if let Err(e) = storage.sync_wal() {

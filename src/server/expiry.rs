@@ -14,13 +14,15 @@ use crate::commands::ServerState;
 use crate::storage::{keys, Cf, Range};
 use crate::types::{now_ms, Txn};
 
-/// Keys examined per database per cycle before yielding.
+/// Keys examined per database per cycle before yielding, per step of
+/// `active-expire-effort` (1 to 10).
 const PER_CYCLE: usize = 200;
 
 /// Runs one cycle; returns how many keys it removed.
 pub fn cycle(state: &ServerState) -> usize {
     let store = &state.store;
     let now = now_ms();
+    let per_cycle = PER_CYCLE * state.config.read().active_expire_effort.max(1) as usize;
     let mut removed = 0;
     for db in 0..store.databases() as u8 {
         if store.counters[db as usize].expires.load(Ordering::Relaxed) <= 0 {
@@ -35,7 +37,7 @@ pub fn cycle(state: &ServerState) -> usize {
             if let Some((_, deadline, key)) = keys::parse_expire_key(k) {
                 due.push((deadline, key.to_vec()));
             }
-            due.len() < PER_CYCLE
+            due.len() < per_cycle
         });
         if let Err(e) = scanned {
             tracing::warn!(error = %e, "expire scan failed");

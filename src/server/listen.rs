@@ -15,7 +15,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::net::{TcpListener, TcpSocket, TcpStream, UnixListener, UnixStream};
+use tokio::net::{TcpListener, TcpStream, UnixListener, UnixStream};
 use tokio::sync::mpsc;
 
 use super::connection::{self, Stream};
@@ -37,13 +37,23 @@ pub trait Listener: Send + 'static {
     fn accept(&self) -> impl Future<Output = io::Result<Accepted<Self::Stream>>> + Send;
 }
 
-impl Listener for TcpListener {
+/// A TCP listener, and the `tcp-keepalive` its new connections get.
+pub struct Tcp {
+    pub listener: TcpListener,
+    pub state: Arc<ServerState>,
+}
+
+impl Listener for Tcp {
     type Stream = TcpStream;
     const FLAG: &'static str = "N";
 
     async fn accept(&self) -> io::Result<Accepted<TcpStream>> {
-        let (stream, peer) = TcpListener::accept(self).await?;
+        let (stream, peer) = self.listener.accept().await?;
         let _ = stream.set_nodelay(true);
+        let keepalive = self.state.config.read().tcp_keepalive;
+        if let Err(e) = set_keepalive(&stream, keepalive) {
+            tracing::debug!(error = %e, "cannot set TCP keepalive");
+        }
         let laddr = stream.local_addr().map(|a| a.to_string()).unwrap_or_default();
         Ok(Accepted { stream, addr: peer.to_string(), laddr })
     }
@@ -85,11 +95,47 @@ pub fn check_backlog(backlog: u32) {
     }
 }
 
+/// Redis's `anetKeepAlive`: probes after `secs` idle seconds, then every third of
+/// that, and the connection is dropped after 3 unanswered ones; 0 leaves keepalive off.
+pub fn set_keepalive(stream: &TcpStream, secs: u64) -> io::Result<()> {
+    if secs == 0 {
+        return Ok(());
+    }
+    let sock = socket2::SockRef::from(stream);
+    let idle = Duration::from_secs(secs);
+    let interval = Duration::from_secs((secs / 3).max(1));
+    sock.set_tcp_keepalive(&socket2::TcpKeepalive::new().with_time(idle).with_interval(interval))?;
+    // TCP_KEEPCNT: socket2 offers it only with its "all" feature.
+    let count: libc::c_int = 3;
+    // SAFETY: a valid socket, and a pointer to a c_int with its size.
+    let rc = unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_KEEPCNT,
+            (&count as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+/// An IPv6 socket listens on IPv6 only, so that `bind * ::*` (Redis's default) can bind
+/// both wildcard addresses.
 pub fn bind_tcp(addr: SocketAddr, backlog: u32) -> io::Result<TcpListener> {
-    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
-    socket.set_reuseaddr(true)?;
-    socket.bind(addr)?;
-    socket.listen(backlog)
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(if addr.is_ipv4() { Domain::IPV4 } else { Domain::IPV6 }, Type::STREAM, None)?;
+    socket.set_reuse_address(true)?;
+    if addr.is_ipv6() {
+        socket.set_only_v6(true)?;
+    }
+    socket.bind(&addr.into())?;
+    socket.listen(backlog.min(i32::MAX as u32) as i32)?;
+    socket.set_nonblocking(true)?;
+    TcpListener::from_std(socket.into())
 }
 
 pub fn bind_unix(path: &Path, backlog: u32) -> io::Result<UnixListener> {

@@ -14,7 +14,7 @@ pub mod signals;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -66,16 +66,70 @@ impl From<StorageError> for StartError {
 /// Opens storage and builds the shared state, without listening.
 pub fn open(config: Config) -> Result<(Arc<ServerState>, Arc<dyn Storage>), StartError> {
     std::fs::create_dir_all(&config.dir).map_err(|source| StartError::DataDir { path: config.dir.clone(), source })?;
+    let budget = memory_budget(&config);
     let tuning = RocksOptions {
-        block_cache_bytes: config.block_cache_size,
-        write_buffer_bytes: config.write_buffer_size,
+        block_cache_bytes: budget.block_cache,
+        write_buffer_bytes: budget.write_buffer,
+        write_buffers_limit: budget.write_buffers,
         background_jobs: 2,
     };
-    let storage: Arc<dyn Storage> =
-        Arc::new(RocksStorage::open(&config.dir, &tuning, Meta::live_version)?);
+    let rocks = Arc::new(RocksStorage::open(&config.dir, &tuning, Meta::live_version)?);
+    let storage: Arc<dyn Storage> = rocks.clone();
     let store = Store::open(storage.clone(), config.databases).map_err(|e| StartError::Load(e.to_string()))?;
-    store.cache.set_budget(config.read_cache_size);
-    Ok((Arc::new(ServerState::new(store, config)), storage))
+    store.cache.set_budget(budget.read_cache);
+    let state = Arc::new(ServerState::new(store, config));
+    // CONFIG SET maxmemory / read-cache-size resize the caches and memtables. Weak
+    // references: the configuration lives inside the state.
+    let (weak_state, weak_rocks) = (Arc::downgrade(&state), Arc::downgrade(&rocks));
+    state.config.read().runtime.install(move |old, new| {
+        let budget = memory_budget(new);
+        if budget == old.memory_budget(crate::storage::Cf::ALL.len()) {
+            return Ok(());
+        }
+        if let Some(rocks) = weak_rocks.upgrade() {
+            rocks.set_memory(budget.block_cache, budget.write_buffer, budget.write_buffers).map_err(|e| ("maxmemory", e.to_string()))?;
+        }
+        if let Some(state) = weak_state.upgrade() {
+            state.store.cache.set_budget(budget.read_cache);
+        }
+        Ok(())
+    });
+    Ok((state, storage))
+}
+
+/// The split of `maxmemory` ([`Config::memory_budget`]), with a warning when the floors
+/// exceed it.
+fn memory_budget(config: &Config) -> crate::config::MemoryBudget {
+    let budget = config.memory_budget(crate::storage::Cf::ALL.len());
+    if config.maxmemory > 0 && budget.total() as u64 > config.maxmemory {
+        tracing::warn!(maxmemory = config.maxmemory, used = budget.total(), "maxmemory is below DiskDB's floor for RocksDB's caches and memtables; using the floor");
+    }
+    budget
+}
+
+/// Logs what loading the configuration found: one line naming the parameters set
+/// without effect (diskdb.conf.example says why for each), and the warnings.
+fn report_config(config: &Config) {
+    if !config.report.without_effect.is_empty() {
+        tracing::info!(
+            "accepted without effect (see the table in diskdb.conf.example): {}",
+            config.report.without_effect.join(" ")
+        );
+    }
+    for w in &config.report.warnings {
+        tracing::warn!("{w}");
+    }
+}
+
+/// The socket addresses of one `bind` entry on `port`: `*` is every IPv4 address, `::*`
+/// every IPv6 one; `None` for an address that cannot be read.
+fn bind_addr(host: &str, port: u16) -> Option<SocketAddr> {
+    let host = match host {
+        "*" => "0.0.0.0",
+        "::*" => "::",
+        h => h,
+    };
+    format!("{host}:{port}").parse().or_else(|_| format!("[{host}]:{port}").parse()).ok()
 }
 
 /// A background thread that runs `tick` after every `period` until shutdown.
@@ -97,9 +151,17 @@ fn periodic(
         .map_err(|source| StartError::Thread { name: name.into(), source })
 }
 
+/// Redis's save-point rule: some `save <seconds> <changes>` with at least `changes`
+/// writes since the last sync, more than `seconds` ago.
+fn save_point_reached(points: &[(i64, i32)], changes: u64, elapsed_secs: i64) -> bool {
+    points.iter().any(|&(secs, min)| changes >= min.max(0) as u64 && elapsed_secs > secs)
+}
+
 /// Runs the server until shutdown.
 pub async fn run(config: Config) -> Result<(), StartError> {
     let mut signals = signals::Signals::install()?;
+    report_config(&config);
+    let _ = crate::config::apply_oom_score(&config);
     let (state, storage) = open(config.clone())?;
     if let Some(pid) = &config.pidfile {
         let _ = std::fs::write(pid, format!("{}\n", std::process::id()));
@@ -108,16 +170,28 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let durability = Arc::new(Durability::default());
     let syncer = {
         let (d, st, s2) = (durability.clone(), storage.clone(), state.clone());
-        let s3 = state.clone();
-        let s4 = state.clone();
+        let (s3, s4, s5) = (state.clone(), state.clone(), state.clone());
+        // Writes counted when the last sync started, and when this round's started.
+        let marks = Arc::new((AtomicU64::new(0), AtomicU64::new(0)));
+        let m2 = marks.clone();
         std::thread::Builder::new()
             .name("wal-sync".into())
             .spawn(move || {
                 d.run(
                     st,
                     move || s2.config.read().appendfsync,
+                    move || {
+                        let changes = s5.store.stats.dirty.load(Ordering::Relaxed);
+                        marks.1.store(changes, Ordering::Relaxed);
+                        let since = changes.saturating_sub(marks.0.load(Ordering::Relaxed));
+                        let elapsed = crate::types::now_ms() / 1000 - s5.last_save.load(Ordering::Relaxed);
+                        save_point_reached(&s5.config.read().save, since, elapsed)
+                    },
                     move || s3.shutdown.is_triggered(),
-                    move || s4.last_save.store(crate::types::now_ms() / 1000, Ordering::Relaxed),
+                    move || {
+                        s4.last_save.store(crate::types::now_ms() / 1000, Ordering::Relaxed);
+                        m2.0.store(m2.1.load(Ordering::Relaxed), Ordering::Relaxed);
+                    },
                 )
             })
             .map_err(|source| StartError::Thread { name: "wal-sync".into(), source })?
@@ -135,16 +209,28 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let mut listeners = JoinSet::new();
     listen::check_backlog(config.tcp_backlog);
     if config.port != 0 {
-        for host in &config.bind {
-            let addr: SocketAddr = format!("{host}:{}", config.port)
-                .parse()
-                .or_else(|_| format!("[{host}]:{}", config.port).parse())
-                .map_err(|e: std::net::AddrParseError| StartError::BadBind { host: host.clone(), reason: e.to_string() })?;
-            let l = listen::bind_tcp(addr, config.tcp_backlog)
-                .map_err(|source| StartError::Listen { addr: addr.to_string(), source })?;
+        for entry in &config.bind {
+            // As in Redis, a leading '-' makes an address optional: skipped if unavailable.
+            let (optional, host) = entry.strip_prefix('-').map_or((false, entry.as_str()), |h| (true, h));
+            let bound = bind_addr(host, config.port)
+                .ok_or_else(|| StartError::BadBind { host: host.to_string(), reason: "not an IP address".into() })
+                .and_then(|addr| {
+                    listen::bind_tcp(addr, config.tcp_backlog)
+                        .map_err(|source| StartError::Listen { addr: addr.to_string(), source })
+                });
+            let l = match bound {
+                Ok(l) => l,
+                Err(e) if optional => {
+                    tracing::info!("{e} (optional address, skipped)");
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            let addr = l.local_addr().map_err(|source| StartError::Listen { addr: host.to_string(), source })?;
             state.tcp_port.store(l.local_addr().map(|a| a.port() as u64).unwrap_or(0), Ordering::Relaxed);
             tracing::info!(%addr, "listening on TCP");
-            listeners.spawn(listen::accept_loop(l, state.clone(), durability.clone(), live.clone()));
+            let tcp = listen::Tcp { listener: l, state: state.clone() };
+            listeners.spawn(listen::accept_loop(tcp, state.clone(), durability.clone(), live.clone()));
         }
     }
     if let Some(path) = &config.unixsocket {

@@ -16,7 +16,7 @@ use std::sync::{Arc, OnceLock, Weak};
 
 use rocksdb::{
     compaction_filter::Decision, BlockBasedOptions, DataBlockIndexType, Cache, ColumnFamilyDescriptor, DBCompressionType,
-    MergeOperands, MultiThreaded, Options, ReadOptions, WriteBatch,
+    MergeOperands, MultiThreaded, Options, ReadOptions, WriteBatch, WriteBufferManager,
     WriteOptions, DBWithThreadMode,
 };
 
@@ -34,13 +34,16 @@ pub type VersionOf = fn(&[u8]) -> Option<u64>;
 #[derive(Debug, Clone)]
 pub struct RocksOptions {
     pub block_cache_bytes: usize,
+    /// Memtable size of each column family.
     pub write_buffer_bytes: usize,
+    /// All memtables together: past it RocksDB flushes the largest early (`maxmemory`).
+    pub write_buffers_limit: usize,
     pub background_jobs: i32,
 }
 
 impl Default for RocksOptions {
     fn default() -> Self {
-        RocksOptions { block_cache_bytes: 256 << 20, write_buffer_bytes: 64 << 20, background_jobs: 2 }
+        RocksOptions { block_cache_bytes: 256 << 20, write_buffer_bytes: 64 << 20, write_buffers_limit: 1536 << 20, background_jobs: 2 }
     }
 }
 
@@ -54,6 +57,9 @@ pub struct RocksStorage {
     writer: std::sync::Mutex<Option<std::thread::JoinHandle<()>>>,
     /// Threads running [`Storage::compact_later`], joined by `close` and `drop`.
     compactions: std::sync::Mutex<Vec<std::thread::JoinHandle<()>>>,
+    /// The memory `maxmemory` bounds, resized by [`RocksStorage::set_memory`].
+    cache: Cache,
+    write_buffers: WriteBufferManager,
 }
 
 fn err(e: rocksdb::Error) -> StorageError {
@@ -76,6 +82,8 @@ impl RocksStorage {
     /// Opens (creating if needed) the database at `path`.
     pub fn open(path: &Path, tuning: &RocksOptions, version_of: VersionOf) -> Result<Self> {
         let cache = Cache::new_lru_cache(tuning.block_cache_bytes);
+        // Counts every memtable's memory; flushes the largest early past the limit.
+        let write_buffers = WriteBufferManager::new_write_buffer_manager(tuning.write_buffers_limit, false);
         let weak: Arc<OnceLock<Weak<Db>>> = Arc::new(OnceLock::new());
 
         // Compactions run at the lowest CPU priority: on a small machine they would
@@ -94,6 +102,7 @@ impl RocksStorage {
         db_opts.set_manual_wal_flush(true);
         db_opts.set_keep_log_file_num(4);
         db_opts.set_max_total_wal_size(512 << 20);
+        db_opts.set_write_buffer_manager(&write_buffers);
 
         let descriptors = Cf::ALL.iter().map(|&cf| {
             let mut o = Options::default();
@@ -147,7 +156,22 @@ impl RocksStorage {
             hot: HotMeta::default(),
             writer: std::sync::Mutex::new(Some(writer)),
             compactions: Default::default(),
+            cache,
+            write_buffers,
         })
+    }
+
+    /// Resizes the memory `maxmemory` bounds while running: the block cache's capacity
+    /// (evicting blocks at once when it shrinks), each column family's memtable size
+    /// (for memtables created from now on) and the limit of all memtables together.
+    pub fn set_memory(&self, block_cache: usize, write_buffer: usize, write_buffers: usize) -> Result<()> {
+        self.cache.clone().set_capacity(block_cache);
+        self.write_buffers.set_buffer_size(write_buffers);
+        let size = write_buffer.to_string();
+        for cf in Cf::ALL {
+            self.db.set_options_cf(&self.cf(cf), &[("write_buffer_size", &size)]).map_err(err)?;
+        }
+        Ok(())
     }
 
     /// Stops the writer thread once it has applied everything queued.

@@ -2,6 +2,9 @@
 //! data directory, waits until it answers PING, and stops it on drop.
 #![allow(dead_code)]
 
+pub mod reference;
+pub use reference::{Conn, RedisServer};
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -120,10 +123,7 @@ impl Server {
                 R::Bulk(b) => String::from_utf8_lossy(&b).into_owned(),
                 other => panic!("INFO clients answered {other:?}"),
             };
-            let blocked = info
-                .lines()
-                .find_map(|l| l.strip_prefix("blocked_clients:"))
-                .and_then(|v| v.trim().parse::<usize>().ok());
+            let blocked = info.lines().find_map(|l| l.strip_prefix("blocked_clients:")).and_then(|v| v.trim().parse::<usize>().ok());
             if blocked == Some(n) {
                 return;
             }
@@ -134,11 +134,7 @@ impl Server {
 
     /// Runs redis-cli against the server and returns its standard output.
     pub fn cli(&self, args: &[&str]) -> String {
-        let out = Command::new("redis-cli")
-            .args(["-p", &self.port.to_string()])
-            .args(args)
-            .output()
-            .expect("redis-cli is installed");
+        let out = Command::new("redis-cli").args(["-p", &self.port.to_string()]).args(args).output().expect("redis-cli is installed");
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -213,12 +209,7 @@ impl Server {
     /// Resident memory of the server process in KiB.
     pub fn rss_kib(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
-        status
-            .lines()
-            .find(|l| l.starts_with("VmRSS:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
+        status.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0)
     }
 }
 
