@@ -11,6 +11,8 @@
 //! - [`types`]: typed operations over storage: metadata, expiry, key locks.
 //! - [`storage`]: the `Storage` trait and its RocksDB engine; key encodings.
 //! - [`error`]: every error reply text.
+//! - [`num`]: number reading with Redis's rules (integers, strtod doubles), shared by
+//!   commands and types.
 //!
 //! ```no_run
 //! // Start a server on port 6380 with data in ./diskdb-data:
@@ -23,6 +25,7 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod glob;
+pub mod num;
 pub mod protocol;
 pub mod server;
 pub mod storage;
