@@ -1,8 +1,22 @@
 //! The type layer: typed operations over storage.
 //!
-//! [`Store`] is the keyspace every command shares; [`Txn`] is one command's view of it,
-//! which does the metadata lookup, lazy expiry and WRONGTYPE check in one place. Each
-//! data type adds its operations in its own file.
+//! [`Store`] is the keyspace every command shares; [`Txn`] is one command's view of it.
+//! [`Txn::open`] is the one lookup: metadata, lazy expiry, WRONGTYPE and INFO's keyspace
+//! hit/miss count (by [`Access`]).
+//!
+//! Every data type has one file of the same shape (hash.rs is the template):
+//!
+//! - a `//!` header drawing its layout: the metadata payload, the sub-key bytes, and
+//!   which column family holds what;
+//! - `open(txn, key, access) -> Result<Option<State>>`, built on [`Txn::open`];
+//! - reads as methods on `&State`;
+//! - writes through one mutable handle (`XMut::open`, and `XMut::open_or_create` for
+//!   a collection; [`collection::Opened`] serves hashes, sets and sorted sets) whose
+//!   `finish` writes the new metadata, or deletes the key when the value became empty.
+//!
+//! What several commands share about a type lives in its file too (sorted-set pops,
+//! range removal and the union / intersection / difference core; set combinations);
+//! random picks from any collection are in [`sample`].
 
 pub mod access;
 pub mod cache;
@@ -23,4 +37,4 @@ pub mod zset;
 
 pub use meta::{Kind, Meta};
 pub use store::Store;
-pub use txn::{now_ms, Txn};
+pub use txn::{now_ms, Access, Txn};

@@ -1,4 +1,6 @@
-//! Random picks from collections (SPOP, SRANDMEMBER, ZRANDMEMBER, HRANDFIELD).
+//! Random picks from collections (SPOP, SRANDMEMBER, ZRANDMEMBER, HRANDFIELD): what
+//! sets, sorted sets and hashes share, since all three keep one [`Cf::Sub`] record per
+//! element in byte order.
 //!
 //! Elements are records in byte order with no rank counts, so "the element at position
 //! i" is found by walking. A small collection is walked from its nearer end. A big one
@@ -21,8 +23,9 @@ use std::sync::{Arc, OnceLock};
 use bytes::Bytes;
 use parking_lot::Mutex;
 
+use super::meta::Meta;
 use super::txn::Txn;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::storage::Cf;
 
 /// Collections this big (in elements) get a seek index.
@@ -82,6 +85,28 @@ fn seek_index(txn: &Txn<'_>, version: u64, size: u64) -> Result<Arc<SeekIndex>> 
         all.by_version.remove(&old);
     }
     Ok(index)
+}
+
+/// Largest number of draws with repeats (a negative count) SRANDMEMBER and ZRANDMEMBER
+/// serve. Redis streams such a reply; replies here are built whole, so a larger count is
+/// refused with `ERR value is out of range` rather than allocated without bound.
+pub const MAX_DRAWS: u64 = 1 << 20;
+
+/// `count` random element records (element and value) of the collection `meta`, sorted
+/// by position: distinct ones when `distinct` (all of them if the collection is
+/// smaller), independent draws otherwise. O(count) picks.
+pub fn pick(txn: &Txn<'_>, meta: &Meta, count: u64, distinct: bool) -> Result<Vec<(Bytes, Bytes)>> {
+    let idx = sample_indexes(meta.size, count, distinct);
+    pick_by_index(txn, meta.version, meta.size, &idx)
+}
+
+/// [`pick`] for SRANDMEMBER and ZRANDMEMBER: more than [`MAX_DRAWS`] draws with repeats
+/// are refused with `ERR value is out of range`.
+pub fn random_members(txn: &Txn<'_>, meta: &Meta, count: u64, distinct: bool) -> Result<Vec<(Bytes, Bytes)>> {
+    if !distinct && count > MAX_DRAWS {
+        return Err(Error::err("value is out of range"));
+    }
+    pick(txn, meta, count, distinct)
 }
 
 /// The sub-key records of `version` (a collection of `size` elements) at the sorted
@@ -216,7 +241,7 @@ mod tests {
             }
             s.finish(t)
         });
-        let meta = run(store, |t| crate::types::set::get(t, b"s")).unwrap();
+        let meta = run(store, |t| crate::types::set::open(t, b"s", crate::types::Access::Write)).unwrap().meta().clone();
         (meta, names)
     }
 
