@@ -6,14 +6,17 @@
 //! (INCR, APPEND, SETRANGE...) keep its TTL; commands that replace it (SET without
 //! KEEPTTL, GETSET, MSET) drop it, as in Redis.
 
+mod parse;
+
 use bytes::Bytes;
 
-use super::args::{self, Args};
+use super::args;
 use super::context::Ctx;
 use super::table::{flags::*, CommandSpec, Keys};
 use crate::command;
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
+use parse::{expire_at, parse_ext, LcsArgs, EX, GET, KEEPTTL, NX, PERSIST, PX, XX};
 use crate::types::string::{self, Str, StrMut};
 use crate::types::{Access, Kind, Meta};
 
@@ -67,78 +70,6 @@ pub(crate) fn clamp_range(start: i64, end: i64, len: i64) -> Option<(i64, i64)> 
 }
 
 // ----- SET family -----
-
-const NX: u32 = 1 << 0;
-const XX: u32 = 1 << 1;
-const GET: u32 = 1 << 2;
-const KEEPTTL: u32 = 1 << 3;
-const PERSIST: u32 = 1 << 4;
-const EX: u32 = 1 << 5;
-const PX: u32 = 1 << 6;
-const EXAT: u32 = 1 << 7;
-const PXAT: u32 = 1 << 8;
-const ANY_EXPIRE: u32 = EX | PX | EXAT | PXAT;
-
-/// Options of SET (`for_set`) or GETEX, with Redis's rules about which combine: a
-/// refused combination is `ERR syntax error`. The expire argument is kept raw; it is
-/// checked only when the command gets that far (GETEX on a missing key never checks it).
-struct ExtOpts<'a> {
-    flags: u32,
-    expire: Option<&'a Bytes>,
-}
-
-fn parse_ext(argv: &[Bytes], from: usize, for_set: bool) -> Result<ExtOpts<'_>> {
-    let mut o = ExtOpts { flags: 0, expire: None };
-    let mut a = Args::new(argv, from);
-    while let Some(opt) = a.next() {
-        let f = o.flags;
-        let has_next = !a.is_empty();
-        let flag = if for_set && args::is(opt, "nx") && f & XX == 0 {
-            NX
-        } else if for_set && args::is(opt, "xx") && f & NX == 0 {
-            XX
-        } else if for_set && args::is(opt, "get") {
-            GET
-        } else if for_set && args::is(opt, "keepttl") && f & (PERSIST | ANY_EXPIRE) == 0 {
-            KEEPTTL
-        } else if !for_set && args::is(opt, "persist") && f & (KEEPTTL | ANY_EXPIRE) == 0 {
-            PERSIST
-        } else if args::is(opt, "ex") && f & (KEEPTTL | PERSIST | EXAT | PX | PXAT) == 0 && has_next {
-            EX
-        } else if args::is(opt, "px") && f & (KEEPTTL | PERSIST | EX | EXAT | PXAT) == 0 && has_next {
-            PX
-        } else if args::is(opt, "exat") && f & (KEEPTTL | PERSIST | EX | PX | PXAT) == 0 && has_next {
-            EXAT
-        } else if args::is(opt, "pxat") && f & (KEEPTTL | PERSIST | EX | EXAT | PX) == 0 && has_next {
-            PXAT
-        } else {
-            return Err(Error::Syntax);
-        };
-        if flag & ANY_EXPIRE != 0 {
-            o.expire = a.next();
-        }
-        o.flags |= flag;
-    }
-    Ok(o)
-}
-
-/// Turns an EX/PX/EXAT/PXAT argument into an absolute Unix time in ms, with Redis's
-/// checks: not an integer -> `ERR value is not an integer or out of range`; zero,
-/// negative or overflowing -> `ERR invalid expire time in '<cmd>' command`.
-fn expire_at(now: i64, raw: &[u8], flags: u32, cmd: &str) -> Result<i64> {
-    let n = args::int(raw)?;
-    let seconds = flags & (EX | EXAT) != 0;
-    let invalid = || Error::InvalidExpire(cmd.to_string());
-    if n <= 0 || (seconds && n > i64::MAX / 1000) {
-        return Err(invalid());
-    }
-    let ms = if seconds { n * 1000 } else { n };
-    let ms = if flags & (EX | PX) != 0 { ms.checked_add(now).ok_or_else(invalid)? } else { ms };
-    if ms <= 0 {
-        return Err(invalid());
-    }
-    Ok(ms)
-}
 
 /// The common body of SET, SETNX, SETEX and PSETEX: whether the value was written (the
 /// NX/XX condition held), and with GET the old value. Checks in Redis's order: expire
@@ -441,24 +372,7 @@ fn lcs(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
             m => metas.push(m),
         }
     }
-    let (mut getlen, mut getidx, mut withlen, mut minlen) = (false, false, false, 0i64);
-    let mut a = Args::new(argv, 3);
-    while let Some(opt) = a.next() {
-        if args::is(opt, "idx") {
-            getidx = true;
-        } else if args::is(opt, "len") {
-            getlen = true;
-        } else if args::is(opt, "withmatchlen") {
-            withlen = true;
-        } else if args::is(opt, "minmatchlen") && !a.is_empty() {
-            minlen = a.int()?.max(0);
-        } else {
-            return Err(Error::Syntax);
-        }
-    }
-    if getidx && getlen {
-        return Err(Error::err("If you want both the length and indexes, please just use IDX."));
-    }
+    let LcsArgs { len: getlen, idx: getidx, with_match_len: withlen, min_match_len: minlen } = LcsArgs::parse(argv)?;
     let strs: Vec<Option<Str>> = metas.into_iter().map(|m| m.map(Str::from_meta)).collect();
     let lens: Vec<u64> = strs.iter().map(|s| s.as_ref().map_or(0, Str::len)).collect();
     if lens.iter().any(|&l| l >= u32::MAX as u64 - 1) {

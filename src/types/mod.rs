@@ -21,6 +21,7 @@
 pub mod access;
 pub mod cache;
 pub mod collection;
+pub mod encoding;
 pub mod hash;
 pub mod list;
 pub mod locks;
