@@ -88,3 +88,21 @@ impl<'a> Args<'a> {
         }
     }
 }
+
+/// Helpers for the unit tests of argument parsers.
+#[cfg(test)]
+pub(crate) mod testing {
+    use bytes::Bytes;
+
+    use crate::error::Result;
+
+    /// An argument vector, command name first.
+    pub(crate) fn argv(items: &[&str]) -> Vec<Bytes> {
+        items.iter().map(|s| Bytes::copy_from_slice(s.as_bytes())).collect()
+    }
+
+    /// The reply text of a parse that must fail.
+    pub(crate) fn err<T>(r: Result<T>) -> String {
+        r.err().expect("an error").to_string()
+    }
+}

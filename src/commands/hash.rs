@@ -18,7 +18,7 @@ use crate::command;
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
 use crate::types::hash::{self, Hash, HashMut};
-use crate::types::{long_double, Access};
+use crate::types::{long_double, Access, Collection};
 
 /// `HSET key field value [field value ...]`: sets fields, creating the hash if needed.
 /// Answers how many fields were added. O(N) for N pairs.

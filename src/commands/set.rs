@@ -10,7 +10,7 @@ use crate::command;
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
 use crate::types::set::{self, Set, SetMut, SetOp};
-use crate::types::Access;
+use crate::types::{Access, Collection};
 
 fn bulks(members: impl IntoIterator<Item = Bytes>) -> Vec<Reply> {
     members.into_iter().map(Reply::Bulk).collect()
@@ -286,12 +286,12 @@ mod tests {
 
     #[test]
     fn sintercard_arguments() {
-        let argv = |items: &[&str]| items.iter().map(|s| Bytes::copy_from_slice(s.as_bytes())).collect::<Vec<_>>();
+        use crate::commands::args::testing::{argv, err};
         let a = argv(&["sintercard", "2", "a", "b", "LIMIT", "3"]);
         assert_eq!(InterCardArgs::parse(&a).unwrap(), InterCardArgs { keys: &a[2..4], limit: 3 });
         let a = argv(&["sintercard", "1", "a"]);
         assert_eq!(InterCardArgs::parse(&a).unwrap(), InterCardArgs { keys: &a[2..3], limit: 0 });
-        let bad = |items: &[&str]| InterCardArgs::parse(&argv(items)).unwrap_err().to_string();
+        let bad = |items: &[&str]| err(InterCardArgs::parse(&argv(items)));
         assert_eq!(bad(&["sintercard", "0", "a"]), "ERR numkeys should be greater than 0");
         assert_eq!(bad(&["sintercard", "x", "a"]), "ERR numkeys should be greater than 0");
         assert_eq!(bad(&["sintercard", "3", "a", "b"]), "ERR Number of keys can't be greater than number of args");

@@ -24,7 +24,7 @@ use crate::protocol::Reply;
 use parse::{lex_range, score_range, By, MpopArgs, RangeArgs, SetOpArgs, ZAddArgs};
 use crate::types::set::SetOp;
 use crate::types::zset::{self, AddCond, Added, Item, Range, Source, Zset, ZsetMut};
-use crate::types::Access;
+use crate::types::{Access, Collection};
 
 /// Members, with scores if asked: flat in RESP2, `[member, score]` pairs in RESP3.
 fn items_reply(items: Vec<Item>, withscores: bool, resp: u8) -> Reply {

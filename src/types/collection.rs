@@ -1,5 +1,5 @@
-//! The mutable handle of a collection of elements (hashes, sets, sorted sets): what one
-//! command writes through.
+//! What hashes, sets and sorted sets share: the lookup behind their `open` and the
+//! mutable handle a command writes through.
 //!
 //! The command's own element writes are in its batch, not yet in storage, so each change
 //! is also recorded in the handle, and reads through the handle consult those records
@@ -14,35 +14,74 @@ use super::meta::{Kind, Meta};
 use super::txn::{Access, Txn};
 use crate::error::Result;
 
-/// A collection opened for writing by one command. `P` is what the command made of an
-/// element it changed (a set: present or not; a sorted set: its new score or removed).
-/// The key and the elements recorded are borrowed from the command's arguments (or its
-/// own lists), so recording allocates nothing for a command that changes one element.
-pub struct Opened<'a, P> {
+/// A collection type, implemented by its read state ([`super::hash::Hash`],
+/// [`super::set::Set`], [`super::zset::Zset`]): what the shared lookup and handle need
+/// to know of it.
+pub trait Collection: Sized {
+    /// The kind its metadata records.
+    const KIND: Kind;
+    /// What a command's handle records of an element it changed.
+    type Change;
+
+    /// The read state over metadata known to hold this type.
+    fn from_meta(meta: Meta) -> Self;
+
+    /// The metadata it reads.
+    fn meta(&self) -> &Meta;
+
+    /// Number of elements. O(1).
+    fn len(&self) -> u64 {
+        self.meta().size
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The collection of type `C` at `key`: `None` if missing, WRONGTYPE if another type.
+/// `access` decides whether INFO counts the lookup. Every collection's `open` is this.
+pub fn open<C: Collection>(txn: &mut Txn<'_>, key: &[u8], access: Access) -> Result<Option<C>> {
+    Ok(txn.open(key, C::KIND, access)?.map(C::from_meta))
+}
+
+/// A collection of type `C` opened for writing by one command. What it records of each
+/// element it changed is a `C::Change` (a set: present or not; a sorted set: its new
+/// score or removed). The key and the elements recorded are borrowed from the command's
+/// arguments (or its own lists), so recording allocates nothing for a command that
+/// changes one element. Each type adds its operations (`impl Opened<'a, Set>`...).
+pub struct Opened<'a, C: Collection> {
     key: &'a [u8],
     meta: Meta,
-    pending: Pending<'a, P>,
+    pending: Pending<'a, C::Change>,
     /// Created by this command: no element is stored under its version.
     fresh: bool,
     changed: bool,
 }
 
-impl<'a, P> Opened<'a, P> {
-    /// The existing collection of `kind` at `key`, if any; WRONGTYPE for another type.
-    pub(super) fn open_kind(txn: &mut Txn<'_>, key: &'a [u8], kind: Kind) -> Result<Option<Self>> {
-        Ok(txn.open(key, kind, Access::Write)?.map(|meta| Self::wrap(key, meta, false)))
+impl<'a, C: Collection> Opened<'a, C> {
+    /// The existing collection at `key`, if any; WRONGTYPE if another type.
+    pub fn open(txn: &mut Txn<'_>, key: &'a [u8]) -> Result<Option<Self>> {
+        Ok(txn.open(key, C::KIND, Access::Write)?.map(|meta| Self::wrap(key, meta, false)))
     }
 
-    /// The collection at `key`, or a new empty one (written only if something is added).
-    pub(super) fn open_or_create_kind(txn: &mut Txn<'_>, key: &'a [u8], kind: Kind) -> Result<Self> {
-        Ok(match txn.open(key, kind, Access::Write)? {
+    /// The collection at `key`, or a new empty one (written only if something is added);
+    /// WRONGTYPE if the key holds another type.
+    pub fn open_or_create(txn: &mut Txn<'_>, key: &'a [u8]) -> Result<Self> {
+        Ok(match txn.open(key, C::KIND, Access::Write)? {
             Some(meta) => Self::wrap(key, meta, false),
-            None => Self::wrap(key, Meta::collection(kind, txn.store.new_version()), true),
+            None => Self::wrap(key, Meta::collection(C::KIND, txn.store.new_version()), true),
         })
     }
 
     fn wrap(key: &'a [u8], meta: Meta, fresh: bool) -> Self {
         Opened { key, meta, pending: Pending::default(), fresh, changed: false }
+    }
+
+    /// The read state over the current metadata: its reads see what is stored, not this
+    /// command's pending changes.
+    pub fn stored(&self) -> C {
+        C::from_meta(self.meta.clone())
     }
 
     /// The metadata as this command has made it so far.
@@ -66,7 +105,7 @@ impl<'a, P> Opened<'a, P> {
     /// What this command made of `element`: `Some` if it changed it; `None` if the
     /// stored element (if any) is current, which a caller reads from storage unless
     /// [`Opened::is_fresh`].
-    pub(super) fn pending(&self, element: &[u8]) -> Option<&P> {
+    pub(super) fn pending(&self, element: &[u8]) -> Option<&C::Change> {
         self.pending.get(element)
     }
 
@@ -76,7 +115,7 @@ impl<'a, P> Opened<'a, P> {
     }
 
     /// Records what this command made of `element`, and its effect on the size.
-    pub(super) fn record(&mut self, element: &'a [u8], state: P, size_delta: i64) {
+    pub(super) fn record(&mut self, element: &'a [u8], state: C::Change, size_delta: i64) {
         self.pending.insert(element, state);
         self.meta.size = self.meta.size.saturating_add_signed(size_delta);
         self.changed = true;

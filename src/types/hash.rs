@@ -15,7 +15,7 @@
 
 use bytes::Bytes;
 
-use super::collection::Opened;
+use super::collection::{self, Collection, Opened};
 use super::long_double;
 use super::meta::{Kind, Meta};
 use super::txn::{Access, Txn};
@@ -28,26 +28,27 @@ pub struct Hash {
     meta: Meta,
 }
 
+impl Collection for Hash {
+    const KIND: Kind = Kind::Hash;
+    /// The value a field was set to, or `None`: removed.
+    type Change = Option<Bytes>;
+
+    fn from_meta(meta: Meta) -> Hash {
+        Hash { meta }
+    }
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+}
+
 /// The hash at `key`: `None` if missing, WRONGTYPE if another type. `access` decides
 /// whether INFO counts the lookup.
 pub fn open(txn: &mut Txn<'_>, key: &[u8], access: Access) -> Result<Option<Hash>> {
-    Ok(txn.open(key, Kind::Hash, access)?.map(|meta| Hash { meta }))
+    collection::open(txn, key, access)
 }
 
 impl Hash {
-    pub fn meta(&self) -> &Meta {
-        &self.meta
-    }
-
-    /// Number of fields. O(1).
-    pub fn len(&self) -> u64 {
-        self.meta.size
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.meta.size == 0
-    }
-
     /// The value of `field`, if any. O(1): one point read.
     pub fn get(&self, txn: &Txn<'_>, field: &[u8]) -> Result<Option<Bytes>> {
         Ok(txn.sub_get(self.meta.version, field)?.map(Bytes::from))
@@ -105,21 +106,11 @@ impl Hash {
 /// `ERR value is out of range` instead of exhausting memory.
 pub const MAX_REPEATED_PICKS: u64 = 1 << 24;
 
-/// A hash opened for writing by one command; each field it changed was set to a value
-/// (`Some`) or removed (`None`).
-pub type HashMut<'a> = Opened<'a, Option<Bytes>>;
+/// A hash opened for writing by one command (`HashMut::open`, `open_or_create`); each
+/// field it changed was set to a value (`Some`) or removed (`None`).
+pub type HashMut<'a> = Opened<'a, Hash>;
 
 impl<'a> HashMut<'a> {
-    /// The existing hash at `key`, if any; WRONGTYPE if another type.
-    pub fn open(txn: &mut Txn<'_>, key: &'a [u8]) -> Result<Option<HashMut<'a>>> {
-        Self::open_kind(txn, key, Kind::Hash)
-    }
-
-    /// The hash at `key`, or a new empty one (written only if a field is set).
-    pub fn open_or_create(txn: &mut Txn<'_>, key: &'a [u8]) -> Result<HashMut<'a>> {
-        Self::open_or_create_kind(txn, key, Kind::Hash)
-    }
-
     /// The value of `field` as this command has made it. O(1).
     pub fn get(&self, txn: &Txn<'_>, field: &[u8]) -> Result<Option<Bytes>> {
         match self.pending(field) {

@@ -11,8 +11,11 @@
 //! - `open(txn, key, access) -> Result<Option<State>>`, built on [`Txn::open`];
 //! - reads as methods on `&State`;
 //! - writes through one mutable handle (`XMut::open`, and `XMut::open_or_create` for
-//!   a collection; [`collection::Opened`] serves hashes, sets and sorted sets) whose
-//!   `finish` writes the new metadata, or deletes the key when the value became empty.
+//!   a collection) whose `finish` writes the new metadata, or deletes the key when the
+//!   value became empty. Hashes, sets and sorted sets share theirs,
+//!   [`collection::Opened`], and their lookup: the state implements [`Collection`]
+//!   (its kind, what the handle records of a changed element) and each file adds its
+//!   operations to `Opened<'a, State>`.
 //!
 //! What several commands share about a type lives in its file too (sorted-set pops,
 //! range removal and the union / intersection / difference core; set combinations);
@@ -36,6 +39,7 @@ pub mod testing;
 pub mod txn;
 pub mod zset;
 
+pub use collection::Collection;
 pub use meta::{Kind, Meta};
 pub use store::Store;
 pub use txn::{now_ms, Access, Txn};

@@ -342,7 +342,7 @@ mod tests {
     use super::*;
     use crate::types::set::SetMut;
     use crate::types::testing::{open, run};
-    use crate::types::{Meta, Store};
+    use crate::types::{Collection, Meta, Store};
 
     fn fill(store: &Store, n: usize) -> (Meta, Vec<String>) {
         let names: Vec<String> = (0..n).map(|i| format!("m{i:06}")).collect();

@@ -16,7 +16,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use bytes::Bytes;
 
-use super::collection::Opened;
+use super::collection::{self, Collection, Opened};
 use super::meta::{Kind, Meta};
 use super::sample;
 use super::txn::{Access, Txn};
@@ -29,31 +29,27 @@ pub struct Set {
     meta: Meta,
 }
 
-/// The set at `key`: `None` if missing, WRONGTYPE if another type. `access` decides
-/// whether INFO counts the lookup.
-pub fn open(txn: &mut Txn<'_>, key: &[u8], access: Access) -> Result<Option<Set>> {
-    Ok(txn.open(key, Kind::Set, access)?.map(|meta| Set { meta }))
-}
+impl Collection for Set {
+    const KIND: Kind = Kind::Set;
+    /// Whether a member was added (true) or removed (false).
+    type Change = bool;
 
-impl Set {
-    /// The set whose metadata the caller looked up itself (a lookup of several types).
-    pub(super) fn from_meta(meta: Meta) -> Set {
+    fn from_meta(meta: Meta) -> Set {
         Set { meta }
     }
 
-    pub fn meta(&self) -> &Meta {
+    fn meta(&self) -> &Meta {
         &self.meta
     }
+}
 
-    /// Number of members. O(1).
-    pub fn len(&self) -> u64 {
-        self.meta.size
-    }
+/// The set at `key`: `None` if missing, WRONGTYPE if another type. `access` decides
+/// whether INFO counts the lookup.
+pub fn open(txn: &mut Txn<'_>, key: &[u8], access: Access) -> Result<Option<Set>> {
+    collection::open(txn, key, access)
+}
 
-    pub fn is_empty(&self) -> bool {
-        self.meta.size == 0
-    }
-
+impl Set {
     /// Whether `member` is in the set. One point read.
     pub fn contains(&self, txn: &Txn<'_>, member: &[u8]) -> Result<bool> {
         Ok(txn.sub_get(self.meta.version, member)?.is_some())
@@ -134,29 +130,14 @@ pub fn intersect(txn: &Txn<'_>, sets: &[Option<Set>], limit: u64) -> Result<Vec<
     let mut all: Vec<&Set> = sets.iter().flatten().collect();
     all.sort_by_key(|s| s.len());
     let Some((first, rest)) = all.split_first() else { return Ok(Vec::new()) };
-    let mut out = Vec::new();
-    let mut failure = None;
-    first.for_each(txn, &mut |m| {
+    members_where(txn, first, limit, &mut |m| {
         for other in rest {
-            if other.meta.version == first.meta.version {
-                continue;
-            }
-            match other.contains(txn, m) {
-                Ok(true) => {}
-                Ok(false) => return true,
-                Err(e) => {
-                    failure = Some(e);
-                    return false;
-                }
+            if other.meta.version != first.meta.version && !other.contains(txn, m)? {
+                return Ok(false);
             }
         }
-        out.push(Bytes::copy_from_slice(m));
-        limit == 0 || (out.len() as u64) < limit
-    })?;
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(out),
-    }
+        Ok(true)
+    })
 }
 
 /// Members of any set, in byte order. O(N) total size.
@@ -180,48 +161,40 @@ fn difference(txn: &Txn<'_>, sets: &[Option<Set>]) -> Result<Vec<Bytes>> {
     if others.iter().any(|o| o.meta.version == first.meta.version) {
         return Ok(Vec::new());
     }
-    let mut out = Vec::new();
-    let mut failure = None;
-    first.for_each(txn, &mut |m| {
+    members_where(txn, first, 0, &mut |m| {
         for other in &others {
-            match other.contains(txn, m) {
-                Ok(false) => {}
-                Ok(true) => return true,
-                Err(e) => {
-                    failure = Some(e);
-                    return false;
-                }
+            if other.contains(txn, m)? {
+                return Ok(false);
             }
         }
-        out.push(Bytes::copy_from_slice(m));
-        true
-    })?;
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(out),
-    }
+        Ok(true)
+    })
 }
 
-/// A set opened for writing by one command; each member it changed was added (true) or
-/// removed (false).
-pub type SetMut<'a> = Opened<'a, bool>;
+/// The members of `set` that `keep` accepts, in byte order, stopping after `limit`
+/// (0: no limit) or at the first error.
+fn members_where(txn: &Txn<'_>, set: &Set, limit: u64, keep: &mut dyn FnMut(&[u8]) -> Result<bool>) -> Result<Vec<Bytes>> {
+    let mut out = Vec::new();
+    let mut failure = None;
+    set.for_each(txn, &mut |m| match keep(m) {
+        Ok(false) => true,
+        Ok(true) => {
+            out.push(Bytes::copy_from_slice(m));
+            limit == 0 || (out.len() as u64) < limit
+        }
+        Err(e) => {
+            failure = Some(e);
+            false
+        }
+    })?;
+    failure.map_or(Ok(out), Err)
+}
+
+/// A set opened for writing by one command (`SetMut::open`, `open_or_create`); each
+/// member it changed was added (true) or removed (false).
+pub type SetMut<'a> = Opened<'a, Set>;
 
 impl<'a> SetMut<'a> {
-    /// The existing set at `key`, if any; WRONGTYPE if another type.
-    pub fn open(txn: &mut Txn<'_>, key: &'a [u8]) -> Result<Option<SetMut<'a>>> {
-        Self::open_kind(txn, key, Kind::Set)
-    }
-
-    /// The set at `key`, or a new empty one (written only if something is added).
-    pub fn open_or_create(txn: &mut Txn<'_>, key: &'a [u8]) -> Result<SetMut<'a>> {
-        Self::open_or_create_kind(txn, key, Kind::Set)
-    }
-
-    /// The set as it was opened, for reads of what is stored.
-    fn as_set(&self) -> Set {
-        Set::from_meta(self.meta().clone())
-    }
-
     /// Whether `member` is in the set as this command has made it. O(1).
     pub fn contains(&self, txn: &Txn<'_>, member: &[u8]) -> Result<bool> {
         match self.pending(member) {
@@ -262,7 +235,7 @@ pub fn pop_random(txn: &mut Txn<'_>, key: &[u8], count: u64) -> Result<Option<Ve
     }
     let size = s.len();
     let picked: Vec<Bytes> = if count >= size {
-        let all = s.as_set().members(txn)?;
+        let all = s.stored().members(txn)?;
         s.clear(txn);
         s.finish(txn)?;
         all

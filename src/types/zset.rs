@@ -23,7 +23,7 @@ use std::collections::HashMap;
 
 use bytes::Bytes;
 
-use super::collection::Opened;
+use super::collection::{self, Collection, Opened};
 use super::meta::{Kind, Meta};
 use super::sample;
 use super::set::{Set, SetOp};
@@ -41,10 +41,24 @@ pub struct Zset {
     meta: Meta,
 }
 
+impl Collection for Zset {
+    const KIND: Kind = Kind::ZSet;
+    /// The score a member was set to, or `None`: removed.
+    type Change = Option<f64>;
+
+    fn from_meta(meta: Meta) -> Zset {
+        Zset { meta }
+    }
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+}
+
 /// The sorted set at `key`: `None` if missing, WRONGTYPE if another type. `access`
 /// decides whether INFO counts the lookup.
 pub fn open(txn: &mut Txn<'_>, key: &[u8], access: Access) -> Result<Option<Zset>> {
-    Ok(txn.open(key, Kind::ZSet, access)?.map(|meta| Zset { meta }))
+    collection::open(txn, key, access)
 }
 
 /// The score as the index stores it: -0.0 folded into 0.0.
@@ -187,19 +201,6 @@ fn index_end() -> Vec<u8> {
 }
 
 impl Zset {
-    pub fn meta(&self) -> &Meta {
-        &self.meta
-    }
-
-    /// Number of members. O(1).
-    pub fn len(&self) -> u64 {
-        self.meta.size
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.meta.size == 0
-    }
-
     /// The score of `member`, if present. One point read.
     pub fn score(&self, txn: &Txn<'_>, member: &[u8]) -> Result<Option<f64>> {
         let meta = &self.meta;
@@ -425,21 +426,11 @@ fn delete_index(txn: &mut Txn<'_>, version: u64, member: &[u8], score: f64) {
     txn.batch_mut().delete(Cf::Score, key);
 }
 
-/// A sorted set opened for writing by one command; each member it changed was set to a
-/// score (`Some`) or removed (`None`).
-pub type ZsetMut<'a> = Opened<'a, Option<f64>>;
+/// A sorted set opened for writing by one command (`ZsetMut::open`, `open_or_create`);
+/// each member it changed was set to a score (`Some`) or removed (`None`).
+pub type ZsetMut<'a> = Opened<'a, Zset>;
 
 impl<'a> ZsetMut<'a> {
-    /// The existing sorted set at `key`, if any; WRONGTYPE if another type.
-    pub fn open(txn: &mut Txn<'_>, key: &'a [u8]) -> Result<Option<ZsetMut<'a>>> {
-        Self::open_kind(txn, key, Kind::ZSet)
-    }
-
-    /// The sorted set at `key`, or a new empty one (written only if something is added).
-    pub fn open_or_create(txn: &mut Txn<'_>, key: &'a [u8]) -> Result<ZsetMut<'a>> {
-        Self::open_or_create_kind(txn, key, Kind::ZSet)
-    }
-
     /// The score of `member` as this command has made it. O(1).
     pub fn score(&self, txn: &Txn<'_>, member: &[u8]) -> Result<Option<f64>> {
         match self.pending(member) {
@@ -626,7 +617,7 @@ impl Source {
     pub fn open(txn: &mut Txn<'_>, key: &[u8]) -> Result<Source> {
         Ok(match txn.get(key)? {
             None => Source::Missing,
-            Some(m) if m.kind == Kind::ZSet => Source::Zset(Zset { meta: m }),
+            Some(m) if m.kind == Kind::ZSet => Source::Zset(Zset::from_meta(m)),
             Some(m) if m.kind == Kind::Set => Source::Set(Set::from_meta(m)),
             Some(_) => return Err(Error::WrongType),
         })

@@ -179,14 +179,7 @@ impl RestoreArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn argv(items: &[&str]) -> Vec<Bytes> {
-        items.iter().map(|s| Bytes::copy_from_slice(s.as_bytes())).collect()
-    }
-
-    fn err<T: std::fmt::Debug>(r: Result<T>) -> String {
-        r.unwrap_err().to_string()
-    }
+    use crate::commands::args::testing::{argv, err};
 
     #[test]
     fn expire_conditions() {

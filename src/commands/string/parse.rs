@@ -117,14 +117,7 @@ impl LcsArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn argv(items: &[&str]) -> Vec<Bytes> {
-        items.iter().map(|s| Bytes::copy_from_slice(s.as_bytes())).collect()
-    }
-
-    fn err<T>(r: Result<T>) -> String {
-        r.err().expect("an error").to_string()
-    }
+    use crate::commands::args::testing::{argv, err};
 
     #[test]
     fn set_and_getex_options() {

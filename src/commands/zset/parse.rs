@@ -267,15 +267,8 @@ impl SetOpArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::args::testing::{argv, err};
     use crate::types::zset::LexBound;
-
-    fn argv(items: &[&str]) -> Vec<Bytes> {
-        items.iter().map(|s| Bytes::copy_from_slice(s.as_bytes())).collect()
-    }
-
-    fn err<T: std::fmt::Debug>(r: Result<T>) -> String {
-        r.unwrap_err().to_string()
-    }
 
     #[test]
     fn score_bounds() {
