@@ -33,10 +33,6 @@ pub trait Collection: Sized {
     fn len(&self) -> u64 {
         self.meta().size
     }
-
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
 /// The collection of type `C` at `key`: `None` if missing, WRONGTYPE if another type.
@@ -89,12 +85,9 @@ impl<'a, C: Collection> Opened<'a, C> {
         &self.meta
     }
 
+    /// Number of elements as this command has made it so far.
     pub fn len(&self) -> u64 {
         self.meta.size
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.meta.size == 0
     }
 
     /// The version the elements are stored under.

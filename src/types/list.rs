@@ -241,17 +241,9 @@ impl<'a> ListMut<'a> {
         Ok(ListMut { key, list, changed: false })
     }
 
-    /// The list as this command has made it so far.
-    pub fn list(&self) -> &List {
-        &self.list
-    }
-
+    /// The length as this command has made it so far.
     pub fn len(&self) -> u64 {
         self.list.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
     }
 
     /// Pushes `values` one by one at `end` (so LPUSH a b c gives c b a); answers the new

@@ -55,10 +55,6 @@ impl Str {
         Str { meta }
     }
 
-    pub fn meta(&self) -> &Meta {
-        &self.meta
-    }
-
     /// The absolute expiry (Unix ms, 0: none).
     pub fn expire_at(&self) -> i64 {
         self.meta.expire_at
@@ -67,10 +63,6 @@ impl Str {
     /// The length in bytes. O(1).
     pub fn len(&self) -> u64 {
         len(&self.meta)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// The whole value. O(length): an inline value is shared, not copied.
@@ -158,10 +150,6 @@ impl<'a> StrMut<'a> {
     /// The length (0 for a missing key).
     pub fn len(&self) -> u64 {
         self.current.as_ref().map_or(0, Str::len)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// The expiry (0 for none or a missing key).
@@ -279,7 +267,7 @@ mod tests {
     /// APPEND / SETRANGE through the handle; `old` is what the caller looked up.
     fn write_at(t: &mut Txn<'_>, key: &[u8], old: Option<&Meta>, offset: u64, data: &[u8], expire_at: i64) -> Result<u64> {
         let mut s = StrMut::open(t, key)?;
-        assert_eq!(s.current().map(Str::meta), old);
+        assert_eq!(s.current().map(|s| &s.meta), old);
         let n = s.write_at(t, offset, data, expire_at)?;
         s.finish(t)?;
         Ok(n)
