@@ -52,10 +52,6 @@ impl<'a> Args<'a> {
         self.argv.len().saturating_sub(self.pos)
     }
 
-    pub fn peek(&self) -> Option<&'a Bytes> {
-        self.argv.get(self.pos)
-    }
-
     pub fn next(&mut self) -> Option<&'a Bytes> {
         let v = self.argv.get(self.pos);
         if v.is_some() {
@@ -71,21 +67,6 @@ impl<'a> Args<'a> {
 
     pub fn int(&mut self) -> Result<i64> {
         int(self.value()?)
-    }
-
-    pub fn float(&mut self) -> Result<f64> {
-        float(self.value()?)
-    }
-
-    /// Consumes the next argument if it is the option `name`.
-    pub fn eat(&mut self, name: &str) -> bool {
-        match self.peek() {
-            Some(a) if is(a, name) => {
-                self.pos += 1;
-                true
-            }
-            _ => false,
-        }
     }
 }
 
@@ -104,5 +85,25 @@ pub(crate) mod testing {
     /// The reply text of a parse that must fail.
     pub(crate) fn err<T>(r: Result<T>) -> String {
         r.err().expect("an error").to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{argv, err};
+    use super::*;
+
+    #[test]
+    fn the_cursor_reads_values_and_integers() {
+        let a = argv(&["cmd", "COUNT", "5", "x"]);
+        let mut it = Args::new(&a, 1);
+        assert_eq!(it.remaining(), 3);
+        assert!(is(it.next().unwrap(), "count"));
+        assert_eq!(it.int().unwrap(), 5);
+        assert_eq!(err(it.int()), "ERR value is not an integer or out of range");
+        assert!(it.is_empty());
+        assert_eq!(err(it.value()), "ERR syntax error");
+        assert_eq!(err(positive(b"-1")), "ERR value is out of range, must be positive");
+        assert_eq!(err(float(b"nan")), "ERR value is not a valid float");
     }
 }

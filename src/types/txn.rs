@@ -202,7 +202,9 @@ impl<'a> Txn<'a> {
         self.put_at(self.db, key, meta)
     }
 
-    /// Sets `key` to a plain string, discarding any TTL unless `keep_ttl`.
+    /// Sets `key` to the string `value` with the absolute expiry `expire_at` (0: none),
+    /// whatever it held: a shortcut for the type layer's tests.
+    #[cfg(test)]
     pub fn set_string(&mut self, key: &[u8], value: Bytes, expire_at: i64) -> Result<()> {
         super::string::put(self, key, value, expire_at)
     }

@@ -99,12 +99,6 @@ impl ScoreRange {
         self.min > self.max || (self.min == self.max && (self.minex || self.maxex))
     }
 
-    pub fn contains(&self, s: f64) -> bool {
-        let above = if self.minex { s > self.min } else { s >= self.min };
-        let below = if self.maxex { s < self.max } else { s <= self.max };
-        above && below
-    }
-
     /// `[from, to)` suffixes in the score index.
     fn bounds(&self) -> (Vec<u8>, Vec<u8>) {
         let min = encode_score(index_score(self.min));
