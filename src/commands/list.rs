@@ -191,47 +191,63 @@ fn ltrim(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::ok())
 }
 
+/// LPOS's options after the element: `[RANK rank] [COUNT num-matches] [MAXLEN len]`.
+#[derive(Debug, PartialEq)]
+struct LposArgs {
+    opts: PosOptions,
+    /// COUNT was given: the reply is an array.
+    with_count: bool,
+}
+
+impl LposArgs {
+    /// Errors: see [`lpos`].
+    fn parse(argv: &[Bytes]) -> Result<LposArgs> {
+        let mut opts = PosOptions { rank: 1, count: 1, maxlen: 0 };
+        let mut with_count = false;
+        let mut a = Args::new(argv, 3);
+        while let Some(opt) = a.next() {
+            if args::is(opt, "rank") {
+                let rank = a.int()?;
+                if rank == i64::MIN {
+                    return Err(Error::err(
+                        "value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+                    ));
+                }
+                if rank == 0 {
+                    return Err(Error::err(
+                        "RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+                    ));
+                }
+                opts.rank = rank;
+            } else if args::is(opt, "count") {
+                let raw = a.value()?;
+                opts.count = args::parse_i64_strict(raw)
+                    .filter(|&c| c >= 0)
+                    .ok_or_else(|| Error::err("COUNT can't be negative"))? as u64;
+                with_count = true;
+            } else if args::is(opt, "maxlen") {
+                let raw = a.value()?;
+                opts.maxlen = args::parse_i64_strict(raw)
+                    .filter(|&c| c >= 0)
+                    .ok_or_else(|| Error::err("MAXLEN can't be negative"))? as u64;
+            } else {
+                return Err(Error::Syntax);
+            }
+        }
+        if !with_count {
+            opts.count = 1;
+        }
+        Ok(LposArgs { opts, with_count })
+    }
+}
+
 /// `LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]`: positions of
 /// matches. Without COUNT, one position or nil; with COUNT (0 = all), an array.
 /// O(N), bounded by MAXLEN. Errors: `ERR RANK can't be zero: ...`, `ERR value is out of
 /// range, value must between ...` (RANK -2^63), `ERR COUNT can't be negative`, `ERR MAXLEN
 /// can't be negative`, `ERR syntax error`; WRONGTYPE.
 fn lpos(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let mut opts = PosOptions { rank: 1, count: 1, maxlen: 0 };
-    let mut with_count = false;
-    let mut a = Args::new(argv, 3);
-    while let Some(opt) = a.next() {
-        if args::is(opt, "rank") {
-            let rank = a.int()?;
-            if rank == i64::MIN {
-                return Err(Error::err(
-                    "value is out of range, value must between -9223372036854775807 and 9223372036854775807",
-                ));
-            }
-            if rank == 0 {
-                return Err(Error::err(
-                    "RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
-                ));
-            }
-            opts.rank = rank;
-        } else if args::is(opt, "count") {
-            let raw = a.value()?;
-            opts.count = args::parse_i64_strict(raw)
-                .filter(|&c| c >= 0)
-                .ok_or_else(|| Error::err("COUNT can't be negative"))? as u64;
-            with_count = true;
-        } else if args::is(opt, "maxlen") {
-            let raw = a.value()?;
-            opts.maxlen = args::parse_i64_strict(raw)
-                .filter(|&c| c >= 0)
-                .ok_or_else(|| Error::err("MAXLEN can't be negative"))? as u64;
-        } else {
-            return Err(Error::Syntax);
-        }
-    }
-    if !with_count {
-        opts.count = 1;
-    }
+    let LposArgs { opts, with_count } = LposArgs::parse(argv)?;
     let found = match read(ctx, &argv[1])? {
         Some(list) => list.positions(&ctx.txn, &argv[2], opts)?,
         None => Vec::new(),
@@ -438,7 +454,23 @@ pub static COMMANDS: &[CommandSpec] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::commands::args::testing::argv;
+    use crate::commands::args::testing::{argv, err};
+
+    #[test]
+    fn lpos_arguments() {
+        let p = LposArgs::parse(&argv(&["lpos", "l", "x", "RANK", "-2", "COUNT", "0", "MAXLEN", "10"])).unwrap();
+        assert_eq!(p, LposArgs { opts: PosOptions { rank: -2, count: 0, maxlen: 10 }, with_count: true });
+        // Without COUNT, one match at most, whatever came before.
+        let p = LposArgs::parse(&argv(&["lpos", "l", "x"])).unwrap();
+        assert_eq!(p, LposArgs { opts: PosOptions { rank: 1, count: 1, maxlen: 0 }, with_count: false });
+        let bad = |items: &[&str]| err(LposArgs::parse(&argv(items)));
+        assert!(bad(&["lpos", "l", "x", "RANK", "0"]).starts_with("ERR RANK can't be zero"));
+        assert!(bad(&["lpos", "l", "x", "RANK", "-9223372036854775808"]).starts_with("ERR value is out of range, value must between"));
+        assert_eq!(bad(&["lpos", "l", "x", "COUNT", "-1"]), "ERR COUNT can't be negative");
+        assert_eq!(bad(&["lpos", "l", "x", "MAXLEN", "x"]), "ERR MAXLEN can't be negative");
+        assert_eq!(bad(&["lpos", "l", "x", "COUNT"]), "ERR syntax error");
+        assert_eq!(bad(&["lpos", "l", "x", "FIRST"]), "ERR syntax error");
+    }
 
     #[test]
     fn mpop_arguments() {

@@ -24,7 +24,7 @@ use crate::types::{Access, Kind, Meta};
 
 /// The string at `key` and its expiry, for a command about to modify it (no hit/miss
 /// statistics, as Redis's `lookupKeyWrite`). WRONGTYPE if the key holds another type.
-fn load(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<(Bytes, i64)>> {
+fn value_for_update(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<(Bytes, i64)>> {
     let Some(s) = string::open(&mut ctx.txn, key, Access::Write)? else { return Ok(None) };
     Ok(Some((s.value(&ctx.txn)?, s.expire_at())))
 }
@@ -239,7 +239,7 @@ fn msetnx(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 
 /// Adds `by` to the integer at `key` (0 if missing), keeping its TTL.
 fn incr_by(ctx: &mut Ctx<'_>, key: &[u8], by: i64) -> Result<Reply> {
-    let (old, ttl) = match load(ctx, key)? {
+    let (old, ttl) = match value_for_update(ctx, key)? {
         Some((v, ttl)) => (args::parse_i64_strict(&v).ok_or(Error::NotInteger)?, ttl),
         None => (0, 0),
     };
@@ -281,7 +281,7 @@ fn decrby(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// NaN or Infinity`, WRONGTYPE.
 fn incrbyfloat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let key = &argv[1];
-    let (old, ttl) = match load(ctx, key)? {
+    let (old, ttl) = match value_for_update(ctx, key)? {
         Some((v, ttl)) => (Some(v), ttl),
         None => (None, 0),
     };
