@@ -12,6 +12,8 @@
 //! - `storage`: the `Storage` trait and its RocksDB engine; key encodings.
 //! - `error`: every error reply text.
 //! - [`logging`]: log output, its level, and reopening the log file on SIGHUP.
+//! - `num`: number reading with Redis's rules (integers, strtod doubles), shared by
+//!   commands and types.
 //!
 //! ```no_run
 //! // Start a server on port 6380 with data in ./diskdb-data:
@@ -26,6 +28,7 @@ pub mod config;
 pub(crate) mod error;
 pub(crate) mod glob;
 pub mod logging;
+pub(crate) mod num;
 pub(crate) mod protocol;
 pub mod server;
 pub(crate) mod storage;

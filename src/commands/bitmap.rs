@@ -6,8 +6,9 @@ use bytes::Bytes;
 
 use super::args::{self, Args};
 use super::context::Ctx;
-use super::string::{clamp_range, store};
-use crate::types::string;
+use super::string::{clamp_range, read_value, store};
+use crate::types::string::{self, Str, StrMut};
+use crate::types::Access;
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
@@ -52,13 +53,14 @@ fn setbit(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         _ => return Err(Error::BitValue),
     };
     // Only the byte holding the bit is read and written (one chunk of a long string).
-    let meta = string::load(&mut ctx.txn, &argv[1])?;
-    let (byte, ttl) = (offset >> 3, meta.as_ref().map_or(0, |m| m.expire_at));
+    let mut s = StrMut::open(&mut ctx.txn, &argv[1])?;
+    let (byte, ttl) = (offset >> 3, s.expire_at());
     let mut old = false;
-    string::update(&mut ctx.txn, &argv[1], meta.as_ref(), byte, 1, byte + 1, ttl, |cell| {
+    s.update(&mut ctx.txn, byte, 1, byte + 1, ttl, |cell| {
         old = get_bit(cell, offset & 7);
         set_bit(cell, offset & 7, on);
     })?;
+    s.finish(&mut ctx.txn)?;
     Ok(Reply::Int(old as i64))
 }
 
@@ -66,11 +68,9 @@ fn setbit(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// Errors: `bit offset is not an integer or out of range`, WRONGTYPE.
 fn getbit(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let offset = bit_offset(ctx, &argv[2], 0)?;
-    let meta = string::load(&mut ctx.txn, &argv[1])?;
-    super::string::count_lookup(ctx, meta.is_some());
     let byte = offset >> 3;
-    let cell = match &meta {
-        Some(m) => string::read_range(&ctx.txn, m, byte, byte + 1)?.first().copied().unwrap_or(0),
+    let cell = match read_string(ctx, &argv[1])? {
+        Some(s) => s.read_range(&ctx.txn, byte, byte + 1)?.first().copied().unwrap_or(0),
         None => 0,
     };
     Ok(Reply::Int(get_bit(&[cell], offset & 7) as i64))
@@ -120,8 +120,8 @@ fn bitcount(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     if argv.len() == 5 && !args::is(&argv[4], "bit") && !args::is(&argv[4], "byte") {
         return Err(Error::Syntax);
     }
-    let Some(meta) = read_string(ctx, &argv[1])? else { return Ok(Reply::Int(0)) };
-    let len = string::len(&meta);
+    let Some(s) = read_string(ctx, &argv[1])? else { return Ok(Reply::Int(0)) };
+    let len = s.len();
     let span = match range {
         None if len == 0 => None,
         None => Some((0, len * 8 - 1)),
@@ -129,7 +129,7 @@ fn bitcount(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         Some((start, end)) => bit_range(len, start, Some(end), argv.get(4))?,
     };
     let Some((a, b)) = span else { return Ok(Reply::Int(0)) };
-    let (bytes, base) = bit_span(ctx, &meta, a, b)?;
+    let (bytes, base) = bit_span(ctx, &s, a, b)?;
     Ok(Reply::Int(count_bits(&bytes, a - base, b - base)))
 }
 
@@ -160,15 +160,15 @@ fn bitpos(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         Some(raw) => Some(args::int(raw)?),
         None => None,
     };
-    let Some(meta) = read_string(ctx, &argv[1])? else { return Ok(Reply::Int(if want { -1 } else { 0 })) };
-    let len = string::len(&meta);
+    let Some(s) = read_string(ctx, &argv[1])? else { return Ok(Reply::Int(if want { -1 } else { 0 })) };
+    let len = s.len();
     let span = match start {
         None if len == 0 => None,
         None => Some((0, len * 8 - 1)),
         Some(start) => bit_range(len, start, end, unit)?,
     };
     let Some((from, to)) = span else { return Ok(Reply::Int(-1)) };
-    let (bytes, base) = bit_span(ctx, &meta, from, to)?;
+    let (bytes, base) = bit_span(ctx, &s, from, to)?;
     let pos = find_bit(&bytes, from - base, to - base, want).map(|p| p + base);
     Ok(Reply::Int(match pos {
         Some(p) => p as i64,
@@ -178,17 +178,15 @@ fn bitpos(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 }
 
 /// The string at `key` for a read (a keyspace hit or miss), WRONGTYPE for another type.
-fn read_string(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<crate::types::Meta>> {
-    let meta = string::load(&mut ctx.txn, key)?;
-    super::string::count_lookup(ctx, meta.is_some());
-    Ok(meta)
+fn read_string(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<Str>> {
+    string::open(&mut ctx.txn, key, Access::Read)
 }
 
-/// The bytes holding bits `[from, to]` of the string `meta` (only those chunks of a long
+/// The bytes holding bits `[from, to]` of the string `s` (only those chunks of a long
 /// string are read), and the bit number of the first bit returned.
-fn bit_span(ctx: &Ctx<'_>, meta: &crate::types::Meta, from: u64, to: u64) -> Result<(Bytes, u64)> {
+fn bit_span(ctx: &Ctx<'_>, s: &Str, from: u64, to: u64) -> Result<(Bytes, u64)> {
     let (first, last) = (from >> 3, to >> 3);
-    Ok((string::read_range(&ctx.txn, meta, first, last + 1)?, first * 8))
+    Ok((s.read_range(&ctx.txn, first, last + 1)?, first * 8))
 }
 
 /// The first bit equal to `want` in `[from, to]`, skipping whole bytes quickly.
@@ -232,7 +230,7 @@ fn bitop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     }
     let mut srcs = Vec::with_capacity(argv.len() - 3);
     for key in &argv[3..] {
-        srcs.push(ctx.txn.get_string(key)?.unwrap_or_default());
+        srcs.push(read_value(ctx, key)?.unwrap_or_default());
     }
     let maxlen = srcs.iter().map(|s| s.len()).max().unwrap_or(0);
     let dest = &argv[2];
@@ -438,7 +436,6 @@ fn bitfield_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Resul
         return Err(Error::err("BITFIELD_RO only supports the GET subcommand"));
     }
     let key = &argv[1];
-    let meta = string::load(&mut ctx.txn, key)?;
     // Only the bytes the fields cover are read (and written back): one or two chunks of
     // a long string, not all of it.
     let lo = fields.iter().map(|f| f.offset >> 3).min().unwrap_or(0);
@@ -447,9 +444,9 @@ fn bitfield_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Resul
         f.offset -= lo * 8;
     }
     let Some(highest) = highest else {
-        super::string::count_lookup(ctx, meta.is_some());
-        let mut window = match &meta {
-            Some(m) => string::read_range(&ctx.txn, m, lo, hi + 1)?.to_vec(),
+        // Only reads: a keyspace hit or miss in INFO.
+        let mut window = match read_string(ctx, key)? {
+            Some(s) => s.read_range(&ctx.txn, lo, hi + 1)?.to_vec(),
             None => Vec::new(),
         };
         window.resize((hi - lo + 1) as usize, 0);
@@ -460,11 +457,13 @@ fn bitfield_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Resul
         return Ok(Reply::Array(fields.iter().map(read).collect()));
     };
     // As Redis, the string grows to hold the highest field written, not the ones read.
-    let ttl = meta.as_ref().map_or(0, |m| m.expire_at);
+    let mut s = StrMut::open(&mut ctx.txn, key)?;
+    let ttl = s.expire_at();
     let mut replies = Vec::new();
-    string::update(&mut ctx.txn, key, meta.as_ref(), lo, hi - lo + 1, (highest >> 3) + 1, ttl, |window| {
+    s.update(&mut ctx.txn, lo, hi - lo + 1, (highest >> 3) + 1, ttl, |window| {
         replies = run_fields(&fields, window);
     })?;
+    s.finish(&mut ctx.txn)?;
     Ok(Reply::Array(replies))
 }
 

@@ -16,94 +16,134 @@ use super::cursor::{self, ScanOpts};
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
-use crate::types::hash;
+use crate::types::hash::{self, Hash, HashMut};
+use crate::types::{long_double, Access, Collection};
 
 /// `HSET key field value [field value ...]`: sets fields, creating the hash if needed.
 /// Answers how many fields were added. O(N) for N pairs.
 /// Errors: `ERR wrong number of arguments for 'hset' command` for an odd pair list;
 /// WRONGTYPE.
 fn hset(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let pairs = pairs(argv, "hset")?;
-    Ok(Reply::Int(hash::set(&mut ctx.txn, &argv[1], &pairs)? as i64))
+    Ok(Reply::Int(set_pairs(ctx, argv, "hset")? as i64))
 }
 
 /// `HMSET key field value [field value ...]`: HSET answering OK. O(N).
 fn hmset(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let pairs = pairs(argv, "hmset")?;
-    hash::set(&mut ctx.txn, &argv[1], &pairs)?;
+    set_pairs(ctx, argv, "hmset")?;
     Ok(Reply::ok())
 }
 
-fn pairs(argv: &[Bytes], name: &str) -> Result<Vec<(Bytes, Bytes)>> {
+/// Sets the `field value` pairs from `argv[2]` on (a later pair wins over an earlier one
+/// with the same field); answers how many fields were new. Shared by HSET and HMSET.
+fn set_pairs(ctx: &mut Ctx<'_>, argv: &[Bytes], name: &str) -> Result<u64> {
     if argv.len() % 2 != 0 {
         return Err(Error::WrongArity(name.into()));
     }
-    Ok(argv[2..].chunks_exact(2).map(|p| (p[0].clone(), p[1].clone())).collect())
+    let mut h = HashMut::open_or_create(&mut ctx.txn, &argv[1])?;
+    let mut added = 0;
+    for pair in argv[2..].chunks_exact(2) {
+        added += h.insert(&mut ctx.txn, &pair[0], pair[1].clone())? as u64;
+    }
+    h.finish(&mut ctx.txn)?;
+    Ok(added)
 }
 
 /// `HSETNX key field value`: sets the field only if it does not exist; 1 if set, else 0.
 /// O(1). WRONGTYPE.
 fn hsetnx(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    Ok(Reply::Int(hash::setnx(&mut ctx.txn, &argv[1], &argv[2], &argv[3])? as i64))
+    let mut h = HashMut::open_or_create(&mut ctx.txn, &argv[1])?;
+    if h.contains(&ctx.txn, &argv[2])? {
+        return Ok(Reply::Int(0));
+    }
+    h.insert(&mut ctx.txn, &argv[2], argv[3].clone())?;
+    h.finish(&mut ctx.txn)?;
+    Ok(Reply::Int(1))
+}
+
+/// The hash at `key` for a read command (a keyspace hit or miss); WRONGTYPE.
+fn read(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<Hash>> {
+    hash::open(&mut ctx.txn, key, Access::Read)
+}
+
+/// The value of `field` in the hash at `key`, if any (HGET, HSTRLEN, HEXISTS).
+fn get_field(ctx: &mut Ctx<'_>, key: &[u8], field: &[u8]) -> Result<Option<Bytes>> {
+    match read(ctx, key)? {
+        Some(h) => h.get(&ctx.txn, field),
+        None => Ok(None),
+    }
 }
 
 /// `HGET key field`: the value, or nil. O(1): one point read. WRONGTYPE.
 fn hget(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    Ok(Reply::opt_bulk(hash::get(&mut ctx.txn, &argv[1], &argv[2])?))
+    Ok(Reply::opt_bulk(get_field(ctx, &argv[1], &argv[2])?))
 }
 
 /// `HMGET key field [field ...]`: the values, nil where missing. O(N). WRONGTYPE.
 fn hmget(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let values = hash::mget(&mut ctx.txn, &argv[1], &argv[2..])?;
+    let values = match read(ctx, &argv[1])? {
+        Some(h) => h.mget(&ctx.txn, &argv[2..])?,
+        None => vec![None; argv.len() - 2],
+    };
     Ok(Reply::Array(values.into_iter().map(Reply::opt_bulk).collect()))
 }
 
 /// `HDEL key field [field ...]`: deletes fields; answers how many existed. Deleting the
 /// last field deletes the key. O(N). WRONGTYPE.
 fn hdel(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    Ok(Reply::Int(hash::del(&mut ctx.txn, &argv[1], &argv[2..])? as i64))
+    let Some(mut h) = HashMut::open(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Int(0)) };
+    let mut removed = 0;
+    for field in &argv[2..] {
+        removed += h.remove(&mut ctx.txn, field)? as i64;
+    }
+    h.finish(&mut ctx.txn)?;
+    Ok(Reply::Int(removed))
 }
 
 /// `HLEN key`: the number of fields, 0 if missing. O(1). WRONGTYPE.
 fn hlen(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    Ok(Reply::Int(hash::len(&mut ctx.txn, &argv[1])? as i64))
+    Ok(Reply::Int(read(ctx, &argv[1])?.map_or(0, |h| h.len() as i64)))
 }
 
 /// `HSTRLEN key field`: the length of the value, 0 if missing. O(1). WRONGTYPE.
 fn hstrlen(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    Ok(Reply::Int(hash::get(&mut ctx.txn, &argv[1], &argv[2])?.map(|v| v.len() as i64).unwrap_or(0)))
+    Ok(Reply::Int(get_field(ctx, &argv[1], &argv[2])?.map(|v| v.len() as i64).unwrap_or(0)))
 }
 
 /// `HEXISTS key field`: 1 if the field exists, else 0. O(1). WRONGTYPE.
 fn hexists(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    Ok(Reply::Int(hash::get(&mut ctx.txn, &argv[1], &argv[2])?.is_some() as i64))
+    Ok(Reply::Int(get_field(ctx, &argv[1], &argv[2])?.is_some() as i64))
 }
 
 /// `HGETALL key`: every field and value: a map in RESP3, a flat array in RESP2. O(N):
 /// one range scan. WRONGTYPE.
 fn hgetall(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let all = hash::all(&mut ctx.txn, &argv[1])?;
+    let all = match read(ctx, &argv[1])? {
+        Some(h) => h.all(&ctx.txn)?,
+        None => Vec::new(),
+    };
     Ok(Reply::Map(all.into_iter().map(|(f, v)| (Reply::Bulk(f), Reply::Bulk(v))).collect()))
+}
+
+/// HKEYS (`values` false) and HVALS (`values` true): one bulk per field.
+fn fields_or_values(ctx: &mut Ctx<'_>, key: &[u8], values: bool) -> Result<Reply> {
+    let mut out = Vec::new();
+    if let Some(h) = read(ctx, key)? {
+        h.each(&ctx.txn, &mut |f, v| {
+            out.push(Reply::Bulk(Bytes::copy_from_slice(if values { v } else { f })));
+            true
+        })?;
+    }
+    Ok(Reply::Array(out))
 }
 
 /// `HKEYS key`: every field. O(N). WRONGTYPE.
 fn hkeys(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let mut out = Vec::new();
-    hash::each(&mut ctx.txn, &argv[1], &mut |f, _| {
-        out.push(Reply::Bulk(Bytes::copy_from_slice(f)));
-        true
-    })?;
-    Ok(Reply::Array(out))
+    fields_or_values(ctx, &argv[1], false)
 }
 
 /// `HVALS key`: every value. O(N). WRONGTYPE.
 fn hvals(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let mut out = Vec::new();
-    hash::each(&mut ctx.txn, &argv[1], &mut |_, v| {
-        out.push(Reply::Bulk(Bytes::copy_from_slice(v)));
-        true
-    })?;
-    Ok(Reply::Array(out))
+    fields_or_values(ctx, &argv[1], true)
 }
 
 /// `HINCRBY key field increment`: adds to the integer in the field (0 if missing).
@@ -111,21 +151,27 @@ fn hvals(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// integer`, `ERR increment or decrement would overflow`; WRONGTYPE.
 fn hincrby(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let delta = args::int(&argv[3])?;
-    Ok(Reply::Int(hash::incr_by(&mut ctx.txn, &argv[1], &argv[2], delta)?))
+    let mut h = HashMut::open_or_create(&mut ctx.txn, &argv[1])?;
+    let next = h.incr_by(&mut ctx.txn, &argv[2], delta)?;
+    h.finish(&mut ctx.txn)?;
+    Ok(Reply::Int(next))
 }
 
 /// `HINCRBYFLOAT key field increment`: adds to the float in the field (0 if missing),
-/// in long double precision and printed as Redis prints it (see
-/// [`hash::long_double`]); answers the new value as a bulk string. O(1). Errors: `ERR value is not a valid
+/// in long double precision and printed as Redis prints it (see [`long_double`]);
+/// answers the new value as a bulk string. O(1). Errors: `ERR value is not a valid
 /// float`, `ERR value is NaN or Infinity`, `ERR hash value is not a float`, `ERR
 /// increment would produce NaN or Infinity`; WRONGTYPE.
 fn hincrbyfloat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let delta = match hash::long_double::parse(&argv[3]) {
-        Some(hash::long_double::Parsed::Finite(x)) => x,
-        Some(hash::long_double::Parsed::Inf(_)) => return Err(Error::err("value is NaN or Infinity")),
+    let delta = match long_double::parse(&argv[3]) {
+        Some(long_double::Parsed::Finite(x)) => x,
+        Some(long_double::Parsed::Inf(_)) => return Err(Error::err("value is NaN or Infinity")),
         None => return Err(Error::NotFloat),
     };
-    Ok(Reply::Bulk(hash::incr_by_float(&mut ctx.txn, &argv[1], &argv[2], delta)?))
+    let mut h = HashMut::open_or_create(&mut ctx.txn, &argv[1])?;
+    let text = h.incr_by_float(&mut ctx.txn, &argv[2], delta)?;
+    h.finish(&mut ctx.txn)?;
+    Ok(Reply::Bulk(text))
 }
 
 /// `HRANDFIELD key [count [WITHVALUES]]`: without count, one random field or nil. With a
@@ -136,7 +182,11 @@ fn hincrbyfloat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// `ERR syntax error`; WRONGTYPE.
 fn hrandfield(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     if argv.len() == 2 {
-        return Ok(Reply::opt_bulk(hash::random_field(&mut ctx.txn, &argv[1])?));
+        let field = match read(ctx, &argv[1])? {
+            Some(h) => h.random_field(&ctx.txn)?,
+            None => None,
+        };
+        return Ok(Reply::opt_bulk(field));
     }
     let count = args::int(&argv[2])?;
     if count == i64::MIN {
@@ -152,7 +202,10 @@ fn hrandfield(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     if with_values && count < 0 && count.unsigned_abs() > (i64::MAX / 2) as u64 {
         return Err(Error::err("value is out of range"));
     }
-    let picked = hash::random_fields(&mut ctx.txn, &argv[1], count, with_values)?;
+    let picked = match read(ctx, &argv[1])? {
+        Some(h) => h.random_fields(&ctx.txn, count, with_values)?,
+        None => Vec::new(),
+    };
     let resp3 = ctx.session.resp >= 3;
     let mut out = Vec::with_capacity(picked.len() * if with_values && !resp3 { 2 } else { 1 });
     for (f, v) in picked {
@@ -177,9 +230,9 @@ fn hrandfield(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// options are read: a missing key answers an empty page whatever they are.
 fn hscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let cursor = cursor::parse(&argv[2])?;
-    let Some(meta) = hash::load(&mut ctx.txn, &argv[1])? else { return Ok(cursor::empty()) };
+    let Some(h) = hash::open(&mut ctx.txn, &argv[1], Access::Uncounted)? else { return Ok(cursor::empty()) };
     let opts = ScanOpts::parse(argv, 3, true)?;
-    let (next, page) = cursor::collection_page(&ctx.txn, &meta, cursor, opts.count)?;
+    let (next, page) = cursor::collection_page(&ctx.txn, h.meta(), cursor, opts.count)?;
     let mut out = Vec::with_capacity(page.len() * 2);
     for (f, v) in page {
         if opts.wants(&f) {

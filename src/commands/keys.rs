@@ -5,19 +5,22 @@
 //! Every one of them works on any type without knowing its layout: a string is its
 //! metadata record; a collection is its metadata record plus the Sub and Score records
 //! tagged with its version. RENAME and MOVE move the metadata and keep the version (the
-//! owner record follows through [`Txn::put_at`]); COPY and RESTORE write a new version
-//! with every record copied; DEL drops the metadata and leaves the records to compaction.
+//! owner record follows through [`Txn::put_at`](crate::types::Txn::put_at)); COPY and
+//! RESTORE write a new version with every record copied; DEL drops the metadata and
+//! leaves the records to compaction. What needs a type's layout lives in the type layer:
+//! OBJECT ENCODING's answer ([`encoding`]) and RANDOMKEY's pick ([`sample::random_key`]).
 //!
 //! Commands that write a key in a database other than the client's (MOVE, COPY ... DB)
 //! run with the database gate held exclusively: the key locks taken by dispatch cover
 //! only the client's database.
 
-use std::sync::atomic::Ordering;
+mod parse;
+
 use std::sync::OnceLock;
 
 use bytes::Bytes;
 
-use super::args::{self, is};
+use super::args;
 use super::cursor::{self, Cursors};
 use super::context::Ctx;
 use super::table::{command, flags::*, CommandSpec, Keys};
@@ -26,7 +29,8 @@ use crate::glob;
 use crate::protocol::Reply;
 use crate::storage::{keys as layout, Cf, Range};
 use crate::types::txn::dump;
-use crate::types::{Kind, Meta, Txn};
+use crate::types::{encoding, sample, Meta};
+use parse::{db_index, CopyArgs, ExpireCond, RestoreArgs, ScanArgs};
 
 // ----- existence, type, deletion -----
 
@@ -73,40 +77,10 @@ fn type_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 
 // ----- expiry -----
 
-const EXPIRE_NX: u8 = 1;
-const EXPIRE_XX: u8 = 2;
-const EXPIRE_GT: u8 = 4;
-const EXPIRE_LT: u8 = 8;
-
-/// Parses the `NX | XX | GT | LT` options of the EXPIRE family.
-fn expire_flags(opts: &[Bytes]) -> Result<u8> {
-    let mut flags = 0;
-    for opt in opts {
-        flags |= if is(opt, "nx") {
-            EXPIRE_NX
-        } else if is(opt, "xx") {
-            EXPIRE_XX
-        } else if is(opt, "gt") {
-            EXPIRE_GT
-        } else if is(opt, "lt") {
-            EXPIRE_LT
-        } else {
-            return Err(Error::Msg(format!("ERR Unsupported option {}", String::from_utf8_lossy(opt))));
-        };
-    }
-    if flags & EXPIRE_NX != 0 && flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT) != 0 {
-        return Err(Error::err("NX and XX, GT or LT options at the same time are not compatible"));
-    }
-    if flags & EXPIRE_GT != 0 && flags & EXPIRE_LT != 0 {
-        return Err(Error::err("GT and LT options at the same time are not compatible"));
-    }
-    Ok(flags)
-}
-
 /// The EXPIRE family: `argv[2]` in seconds (`in_seconds`) or milliseconds, relative to
 /// `base` (Unix ms; 0 for the `*AT` forms). A deadline not in the future deletes the key.
 fn expire_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], base: i64, in_seconds: bool, name: &str) -> Result<Reply> {
-    let flags = expire_flags(&argv[3..])?;
+    let cond = ExpireCond::parse(&argv[3..])?;
     let mut when = args::int(&argv[2])?;
     if in_seconds {
         when = when.checked_mul(1000).ok_or_else(|| Error::InvalidExpire(name.into()))?;
@@ -114,11 +88,7 @@ fn expire_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], base: i64, in_seconds: bool
     when = when.checked_add(base).ok_or_else(|| Error::InvalidExpire(name.into()))?;
     let Some(mut meta) = ctx.txn.get(&argv[1])? else { return Ok(Reply::Int(0)) };
     let current = meta.expire_at; // 0: no expiry, which GT and LT treat as infinite.
-    let refused = (flags & EXPIRE_NX != 0 && current != 0)
-        || (flags & EXPIRE_XX != 0 && current == 0)
-        || (flags & EXPIRE_GT != 0 && (current == 0 || when <= current))
-        || (flags & EXPIRE_LT != 0 && current != 0 && when >= current);
-    if refused {
+    if cond.refuses(current, when) {
         return Ok(Reply::Int(0));
     }
     if when <= ctx.txn.now {
@@ -216,12 +186,6 @@ fn literal_prefix(pattern: &[u8]) -> &[u8] {
     &pattern[..end]
 }
 
-/// Type and deadline of a raw metadata record, decoding only its header (a string's
-/// value can be large and is not needed here).
-fn peek(raw: &[u8]) -> Option<Meta> {
-    Meta::decode(Bytes::copy_from_slice(&raw[..raw.len().min(26)]))
-}
-
 /// `KEYS pattern`: every live key matching the glob pattern. O(N) in the keys of the
 /// database (only keys sharing the pattern's literal prefix are walked).
 fn keys(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
@@ -234,7 +198,7 @@ fn keys(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let mut out = Vec::new();
     ctx.store().storage.scan(Cf::Meta, Range { start: &start, end: &end, reverse: false }, &mut |k, v| {
         let key = &k[1..];
-        if (all || glob::matches(pattern, key, false)) && peek(v).is_some_and(|m| !m.is_expired(now)) {
+        if (all || glob::matches(pattern, key, false)) && Meta::decode_header(v).is_some_and(|m| !m.is_expired(now)) {
             out.push(Reply::Bulk(Bytes::copy_from_slice(key)));
         }
         true
@@ -259,26 +223,7 @@ const CURSOR_SLOTS: usize = 1 << 14;
 /// syntax error.
 fn scan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let cursor = cursor::parse(&argv[1])?;
-    let mut count: i64 = 10;
-    let mut pattern: Option<&[u8]> = None;
-    let mut type_name: Option<&[u8]> = None;
-    let mut i = 2;
-    while i < argv.len() {
-        let has_value = argv.len() - i >= 2;
-        if is(&argv[i], "count") && has_value {
-            count = args::int(&argv[i + 1])?;
-            if count < 1 {
-                return Err(Error::Syntax);
-            }
-        } else if is(&argv[i], "match") && has_value {
-            pattern = Some(&argv[i + 1][..]).filter(|p| *p != b"*");
-        } else if is(&argv[i], "type") && has_value {
-            type_name = Some(&argv[i + 1][..]);
-        } else {
-            return Err(Error::Syntax);
-        }
-        i += 2;
-    }
+    let ScanArgs { count, pattern, type_name } = ScanArgs::parse(argv)?;
     let resume = match cursor {
         0 => None,
         id => Some(cursors().load(id).ok_or(Error::InvalidCursor)?),
@@ -307,7 +252,7 @@ fn scan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
             let key = &k[1..];
             last.clear();
             last.extend_from_slice(key);
-            let Some(meta) = peek(v).filter(|m| !m.is_expired(now)) else { return true };
+            let Some(meta) = Meta::decode_header(v).filter(|m| !m.is_expired(now)) else { return true };
             if pattern.is_some_and(|p| !glob::matches(p, key, false)) {
                 return true;
             }
@@ -322,56 +267,6 @@ fn scan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::Array(vec![Reply::Bulk(Bytes::from(next.to_string())), Reply::Array(out)]))
 }
 
-/// Below this many keys RANDOMKEY picks exactly uniformly by walking to a random index.
-const RANDOM_WALK_MAX: i64 = 10_000;
-/// Beyond, the longest walk forward from a random point of the key space.
-const RANDOM_STEPS: u32 = 2048;
-
-/// First key in `[from, to)`, or the last one (`backwards`).
-fn edge_key(txn: &Txn<'_>, from: &[u8], to: &[u8], backwards: bool) -> Result<Option<Vec<u8>>> {
-    let mut found = None;
-    txn.store.storage.scan(Cf::Meta, Range { start: from, end: to, reverse: backwards }, &mut |k, _| {
-        found = Some(k.to_vec());
-        false
-    })?;
-    Ok(found)
-}
-
-/// A random key of the range `[lo, hi)` (live or not), found by descending the key
-/// space as a trie: at each point where the keys diverge, a random branch among the
-/// bytes present. O(depth) seeks, whatever the number of keys; keys in sparse branches
-/// come up more often than in crowded ones, but every key can come up.
-fn sample_key(txn: &Txn<'_>, lo: &[u8], hi: &[u8]) -> Result<Option<Vec<u8>>> {
-    let mut prefix = lo.to_vec();
-    for _ in 0..256 {
-        let end = if prefix.len() > lo.len() { layout::prefix_end(&prefix) } else { hi.to_vec() };
-        let (Some(first), Some(last)) = (edge_key(txn, &prefix, &end, false)?, edge_key(txn, &prefix, &end, true)?) else {
-            return Ok(None);
-        };
-        if first == last {
-            return Ok(Some(first));
-        }
-        let common = first.iter().zip(&last).take_while(|(a, b)| a == b).count();
-        if common > prefix.len() {
-            prefix = first[..common].to_vec();
-            continue;
-        }
-        // `first` and `last` part at byte `at`; `first` may end there (a key that is
-        // exactly the prefix), which counts as one more branch.
-        let at = prefix.len();
-        let low = first.get(at).map(|&b| b as i32).unwrap_or(-1);
-        let branch = fastrand::i32(low..=last[at] as i32);
-        if branch < 0 {
-            return Ok(Some(first));
-        }
-        prefix.push(branch as u8);
-        let Some(next) = edge_key(txn, &prefix, &end, false)? else { return Ok(Some(last)) };
-        prefix.truncate(at);
-        prefix.push(next[at]);
-    }
-    edge_key(txn, &prefix, hi, false)
-}
-
 /// `RANDOMKEY`: a random live key, or nil if the database has none. Up to 10,000 keys
 /// the pick is uniform (a walk to a random index). Beyond, keys are stored in order, not
 /// in a hash table, so the pick descends the key space at random (O(key length) seeks)
@@ -379,54 +274,7 @@ fn sample_key(txn: &Txn<'_>, lo: &[u8], hi: &[u8]) -> Result<Option<Vec<u8>>> {
 /// size, it spreads over the whole database but is not uniform (a key right after a
 /// large gap in the key space comes up less often).
 fn randomkey(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
-    let db = ctx.txn.db;
-    let (lo, hi) = db_range(db);
-    let keys = ctx.store().counters[db as usize].keys.load(Ordering::Relaxed);
-    let now = ctx.txn.now;
-    let live = |k: Vec<u8>, v: &[u8]| peek(v).filter(|m| !m.is_expired(now)).map(|_| k);
-    if keys <= RANDOM_WALK_MAX {
-        let mut skip = fastrand::i64(0..keys.max(1));
-        let (mut pick, mut first_live) = (None, None);
-        ctx.store().storage.scan(Cf::Meta, Range { start: &lo, end: &hi, reverse: false }, &mut |k, v| {
-            let found = live(k.to_vec(), v);
-            if first_live.is_none() {
-                first_live = found.clone();
-            }
-            skip -= 1;
-            if skip < 0 && found.is_some() {
-                pick = found;
-                return false;
-            }
-            true
-        })?;
-        return Ok(pick.or(first_live).map(|k| Reply::Bulk(Bytes::copy_from_slice(&k[1..]))).unwrap_or(Reply::Nil));
-    }
-    for _ in 0..16 {
-        // From a random point of the trie, a random walk forward smooths the pick over
-        // the crowded branches the descent under-samples.
-        let Some(start) = sample_key(&ctx.txn, &lo, &hi)? else { return Ok(Reply::Nil) };
-        let mut skip = fastrand::u32(0..RANDOM_STEPS);
-        let mut pick = None;
-        ctx.store().storage.scan(Cf::Meta, Range { start: &start, end: &hi, reverse: false }, &mut |k, v| {
-            if let Some(found) = live(k.to_vec(), v) {
-                pick = Some(found);
-            }
-            skip = skip.saturating_sub(1);
-            skip > 0 || pick.is_none()
-        })?;
-        if let Some(k) = pick {
-            return Ok(Reply::Bulk(Bytes::copy_from_slice(&k[1..])));
-        }
-    }
-    // Mostly expired keys: take the first live one, if any is near the start.
-    let mut pick = None;
-    let mut looked = 0;
-    ctx.store().storage.scan(Cf::Meta, Range { start: &lo, end: &hi, reverse: false }, &mut |k, v| {
-        looked += 1;
-        pick = live(k.to_vec(), v);
-        pick.is_none() && looked < RANDOM_WALK_MAX
-    })?;
-    Ok(pick.map(|k| Reply::Bulk(Bytes::copy_from_slice(&k[1..]))).unwrap_or(Reply::Nil))
+    Ok(sample::random_key(&ctx.txn)?.map_or(Reply::Nil, Reply::Bulk))
 }
 
 // ----- renaming and copying -----
@@ -459,38 +307,14 @@ fn renamenx(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     rename_generic(ctx, argv, true)
 }
 
-/// Parses a database index argument the way MOVE and COPY do: an int, then in range.
-fn db_index(ctx: &Ctx<'_>, raw: &[u8]) -> Result<usize> {
-    let id = args::int(raw)?;
-    if id < i32::MIN as i64 || id > i32::MAX as i64 {
-        return Err(Error::NotInteger);
-    }
-    if id < 0 || id as usize >= ctx.store().databases() {
-        return Err(Error::DbIndexOutOfRange);
-    }
-    Ok(id as usize)
-}
-
 /// `COPY source destination [DB destination-db] [REPLACE]`: 1 if copied, 0 if the source
 /// is missing or the destination exists (without REPLACE). The copy keeps the TTL; a
 /// collection gets a new version with every record copied. O(N) in the size of the
 /// value. Errors: `ERR DB index is out of range`; not an integer; `ERR source and
 /// destination objects are the same`; syntax error.
 fn copy(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let mut replace = false;
-    let mut target = ctx.session.db;
-    let mut i = 3;
-    while i < argv.len() {
-        if is(&argv[i], "replace") {
-            replace = true;
-        } else if is(&argv[i], "db") && i + 1 < argv.len() {
-            target = db_index(ctx, &argv[i + 1])?;
-            i += 1;
-        } else {
-            return Err(Error::Syntax);
-        }
-        i += 1;
-    }
+    let CopyArgs { db, replace } = CopyArgs::parse(argv, ctx.store().databases())?;
+    let target = db.unwrap_or(ctx.session.db);
     let (src, dst) = (&argv[1], &argv[2]);
     if target == ctx.session.db && src == dst {
         return Err(Error::SameObject);
@@ -514,7 +338,7 @@ fn copy(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// Errors: not an integer; `ERR DB index is out of range`; `ERR source and destination
 /// objects are the same`.
 fn move_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let target = db_index(ctx, &argv[2])?;
+    let target = db_index(&argv[2], ctx.store().databases())?;
     if target == ctx.session.db {
         return Err(Error::SameObject);
     }
@@ -555,112 +379,13 @@ fn swapdb(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 
 // ----- OBJECT -----
 
-/// Redis 7 defaults for the compact encodings.
-const LISTPACK_BYTES: usize = 8192; // list-max-listpack-size -2
-const LISTPACK_ENTRIES: u64 = 128; // hash/set/zset-max-listpack-entries
-const LISTPACK_VALUE: usize = 64; // hash/set/zset-max-listpack-value
-const INTSET_ENTRIES: u64 = 512; // set-max-intset-entries
-const SHARED_INTEGERS: i64 = 10_000;
-
-/// How Redis would encode a string value.
-fn string_encoding(v: &[u8]) -> &'static str {
-    if args::parse_i64_strict(v).is_some() {
-        "int"
-    } else if v.len() <= 44 {
-        "embstr"
-    } else {
-        "raw"
-    }
-}
-
-/// Bytes one element takes in a listpack.
-fn listpack_entry(v: &[u8]) -> usize {
-    let body = match args::parse_i64_strict(v) {
-        Some(i) if (0..128).contains(&i) => 1,
-        Some(i) if (-4096..4096).contains(&i) => 2,
-        Some(i) if (-32768..32768).contains(&i) => 3,
-        Some(i) if (-(1 << 23)..(1 << 23)).contains(&i) => 4,
-        Some(i) if (i32::MIN as i64..=i32::MAX as i64).contains(&i) => 5,
-        Some(_) => 9,
-        None if v.len() < 64 => 1 + v.len(),
-        None if v.len() < 4096 => 2 + v.len(),
-        None => 5 + v.len(),
-    };
-    let backlen = match body {
-        0..=127 => 1,
-        128..=16383 => 2,
-        16384..=2097151 => 3,
-        2097152..=268435455 => 4,
-        _ => 5,
-    };
-    body + backlen
-}
-
-/// The encoding Redis 7 would give the value, from its kind, its size and (for the
-/// compact encodings) a bounded look at its elements.
-fn encoding(txn: &Txn<'_>, meta: &Meta) -> Result<&'static str> {
-    let all = |limit: u64, ok: &mut dyn FnMut(&[u8], &[u8]) -> bool| -> Result<bool> {
-        let (mut fine, mut n) = (true, 0);
-        txn.sub_scan(Cf::Sub, meta.version, b"", b"", false, &mut |k, v| {
-            n += 1;
-            fine = ok(k, v);
-            fine && n < limit
-        })?;
-        Ok(fine)
-    };
-    Ok(match meta.kind {
-        Kind::String if meta.chunked => "raw",
-        Kind::String => string_encoding(&meta.payload),
-        Kind::Json => "raw",
-        Kind::Stream => "stream",
-        Kind::List => {
-            // Every entry takes at least 2 bytes: past that many, no need to look.
-            let mut bytes = 7;
-            if meta.size <= (LISTPACK_BYTES / 2) as u64
-                && all(u64::MAX, &mut |_, v| {
-                    bytes += listpack_entry(v);
-                    bytes <= LISTPACK_BYTES
-                })?
-            {
-                "listpack"
-            } else {
-                "quicklist"
-            }
-        }
-        Kind::Set => {
-            if meta.size <= INTSET_ENTRIES && all(INTSET_ENTRIES, &mut |k, _| args::parse_i64_strict(k).is_some())? {
-                "intset"
-            } else if meta.size <= LISTPACK_ENTRIES && all(LISTPACK_ENTRIES, &mut |k, _| k.len() <= LISTPACK_VALUE)? {
-                "listpack"
-            } else {
-                "hashtable"
-            }
-        }
-        Kind::Hash => {
-            let small = |k: &[u8], v: &[u8]| k.len() <= LISTPACK_VALUE && v.len() <= LISTPACK_VALUE;
-            if meta.size <= LISTPACK_ENTRIES && all(LISTPACK_ENTRIES, &mut |k, v| small(k, v))? {
-                "listpack"
-            } else {
-                "hashtable"
-            }
-        }
-        Kind::ZSet => {
-            if meta.size <= LISTPACK_ENTRIES && all(LISTPACK_ENTRIES, &mut |k, _| k.len() <= LISTPACK_VALUE)? {
-                "listpack"
-            } else {
-                "skiplist"
-            }
-        }
-    })
-}
-
 /// `OBJECT ENCODING key`: the internal representation Redis 7 would use (`int`, `embstr`,
 /// `raw`, `listpack`, `quicklist`, `intset`, `hashtable`, `skiplist`, `stream`), or nil.
 /// O(1): at most a few hundred elements are looked at.
 fn object_encoding(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     ctx.txn.no_touch = true;
     let Some(meta) = ctx.txn.get(&argv[2])? else { return Ok(Reply::Nil) };
-    Ok(Reply::bulk_str(encoding(&ctx.txn, &meta)?))
+    Ok(Reply::bulk_str(encoding::encoding(&ctx.txn, &meta)?))
 }
 
 /// `OBJECT FREQ key`: nil for a missing key; otherwise the error Redis gives when no LFU
@@ -690,9 +415,7 @@ fn object_idletime(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 fn object_refcount(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     ctx.txn.no_touch = true;
     let Some(meta) = ctx.txn.get(&argv[2])? else { return Ok(Reply::Nil) };
-    let shared = meta.kind == Kind::String
-        && args::parse_i64_strict(&meta.payload).is_some_and(|i| (0..SHARED_INTEGERS).contains(&i));
-    Ok(Reply::Int(if shared { i32::MAX as i64 } else { 1 }))
+    Ok(Reply::Int(if encoding::is_shared_integer(&meta) { i32::MAX as i64 } else { 1 }))
 }
 
 /// `OBJECT HELP`.
@@ -736,33 +459,7 @@ fn dump_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// `ERR Invalid IDLETIME value, must be >= 0`; `ERR Invalid FREQ value, must be >= 0 and
 /// <= 255`; syntax error.
 fn restore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let (mut replace, mut absttl, mut idle, mut freq) = (false, false, None, None);
-    let mut i = 4;
-    while i < argv.len() {
-        let has_value = i + 1 < argv.len();
-        if is(&argv[i], "replace") {
-            replace = true;
-        } else if is(&argv[i], "absttl") {
-            absttl = true;
-        } else if is(&argv[i], "idletime") && has_value && freq.is_none() {
-            let v = args::int(&argv[i + 1])?;
-            if v < 0 {
-                return Err(Error::err("Invalid IDLETIME value, must be >= 0"));
-            }
-            idle = Some(v);
-            i += 1;
-        } else if is(&argv[i], "freq") && has_value && idle.is_none() {
-            let v = args::int(&argv[i + 1])?;
-            if !(0..=255).contains(&v) {
-                return Err(Error::err("Invalid FREQ value, must be >= 0 and <= 255"));
-            }
-            freq = Some(v);
-            i += 1;
-        } else {
-            return Err(Error::Syntax);
-        }
-        i += 1;
-    }
+    let RestoreArgs { replace, absttl, idle, .. } = RestoreArgs::parse(argv)?;
     let key = &argv[1];
     if !replace && ctx.txn.get(key)?.is_some() {
         return Err(Error::BusyKey);
@@ -1043,14 +740,5 @@ mod tests {
         assert_ne!(id, 0);
         assert_eq!(c.load(id), Some(Bytes::from_static(b"k1")));
         assert_eq!(c.load(id + CURSOR_SLOTS as u64), None);
-    }
-
-    #[test]
-    fn string_encodings() {
-        assert_eq!(string_encoding(b"12345"), "int");
-        assert_eq!(string_encoding(b"-9223372036854775808"), "int");
-        assert_eq!(string_encoding(b"01"), "embstr");
-        assert_eq!(string_encoding(&[b'a'; 44]), "embstr");
-        assert_eq!(string_encoding(&[b'a'; 45]), "raw");
     }
 }

@@ -14,7 +14,8 @@ use super::context::Ctx;
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
-use crate::types::list::{self, End, PosOptions};
+use crate::types::list::{self, End, List, ListMut, PosOptions};
+use crate::types::Access;
 
 fn bulks(items: Vec<Bytes>) -> Reply {
     Reply::Array(items.into_iter().map(Reply::Bulk).collect())
@@ -31,9 +32,22 @@ fn parse_end(raw: &[u8]) -> Result<End> {
     }
 }
 
+/// LPUSH, RPUSH, LPUSHX and RPUSHX (`only_existing`: nothing happens, 0, if the key is
+/// missing): answers the new length.
 fn push_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], end: End, only_existing: bool) -> Result<Reply> {
-    let n = list::push(&mut ctx.txn, &argv[1], end, &argv[2..], only_existing)?;
+    let list = match only_existing {
+        true => ListMut::open(&mut ctx.txn, &argv[1])?,
+        false => Some(ListMut::open_or_create(&mut ctx.txn, &argv[1])?),
+    };
+    let Some(mut list) = list else { return Ok(Reply::Int(0)) };
+    let n = list.push(&mut ctx.txn, end, &argv[2..]);
+    list.finish(&mut ctx.txn)?;
     Ok(Reply::Int(n as i64))
+}
+
+/// The list at `key` for a read command (a keyspace hit or miss); WRONGTYPE.
+fn read(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<List>> {
+    list::open(&mut ctx.txn, key, Access::Read)
 }
 
 /// `LPUSH key element [element ...]`: inserts each element at the head, in order; creates
@@ -70,17 +84,16 @@ fn pop_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], end: End) -> Result<Reply> {
         Some(raw) => Some(args::positive(raw)?),
         None => None,
     };
-    if list::load(&mut ctx.txn, &argv[1])?.is_none() {
+    let Some(mut list) = ListMut::open(&mut ctx.txn, &argv[1])? else {
         return Ok(if count.is_some() { Reply::NilArray } else { Reply::Nil });
-    }
-    match count {
-        None => {
-            let mut items = list::pop(&mut ctx.txn, &argv[1], end, 1)?.unwrap_or_default();
-            Ok(Reply::opt_bulk(items.pop()))
-        }
-        Some(0) => Ok(Reply::Array(Vec::new())),
-        Some(c) => Ok(list::pop(&mut ctx.txn, &argv[1], end, c as u64)?.map(bulks).unwrap_or(Reply::NilArray)),
-    }
+    };
+    let reply = match count {
+        None => Reply::opt_bulk(list.pop(&mut ctx.txn, end, 1)?.pop()),
+        Some(0) => Reply::Array(Vec::new()),
+        Some(c) => bulks(list.pop(&mut ctx.txn, end, c)?),
+    };
+    list.finish(&mut ctx.txn)?;
+    Ok(reply)
 }
 
 /// `LPOP key [count]`: removes and returns the first element(s). O(count).
@@ -100,35 +113,38 @@ fn rpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// range scan. Errors: `ERR value is not an integer or out of range`; WRONGTYPE.
 fn lrange(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let (start, stop) = (args::int(&argv[2])?, args::int(&argv[3])?);
-    Ok(bulks(list::range(&mut ctx.txn, &argv[1], start, stop)?))
+    let Some(list) = read(ctx, &argv[1])? else { return Ok(Reply::Array(Vec::new())) };
+    Ok(bulks(list.range(&ctx.txn, start, stop)?))
 }
 
 /// `LLEN key`: the length, 0 if missing. O(1). WRONGTYPE for non-lists.
 fn llen(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    Ok(Reply::Int(list::len(&mut ctx.txn, &argv[1])? as i64))
+    Ok(Reply::Int(read(ctx, &argv[1])?.map_or(0, |l| l.len() as i64)))
 }
 
 /// `LINDEX key index`: the element at an index (negative from the tail), or nil. O(1):
 /// one point read. Errors: `ERR value is not an integer or out of range`; WRONGTYPE.
 fn lindex(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     // Redis looks the key up before it reads the index: a missing key answers nil and a
-    // key of another type WRONGTYPE, whatever the index.
-    if list::load(&mut ctx.txn, &argv[1])?.is_none() {
-        return Ok(Reply::opt_bulk(list::index(&mut ctx.txn, &argv[1], 0)?));
+    // key of another type WRONGTYPE, whatever the index. INFO counts the lookup once the
+    // index is read (a bad index is not counted), as it always has.
+    if list::open(&mut ctx.txn, &argv[1], Access::Write)?.is_none() {
+        read(ctx, &argv[1])?;
+        return Ok(Reply::Nil);
     }
     let i = args::int(&argv[2])?;
-    Ok(Reply::opt_bulk(list::index(&mut ctx.txn, &argv[1], i)?))
+    let Some(list) = read(ctx, &argv[1])? else { return Ok(Reply::Nil) };
+    Ok(Reply::opt_bulk(list.index(&ctx.txn, i)?))
 }
 
 /// `LSET key index element`: replaces the element at an index. O(1).
 /// Errors: `ERR no such key`, `ERR index out of range`, not an integer; WRONGTYPE.
 fn lset(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     // As Redis: the key (`ERR no such key`, WRONGTYPE) is checked before the index.
-    if list::load(&mut ctx.txn, &argv[1])?.is_none() {
-        return Err(Error::NoSuchKey);
-    }
+    let Some(mut list) = ListMut::open(&mut ctx.txn, &argv[1])? else { return Err(Error::NoSuchKey) };
     let i = args::int(&argv[2])?;
-    list::set(&mut ctx.txn, &argv[1], i, argv[3].clone())?;
+    list.set(&mut ctx.txn, i, &argv[3])?;
+    list.finish(&mut ctx.txn)?;
     Ok(Reply::ok())
 }
 
@@ -144,7 +160,10 @@ fn linsert(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     } else {
         return Err(Error::Syntax);
     };
-    Ok(Reply::Int(list::insert(&mut ctx.txn, &argv[1], before, &argv[3], argv[4].clone())?))
+    let Some(mut list) = ListMut::open(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Int(0)) };
+    let n = list.insert(&mut ctx.txn, before, &argv[3], &argv[4])?;
+    list.finish(&mut ctx.txn)?;
+    Ok(Reply::Int(n))
 }
 
 /// `LREM key count element`: removes the first count occurrences (count > 0), the last
@@ -153,7 +172,10 @@ fn linsert(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// Errors: not an integer; WRONGTYPE.
 fn lrem(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let count = args::int(&argv[2])?;
-    Ok(Reply::Int(list::remove(&mut ctx.txn, &argv[1], count, &argv[3])? as i64))
+    let Some(mut list) = ListMut::open(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Int(0)) };
+    let n = list.remove(&mut ctx.txn, count, &argv[3])?;
+    list.finish(&mut ctx.txn)?;
+    Ok(Reply::Int(n as i64))
 }
 
 /// `LTRIM key start stop`: keeps only the given inclusive range; an empty range deletes
@@ -161,8 +183,61 @@ fn lrem(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// Errors: not an integer; WRONGTYPE.
 fn ltrim(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let (start, stop) = (args::int(&argv[2])?, args::int(&argv[3])?);
-    list::trim(&mut ctx.txn, &argv[1], start, stop)?;
+    if let Some(mut list) = ListMut::open(&mut ctx.txn, &argv[1])? {
+        list.trim(&mut ctx.txn, start, stop);
+        list.finish(&mut ctx.txn)?;
+    }
     Ok(Reply::ok())
+}
+
+/// LPOS's options after the element: `[RANK rank] [COUNT num-matches] [MAXLEN len]`.
+#[derive(Debug, PartialEq)]
+struct LposArgs {
+    opts: PosOptions,
+    /// COUNT was given: the reply is an array.
+    with_count: bool,
+}
+
+impl LposArgs {
+    /// Errors: see [`lpos`].
+    fn parse(argv: &[Bytes]) -> Result<LposArgs> {
+        let mut opts = PosOptions { rank: 1, count: 1, maxlen: 0 };
+        let mut with_count = false;
+        let mut a = Args::new(argv, 3);
+        while let Some(opt) = a.next() {
+            if args::is(opt, "rank") {
+                let rank = a.int()?;
+                if rank == i64::MIN {
+                    return Err(Error::err(
+                        "value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+                    ));
+                }
+                if rank == 0 {
+                    return Err(Error::err(
+                        "RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+                    ));
+                }
+                opts.rank = rank;
+            } else if args::is(opt, "count") {
+                let raw = a.value()?;
+                opts.count = args::parse_i64_strict(raw)
+                    .filter(|&c| c >= 0)
+                    .ok_or_else(|| Error::err("COUNT can't be negative"))? as u64;
+                with_count = true;
+            } else if args::is(opt, "maxlen") {
+                let raw = a.value()?;
+                opts.maxlen = args::parse_i64_strict(raw)
+                    .filter(|&c| c >= 0)
+                    .ok_or_else(|| Error::err("MAXLEN can't be negative"))? as u64;
+            } else {
+                return Err(Error::Syntax);
+            }
+        }
+        if !with_count {
+            opts.count = 1;
+        }
+        Ok(LposArgs { opts, with_count })
+    }
 }
 
 /// `LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]`: positions of
@@ -171,42 +246,11 @@ fn ltrim(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// range, value must between ...` (RANK -2^63), `ERR COUNT can't be negative`, `ERR MAXLEN
 /// can't be negative`, `ERR syntax error`; WRONGTYPE.
 fn lpos(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let mut opts = PosOptions { rank: 1, count: 1, maxlen: 0 };
-    let mut with_count = false;
-    let mut a = Args::new(argv, 3);
-    while let Some(opt) = a.next() {
-        if args::is(opt, "rank") {
-            let rank = a.int()?;
-            if rank == i64::MIN {
-                return Err(Error::err(
-                    "value is out of range, value must between -9223372036854775807 and 9223372036854775807",
-                ));
-            }
-            if rank == 0 {
-                return Err(Error::err(
-                    "RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
-                ));
-            }
-            opts.rank = rank;
-        } else if args::is(opt, "count") {
-            let raw = a.value()?;
-            opts.count = args::parse_i64_strict(raw)
-                .filter(|&c| c >= 0)
-                .ok_or_else(|| Error::err("COUNT can't be negative"))? as u64;
-            with_count = true;
-        } else if args::is(opt, "maxlen") {
-            let raw = a.value()?;
-            opts.maxlen = args::parse_i64_strict(raw)
-                .filter(|&c| c >= 0)
-                .ok_or_else(|| Error::err("MAXLEN can't be negative"))? as u64;
-        } else {
-            return Err(Error::Syntax);
-        }
-    }
-    if !with_count {
-        opts.count = 1;
-    }
-    let found = list::positions(&mut ctx.txn, &argv[1], &argv[2], opts)?;
+    let LposArgs { opts, with_count } = LposArgs::parse(argv)?;
+    let found = match read(ctx, &argv[1])? {
+        Some(list) => list.positions(&ctx.txn, &argv[2], opts)?,
+        None => Vec::new(),
+    };
     if with_count {
         Ok(Reply::Array(found.into_iter().map(|p| Reply::Int(p as i64)).collect()))
     } else {
@@ -231,7 +275,7 @@ fn rpoplpush(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// type, except when a blocked command is re-run after a wake-up: Redis serves blocked
 /// clients only from keys of the type they wait for, so such a key is passed over.
 fn poppable(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<bool> {
-    match list::load(&mut ctx.txn, key) {
+    match list::open(&mut ctx.txn, key, Access::Write) {
         Ok(found) => Ok(found.is_some()),
         Err(Error::WrongType) if ctx.session.block_retry => Ok(false),
         Err(e) => Err(e),
@@ -562,9 +606,22 @@ pub static COMMANDS: &[CommandSpec] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::commands::args::testing::{argv, err};
 
-    fn argv(items: &[&str]) -> Vec<Bytes> {
-        items.iter().map(|s| Bytes::copy_from_slice(s.as_bytes())).collect()
+    #[test]
+    fn lpos_arguments() {
+        let p = LposArgs::parse(&argv(&["lpos", "l", "x", "RANK", "-2", "COUNT", "0", "MAXLEN", "10"])).unwrap();
+        assert_eq!(p, LposArgs { opts: PosOptions { rank: -2, count: 0, maxlen: 10 }, with_count: true });
+        // Without COUNT, one match at most, whatever came before.
+        let p = LposArgs::parse(&argv(&["lpos", "l", "x"])).unwrap();
+        assert_eq!(p, LposArgs { opts: PosOptions { rank: 1, count: 1, maxlen: 0 }, with_count: false });
+        let bad = |items: &[&str]| err(LposArgs::parse(&argv(items)));
+        assert!(bad(&["lpos", "l", "x", "RANK", "0"]).starts_with("ERR RANK can't be zero"));
+        assert!(bad(&["lpos", "l", "x", "RANK", "-9223372036854775808"]).starts_with("ERR value is out of range, value must between"));
+        assert_eq!(bad(&["lpos", "l", "x", "COUNT", "-1"]), "ERR COUNT can't be negative");
+        assert_eq!(bad(&["lpos", "l", "x", "MAXLEN", "x"]), "ERR MAXLEN can't be negative");
+        assert_eq!(bad(&["lpos", "l", "x", "COUNT"]), "ERR syntax error");
+        assert_eq!(bad(&["lpos", "l", "x", "FIRST"]), "ERR syntax error");
     }
 
     #[test]

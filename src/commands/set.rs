@@ -1,9 +1,4 @@
 //! Set commands: parse, call [`crate::types::set`], reply.
-//!
-//! Also home of the SCAN-family helpers shared with ZSCAN: cursor parsing, the
-//! MATCH/COUNT options, and the cursor table (see [`cursors`]).
-
-use std::collections::BTreeSet;
 
 use bytes::Bytes;
 
@@ -13,18 +8,17 @@ use super::cursor::{self, ScanOpts};
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
-use crate::types::meta::{Kind, Meta};
-use crate::types::sample;
-use crate::types::set::{self, SetMut};
-use crate::types::Txn;
-
-/// Largest reply a negative random count (draws with repeats) may ask for. Redis
-/// streams such a reply; replies here are built whole, so a larger count is refused
-/// with `ERR value is out of range` rather than allocated without bound.
-pub(crate) const MAX_RANDOM_REPLY: u64 = 1 << 20;
+use crate::types::set::{self, Set, SetMut, SetOp};
+use crate::types::{Access, Collection};
 
 fn bulks(members: impl IntoIterator<Item = Bytes>) -> Vec<Reply> {
     members.into_iter().map(Reply::Bulk).collect()
+}
+
+/// The set at `key` for a read command. Set reads have never counted in INFO's keyspace
+/// hits and misses (see [`Access::Uncounted`]). WRONGTYPE for another type.
+fn read(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<Set>> {
+    set::open(&mut ctx.txn, key, Access::Uncounted)
 }
 
 /// `SADD key member [member ...]`: how many members were new. O(N) for N members.
@@ -53,17 +47,17 @@ fn srem(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 
 /// `SISMEMBER key member`: 1 or 0. O(1). Errors: WRONGTYPE.
 fn sismember(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let Some(meta) = set::get(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Int(0)) };
-    Ok(Reply::Int(set::contains(&ctx.txn, &meta, &argv[2])? as i64))
+    let Some(s) = read(ctx, &argv[1])? else { return Ok(Reply::Int(0)) };
+    Ok(Reply::Int(s.contains(&ctx.txn, &argv[2])? as i64))
 }
 
 /// `SMISMEMBER key member [member ...]`: 1 or 0 per member. O(N). Errors: WRONGTYPE.
 fn smismember(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let meta = set::get(&mut ctx.txn, &argv[1])?;
+    let s = read(ctx, &argv[1])?;
     let mut out = Vec::with_capacity(argv.len() - 2);
     for m in &argv[2..] {
-        let hit = match &meta {
-            Some(meta) => set::contains(&ctx.txn, meta, m)?,
+        let hit = match &s {
+            Some(s) => s.contains(&ctx.txn, m)?,
             None => false,
         };
         out.push(Reply::Int(hit as i64));
@@ -73,13 +67,13 @@ fn smismember(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 
 /// `SMEMBERS key`: every member (a RESP3 set). O(N). Errors: WRONGTYPE.
 fn smembers(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let Some(meta) = set::get(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Set(Vec::new())) };
-    Ok(Reply::Set(bulks(set::members(&ctx.txn, &meta)?)))
+    let Some(s) = read(ctx, &argv[1])? else { return Ok(Reply::Set(Vec::new())) };
+    Ok(Reply::Set(bulks(s.members(&ctx.txn)?)))
 }
 
 /// `SCARD key`: the number of members. O(1). Errors: WRONGTYPE.
 fn scard(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    Ok(Reply::Int(set::get(&mut ctx.txn, &argv[1])?.map(|m| m.size as i64).unwrap_or(0)))
+    Ok(Reply::Int(read(ctx, &argv[1])?.map_or(0, |s| s.len() as i64)))
 }
 
 /// A random count for SRANDMEMBER/ZRANDMEMBER: `(count, distinct)`; i64::MIN is refused.
@@ -102,35 +96,12 @@ fn spop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         Some(raw) => Some(args::positive(raw)?),
         None => None,
     };
-    let Some(mut s) = SetMut::open(&mut ctx.txn, &argv[1])? else {
-        return Ok(if count.is_some() { Reply::Set(Vec::new()) } else { Reply::Nil });
-    };
-    let size = s.len();
-    let want = count.unwrap_or(1);
-    if want == 0 {
-        return Ok(Reply::Set(Vec::new()));
-    }
-    let picked: Vec<Bytes> = if want >= size {
-        // Everything goes: one metadata delete instead of a delete per member.
-        let all = set::members(&ctx.txn, &s.meta)?;
-        ctx.txn.delete(&argv[1])?;
-        all
-    } else {
-        let idx = sample::sample_indexes(size, want, true);
-        let picked: Vec<Bytes> =
-            sample::pick_by_index(&ctx.txn, s.meta.version, size, &idx)?.into_iter().map(|(m, _)| m).collect();
-        for m in &picked {
-            s.remove(&mut ctx.txn, m)?;
-        }
-        s.finish(&mut ctx.txn)?;
-        picked
-    };
-    if count.is_none() {
-        return Ok(Reply::opt_bulk(picked.into_iter().next()));
-    }
-    let mut picked = picked;
-    fastrand::shuffle(&mut picked);
-    Ok(Reply::Set(bulks(picked)))
+    let picked = set::pop_random(&mut ctx.txn, &argv[1], count.unwrap_or(1))?;
+    Ok(match (picked, count) {
+        (Some(picked), Some(_)) => Reply::Set(bulks(picked)),
+        (None, Some(_)) => Reply::Set(Vec::new()),
+        (picked, None) => Reply::opt_bulk(picked.and_then(|p| p.into_iter().next())),
+    })
 }
 
 /// `SRANDMEMBER key [count]`: a random member (nil if none); with a count, up to `count`
@@ -142,40 +113,24 @@ fn srandmember(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         return Err(Error::Syntax);
     }
     let Some(raw) = argv.get(2) else {
-        let Some(meta) = set::get(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Nil) };
-        let idx = sample::sample_indexes(meta.size, 1, true);
-        let picked = sample::pick_by_index(&ctx.txn, meta.version, meta.size, &idx)?;
-        return Ok(Reply::opt_bulk(picked.into_iter().next().map(|(m, _)| m)));
+        let Some(s) = read(ctx, &argv[1])? else { return Ok(Reply::Nil) };
+        return Ok(Reply::opt_bulk(s.random(&ctx.txn, 1, true)?.into_iter().next()));
     };
     let (count, distinct) = random_count(raw)?;
-    let Some(meta) = set::get(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Array(Vec::new())) };
-    let mut picked = random_members(&ctx.txn, &meta, count, distinct)?;
+    let Some(s) = read(ctx, &argv[1])? else { return Ok(Reply::Array(Vec::new())) };
+    let mut picked = s.random(&ctx.txn, count, distinct)?;
     fastrand::shuffle(&mut picked);
-    Ok(Reply::Array(picked.into_iter().map(|(m, _)| Reply::Bulk(m)).collect()))
-}
-
-/// Random sub-key records of a set or sorted set (SRANDMEMBER, ZRANDMEMBER).
-pub(crate) fn random_members(txn: &Txn<'_>, meta: &Meta, count: u64, distinct: bool) -> Result<Vec<(Bytes, Bytes)>> {
-    if !distinct && count > MAX_RANDOM_REPLY {
-        return Err(Error::err("value is out of range"));
-    }
-    let idx = sample::sample_indexes(meta.size, count, distinct);
-    sample::pick_by_index(txn, meta.version, meta.size, &idx)
+    Ok(Reply::Array(bulks(picked)))
 }
 
 /// `SMOVE source destination member`: moves `member`; 1 if it was in `source`.
 /// O(1). Errors: WRONGTYPE (source, or an existing destination of another type).
 fn smove(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let (src, dst, member) = (&argv[1], &argv[2], &argv[3]);
-    let Some(src_meta) = ctx.txn.get(src)? else { return Ok(Reply::Int(0)) };
-    if src_meta.kind != Kind::Set {
-        return Err(Error::WrongType);
-    }
-    if matches!(ctx.txn.get(dst)?, Some(m) if m.kind != Kind::Set) {
-        return Err(Error::WrongType);
-    }
+    let Some(from) = read(ctx, src)? else { return Ok(Reply::Int(0)) };
+    read(ctx, dst)?;
     if src == dst {
-        return Ok(Reply::Int(set::contains(&ctx.txn, &src_meta, member)? as i64));
+        return Ok(Reply::Int(from.contains(&ctx.txn, member)? as i64));
     }
     let Some(mut from) = SetMut::open(&mut ctx.txn, src)? else { return Ok(Reply::Int(0)) };
     if !from.remove(&mut ctx.txn, member)? {
@@ -188,122 +143,30 @@ fn smove(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::Int(1))
 }
 
-/// Looks up every key as a set (missing keys are `None`), WRONGTYPE for any other type.
-fn load_sets(txn: &mut Txn<'_>, keys: &[Bytes]) -> Result<Vec<Option<Meta>>> {
-    keys.iter().map(|k| set::get(txn, k)).collect()
-}
-
-/// Members in every set, stopping after `limit` (0: no limit). Walks the smallest set
-/// and tests each member against the others: O(N*M) for N the smallest size.
-fn intersect(txn: &Txn<'_>, sets: &[Option<Meta>], limit: u64) -> Result<Vec<Bytes>> {
-    if sets.iter().any(|s| s.is_none()) {
-        return Ok(Vec::new());
-    }
-    let mut metas: Vec<&Meta> = sets.iter().flatten().collect();
-    metas.sort_by_key(|m| m.size);
-    let Some((first, rest)) = metas.split_first() else { return Ok(Vec::new()) };
-    let mut out = Vec::new();
-    let mut failure = None;
-    set::for_each(txn, first, &mut |m| {
-        for other in rest {
-            if other.version == first.version {
-                continue;
-            }
-            match set::contains(txn, other, m) {
-                Ok(true) => {}
-                Ok(false) => return true,
-                Err(e) => {
-                    failure = Some(e);
-                    return false;
-                }
-            }
-        }
-        out.push(Bytes::copy_from_slice(m));
-        limit == 0 || (out.len() as u64) < limit
-    })?;
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(out),
-    }
-}
-
-/// Members of any set, in byte order. O(N) total size.
-fn union(txn: &Txn<'_>, sets: &[Option<Meta>]) -> Result<Vec<Bytes>> {
-    let mut all = BTreeSet::new();
-    for meta in sets.iter().flatten() {
-        set::for_each(txn, meta, &mut |m| {
-            if !all.contains(m) {
-                all.insert(Bytes::copy_from_slice(m));
-            }
-            true
-        })?;
-    }
-    Ok(all.into_iter().collect())
-}
-
-/// Members of the first set in none of the others. O(N*M) for N the first set's size.
-fn difference(txn: &Txn<'_>, sets: &[Option<Meta>]) -> Result<Vec<Bytes>> {
-    let Some(Some(first)) = sets.first() else { return Ok(Vec::new()) };
-    let others: Vec<&Meta> = sets[1..].iter().flatten().collect();
-    if others.iter().any(|o| o.version == first.version) {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    let mut failure = None;
-    set::for_each(txn, first, &mut |m| {
-        for other in &others {
-            match set::contains(txn, other, m) {
-                Ok(false) => {}
-                Ok(true) => return true,
-                Err(e) => {
-                    failure = Some(e);
-                    return false;
-                }
-            }
-        }
-        out.push(Bytes::copy_from_slice(m));
-        true
-    })?;
-    match failure {
-        Some(e) => Err(e),
-        None => Ok(out),
-    }
-}
-
-#[derive(Clone, Copy)]
-enum SetOp {
-    Inter,
-    Union,
-    Diff,
-}
-
-fn set_op(txn: &mut Txn<'_>, op: SetOp, keys: &[Bytes]) -> Result<Vec<Bytes>> {
-    let sets = load_sets(txn, keys)?;
-    match op {
-        SetOp::Inter => intersect(txn, &sets, 0),
-        SetOp::Union => union(txn, &sets),
-        SetOp::Diff => difference(txn, &sets),
-    }
+/// SINTER, SUNION and SDIFF: the members `op` makes of the sets at `keys`.
+fn set_op(ctx: &mut Ctx<'_>, op: SetOp, keys: &[Bytes]) -> Result<Vec<Bytes>> {
+    let sets = set::open_all(&mut ctx.txn, keys)?;
+    set::combine(&ctx.txn, op, &sets)
 }
 
 /// `SINTER key [key ...]`: members common to all sets. O(N*M). Errors: WRONGTYPE.
 fn sinter(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    Ok(Reply::Set(bulks(set_op(&mut ctx.txn, SetOp::Inter, &argv[1..])?)))
+    Ok(Reply::Set(bulks(set_op(ctx, SetOp::Inter, &argv[1..])?)))
 }
 
 /// `SUNION key [key ...]`: members of any set. O(N). Errors: WRONGTYPE.
 fn sunion(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    Ok(Reply::Set(bulks(set_op(&mut ctx.txn, SetOp::Union, &argv[1..])?)))
+    Ok(Reply::Set(bulks(set_op(ctx, SetOp::Union, &argv[1..])?)))
 }
 
 /// `SDIFF key [key ...]`: members of the first set in none of the others. O(N*M).
 /// Errors: WRONGTYPE.
 fn sdiff(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    Ok(Reply::Set(bulks(set_op(&mut ctx.txn, SetOp::Diff, &argv[1..])?)))
+    Ok(Reply::Set(bulks(set_op(ctx, SetOp::Diff, &argv[1..])?)))
 }
 
 fn store(ctx: &mut Ctx<'_>, argv: &[Bytes], op: SetOp) -> Result<Reply> {
-    let members = set_op(&mut ctx.txn, op, &argv[2..])?;
+    let members = set_op(ctx, op, &argv[2..])?;
     Ok(Reply::Int(set::replace(&mut ctx.txn, &argv[1], members)? as i64))
 }
 
@@ -323,32 +186,49 @@ fn sdiffstore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     store(ctx, argv, SetOp::Diff)
 }
 
+/// The arguments of SINTERCARD: `numkeys key [key ...] [LIMIT limit]`.
+#[derive(Debug, PartialEq)]
+struct InterCardArgs<'a> {
+    keys: &'a [Bytes],
+    /// 0: no limit.
+    limit: u64,
+}
+
+impl<'a> InterCardArgs<'a> {
+    /// Errors: `ERR numkeys should be greater than 0`, `ERR Number of keys can't be
+    /// greater than number of args`, `ERR LIMIT can't be negative`, syntax error.
+    fn parse(argv: &'a [Bytes]) -> Result<InterCardArgs<'a>> {
+        let numkeys = args::parse_i64_strict(&argv[1])
+            .filter(|&n| n >= 1)
+            .ok_or_else(|| Error::err("numkeys should be greater than 0"))?;
+        if numkeys as u64 > (argv.len() - 2) as u64 {
+            return Err(Error::err("Number of keys can't be greater than number of args"));
+        }
+        let n = numkeys as usize;
+        let mut limit = 0u64;
+        let mut opts = Args::new(argv, 2 + n);
+        while let Some(opt) = opts.next() {
+            if is(opt, "limit") && opts.remaining() >= 1 {
+                let l = args::parse_i64_strict(opts.value()?)
+                    .filter(|&l| l >= 0)
+                    .ok_or_else(|| Error::err("LIMIT can't be negative"))?;
+                limit = l as u64;
+            } else {
+                return Err(Error::Syntax);
+            }
+        }
+        Ok(InterCardArgs { keys: &argv[2..2 + n], limit })
+    }
+}
+
 /// `SINTERCARD numkeys key [key ...] [LIMIT limit]`: the size of the intersection,
 /// counting stops at `limit` (0: no limit). Errors: `ERR numkeys should be greater than 0`,
 /// `ERR Number of keys can't be greater than number of args`, `ERR LIMIT can't be
 /// negative`, syntax error, WRONGTYPE.
 fn sintercard(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let numkeys = args::parse_i64_strict(&argv[1])
-        .filter(|&n| n >= 1)
-        .ok_or_else(|| Error::err("numkeys should be greater than 0"))?;
-    if numkeys as u64 > (argv.len() - 2) as u64 {
-        return Err(Error::err("Number of keys can't be greater than number of args"));
-    }
-    let n = numkeys as usize;
-    let mut limit = 0u64;
-    let mut opts = Args::new(argv, 2 + n);
-    while let Some(opt) = opts.next() {
-        if is(opt, "limit") && opts.remaining() >= 1 {
-            let l = args::parse_i64_strict(opts.value()?)
-                .filter(|&l| l >= 0)
-                .ok_or_else(|| Error::err("LIMIT can't be negative"))?;
-            limit = l as u64;
-        } else {
-            return Err(Error::Syntax);
-        }
-    }
-    let sets = load_sets(&mut ctx.txn, &argv[2..2 + n])?;
-    Ok(Reply::Int(intersect(&ctx.txn, &sets, limit)?.len() as i64))
+    let a = InterCardArgs::parse(argv)?;
+    let sets = set::open_all(&mut ctx.txn, a.keys)?;
+    Ok(Reply::Int(set::intersect(&ctx.txn, &sets, a.limit)?.len() as i64))
 }
 
 /// `SSCAN key cursor [MATCH pattern] [COUNT count]`: the next page of members; sets up
@@ -356,9 +236,9 @@ fn sintercard(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// WRONGTYPE. See `cursor` for what a cursor is.
 fn sscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let cursor = cursor::parse(&argv[2])?;
-    let Some(meta) = set::get(&mut ctx.txn, &argv[1])? else { return Ok(cursor::empty()) };
+    let Some(s) = read(ctx, &argv[1])? else { return Ok(cursor::empty()) };
     let opts = ScanOpts::parse(argv, 3, false)?;
-    let (next, page) = cursor::collection_page(&ctx.txn, &meta, cursor, opts.count)?;
+    let (next, page) = cursor::collection_page(&ctx.txn, s.meta(), cursor, opts.count)?;
     let items = page.into_iter().filter(|(m, _)| opts.wants(m)).map(|(m, _)| Reply::Bulk(m)).collect();
     Ok(cursor::reply(next, items))
 }
@@ -519,5 +399,21 @@ mod tests {
         assert_eq!(numkeys_at_1(&argv), vec![2, 3]);
         let argv: Vec<Bytes> = ["sintercard", "9", "a"].iter().map(|s| Bytes::from(*s)).collect();
         assert_eq!(numkeys_at_1(&argv), vec![2]);
+    }
+
+    #[test]
+    fn sintercard_arguments() {
+        use crate::commands::args::testing::{argv, err};
+        let a = argv(&["sintercard", "2", "a", "b", "LIMIT", "3"]);
+        assert_eq!(InterCardArgs::parse(&a).unwrap(), InterCardArgs { keys: &a[2..4], limit: 3 });
+        let a = argv(&["sintercard", "1", "a"]);
+        assert_eq!(InterCardArgs::parse(&a).unwrap(), InterCardArgs { keys: &a[2..3], limit: 0 });
+        let bad = |items: &[&str]| err(InterCardArgs::parse(&argv(items)));
+        assert_eq!(bad(&["sintercard", "0", "a"]), "ERR numkeys should be greater than 0");
+        assert_eq!(bad(&["sintercard", "x", "a"]), "ERR numkeys should be greater than 0");
+        assert_eq!(bad(&["sintercard", "3", "a", "b"]), "ERR Number of keys can't be greater than number of args");
+        assert_eq!(bad(&["sintercard", "1", "a", "LIMIT", "-1"]), "ERR LIMIT can't be negative");
+        assert_eq!(bad(&["sintercard", "1", "a", "LIMIT"]), "ERR syntax error");
+        assert_eq!(bad(&["sintercard", "1", "a", "b"]), "ERR syntax error");
     }
 }

@@ -11,7 +11,9 @@ use super::context::Ctx;
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
-use crate::types::{list, set, zset, Kind, Meta, Txn};
+use crate::types::list::{self, End, ListMut};
+use crate::types::string::Str;
+use crate::types::{set, zset, Access, Kind, Txn};
 
 /// Parsed SORT options.
 struct SortArgs<'a> {
@@ -74,18 +76,23 @@ fn lookup(txn: &Txn<'_>, pattern: &[u8], element: &Bytes) -> Result<Option<Bytes
     key.extend_from_slice(suffix);
     let Some(meta) = txn.peek(&key)? else { return Ok(None) };
     match field {
-        None if meta.kind == Kind::String => Ok(Some(crate::types::string::value(txn, &meta)?)),
+        None if meta.kind == Kind::String => Ok(Some(Str::from_meta(meta).value(txn)?)),
         Some(f) if meta.kind == Kind::Hash => Ok(txn.sub_get(meta.version, f)?.map(Bytes::from)),
         _ => Ok(None),
     }
 }
 
-/// The elements of the list (in order), set or sorted set (by score) at `key`.
-fn elements(txn: &mut Txn<'_>, key: &[u8], meta: &Meta) -> Result<Vec<Bytes>> {
-    Ok(match meta.kind {
-        Kind::List => list::range(txn, key, 0, -1)?,
-        Kind::Set => set::members(txn, meta)?,
-        _ => zset::all(txn, meta)?.into_iter().map(|(member, _)| member).collect(),
+/// The elements of the list (in order), set or sorted set (by score) at `key`, which
+/// holds `kind`. Reading a list counts as a keyspace hit in INFO; a set or sorted set
+/// does not, as it never has.
+fn elements(txn: &mut Txn<'_>, key: &[u8], kind: Kind) -> Result<Vec<Bytes>> {
+    Ok(match kind {
+        Kind::List => list::open(txn, key, Access::Read)?.map_or(Ok(Vec::new()), |l| l.range(txn, 0, -1))?,
+        Kind::Set => set::open(txn, key, Access::Uncounted)?.map_or(Ok(Vec::new()), |s| s.members(txn))?,
+        _ => match zset::open(txn, key, Access::Uncounted)? {
+            Some(z) => z.all(txn)?.into_iter().map(|(member, _)| member).collect(),
+            None => Vec::new(),
+        },
     })
 }
 
@@ -127,7 +134,7 @@ fn sort_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Result<Re
         opts.by = None;
     }
     let mut elements = match &meta {
-        Some(m) => elements(&mut ctx.txn, &argv[1], m)?,
+        Some(m) => elements(&mut ctx.txn, &argv[1], m.kind)?,
         None => Vec::new(),
     };
     // A sorted set read "unsorted" is in score order; DESC reverses it.
@@ -233,7 +240,9 @@ fn sort_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Result<Re
             let values: Vec<Bytes> = out.into_iter().map(|v| v.unwrap_or_default()).collect();
             ctx.txn.delete(dest)?;
             if !values.is_empty() {
-                list::create(&mut ctx.txn, dest, values)?;
+                let mut list = ListMut::open_or_create(&mut ctx.txn, dest)?;
+                list.push(&mut ctx.txn, End::Right, &values);
+                list.finish(&mut ctx.txn)?;
             }
             Ok(Reply::Int(n))
         }

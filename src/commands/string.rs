@@ -6,22 +6,35 @@
 //! (INCR, APPEND, SETRANGE...) keep its TTL; commands that replace it (SET without
 //! KEEPTTL, GETSET, MSET) drop it, as in Redis.
 
+mod parse;
+
 use bytes::Bytes;
 
-use super::args::{self, Args};
+use super::args;
 use super::context::Ctx;
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
-use crate::types::{string, Kind, Meta};
+use parse::{expire_at, parse_ext, LcsArgs, EX, GET, KEEPTTL, NX, PERSIST, PX, XX};
+use crate::types::string::{self, Str, StrMut};
+use crate::types::{Access, Kind, Meta};
 
 // ----- helpers shared by the string and bitmap commands -----
 
 /// The string at `key` and its expiry, for a command about to modify it (no hit/miss
 /// statistics, as Redis's `lookupKeyWrite`). WRONGTYPE if the key holds another type.
-pub(crate) fn load(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<(Bytes, i64)>> {
-    let Some(meta) = string::load(&mut ctx.txn, key)? else { return Ok(None) };
-    Ok(Some((string::value(&ctx.txn, &meta)?, meta.expire_at)))
+fn value_for_update(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<(Bytes, i64)>> {
+    let Some(s) = string::open(&mut ctx.txn, key, Access::Write)? else { return Ok(None) };
+    Ok(Some((s.value(&ctx.txn)?, s.expire_at())))
+}
+
+/// The value at `key` for a read command (a keyspace hit or miss); WRONGTYPE if the key
+/// holds another type.
+pub(crate) fn read_value(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<Bytes>> {
+    match string::open(&mut ctx.txn, key, Access::Read)? {
+        Some(s) => Ok(Some(s.value(&ctx.txn)?)),
+        None => Ok(None),
+    }
 }
 
 /// Stores `value` at `key` with the given absolute expiry (0: none).
@@ -57,78 +70,6 @@ pub(crate) fn clamp_range(start: i64, end: i64, len: i64) -> Option<(i64, i64)> 
 
 // ----- SET family -----
 
-const NX: u32 = 1 << 0;
-const XX: u32 = 1 << 1;
-const GET: u32 = 1 << 2;
-const KEEPTTL: u32 = 1 << 3;
-const PERSIST: u32 = 1 << 4;
-const EX: u32 = 1 << 5;
-const PX: u32 = 1 << 6;
-const EXAT: u32 = 1 << 7;
-const PXAT: u32 = 1 << 8;
-const ANY_EXPIRE: u32 = EX | PX | EXAT | PXAT;
-
-/// Options of SET (`for_set`) or GETEX, with Redis's rules about which combine: a
-/// refused combination is `ERR syntax error`. The expire argument is kept raw; it is
-/// checked only when the command gets that far (GETEX on a missing key never checks it).
-struct ExtOpts<'a> {
-    flags: u32,
-    expire: Option<&'a Bytes>,
-}
-
-fn parse_ext(argv: &[Bytes], from: usize, for_set: bool) -> Result<ExtOpts<'_>> {
-    let mut o = ExtOpts { flags: 0, expire: None };
-    let mut a = Args::new(argv, from);
-    while let Some(opt) = a.next() {
-        let f = o.flags;
-        let has_next = !a.is_empty();
-        let flag = if for_set && args::is(opt, "nx") && f & XX == 0 {
-            NX
-        } else if for_set && args::is(opt, "xx") && f & NX == 0 {
-            XX
-        } else if for_set && args::is(opt, "get") {
-            GET
-        } else if for_set && args::is(opt, "keepttl") && f & (PERSIST | ANY_EXPIRE) == 0 {
-            KEEPTTL
-        } else if !for_set && args::is(opt, "persist") && f & (KEEPTTL | ANY_EXPIRE) == 0 {
-            PERSIST
-        } else if args::is(opt, "ex") && f & (KEEPTTL | PERSIST | EXAT | PX | PXAT) == 0 && has_next {
-            EX
-        } else if args::is(opt, "px") && f & (KEEPTTL | PERSIST | EX | EXAT | PXAT) == 0 && has_next {
-            PX
-        } else if args::is(opt, "exat") && f & (KEEPTTL | PERSIST | EX | PX | PXAT) == 0 && has_next {
-            EXAT
-        } else if args::is(opt, "pxat") && f & (KEEPTTL | PERSIST | EX | EXAT | PX) == 0 && has_next {
-            PXAT
-        } else {
-            return Err(Error::Syntax);
-        };
-        if flag & ANY_EXPIRE != 0 {
-            o.expire = a.next();
-        }
-        o.flags |= flag;
-    }
-    Ok(o)
-}
-
-/// Turns an EX/PX/EXAT/PXAT argument into an absolute Unix time in ms, with Redis's
-/// checks: not an integer -> `ERR value is not an integer or out of range`; zero,
-/// negative or overflowing -> `ERR invalid expire time in '<cmd>' command`.
-fn expire_at(now: i64, raw: &[u8], flags: u32, cmd: &str) -> Result<i64> {
-    let n = args::int(raw)?;
-    let seconds = flags & (EX | EXAT) != 0;
-    let invalid = || Error::InvalidExpire(cmd.to_string());
-    if n <= 0 || (seconds && n > i64::MAX / 1000) {
-        return Err(invalid());
-    }
-    let ms = if seconds { n * 1000 } else { n };
-    let ms = if flags & (EX | PX) != 0 { ms.checked_add(now).ok_or_else(invalid)? } else { ms };
-    if ms <= 0 {
-        return Err(invalid());
-    }
-    Ok(ms)
-}
-
 /// The common body of SET, SETNX, SETEX and PSETEX: whether the value was written (the
 /// NX/XX condition held), and with GET the old value. Checks in Redis's order: expire
 /// time, then GET's type check, then the condition.
@@ -148,7 +89,7 @@ fn set_generic(
     let old_value = if flags & GET != 0 {
         match &old {
             Some(m) if m.kind != Kind::String => return Err(Error::WrongType),
-            Some(m) => Some(string::value(&ctx.txn, m)?),
+            Some(m) => Some(Str::from_meta(m.clone()).value(&ctx.txn)?),
             None => None,
         }
     } else {
@@ -208,13 +149,13 @@ fn psetex(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 
 /// `GET key`: the value, or nil. O(1). Errors: WRONGTYPE.
 fn get(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    Ok(Reply::opt_bulk(ctx.txn.get_string(&argv[1])?))
+    Ok(Reply::opt_bulk(read_value(ctx, &argv[1])?))
 }
 
 /// `GETSET key value`: sets the value (dropping any TTL) and answers the old one or
 /// nil. O(1). Errors: WRONGTYPE (nothing is written).
 fn getset(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let old = ctx.txn.get_string(&argv[1])?;
+    let old = read_value(ctx, &argv[1])?;
     store(ctx, &argv[1], argv[2].clone(), 0)?;
     Ok(Reply::opt_bulk(old))
 }
@@ -222,7 +163,7 @@ fn getset(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// `GETDEL key`: the value, and the key is deleted; nil if missing. O(1).
 /// Errors: WRONGTYPE (the key stays).
 fn getdel(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let old = ctx.txn.get_string(&argv[1])?;
+    let old = read_value(ctx, &argv[1])?;
     if old.is_some() {
         ctx.txn.delete(&argv[1])?;
     }
@@ -235,8 +176,8 @@ fn getdel(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 fn getex(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let opts = parse_ext(argv, 2, false)?;
     let key = &argv[1];
-    let Some(value) = ctx.txn.get_string(key)? else { return Ok(Reply::Nil) };
-    let Some(meta) = ctx.txn.get(key)? else { return Ok(Reply::Nil) };
+    let Some(s) = string::open(&mut ctx.txn, key, Access::Read)? else { return Ok(Reply::Nil) };
+    let value = s.value(&ctx.txn)?;
     if let Some(raw) = opts.expire {
         let when = expire_at(ctx.txn.now, raw, opts.flags, "getex")?;
         if when <= ctx.txn.now {
@@ -244,7 +185,7 @@ fn getex(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         } else {
             store(ctx, key, value.clone(), when)?;
         }
-    } else if opts.flags & PERSIST != 0 && meta.expire_at != 0 {
+    } else if opts.flags & PERSIST != 0 && s.expire_at() != 0 {
         store(ctx, key, value.clone(), 0)?;
     }
     Ok(Reply::Bulk(value))
@@ -255,7 +196,7 @@ fn getex(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 fn mget(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let mut out = Vec::with_capacity(argv.len() - 1);
     for key in &argv[1..] {
-        out.push(match ctx.txn.get_string(key) {
+        out.push(match read_value(ctx, key) {
             Ok(v) => Reply::opt_bulk(v),
             Err(Error::WrongType) => Reply::Nil,
             Err(e) => return Err(e),
@@ -297,7 +238,7 @@ fn msetnx(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 
 /// Adds `by` to the integer at `key` (0 if missing), keeping its TTL.
 fn incr_by(ctx: &mut Ctx<'_>, key: &[u8], by: i64) -> Result<Reply> {
-    let (old, ttl) = match load(ctx, key)? {
+    let (old, ttl) = match value_for_update(ctx, key)? {
         Some((v, ttl)) => (args::parse_i64_strict(&v).ok_or(Error::NotInteger)?, ttl),
         None => (0, 0),
     };
@@ -339,7 +280,7 @@ fn decrby(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// NaN or Infinity`, WRONGTYPE.
 fn incrbyfloat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let key = &argv[1];
-    let (old, ttl) = match load(ctx, key)? {
+    let (old, ttl) = match value_for_update(ctx, key)? {
         Some((v, ttl)) => (Some(v), ttl),
         None => (None, 0),
     };
@@ -355,28 +296,22 @@ fn incrbyfloat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// O(1) amortized. Errors: `string exceeds maximum allowed size`, WRONGTYPE.
 fn append(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let key = &argv[1];
-    let Some(old) = string::load(&mut ctx.txn, key)? else {
+    let mut s = StrMut::open(&mut ctx.txn, key)?;
+    if s.current().is_none() {
         store(ctx, key, argv[2].clone(), 0)?;
         return Ok(Reply::Int(argv[2].len() as i64));
-    };
-    let end = string::len(&old);
+    }
+    let end = s.len();
     check_length(ctx, end as u128 + argv[2].len() as u128)?;
-    let len = string::write_at(&mut ctx.txn, key, Some(&old), end, &argv[2], old.expire_at)?;
+    let len = s.write_at(&mut ctx.txn, end, &argv[2], s.expire_at())?;
+    s.finish(&mut ctx.txn)?;
     Ok(Reply::Int(len as i64))
 }
 
 /// `STRLEN key`: the length, 0 if missing. O(1). Errors: WRONGTYPE.
 fn strlen(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let meta = string::load(&mut ctx.txn, &argv[1])?;
-    count_lookup(ctx, meta.is_some());
-    Ok(Reply::Int(meta.map(|m| string::len(&m) as i64).unwrap_or(0)))
-}
-
-/// Counts a read of a string key as a keyspace hit or miss (INFO), as `get_string` does.
-pub(crate) fn count_lookup(ctx: &Ctx<'_>, hit: bool) {
-    let stats = &ctx.store().stats;
-    let stat = if hit { &stats.keyspace_hits } else { &stats.keyspace_misses };
-    stat.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let s = string::open(&mut ctx.txn, &argv[1], Access::Read)?;
+    Ok(Reply::Int(s.map_or(0, |s| s.len() as i64)))
 }
 
 /// `GETRANGE key start end` (and its old name `SUBSTR`): the bytes from `start` to
@@ -385,14 +320,12 @@ pub(crate) fn count_lookup(ctx: &Ctx<'_>, hit: bool) {
 fn getrange(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let start = args::int(&argv[2])?;
     let end = args::int(&argv[3])?;
-    let meta = string::load(&mut ctx.txn, &argv[1])?;
-    count_lookup(ctx, meta.is_some());
-    let Some(meta) = meta else { return Ok(Reply::Bulk(Bytes::new())) };
+    let Some(s) = string::open(&mut ctx.txn, &argv[1], Access::Read)? else { return Ok(Reply::Bulk(Bytes::new())) };
     if start < 0 && end < 0 && start > end {
         return Ok(Reply::Bulk(Bytes::new()));
     }
-    Ok(Reply::Bulk(match clamp_range(start, end, string::len(&meta) as i64) {
-        Some((s, e)) => string::read_range(&ctx.txn, &meta, s as u64, e as u64 + 1)?,
+    Ok(Reply::Bulk(match clamp_range(start, end, s.len() as i64) {
+        Some((a, b)) => s.read_range(&ctx.txn, a as u64, b as u64 + 1)?,
         None => Bytes::new(),
     }))
 }
@@ -407,15 +340,14 @@ fn setrange(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         return Err(Error::err("offset is out of range"));
     }
     let value = &argv[3];
-    let old = string::load(&mut ctx.txn, key)?;
-    match &old {
-        None if value.is_empty() => return Ok(Reply::Int(0)),
-        Some(m) if value.is_empty() => return Ok(Reply::Int(string::len(m) as i64)),
-        _ => {}
+    let mut s = StrMut::open(&mut ctx.txn, key)?;
+    if value.is_empty() {
+        return Ok(Reply::Int(s.len() as i64));
     }
     check_length(ctx, offset as u128 + value.len() as u128)?;
-    let ttl = old.as_ref().map_or(0, |m| m.expire_at);
-    let len = string::write_at(&mut ctx.txn, key, old.as_ref(), offset as u64, value, ttl)?;
+    let ttl = s.expire_at();
+    let len = s.write_at(&mut ctx.txn, offset as u64, value, ttl)?;
+    s.finish(&mut ctx.txn)?;
     Ok(Reply::Int(len as i64))
 }
 
@@ -439,25 +371,9 @@ fn lcs(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
             m => metas.push(m),
         }
     }
-    let (mut getlen, mut getidx, mut withlen, mut minlen) = (false, false, false, 0i64);
-    let mut a = Args::new(argv, 3);
-    while let Some(opt) = a.next() {
-        if args::is(opt, "idx") {
-            getidx = true;
-        } else if args::is(opt, "len") {
-            getlen = true;
-        } else if args::is(opt, "withmatchlen") {
-            withlen = true;
-        } else if args::is(opt, "minmatchlen") && !a.is_empty() {
-            minlen = a.int()?.max(0);
-        } else {
-            return Err(Error::Syntax);
-        }
-    }
-    if getidx && getlen {
-        return Err(Error::err("If you want both the length and indexes, please just use IDX."));
-    }
-    let lens: Vec<u64> = metas.iter().map(|m| m.as_ref().map_or(0, string::len)).collect();
+    let LcsArgs { len: getlen, idx: getidx, with_match_len: withlen, min_match_len: minlen } = LcsArgs::parse(argv)?;
+    let strs: Vec<Option<Str>> = metas.into_iter().map(|m| m.map(Str::from_meta)).collect();
+    let lens: Vec<u64> = strs.iter().map(|s| s.as_ref().map_or(0, Str::len)).collect();
     if lens.iter().any(|&l| l >= u32::MAX as u64 - 1) {
         return Err(Error::err("String too long for LCS"));
     }
@@ -466,9 +382,9 @@ fn lcs(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         return Err(Error::err("Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"));
     }
     let mut vals = Vec::with_capacity(2);
-    for m in &metas {
-        vals.push(match m {
-            Some(m) => string::value(&ctx.txn, m)?,
+    for s in &strs {
+        vals.push(match s {
+            Some(s) => s.value(&ctx.txn)?,
             None => Bytes::new(),
         });
     }

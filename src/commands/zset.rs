@@ -3,46 +3,27 @@
 //! Scores reply as doubles: a RESP3 double, or for RESP2 a bulk string in Redis's
 //! `%.17g` style (see `format_double`). WITHSCORES replies are flat `member, score`
 //! arrays in RESP2 and arrays of `[member, score]` pairs in RESP3, as Redis 7 answers.
+//!
+//! Options are parsed into small structs (`zset/parse.rs`: [`ZAddArgs`], [`RangeArgs`],
+//! [`MpopArgs`], [`SetOpArgs`]) before anything is looked up, except where Redis looks
+//! keys up first.
 
-use std::collections::HashMap;
+mod parse;
 
 use bytes::Bytes;
 
-use super::args::{self, is, Args};
+use super::args::{self, is};
 use super::blocking::parse_timeout;
 use super::context::Ctx;
 use super::cursor::{self, ScanOpts};
-use super::set::{random_count, random_members};
+use super::set::random_count;
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
-use crate::storage::keys::decode_score;
-use crate::types::meta::{Kind, Meta};
-use crate::types::set;
-use crate::types::zset::{self, Item, LexRange, ScoreRange, ZsetMut};
-use crate::types::Txn;
-
-const NOT_FLOAT_RANGE: &str = "min or max is not a float";
-const NOT_LEX_RANGE: &str = "min or max not valid string range item";
-const NAN_SCORE: &str = "resulting score is not a number (NaN)";
-
-/// Parses `min` and `max` score bounds (`(` for exclusive, `-inf`/`+inf`).
-/// Error: `ERR min or max is not a float`.
-fn score_range(min: &[u8], max: &[u8]) -> Result<ScoreRange> {
-    let bound = |raw: &[u8]| match raw.first() {
-        Some(b'(') => args::parse_f64_bound(&raw[1..]).map(|v| (v, true)),
-        _ => args::parse_f64_bound(raw).map(|v| (v, false)),
-    };
-    match (bound(min), bound(max)) {
-        (Some((min, minex)), Some((max, maxex))) => Ok(ScoreRange { min, minex, max, maxex }),
-        _ => Err(Error::err(NOT_FLOAT_RANGE)),
-    }
-}
-
-/// Parses lex bounds (`-`, `+`, `[x`, `(x`). Error: `ERR min or max not valid string range item`.
-fn lex_range(min: &[u8], max: &[u8]) -> Result<LexRange> {
-    LexRange::parse(min, max).ok_or_else(|| Error::err(NOT_LEX_RANGE))
-}
+use parse::{lex_range, score_range, By, MpopArgs, RangeArgs, SetOpArgs, ZAddArgs};
+use crate::types::set::SetOp;
+use crate::types::zset::{self, AddCond, Added, Item, Range, Source, Zset, ZsetMut};
+use crate::types::{Access, Collection};
 
 /// Members, with scores if asked: flat in RESP2, `[member, score]` pairs in RESP3.
 fn items_reply(items: Vec<Item>, withscores: bool, resp: u8) -> Reply {
@@ -66,6 +47,12 @@ fn pairs_reply(items: Vec<Item>, nested: bool) -> Reply {
     }
 }
 
+/// The sorted set at `key` for a read command. Sorted-set reads have never counted in
+/// INFO's keyspace hits and misses (see [`Access::Uncounted`]). WRONGTYPE.
+fn read(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<Zset>> {
+    zset::open(&mut ctx.txn, key, Access::Uncounted)
+}
+
 /// `ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]`: the number
 /// of members added (added or changed with CH); with INCR the new score, or nil if the
 /// options stopped the update. O(log N) per member.
@@ -74,85 +61,39 @@ fn pairs_reply(items: Vec<Item>, nested: bool) -> Reply {
 /// `ERR INCR option supports a single increment-element pair`, `ERR value is not a valid
 /// float`, `ERR resulting score is not a number (NaN)`, WRONGTYPE.
 fn zadd(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let (mut nx, mut xx, mut gt, mut lt, mut ch, mut incr) = (false, false, false, false, false, false);
-    let mut i = 2;
-    while let Some(opt) = argv.get(i) {
-        let flag = match &opt.to_ascii_lowercase()[..] {
-            b"nx" => &mut nx,
-            b"xx" => &mut xx,
-            b"gt" => &mut gt,
-            b"lt" => &mut lt,
-            b"ch" => &mut ch,
-            b"incr" => &mut incr,
-            _ => break,
-        };
-        *flag = true;
-        i += 1;
-    }
-    let elements = argv.len() - i;
-    if elements == 0 || !elements.is_multiple_of(2) {
-        return Err(Error::Syntax);
-    }
-    if nx && xx {
-        return Err(Error::err("XX and NX options at the same time are not compatible"));
-    }
-    if (gt || lt) && nx || (gt && lt) {
-        return Err(Error::err("GT, LT, and/or NX options at the same time are not compatible"));
-    }
-    if incr && elements > 2 {
-        return Err(Error::err("INCR option supports a single increment-element pair"));
-    }
-    let pairs: Vec<(f64, &Bytes)> =
-        argv[i..].chunks(2).map(|p| Ok((args::float(&p[0])?, &p[1]))).collect::<Result<_>>()?;
-    let exists = zset::get(&mut ctx.txn, &argv[1])?.is_some();
-    let nothing = || if incr { Reply::Nil } else { Reply::Int(0) };
-    if !exists && xx {
+    let a = ZAddArgs::parse(argv)?;
+    let exists = zset::open(&mut ctx.txn, &argv[1], Access::Write)?.is_some();
+    let nothing = || if a.cond.incr { Reply::Nil } else { Reply::Int(0) };
+    if !exists && a.cond.xx {
         return Ok(nothing());
     }
     let mut z = ZsetMut::open_or_create(&mut ctx.txn, &argv[1])?;
     let (mut added, mut updated, mut processed) = (0i64, 0i64, 0i64);
     let mut last = 0.0;
-    for (score, member) in pairs {
-        let cur = z.score(&ctx.txn, member)?;
-        match cur {
-            Some(c) => {
-                if nx {
-                    continue;
-                }
-                let new = if incr { c + score } else { score };
-                if new.is_nan() {
-                    return Err(Error::err(NAN_SCORE));
-                }
-                if (lt && new >= c) || (gt && new <= c) {
-                    continue;
-                }
-                last = new;
-                if new != c {
-                    z.set(&mut ctx.txn, member, cur, new);
-                    updated += 1;
-                }
-                processed += 1;
-            }
-            None => {
-                if xx {
-                    continue;
-                }
-                z.set(&mut ctx.txn, member, None, score);
-                last = score;
+    for &(score, member) in &a.pairs {
+        match z.add(&mut ctx.txn, member, score, a.cond)? {
+            Added::Skipped => continue,
+            Added::New(s) => {
                 added += 1;
-                processed += 1;
+                last = s;
             }
+            Added::Updated(s) => {
+                updated += 1;
+                last = s;
+            }
+            Added::Same(s) => last = s,
         }
+        processed += 1;
     }
     z.finish(&mut ctx.txn)?;
-    Ok(if incr {
+    Ok(if a.cond.incr {
         if processed > 0 {
             Reply::Double(last)
         } else {
             Reply::Nil
         }
     } else {
-        Reply::Int(if ch { added + updated } else { added })
+        Reply::Int(if a.ch { added + updated } else { added })
     })
 }
 
@@ -162,14 +103,10 @@ fn zadd(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 fn zincrby(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let by = args::float(&argv[2])?;
     let mut z = ZsetMut::open_or_create(&mut ctx.txn, &argv[1])?;
-    let cur = z.score(&ctx.txn, &argv[3])?;
-    let new = cur.map_or(by, |c| c + by);
-    if new.is_nan() {
-        return Err(Error::err(NAN_SCORE));
-    }
-    if cur.is_none_or(|c| c != new) {
-        z.set(&mut ctx.txn, &argv[3], cur, new);
-    }
+    let new = match z.add(&mut ctx.txn, &argv[3], by, AddCond { incr: true, ..AddCond::default() })? {
+        Added::New(s) | Added::Updated(s) | Added::Same(s) => s,
+        Added::Skipped => unreachable!("ZINCRBY sets no condition"),
+    };
     z.finish(&mut ctx.txn)?;
     Ok(Reply::Double(new))
 }
@@ -188,22 +125,22 @@ fn zrem(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 
 /// `ZCARD key`: the number of members. O(1). Errors: WRONGTYPE.
 fn zcard(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    Ok(Reply::Int(zset::get(&mut ctx.txn, &argv[1])?.map_or(0, |m| m.size as i64)))
+    Ok(Reply::Int(read(ctx, &argv[1])?.map_or(0, |z| z.len() as i64)))
 }
 
 /// `ZSCORE key member`: the score, or nil. O(1). Errors: WRONGTYPE.
 fn zscore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let Some(meta) = zset::get(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Nil) };
-    Ok(zset::score(&ctx.txn, &meta, &argv[2])?.map_or(Reply::Nil, Reply::Double))
+    let Some(z) = read(ctx, &argv[1])? else { return Ok(Reply::Nil) };
+    Ok(z.score(&ctx.txn, &argv[2])?.map_or(Reply::Nil, Reply::Double))
 }
 
 /// `ZMSCORE key member [member ...]`: a score or nil per member. O(N). Errors: WRONGTYPE.
 fn zmscore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let meta = zset::get(&mut ctx.txn, &argv[1])?;
+    let z = read(ctx, &argv[1])?;
     let mut out = Vec::with_capacity(argv.len() - 2);
     for m in &argv[2..] {
-        let s = match &meta {
-            Some(meta) => zset::score(&ctx.txn, meta, m)?,
+        let s = match &z {
+            Some(z) => z.score(&ctx.txn, m)?,
             None => None,
         };
         out.push(s.map_or(Reply::Nil, Reply::Double));
@@ -215,116 +152,31 @@ fn zmscore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// Errors: `ERR min or max is not a float`, WRONGTYPE.
 fn zcount(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let range = score_range(&argv[2], &argv[3])?;
-    let Some(meta) = zset::get(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Int(0)) };
-    Ok(Reply::Int(zset::count_by_score(&ctx.txn, &meta, &range)? as i64))
+    let Some(z) = read(ctx, &argv[1])? else { return Ok(Reply::Int(0)) };
+    Ok(Reply::Int(z.count_by_score(&ctx.txn, &range)? as i64))
 }
 
 /// `ZLEXCOUNT key min max`: members in the lex range. O(log N + M).
 /// Errors: `ERR min or max not valid string range item`, WRONGTYPE.
 fn zlexcount(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let range = lex_range(&argv[2], &argv[3])?;
-    let Some(meta) = zset::get(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Int(0)) };
-    Ok(Reply::Int(zset::count_by_lex(&ctx.txn, &meta, &range)? as i64))
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum By {
-    Auto,
-    Rank,
-    Score,
-    Lex,
-}
-
-/// Redis's index sanitizing: negative indexes count from the end; `None` if empty.
-fn clamp_ranks(start: i64, stop: i64, size: u64) -> Option<(u64, u64)> {
-    let len = size as i64;
-    let mut start = if start < 0 { len + start } else { start };
-    let mut stop = if stop < 0 { len + stop } else { stop };
-    if start < 0 {
-        start = 0;
-    }
-    if start > stop || start >= len {
-        return None;
-    }
-    if stop >= len {
-        stop = len - 1;
-    }
-    Some((start as u64, stop as u64))
-}
-
-/// The parsed range of ZRANGE and its older forms.
-enum Range {
-    Rank(i64, i64),
-    Score(ScoreRange),
-    Lex(LexRange),
-}
-
-/// Items of `meta` in `range`.
-fn read_range(txn: &Txn<'_>, meta: &Meta, range: &Range, rev: bool, offset: i64, limit: i64) -> Result<Vec<Item>> {
-    match range {
-        Range::Rank(start, stop) => match clamp_ranks(*start, *stop, meta.size) {
-            Some((a, b)) => zset::range_by_rank(txn, meta, a, b, rev),
-            None => Ok(Vec::new()),
-        },
-        Range::Score(r) => zset::range_by_score(txn, meta, r, rev, offset, limit),
-        Range::Lex(r) => zset::range_by_lex(txn, meta, r, rev, offset, limit),
-    }
+    let Some(z) = read(ctx, &argv[1])? else { return Ok(Reply::Int(0)) };
+    Ok(Reply::Int(z.count_by_lex(&ctx.txn, &range)? as i64))
 }
 
 /// Redis's `zrangeGenericCommand`: the shared engine of ZRANGE, ZRANGESTORE,
-/// ZREVRANGE, ZRANGEBYSCORE, ZREVRANGEBYSCORE, ZRANGEBYLEX and ZREVRANGEBYLEX. The
-/// source key is `argv[at]`, followed by the two range arguments and options; `by` and
-/// `rev` are fixed by the older commands and left open (Auto / None) by ZRANGE.
-fn zrange_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], at: usize, dst: Option<&Bytes>, mut by: By, mut rev: Option<bool>) -> Result<Reply> {
-    let key = &argv[at];
-    let (mut minidx, mut maxidx) = (at + 1, at + 2);
-    let (mut withscores, mut offset, mut limit) = (false, 0i64, -1i64);
-    let mut j = at + 3;
-    while j < argv.len() {
-        let left = argv.len() - j - 1;
-        let opt = &argv[j];
-        if dst.is_none() && is(opt, "withscores") {
-            withscores = true;
-        } else if is(opt, "limit") && left >= 2 {
-            offset = args::int(&argv[j + 1])?;
-            limit = args::int(&argv[j + 2])?;
-            j += 2;
-        } else if rev.is_none() && is(opt, "rev") {
-            rev = Some(true);
-        } else if by == By::Auto && is(opt, "bylex") {
-            by = By::Lex;
-        } else if by == By::Auto && is(opt, "byscore") {
-            by = By::Score;
-        } else {
-            return Err(Error::Syntax);
-        }
-        j += 1;
-    }
-    let rev = rev.unwrap_or(false);
-    if by == By::Auto {
-        by = By::Rank;
-    }
-    if limit != -1 && by == By::Rank {
-        return Err(Error::err("syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"));
-    }
-    if withscores && by == By::Lex {
-        return Err(Error::err("syntax error, WITHSCORES not supported in combination with BYLEX"));
-    }
-    if rev && by != By::Rank {
-        std::mem::swap(&mut minidx, &mut maxidx);
-    }
-    let range = match by {
-        By::Score => Range::Score(score_range(&argv[minidx], &argv[maxidx])?),
-        By::Lex => Range::Lex(lex_range(&argv[minidx], &argv[maxidx])?),
-        _ => Range::Rank(args::int(&argv[minidx])?, args::int(&argv[maxidx])?),
-    };
-    let items = match zset::get(&mut ctx.txn, key)? {
-        Some(meta) => read_range(&ctx.txn, &meta, &range, rev, offset, limit)?,
+/// ZREVRANGE, ZRANGEBYSCORE, ZREVRANGEBYSCORE, ZRANGEBYLEX and ZREVRANGEBYLEX (see
+/// [`RangeArgs::parse`]); with `dst` the result is stored there.
+fn zrange_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], at: usize, dst: Option<&Bytes>, by: By, rev: Option<bool>) -> Result<Reply> {
+    let a = RangeArgs::parse(argv, at, dst.is_some(), by, rev)?;
+    let access = if dst.is_some() { Access::Write } else { Access::Uncounted };
+    let items = match zset::open(&mut ctx.txn, a.key, access)? {
+        Some(z) => z.range(&ctx.txn, &a.range, a.rev, a.offset, a.limit)?,
         None => Vec::new(),
     };
     match dst {
         Some(dst) => Ok(Reply::Int(zset::replace(&mut ctx.txn, dst, &items)? as i64)),
-        None => Ok(items_reply(items, withscores, ctx.session.resp)),
+        None => Ok(items_reply(items, a.withscores, ctx.session.resp)),
     }
 }
 
@@ -370,7 +222,7 @@ fn zrevrangebylex(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 }
 
 /// `ZRANK key member [WITHSCORE]` / `ZREVRANK`: the rank (and score), or nil.
-/// O(min(rank, N - rank)): see [`zset::rank`]. Errors: syntax error, WRONGTYPE.
+/// O(min(rank, N - rank)): see [`Zset::rank`]. Errors: syntax error, WRONGTYPE.
 fn rank_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], rev: bool, name: &str) -> Result<Reply> {
     if argv.len() > 4 {
         return Err(Error::WrongArity(name.into()));
@@ -381,8 +233,8 @@ fn rank_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], rev: bool, name: &str) -> Res
         None => false,
     };
     let null = if withscore { Reply::NilArray } else { Reply::Nil };
-    let Some(meta) = zset::get(&mut ctx.txn, &argv[1])? else { return Ok(null) };
-    Ok(match zset::rank(&ctx.txn, &meta, &argv[2], rev)? {
+    let Some(z) = read(ctx, &argv[1])? else { return Ok(null) };
+    Ok(match z.rank(&ctx.txn, &argv[2], rev)? {
         Some((r, s)) if withscore => Reply::Array(vec![Reply::Int(r as i64), Reply::Double(s)]),
         Some((r, _)) => Reply::Int(r as i64),
         None => null,
@@ -399,24 +251,9 @@ fn zrevrank(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     rank_generic(ctx, argv, true, "zrevrank")
 }
 
-/// Removes `items` from the sorted set `key`; all of it is one metadata delete.
-fn remove_items(txn: &mut Txn<'_>, key: &[u8], items: &[Item]) -> Result<()> {
-    let Some(mut z) = ZsetMut::open(txn, key)? else { return Ok(()) };
-    if items.len() as u64 >= z.len() {
-        txn.delete(key)?;
-        return Ok(());
-    }
-    for (m, s) in items {
-        z.remove_known(txn, m, *s);
-    }
-    z.finish(txn)
-}
-
+/// ZREMRANGEBYRANK, ZREMRANGEBYSCORE and ZREMRANGEBYLEX: how many members went.
 fn zremrange(ctx: &mut Ctx<'_>, argv: &[Bytes], range: Range) -> Result<Reply> {
-    let Some(meta) = zset::get(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Int(0)) };
-    let items = read_range(&ctx.txn, &meta, &range, false, 0, -1)?;
-    remove_items(&mut ctx.txn, &argv[1], &items)?;
-    Ok(Reply::Int(items.len() as i64))
+    Ok(Reply::Int(zset::remove_range(&mut ctx.txn, &argv[1], &range)? as i64))
 }
 
 /// `ZREMRANGEBYRANK key start stop`: removes members in the rank range; how many.
@@ -440,18 +277,6 @@ fn zremrangebylex(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     zremrange(ctx, argv, range)
 }
 
-/// Pops up to `count` lowest (or highest) members of `key`; `None` if there is no key.
-fn pop(txn: &mut Txn<'_>, key: &[u8], max: bool, count: u64) -> Result<Option<Vec<Item>>> {
-    let Some(meta) = zset::get(txn, key)? else { return Ok(None) };
-    if count == 0 {
-        return Ok(Some(Vec::new()));
-    }
-    let n = count.min(meta.size);
-    let items = zset::range_by_rank(txn, &meta, 0, n.saturating_sub(1), max)?;
-    remove_items(txn, key, &items)?;
-    Ok(Some(items))
-}
-
 fn zpop(ctx: &mut Ctx<'_>, argv: &[Bytes], max: bool) -> Result<Reply> {
     if argv.len() > 3 {
         return Err(Error::Syntax);
@@ -460,7 +285,7 @@ fn zpop(ctx: &mut Ctx<'_>, argv: &[Bytes], max: bool) -> Result<Reply> {
         Some(raw) => Some(args::positive(raw)?),
         None => None,
     };
-    let items = pop(&mut ctx.txn, &argv[1], max, count.unwrap_or(1))?.unwrap_or_default();
+    let items = zset::pop(&mut ctx.txn, &argv[1], max, count.unwrap_or(1))?.unwrap_or_default();
     Ok(pairs_reply(items, ctx.session.resp >= 3 && count.is_some()))
 }
 
@@ -476,50 +301,15 @@ fn zpopmax(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     zpop(ctx, argv, true)
 }
 
-/// The parsed tail of ZMPOP/BZMPOP: keys, MIN|MAX, COUNT.
-struct MpopArgs<'a> {
-    keys: &'a [Bytes],
-    max: bool,
-    count: u64,
-}
-
-fn parse_mpop(argv: &[Bytes], numkeys_idx: usize) -> Result<MpopArgs<'_>> {
-    let numkeys = args::parse_i64_strict(&argv[numkeys_idx])
-        .filter(|&n| n >= 1)
-        .ok_or_else(|| Error::err("numkeys should be greater than 0"))?;
-    let where_idx = (numkeys_idx as u64).saturating_add(numkeys as u64).saturating_add(1);
-    if where_idx >= argv.len() as u64 {
-        return Err(Error::Syntax);
-    }
-    let where_idx = where_idx as usize;
-    let max = match &argv[where_idx] {
-        w if is(w, "min") => false,
-        w if is(w, "max") => true,
-        _ => return Err(Error::Syntax),
-    };
-    let mut count = None;
-    let mut a = Args::new(argv, where_idx + 1);
-    while let Some(opt) = a.next() {
-        if count.is_none() && is(opt, "count") && a.remaining() >= 1 {
-            let n = args::parse_i64_strict(a.value()?)
-                .filter(|&n| n >= 1)
-                .ok_or_else(|| Error::err("count should be greater than 0"))?;
-            count = Some(n as u64);
-        } else {
-            return Err(Error::Syntax);
-        }
-    }
-    Ok(MpopArgs { keys: &argv[numkeys_idx + 1..where_idx], max, count: count.unwrap_or(1) })
-}
 
 fn mpop_reply(key: &Bytes, items: Vec<Item>) -> Reply {
     Reply::Array(vec![Reply::Bulk(key.clone()), pairs_reply(items, true)])
 }
 
 /// Pops from the first non-empty key: `[key, [[member, score], ...]]`, or `None`.
-fn mpop(txn: &mut Txn<'_>, m: &MpopArgs<'_>) -> Result<Option<Reply>> {
+fn mpop(ctx: &mut Ctx<'_>, m: &MpopArgs<'_>) -> Result<Option<Reply>> {
     for key in m.keys {
-        if let Some(items) = pop(txn, key, m.max, m.count)? {
+        if let Some(items) = zset::pop(&mut ctx.txn, key, m.max, m.count)? {
             return Ok(Some(mpop_reply(key, items)));
         }
     }
@@ -530,11 +320,10 @@ fn mpop(txn: &mut Txn<'_>, m: &MpopArgs<'_>) -> Result<Option<Reply>> {
 /// the first attempt, but only "not ready" when a blocked client is re-run: Redis
 /// serves blocked clients only from keys of the type they wait for.
 fn pop_ready(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<bool> {
-    match ctx.txn.get(key)? {
-        None => Ok(false),
-        Some(m) if m.kind == Kind::ZSet => Ok(true),
-        Some(_) if ctx.session.block_retry => Ok(false),
-        Some(_) => Err(Error::WrongType),
+    match zset::open(&mut ctx.txn, key, Access::Write) {
+        Ok(found) => Ok(found.is_some()),
+        Err(Error::WrongType) if ctx.session.block_retry => Ok(false),
+        Err(e) => Err(e),
     }
 }
 
@@ -543,8 +332,8 @@ fn pop_ready(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<bool> {
 /// Errors: `ERR numkeys should be greater than 0`, `ERR count should be greater than 0`,
 /// syntax error, WRONGTYPE.
 fn zmpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let m = parse_mpop(argv, 1)?;
-    Ok(mpop(&mut ctx.txn, &m)?.unwrap_or(Reply::NilArray))
+    let m = MpopArgs::parse(argv, 1)?;
+    Ok(mpop(ctx, &m)?.unwrap_or(Reply::NilArray))
 }
 
 fn bzpop(ctx: &mut Ctx<'_>, argv: &[Bytes], max: bool) -> Result<Reply> {
@@ -554,7 +343,7 @@ fn bzpop(ctx: &mut Ctx<'_>, argv: &[Bytes], max: bool) -> Result<Reply> {
         if !pop_ready(ctx, key)? {
             continue;
         }
-        if let Some(mut items) = pop(&mut ctx.txn, key, max, 1)? {
+        if let Some(mut items) = zset::pop(&mut ctx.txn, key, max, 1)? {
             if let Some((m, s)) = items.pop() {
                 return Ok(Reply::Array(vec![Reply::Bulk(key.clone()), Reply::Bulk(m), Reply::Double(s)]));
             }
@@ -581,13 +370,13 @@ fn bzpopmax(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// `BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]`: ZMPOP that blocks like
 /// BZPOPMIN; a null array on timeout. Errors: as ZMPOP, then the timeout errors.
 fn bzmpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let m = parse_mpop(argv, 2)?;
+    let m = MpopArgs::parse(argv, 2)?;
     let timeout = parse_timeout(&argv[1])?;
     for key in m.keys {
         if !pop_ready(ctx, key)? {
             continue;
         }
-        if let Some(items) = pop(&mut ctx.txn, key, m.max, m.count)? {
+        if let Some(items) = zset::pop(&mut ctx.txn, key, m.max, m.count)? {
             return Ok(mpop_reply(key, items));
         }
     }
@@ -601,9 +390,8 @@ fn bzmpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// of range`, syntax error, WRONGTYPE.
 fn zrandmember(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let Some(raw) = argv.get(2) else {
-        let Some(meta) = zset::get(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Nil) };
-        let picked = random_members(&ctx.txn, &meta, 1, true)?;
-        return Ok(Reply::opt_bulk(picked.into_iter().next().map(|(m, _)| m)));
+        let Some(z) = read(ctx, &argv[1])? else { return Ok(Reply::Nil) };
+        return Ok(Reply::opt_bulk(z.random(&ctx.txn, 1, true)?.into_iter().next().map(|(m, _)| m)));
     };
     let (count, distinct) = random_count(raw)?;
     let withscores = match argv.len() {
@@ -614,231 +402,30 @@ fn zrandmember(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     if withscores && count > (i64::MAX / 2) as u64 {
         return Err(Error::err("value is out of range"));
     }
-    let Some(meta) = zset::get(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Array(Vec::new())) };
-    let mut picked: Vec<Item> = random_members(&ctx.txn, &meta, count, distinct)?
-        .into_iter()
-        .map(|(m, v)| (m, if v.len() == 8 { decode_score(&v) } else { 0.0 }))
-        .collect();
+    let Some(z) = read(ctx, &argv[1])? else { return Ok(Reply::Array(Vec::new())) };
+    let mut picked = z.random(&ctx.txn, count, distinct)?;
     fastrand::shuffle(&mut picked);
     Ok(items_reply(picked, withscores, ctx.session.resp))
 }
 
-/// One input of ZUNION/ZINTER/ZDIFF: sets count as sorted sets with every score 1.
-enum Src {
-    Missing,
-    Set(Meta),
-    Zset(Meta),
-}
-
-impl Src {
-    fn len(&self) -> u64 {
-        match self {
-            Src::Missing => 0,
-            Src::Set(m) | Src::Zset(m) => m.size,
-        }
-    }
-
-    fn version(&self) -> Option<u64> {
-        match self {
-            Src::Missing => None,
-            Src::Set(m) | Src::Zset(m) => Some(m.version),
-        }
-    }
-
-    fn items(&self, txn: &Txn<'_>) -> Result<Vec<Item>> {
-        match self {
-            Src::Missing => Ok(Vec::new()),
-            Src::Set(m) => Ok(set::members(txn, m)?.into_iter().map(|x| (x, 1.0)).collect()),
-            Src::Zset(m) => zset::all(txn, m),
-        }
-    }
-
-    fn find(&self, txn: &Txn<'_>, member: &[u8]) -> Result<Option<f64>> {
-        match self {
-            Src::Missing => Ok(None),
-            Src::Set(m) => Ok(set::contains(txn, m, member)?.then_some(1.0)),
-            Src::Zset(m) => zset::score(txn, m, member),
-        }
-    }
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum Op {
-    Union,
-    Inter,
-    Diff,
-}
-
-#[derive(Clone, Copy)]
-enum Aggregate {
-    Sum,
-    Min,
-    Max,
-}
-
-fn aggregate(target: &mut f64, val: f64, how: Aggregate) {
-    match how {
-        Aggregate::Sum => {
-            *target += val;
-            // inf + -inf: Redis settles on 0.
-            if target.is_nan() {
-                *target = 0.0;
-            }
-        }
-        Aggregate::Min => {
-            if val < *target {
-                *target = val
-            }
-        }
-        Aggregate::Max => {
-            if val > *target {
-                *target = val
-            }
-        }
-    }
-}
-
-fn weighted(weight: f64, score: f64) -> f64 {
-    let s = weight * score;
-    if s.is_nan() {
-        0.0
-    } else {
-        s
-    }
-}
-
 /// Redis's `zunionInterDiffGenericCommand`: ZUNION, ZINTER, ZDIFF, their STORE forms
-/// and ZINTERCARD. `argv[numkeys_idx]` is numkeys; `name` is the command's name for the
-/// numkeys error. Results are ordered by (score, member), as Redis's skiplist orders them.
-fn zsetop(ctx: &mut Ctx<'_>, argv: &[Bytes], dst: Option<&Bytes>, numkeys_idx: usize, op: Op, card_only: bool, name: &str) -> Result<Reply> {
-    let setnum = args::int(&argv[numkeys_idx])?;
-    if setnum < 1 {
-        return Err(Error::err(format!("at least 1 input key is needed for '{name}' command")));
+/// and ZINTERCARD (`card`). `argv[at]` is numkeys; `name` is the command's name for the
+/// numkeys error. The core is [`zset::combine`].
+fn zsetop(ctx: &mut Ctx<'_>, argv: &[Bytes], dst: Option<&Bytes>, at: usize, op: SetOp, card: bool, name: &str) -> Result<Reply> {
+    let keys = SetOpArgs::keys(argv, at, name)?;
+    let mut srcs = Vec::with_capacity(keys.len());
+    for key in keys {
+        srcs.push(Source::open(&mut ctx.txn, key)?);
     }
-    if setnum as u64 > (argv.len() - numkeys_idx - 1) as u64 {
-        return Err(Error::Syntax);
-    }
-    let setnum = setnum as usize;
-    let first_key = numkeys_idx + 1;
-    let mut srcs = Vec::with_capacity(setnum);
-    for key in &argv[first_key..first_key + setnum] {
-        srcs.push(match ctx.txn.get(key)? {
-            None => Src::Missing,
-            Some(m) if m.kind == Kind::ZSet => Src::Zset(m),
-            Some(m) if m.kind == Kind::Set => Src::Set(m),
-            Some(_) => return Err(Error::WrongType),
-        });
-    }
-    let mut weights = vec![1.0f64; setnum];
-    let mut how = Aggregate::Sum;
-    let mut withscores = false;
-    let mut limit = 0u64;
-    let mut j = first_key + setnum;
-    while j < argv.len() {
-        let remaining = argv.len() - j;
-        let opt = &argv[j];
-        if op != Op::Diff && !card_only && remaining > setnum && is(opt, "weights") {
-            for (i, w) in weights.iter_mut().enumerate() {
-                *w = args::parse_f64(&argv[j + 1 + i]).ok_or_else(|| Error::err("weight value is not a float"))?;
-            }
-            j += 1 + setnum;
-        } else if op != Op::Diff && !card_only && remaining >= 2 && is(opt, "aggregate") {
-            let a = &argv[j + 1];
-            how = if is(a, "sum") {
-                Aggregate::Sum
-            } else if is(a, "min") {
-                Aggregate::Min
-            } else if is(a, "max") {
-                Aggregate::Max
-            } else {
-                return Err(Error::Syntax);
-            };
-            j += 2;
-        } else if dst.is_none() && !card_only && is(opt, "withscores") {
-            withscores = true;
-            j += 1;
-        } else if card_only && remaining >= 2 && is(opt, "limit") {
-            let l = args::parse_i64_strict(&argv[j + 1])
-                .filter(|&l| l >= 0)
-                .ok_or_else(|| Error::err("LIMIT can't be negative"))?;
-            limit = l as u64;
-            j += 2;
-        } else {
-            return Err(Error::Syntax);
-        }
-    }
-    let mut inputs: Vec<(Src, f64)> = srcs.into_iter().zip(weights).collect();
-    if op != Op::Diff {
-        inputs.sort_by_key(|(s, _)| s.len());
-    }
-    let txn = &ctx.txn;
-    let mut result: Vec<Item> = Vec::new();
-    let mut cardinality = 0u64;
-    match op {
-        Op::Inter => {
-            let (first, w0) = &inputs[0];
-            if first.len() > 0 {
-                'members: for (m, s) in first.items(txn)? {
-                    let mut score = weighted(*w0, s);
-                    for (other, w) in &inputs[1..] {
-                        let value = if other.version() == first.version() {
-                            Some(s)
-                        } else {
-                            other.find(txn, &m)?
-                        };
-                        match value {
-                            Some(v) => aggregate(&mut score, weighted(*w, v), how),
-                            None => continue 'members,
-                        }
-                    }
-                    if card_only {
-                        cardinality += 1;
-                        if limit > 0 && cardinality >= limit {
-                            break;
-                        }
-                    } else {
-                        result.push((m, score));
-                    }
-                }
-            }
-        }
-        Op::Union => {
-            let mut acc: HashMap<Bytes, f64> = HashMap::new();
-            for (src, w) in &inputs {
-                for (m, s) in src.items(txn)? {
-                    let score = weighted(*w, s);
-                    match acc.get_mut(&m) {
-                        Some(t) => aggregate(t, score, how),
-                        None => {
-                            acc.insert(m, score);
-                        }
-                    }
-                }
-            }
-            result = acc.into_iter().collect();
-        }
-        Op::Diff => {
-            let (first, _) = &inputs[0];
-            let same = inputs[1..].iter().any(|(o, _)| o.version().is_some() && o.version() == first.version());
-            if first.len() > 0 && !same {
-                'diff: for (m, s) in first.items(txn)? {
-                    for (other, _) in &inputs[1..] {
-                        if other.find(txn, &m)?.is_some() {
-                            continue 'diff;
-                        }
-                    }
-                    result.push((m, s));
-                }
-            }
-        }
-    }
-    if card_only {
+    let a = SetOpArgs::parse(argv, at + 1 + keys.len(), keys.len(), op, dst.is_some(), card)?;
+    let inputs = srcs.into_iter().zip(a.weights).collect();
+    let (result, cardinality) = zset::combine(&ctx.txn, op, inputs, a.aggregate, card.then_some(a.limit))?;
+    if card {
         return Ok(Reply::Int(cardinality as i64));
     }
-    result.sort_by(|a, b| a.1.partial_cmp(&b.1).unwrap_or(std::cmp::Ordering::Equal).then_with(|| a.0.cmp(&b.0)));
     match dst {
         Some(dst) => Ok(Reply::Int(zset::replace(&mut ctx.txn, dst, &result)? as i64)),
-        None => Ok(items_reply(result, withscores, ctx.session.resp)),
+        None => Ok(items_reply(result, a.withscores, ctx.session.resp)),
     }
 }
 
@@ -846,44 +433,44 @@ fn zsetop(ctx: &mut Ctx<'_>, argv: &[Bytes], dst: Option<&Bytes>, numkeys_idx: u
 /// O(N) + O(M log M). Errors: `ERR at least 1 input key is needed for 'zunion' command`,
 /// `ERR weight value is not a float`, syntax error, WRONGTYPE.
 fn zunion(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    zsetop(ctx, argv, None, 1, Op::Union, false, "zunion")
+    zsetop(ctx, argv, None, 1, SetOp::Union, false, "zunion")
 }
 
 /// `ZINTER numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]`.
 /// O(N*K) + O(M log M) for N the smallest input. Errors as ZUNION.
 fn zinter(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    zsetop(ctx, argv, None, 1, Op::Inter, false, "zinter")
+    zsetop(ctx, argv, None, 1, SetOp::Inter, false, "zinter")
 }
 
 /// `ZDIFF numkeys key [key ...] [WITHSCORES]`: members of the first input in no other.
 fn zdiff(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    zsetop(ctx, argv, None, 1, Op::Diff, false, "zdiff")
+    zsetop(ctx, argv, None, 1, SetOp::Diff, false, "zdiff")
 }
 
 /// `ZUNIONSTORE destination numkeys key [key ...] [WEIGHTS ...] [AGGREGATE ...]`: the
 /// size of the stored result (an empty result deletes `destination`).
 fn zunionstore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let dst = argv[1].clone();
-    zsetop(ctx, argv, Some(&dst), 2, Op::Union, false, "zunionstore")
+    zsetop(ctx, argv, Some(&dst), 2, SetOp::Union, false, "zunionstore")
 }
 
 /// `ZINTERSTORE destination numkeys key [key ...] [WEIGHTS ...] [AGGREGATE ...]`.
 fn zinterstore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let dst = argv[1].clone();
-    zsetop(ctx, argv, Some(&dst), 2, Op::Inter, false, "zinterstore")
+    zsetop(ctx, argv, Some(&dst), 2, SetOp::Inter, false, "zinterstore")
 }
 
 /// `ZDIFFSTORE destination numkeys key [key ...]`.
 fn zdiffstore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let dst = argv[1].clone();
-    zsetop(ctx, argv, Some(&dst), 2, Op::Diff, false, "zdiffstore")
+    zsetop(ctx, argv, Some(&dst), 2, SetOp::Diff, false, "zdiffstore")
 }
 
 /// `ZINTERCARD numkeys key [key ...] [LIMIT limit]`: the size of the intersection,
 /// counting stops at `limit` (0: none). Errors: `ERR at least 1 input key is needed for
 /// 'zintercard' command`, `ERR LIMIT can't be negative`, syntax error, WRONGTYPE.
 fn zintercard(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    zsetop(ctx, argv, None, 1, Op::Inter, true, "zintercard")
+    zsetop(ctx, argv, None, 1, SetOp::Inter, true, "zintercard")
 }
 
 /// `ZSCAN key cursor [MATCH pattern] [COUNT count]`: the next page of `member, score`;
@@ -891,15 +478,14 @@ fn zintercard(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// cursor`, syntax error, WRONGTYPE. See `cursor` for what a cursor is.
 fn zscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let cursor = cursor::parse(&argv[2])?;
-    let Some(meta) = zset::get(&mut ctx.txn, &argv[1])? else { return Ok(cursor::empty()) };
+    let Some(z) = read(ctx, &argv[1])? else { return Ok(cursor::empty()) };
     let opts = ScanOpts::parse(argv, 3, false)?;
-    let (next, page) = cursor::collection_page(&ctx.txn, &meta, cursor, opts.count)?;
+    let (next, page) = cursor::collection_page(&ctx.txn, z.meta(), cursor, opts.count)?;
     let mut items = Vec::new();
     for (m, v) in page {
         if opts.wants(&m) {
-            let s = if v.len() == 8 { decode_score(&v) } else { 0.0 };
             items.push(Reply::Bulk(m));
-            items.push(Reply::bulk_str(&crate::protocol::reply::format_double(s)));
+            items.push(Reply::bulk_str(&crate::protocol::reply::format_double(zset::record_score(&v))));
         }
     }
     Ok(cursor::reply(next, items))
@@ -1232,28 +818,6 @@ pub static COMMANDS: &[CommandSpec] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::zset::LexBound;
-
-    #[test]
-    fn rank_clamping_like_redis() {
-        assert_eq!(clamp_ranks(0, -1, 5), Some((0, 4)));
-        assert_eq!(clamp_ranks(-100, 100, 5), Some((0, 4)));
-        assert_eq!(clamp_ranks(5, 10, 5), None);
-        assert_eq!(clamp_ranks(3, 1, 5), None);
-        assert_eq!(clamp_ranks(-1, -1, 5), Some((4, 4)));
-        assert_eq!(clamp_ranks(0, -6, 5), None);
-        assert_eq!(clamp_ranks(i64::MIN, i64::MAX, 5), Some((0, 4)));
-    }
-
-    #[test]
-    fn score_bounds() {
-        let r = score_range(b"(1", b"+inf").unwrap();
-        assert!(r.minex && !r.maxex && r.min == 1.0 && r.max == f64::INFINITY);
-        assert!(score_range(b"nan", b"1").is_err());
-        assert!(score_range(b"1", b"((2").is_err());
-        assert!(score_range(b"abc", b"1").is_err());
-        assert!(matches!(LexBound::parse(b"[a"), Some(LexBound::Incl(_))));
-    }
 
     #[test]
     fn withscores_replies_are_flat_in_resp2_and_pairs_in_resp3() {

@@ -1,172 +1,104 @@
-//! Hashes over versioned sub-keys.
+//! Hashes: one sub-key record per field. The template every type file follows (see
+//! `types/mod.rs`).
 //!
 //! ```text
-//! meta     : size = number of fields
-//! sub-key  : [version u64 BE][field bytes]   -> value
+//! Cf::Meta  [db][key]               -> kind Hash, version, size = number of fields
+//!                                      (no payload)
+//! Cf::Sub   [version u64 BE][field] -> value
 //! ```
 //! A field is one RocksDB point record, so HGET, HSET and HDEL are point operations, and
 //! HGETALL, HKEYS and HSCAN are ordered range scans (fields come back in byte order).
 //! Empty hashes do not exist: deleting the last field deletes the key.
 //!
-//! Reads go to storage and do not see the command's own pending writes, so operations
-//! that touch several fields (HSET with a repeated field, HDEL f f) remember what they
-//! wrote themselves.
-
-use std::collections::HashSet;
+//! Reads go to storage and do not see the command's own pending writes; [`HashMut`], the
+//! handle a command writes through, remembers what it wrote (see [`super::collection`]).
 
 use bytes::Bytes;
 
+use super::collection::{self, Collection, Opened};
+use super::long_double;
 use super::meta::{Kind, Meta};
-use super::txn::Txn;
+use super::txn::{Access, Txn};
 use crate::error::{Error, Result};
 use crate::storage::Cf;
 
-/// Loads the hash at `key`: `None` if missing, WRONGTYPE if another type.
-pub fn load(txn: &mut Txn<'_>, key: &[u8]) -> Result<Option<Meta>> {
-    txn.get_kind(key, Kind::Hash)
+/// A hash as a command reads it.
+#[derive(Debug)]
+pub struct Hash {
+    meta: Meta,
 }
 
-/// [`load`] for a read-only command: also counts a keyspace hit or miss (INFO).
-fn load_read(txn: &mut Txn<'_>, key: &[u8]) -> Result<Option<Meta>> {
-    let found = load(txn, key)?;
-    super::list::count_lookup(txn, found.is_some());
-    Ok(found)
+impl Collection for Hash {
+    const KIND: Kind = Kind::Hash;
+    /// The value a field was set to, or `None`: removed.
+    type Change = Option<Bytes>;
+
+    fn from_meta(meta: Meta) -> Hash {
+        Hash { meta }
+    }
+
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
 }
 
-/// [`get`] for read-modify-write commands (no read statistics).
-fn get_for_write(txn: &mut Txn<'_>, key: &[u8], field: &[u8]) -> Result<Option<Bytes>> {
-    let Some(meta) = load(txn, key)? else { return Ok(None) };
-    Ok(txn.sub_get(meta.version, field)?.map(Bytes::from))
+/// The hash at `key`: `None` if missing, WRONGTYPE if another type. `access` decides
+/// whether INFO counts the lookup.
+pub fn open(txn: &mut Txn<'_>, key: &[u8], access: Access) -> Result<Option<Hash>> {
+    collection::open(txn, key, access)
 }
 
-/// Number of fields (0 if missing).
-pub fn len(txn: &mut Txn<'_>, key: &[u8]) -> Result<u64> {
-    Ok(load_read(txn, key)?.map(|m| m.size).unwrap_or(0))
-}
+impl Hash {
+    /// The value of `field`, if any. O(1): one point read.
+    pub fn get(&self, txn: &Txn<'_>, field: &[u8]) -> Result<Option<Bytes>> {
+        Ok(txn.sub_get(self.meta.version, field)?.map(Bytes::from))
+    }
 
-/// The value of `field`, if any. O(1).
-pub fn get(txn: &mut Txn<'_>, key: &[u8], field: &[u8]) -> Result<Option<Bytes>> {
-    let Some(meta) = load_read(txn, key)? else { return Ok(None) };
-    Ok(txn.sub_get(meta.version, field)?.map(Bytes::from))
-}
+    /// The values of `fields`, in order (`None` where missing). O(N).
+    pub fn mget(&self, txn: &Txn<'_>, fields: &[Bytes]) -> Result<Vec<Option<Bytes>>> {
+        fields.iter().map(|f| self.get(txn, f)).collect()
+    }
 
-/// The values of `fields`, in order (`None` where missing). O(N).
-pub fn mget(txn: &mut Txn<'_>, key: &[u8], fields: &[Bytes]) -> Result<Vec<Option<Bytes>>> {
-    let Some(meta) = load_read(txn, key)? else { return Ok(vec![None; fields.len()]) };
-    fields.iter().map(|f| Ok(txn.sub_get(meta.version, f)?.map(Bytes::from))).collect()
-}
+    /// Visits every `(field, value)` in field order until `visit` answers false.
+    pub fn each(&self, txn: &Txn<'_>, visit: &mut dyn FnMut(&[u8], &[u8]) -> bool) -> Result<()> {
+        txn.sub_scan(Cf::Sub, self.meta.version, b"", b"", false, visit)
+    }
 
-/// Sets each `(field, value)`; a later pair wins over an earlier one with the same field.
-/// Answers how many fields were new. O(N).
-pub fn set(txn: &mut Txn<'_>, key: &[u8], pairs: &[(Bytes, Bytes)]) -> Result<u64> {
-    let mut meta = match load(txn, key)? {
-        Some(m) => m,
-        None => Meta::collection(Kind::Hash, txn.store.new_version()),
-    };
-    let fresh = meta.size == 0;
-    // Fields already written by this call (reads would not see them yet).
-    let mut written: HashSet<&[u8]> = HashSet::new();
-    let mut added = 0;
-    for (field, value) in pairs {
-        let first_time = pairs.len() == 1 || written.insert(&field[..]);
-        if first_time && (fresh || txn.sub_get(meta.version, field)?.is_none()) {
-            added += 1;
+    /// Every `(field, value)`, in field order. O(N).
+    pub fn all(&self, txn: &Txn<'_>) -> Result<Vec<(Bytes, Bytes)>> {
+        let mut out = Vec::new();
+        self.each(txn, &mut |f, v| {
+            out.push((Bytes::copy_from_slice(f), Bytes::copy_from_slice(v)));
+            true
+        })?;
+        Ok(out)
+    }
+
+    /// Random fields for HRANDFIELD: with `count > 0`, that many distinct fields (all of
+    /// them if the hash is smaller); with `count < 0`, `-count` fields that may repeat
+    /// (at most [`MAX_REPEATED_PICKS`], else `ERR value is out of range`). Values are
+    /// empty unless `with_values`. O(|count|) picks, each walking at most a seek step
+    /// (see [`super::sample`]).
+    pub fn random_fields(&self, txn: &Txn<'_>, count: i64, with_values: bool) -> Result<Vec<(Bytes, Bytes)>> {
+        if self.meta.size == 0 || count == 0 {
+            return Ok(Vec::new());
         }
-        txn.sub_put(meta.version, field, value.to_vec());
-    }
-    meta.size += added;
-    txn.put(key, meta)?;
-    Ok(added)
-}
-
-/// Sets `field` only if it does not exist; answers whether it was set.
-pub fn setnx(txn: &mut Txn<'_>, key: &[u8], field: &Bytes, value: &Bytes) -> Result<bool> {
-    if let Some(meta) = load(txn, key)? {
-        if txn.sub_get(meta.version, field)?.is_some() {
-            return Ok(false);
+        let (n, distinct) = (count.unsigned_abs(), count > 0);
+        if !distinct && n > MAX_REPEATED_PICKS {
+            return Err(Error::err("value is out of range"));
         }
-    }
-    set(txn, key, &[(field.clone(), value.clone())])?;
-    Ok(true)
-}
-
-/// Deletes `fields`; answers how many existed. Deleting the last field deletes the key.
-pub fn del(txn: &mut Txn<'_>, key: &[u8], fields: &[Bytes]) -> Result<u64> {
-    let Some(mut meta) = load(txn, key)? else { return Ok(0) };
-    let mut gone: HashSet<&[u8]> = HashSet::new();
-    let mut removed = 0;
-    for field in fields {
-        if gone.contains(&field[..]) {
-            continue;
+        let mut out = super::sample::pick(txn, &self.meta, n, distinct)?;
+        if !with_values {
+            out.iter_mut().for_each(|pick| pick.1 = Bytes::new());
         }
-        if txn.sub_get(meta.version, field)?.is_some() {
-            gone.insert(&field[..]);
-            txn.sub_delete(meta.version, field);
-            removed += 1;
-        }
+        fastrand::shuffle(&mut out);
+        Ok(out)
     }
-    if removed == 0 {
-        return Ok(0);
+
+    /// One random field, for HRANDFIELD without a count.
+    pub fn random_field(&self, txn: &Txn<'_>) -> Result<Option<Bytes>> {
+        Ok(self.random_fields(txn, -1, false)?.pop().map(|(f, _)| f))
     }
-    meta.size = meta.size.saturating_sub(removed);
-    if meta.size == 0 {
-        txn.delete(key)?;
-    } else {
-        txn.put(key, meta)?;
-    }
-    Ok(removed)
-}
-
-/// Visits every `(field, value)` in field order until `visit` answers false.
-pub fn each(txn: &mut Txn<'_>, key: &[u8], visit: &mut dyn FnMut(&[u8], &[u8]) -> bool) -> Result<()> {
-    let Some(meta) = load_read(txn, key)? else { return Ok(()) };
-    txn.sub_scan(Cf::Sub, meta.version, b"", b"", false, visit)
-}
-
-/// Every `(field, value)`, in field order. O(N).
-pub fn all(txn: &mut Txn<'_>, key: &[u8]) -> Result<Vec<(Bytes, Bytes)>> {
-    let mut out = Vec::new();
-    each(txn, key, &mut |f, v| {
-        out.push((Bytes::copy_from_slice(f), Bytes::copy_from_slice(v)));
-        true
-    })?;
-    Ok(out)
-}
-
-/// Why an increment failed.
-fn not_integer() -> Error {
-    Error::err("hash value is not an integer")
-}
-
-/// Adds `delta` to the integer in `field` (0 if missing). Errors: `ERR hash value is not
-/// an integer`, `ERR increment or decrement would overflow`.
-pub fn incr_by(txn: &mut Txn<'_>, key: &[u8], field: &Bytes, delta: i64) -> Result<i64> {
-    let current = match get_for_write(txn, key, field)? {
-        Some(v) => crate::commands::args::parse_i64_strict(&v).ok_or_else(not_integer)?,
-        None => 0,
-    };
-    let next = current.checked_add(delta).ok_or(Error::Overflow)?;
-    set(txn, key, &[(field.clone(), Bytes::from(next.to_string()))])?;
-    Ok(next)
-}
-
-/// Adds `delta` to the float in `field` (0 if missing) in Redis's extended precision
-/// (see [`long_double`]); answers the new value as stored.
-/// Errors: `ERR hash value is not a float`, `ERR increment would produce NaN or Infinity`.
-pub fn incr_by_float(txn: &mut Txn<'_>, key: &[u8], field: &Bytes, delta: long_double::Ext) -> Result<Bytes> {
-    let current = match get_for_write(txn, key, field)? {
-        Some(v) => match long_double::parse(&v) {
-            Some(long_double::Parsed::Finite(x)) => Some(x),
-            // inf + a finite increment stays infinite.
-            Some(long_double::Parsed::Inf(_)) => None,
-            None => return Err(Error::err("hash value is not a float")),
-        },
-        None => Some(long_double::Ext { neg: false, mant: 0, exp: 0 }),
-    };
-    let next = current.and_then(|c| long_double::add(c, delta)).ok_or(Error::NanOrInfinity)?;
-    let text = Bytes::from(long_double::format(next));
-    set(txn, key, &[(field.clone(), text.clone())])?;
-    Ok(text)
 }
 
 /// The most fields a negative HRANDFIELD count may ask for. Redis streams such a reply;
@@ -174,38 +106,83 @@ pub fn incr_by_float(txn: &mut Txn<'_>, key: &[u8], field: &Bytes, delta: long_d
 /// `ERR value is out of range` instead of exhausting memory.
 pub const MAX_REPEATED_PICKS: u64 = 1 << 24;
 
-/// Random fields for HRANDFIELD: with `count > 0`, that many distinct fields (all of
-/// them if the hash is smaller); with `count < 0`, `-count` fields that may repeat.
-/// O(|count|) picks, each walking at most a seek step (see `types::sample`).
-pub fn random_fields(txn: &mut Txn<'_>, key: &[u8], count: i64, with_values: bool) -> Result<Vec<(Bytes, Bytes)>> {
-    let Some(meta) = load_read(txn, key)? else { return Ok(Vec::new()) };
-    if meta.size == 0 || count == 0 {
-        return Ok(Vec::new());
-    }
-    let (n, distinct) = (count.unsigned_abs(), count > 0);
-    if !distinct && n > MAX_REPEATED_PICKS {
-        return Err(Error::err("value is out of range"));
-    }
-    let idx = super::sample::sample_indexes(meta.size, n, distinct);
-    let mut out = super::sample::pick_by_index(txn, meta.version, meta.size, &idx)?;
-    if !with_values {
-        out.iter_mut().for_each(|pick| pick.1 = Bytes::new());
-    }
-    fastrand::shuffle(&mut out);
-    Ok(out)
-}
+/// A hash opened for writing by one command (`HashMut::open`, `open_or_create`); each
+/// field it changed was set to a value (`Some`) or removed (`None`).
+pub type HashMut<'a> = Opened<'a, Hash>;
 
-/// One random field (and its value), for HRANDFIELD without a count.
-pub fn random_field(txn: &mut Txn<'_>, key: &[u8]) -> Result<Option<Bytes>> {
-    Ok(random_fields(txn, key, -1, false)?.pop().map(|(f, _)| f))
-}
+impl<'a> HashMut<'a> {
+    /// The value of `field` as this command has made it. O(1).
+    pub fn get(&self, txn: &Txn<'_>, field: &[u8]) -> Result<Option<Bytes>> {
+        match self.pending(field) {
+            Some(written) => Ok(written.clone()),
+            None if self.is_fresh() => Ok(None),
+            None => Ok(txn.sub_get(self.version(), field)?.map(Bytes::from)),
+        }
+    }
 
-pub use super::long_double;
+    /// Whether `field` exists as this command has made it. O(1).
+    pub fn contains(&self, txn: &Txn<'_>, field: &[u8]) -> Result<bool> {
+        match self.pending(field) {
+            Some(written) => Ok(written.is_some()),
+            None => Ok(!self.is_fresh() && txn.sub_get(self.version(), field)?.is_some()),
+        }
+    }
+
+    /// Sets `field` to `value`; answers whether the field is new. O(1).
+    pub fn insert(&mut self, txn: &mut Txn<'_>, field: &'a [u8], value: Bytes) -> Result<bool> {
+        let new = !self.contains(txn, field)?;
+        txn.sub_put(self.version(), field, value.to_vec());
+        self.record(field, Some(value), new as i64);
+        Ok(new)
+    }
+
+    /// Deletes `field`; answers whether it existed. O(1).
+    pub fn remove(&mut self, txn: &mut Txn<'_>, field: &'a [u8]) -> Result<bool> {
+        if !self.contains(txn, field)? {
+            return Ok(false);
+        }
+        txn.sub_delete(self.version(), field);
+        self.record(field, None, -1);
+        Ok(true)
+    }
+
+    /// Adds `delta` to the integer in `field` (0 if missing). Errors: `ERR hash value is
+    /// not an integer`, `ERR increment or decrement would overflow`.
+    pub fn incr_by(&mut self, txn: &mut Txn<'_>, field: &'a [u8], delta: i64) -> Result<i64> {
+        let current = match self.get(txn, field)? {
+            Some(v) => crate::num::parse_i64_strict(&v).ok_or_else(|| Error::err("hash value is not an integer"))?,
+            None => 0,
+        };
+        let next = current.checked_add(delta).ok_or(Error::Overflow)?;
+        self.insert(txn, field, Bytes::from(next.to_string()))?;
+        Ok(next)
+    }
+
+    /// Adds `delta` to the float in `field` (0 if missing) in Redis's extended precision
+    /// (see [`long_double`]); answers the new value as stored.
+    /// Errors: `ERR hash value is not a float`, `ERR increment would produce NaN or
+    /// Infinity`.
+    pub fn incr_by_float(&mut self, txn: &mut Txn<'_>, field: &'a [u8], delta: long_double::Ext) -> Result<Bytes> {
+        let current = match self.get(txn, field)? {
+            Some(v) => match long_double::parse(&v) {
+                Some(long_double::Parsed::Finite(x)) => Some(x),
+                // inf + a finite increment stays infinite.
+                Some(long_double::Parsed::Inf(_)) => None,
+                None => return Err(Error::err("hash value is not a float")),
+            },
+            None => Some(long_double::Ext { neg: false, mant: 0, exp: 0 }),
+        };
+        let next = current.and_then(|c| long_double::add(c, delta)).ok_or(Error::NanOrInfinity)?;
+        let text = Bytes::from(long_double::format(next));
+        self.insert(txn, field, text.clone())?;
+        Ok(text)
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::testing::{open, run};
+    use crate::types::testing::{open as store_in, run};
 
     fn pair(f: &str, v: &str) -> (Bytes, Bytes) {
         (Bytes::copy_from_slice(f.as_bytes()), Bytes::copy_from_slice(v.as_bytes()))
@@ -215,10 +192,90 @@ mod tests {
         Bytes::copy_from_slice(s.as_bytes())
     }
 
+    // The operations as the commands compose them, key in.
+
+    fn set(t: &mut Txn<'_>, key: &[u8], pairs: &[(Bytes, Bytes)]) -> Result<u64> {
+        let mut h = HashMut::open_or_create(t, key)?;
+        let mut added = 0;
+        for (f, v) in pairs {
+            added += h.insert(t, f, v.clone())? as u64;
+        }
+        h.finish(t)?;
+        Ok(added)
+    }
+
+    fn setnx(t: &mut Txn<'_>, key: &[u8], field: &Bytes, value: &Bytes) -> Result<bool> {
+        let mut h = HashMut::open_or_create(t, key)?;
+        if h.contains(t, field)? {
+            return Ok(false);
+        }
+        h.insert(t, field, value.clone())?;
+        h.finish(t)?;
+        Ok(true)
+    }
+
+    fn del(t: &mut Txn<'_>, key: &[u8], fields: &[Bytes]) -> Result<u64> {
+        let Some(mut h) = HashMut::open(t, key)? else { return Ok(0) };
+        let mut removed = 0;
+        for f in fields {
+            removed += h.remove(t, f)? as u64;
+        }
+        h.finish(t)?;
+        Ok(removed)
+    }
+
+    fn incr_by(t: &mut Txn<'_>, key: &[u8], field: &Bytes, delta: i64) -> Result<i64> {
+        let mut h = HashMut::open_or_create(t, key)?;
+        let n = h.incr_by(t, field, delta)?;
+        h.finish(t)?;
+        Ok(n)
+    }
+
+    fn incr_by_float(t: &mut Txn<'_>, key: &[u8], field: &Bytes, delta: long_double::Ext) -> Result<Bytes> {
+        let mut h = HashMut::open_or_create(t, key)?;
+        let v = h.incr_by_float(t, field, delta)?;
+        h.finish(t)?;
+        Ok(v)
+    }
+
+    fn read(t: &mut Txn<'_>, key: &[u8]) -> Result<Option<Hash>> {
+        open(t, key, Access::Read)
+    }
+
+    fn len(t: &mut Txn<'_>, key: &[u8]) -> Result<u64> {
+        Ok(read(t, key)?.map_or(0, |h| h.len()))
+    }
+
+    fn get(t: &mut Txn<'_>, key: &[u8], field: &[u8]) -> Result<Option<Bytes>> {
+        match read(t, key)? {
+            Some(h) => h.get(t, field),
+            None => Ok(None),
+        }
+    }
+
+    fn mget(t: &mut Txn<'_>, key: &[u8], fields: &[Bytes]) -> Result<Vec<Option<Bytes>>> {
+        match read(t, key)? {
+            Some(h) => h.mget(t, fields),
+            None => Ok(vec![None; fields.len()]),
+        }
+    }
+
+    fn all(t: &mut Txn<'_>, key: &[u8]) -> Result<Vec<(Bytes, Bytes)>> {
+        read(t, key)?.map_or(Ok(Vec::new()), |h| h.all(t))
+    }
+
+    fn random_fields(t: &mut Txn<'_>, key: &[u8], count: i64, with_values: bool) -> Result<Vec<(Bytes, Bytes)>> {
+        read(t, key)?.map_or(Ok(Vec::new()), |h| h.random_fields(t, count, with_values))
+    }
+
+    fn random_field(t: &mut Txn<'_>, key: &[u8]) -> Result<Option<Bytes>> {
+        read(t, key)?.map_or(Ok(None), |h| h.random_field(t))
+    }
+
     #[test]
     fn set_get_del_and_size() {
         let dir = tempfile::tempdir().unwrap();
-        let store = open(dir.path());
+        let store = store_in(dir.path());
         assert_eq!(run(&store, |t| set(t, b"h", &[pair("a", "1"), pair("b", "2"), pair("a", "3")])), 2);
         assert_eq!(run(&store, |t| len(t, b"h")), 2);
         assert_eq!(run(&store, |t| get(t, b"h", b"a")), Some(bs("3")));
@@ -239,7 +296,7 @@ mod tests {
     #[test]
     fn increments() {
         let dir = tempfile::tempdir().unwrap();
-        let store = open(dir.path());
+        let store = store_in(dir.path());
         assert_eq!(run(&store, |t| incr_by(t, b"h", &bs("n"), 5)), 5);
         assert_eq!(run(&store, |t| incr_by(t, b"h", &bs("n"), -7)), -2);
         run(&store, |t| set(t, b"h", &[pair("s", "abc"), pair("max", &i64::MAX.to_string())]));
@@ -280,7 +337,7 @@ mod tests {
     #[test]
     fn random_and_scan() {
         let dir = tempfile::tempdir().unwrap();
-        let store = open(dir.path());
+        let store = store_in(dir.path());
         let pairs: Vec<_> = (0..50).map(|i| pair(&format!("f{i:02}"), &i.to_string())).collect();
         run(&store, |t| set(t, b"h", &pairs));
         let some = run(&store, |t| random_fields(t, b"h", 10, true));

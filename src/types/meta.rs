@@ -139,6 +139,12 @@ impl Meta {
         Some(Meta { kind, expire_at, version, size, payload: raw.slice(HEADER + 16..), chunked })
     }
 
+    /// Kind, deadline, version and size of a raw record, without its payload (a string's
+    /// value can be large and a walk over keys does not need it).
+    pub fn decode_header(raw: &[u8]) -> Option<Meta> {
+        Meta::decode(Bytes::copy_from_slice(&raw[..raw.len().min(HEADER + 16)]))
+    }
+
     /// The version that owns live sub-keys, for the compaction filter.
     pub fn live_version(raw: &[u8]) -> Option<u64> {
         let kind = Kind::from_u8(*raw.first()?)?;

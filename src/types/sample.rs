@@ -1,4 +1,6 @@
-//! Random picks from collections (SPOP, SRANDMEMBER, ZRANDMEMBER, HRANDFIELD).
+//! Random picks: from collections (SPOP, SRANDMEMBER, ZRANDMEMBER, HRANDFIELD), what
+//! sets, sorted sets and hashes share, since all three keep one [`Cf::Sub`] record per
+//! element in byte order; and from the keyspace ([`random_key`], RANDOMKEY).
 //!
 //! Elements are records in byte order with no rank counts, so "the element at position
 //! i" is found by walking. A small collection is walked from its nearer end. A big one
@@ -16,14 +18,16 @@
 //! close to uniform (Redis's own picks from a hash table are not exactly uniform either).
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
 use parking_lot::Mutex;
 
+use super::meta::Meta;
 use super::txn::Txn;
-use crate::error::Result;
-use crate::storage::Cf;
+use crate::error::{Error, Result};
+use crate::storage::{keys, Cf, Range};
 
 /// Collections this big (in elements) get a seek index.
 pub const SEEK_INDEX_MIN: u64 = 4096;
@@ -82,6 +86,28 @@ fn seek_index(txn: &Txn<'_>, version: u64, size: u64) -> Result<Arc<SeekIndex>> 
         all.by_version.remove(&old);
     }
     Ok(index)
+}
+
+/// Largest number of draws with repeats (a negative count) SRANDMEMBER and ZRANDMEMBER
+/// serve. Redis streams such a reply; replies here are built whole, so a larger count is
+/// refused with `ERR value is out of range` rather than allocated without bound.
+pub const MAX_DRAWS: u64 = 1 << 20;
+
+/// `count` random element records (element and value) of the collection `meta`, sorted
+/// by position: distinct ones when `distinct` (all of them if the collection is
+/// smaller), independent draws otherwise. O(count) picks.
+pub fn pick(txn: &Txn<'_>, meta: &Meta, count: u64, distinct: bool) -> Result<Vec<(Bytes, Bytes)>> {
+    let idx = sample_indexes(meta.size, count, distinct);
+    pick_by_index(txn, meta.version, meta.size, &idx)
+}
+
+/// [`pick`] for SRANDMEMBER and ZRANDMEMBER: more than [`MAX_DRAWS`] draws with repeats
+/// are refused with `ERR value is out of range`.
+pub fn random_members(txn: &Txn<'_>, meta: &Meta, count: u64, distinct: bool) -> Result<Vec<(Bytes, Bytes)>> {
+    if !distinct && count > MAX_DRAWS {
+        return Err(Error::err("value is out of range"));
+    }
+    pick(txn, meta, count, distinct)
 }
 
 /// The sub-key records of `version` (a collection of `size` elements) at the sorted
@@ -200,12 +226,123 @@ fn walk_from_ends(txn: &Txn<'_>, version: u64, size: u64, indexes: &[u64]) -> Re
 }
 
 
+// ----- RANDOMKEY -----
+
+/// A random live key of the command's database, or `None` if it has none (RANDOMKEY).
+/// Up to [`RANDOM_WALK_MAX`] keys the pick is uniform (a walk to a random index).
+/// Beyond, keys are stored in order, not in a hash table, so the pick descends the key
+/// space at random (O(key length) seeks) and then walks forward a random number of keys
+/// (at most [`RANDOM_STEPS`]): cheap whatever the size, it spreads over the whole
+/// database but is not uniform (a key right after a large gap in the key space comes up
+/// less often).
+pub fn random_key(txn: &Txn<'_>) -> Result<Option<Bytes>> {
+    let db = txn.db;
+    let (lo, hi) = keys::db_bounds(db);
+    let count = txn.store.counters[db as usize].keys.load(Ordering::Relaxed);
+    let now = txn.now;
+    let live = |k: Vec<u8>, v: &[u8]| Meta::decode_header(v).filter(|m| !m.is_expired(now)).map(|_| k);
+    let user_key = |k: Vec<u8>| Bytes::copy_from_slice(&k[1..]);
+    if count <= RANDOM_WALK_MAX {
+        let mut skip = fastrand::i64(0..count.max(1));
+        let (mut pick, mut first_live) = (None, None);
+        txn.store.storage.scan(Cf::Meta, Range { start: &lo, end: &hi, reverse: false }, &mut |k, v| {
+            let found = live(k.to_vec(), v);
+            if first_live.is_none() {
+                first_live = found.clone();
+            }
+            skip -= 1;
+            if skip < 0 && found.is_some() {
+                pick = found;
+                return false;
+            }
+            true
+        })?;
+        return Ok(pick.or(first_live).map(user_key));
+    }
+    for _ in 0..16 {
+        // From a random point of the trie, a random walk forward smooths the pick over
+        // the crowded branches the descent under-samples.
+        let Some(start) = sample_key(txn, &lo, &hi)? else { return Ok(None) };
+        let mut skip = fastrand::u32(0..RANDOM_STEPS);
+        let mut pick = None;
+        txn.store.storage.scan(Cf::Meta, Range { start: &start, end: &hi, reverse: false }, &mut |k, v| {
+            if let Some(found) = live(k.to_vec(), v) {
+                pick = Some(found);
+            }
+            skip = skip.saturating_sub(1);
+            skip > 0 || pick.is_none()
+        })?;
+        if let Some(k) = pick {
+            return Ok(Some(user_key(k)));
+        }
+    }
+    // Mostly expired keys: take the first live one, if any is near the start.
+    let mut pick = None;
+    let mut looked = 0;
+    txn.store.storage.scan(Cf::Meta, Range { start: &lo, end: &hi, reverse: false }, &mut |k, v| {
+        looked += 1;
+        pick = live(k.to_vec(), v);
+        pick.is_none() && looked < RANDOM_WALK_MAX
+    })?;
+    Ok(pick.map(user_key))
+}
+
+/// Below this many keys RANDOMKEY picks exactly uniformly by walking to a random index.
+const RANDOM_WALK_MAX: i64 = 10_000;
+/// Beyond, the longest walk forward from a random point of the key space.
+const RANDOM_STEPS: u32 = 2048;
+
+/// First key in `[from, to)`, or the last one (`backwards`).
+fn edge_key(txn: &Txn<'_>, from: &[u8], to: &[u8], backwards: bool) -> Result<Option<Vec<u8>>> {
+    let mut found = None;
+    txn.store.storage.scan(Cf::Meta, Range { start: from, end: to, reverse: backwards }, &mut |k, _| {
+        found = Some(k.to_vec());
+        false
+    })?;
+    Ok(found)
+}
+
+/// A random key of the range `[lo, hi)` (live or not), found by descending the key
+/// space as a trie: at each point where the keys diverge, a random branch among the
+/// bytes present. O(depth) seeks, whatever the number of keys; keys in sparse branches
+/// come up more often than in crowded ones, but every key can come up.
+fn sample_key(txn: &Txn<'_>, lo: &[u8], hi: &[u8]) -> Result<Option<Vec<u8>>> {
+    let mut prefix = lo.to_vec();
+    for _ in 0..256 {
+        let end = if prefix.len() > lo.len() { keys::prefix_end(&prefix) } else { hi.to_vec() };
+        let (Some(first), Some(last)) = (edge_key(txn, &prefix, &end, false)?, edge_key(txn, &prefix, &end, true)?) else {
+            return Ok(None);
+        };
+        if first == last {
+            return Ok(Some(first));
+        }
+        let common = first.iter().zip(&last).take_while(|(a, b)| a == b).count();
+        if common > prefix.len() {
+            prefix = first[..common].to_vec();
+            continue;
+        }
+        // `first` and `last` part at byte `at`; `first` may end there (a key that is
+        // exactly the prefix), which counts as one more branch.
+        let at = prefix.len();
+        let low = first.get(at).map(|&b| b as i32).unwrap_or(-1);
+        let branch = fastrand::i32(low..=last[at] as i32);
+        if branch < 0 {
+            return Ok(Some(first));
+        }
+        prefix.push(branch as u8);
+        let Some(next) = edge_key(txn, &prefix, &end, false)? else { return Ok(Some(last)) };
+        prefix.truncate(at);
+        prefix.push(next[at]);
+    }
+    edge_key(txn, &prefix, hi, false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::types::set::SetMut;
     use crate::types::testing::{open, run};
-    use crate::types::{Meta, Store};
+    use crate::types::{Collection, Meta, Store};
 
     fn fill(store: &Store, n: usize) -> (Meta, Vec<String>) {
         let names: Vec<String> = (0..n).map(|i| format!("m{i:06}")).collect();
@@ -216,7 +353,7 @@ mod tests {
             }
             s.finish(t)
         });
-        let meta = run(store, |t| crate::types::set::get(t, b"s")).unwrap();
+        let meta = run(store, |t| crate::types::set::open(t, b"s", crate::types::Access::Write)).unwrap().meta().clone();
         (meta, names)
     }
 

@@ -1,9 +1,11 @@
 //! Strings: inline up to [`INLINE_MAX`] bytes, chunked beyond.
 //!
 //! ```text
-//! meta : kind String, format 1, the value inline                (up to INLINE_MAX)
-//! meta : kind String, format 2, version, size = length in bytes (longer)
-//! sub  : [version][chunk index u32 BE] -> bytes [i*CHUNK, min((i+1)*CHUNK, length))
+//! Cf::Meta  [db][key]  -> kind String, format 1, payload = the value  (up to INLINE_MAX)
+//! Cf::Meta  [db][key]  -> kind String, format 2, version,
+//!                         size = length in bytes, no payload          (longer)
+//! Cf::Sub   [version u64 BE][chunk index u32 BE]
+//!                      -> bytes [i*CHUNK, min((i+1)*CHUNK, length))
 //! ```
 //! A short string is one RocksDB value, so GET and SET are one point operation. A long
 //! one (a big bitmap, a log grown by APPEND) is split into [`CHUNK`]-byte records, so
@@ -13,11 +15,15 @@
 //! that was never written reads as zeros, so a sparse bitmap (SETBIT at a high offset)
 //! stores only the chunks that hold set bits. Reading the whole value (GET, BITCOUNT,
 //! BITOP...) joins the chunks: O(length), as in Redis.
+//!
+//! [`open`] answers a [`Str`] to read; [`put`] replaces whatever is at a key (SET); a
+//! command that changes a string in place (APPEND, SETRANGE, SETBIT, BITFIELD) writes
+//! through [`StrMut`].
 
 use bytes::{Bytes, BytesMut};
 
 use super::meta::{Kind, Meta};
-use super::txn::Txn;
+use super::txn::{Access, Txn};
 use crate::error::Result;
 use crate::storage::Cf;
 
@@ -30,8 +36,52 @@ fn chunk_key(i: u64) -> [u8; 4] {
     (i as u32).to_be_bytes()
 }
 
+/// A string as a command reads it.
+#[derive(Debug, Clone)]
+pub struct Str {
+    meta: Meta,
+}
+
+/// The string at `key`: `None` if missing, WRONGTYPE if another type. `access` decides
+/// whether INFO counts the lookup.
+pub fn open(txn: &mut Txn<'_>, key: &[u8], access: Access) -> Result<Option<Str>> {
+    Ok(txn.open(key, Kind::String, access)?.map(|meta| Str { meta }))
+}
+
+impl Str {
+    /// The string whose metadata the caller looked up itself (a lookup of any type).
+    pub fn from_meta(meta: Meta) -> Str {
+        debug_assert_eq!(meta.kind, Kind::String);
+        Str { meta }
+    }
+
+    /// The absolute expiry (Unix ms, 0: none).
+    pub fn expire_at(&self) -> i64 {
+        self.meta.expire_at
+    }
+
+    /// The length in bytes. O(1).
+    pub fn len(&self) -> u64 {
+        len(&self.meta)
+    }
+
+    /// The whole value. O(length): an inline value is shared, not copied.
+    pub fn value(&self, txn: &Txn<'_>) -> Result<Bytes> {
+        if !self.meta.chunked {
+            return Ok(self.meta.payload.clone());
+        }
+        self.read_range(txn, 0, self.meta.size)
+    }
+
+    /// Bytes `[from, to)` (`to` clamped to the length). Reads only the chunks the range
+    /// covers.
+    pub fn read_range(&self, txn: &Txn<'_>, from: u64, to: u64) -> Result<Bytes> {
+        read_range(txn, &self.meta, from, to)
+    }
+}
+
 /// The length of the string `meta`.
-pub fn len(meta: &Meta) -> u64 {
+fn len(meta: &Meta) -> u64 {
     if meta.chunked {
         meta.size
     } else {
@@ -39,17 +89,8 @@ pub fn len(meta: &Meta) -> u64 {
     }
 }
 
-/// The whole value of the string `meta`. O(length).
-pub fn value(txn: &Txn<'_>, meta: &Meta) -> Result<Bytes> {
-    if !meta.chunked {
-        return Ok(meta.payload.clone());
-    }
-    read_range(txn, meta, 0, meta.size)
-}
-
-/// Bytes `[from, to)` of the string `meta` (`to` clamped to its length). Reads only the
-/// chunks the range covers.
-pub fn read_range(txn: &Txn<'_>, meta: &Meta, from: u64, to: u64) -> Result<Bytes> {
+/// Bytes `[from, to)` of the string `meta` (`to` clamped to its length).
+fn read_range(txn: &Txn<'_>, meta: &Meta, from: u64, to: u64) -> Result<Bytes> {
     let to = to.min(len(meta));
     if from >= to {
         return Ok(Bytes::new());
@@ -85,32 +126,90 @@ pub fn put(txn: &mut Txn<'_>, key: &[u8], value: Bytes, expire_at: i64) -> Resul
     txn.put(key, Meta::chunked_string(version, value.len() as u64, expire_at))
 }
 
-/// Overwrites the string at `key` (`old`: its metadata, `None` if missing) from byte
-/// `offset` with `data`, zero-padding any gap; keeps the expiry `expire_at`. Answers the
-/// new length. See [`update`].
-pub fn write_at(txn: &mut Txn<'_>, key: &[u8], old: Option<&Meta>, offset: u64, data: &[u8], expire_at: i64) -> Result<u64> {
-    let end = offset + data.len() as u64;
-    update(txn, key, old, offset, data.len() as u64, end, expire_at, |bytes| bytes.copy_from_slice(data))
+/// A string opened for an in-place change by one command (APPEND, SETRANGE, SETBIT,
+/// BITFIELD): the string at the key, or none yet. The change writes the chunks it
+/// touches; `finish` writes the metadata. One change per handle: a second would not see
+/// the chunks the first wrote.
+pub struct StrMut<'a> {
+    key: &'a [u8],
+    current: Option<Str>,
+    changed: bool,
 }
 
-/// Changes bytes `[offset, offset + len)` of the string at `key` (`old`: its metadata,
-/// `None` if missing) in place: `edit` sees their current content (zeros past the end)
-/// and changes it. The string becomes `max(its length, grow_to)` bytes long (bytes of the
-/// span past that are not stored); the expiry becomes `expire_at`. Answers the new
-/// length. A chunked string reads and rewrites only the chunks the span touches, each
-/// once; an inline one that grows past [`INLINE_MAX`] becomes chunked, storing only the
-/// chunks that hold the old value or the span (the rest reads as zeros).
-#[allow(clippy::too_many_arguments)]
-pub fn update(
+impl<'a> StrMut<'a> {
+    /// The string at `key` (or none yet); WRONGTYPE if the key holds another type.
+    pub fn open(txn: &mut Txn<'_>, key: &'a [u8]) -> Result<StrMut<'a>> {
+        Ok(StrMut { key, current: open(txn, key, Access::Write)?, changed: false })
+    }
+
+    /// The string as opened, if the key exists.
+    pub fn current(&self) -> Option<&Str> {
+        self.current.as_ref()
+    }
+
+    /// The length (0 for a missing key).
+    pub fn len(&self) -> u64 {
+        self.current.as_ref().map_or(0, Str::len)
+    }
+
+    /// The expiry (0 for none or a missing key).
+    pub fn expire_at(&self) -> i64 {
+        self.current.as_ref().map_or(0, Str::expire_at)
+    }
+
+    /// Overwrites from byte `offset` with `data`, zero-padding any gap; the expiry
+    /// becomes `expire_at`. Answers the new length. See [`StrMut::update`].
+    pub fn write_at(&mut self, txn: &mut Txn<'_>, offset: u64, data: &[u8], expire_at: i64) -> Result<u64> {
+        let end = offset + data.len() as u64;
+        self.update(txn, offset, data.len() as u64, end, expire_at, |bytes| bytes.copy_from_slice(data))
+    }
+
+    /// Changes bytes `[offset, offset + len)` in place: `edit` sees their current content
+    /// (zeros past the end) and changes it. The string becomes `max(its length, grow_to)`
+    /// bytes long (bytes of the span past that are not stored); the expiry becomes
+    /// `expire_at`. Answers the new length. A chunked string reads and rewrites only the
+    /// chunks the span touches, each once; an inline one that grows past [`INLINE_MAX`]
+    /// becomes chunked, storing only the chunks that hold the old value or the span (the
+    /// rest reads as zeros).
+    pub fn update(
+        &mut self,
+        txn: &mut Txn<'_>,
+        offset: u64,
+        len: u64,
+        grow_to: u64,
+        expire_at: i64,
+        edit: impl FnOnce(&mut [u8]),
+    ) -> Result<u64> {
+        debug_assert!(!self.changed, "one change per StrMut");
+        let old = self.current.as_ref().map(|s| &s.meta);
+        let meta = update(txn, old, offset, len, grow_to, expire_at, edit)?;
+        let new_len = self::len(&meta);
+        self.current = Some(Str { meta });
+        self.changed = true;
+        Ok(new_len)
+    }
+
+    /// Writes the new metadata, if anything changed.
+    pub fn finish(self, txn: &mut Txn<'_>) -> Result<()> {
+        match self.current {
+            // Written even when only chunks changed: the key was written (WATCH).
+            Some(s) if self.changed => txn.put(self.key, s.meta),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// [`StrMut::update`] of the string `old` (`None`: missing): writes the chunks and
+/// answers the new metadata.
+fn update(
     txn: &mut Txn<'_>,
-    key: &[u8],
     old: Option<&Meta>,
     offset: u64,
     len: u64,
     grow_to: u64,
     expire_at: i64,
     edit: impl FnOnce(&mut [u8]),
-) -> Result<u64> {
+) -> Result<Meta> {
     let old_len = old.map(self::len).unwrap_or(0);
     let new_len = old_len.max(grow_to);
     let chunked = old.filter(|m| m.chunked);
@@ -120,7 +219,7 @@ pub fn update(
         buf[..payload.len()].copy_from_slice(&payload);
         edit(&mut buf[offset as usize..(offset + len) as usize]);
         buf.truncate(new_len as usize);
-        return put(txn, key, buf.freeze(), expire_at).map(|_| new_len);
+        return Ok(Meta::string(buf.freeze(), expire_at));
     }
     // The whole chunks around the span, read once.
     let chunk = CHUNK as u64;
@@ -149,21 +248,30 @@ pub fn update(
             txn.sub_put(version, &chunk_key(i), bytes);
         }
     }
-    // Written even when unchanged (only chunks changed): the key was written (WATCH).
-    txn.put(key, Meta::chunked_string(version, new_len, expire_at))?;
-    Ok(new_len)
-}
-
-/// The string at `key` for a command about to change it: its metadata, WRONGTYPE if the
-/// key holds another type.
-pub fn load(txn: &mut Txn<'_>, key: &[u8]) -> Result<Option<Meta>> {
-    txn.get_kind(key, Kind::String)
+    Ok(Meta::chunked_string(version, new_len, expire_at))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::testing::{open, run};
+    use crate::types::testing::{open as store_in, run};
+
+    fn load(t: &mut Txn<'_>, key: &[u8]) -> Result<Option<Meta>> {
+        Ok(open(t, key, Access::Write)?.map(|s| s.meta))
+    }
+
+    fn value(t: &Txn<'_>, meta: &Meta) -> Result<Bytes> {
+        Str::from_meta(meta.clone()).value(t)
+    }
+
+    /// APPEND / SETRANGE through the handle; `old` is what the caller looked up.
+    fn write_at(t: &mut Txn<'_>, key: &[u8], old: Option<&Meta>, offset: u64, data: &[u8], expire_at: i64) -> Result<u64> {
+        let mut s = StrMut::open(t, key)?;
+        assert_eq!(s.current().map(|s| &s.meta), old);
+        let n = s.write_at(t, offset, data, expire_at)?;
+        s.finish(t)?;
+        Ok(n)
+    }
 
     fn get(store: &crate::types::Store, key: &[u8]) -> Vec<u8> {
         run(store, |t| {
@@ -175,7 +283,7 @@ mod tests {
     #[test]
     fn long_values_are_chunked_and_patched_in_place() {
         let dir = tempfile::tempdir().unwrap();
-        let store = open(dir.path());
+        let store = store_in(dir.path());
         let mut model = vec![7u8; INLINE_MAX + 10];
         run(&store, |t| put(t, b"s", Bytes::from(model.clone()), 0));
         assert!(run(&store, |t| load(t, b"s")).unwrap().chunked);
@@ -205,7 +313,7 @@ mod tests {
     #[test]
     fn a_short_string_grown_past_the_inline_limit_becomes_chunked() {
         let dir = tempfile::tempdir().unwrap();
-        let store = open(dir.path());
+        let store = store_in(dir.path());
         run(&store, |t| put(t, b"s", Bytes::from_static(b"abc"), 0));
         run(&store, |t| {
             let old = load(t, b"s")?;

@@ -54,6 +54,21 @@ pub struct Txn<'a> {
     pub no_touch: bool,
 }
 
+/// How a command looks a key up, which decides whether INFO counts the lookup in
+/// `keyspace_hits` / `keyspace_misses`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// A read: counts a hit or a miss, as Redis's `lookupKeyRead`.
+    Read,
+    /// The lookup of a command about to write: not counted, as Redis's `lookupKeyWrite`.
+    Write,
+    /// A read that INFO does not count. Redis counts these as reads; DiskDB's set and
+    /// sorted-set reads (SORT of one included) and the HSCAN/SSCAN/ZSCAN lookups have
+    /// never been counted, and they keep their figures until that is decided on its
+    /// own. New code uses [`Access::Read`].
+    Uncounted,
+}
+
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -138,23 +153,21 @@ impl<'a> Txn<'a> {
         self.get_at(self.db, key)
     }
 
-    /// The metadata of `key` if it holds `kind`; WRONGTYPE if it holds something else.
-    pub fn get_kind(&mut self, key: &[u8], kind: Kind) -> Result<Option<Meta>> {
-        match self.get(key)? {
-            Some(m) if m.kind != kind => Err(Error::WrongType),
-            other => Ok(other),
-        }
-    }
-
-    /// Reads the string at `key` (WRONGTYPE for other types), counting a hit or miss.
-    pub fn get_string(&mut self, key: &[u8]) -> Result<Option<Bytes>> {
-        let v = match self.get_kind(key, Kind::String)? {
-            Some(meta) => Some(super::string::value(self, &meta)?),
-            None => None,
+    /// The one lookup every type's `open` is built on: the live metadata of `key` if it
+    /// holds `kind` (an expired key is deleted here, see [`Txn::get_at`]), `None` if it
+    /// is missing, WRONGTYPE if it holds another type. `access` decides whether INFO
+    /// counts the lookup as a keyspace hit or miss; a WRONGTYPE is not counted.
+    pub fn open(&mut self, key: &[u8], kind: Kind, access: Access) -> Result<Option<Meta>> {
+        let found = match self.get(key)? {
+            Some(m) if m.kind != kind => return Err(Error::WrongType),
+            found => found,
         };
-        let stat = if v.is_some() { &self.store.stats.keyspace_hits } else { &self.store.stats.keyspace_misses };
-        stat.fetch_add(1, Ordering::Relaxed);
-        Ok(v)
+        if access == Access::Read {
+            let stats = &self.store.stats;
+            let counter = if found.is_some() { &stats.keyspace_hits } else { &stats.keyspace_misses };
+            counter.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(found)
     }
 
     /// Writes `meta` as the new state of `key` in `db`, fixing counters and the expiry index.
@@ -189,7 +202,9 @@ impl<'a> Txn<'a> {
         self.put_at(self.db, key, meta)
     }
 
-    /// Sets `key` to a plain string, discarding any TTL unless `keep_ttl`.
+    /// Sets `key` to the string `value` with the absolute expiry `expire_at` (0: none),
+    /// whatever it held: a shortcut for the type layer's tests.
+    #[cfg(test)]
     pub fn set_string(&mut self, key: &[u8], value: Bytes, expire_at: i64) -> Result<()> {
         super::string::put(self, key, value, expire_at)
     }
