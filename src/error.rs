@@ -13,10 +13,10 @@ pub enum Error {
     // ----- Types and keys -----
     /// `WRONGTYPE ...`: any command run on a key that holds another type.
     WrongType,
-    /// `ERR no such key`: RENAME, RENAMENX, LSET, OBJECT on a missing key.
+    /// `ERR no such key`: RENAME, RENAMENX, LSET on a missing key.
     NoSuchKey,
-    /// `ERR source and destination objects are the same`: RENAME-like commands (COPY,
-    /// SMOVE, LMOVE sources) given one key twice where Redis refuses it.
+    /// `ERR source and destination objects are the same`: COPY onto itself, MOVE to the
+    /// current database.
     SameObject,
     /// `ERR DB index is out of range`: SELECT, MOVE, COPY ... DB, SWAPDB.
     DbIndexOutOfRange,
@@ -58,7 +58,8 @@ pub enum Error {
     // ----- Arguments and commands -----
     /// `ERR syntax error`: any command with options it does not know or misplaced.
     Syntax,
-    /// `ERR invalid expire time in '<cmd>' command`: SET, GETEX, SETEX, PSETEX, EXPIRE...
+    /// `ERR invalid expire time in '<cmd>' command`: SET, GETEX, SETEX, PSETEX and the
+    /// EXPIRE family.
     InvalidExpire(String),
     /// `ERR unknown command '<name>', with args beginning with: '<a>' '<b>' `: any
     /// unknown command name (built by [`unknown_command`]).
@@ -80,8 +81,8 @@ pub enum Error {
     ExpireGtAndLt,
 
     // ----- Strings -----
-    /// `ERR string exceeds maximum allowed size (proto-max-bulk-len)`: SET-like commands,
-    /// APPEND, SETRANGE, SETBIT, BITFIELD growing a string past `proto-max-bulk-len`.
+    /// `ERR string exceeds maximum allowed size (proto-max-bulk-len)`: APPEND and SETRANGE
+    /// growing a string past `proto-max-bulk-len`.
     StringTooLong,
     /// `ERR offset is out of range`: SETRANGE with a negative offset.
     OffsetOutOfRange,
@@ -95,7 +96,8 @@ pub enum Error {
     LcsLenAndIdx,
 
     // ----- Bitmaps -----
-    /// `ERR bit offset is not an integer or out of range`: SETBIT, GETBIT, BITFIELD.
+    /// `ERR bit offset is not an integer or out of range`: SETBIT, GETBIT, BITFIELD,
+    /// BITFIELD_RO.
     BitOffset,
     /// `ERR bit is not an integer or out of range`: SETBIT with a bit other than 0 or 1.
     BitValue,
