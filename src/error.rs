@@ -310,6 +310,41 @@ impl From<StorageError> for Error {
     }
 }
 
+/// A protocol violation in a request (see `protocol::decode`): the text after `-ERR `.
+/// Unlike a command error, the connection answers it and closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProtocolViolation {
+    /// A multibulk count line longer than 64 KiB.
+    MbulkCountTooBig,
+    /// A multibulk count that is not a number or over `INT_MAX`.
+    InvalidMultibulkLength,
+    /// A bulk length line longer than 64 KiB.
+    BulkCountTooBig,
+    /// A multibulk element that does not start with `$`; holds the byte found.
+    ExpectedDollar(u8),
+    /// A bulk length that is not a number, negative or over `proto-max-bulk-len`.
+    InvalidBulkLength,
+    /// An inline request longer than 64 KiB.
+    InlineTooBig,
+    /// An inline request with an unterminated quote.
+    UnbalancedQuotes,
+}
+
+impl fmt::Display for ProtocolViolation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Protocol error: ")?;
+        match self {
+            ProtocolViolation::MbulkCountTooBig => f.write_str("too big mbulk count string"),
+            ProtocolViolation::InvalidMultibulkLength => f.write_str("invalid multibulk length"),
+            ProtocolViolation::BulkCountTooBig => f.write_str("too big bulk count string"),
+            ProtocolViolation::ExpectedDollar(got) => write!(f, "expected '$', got '{}'", *got as char),
+            ProtocolViolation::InvalidBulkLength => f.write_str("invalid bulk length"),
+            ProtocolViolation::InlineTooBig => f.write_str("too big inline request"),
+            ProtocolViolation::UnbalancedQuotes => f.write_str("unbalanced quotes in request"),
+        }
+    }
+}
+
 fn truncate(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;
