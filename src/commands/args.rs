@@ -19,7 +19,7 @@ pub fn positive(raw: &[u8]) -> Result<u64> {
     parse_i64_strict(raw)
         .filter(|&n| n >= 0)
         .map(|n| n as u64)
-        .ok_or_else(|| Error::err("value is out of range, must be positive"))
+        .ok_or(Error::NotPositive)
 }
 
 /// A float argument; `ERR value is not a valid float` otherwise.

@@ -140,7 +140,7 @@ fn bitcount(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 fn bitpos(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let bit = args::int(&argv[2])?;
     if bit != 0 && bit != 1 {
-        return Err(Error::err("The bit argument must be 1 or 0."));
+        return Err(Error::BitArgument);
     }
     let want = bit == 1;
     if argv.len() > 6 {
@@ -226,7 +226,7 @@ fn bitop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         _ => return Err(Error::Syntax),
     };
     if op == Op::Not && argv.len() != 4 {
-        return Err(Error::err("BITOP NOT must be called with a single source key."));
+        return Err(Error::BitopNotSources);
     }
     let mut srcs = Vec::with_capacity(argv.len() - 3);
     for key in &argv[3..] {
@@ -278,7 +278,7 @@ struct Field {
 
 /// `i1`..`i64` or `u1`..`u63`. Error: `Invalid bitfield type...`.
 fn field_type(raw: &[u8]) -> Result<(bool, u32)> {
-    let err = || Error::err("Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.");
+    let err = || Error::BitfieldType;
     let signed = match raw.first() {
         Some(b'i') => true,
         Some(b'u') => false,
@@ -366,7 +366,7 @@ fn parse_fields(ctx: &Ctx<'_>, argv: &[Bytes]) -> Result<Vec<Field>> {
             } else if args::is(t, "fail") {
                 Overflow::Fail
             } else {
-                return Err(Error::err("Invalid OVERFLOW type specified"));
+                return Err(Error::BitfieldOverflow);
             };
             continue;
         } else {
@@ -433,7 +433,7 @@ fn bitfield_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Resul
         .map(|f| f.offset + f.bits as u64 - 1)
         .max();
     if read_only && highest.is_some() {
-        return Err(Error::err("BITFIELD_RO only supports the GET subcommand"));
+        return Err(Error::BitfieldReadOnly);
     }
     let key = &argv[1];
     // Only the bytes the fields cover are read (and written back): one or two chunks of

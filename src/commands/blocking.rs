@@ -32,9 +32,9 @@ pub struct BlockOn {
 pub fn parse_timeout(raw: &[u8]) -> Result<Option<Duration>> {
     let secs = super::args::parse_f64(raw)
         .filter(|v| v.is_finite())
-        .ok_or_else(|| Error::err("timeout is not a float or out of range"))?;
+        .ok_or(Error::TimeoutNotFloat)?;
     if secs < 0.0 {
-        return Err(Error::err("timeout is negative"));
+        return Err(Error::TimeoutNegative);
     }
     if secs == 0.0 {
         return Ok(None);
@@ -42,7 +42,7 @@ pub fn parse_timeout(raw: &[u8]) -> Result<Option<Duration>> {
     // Redis keeps millisecond resolution; round up so 0.0001 still waits a little.
     let ms = (secs * 1000.0).ceil();
     if ms > (i64::MAX / 2) as f64 {
-        return Err(Error::err("timeout is out of range"));
+        return Err(Error::TimeoutOutOfRange);
     }
     Ok(Some(Duration::from_millis(ms as u64)))
 }

@@ -155,7 +155,7 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
             tracing::error!(command = %name, %what, "command panicked");
-            (Reply::error(format!("ERR internal error in '{name}': {what}")), false)
+            (Reply::error(Error::Internal { command: name.to_string(), what }.to_string()), false)
         }
     };
     let stats = &state.command_stats[idx];
@@ -192,7 +192,7 @@ fn queue(
     let multi = session.multi.as_mut()?;
     if spec.has(flags::NO_MULTI) {
         multi.aborted = true;
-        return Some(reject(state, Some(idx), Error::err("Command not allowed inside a transaction")));
+        return Some(reject(state, Some(idx), Error::NotInMulti));
     }
     multi.queued.push((idx, argv.to_vec()));
     Some(Outcome { reply: Reply::status("QUEUED"), wrote: false, block: None })
@@ -201,7 +201,7 @@ fn queue(
 /// EXEC: runs the queued commands under the locks of all their keys.
 fn exec(state: &ServerState, session: &mut Session, exec_idx: usize) -> Outcome {
     let Some(multi) = session.multi.take() else {
-        return reject(state, Some(exec_idx), Error::err("EXEC without MULTI"));
+        return reject(state, Some(exec_idx), Error::ExecWithoutMulti);
     };
     let dirty = session.watch.dirty.load(Ordering::Acquire);
     state.watches.clear(&mut session.watch);
@@ -209,7 +209,7 @@ fn exec(state: &ServerState, session: &mut Session, exec_idx: usize) -> Outcome 
         return reject(
             state,
             Some(exec_idx),
-            Error::Msg("EXECABORT Transaction discarded because of previous errors.".into()),
+            Error::ExecAbort,
         );
     }
     if dirty {

@@ -165,7 +165,7 @@ fn hincrby(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 fn hincrbyfloat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let delta = match long_double::parse(&argv[3]) {
         Some(long_double::Parsed::Finite(x)) => x,
-        Some(long_double::Parsed::Inf(_)) => return Err(Error::err("value is NaN or Infinity")),
+        Some(long_double::Parsed::Inf(_)) => return Err(Error::NanOrInfinityValue),
         None => return Err(Error::NotFloat),
     };
     let mut h = HashMut::open_or_create(&mut ctx.txn, &argv[1])?;
@@ -190,9 +190,7 @@ fn hrandfield(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     }
     let count = args::int(&argv[2])?;
     if count == i64::MIN {
-        return Err(Error::err(
-            "value is out of range, value must between -9223372036854775807 and 9223372036854775807",
-        ));
+        return Err(Error::OutOfSymmetricRange);
     }
     let with_values = match argv.len() {
         3 => false,
@@ -200,7 +198,7 @@ fn hrandfield(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         _ => return Err(Error::Syntax),
     };
     if with_values && count < 0 && count.unsigned_abs() > (i64::MAX / 2) as u64 {
-        return Err(Error::err("value is out of range"));
+        return Err(Error::OutOfRange);
     }
     let picked = match read(ctx, &argv[1])? {
         Some(h) => h.random_fields(&ctx.txn, count, with_values)?,

@@ -208,27 +208,23 @@ impl LposArgs {
             if args::is(opt, "rank") {
                 let rank = a.int()?;
                 if rank == i64::MIN {
-                    return Err(Error::err(
-                        "value is out of range, value must between -9223372036854775807 and 9223372036854775807",
-                    ));
+                    return Err(Error::OutOfSymmetricRange);
                 }
                 if rank == 0 {
-                    return Err(Error::err(
-                        "RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
-                    ));
+                    return Err(Error::RankZero);
                 }
                 opts.rank = rank;
             } else if args::is(opt, "count") {
                 let raw = a.value()?;
                 opts.count = args::parse_i64_strict(raw)
                     .filter(|&c| c >= 0)
-                    .ok_or_else(|| Error::err("COUNT can't be negative"))? as u64;
+                    .ok_or(Error::Negative("COUNT"))? as u64;
                 with_count = true;
             } else if args::is(opt, "maxlen") {
                 let raw = a.value()?;
                 opts.maxlen = args::parse_i64_strict(raw)
                     .filter(|&c| c >= 0)
-                    .ok_or_else(|| Error::err("MAXLEN can't be negative"))? as u64;
+                    .ok_or(Error::Negative("MAXLEN"))? as u64;
             } else {
                 return Err(Error::Syntax);
             }
@@ -293,7 +289,7 @@ struct MpopArgs<'a> {
 fn parse_mpop(argv: &[Bytes], at: usize) -> Result<MpopArgs<'_>> {
     let numkeys = args::parse_i64_strict(&argv[at])
         .filter(|&n| n > 0)
-        .ok_or_else(|| Error::err("numkeys should be greater than 0"))? as u64;
+        .ok_or(Error::NumkeysNotPositive)? as u64;
     let first = at + 1;
     let where_at = (first as u64).checked_add(numkeys).filter(|&w| w < argv.len() as u64).ok_or(Error::Syntax)? as usize;
     let end = parse_end(&argv[where_at])?;
@@ -305,7 +301,7 @@ fn parse_mpop(argv: &[Bytes], at: usize) -> Result<MpopArgs<'_>> {
             count = Some(
                 args::parse_i64_strict(raw)
                     .filter(|&c| c > 0)
-                    .ok_or_else(|| Error::err("count should be greater than 0"))? as u64,
+                    .ok_or(Error::CountNotPositive)? as u64,
             );
         } else {
             return Err(Error::Syntax);

@@ -80,7 +80,7 @@ fn scard(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 pub(crate) fn random_count(raw: &[u8]) -> Result<(u64, bool)> {
     let n = args::int(raw)?;
     if n == i64::MIN {
-        return Err(Error::err(format!("value is out of range, value must between {} and {}", -i64::MAX, i64::MAX)));
+        return Err(Error::OutOfSymmetricRange);
     }
     Ok((n.unsigned_abs(), n >= 0))
 }
@@ -200,9 +200,9 @@ impl<'a> InterCardArgs<'a> {
     fn parse(argv: &'a [Bytes]) -> Result<InterCardArgs<'a>> {
         let numkeys = args::parse_i64_strict(&argv[1])
             .filter(|&n| n >= 1)
-            .ok_or_else(|| Error::err("numkeys should be greater than 0"))?;
+            .ok_or(Error::NumkeysNotPositive)?;
         if numkeys as u64 > (argv.len() - 2) as u64 {
-            return Err(Error::err("Number of keys can't be greater than number of args"));
+            return Err(Error::TooManyNumkeys);
         }
         let n = numkeys as usize;
         let mut limit = 0u64;
@@ -211,7 +211,7 @@ impl<'a> InterCardArgs<'a> {
             if is(opt, "limit") && opts.remaining() >= 1 {
                 let l = args::parse_i64_strict(opts.value()?)
                     .filter(|&l| l >= 0)
-                    .ok_or_else(|| Error::err("LIMIT can't be negative"))?;
+                    .ok_or(Error::Negative("LIMIT"))?;
                 limit = l as u64;
             } else {
                 return Err(Error::Syntax);

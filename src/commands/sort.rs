@@ -185,7 +185,7 @@ fn sort_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Result<Re
             }
         }
         if bad {
-            return Err(Error::err("One or more scores can't be converted into double"));
+            return Err(Error::SortNotDouble);
         }
         let by_pattern = opts.by.is_some();
         let (alpha, desc) = (opts.alpha, opts.desc);

@@ -269,7 +269,7 @@ fn incrby(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 fn decrby(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let by = args::int(&argv[2])?;
     if by == i64::MIN {
-        return Err(Error::err("decrement would overflow"));
+        return Err(Error::DecrementOverflow);
     }
     incr_by(ctx, &argv[1], -by)
 }
@@ -337,7 +337,7 @@ fn setrange(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let key = &argv[1];
     let offset = args::int(&argv[2])?;
     if offset < 0 {
-        return Err(Error::err("offset is out of range"));
+        return Err(Error::OffsetOutOfRange);
     }
     let value = &argv[3];
     let mut s = StrMut::open(&mut ctx.txn, key)?;
@@ -366,7 +366,7 @@ fn lcs(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     for key in &argv[1..3] {
         match ctx.txn.get(key)? {
             Some(m) if m.kind != Kind::String => {
-                return Err(Error::err("The specified keys must contain string values"))
+                return Err(Error::LcsNotStrings)
             }
             m => metas.push(m),
         }
@@ -375,11 +375,11 @@ fn lcs(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let strs: Vec<Option<Str>> = metas.into_iter().map(|m| m.map(Str::from_meta)).collect();
     let lens: Vec<u64> = strs.iter().map(|s| s.as_ref().map_or(0, Str::len)).collect();
     if lens.iter().any(|&l| l >= u32::MAX as u64 - 1) {
-        return Err(Error::err("String too long for LCS"));
+        return Err(Error::LcsTooLong);
     }
     let table_bytes = (lens[0] + 1).saturating_mul(lens[1] + 1).saturating_mul(4);
     if table_bytes > ctx.server.config.read().proto_max_bulk_len as u64 {
-        return Err(Error::err("Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len"));
+        return Err(Error::LcsMemory);
     }
     let mut vals = Vec::with_capacity(2);
     for s in &strs {

@@ -25,7 +25,7 @@ use crate::protocol::Reply;
 /// `MULTI`: starts queueing. Error: `ERR MULTI calls can not be nested`.
 fn multi(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
     if ctx.session.multi.is_some() {
-        return Err(Error::err("MULTI calls can not be nested"));
+        return Err(Error::MultiNested);
     }
     ctx.session.multi = Some(Multi::default());
     Ok(Reply::ok())
@@ -34,13 +34,13 @@ fn multi(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
 /// `EXEC` is run by the dispatcher (it needs every queued command's locks); this entry
 /// only exists for the table.
 fn exec_entry(_ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
-    Err(Error::err("EXEC without MULTI"))
+    Err(Error::ExecWithoutMulti)
 }
 
 /// `DISCARD`: drops the queue and the watched keys. Error: `ERR DISCARD without MULTI`.
 fn discard(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
     if ctx.session.multi.take().is_none() {
-        return Err(Error::err("DISCARD without MULTI"));
+        return Err(Error::DiscardWithoutMulti);
     }
     ctx.server.watches.clear(&mut ctx.session.watch);
     Ok(Reply::ok())
@@ -50,7 +50,7 @@ fn discard(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
 /// Error: `ERR WATCH inside MULTI is not allowed`.
 fn watch(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     if ctx.session.multi.is_some() {
-        return Err(Error::err("WATCH inside MULTI is not allowed"));
+        return Err(Error::WatchInMulti);
     }
     let db = ctx.txn.db;
     for key in &argv[1..] {

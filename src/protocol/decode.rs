@@ -13,17 +13,27 @@
 
 use bytes::{Bytes, BytesMut};
 
+use crate::error::ProtocolViolation;
+
 /// The longest count line or inline request Redis accepts (`PROTO_INLINE_MAX_SIZE`).
 pub const INLINE_MAX: usize = 64 * 1024;
 
 /// Largest multibulk count Redis accepts (`INT_MAX`).
 const MAX_MULTIBULK: i64 = i32::MAX as i64;
 
-/// A protocol violation: the text after `-ERR `. The connection answers it and closes.
+/// A protocol violation: the text after `-ERR ` (the texts are [`ProtocolViolation`]'s,
+/// in error.rs). The connection answers it and closes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProtocolError(pub String);
 
+impl From<ProtocolViolation> for ProtocolError {
+    fn from(v: ProtocolViolation) -> Self {
+        ProtocolError(v.to_string())
+    }
+}
+
 impl ProtocolError {
+    #[cfg(test)]
     fn new(msg: impl Into<String>) -> Self {
         ProtocolError(format!("Protocol error: {}", msg.into()))
     }
@@ -109,7 +119,7 @@ impl RequestDecoder {
         if p.count == 0 {
             let Some(cr) = find_cr(buf, 0) else {
                 if buf.len() > INLINE_MAX {
-                    return Err(ProtocolError::new("too big mbulk count string"));
+                    return Err(ProtocolViolation::MbulkCountTooBig.into());
                 }
                 return Ok(Decoded::Incomplete);
             };
@@ -118,7 +128,7 @@ impl RequestDecoder {
             }
             let n = match parse_len(&buf[1..cr]) {
                 Some(n) if n <= MAX_MULTIBULK => n,
-                _ => return Err(ProtocolError::new("invalid multibulk length")),
+                _ => return Err(ProtocolViolation::InvalidMultibulkLength.into()),
             };
             if n <= 0 {
                 let _ = buf.split_to(cr + 2);
@@ -132,7 +142,7 @@ impl RequestDecoder {
         while p.seen < p.count {
             let Some(cr) = find_cr(buf, p.pos) else {
                 if buf.len() - p.pos > INLINE_MAX {
-                    return Err(ProtocolError::new("too big bulk count string"));
+                    return Err(ProtocolViolation::BulkCountTooBig.into());
                 }
                 return Ok(Decoded::Incomplete);
             };
@@ -140,11 +150,11 @@ impl RequestDecoder {
                 return Ok(Decoded::Incomplete);
             }
             if buf[p.pos] != b'$' {
-                return Err(ProtocolError::new(format!("expected '$', got '{}'", buf[p.pos] as char)));
+                return Err(ProtocolViolation::ExpectedDollar(buf[p.pos]).into());
             }
             let len = match parse_len(&buf[p.pos + 1..cr]) {
                 Some(n) if n >= 0 && (n as u64) <= self.max_bulk as u64 => n as usize,
-                _ => return Err(ProtocolError::new("invalid bulk length")),
+                _ => return Err(ProtocolViolation::InvalidBulkLength.into()),
             };
             let end = cr + 2 + len + 2;
             if buf.len() < end {
@@ -167,7 +177,7 @@ impl RequestDecoder {
 fn decode_inline(buf: &mut BytesMut) -> Result<Decoded, ProtocolError> {
     let Some(nl) = buf.iter().position(|&b| b == b'\n') else {
         if buf.len() > INLINE_MAX {
-            return Err(ProtocolError::new("too big inline request"));
+            return Err(ProtocolViolation::InlineTooBig.into());
         }
         return Ok(Decoded::Incomplete);
     };
@@ -177,7 +187,7 @@ fn decode_inline(buf: &mut BytesMut) -> Result<Decoded, ProtocolError> {
         text = &text[..text.len() - 1];
     }
     match split_args(text) {
-        None => Err(ProtocolError::new("unbalanced quotes in request")),
+        None => Err(ProtocolViolation::UnbalancedQuotes.into()),
         Some(args) if args.is_empty() => Ok(Decoded::Empty),
         Some(args) => Ok(Decoded::Command(args.into_iter().map(Bytes::from).collect())),
     }

@@ -85,7 +85,7 @@ impl Hash {
         }
         let (n, distinct) = (count.unsigned_abs(), count > 0);
         if !distinct && n > MAX_REPEATED_PICKS {
-            return Err(Error::err("value is out of range"));
+            return Err(Error::OutOfRange);
         }
         let mut out = super::sample::pick(txn, &self.meta, n, distinct)?;
         if !with_values {
@@ -150,7 +150,7 @@ impl<'a> HashMut<'a> {
     /// not an integer`, `ERR increment or decrement would overflow`.
     pub fn incr_by(&mut self, txn: &mut Txn<'_>, field: &'a [u8], delta: i64) -> Result<i64> {
         let current = match self.get(txn, field)? {
-            Some(v) => crate::num::parse_i64_strict(&v).ok_or_else(|| Error::err("hash value is not an integer"))?,
+            Some(v) => crate::num::parse_i64_strict(&v).ok_or(Error::HashNotInteger)?,
             None => 0,
         };
         let next = current.checked_add(delta).ok_or(Error::Overflow)?;
@@ -168,7 +168,7 @@ impl<'a> HashMut<'a> {
                 Some(long_double::Parsed::Finite(x)) => Some(x),
                 // inf + a finite increment stays infinite.
                 Some(long_double::Parsed::Inf(_)) => None,
-                None => return Err(Error::err("hash value is not a float")),
+                None => return Err(Error::HashNotFloat),
             },
             None => Some(long_double::Ext { neg: false, mant: 0, exp: 0 }),
         };

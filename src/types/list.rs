@@ -313,7 +313,7 @@ impl<'a> ListMut<'a> {
 
     /// Replaces the element at `index`. Error: `ERR index out of range`.
     pub fn set(&mut self, txn: &mut Txn<'_>, index: i64, value: &[u8]) -> Result<()> {
-        let pos = self.list.position(index).ok_or_else(|| Error::err("index out of range"))?;
+        let pos = self.list.position(index).ok_or_else(|| Error::IndexOutOfRange)?;
         txn.sub_put(self.list.version(), &index_key(self.list.at(pos)), value.to_vec());
         // The metadata is rewritten too, so the key counts as modified (WATCH, keyspace).
         self.changed = true;

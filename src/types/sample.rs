@@ -105,7 +105,7 @@ pub fn pick(txn: &Txn<'_>, meta: &Meta, count: u64, distinct: bool) -> Result<Ve
 /// are refused with `ERR value is out of range`.
 pub fn random_members(txn: &Txn<'_>, meta: &Meta, count: u64, distinct: bool) -> Result<Vec<(Bytes, Bytes)>> {
     if !distinct && count > MAX_DRAWS {
-        return Err(Error::err("value is out of range"));
+        return Err(Error::OutOfRange);
     }
     pick(txn, meta, count, distinct)
 }

@@ -465,7 +465,7 @@ impl<'a> ZsetMut<'a> {
         }
         let new = if cond.incr { c + score } else { score };
         if new.is_nan() {
-            return Err(Error::err(NAN_SCORE));
+            return Err(Error::NanScore);
         }
         if (cond.lt && new >= c) || (cond.gt && new <= c) {
             return Ok(Added::Skipped);
@@ -504,9 +504,6 @@ impl<'a> ZsetMut<'a> {
         }
     }
 }
-
-/// The reply text of a NaN score (ZADD INCR, ZINCRBY).
-pub const NAN_SCORE: &str = "resulting score is not a number (NaN)";
 
 /// ZADD's conditions: NX (only add), XX (only update), GT / LT (only raise / lower),
 /// INCR (add to the current score).

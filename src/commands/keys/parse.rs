@@ -31,15 +31,15 @@ impl ExpireCond {
             } else if is(opt, "lt") {
                 &mut c.lt
             } else {
-                return Err(Error::Msg(format!("ERR Unsupported option {}", String::from_utf8_lossy(opt))));
+                return Err(Error::UnsupportedOption(String::from_utf8_lossy(opt).into_owned()));
             };
             *flag = true;
         }
         if c.nx && (c.xx || c.gt || c.lt) {
-            return Err(Error::err("NX and XX, GT or LT options at the same time are not compatible"));
+            return Err(Error::ExpireNxAndOthers);
         }
         if c.gt && c.lt {
-            return Err(Error::err("GT and LT options at the same time are not compatible"));
+            return Err(Error::ExpireGtAndLt);
         }
         Ok(c)
     }
@@ -156,14 +156,14 @@ impl RestoreArgs {
             } else if is(&argv[i], "idletime") && has_value && a.freq.is_none() {
                 let v = args::int(&argv[i + 1])?;
                 if v < 0 {
-                    return Err(Error::err("Invalid IDLETIME value, must be >= 0"));
+                    return Err(Error::InvalidIdletime);
                 }
                 a.idle = Some(v);
                 i += 1;
             } else if is(&argv[i], "freq") && has_value && a.idle.is_none() {
                 let v = args::int(&argv[i + 1])?;
                 if !(0..=255).contains(&v) {
-                    return Err(Error::err("Invalid FREQ value, must be >= 0 and <= 255"));
+                    return Err(Error::InvalidFreq);
                 }
                 a.freq = Some(v);
                 i += 1;

@@ -108,7 +108,7 @@ impl LcsArgs {
             }
         }
         if l.idx && l.len {
-            return Err(Error::err("If you want both the length and indexes, please just use IDX."));
+            return Err(Error::LcsLenAndIdx);
         }
         Ok(l)
     }
