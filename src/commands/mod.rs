@@ -8,6 +8,8 @@
 pub(crate) mod args;
 pub(crate) mod bitmap;
 pub(crate) mod blocking;
+pub(crate) mod command;
+pub(crate) mod config;
 pub(crate) mod connection;
 pub(crate) mod context;
 pub(crate) mod cursor;
@@ -39,6 +41,8 @@ pub fn all_commands() -> impl Iterator<Item = &'static CommandSpec> {
     [
         connection::COMMANDS,
         server::COMMANDS,
+        config::COMMANDS,
+        command::COMMANDS,
         transactions::COMMANDS,
         string::COMMANDS,
         bitmap::COMMANDS,
