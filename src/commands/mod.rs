@@ -7,6 +7,7 @@
 
 pub(crate) mod args;
 pub(crate) mod bitmap;
+pub(crate) mod client;
 pub(crate) mod blocking;
 pub(crate) mod command;
 pub(crate) mod config;
@@ -40,6 +41,7 @@ use table::CommandSpec;
 pub fn all_commands() -> impl Iterator<Item = &'static CommandSpec> {
     [
         connection::COMMANDS,
+        client::COMMANDS,
         server::COMMANDS,
         config::COMMANDS,
         command::COMMANDS,
