@@ -158,7 +158,6 @@ fn zremrangebylex(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     zremrange(ctx, argv, range)
 }
 
-
 // ----- key positions of the numkeys commands -----
 
 fn numkeys_keys(argv: &[Bytes], at: usize) -> Vec<usize> {

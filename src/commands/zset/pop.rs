@@ -13,7 +13,6 @@ use crate::protocol::Reply;
 use crate::types::zset::{self, Item};
 use crate::types::Access;
 
-
 fn zpop(ctx: &mut Ctx<'_>, argv: &[Bytes], max: bool) -> Result<Reply> {
     if argv.len() > 3 {
         return Err(Error::Syntax);
@@ -37,7 +36,6 @@ pub(super) fn zpopmin(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 pub(super) fn zpopmax(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     zpop(ctx, argv, true)
 }
-
 
 fn mpop_reply(key: &Bytes, items: Vec<Item>) -> Reply {
     Reply::Array(vec![Reply::Bulk(key.clone()), pairs_reply(items, true)])
