@@ -44,10 +44,10 @@ fn client_setinfo(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     } else if args::is(&argv[2], "lib-ver") {
         &ctx.session.info.lib_ver
     } else {
-        return Err(Error::err(format!("Unrecognized option '{attr}'")));
+        return Err(Error::SetinfoOption(attr));
     };
     if !printable(&argv[3]) {
-        return Err(Error::err(format!("{attr} cannot contain spaces, newlines or special characters.")));
+        return Err(Error::SetinfoValue(attr));
     }
     *slot.lock() = argv[3].clone();
     Ok(Reply::ok())
@@ -133,7 +133,7 @@ fn client_type(raw: &[u8]) -> Result<ClientType> {
         b"replica" | b"slave" => ClientType::Replica,
         b"master" => ClientType::Master,
         b"pubsub" => ClientType::Pubsub,
-        _ => return Err(Error::err(format!("Unknown client type '{}'", String::from_utf8_lossy(raw)))),
+        _ => return Err(Error::UnknownClientType(String::from_utf8_lossy(raw).into_owned())),
     })
 }
 
@@ -178,7 +178,7 @@ fn client_list(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     if argv.len() > 3 && args::is(&argv[2], "id") {
         let mut chosen = Vec::new();
         for raw in &argv[3..] {
-            let id = args::parse_i64_strict(raw).filter(|&n| n >= 1).ok_or_else(|| Error::err("Invalid client ID"))?;
+            let id = args::parse_i64_strict(raw).filter(|&n| n >= 1).ok_or_else(|| Error::InvalidClientId)?;
             if let Some(c) = ctx.server.clients.get(&(id as u64)) {
                 chosen.push(c.value().clone());
             }
@@ -206,7 +206,7 @@ fn client_kill(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         let addr = &argv[2][..];
         let victims: Vec<_> = all_clients(ctx).into_iter().filter(|c| c.addr.as_bytes() == addr).collect();
         if victims.is_empty() {
-            return Err(Error::err("No such client"));
+            return Err(Error::NoSuchClient);
         }
         for c in victims {
             kill_client(ctx, &c, me);
@@ -222,7 +222,7 @@ fn client_kill(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         if args::is(opt, "id") {
             let n = args::parse_i64_strict(value)
                 .filter(|&n| n >= 1)
-                .ok_or_else(|| Error::err("client-id should be greater than 0"))?;
+                .ok_or_else(|| Error::ClientIdNotPositive)?;
             id = Some(n as u64);
         } else if args::is(opt, "type") {
             kind = Some(client_type(value)?);
@@ -232,7 +232,7 @@ fn client_kill(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
             laddr = Some(value.clone());
         } else if args::is(opt, "user") {
             if &value[..] != b"default" {
-                return Err(Error::err(format!("No such user '{}'", String::from_utf8_lossy(value))));
+                return Err(Error::NoSuchUser(String::from_utf8_lossy(value).into_owned()));
             }
         } else if args::is(opt, "skipme") {
             skipme = if args::is(value, "yes") {

@@ -158,7 +158,7 @@ fn command_list(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// `ERR The command has no key arguments`.
 fn keys_of(argv: &[Bytes]) -> Result<(String, &'static CommandSpec, Vec<usize>)> {
     let line = &argv[2..];
-    let invalid = || Error::err("Invalid command specified");
+    let invalid = || Error::InvalidCommandSpecified;
     if line[0].contains(&b'|') {
         return Err(invalid());
     }
@@ -170,11 +170,11 @@ fn keys_of(argv: &[Bytes]) -> Result<(String, &'static CommandSpec, Vec<usize>)>
         (full, spec) = find(&name).ok_or_else(invalid)?;
     }
     if !spec.arity_ok(line.len()) {
-        return Err(Error::err("Invalid number of arguments specified for command"));
+        return Err(Error::InvalidCommandArguments);
     }
     let positions = spec.keys.positions(line);
     if positions.is_empty() {
-        return Err(Error::err("The command has no key arguments"));
+        return Err(Error::NoKeyArguments);
     }
     Ok((full, spec, positions))
 }

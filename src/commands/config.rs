@@ -60,8 +60,8 @@ fn config_set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let info = &ctx.session.info;
     let local = info.kind_flag == "U" || info.addr.parse::<std::net::SocketAddr>().is_ok_and(|a| a.ip().is_loopback());
     ctx.server.config.write().set_many(&pairs, local).map_err(|e| match e {
-        config::SetError::Unknown(p) => Error::err(format!("Unknown option or number of arguments for CONFIG SET - '{p}'")),
-        config::SetError::Failed(p, why) => Error::err(format!("CONFIG SET failed (possibly related to argument '{p}') - {why}")),
+        config::SetError::Unknown(p) => Error::ConfigSetUnknown(p),
+        config::SetError::Failed(p, why) => Error::ConfigSetFailed { param: p, reason: why },
     })?;
     ctx.server.config_epoch.fetch_add(1, Ordering::Release);
     Ok(Reply::ok())
@@ -80,9 +80,9 @@ fn config_resetstat(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
 fn config_rewrite(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
     let cfg = ctx.server.config.read().clone();
     let Some(path) = cfg.config_file.clone() else {
-        return Err(Error::err("The server is running without a config file"));
+        return Err(Error::NoConfigFile);
     };
-    cfg.rewrite(&path).map_err(|e| Error::err(format!("Rewriting config file: {e}")))?;
+    cfg.rewrite(&path).map_err(|e| Error::ConfigRewrite(e.to_string()))?;
     Ok(Reply::ok())
 }
 

@@ -101,7 +101,7 @@ pub(super) fn printable(value: &[u8]) -> bool {
 /// Sets (or, with an empty name, clears) the connection name.
 pub(super) fn set_name(ctx: &mut Ctx<'_>, name: &Bytes) -> Result<()> {
     if !printable(name) {
-        return Err(Error::err("Client names cannot contain spaces, newlines or special characters."));
+        return Err(Error::InvalidClientName);
     }
     *ctx.session.info.name.lock() = name.clone();
     Ok(())
@@ -118,7 +118,7 @@ fn hello(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let mut i = 1;
     if argv.len() >= 2 {
         let v = args::parse_i64_strict(&argv[1])
-            .ok_or_else(|| Error::err("Protocol version is not an integer or out of range"))?;
+            .ok_or_else(|| Error::ProtocolVersion)?;
         if !(2..=3).contains(&v) {
             return Err(Error::NoProto);
         }
@@ -136,19 +136,14 @@ fn hello(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
             name = Some(argv[i + 1].clone());
             i += 2;
         } else {
-            return Err(Error::err(format!("Syntax error in HELLO option '{}'", String::from_utf8_lossy(&argv[i]))));
+            return Err(Error::HelloOption(String::from_utf8_lossy(&argv[i]).into_owned()));
         }
     }
     if let Some((user, pass)) = credentials {
         authenticate(ctx, &user, &pass)?;
     }
     if !ctx.session.authenticated {
-        return Err(Error::Msg(
-            "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH \
-             <user> <pass> option can be used to authenticate the client and select the RESP protocol version at \
-             the same time"
-                .into(),
-        ));
+        return Err(Error::HelloNoAuth);
     }
     if let Some(name) = name {
         set_name(ctx, &name)?;

@@ -160,8 +160,8 @@ fn move_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// and clients blocked in either re-check their keys. Errors: `ERR invalid first DB
 /// index`, `ERR invalid second DB index`, `ERR DB index is out of range`.
 fn swapdb(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let a = args::parse_i64_strict(&argv[1]).ok_or_else(|| Error::err("invalid first DB index"))?;
-    let b = args::parse_i64_strict(&argv[2]).ok_or_else(|| Error::err("invalid second DB index"))?;
+    let a = args::parse_i64_strict(&argv[1]).ok_or_else(|| Error::InvalidFirstDb)?;
+    let b = args::parse_i64_strict(&argv[2]).ok_or_else(|| Error::InvalidSecondDb)?;
     let n = ctx.store().databases() as i64;
     if a < 0 || a >= n || b < 0 || b >= n {
         return Err(Error::DbIndexOutOfRange);

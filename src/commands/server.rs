@@ -130,7 +130,7 @@ fn shutdown(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         return Err(Error::Syntax);
     }
     if abort {
-        return Err(Error::err("No shutdown in progress."));
+        return Err(Error::NoShutdownInProgress);
     }
     tracing::warn!(client = ctx.session.id(), "User requested shutdown...");
     ctx.server.shutdown.trigger();

@@ -28,9 +28,7 @@ pub(super) fn object_freq(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     if ctx.txn.get(&argv[2])?.is_none() {
         return Ok(Reply::Nil);
     }
-    Err(Error::err(
-        "An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
-    ))
+    Err(Error::LfuNotSelected)
 }
 
 /// `OBJECT IDLETIME key`: seconds since the key was last read or written (see
@@ -99,7 +97,7 @@ pub(super) fn restore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     }
     let mut ttl = args::int(&argv[2])?;
     if ttl < 0 {
-        return Err(Error::err("Invalid TTL value, must be >= 0"));
+        return Err(Error::InvalidTtl);
     }
     let value = dump::parse(&argv[3]).map_err(|e| match e {
         dump::Refused::Checksum => Error::DumpPayload,
