@@ -189,6 +189,79 @@ pub enum Error {
     BadDataFormat,
     /// SCAN with a cursor that is not an unsigned integer or is unknown.
     InvalidCursor,
+
+    // Server, connection, keyspace and sorted-set replies (split branch).
+    /// `ERR No shutdown in progress.`: SHUTDOWN ABORT with no shutdown pending.
+    NoShutdownInProgress,
+    /// `ERR Unknown option or number of arguments for CONFIG SET - '<param>'`.
+    ConfigSetUnknown(String),
+    /// `ERR CONFIG SET failed (possibly related to argument '<param>') - <reason>`:
+    /// CONFIG SET of an immutable, protected or duplicate parameter, or a bad value.
+    ConfigSetFailed { param: String, reason: String },
+    /// `ERR The server is running without a config file`: CONFIG REWRITE.
+    NoConfigFile,
+    /// `ERR Rewriting config file: <reason>`: CONFIG REWRITE that could not write.
+    ConfigRewrite(String),
+    /// `ERR Invalid command specified`: COMMAND GETKEYS, GETKEYSANDFLAGS.
+    InvalidCommandSpecified,
+    /// `ERR Invalid number of arguments specified for command`: COMMAND GETKEYS,
+    /// GETKEYSANDFLAGS.
+    InvalidCommandArguments,
+    /// `ERR The command has no key arguments`: COMMAND GETKEYS, GETKEYSANDFLAGS.
+    NoKeyArguments,
+    /// `ERR Client names cannot contain spaces, newlines or special characters.`:
+    /// CLIENT SETNAME, HELLO SETNAME.
+    InvalidClientName,
+    /// `ERR Protocol version is not an integer or out of range`: HELLO.
+    ProtocolVersion,
+    /// `ERR Syntax error in HELLO option '<option>'`.
+    HelloOption(String),
+    /// `NOAUTH HELLO must be called with the client already authenticated, ...`: HELLO
+    /// without AUTH on a connection that is not authenticated.
+    HelloNoAuth,
+    /// `ERR Unrecognized option '<attr>'`: CLIENT SETINFO.
+    SetinfoOption(String),
+    /// `ERR <attr> cannot contain spaces, newlines or special characters.`: CLIENT SETINFO.
+    SetinfoValue(String),
+    /// `ERR Unknown client type '<type>'`: CLIENT LIST TYPE, CLIENT KILL TYPE.
+    UnknownClientType(String),
+    /// `ERR Invalid client ID`: CLIENT LIST ID.
+    InvalidClientId,
+    /// `ERR No such client`: CLIENT KILL <ip:port> matching no connection.
+    NoSuchClient,
+    /// `ERR client-id should be greater than 0`: CLIENT KILL ID.
+    ClientIdNotPositive,
+    /// `ERR No such user '<user>'`: CLIENT KILL USER.
+    NoSuchUser(String),
+    /// `ERR invalid first DB index`: SWAPDB.
+    InvalidFirstDb,
+    /// `ERR invalid second DB index`: SWAPDB.
+    InvalidSecondDb,
+    /// `ERR An LFU maxmemory policy is not selected, ...`: OBJECT FREQ.
+    LfuNotSelected,
+    /// `ERR Invalid TTL value, must be >= 0`: RESTORE.
+    InvalidTtl,
+    /// `ERR min or max is not a float`: ZCOUNT, ZRANGEBYSCORE, ZREMRANGEBYSCORE, ...
+    ScoreRange,
+    /// `ERR min or max not valid string range item`: ZLEXCOUNT, ZRANGEBYLEX,
+    /// ZREMRANGEBYLEX, ...
+    LexRange,
+    /// `ERR XX and NX options at the same time are not compatible`: ZADD.
+    ZaddXxAndNx,
+    /// `ERR GT, LT, and/or NX options at the same time are not compatible`: ZADD.
+    ZaddGtLtNx,
+    /// `ERR INCR option supports a single increment-element pair`: ZADD INCR.
+    ZaddIncrPair,
+    /// `ERR syntax error, LIMIT is only supported in combination with either BYSCORE or
+    /// BYLEX`: ZRANGE, ZRANGESTORE.
+    RangeLimit,
+    /// `ERR syntax error, WITHSCORES not supported in combination with BYLEX`: ZRANGE.
+    RangeWithscoresBylex,
+    /// `ERR at least 1 input key is needed for '<command>' command`: ZUNION, ZINTER,
+    /// ZDIFF, their STORE forms, ZINTERCARD.
+    NoInputKeys(String),
+    /// `ERR weight value is not a float`: ZUNION, ZINTER and their STORE forms.
+    WeightNotFloat,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -298,6 +371,55 @@ impl fmt::Display for Error {
             Error::DumpPayload => f.write_str("ERR DUMP payload version or checksum are wrong"),
             Error::BadDataFormat => f.write_str("ERR Bad data format"),
             Error::InvalidCursor => f.write_str("ERR invalid cursor"),
+            // Server, connection, keyspace and sorted-set replies (split branch).
+            Error::NoShutdownInProgress => f.write_str("ERR No shutdown in progress."),
+            Error::ConfigSetUnknown(param) => {
+                write!(f, "ERR Unknown option or number of arguments for CONFIG SET - '{param}'")
+            }
+            Error::ConfigSetFailed { param, reason } => {
+                write!(f, "ERR CONFIG SET failed (possibly related to argument '{param}') - {reason}")
+            }
+            Error::NoConfigFile => f.write_str("ERR The server is running without a config file"),
+            Error::ConfigRewrite(reason) => write!(f, "ERR Rewriting config file: {reason}"),
+            Error::InvalidCommandSpecified => f.write_str("ERR Invalid command specified"),
+            Error::InvalidCommandArguments => f.write_str("ERR Invalid number of arguments specified for command"),
+            Error::NoKeyArguments => f.write_str("ERR The command has no key arguments"),
+            Error::InvalidClientName => {
+                f.write_str("ERR Client names cannot contain spaces, newlines or special characters.")
+            }
+            Error::ProtocolVersion => f.write_str("ERR Protocol version is not an integer or out of range"),
+            Error::HelloOption(option) => write!(f, "ERR Syntax error in HELLO option '{option}'"),
+            Error::HelloNoAuth => f.write_str(
+                "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH \
+                 <user> <pass> option can be used to authenticate the client and select the RESP protocol version at \
+                 the same time",
+            ),
+            Error::SetinfoOption(attr) => write!(f, "ERR Unrecognized option '{attr}'"),
+            Error::SetinfoValue(attr) => write!(f, "ERR {attr} cannot contain spaces, newlines or special characters."),
+            Error::UnknownClientType(kind) => write!(f, "ERR Unknown client type '{kind}'"),
+            Error::InvalidClientId => f.write_str("ERR Invalid client ID"),
+            Error::NoSuchClient => f.write_str("ERR No such client"),
+            Error::ClientIdNotPositive => f.write_str("ERR client-id should be greater than 0"),
+            Error::NoSuchUser(user) => write!(f, "ERR No such user '{user}'"),
+            Error::InvalidFirstDb => f.write_str("ERR invalid first DB index"),
+            Error::InvalidSecondDb => f.write_str("ERR invalid second DB index"),
+            Error::LfuNotSelected => f.write_str(
+                "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+            ),
+            Error::InvalidTtl => f.write_str("ERR Invalid TTL value, must be >= 0"),
+            Error::ScoreRange => f.write_str("ERR min or max is not a float"),
+            Error::LexRange => f.write_str("ERR min or max not valid string range item"),
+            Error::ZaddXxAndNx => f.write_str("ERR XX and NX options at the same time are not compatible"),
+            Error::ZaddGtLtNx => f.write_str("ERR GT, LT, and/or NX options at the same time are not compatible"),
+            Error::ZaddIncrPair => f.write_str("ERR INCR option supports a single increment-element pair"),
+            Error::RangeLimit => f.write_str(
+                "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
+            ),
+            Error::RangeWithscoresBylex => {
+                f.write_str("ERR syntax error, WITHSCORES not supported in combination with BYLEX")
+            }
+            Error::NoInputKeys(command) => write!(f, "ERR at least 1 input key is needed for '{command}' command"),
+            Error::WeightNotFloat => f.write_str("ERR weight value is not a float"),
         }
     }
 }

@@ -1,21 +1,19 @@
-//! Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, RESET and the CLIENT
-//! family (ID, SETNAME, GETNAME, SETINFO, LIST, INFO, KILL, NO-EVICT, NO-TOUCH, REPLY,
-//! HELP).
+//! Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO and RESET, and the
+//! `<CONTAINER> HELP` reply every container shares. The CLIENT family is in
+//! [`super::client`].
 //!
 //! DiskDB has one user, `default`, whose password is `requirepass` (none: any password
 //! is accepted for it, as for Redis's `nopass` default user).
 
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
 
 use bytes::Bytes;
 
 use super::args;
-use super::context::{ClientInfo, Ctx};
+use super::context::Ctx;
 use super::table::{command, flags::*, CommandSpec};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
-use crate::types::now_ms;
 
 /// The Redis version DiskDB answers as (HELLO, INFO): the release whose commands and
 /// replies it follows.
@@ -96,14 +94,14 @@ fn auth(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 }
 
 /// Validates a client name as Redis does: printable ASCII without spaces.
-fn printable(value: &[u8]) -> bool {
+pub(super) fn printable(value: &[u8]) -> bool {
     value.iter().all(|&b| (b'!'..=b'~').contains(&b))
 }
 
 /// Sets (or, with an empty name, clears) the connection name.
-fn set_name(ctx: &mut Ctx<'_>, name: &Bytes) -> Result<()> {
+pub(super) fn set_name(ctx: &mut Ctx<'_>, name: &Bytes) -> Result<()> {
     if !printable(name) {
-        return Err(Error::err("Client names cannot contain spaces, newlines or special characters."));
+        return Err(Error::InvalidClientName);
     }
     *ctx.session.info.name.lock() = name.clone();
     Ok(())
@@ -120,7 +118,7 @@ fn hello(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let mut i = 1;
     if argv.len() >= 2 {
         let v = args::parse_i64_strict(&argv[1])
-            .ok_or_else(|| Error::err("Protocol version is not an integer or out of range"))?;
+            .ok_or_else(|| Error::ProtocolVersion)?;
         if !(2..=3).contains(&v) {
             return Err(Error::NoProto);
         }
@@ -138,19 +136,14 @@ fn hello(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
             name = Some(argv[i + 1].clone());
             i += 2;
         } else {
-            return Err(Error::err(format!("Syntax error in HELLO option '{}'", String::from_utf8_lossy(&argv[i]))));
+            return Err(Error::HelloOption(String::from_utf8_lossy(&argv[i]).into_owned()));
         }
     }
     if let Some((user, pass)) = credentials {
         authenticate(ctx, &user, &pass)?;
     }
     if !ctx.session.authenticated {
-        return Err(Error::Msg(
-            "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH \
-             <user> <pass> option can be used to authenticate the client and select the RESP protocol version at \
-             the same time"
-                .into(),
-        ));
+        return Err(Error::HelloNoAuth);
     }
     if let Some(name) = name {
         set_name(ctx, &name)?;
@@ -191,311 +184,6 @@ fn reset(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::status("RESET"))
 }
 
-/// `CLIENT ID`: this connection's id. O(1).
-fn client_id(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
-    Ok(Reply::Int(ctx.session.id() as i64))
-}
-
-/// `CLIENT SETNAME name`; an empty name removes it. O(1).
-/// Error: `ERR Client names cannot contain spaces, newlines or special characters.`
-fn client_setname(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    set_name(ctx, &argv[2])?;
-    Ok(Reply::ok())
-}
-
-/// `CLIENT GETNAME`: the name, or nil. O(1).
-fn client_getname(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
-    let name = ctx.session.info.name.lock().clone();
-    Ok(if name.is_empty() { Reply::Nil } else { Reply::Bulk(name) })
-}
-
-/// `CLIENT SETINFO <LIB-NAME libname | LIB-VER libver>`: what CLIENT LIST shows as
-/// `lib-name` / `lib-ver`. O(1).
-/// Errors: `ERR Unrecognized option '<attr>'`,
-/// `ERR <attr> cannot contain spaces, newlines or special characters.`
-fn client_setinfo(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let attr = String::from_utf8_lossy(&argv[2]).into_owned();
-    let slot = if args::is(&argv[2], "lib-name") {
-        &ctx.session.info.lib_name
-    } else if args::is(&argv[2], "lib-ver") {
-        &ctx.session.info.lib_ver
-    } else {
-        return Err(Error::err(format!("Unrecognized option '{attr}'")));
-    };
-    if !printable(&argv[3]) {
-        return Err(Error::err(format!("{attr} cannot contain spaces, newlines or special characters.")));
-    }
-    *slot.lock() = argv[3].clone();
-    Ok(Reply::ok())
-}
-
-/// The `flags=` letters of CLIENT LIST, in Redis's order; `N` when none applies.
-fn client_flags(c: &ClientInfo) -> String {
-    let mut f = String::new();
-    if c.sub.load(Ordering::Relaxed) + c.psub.load(Ordering::Relaxed) + c.ssub.load(Ordering::Relaxed) > 0 {
-        f.push('P');
-    }
-    if c.multi.load(Ordering::Relaxed) >= 0 {
-        f.push('x');
-    }
-    if c.blocked.load(Ordering::Relaxed) {
-        f.push('b');
-    }
-    if c.is_killed() {
-        f.push('A');
-    }
-    if c.kind_flag == "U" {
-        f.push('U');
-    }
-    if c.no_evict.load(Ordering::Relaxed) {
-        f.push('e');
-    }
-    if c.no_touch.load(Ordering::Relaxed) {
-        f.push('T');
-    }
-    if f.is_empty() {
-        f.push('N');
-    }
-    f
-}
-
-/// One CLIENT LIST / CLIENT INFO line (without the trailing newline), with Redis 7.2's
-/// fields. Memory fields DiskDB does not track are 0.
-pub fn client_line(c: &ClientInfo, now: i64) -> String {
-    let qbuf = c.query_buf.load(Ordering::Relaxed);
-    let qbuf_free = c.query_buf_free.load(Ordering::Relaxed);
-    format!(
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} \
-         watch={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem={} events=r \
-         cmd={} user={} redir=-1 resp={} lib-name={} lib-ver={}",
-        c.id,
-        c.addr,
-        c.laddr,
-        c.fd,
-        String::from_utf8_lossy(&c.name.lock()),
-        (now - c.created_ms).max(0) / 1000,
-        (now - c.last_active_ms.load(Ordering::Relaxed)).max(0) / 1000,
-        client_flags(c),
-        c.db.load(Ordering::Relaxed),
-        c.sub.load(Ordering::Relaxed),
-        c.psub.load(Ordering::Relaxed),
-        c.ssub.load(Ordering::Relaxed),
-        c.multi.load(Ordering::Relaxed),
-        c.watch.load(Ordering::Relaxed),
-        qbuf,
-        qbuf_free,
-        qbuf + qbuf_free,
-        c.last_cmd.lock(),
-        c.user.lock(),
-        c.resp.load(Ordering::Relaxed),
-        String::from_utf8_lossy(&c.lib_name.lock()),
-        String::from_utf8_lossy(&c.lib_ver.lock()),
-    )
-}
-
-/// Client types of `CLIENT LIST TYPE` and `CLIENT KILL TYPE`.
-#[derive(Clone, Copy, PartialEq)]
-enum ClientType {
-    Normal,
-    Replica,
-    Master,
-    Pubsub,
-}
-
-fn client_type(raw: &[u8]) -> Result<ClientType> {
-    let lower = raw.to_ascii_lowercase();
-    Ok(match &lower[..] {
-        b"normal" => ClientType::Normal,
-        b"replica" | b"slave" => ClientType::Replica,
-        b"master" => ClientType::Master,
-        b"pubsub" => ClientType::Pubsub,
-        _ => return Err(Error::err(format!("Unknown client type '{}'", String::from_utf8_lossy(raw)))),
-    })
-}
-
-fn type_of(c: &ClientInfo) -> ClientType {
-    if c.sub.load(Ordering::Relaxed) + c.psub.load(Ordering::Relaxed) + c.ssub.load(Ordering::Relaxed) > 0 {
-        ClientType::Pubsub
-    } else {
-        ClientType::Normal
-    }
-}
-
-/// Every connected client, oldest first (the order Redis lists them in).
-fn all_clients(ctx: &Ctx<'_>) -> Vec<Arc<ClientInfo>> {
-    let mut v: Vec<Arc<ClientInfo>> = ctx.server.clients.iter().map(|e| e.value().clone()).collect();
-    v.sort_by_key(|c| c.id);
-    v
-}
-
-fn lines_reply(clients: &[Arc<ClientInfo>]) -> Reply {
-    let now = now_ms();
-    let mut out = String::new();
-    for c in clients {
-        out.push_str(&client_line(c, now));
-        out.push('\n');
-    }
-    Reply::Verbatim("txt", Bytes::from(out))
-}
-
-/// `CLIENT LIST [TYPE <NORMAL|MASTER|REPLICA|PUBSUB>] [ID client-id [client-id ...]]`:
-/// one line per client (a verbatim string in RESP3). O(N) in the clients.
-/// Errors: `ERR Unknown client type '<t>'`, `ERR Invalid client ID`, `ERR syntax error`.
-fn client_list(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let clients = all_clients(ctx);
-    if argv.len() == 2 {
-        return Ok(lines_reply(&clients));
-    }
-    if argv.len() == 4 && args::is(&argv[2], "type") {
-        let t = client_type(&argv[3])?;
-        let chosen: Vec<_> = clients.into_iter().filter(|c| type_of(c) == t).collect();
-        return Ok(lines_reply(&chosen));
-    }
-    if argv.len() > 3 && args::is(&argv[2], "id") {
-        let mut chosen = Vec::new();
-        for raw in &argv[3..] {
-            let id = args::parse_i64_strict(raw).filter(|&n| n >= 1).ok_or_else(|| Error::err("Invalid client ID"))?;
-            if let Some(c) = ctx.server.clients.get(&(id as u64)) {
-                chosen.push(c.value().clone());
-            }
-        }
-        return Ok(lines_reply(&chosen));
-    }
-    Err(Error::Syntax)
-}
-
-/// `CLIENT INFO`: this connection's CLIENT LIST line. O(1).
-fn client_info(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
-    let line = client_line(&ctx.session.info, now_ms()) + "\n";
-    Ok(Reply::Verbatim("txt", Bytes::from(line)))
-}
-
-/// `CLIENT KILL ip:port` (old form: `OK` or `ERR No such client`, and may kill the
-/// caller), or `CLIENT KILL <ID id | TYPE type | USER user | ADDR ip:port |
-/// LADDR ip:port | SKIPME yes/no> ...`: the number of clients closed (the caller is
-/// skipped unless `SKIPME no`). O(N) in the clients.
-/// Errors: `ERR syntax error`, `ERR client-id should be greater than 0`,
-/// `ERR Unknown client type '<t>'`, `ERR No such user '<u>'`.
-fn client_kill(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let me = ctx.session.id();
-    if argv.len() == 3 {
-        let addr = &argv[2][..];
-        let victims: Vec<_> = all_clients(ctx).into_iter().filter(|c| c.addr.as_bytes() == addr).collect();
-        if victims.is_empty() {
-            return Err(Error::err("No such client"));
-        }
-        for c in victims {
-            kill_client(ctx, &c, me);
-        }
-        return Ok(Reply::ok());
-    }
-    let (mut id, mut kind, mut addr, mut laddr) = (None, None, None, None);
-    let mut skipme = true;
-    let mut i = 2;
-    while i < argv.len() {
-        let Some(value) = argv.get(i + 1) else { return Err(Error::Syntax) };
-        let opt = &argv[i];
-        if args::is(opt, "id") {
-            let n = args::parse_i64_strict(value)
-                .filter(|&n| n >= 1)
-                .ok_or_else(|| Error::err("client-id should be greater than 0"))?;
-            id = Some(n as u64);
-        } else if args::is(opt, "type") {
-            kind = Some(client_type(value)?);
-        } else if args::is(opt, "addr") {
-            addr = Some(value.clone());
-        } else if args::is(opt, "laddr") {
-            laddr = Some(value.clone());
-        } else if args::is(opt, "user") {
-            if &value[..] != b"default" {
-                return Err(Error::err(format!("No such user '{}'", String::from_utf8_lossy(value))));
-            }
-        } else if args::is(opt, "skipme") {
-            skipme = if args::is(value, "yes") {
-                true
-            } else if args::is(value, "no") {
-                false
-            } else {
-                return Err(Error::Syntax);
-            };
-        } else {
-            return Err(Error::Syntax);
-        }
-        i += 2;
-    }
-    let mut killed = 0;
-    for c in all_clients(ctx) {
-        let matches = id.map_or(true, |id| c.id == id)
-            && kind.map_or(true, |k| type_of(&c) == k)
-            && addr.as_ref().map_or(true, |a| c.addr.as_bytes() == &a[..])
-            && laddr.as_ref().map_or(true, |a| c.laddr.as_bytes() == &a[..])
-            && !(skipme && c.id == me);
-        if matches {
-            kill_client(ctx, &c, me);
-            killed += 1;
-        }
-    }
-    Ok(Reply::Int(killed))
-}
-
-/// Closes a client: the caller after its reply, another at once (it leaves the list
-/// now, as a freed Redis client does).
-fn kill_client(ctx: &mut Ctx<'_>, c: &Arc<ClientInfo>, me: u64) {
-    if c.id == me {
-        ctx.session.close_after_reply = true;
-    } else {
-        c.kill();
-        ctx.server.clients.remove(&c.id);
-    }
-}
-
-/// Parses `ON|OFF` for the client switches. Error: `ERR syntax error`.
-fn on_off(raw: &[u8]) -> Result<bool> {
-    if args::is(raw, "on") {
-        Ok(true)
-    } else if args::is(raw, "off") {
-        Ok(false)
-    } else {
-        Err(Error::Syntax)
-    }
-}
-
-/// `CLIENT NO-EVICT ON|OFF`: recorded and shown as flag `e`. DiskDB never evicts
-/// clients, so it changes nothing else. O(1).
-fn client_no_evict(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    ctx.session.info.no_evict.store(on_off(&argv[2])?, Ordering::Relaxed);
-    Ok(Reply::ok())
-}
-
-/// `CLIENT NO-TOUCH ON|OFF`: recorded and shown as flag `T`; commands that update a
-/// key's access time may read it from `ClientInfo::no_touch`. O(1).
-fn client_no_touch(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    ctx.session.info.no_touch.store(on_off(&argv[2])?, Ordering::Relaxed);
-    Ok(Reply::ok())
-}
-
-/// `CLIENT REPLY ON|OFF|SKIP`: `ON` replies OK; `OFF` silences every reply until `ON`;
-/// `SKIP` silences itself and the next command's reply. O(1).
-/// Error: `ERR syntax error`.
-fn client_reply(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let s = &mut *ctx.session;
-    if args::is(&argv[2], "on") {
-        s.reply_off = false;
-        s.reply_skip = false;
-        s.reply_skip_next = false;
-    } else if args::is(&argv[2], "off") {
-        s.reply_off = true;
-    } else if args::is(&argv[2], "skip") {
-        if !s.reply_off {
-            s.reply_skip = true;
-            s.reply_skip_next = true;
-        }
-    } else {
-        return Err(Error::Syntax);
-    }
-    Ok(Reply::ok())
-}
-
 /// The text of a `<CONTAINER> HELP` reply: a header line and the given lines.
 pub fn help_reply(container: &str, lines: &[&str]) -> Reply {
     let mut out = vec![Reply::Status(Bytes::from(format!(
@@ -506,137 +194,6 @@ pub fn help_reply(container: &str, lines: &[&str]) -> Reply {
     out.push(Reply::status("    Prints this help."));
     Reply::Array(out)
 }
-
-/// `CLIENT HELP`. O(1).
-fn client_help(_ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
-    Ok(help_reply(
-        "CLIENT",
-        &[
-            "GETNAME",
-            "    Return the name of the current connection.",
-            "ID",
-            "    Return the ID of the current connection.",
-            "INFO",
-            "    Return information about the current client connection.",
-            "KILL <ip:port>",
-            "    Kill connection made from <ip:port>.",
-            "KILL <option> <value> [<option> <value> [...]]",
-            "    Kill connections. Options are:",
-            "    * ADDR (<ip:port>|<unixsocket>:0)",
-            "      Kill connections made from the specified address",
-            "    * LADDR (<ip:port>|<unixsocket>:0)",
-            "      Kill connections made to specified local address",
-            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
-            "      Kill connections by type.",
-            "    * USER <username>",
-            "      Kill connections authenticated by <username>.",
-            "    * SKIPME (YES|NO)",
-            "      Skip killing current connection (default: yes).",
-            "    * ID <client-id>",
-            "      Kill connections by client id.",
-            "LIST [options ...]",
-            "    Return information about client connections. Options:",
-            "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
-            "      Return clients of specified type.",
-            "    * ID <client-id> [<client-id> ...]",
-            "      Return clients with the given ids.",
-            "REPLY (ON|OFF|SKIP)",
-            "    Control the replies sent to the current connection.",
-            "SETNAME <name>",
-            "    Assign the name <name> to the current connection.",
-            "SETINFO <option> <value>",
-            "    Set client meta attr. Options are:",
-            "    * LIB-NAME: the client lib name.",
-            "    * LIB-VER: the client lib version.",
-            "NO-EVICT (ON|OFF)",
-            "    Protect current client connection from eviction.",
-            "NO-TOUCH (ON|OFF)",
-            "    Will not touch LRU/LFU stats when this mode is on.",
-        ],
-    ))
-}
-
-const CLIENT_FLAGS: u32 = NOSCRIPT | LOADING | STALE;
-
-static CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
-    command! {
-        name: "id", arity: 2, flags: CLIENT_FLAGS, group: "connection", handler: client_id,
-        summary: "Returns the client ID for the current connection", since: "5.0.0", complexity: "O(1)",
-        docs: "-",
-    },
-    command! {
-        name: "setname", arity: 3, flags: CLIENT_FLAGS, group: "connection", handler: client_setname,
-        summary: "Set the current connection name", since: "2.6.9", complexity: "O(1)",
-        docs: "connection-name",
-    },
-    command! {
-        name: "getname", arity: 2, flags: CLIENT_FLAGS, group: "connection", handler: client_getname,
-        summary: "Get the current connection name", since: "2.6.9", complexity: "O(1)",
-        docs: "-",
-    },
-    command! {
-        name: "setinfo", arity: 4, flags: CLIENT_FLAGS, group: "connection", handler: client_setinfo,
-        summary: "Sets information specific to the client or connection.", since: "7.2.0", complexity: "O(1)",
-        docs: "attr('lib-name' libname | 'lib-ver' libver)",
-    },
-    command! {
-        name: "list", arity: -2, flags: ADMIN | CLIENT_FLAGS, group: "connection", handler: client_list,
-        summary: "Get the list of client connections", since: "2.4.0",
-        complexity: "O(N) where N is the number of client connections",
-        docs: "[TYPE normal_master_replica_pubsub(NORMAL | MASTER | REPLICA |
-               PUBSUB)@5.0.0] [ID (client-id:integer...)@6.2.0]
-            history 2.8.12:   Added unique client `id` field.
-            history 5.0.0:    Added optional `TYPE` filter.
-            history 6.0.0:    Added `user` field.
-            history 6.2.0:    Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional
-                              `ID` filter.
-            history 7.0.0:    Added `resp`, `multi-mem`, `rbs` and `rbp` fields.
-            history 7.0.3:    Added `ssub` field.
-            tips:             nondeterministic_output",
-    },
-    command! {
-        name: "info", arity: 2, flags: CLIENT_FLAGS, group: "connection", handler: client_info,
-        summary: "Returns information about the current client connection.", since: "6.2.0", complexity: "O(1)",
-        docs: "-
-            tips:             nondeterministic_output",
-    },
-    command! {
-        name: "kill", arity: -3, flags: ADMIN | CLIENT_FLAGS, group: "connection", handler: client_kill,
-        summary: "Kill the connection of a client", since: "2.4.0",
-        complexity: "O(N) where N is the number of client connections",
-        docs: r#"filter("ip:port"!2.8.12 | new-format([ID client-id:integer@2.8.12] |
-                 [TYPE normal_master_slave_pubsub(NORMAL | MASTER@3.2.0 | SLAVE |
-                 REPLICA@5.0.0 | PUBSUB)@2.8.12] | [USER username] | [ADDR "ip:port"] |
-                 [LADDR "ip:port"@6.2.0] | [SKIPME yes/no])...)
-            history 2.8.12:   Added new filter format.
-            history 2.8.12:   `ID` option.
-            history 3.2.0:    Added `master` type in for `TYPE` option.
-            history 5.0.0:    Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward
-                              compatibility.
-            history 6.2.0:    `LADDR` option."#,
-    },
-    command! {
-        name: "no-evict", arity: 3, flags: ADMIN | CLIENT_FLAGS, group: "connection", handler: client_no_evict,
-        summary: "Set client eviction mode for the current connection", since: "7.0.0", complexity: "O(1)",
-        docs: "enabled(ON | OFF)",
-    },
-    command! {
-        name: "no-touch", arity: 3, flags: CLIENT_FLAGS, group: "connection", handler: client_no_touch,
-        summary: "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", since: "7.2.0",
-        complexity: "O(1)",
-        docs: "enabled(ON | OFF)",
-    },
-    command! {
-        name: "reply", arity: 3, flags: CLIENT_FLAGS, group: "connection", handler: client_reply,
-        summary: "Instruct the server whether to reply to commands", since: "3.2.0", complexity: "O(1)",
-        docs: "on_off_skip(ON | OFF | SKIP)",
-    },
-    command! {
-        name: "help", arity: 2, flags: LOADING | STALE, group: "connection", handler: client_help,
-        summary: "Show helpful text about the different subcommands", since: "5.0.0", complexity: "O(1)",
-        docs: "-",
-    },
-];
 
 const HANDSHAKE: u32 = NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY;
 
@@ -681,11 +238,6 @@ pub static COMMANDS: &[CommandSpec] = &[
     command! {
         name: "reset", arity: 1, flags: HANDSHAKE, group: "connection", handler: reset,
         summary: "Reset the connection", since: "6.2.0", complexity: "O(1)",
-        docs: "-",
-    },
-    command! {
-        name: "client", arity: -2, group: "connection", subcommands: CLIENT_SUBCOMMANDS,
-        summary: "A container for client connection commands", since: "2.4.0", complexity: "Depends on subcommand.",
         docs: "-",
     },
 ];

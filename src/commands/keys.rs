@@ -8,29 +8,33 @@
 //! owner record follows through [`Txn::put_at`](crate::types::Txn::put_at)); COPY and
 //! RESTORE write a new version with every record copied; DEL drops the metadata and
 //! leaves the records to compaction. What needs a type's layout lives in the type layer:
-//! OBJECT ENCODING's answer ([`encoding`]) and RANDOMKEY's pick ([`sample::random_key`]).
+//! OBJECT ENCODING's answer ([`encoding`](crate::types::encoding)) and RANDOMKEY's pick
+//! ([`sample::random_key`](crate::types::sample::random_key)).
 //!
 //! Commands that write a key in a database other than the client's (MOVE, COPY ... DB)
 //! run with the database gate held exclusively: the key locks taken by dispatch cover
 //! only the client's database.
+//!
+//! Here: existence, type, deletion, renaming and copying, and every keyspace spec at the
+//! end. Expiry is in `keys/expire.rs`, KEYS/SCAN/RANDOMKEY in `keys/scan.rs`, OBJECT,
+//! DUMP and RESTORE in `keys/object.rs`, option parsing in `keys/parse.rs`.
 
+mod expire;
+mod object;
 mod parse;
-
-use std::sync::OnceLock;
+mod scan;
 
 use bytes::Bytes;
 
 use super::args;
-use super::cursor::{self, Cursors};
 use super::context::Ctx;
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
-use crate::glob;
 use crate::protocol::Reply;
-use crate::storage::{keys as layout, Cf, Range};
-use crate::types::txn::dump;
-use crate::types::{encoding, sample, Meta};
-use parse::{db_index, CopyArgs, ExpireCond, RestoreArgs, ScanArgs};
+use parse::{db_index, CopyArgs};
+use expire::{expire, expireat, expiretime, persist, pexpire, pexpireat, pexpiretime, pttl, ttl};
+use scan::{keys, randomkey, scan};
+use object::{dump_, object_encoding, object_freq, object_help, object_idletime, object_refcount, restore};
 
 // ----- existence, type, deletion -----
 
@@ -73,208 +77,6 @@ fn touch(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 fn type_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     ctx.txn.no_touch = true;
     Ok(Reply::status(ctx.txn.get(&argv[1])?.map(|m| m.kind.type_name()).unwrap_or("none")))
-}
-
-// ----- expiry -----
-
-/// The EXPIRE family: `argv[2]` in seconds (`in_seconds`) or milliseconds, relative to
-/// `base` (Unix ms; 0 for the `*AT` forms). A deadline not in the future deletes the key.
-fn expire_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], base: i64, in_seconds: bool, name: &str) -> Result<Reply> {
-    let cond = ExpireCond::parse(&argv[3..])?;
-    let mut when = args::int(&argv[2])?;
-    if in_seconds {
-        when = when.checked_mul(1000).ok_or_else(|| Error::InvalidExpire(name.into()))?;
-    }
-    when = when.checked_add(base).ok_or_else(|| Error::InvalidExpire(name.into()))?;
-    let Some(mut meta) = ctx.txn.get(&argv[1])? else { return Ok(Reply::Int(0)) };
-    let current = meta.expire_at; // 0: no expiry, which GT and LT treat as infinite.
-    if cond.refuses(current, when) {
-        return Ok(Reply::Int(0));
-    }
-    if when <= ctx.txn.now {
-        ctx.txn.delete(&argv[1])?;
-    } else {
-        meta.expire_at = when;
-        ctx.txn.put(&argv[1], meta)?;
-    }
-    Ok(Reply::Int(1))
-}
-
-/// `EXPIRE key seconds [NX | XX | GT | LT]`: 1 if the timeout was set (or the key
-/// deleted for a deadline not in the future), 0 if the key is missing or an option
-/// refused. O(1). Errors: not an integer; `ERR invalid expire time in 'expire' command`
-/// on overflow; `ERR Unsupported option ...`; incompatible options.
-fn expire(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let now = ctx.txn.now;
-    expire_generic(ctx, argv, now, true, "expire")
-}
-
-/// `PEXPIRE key milliseconds [NX | XX | GT | LT]`: as EXPIRE, in milliseconds. O(1).
-fn pexpire(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let now = ctx.txn.now;
-    expire_generic(ctx, argv, now, false, "pexpire")
-}
-
-/// `EXPIREAT key unix-time-seconds [NX | XX | GT | LT]`: as EXPIRE, at an absolute Unix
-/// time in seconds. O(1).
-fn expireat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    expire_generic(ctx, argv, 0, true, "expireat")
-}
-
-/// `PEXPIREAT key unix-time-milliseconds [NX | XX | GT | LT]`: as EXPIREAT, in
-/// milliseconds. O(1).
-fn pexpireat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    expire_generic(ctx, argv, 0, false, "pexpireat")
-}
-
-/// TTL, PTTL, EXPIRETIME, PEXPIRETIME: -2 for a missing key, -1 without expiry, else the
-/// time left (`absolute`: the deadline), in ms or rounded seconds.
-fn ttl_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], in_ms: bool, absolute: bool) -> Result<Reply> {
-    ctx.txn.no_touch = true;
-    let Some(meta) = ctx.txn.get(&argv[1])? else { return Ok(Reply::Int(-2)) };
-    if meta.expire_at == 0 {
-        return Ok(Reply::Int(-1));
-    }
-    let ttl = if absolute { meta.expire_at } else { meta.expire_at - ctx.txn.now }.max(0);
-    // (Rounded in 128 bits: a deadline within 500 ms of i64::MAX rounds up, as in Redis.)
-    Ok(Reply::Int(if in_ms { ttl } else { ((i128::from(ttl) + 500) / 1000) as i64 }))
-}
-
-/// `TTL key`: seconds to live (rounded), -1 without expiry, -2 if missing. O(1).
-fn ttl(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    ttl_generic(ctx, argv, false, false)
-}
-
-/// `PTTL key`: milliseconds to live, -1 without expiry, -2 if missing. O(1).
-fn pttl(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    ttl_generic(ctx, argv, true, false)
-}
-
-/// `EXPIRETIME key`: the absolute Unix deadline in seconds, -1 / -2 as TTL. O(1).
-fn expiretime(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    ttl_generic(ctx, argv, false, true)
-}
-
-/// `PEXPIRETIME key`: the absolute Unix deadline in milliseconds, -1 / -2 as TTL. O(1).
-fn pexpiretime(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    ttl_generic(ctx, argv, true, true)
-}
-
-/// `PERSIST key`: 1 if a timeout was removed, 0 if the key is missing or has none. O(1).
-fn persist(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    match ctx.txn.get(&argv[1])? {
-        Some(mut meta) if meta.expire_at != 0 => {
-            meta.expire_at = 0;
-            ctx.txn.put(&argv[1], meta)?;
-            Ok(Reply::Int(1))
-        }
-        _ => Ok(Reply::Int(0)),
-    }
-}
-
-// ----- iteration: KEYS, SCAN, RANDOMKEY -----
-
-/// Range of every metadata key of physical database `db`.
-fn db_range(db: u8) -> (Vec<u8>, Vec<u8>) {
-    layout::db_bounds(db)
-}
-
-/// The literal bytes a glob pattern starts with: every match starts with them, so the
-/// walk can be limited to keys with that prefix.
-fn literal_prefix(pattern: &[u8]) -> &[u8] {
-    let end = pattern.iter().position(|b| matches!(b, b'*' | b'?' | b'[' | b'\\')).unwrap_or(pattern.len());
-    &pattern[..end]
-}
-
-/// `KEYS pattern`: every live key matching the glob pattern. O(N) in the keys of the
-/// database (only keys sharing the pattern's literal prefix are walked).
-fn keys(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let pattern = &argv[1][..];
-    let all = pattern == b"*";
-    let db = ctx.txn.db;
-    let start = layout::meta_key(db, literal_prefix(pattern));
-    let end = if start.len() > 1 { layout::prefix_end(&start) } else { db_range(db).1 };
-    let now = ctx.txn.now;
-    let mut out = Vec::new();
-    ctx.store().storage.scan(Cf::Meta, Range { start: &start, end: &end, reverse: false }, &mut |k, v| {
-        let key = &k[1..];
-        if (all || glob::matches(pattern, key, false)) && Meta::decode_header(v).is_some_and(|m| !m.is_expired(now)) {
-            out.push(Reply::Bulk(Bytes::copy_from_slice(key)));
-        }
-        true
-    })?;
-    Ok(Reply::Array(out))
-}
-
-/// SCAN's resume points; an unknown cursor is refused with `ERR invalid cursor` rather
-/// than silently restarting the walk.
-fn cursors() -> &'static Cursors {
-    static CURSORS: OnceLock<Cursors> = OnceLock::new();
-    CURSORS.get_or_init(|| Cursors::new(CURSOR_SLOTS))
-}
-
-const CURSOR_SLOTS: usize = 1 << 14;
-
-/// `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]`: `[next cursor, keys]`; the
-/// iteration is complete when the cursor is 0. Each call examines about COUNT keys
-/// (default 10), so with MATCH or TYPE a call may return few or none. Expired keys are
-/// skipped; an unknown TYPE matches nothing. O(1) per call, O(N) for a full iteration.
-/// Errors: `ERR invalid cursor`; COUNT not an integer; COUNT < 1 or an unknown option:
-/// syntax error.
-fn scan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let cursor = cursor::parse(&argv[1])?;
-    let ScanArgs { count, pattern, type_name } = ScanArgs::parse(argv)?;
-    let resume = match cursor {
-        0 => None,
-        id => Some(cursors().load(id).ok_or(Error::InvalidCursor)?),
-    };
-    let db = ctx.txn.db;
-    let low = layout::meta_key(db, pattern.map(literal_prefix).unwrap_or_default());
-    let end = if low.len() > 1 { layout::prefix_end(&low) } else { db_range(db).1 };
-    let start = match resume {
-        Some(after) => {
-            let mut s = layout::meta_key(db, &after);
-            s.push(0);
-            s.max(low)
-        }
-        None => low,
-    };
-    let now = ctx.txn.now;
-    let (mut examined, mut more, mut last) = (0i64, false, Vec::new());
-    let mut out = Vec::new();
-    if start < end {
-        ctx.store().storage.scan(Cf::Meta, Range { start: &start, end: &end, reverse: false }, &mut |k, v| {
-            if examined == count {
-                more = true;
-                return false;
-            }
-            examined += 1;
-            let key = &k[1..];
-            last.clear();
-            last.extend_from_slice(key);
-            let Some(meta) = Meta::decode_header(v).filter(|m| !m.is_expired(now)) else { return true };
-            if pattern.is_some_and(|p| !glob::matches(p, key, false)) {
-                return true;
-            }
-            if type_name.is_some_and(|t| !t.eq_ignore_ascii_case(meta.kind.type_name().as_bytes())) {
-                return true;
-            }
-            out.push(Reply::Bulk(Bytes::copy_from_slice(key)));
-            true
-        })?;
-    }
-    let next = if more { cursors().save(Bytes::from(last)) } else { 0 };
-    Ok(Reply::Array(vec![Reply::Bulk(Bytes::from(next.to_string())), Reply::Array(out)]))
-}
-
-/// `RANDOMKEY`: a random live key, or nil if the database has none. Up to 10,000 keys
-/// the pick is uniform (a walk to a random index). Beyond, keys are stored in order, not
-/// in a hash table, so the pick descends the key space at random (O(key length) seeks)
-/// and then walks forward a random number of keys (at most 2048): cheap whatever the
-/// size, it spreads over the whole database but is not uniform (a key right after a
-/// large gap in the key space comes up less often).
-fn randomkey(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
-    Ok(sample::random_key(&ctx.txn)?.map_or(Reply::Nil, Reply::Bulk))
 }
 
 // ----- renaming and copying -----
@@ -358,8 +160,8 @@ fn move_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// and clients blocked in either re-check their keys. Errors: `ERR invalid first DB
 /// index`, `ERR invalid second DB index`, `ERR DB index is out of range`.
 fn swapdb(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let a = args::parse_i64_strict(&argv[1]).ok_or_else(|| Error::err("invalid first DB index"))?;
-    let b = args::parse_i64_strict(&argv[2]).ok_or_else(|| Error::err("invalid second DB index"))?;
+    let a = args::parse_i64_strict(&argv[1]).ok_or_else(|| Error::InvalidFirstDb)?;
+    let b = args::parse_i64_strict(&argv[2]).ok_or_else(|| Error::InvalidSecondDb)?;
     let n = ctx.store().databases() as i64;
     if a < 0 || a >= n || b < 0 || b >= n {
         return Err(Error::DbIndexOutOfRange);
@@ -373,117 +175,6 @@ fn swapdb(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
             ctx.server.watches.touch_db(p);
             ctx.server.blocked.wake_db(p);
         }
-    }
-    Ok(Reply::ok())
-}
-
-// ----- OBJECT -----
-
-/// `OBJECT ENCODING key`: the internal representation Redis 7 would use (`int`, `embstr`,
-/// `raw`, `listpack`, `quicklist`, `intset`, `hashtable`, `skiplist`, `stream`), or nil.
-/// O(1): at most a few hundred elements are looked at.
-fn object_encoding(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    ctx.txn.no_touch = true;
-    let Some(meta) = ctx.txn.get(&argv[2])? else { return Ok(Reply::Nil) };
-    Ok(Reply::bulk_str(encoding::encoding(&ctx.txn, &meta)?))
-}
-
-/// `OBJECT FREQ key`: nil for a missing key; otherwise the error Redis gives when no LFU
-/// maxmemory policy is selected (DiskDB has no eviction, so it never counts accesses).
-fn object_freq(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    ctx.txn.no_touch = true;
-    if ctx.txn.get(&argv[2])?.is_none() {
-        return Ok(Reply::Nil);
-    }
-    Err(Error::err(
-        "An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
-    ))
-}
-
-/// `OBJECT IDLETIME key`: seconds since the key was last read or written (see
-/// [`crate::types::access`]), or nil. Does not count as an access. O(1).
-fn object_idletime(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    ctx.txn.no_touch = true;
-    Ok(match ctx.txn.get(&argv[2])? {
-        Some(_) => Reply::Int(ctx.store().access.idle(ctx.txn.db, &argv[2]) as i64),
-        None => Reply::Nil,
-    })
-}
-
-/// `OBJECT REFCOUNT key`: as Redis reports it: 2147483647 for small non-negative
-/// integers (Redis shares those objects), 1 otherwise; nil for a missing key. O(1).
-fn object_refcount(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    ctx.txn.no_touch = true;
-    let Some(meta) = ctx.txn.get(&argv[2])? else { return Ok(Reply::Nil) };
-    Ok(Reply::Int(if encoding::is_shared_integer(&meta) { i32::MAX as i64 } else { 1 }))
-}
-
-/// `OBJECT HELP`.
-fn object_help(_ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
-    const HELP: &[&str] = &[
-        "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "ENCODING <key>",
-        "    Return the kind of internal representation used in order to store the value",
-        "    associated with a <key>.",
-        "FREQ <key>",
-        "    Return the access frequency index of the <key>. The returned integer is",
-        "    proportional to the logarithm of the recent access frequency of the key.",
-        "IDLETIME <key>",
-        "    Return the idle time of the <key>, that is the approximated number of",
-        "    seconds elapsed since the last access to the key.",
-        "REFCOUNT <key>",
-        "    Return the number of references of the value associated with the specified",
-        "    <key>.",
-        "HELP",
-        "    Print this help.",
-    ];
-    Ok(Reply::Array(HELP.iter().map(|&l| Reply::Status(Bytes::from_static(l.as_bytes()))).collect()))
-}
-
-// ----- DUMP / RESTORE -----
-
-/// `DUMP key`: the value serialized in DiskDB's own format (see
-/// [`dump`](crate::types::txn::dump)), or nil. Any type; RESTORE on any DiskDB server
-/// of the same payload version recreates it. O(N) in the size of the value.
-fn dump_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let Some(meta) = ctx.txn.get(&argv[1])? else { return Ok(Reply::Nil) };
-    Ok(Reply::Bulk(Bytes::from(ctx.txn.dump(&meta)?)))
-}
-
-/// `RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ
-/// frequency]`: creates `key` from a DUMP payload. `ttl` in ms (0: none; ABSTTL: a Unix
-/// time in ms); a deadline already past restores nothing and answers OK. IDLETIME sets
-/// the key's access clock; FREQ is checked and ignored (no LFU policy). O(N) in the size of the
-/// value. Errors: `BUSYKEY Target key name already exists.`; `ERR Invalid TTL value, must
-/// be >= 0`; `ERR DUMP payload version or checksum are wrong`; `ERR Bad data format`;
-/// `ERR Invalid IDLETIME value, must be >= 0`; `ERR Invalid FREQ value, must be >= 0 and
-/// <= 255`; syntax error.
-fn restore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let RestoreArgs { replace, absttl, idle, .. } = RestoreArgs::parse(argv)?;
-    let key = &argv[1];
-    if !replace && ctx.txn.get(key)?.is_some() {
-        return Err(Error::BusyKey);
-    }
-    let mut ttl = args::int(&argv[2])?;
-    if ttl < 0 {
-        return Err(Error::err("Invalid TTL value, must be >= 0"));
-    }
-    let value = dump::parse(&argv[3]).map_err(|e| match e {
-        dump::Refused::Checksum => Error::DumpPayload,
-        dump::Refused::Format => Error::BadDataFormat,
-    })?;
-    if replace {
-        ctx.txn.delete(key)?;
-    }
-    if ttl != 0 && !absttl {
-        ttl = ttl.saturating_add(ctx.txn.now);
-    }
-    if ttl != 0 && ttl <= ctx.txn.now {
-        return Ok(Reply::ok());
-    }
-    ctx.txn.restore(key, value, ttl)?;
-    if let Some(idle) = idle {
-        ctx.store().access.set_idle(ctx.txn.db, key, idle as u64);
     }
     Ok(Reply::ok())
 }
@@ -719,26 +410,3 @@ pub static COMMANDS: &[CommandSpec] = &[
             acl:              @keyspace @dangerous",
     },
 ];
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn literal_prefixes() {
-        assert_eq!(literal_prefix(b"user:*"), b"user:");
-        assert_eq!(literal_prefix(b"*"), b"");
-        assert_eq!(literal_prefix(b"a?c"), b"a");
-        assert_eq!(literal_prefix(b"ab\\*"), b"ab");
-        assert_eq!(literal_prefix(b"plain"), b"plain");
-    }
-
-    #[test]
-    fn cursors_round_trip_and_expire() {
-        let c = cursors();
-        let id = c.save(Bytes::from_static(b"k1"));
-        assert_ne!(id, 0);
-        assert_eq!(c.load(id), Some(Bytes::from_static(b"k1")));
-        assert_eq!(c.load(id + CURSOR_SLOTS as u64), None);
-    }
-}

@@ -7,7 +7,10 @@
 
 pub(crate) mod args;
 pub(crate) mod bitmap;
+pub(crate) mod client;
 pub(crate) mod blocking;
+pub(crate) mod command;
+pub(crate) mod config;
 pub(crate) mod connection;
 pub(crate) mod context;
 pub(crate) mod cursor;
@@ -38,7 +41,10 @@ use table::CommandSpec;
 pub fn all_commands() -> impl Iterator<Item = &'static CommandSpec> {
     [
         connection::COMMANDS,
+        client::COMMANDS,
         server::COMMANDS,
+        config::COMMANDS,
+        command::COMMANDS,
         transactions::COMMANDS,
         string::COMMANDS,
         bitmap::COMMANDS,

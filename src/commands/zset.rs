@@ -4,26 +4,35 @@
 //! `%.17g` style (see `format_double`). WITHSCORES replies are flat `member, score`
 //! arrays in RESP2 and arrays of `[member, score]` pairs in RESP3, as Redis 7 answers.
 //!
-//! Options are parsed into small structs (`zset/parse.rs`: [`ZAddArgs`], [`RangeArgs`],
-//! [`MpopArgs`], [`SetOpArgs`]) before anything is looked up, except where Redis looks
+//! Options are parsed into small structs (`zset/parse.rs`: [`ZAddArgs`], [`RangeArgs`](parse::RangeArgs),
+//! [`MpopArgs`](parse::MpopArgs), [`SetOpArgs`](parse::SetOpArgs)) before anything is looked up, except where Redis looks
 //! keys up first.
+//!
+//! The writes (ZADD, ZINCRBY, ZREM, ZREMRANGEBY*) are here; reads are in `zset/read.rs`,
+//! pops in `zset/pop.rs` and the union/inter/diff family in `zset/setop.rs`. Every
+//! sorted-set spec is at the end of this file.
 
 mod parse;
+mod pop;
+mod read;
+mod setop;
 
 use bytes::Bytes;
 
-use super::args::{self, is};
-use super::blocking::parse_timeout;
+use super::args;
 use super::context::Ctx;
-use super::cursor::{self, ScanOpts};
-use super::set::random_count;
 use super::table::{command, flags::*, CommandSpec, Keys};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::protocol::Reply;
-use parse::{lex_range, score_range, By, MpopArgs, RangeArgs, SetOpArgs, ZAddArgs};
-use crate::types::set::SetOp;
-use crate::types::zset::{self, AddCond, Added, Item, Range, Source, Zset, ZsetMut};
-use crate::types::{Access, Collection};
+use parse::{lex_range, score_range, ZAddArgs};
+use crate::types::zset::{self, AddCond, Added, Item, Range, Zset, ZsetMut};
+use crate::types::Access;
+use pop::{bzmpop, bzpopmax, bzpopmin, zmpop, zpopmax, zpopmin};
+use read::{
+    zcard, zcount, zlexcount, zmscore, zrandmember, zrange, zrangebylex, zrangebyscore, zrangestore, zrank, zrevrange,
+    zrevrangebylex, zrevrangebyscore, zrevrank, zscan, zscore,
+};
+use setop::{zdiff, zdiffstore, zinter, zintercard, zinterstore, zunion, zunionstore};
 
 /// Members, with scores if asked: flat in RESP2, `[member, score]` pairs in RESP3.
 fn items_reply(items: Vec<Item>, withscores: bool, resp: u8) -> Reply {
@@ -123,134 +132,6 @@ fn zrem(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::Int(n))
 }
 
-/// `ZCARD key`: the number of members. O(1). Errors: WRONGTYPE.
-fn zcard(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    Ok(Reply::Int(read(ctx, &argv[1])?.map_or(0, |z| z.len() as i64)))
-}
-
-/// `ZSCORE key member`: the score, or nil. O(1). Errors: WRONGTYPE.
-fn zscore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let Some(z) = read(ctx, &argv[1])? else { return Ok(Reply::Nil) };
-    Ok(z.score(&ctx.txn, &argv[2])?.map_or(Reply::Nil, Reply::Double))
-}
-
-/// `ZMSCORE key member [member ...]`: a score or nil per member. O(N). Errors: WRONGTYPE.
-fn zmscore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let z = read(ctx, &argv[1])?;
-    let mut out = Vec::with_capacity(argv.len() - 2);
-    for m in &argv[2..] {
-        let s = match &z {
-            Some(z) => z.score(&ctx.txn, m)?,
-            None => None,
-        };
-        out.push(s.map_or(Reply::Nil, Reply::Double));
-    }
-    Ok(Reply::Array(out))
-}
-
-/// `ZCOUNT key min max`: members with scores in the range. O(log N + M).
-/// Errors: `ERR min or max is not a float`, WRONGTYPE.
-fn zcount(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let range = score_range(&argv[2], &argv[3])?;
-    let Some(z) = read(ctx, &argv[1])? else { return Ok(Reply::Int(0)) };
-    Ok(Reply::Int(z.count_by_score(&ctx.txn, &range)? as i64))
-}
-
-/// `ZLEXCOUNT key min max`: members in the lex range. O(log N + M).
-/// Errors: `ERR min or max not valid string range item`, WRONGTYPE.
-fn zlexcount(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let range = lex_range(&argv[2], &argv[3])?;
-    let Some(z) = read(ctx, &argv[1])? else { return Ok(Reply::Int(0)) };
-    Ok(Reply::Int(z.count_by_lex(&ctx.txn, &range)? as i64))
-}
-
-/// Redis's `zrangeGenericCommand`: the shared engine of ZRANGE, ZRANGESTORE,
-/// ZREVRANGE, ZRANGEBYSCORE, ZREVRANGEBYSCORE, ZRANGEBYLEX and ZREVRANGEBYLEX (see
-/// [`RangeArgs::parse`]); with `dst` the result is stored there.
-fn zrange_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], at: usize, dst: Option<&Bytes>, by: By, rev: Option<bool>) -> Result<Reply> {
-    let a = RangeArgs::parse(argv, at, dst.is_some(), by, rev)?;
-    let access = if dst.is_some() { Access::Write } else { Access::Uncounted };
-    let items = match zset::open(&mut ctx.txn, a.key, access)? {
-        Some(z) => z.range(&ctx.txn, &a.range, a.rev, a.offset, a.limit)?,
-        None => Vec::new(),
-    };
-    match dst {
-        Some(dst) => Ok(Reply::Int(zset::replace(&mut ctx.txn, dst, &items)? as i64)),
-        None => Ok(items_reply(items, a.withscores, ctx.session.resp)),
-    }
-}
-
-/// `ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]`:
-/// members in a rank, score or lex range. O(log N + M) (rank ranges walk from the
-/// nearer end). Errors: syntax errors (LIMIT without BYSCORE/BYLEX, WITHSCORES with
-/// BYLEX), `ERR value is not an integer or out of range`, `ERR min or max is not a
-/// float`, `ERR min or max not valid string range item`, WRONGTYPE.
-fn zrange(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    zrange_generic(ctx, argv, 1, None, By::Auto, None)
-}
-
-/// `ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]`: stores
-/// ZRANGE's result in `dst` (deleting it if empty); its size. Errors as ZRANGE.
-fn zrangestore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let dst = argv[1].clone();
-    zrange_generic(ctx, argv, 2, Some(&dst), By::Auto, None)
-}
-
-/// `ZREVRANGE key start stop [WITHSCORES]`: ranks counted from the highest score.
-fn zrevrange(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    zrange_generic(ctx, argv, 1, None, By::Rank, Some(true))
-}
-
-/// `ZRANGEBYSCORE key min max [WITHSCORES] [LIMIT offset count]`. O(log N + M).
-fn zrangebyscore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    zrange_generic(ctx, argv, 1, None, By::Score, Some(false))
-}
-
-/// `ZREVRANGEBYSCORE key max min [WITHSCORES] [LIMIT offset count]`. O(log N + M).
-fn zrevrangebyscore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    zrange_generic(ctx, argv, 1, None, By::Score, Some(true))
-}
-
-/// `ZRANGEBYLEX key min max [LIMIT offset count]`. O(log N + M).
-fn zrangebylex(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    zrange_generic(ctx, argv, 1, None, By::Lex, Some(false))
-}
-
-/// `ZREVRANGEBYLEX key max min [LIMIT offset count]`. O(log N + M).
-fn zrevrangebylex(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    zrange_generic(ctx, argv, 1, None, By::Lex, Some(true))
-}
-
-/// `ZRANK key member [WITHSCORE]` / `ZREVRANK`: the rank (and score), or nil.
-/// O(min(rank, N - rank)): see [`Zset::rank`]. Errors: syntax error, WRONGTYPE.
-fn rank_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], rev: bool, name: &str) -> Result<Reply> {
-    if argv.len() > 4 {
-        return Err(Error::WrongArity(name.into()));
-    }
-    let withscore = match argv.get(3) {
-        Some(opt) if is(opt, "withscore") => true,
-        Some(_) => return Err(Error::Syntax),
-        None => false,
-    };
-    let null = if withscore { Reply::NilArray } else { Reply::Nil };
-    let Some(z) = read(ctx, &argv[1])? else { return Ok(null) };
-    Ok(match z.rank(&ctx.txn, &argv[2], rev)? {
-        Some((r, s)) if withscore => Reply::Array(vec![Reply::Int(r as i64), Reply::Double(s)]),
-        Some((r, _)) => Reply::Int(r as i64),
-        None => null,
-    })
-}
-
-/// `ZRANK key member [WITHSCORE]`: the rank by ascending score.
-fn zrank(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    rank_generic(ctx, argv, false, "zrank")
-}
-
-/// `ZREVRANK key member [WITHSCORE]`: the rank by descending score.
-fn zrevrank(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    rank_generic(ctx, argv, true, "zrevrank")
-}
-
 /// ZREMRANGEBYRANK, ZREMRANGEBYSCORE and ZREMRANGEBYLEX: how many members went.
 fn zremrange(ctx: &mut Ctx<'_>, argv: &[Bytes], range: Range) -> Result<Reply> {
     Ok(Reply::Int(zset::remove_range(&mut ctx.txn, &argv[1], &range)? as i64))
@@ -275,220 +156,6 @@ fn zremrangebyscore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 fn zremrangebylex(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let range = Range::Lex(lex_range(&argv[2], &argv[3])?);
     zremrange(ctx, argv, range)
-}
-
-fn zpop(ctx: &mut Ctx<'_>, argv: &[Bytes], max: bool) -> Result<Reply> {
-    if argv.len() > 3 {
-        return Err(Error::Syntax);
-    }
-    let count = match argv.get(2) {
-        Some(raw) => Some(args::positive(raw)?),
-        None => None,
-    };
-    let items = zset::pop(&mut ctx.txn, &argv[1], max, count.unwrap_or(1))?.unwrap_or_default();
-    Ok(pairs_reply(items, ctx.session.resp >= 3 && count.is_some()))
-}
-
-/// `ZPOPMIN key [count]`: removes and returns the lowest-scored members, flat
-/// `member, score` (RESP3 with a count: pairs). O(log N * M).
-/// Errors: `ERR value is out of range, must be positive`, WRONGTYPE.
-fn zpopmin(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    zpop(ctx, argv, false)
-}
-
-/// `ZPOPMAX key [count]`: as ZPOPMIN, highest scores first.
-fn zpopmax(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    zpop(ctx, argv, true)
-}
-
-
-fn mpop_reply(key: &Bytes, items: Vec<Item>) -> Reply {
-    Reply::Array(vec![Reply::Bulk(key.clone()), pairs_reply(items, true)])
-}
-
-/// Pops from the first non-empty key: `[key, [[member, score], ...]]`, or `None`.
-fn mpop(ctx: &mut Ctx<'_>, m: &MpopArgs<'_>) -> Result<Option<Reply>> {
-    for key in m.keys {
-        if let Some(items) = zset::pop(&mut ctx.txn, key, m.max, m.count)? {
-            return Ok(Some(mpop_reply(key, items)));
-        }
-    }
-    Ok(None)
-}
-
-/// Whether a blocking pop can take from `key`. A key of another type is WRONGTYPE on
-/// the first attempt, but only "not ready" when a blocked client is re-run: Redis
-/// serves blocked clients only from keys of the type they wait for.
-fn pop_ready(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<bool> {
-    match zset::open(&mut ctx.txn, key, Access::Write) {
-        Ok(found) => Ok(found.is_some()),
-        Err(Error::WrongType) if ctx.session.block_retry => Ok(false),
-        Err(e) => Err(e),
-    }
-}
-
-/// `ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]`: pops from the first non-empty
-/// sorted set: `[key, [[member, score], ...]]`, or a null array. O(K + M log N).
-/// Errors: `ERR numkeys should be greater than 0`, `ERR count should be greater than 0`,
-/// syntax error, WRONGTYPE.
-fn zmpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let m = MpopArgs::parse(argv, 1)?;
-    Ok(mpop(ctx, &m)?.unwrap_or(Reply::NilArray))
-}
-
-fn bzpop(ctx: &mut Ctx<'_>, argv: &[Bytes], max: bool) -> Result<Reply> {
-    let timeout = parse_timeout(&argv[argv.len() - 1])?;
-    let keys = &argv[1..argv.len() - 1];
-    for key in keys {
-        if !pop_ready(ctx, key)? {
-            continue;
-        }
-        if let Some(mut items) = zset::pop(&mut ctx.txn, key, max, 1)? {
-            if let Some((m, s)) = items.pop() {
-                return Ok(Reply::Array(vec![Reply::Bulk(key.clone()), Reply::Bulk(m), Reply::Double(s)]));
-            }
-        }
-    }
-    ctx.block_on(keys.to_vec(), timeout);
-    Ok(Reply::NilArray)
-}
-
-/// `BZPOPMIN key [key ...] timeout`: ZPOPMIN on the first non-empty key as
-/// `[key, member, score]`, blocking up to `timeout` seconds (0: for ever) until one has
-/// members; a null array on timeout (at once inside MULTI). Clients blocked on a key are
-/// served first come, first served. Errors: `ERR timeout is not a float or out of
-/// range`, `ERR timeout is negative`, WRONGTYPE.
-fn bzpopmin(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    bzpop(ctx, argv, false)
-}
-
-/// `BZPOPMAX key [key ...] timeout`: as BZPOPMIN, highest score.
-fn bzpopmax(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    bzpop(ctx, argv, true)
-}
-
-/// `BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]`: ZMPOP that blocks like
-/// BZPOPMIN; a null array on timeout. Errors: as ZMPOP, then the timeout errors.
-fn bzmpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let m = MpopArgs::parse(argv, 2)?;
-    let timeout = parse_timeout(&argv[1])?;
-    for key in m.keys {
-        if !pop_ready(ctx, key)? {
-            continue;
-        }
-        if let Some(items) = zset::pop(&mut ctx.txn, key, m.max, m.count)? {
-            return Ok(mpop_reply(key, items));
-        }
-    }
-    ctx.block_on(m.keys.to_vec(), timeout);
-    Ok(Reply::NilArray)
-}
-
-/// `ZRANDMEMBER key [count [WITHSCORES]]`: a random member (nil if none); with a count,
-/// up to `count` distinct members or `-count` members that may repeat. O(N) walk for
-/// the picks. Errors: `ERR value is not an integer or out of range`, `ERR value is out
-/// of range`, syntax error, WRONGTYPE.
-fn zrandmember(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let Some(raw) = argv.get(2) else {
-        let Some(z) = read(ctx, &argv[1])? else { return Ok(Reply::Nil) };
-        return Ok(Reply::opt_bulk(z.random(&ctx.txn, 1, true)?.into_iter().next().map(|(m, _)| m)));
-    };
-    let (count, distinct) = random_count(raw)?;
-    let withscores = match argv.len() {
-        3 => false,
-        4 if is(&argv[3], "withscores") => true,
-        _ => return Err(Error::Syntax),
-    };
-    if withscores && count > (i64::MAX / 2) as u64 {
-        return Err(Error::err("value is out of range"));
-    }
-    let Some(z) = read(ctx, &argv[1])? else { return Ok(Reply::Array(Vec::new())) };
-    let mut picked = z.random(&ctx.txn, count, distinct)?;
-    fastrand::shuffle(&mut picked);
-    Ok(items_reply(picked, withscores, ctx.session.resp))
-}
-
-/// Redis's `zunionInterDiffGenericCommand`: ZUNION, ZINTER, ZDIFF, their STORE forms
-/// and ZINTERCARD (`card`). `argv[at]` is numkeys; `name` is the command's name for the
-/// numkeys error. The core is [`zset::combine`].
-fn zsetop(ctx: &mut Ctx<'_>, argv: &[Bytes], dst: Option<&Bytes>, at: usize, op: SetOp, card: bool, name: &str) -> Result<Reply> {
-    let keys = SetOpArgs::keys(argv, at, name)?;
-    let mut srcs = Vec::with_capacity(keys.len());
-    for key in keys {
-        srcs.push(Source::open(&mut ctx.txn, key)?);
-    }
-    let a = SetOpArgs::parse(argv, at + 1 + keys.len(), keys.len(), op, dst.is_some(), card)?;
-    let inputs = srcs.into_iter().zip(a.weights).collect();
-    let (result, cardinality) = zset::combine(&ctx.txn, op, inputs, a.aggregate, card.then_some(a.limit))?;
-    if card {
-        return Ok(Reply::Int(cardinality as i64));
-    }
-    match dst {
-        Some(dst) => Ok(Reply::Int(zset::replace(&mut ctx.txn, dst, &result)? as i64)),
-        None => Ok(items_reply(result, a.withscores, ctx.session.resp)),
-    }
-}
-
-/// `ZUNION numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]`.
-/// O(N) + O(M log M). Errors: `ERR at least 1 input key is needed for 'zunion' command`,
-/// `ERR weight value is not a float`, syntax error, WRONGTYPE.
-fn zunion(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    zsetop(ctx, argv, None, 1, SetOp::Union, false, "zunion")
-}
-
-/// `ZINTER numkeys key [key ...] [WEIGHTS w ...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]`.
-/// O(N*K) + O(M log M) for N the smallest input. Errors as ZUNION.
-fn zinter(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    zsetop(ctx, argv, None, 1, SetOp::Inter, false, "zinter")
-}
-
-/// `ZDIFF numkeys key [key ...] [WITHSCORES]`: members of the first input in no other.
-fn zdiff(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    zsetop(ctx, argv, None, 1, SetOp::Diff, false, "zdiff")
-}
-
-/// `ZUNIONSTORE destination numkeys key [key ...] [WEIGHTS ...] [AGGREGATE ...]`: the
-/// size of the stored result (an empty result deletes `destination`).
-fn zunionstore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let dst = argv[1].clone();
-    zsetop(ctx, argv, Some(&dst), 2, SetOp::Union, false, "zunionstore")
-}
-
-/// `ZINTERSTORE destination numkeys key [key ...] [WEIGHTS ...] [AGGREGATE ...]`.
-fn zinterstore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let dst = argv[1].clone();
-    zsetop(ctx, argv, Some(&dst), 2, SetOp::Inter, false, "zinterstore")
-}
-
-/// `ZDIFFSTORE destination numkeys key [key ...]`.
-fn zdiffstore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let dst = argv[1].clone();
-    zsetop(ctx, argv, Some(&dst), 2, SetOp::Diff, false, "zdiffstore")
-}
-
-/// `ZINTERCARD numkeys key [key ...] [LIMIT limit]`: the size of the intersection,
-/// counting stops at `limit` (0: none). Errors: `ERR at least 1 input key is needed for
-/// 'zintercard' command`, `ERR LIMIT can't be negative`, syntax error, WRONGTYPE.
-fn zintercard(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    zsetop(ctx, argv, None, 1, SetOp::Inter, true, "zintercard")
-}
-
-/// `ZSCAN key cursor [MATCH pattern] [COUNT count]`: the next page of `member, score`;
-/// sorted sets up to 128 members come whole from cursor 0. Errors: `ERR invalid
-/// cursor`, syntax error, WRONGTYPE. See `cursor` for what a cursor is.
-fn zscan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let cursor = cursor::parse(&argv[2])?;
-    let Some(z) = read(ctx, &argv[1])? else { return Ok(cursor::empty()) };
-    let opts = ScanOpts::parse(argv, 3, false)?;
-    let (next, page) = cursor::collection_page(&ctx.txn, z.meta(), cursor, opts.count)?;
-    let mut items = Vec::new();
-    for (m, v) in page {
-        if opts.wants(&m) {
-            items.push(Reply::Bulk(m));
-            items.push(Reply::bulk_str(&crate::protocol::reply::format_double(zset::record_score(&v))));
-        }
-    }
-    Ok(cursor::reply(next, items))
 }
 
 // ----- key positions of the numkeys commands -----

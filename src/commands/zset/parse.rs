@@ -8,9 +8,6 @@ use crate::error::{Error, Result};
 use crate::types::set::SetOp;
 use crate::types::zset::{AddCond, Aggregate, LexRange, Range, ScoreRange};
 
-pub(super) const NOT_FLOAT_RANGE: &str = "min or max is not a float";
-pub(super) const NOT_LEX_RANGE: &str = "min or max not valid string range item";
-
 /// Parses `min` and `max` score bounds (`(` for exclusive, `-inf`/`+inf`).
 /// Error: `ERR min or max is not a float`.
 pub(super) fn score_range(min: &[u8], max: &[u8]) -> Result<ScoreRange> {
@@ -20,13 +17,13 @@ pub(super) fn score_range(min: &[u8], max: &[u8]) -> Result<ScoreRange> {
     };
     match (bound(min), bound(max)) {
         (Some((min, minex)), Some((max, maxex))) => Ok(ScoreRange { min, minex, max, maxex }),
-        _ => Err(Error::err(NOT_FLOAT_RANGE)),
+        _ => Err(Error::ScoreRange),
     }
 }
 
 /// Parses lex bounds (`-`, `+`, `[x`, `(x`). Error: `ERR min or max not valid string range item`.
 pub(super) fn lex_range(min: &[u8], max: &[u8]) -> Result<LexRange> {
-    LexRange::parse(min, max).ok_or_else(|| Error::err(NOT_LEX_RANGE))
+    LexRange::parse(min, max).ok_or_else(|| Error::LexRange)
 }
 
 /// ZADD's arguments after the key: `[NX|XX] [GT|LT] [CH] [INCR] score member ...`.
@@ -63,13 +60,13 @@ impl<'a> ZAddArgs<'a> {
             return Err(Error::Syntax);
         }
         if c.nx && c.xx {
-            return Err(Error::err("XX and NX options at the same time are not compatible"));
+            return Err(Error::ZaddXxAndNx);
         }
         if (c.gt || c.lt) && c.nx || (c.gt && c.lt) {
-            return Err(Error::err("GT, LT, and/or NX options at the same time are not compatible"));
+            return Err(Error::ZaddGtLtNx);
         }
         if c.incr && elements > 2 {
-            return Err(Error::err("INCR option supports a single increment-element pair"));
+            return Err(Error::ZaddIncrPair);
         }
         let pairs = argv[i..].chunks(2).map(|p| Ok((args::float(&p[0])?, &p[1]))).collect::<Result<_>>()?;
         Ok(ZAddArgs { cond: c, ch, pairs })
@@ -133,10 +130,10 @@ impl<'a> RangeArgs<'a> {
             by = By::Rank;
         }
         if limit != -1 && by == By::Rank {
-            return Err(Error::err("syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"));
+            return Err(Error::RangeLimit);
         }
         if withscores && by == By::Lex {
-            return Err(Error::err("syntax error, WITHSCORES not supported in combination with BYLEX"));
+            return Err(Error::RangeWithscoresBylex);
         }
         if rev && by != By::Rank {
             std::mem::swap(&mut minidx, &mut maxidx);
@@ -212,7 +209,7 @@ impl SetOpArgs {
     pub(super) fn keys<'a>(argv: &'a [Bytes], at: usize, name: &str) -> Result<&'a [Bytes]> {
         let setnum = args::int(&argv[at])?;
         if setnum < 1 {
-            return Err(Error::err(format!("at least 1 input key is needed for '{name}' command")));
+            return Err(Error::NoInputKeys(name.to_string()));
         }
         if setnum as u64 > (argv.len() - at - 1) as u64 {
             return Err(Error::Syntax);
@@ -232,7 +229,7 @@ impl SetOpArgs {
             let opt = &argv[j];
             if op != SetOp::Diff && !card && remaining > setnum && is(opt, "weights") {
                 for (i, w) in a.weights.iter_mut().enumerate() {
-                    *w = args::parse_f64(&argv[j + 1 + i]).ok_or_else(|| Error::err("weight value is not a float"))?;
+                    *w = args::parse_f64(&argv[j + 1 + i]).ok_or_else(|| Error::WeightNotFloat)?;
                 }
                 j += 1 + setnum;
             } else if op != SetOp::Diff && !card && remaining >= 2 && is(opt, "aggregate") {

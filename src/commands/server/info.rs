@@ -1,0 +1,355 @@
+//! INFO: the sections (server, clients, memory, persistence, stats, replication, cpu,
+//! modules, commandstats, errorstats, cluster, keyspace) and their `field:value` lines.
+//! The INFO spec is with the other server commands, at the end of [`super`].
+
+use std::fmt::Write as _;
+use std::sync::atomic::Ordering;
+
+use bytes::Bytes;
+
+use crate::commands::connection::REDIS_VERSION;
+use crate::commands::context::Ctx;
+use crate::commands::registry;
+use crate::config;
+use crate::error::Result;
+use crate::protocol::Reply;
+use crate::storage::Cf;
+use crate::types::now_ms;
+
+// ---------------------------------------------------------------------------------
+// INFO
+// ---------------------------------------------------------------------------------
+
+/// Sections of the default INFO, in Redis's order.
+const DEFAULT_SECTIONS: &[&str] =
+    &["server", "clients", "memory", "persistence", "stats", "replication", "cpu", "modules", "errorstats", "cluster", "keyspace"];
+
+/// Sections of `INFO all` (and `everything`, DiskDB having no modules to add).
+const ALL_SECTIONS: &[&str] = &[
+    "server",
+    "clients",
+    "memory",
+    "persistence",
+    "stats",
+    "replication",
+    "cpu",
+    "modules",
+    "commandstats",
+    "errorstats",
+    "cluster",
+    "keyspace",
+];
+
+/// Redis's `bytesToHuman`.
+fn human(n: u64) -> String {
+    let n = n as f64;
+    const K: f64 = 1024.0;
+    if n < K {
+        format!("{n}B")
+    } else if n < K * K {
+        format!("{:.2}K", n / K)
+    } else if n < K * K * K {
+        format!("{:.2}M", n / (K * K))
+    } else if n < K * K * K * K {
+        format!("{:.2}G", n / (K * K * K))
+    } else {
+        format!("{:.2}T", n / (K * K * K * K))
+    }
+}
+
+/// A `/proc/self/status` value in bytes (the file reports kB).
+fn proc_status_bytes(field: &str) -> u64 {
+    let text = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    text.lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+        * 1024
+}
+
+fn total_system_memory() -> u64 {
+    let text = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    text.lines()
+        .find(|l| l.starts_with("MemTotal:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(0)
+        * 1024
+}
+
+/// Bytes used by the files under `dir` (RocksDB's SST, WAL and manifest files).
+fn disk_usage(dir: &std::path::Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => disk_usage(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+/// `(user, system)` CPU seconds of `who` (`RUSAGE_SELF` or `RUSAGE_CHILDREN`).
+fn cpu_times(who: libc::c_int) -> (String, String) {
+    // SAFETY: getrusage only writes the struct we hand it.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(who, &mut ru) } != 0 {
+        return ("0.000000".into(), "0.000000".into());
+    }
+    let fmt = |t: libc::timeval| format!("{}.{:06}", t.tv_sec, t.tv_usec);
+    (fmt(ru.ru_utime), fmt(ru.ru_stime))
+}
+
+fn os_name() -> String {
+    let read = |p: &str| std::fs::read_to_string(p).map(|s| s.trim().to_string()).unwrap_or_default();
+    let name = read("/proc/sys/kernel/ostype");
+    let name = if name.is_empty() { std::env::consts::OS.to_string() } else { name };
+    format!("{} {} {}", name, read("/proc/sys/kernel/osrelease"), std::env::consts::ARCH)
+}
+
+/// Appends `# Title` and the section's `field:value` lines; false for an unknown name.
+fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
+    let server = ctx.server;
+    let store = ctx.store();
+    let cfg = server.config.read().clone();
+    let stats = &server.stats;
+    let now = now_ms();
+    let title = match name {
+        "server" => "Server",
+        "clients" => "Clients",
+        "memory" => "Memory",
+        "persistence" => "Persistence",
+        "stats" => "Stats",
+        "replication" => "Replication",
+        "cpu" => "CPU",
+        "modules" => "Modules",
+        "commandstats" => "Commandstats",
+        "errorstats" => "Errorstats",
+        "cluster" => "Cluster",
+        "keyspace" => "Keyspace",
+        _ => return false,
+    };
+    let _ = write!(out, "# {title}\r\n");
+    let mut line = |k: &str, v: &dyn std::fmt::Display| {
+        let _ = write!(out, "{k}:{v}\r\n");
+    };
+    match name {
+        "server" => {
+            let uptime = (now - server.started_ms).max(0) / 1000;
+            line("redis_version", &REDIS_VERSION);
+            line("diskdb_version", &env!("CARGO_PKG_VERSION"));
+            line("redis_git_sha1", &"00000000");
+            line("redis_git_dirty", &0);
+            line("redis_mode", &"standalone");
+            line("os", &os_name());
+            line("arch_bits", &(usize::BITS));
+            line("multiplexing_api", &"epoll");
+            line("process_id", &std::process::id());
+            line("process_supervised", &"no");
+            line("run_id", &server.run_id);
+            line("tcp_port", &server.tcp_port.load(Ordering::Relaxed));
+            line("server_time_usec", &(now * 1000));
+            line("uptime_in_seconds", &uptime);
+            line("uptime_in_days", &(uptime / 86400));
+            line("hz", &cfg.hz);
+            line("configured_hz", &cfg.hz);
+            let exe = std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default();
+            line("executable", &exe);
+            let file = cfg.config_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+            line("config_file", &file);
+            line("io_threads_active", &0);
+            line("storage_engine", &"rocksdb");
+        }
+        "clients" => {
+            let blocked = server.clients.iter().filter(|c| c.blocked.load(Ordering::Relaxed)).count();
+            let biggest = server.clients.iter().map(|c| c.query_buf.load(Ordering::Relaxed)).max().unwrap_or(0);
+            line("connected_clients", &server.clients.len());
+            line("cluster_connections", &0);
+            line("maxclients", &cfg.maxclients);
+            line("client_recent_max_input_buffer", &biggest);
+            line("client_recent_max_output_buffer", &0);
+            line("blocked_clients", &blocked);
+            line("tracking_clients", &0);
+            line("clients_in_timeout_table", &0);
+        }
+        "memory" => {
+            let rss = proc_status_bytes("VmRSS:");
+            let peak = proc_status_bytes("VmHWM:").max(rss);
+            let total = total_system_memory();
+            line("used_memory", &rss);
+            line("used_memory_human", &human(rss));
+            line("used_memory_rss", &rss);
+            line("used_memory_rss_human", &human(rss));
+            line("used_memory_peak", &peak);
+            line("used_memory_peak_human", &human(peak));
+            line("total_system_memory", &total);
+            line("total_system_memory_human", &human(total));
+            line("maxmemory", &cfg.maxmemory);
+            line("maxmemory_human", &human(cfg.maxmemory));
+            line("maxmemory_policy", &cfg.maxmemory_policy);
+            line("mem_allocator", &"mimalloc");
+            // The parts maxmemory bounds, as the budget sets them.
+            let budget = cfg.memory_budget(Cf::ALL.len());
+            let cache = store.storage.property("rocksdb.block-cache-usage").unwrap_or(0);
+            line("rocksdb_block_cache_usage", &cache);
+            line("rocksdb_block_cache_capacity", &budget.block_cache);
+            line("rocksdb_memtables_limit", &budget.write_buffers);
+            line("disk_used", &disk_usage(&cfg.dir));
+            line("read_cache_bytes", &store.cache.bytes());
+            line("read_cache_capacity", &budget.read_cache);
+        }
+        "persistence" => {
+            line("loading", &0);
+            line("async_loading", &0);
+            line("rdb_changes_since_last_save", &store.stats.dirty.load(Ordering::Relaxed));
+            line("rdb_bgsave_in_progress", &0);
+            line("rdb_last_save_time", &server.last_save.load(Ordering::Relaxed));
+            line("rdb_last_bgsave_status", &"ok");
+            line("rdb_saves", &0);
+            line("aof_enabled", &1);
+            line("aof_rewrite_in_progress", &0);
+            line("aof_rewrite_scheduled", &0);
+            line("aof_last_write_status", &"ok");
+            let policy = config::directive("appendfsync").map(|d| cfg.value_of(d)).unwrap_or_default();
+            line("aof_fsync_policy", &policy);
+            line("rocksdb_compactions_running", &store.storage.property("rocksdb.num-running-compactions").unwrap_or(0));
+            line("rocksdb_flushes_running", &store.storage.property("rocksdb.num-running-flushes").unwrap_or(0));
+        }
+        "stats" => {
+            let errors: u64 = server.error_stats.lock().values().sum();
+            line("total_connections_received", &stats.connections_received.load(Ordering::Relaxed));
+            line("total_commands_processed", &stats.commands_processed.load(Ordering::Relaxed));
+            let (ops, input_kbps, output_kbps) = server.instant.read();
+            line("instantaneous_ops_per_sec", &ops);
+            line("total_net_input_bytes", &stats.net_input_bytes.load(Ordering::Relaxed));
+            line("total_net_output_bytes", &stats.net_output_bytes.load(Ordering::Relaxed));
+            line("instantaneous_input_kbps", &format_args!("{input_kbps:.2}"));
+            line("instantaneous_output_kbps", &format_args!("{output_kbps:.2}"));
+            line("rejected_connections", &stats.rejected_connections.load(Ordering::Relaxed));
+            line("expired_keys", &store.stats.expired_keys.load(Ordering::Relaxed));
+            line("evicted_keys", &0);
+            line("evicted_clients", &0);
+            line("keyspace_hits", &store.stats.keyspace_hits.load(Ordering::Relaxed));
+            line("keyspace_misses", &store.stats.keyspace_misses.load(Ordering::Relaxed));
+            let cache = &store.cache.stats;
+            line("read_cache_hits", &cache.hits.load(Ordering::Relaxed));
+            line("read_cache_misses", &cache.misses.load(Ordering::Relaxed));
+            line("read_cache_loads", &cache.loads.load(Ordering::Relaxed));
+            line("pubsub_channels", &0);
+            line("pubsub_patterns", &0);
+            line("total_error_replies", &errors);
+            line("unexpected_error_replies", &0);
+            line("total_protocol_errors", &stats.protocol_errors.load(Ordering::Relaxed));
+        }
+        "replication" => {
+            line("role", &"master");
+            line("connected_slaves", &0);
+            line("master_failover_state", &"no-failover");
+            line("master_replid", &server.run_id);
+            line("master_replid2", &"0000000000000000000000000000000000000000");
+            line("master_repl_offset", &0);
+            line("second_repl_offset", &-1);
+            line("repl_backlog_active", &0);
+            line("repl_backlog_size", &1048576);
+            line("repl_backlog_first_byte_offset", &0);
+            line("repl_backlog_histlen", &0);
+        }
+        "cpu" => {
+            let (user, sys) = cpu_times(libc::RUSAGE_SELF);
+            let (cuser, csys) = cpu_times(libc::RUSAGE_CHILDREN);
+            line("used_cpu_sys", &sys);
+            line("used_cpu_user", &user);
+            line("used_cpu_sys_children", &csys);
+            line("used_cpu_user_children", &cuser);
+        }
+        "modules" => {}
+        "commandstats" => {
+            for ((full, _), st) in registry().specs.iter().zip(&server.command_stats) {
+                let calls = st.calls.load(Ordering::Relaxed);
+                let rejected = st.rejected.load(Ordering::Relaxed);
+                let failed = st.failed.load(Ordering::Relaxed);
+                if calls + rejected + failed == 0 {
+                    continue;
+                }
+                let usec = st.usec.load(Ordering::Relaxed);
+                let per = if calls > 0 { usec as f64 / calls as f64 } else { 0.0 };
+                line(
+                    &format!("cmdstat_{full}"),
+                    &format_args!(
+                        "calls={calls},usec={usec},usec_per_call={per:.2},rejected_calls={rejected},failed_calls={failed}"
+                    ),
+                );
+            }
+        }
+        "errorstats" => {
+            for (code, n) in server.error_stats.lock().iter() {
+                line(&format!("errorstat_{code}"), &format_args!("count={n}"));
+            }
+        }
+        "cluster" => {
+            line("cluster_enabled", &0);
+        }
+        "keyspace" => {
+            for db in 0..store.databases() {
+                let keys = store.dbsize(db);
+                if keys > 0 {
+                    let avg_ttl = store.avg_ttl(db, crate::types::now_ms());
+                    line(&format!("db{db}"), &format_args!("keys={keys},expires={},avg_ttl={avg_ttl}", store.expires(db)));
+                }
+            }
+        }
+        _ => {}
+    }
+    true
+}
+
+/// `INFO [section [section ...]]`: `field:value` lines in `# Section` groups (a
+/// verbatim string in RESP3). Sections: server, clients, memory, persistence, stats,
+/// replication, cpu, modules, commandstats, errorstats, cluster, keyspace, or `default`,
+/// `all`, `everything`; unknown ones are ignored. O(N) in the commands and databases.
+pub(super) fn info(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    let mut wanted: Vec<&str> = Vec::new();
+    let requested: Vec<String> = argv[1..].iter().map(|a| String::from_utf8_lossy(a).to_ascii_lowercase()).collect();
+    if requested.is_empty() {
+        wanted.extend(DEFAULT_SECTIONS);
+    }
+    for r in &requested {
+        match r.as_str() {
+            "default" => wanted.extend(DEFAULT_SECTIONS),
+            "all" | "everything" => wanted.extend(ALL_SECTIONS),
+            s => {
+                if let Some(known) = ALL_SECTIONS.iter().find(|k| **k == s) {
+                    wanted.push(known);
+                }
+            }
+        }
+    }
+    // Redis prints sections in its own order, each once.
+    let mut out = String::new();
+    for section in ALL_SECTIONS.iter().filter(|s| wanted.contains(s)) {
+        // Sections are separated by a blank line; none follows the last.
+        let start = out.len();
+        if start > 0 {
+            out.push_str("\r\n");
+        }
+        if !info_section(ctx, section, &mut out) {
+            out.truncate(start);
+        }
+    }
+    Ok(Reply::Verbatim("txt", Bytes::from(out)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_sizes_like_redis() {
+        assert_eq!(human(0), "0B");
+        assert_eq!(human(1023), "1023B");
+        assert_eq!(human(1536), "1.50K");
+        assert_eq!(human(3 * 1024 * 1024), "3.00M");
+    }
+}
