@@ -175,11 +175,6 @@ pub enum Error {
     /// `ERR storage error: <e>`: any command when RocksDB fails.
     Storage(String),
 
-    // ----- One-off texts -----
-    /// A complete error text (including its code), for the command files that have not
-    /// moved their texts here yet (commands/server.rs, connection.rs, keys.rs, zset/).
-    Msg(String),
-
     // ----- DUMP / RESTORE and SCAN -----
     /// RESTORE onto an existing key without REPLACE.
     BusyKey,
@@ -265,14 +260,6 @@ pub enum Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
-
-impl Error {
-    /// A one-off `ERR <text>` error, for the files that have not moved their texts here
-    /// yet; new code adds a named variant instead.
-    pub fn err(text: impl fmt::Display) -> Error {
-        Error::Msg(format!("ERR {text}"))
-    }
-}
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -365,7 +352,6 @@ impl fmt::Display for Error {
             // Storage
             Error::Storage(e) => write!(f, "ERR storage error: {e}"),
             // One-off texts
-            Error::Msg(text) => f.write_str(text),
             // DUMP / RESTORE and SCAN
             Error::BusyKey => f.write_str("BUSYKEY Target key name already exists."),
             Error::DumpPayload => f.write_str("ERR DUMP payload version or checksum are wrong"),

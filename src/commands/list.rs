@@ -6,6 +6,8 @@
 //! and the connection re-runs them when one of the keys is written (see
 //! [`super::blocking`]). Inside MULTI they never block and that reply stands.
 
+mod blocking;
+
 use bytes::Bytes;
 
 use super::args::{self, Args};
@@ -330,77 +332,6 @@ fn lmpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(mpop(ctx, a.keys, a.end, a.count)?.unwrap_or(Reply::NilArray))
 }
 
-/// BLPOP and BRPOP: pops one element from the first non-empty list, or blocks.
-fn bpop_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], end: End) -> Result<Reply> {
-    let timeout = parse_timeout(&argv[argv.len() - 1])?;
-    let keys = &argv[1..argv.len() - 1];
-    for key in keys {
-        if poppable(ctx, key)? {
-            let mut items = list::pop(&mut ctx.txn, key, end, 1)?.unwrap_or_default();
-            if let Some(v) = items.pop() {
-                return Ok(Reply::Array(vec![Reply::Bulk(key.clone()), Reply::Bulk(v)]));
-            }
-        }
-    }
-    ctx.block_on(keys.to_vec(), timeout);
-    Ok(Reply::NilArray)
-}
-
-/// `BLPOP key [key ...] timeout`: LPOP from the first non-empty list, answering
-/// `[key, element]`; if all are empty, blocks until one is pushed to or the timeout (in
-/// seconds, fractions allowed, 0 = for ever) passes, then answers a null array.
-/// O(N) in the number of keys. Errors: `ERR timeout is not a float or out of range`,
-/// `ERR timeout is negative`; WRONGTYPE.
-fn blpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    bpop_generic(ctx, argv, End::Left)
-}
-
-/// `BRPOP key [key ...] timeout`: the blocking RPOP, as BLPOP.
-fn brpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    bpop_generic(ctx, argv, End::Right)
-}
-
-/// BLMOVE and BRPOPLPUSH: moves one element, or blocks on the source.
-fn bmove_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], from: End, to: End, timeout: &[u8]) -> Result<Reply> {
-    let timeout = parse_timeout(timeout)?;
-    if poppable(ctx, &argv[1])? {
-        if let Some(v) = list::lmove(&mut ctx.txn, &argv[1], &argv[2], from, to)? {
-            return Ok(Reply::Bulk(v));
-        }
-    }
-    if !ctx.session.may_block {
-        // Inside MULTI Redis answers a plain null here, a null array on timeout.
-        return Ok(Reply::Nil);
-    }
-    ctx.block_on(vec![argv[1].clone()], timeout);
-    Ok(Reply::NilArray)
-}
-
-/// `BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout`: the blocking LMOVE;
-/// answers the element, or a null array on timeout. O(1).
-/// Errors: `ERR syntax error`, timeout errors; WRONGTYPE.
-fn blmove(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let (from, to) = (parse_end(&argv[3])?, parse_end(&argv[4])?);
-    bmove_generic(ctx, argv, from, to, &argv[5])
-}
-
-/// `BRPOPLPUSH source destination timeout`: BLMOVE source destination RIGHT LEFT. O(1).
-fn brpoplpush(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    bmove_generic(ctx, argv, End::Right, End::Left, &argv[3])
-}
-
-/// `BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count]`: the blocking LMPOP;
-/// a null array on timeout. O(N+M). Errors: as LMPOP, then the timeout errors.
-fn blmpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let a = parse_mpop(argv, 2)?;
-    let timeout = parse_timeout(&argv[1])?;
-    if let Some(reply) = mpop(ctx, a.keys, a.end, a.count)? {
-        return Ok(reply);
-    }
-    ctx.block_on(a.keys.to_vec(), timeout);
-    Ok(Reply::NilArray)
-}
-
 /// Key positions of `... numkeys key [key ...] ...` with numkeys at `at`.
 fn numkeys_positions(argv: &[Bytes], at: usize) -> Vec<usize> {
     let Some(n) = argv.get(at).and_then(|raw| args::parse_i64_strict(raw)).filter(|&n| n > 0) else {
@@ -552,7 +483,7 @@ pub static COMMANDS: &[CommandSpec] = &[
             key 0:            RW access delete, index 1, keynum 0 first 1",
     },
     command! {
-        name: "blpop", arity: -3, flags: WRITE | NOSCRIPT | BLOCKING, keys: ALL_BUT_LAST, group: "list", handler: blpop,
+        name: "blpop", arity: -3, flags: WRITE | NOSCRIPT | BLOCKING, keys: ALL_BUT_LAST, group: "list", handler: blocking::blpop,
         summary: "Remove and get the first element in a list, or block until one is available", since: "2.0.0",
         complexity: "O(N) where N is the number of provided keys.",
         docs: "key#0... timeout:double
@@ -560,7 +491,7 @@ pub static COMMANDS: &[CommandSpec] = &[
             key 0:            RW access delete, index 1, range -2",
     },
     command! {
-        name: "brpop", arity: -3, flags: WRITE | NOSCRIPT | BLOCKING, keys: ALL_BUT_LAST, group: "list", handler: brpop,
+        name: "brpop", arity: -3, flags: WRITE | NOSCRIPT | BLOCKING, keys: ALL_BUT_LAST, group: "list", handler: blocking::brpop,
         summary: "Remove and get the last element in a list, or block until one is available", since: "2.0.0",
         complexity: "O(N) where N is the number of provided keys.",
         docs: "key#0... timeout:double
@@ -569,7 +500,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     },
     command! {
         name: "blmove", arity: 6, flags: WRITE | DENYOOM | NOSCRIPT | BLOCKING, keys: TWO_KEYS,
-        group: "list", handler: blmove,
+        group: "list", handler: blocking::blmove,
         summary: "Pop an element from a list, push it to another list and return it; or block until one is available", since: "6.2.0",
         complexity: "O(1)",
         docs: "source#0 destination#1 wherefrom(LEFT | RIGHT) whereto(LEFT | RIGHT)
@@ -579,7 +510,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     },
     command! {
         name: "brpoplpush", arity: 4, flags: WRITE | DENYOOM | NOSCRIPT | BLOCKING, keys: TWO_KEYS,
-        group: "list", handler: brpoplpush,
+        group: "list", handler: blocking::brpoplpush,
         summary: "Pop an element from a list, push it to another list and return it; or block until one is available", since: "2.2.0",
         complexity: "O(1)",
         docs: "source#0 destination#1 timeout:double
@@ -590,7 +521,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     },
     command! {
         name: "blmpop", arity: -5, flags: WRITE | BLOCKING | MOVABLE_KEYS, keys: Keys::Custom { find: blmpop_keys, first: 0, last: 0, step: 0 },
-        group: "list", handler: blmpop,
+        group: "list", handler: blocking::blmpop,
         summary: "Pop elements from a list, or block until one is available", since: "7.0.0",
         complexity: "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
         docs: "timeout:double numkeys:integer key#0... where(LEFT | RIGHT)

@@ -1,12 +1,14 @@
 //! String commands, after Redis's `t_string.c`: SET and its variants, GET and its
 //! variants, counters, ranges and LCS.
 //!
-//! A string lives inline in its key's metadata record, so every command here is one
-//! metadata read and at most one metadata write. Commands that modify a string in place
+//! A string up to 64 KiB lives inline in its key's metadata record, so most commands
+//! here are one metadata read and at most one metadata write; longer strings are chunk
+//! records (see [`crate::types::string`]). Commands that modify a string in place
 //! (INCR, APPEND, SETRANGE...) keep its TTL; commands that replace it (SET without
 //! KEEPTTL, GETSET, MSET) drop it, as in Redis.
 
 mod parse;
+mod range;
 
 use bytes::Bytes;
 
@@ -15,8 +17,8 @@ use super::context::Ctx;
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
-use parse::{expire_at, parse_ext, LcsArgs, EX, GET, KEEPTTL, NX, PERSIST, PX, XX};
-use crate::types::string::{self, Str, StrMut};
+use parse::{expire_at, parse_ext, EX, GET, KEEPTTL, NX, PERSIST, PX, XX};
+use crate::types::string::{self, Str};
 use crate::types::{Access, Kind, Meta};
 
 // ----- helpers shared by the string and bitmap commands -----
@@ -290,182 +292,6 @@ fn incrbyfloat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::Bulk(text))
 }
 
-// ----- byte ranges -----
-
-/// `APPEND key value`: appends (creating the key if needed); the new length.
-/// O(1) amortized. Errors: `string exceeds maximum allowed size`, WRONGTYPE.
-fn append(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let key = &argv[1];
-    let mut s = StrMut::open(&mut ctx.txn, key)?;
-    if s.current().is_none() {
-        store(ctx, key, argv[2].clone(), 0)?;
-        return Ok(Reply::Int(argv[2].len() as i64));
-    }
-    let end = s.len();
-    check_length(ctx, end as u128 + argv[2].len() as u128)?;
-    let len = s.write_at(&mut ctx.txn, end, &argv[2], s.expire_at())?;
-    s.finish(&mut ctx.txn)?;
-    Ok(Reply::Int(len as i64))
-}
-
-/// `STRLEN key`: the length, 0 if missing. O(1). Errors: WRONGTYPE.
-fn strlen(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let s = string::open(&mut ctx.txn, &argv[1], Access::Read)?;
-    Ok(Reply::Int(s.map_or(0, |s| s.len() as i64)))
-}
-
-/// `GETRANGE key start end` (and its old name `SUBSTR`): the bytes from `start` to
-/// `end` inclusive; negative indexes count from the end. O(N) in the returned length.
-/// Errors: not an integer, WRONGTYPE.
-fn getrange(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let start = args::int(&argv[2])?;
-    let end = args::int(&argv[3])?;
-    let Some(s) = string::open(&mut ctx.txn, &argv[1], Access::Read)? else { return Ok(Reply::Bulk(Bytes::new())) };
-    if start < 0 && end < 0 && start > end {
-        return Ok(Reply::Bulk(Bytes::new()));
-    }
-    Ok(Reply::Bulk(match clamp_range(start, end, s.len() as i64) {
-        Some((a, b)) => s.read_range(&ctx.txn, a as u64, b as u64 + 1)?,
-        None => Bytes::new(),
-    }))
-}
-
-/// `SETRANGE key offset value`: overwrites from `offset`, zero-padding as needed; the new
-/// length. O(1) plus the copied length. Errors: `offset is out of range`, `string
-/// exceeds maximum allowed size (proto-max-bulk-len)`, WRONGTYPE.
-fn setrange(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let key = &argv[1];
-    let offset = args::int(&argv[2])?;
-    if offset < 0 {
-        return Err(Error::OffsetOutOfRange);
-    }
-    let value = &argv[3];
-    let mut s = StrMut::open(&mut ctx.txn, key)?;
-    if value.is_empty() {
-        return Ok(Reply::Int(s.len() as i64));
-    }
-    check_length(ctx, offset as u128 + value.len() as u128)?;
-    let ttl = s.expire_at();
-    let len = s.write_at(&mut ctx.txn, offset as u64, value, ttl)?;
-    s.finish(&mut ctx.txn)?;
-    Ok(Reply::Int(len as i64))
-}
-
-// ----- LCS -----
-
-/// `LCS key1 key2 [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN]`: the longest common
-/// subsequence of two strings (missing keys are empty), its length with LEN, or with
-/// IDX a map of `matches` (ranges in both strings, last first) and `len`.
-/// O(N*M) time and 4*(N+1)*(M+1) bytes of table, which Redis bounds by
-/// `proto-max-bulk-len` (checked on the stored lengths, before either value is read).
-/// Errors: `The specified keys must contain string values`, syntax error,
-/// `If you want both the length and indexes, please just use IDX.`, and
-/// `Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len`.
-fn lcs(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let mut metas = Vec::with_capacity(2);
-    for key in &argv[1..3] {
-        match ctx.txn.get(key)? {
-            Some(m) if m.kind != Kind::String => {
-                return Err(Error::LcsNotStrings)
-            }
-            m => metas.push(m),
-        }
-    }
-    let LcsArgs { len: getlen, idx: getidx, with_match_len: withlen, min_match_len: minlen } = LcsArgs::parse(argv)?;
-    let strs: Vec<Option<Str>> = metas.into_iter().map(|m| m.map(Str::from_meta)).collect();
-    let lens: Vec<u64> = strs.iter().map(|s| s.as_ref().map_or(0, Str::len)).collect();
-    if lens.iter().any(|&l| l >= u32::MAX as u64 - 1) {
-        return Err(Error::LcsTooLong);
-    }
-    let table_bytes = (lens[0] + 1).saturating_mul(lens[1] + 1).saturating_mul(4);
-    if table_bytes > ctx.server.config.read().proto_max_bulk_len as u64 {
-        return Err(Error::LcsMemory);
-    }
-    let mut vals = Vec::with_capacity(2);
-    for s in &strs {
-        vals.push(match s {
-            Some(s) => s.value(&ctx.txn)?,
-            None => Bytes::new(),
-        });
-    }
-    let (x, y) = (&vals[0], &vals[1]);
-    let (n, m) = (x.len(), y.len());
-    let w = m + 1;
-    // table[i * w + j]: LCS length of x[..i] and y[..j].
-    let mut table = vec![0u32; (n + 1) * w];
-    for i in 1..=n {
-        for j in 1..=m {
-            table[i * w + j] = if x[i - 1] == y[j - 1] {
-                table[(i - 1) * w + j - 1] + 1
-            } else {
-                table[(i - 1) * w + j].max(table[i * w + j - 1])
-            };
-        }
-    }
-    let total = table[n * w + m];
-    if getlen {
-        return Ok(Reply::Int(total as i64));
-    }
-    // Walk back from the end, collecting the subsequence and its contiguous ranges.
-    let mut seq = vec![0u8; total as usize];
-    let mut left = total as usize;
-    let mut matches = Vec::new();
-    let mut range: Option<(usize, usize, usize, usize)> = None; // (a_start, a_end, b_start, b_end)
-    let emit = |r: (usize, usize, usize, usize), matches: &mut Vec<Reply>| {
-        let len = r.1 - r.0 + 1;
-        if minlen == 0 || len as i64 >= minlen {
-            let mut item = vec![
-                Reply::Array(vec![Reply::Int(r.0 as i64), Reply::Int(r.1 as i64)]),
-                Reply::Array(vec![Reply::Int(r.2 as i64), Reply::Int(r.3 as i64)]),
-            ];
-            if withlen {
-                item.push(Reply::Int(len as i64));
-            }
-            matches.push(Reply::Array(item));
-        }
-    };
-    let (mut i, mut j) = (n, m);
-    while i > 0 && j > 0 {
-        if x[i - 1] == y[j - 1] {
-            left -= 1;
-            seq[left] = x[i - 1];
-            let r = match range {
-                Some((as_, ae, bs, be)) if as_ == i && bs == j => (i - 1, ae, j - 1, be),
-                Some(r) => {
-                    emit(r, &mut matches);
-                    (i - 1, i - 1, j - 1, j - 1)
-                }
-                None => (i - 1, i - 1, j - 1, j - 1),
-            };
-            i -= 1;
-            j -= 1;
-            if r.0 == 0 || r.2 == 0 {
-                emit(r, &mut matches);
-                range = None;
-            } else {
-                range = Some(r);
-            }
-        } else {
-            if table[(i - 1) * w + j] > table[i * w + j - 1] {
-                i -= 1;
-            } else {
-                j -= 1;
-            }
-            if let Some(r) = range.take() {
-                emit(r, &mut matches);
-            }
-        }
-    }
-    if !getidx {
-        return Ok(Reply::Bulk(Bytes::from(seq)));
-    }
-    Ok(Reply::Map(vec![
-        (Reply::bulk_str("matches"), Reply::Array(matches)),
-        (Reply::bulk_str("len"), Reply::Int(total as i64)),
-    ]))
-}
-
-
 pub static COMMANDS: &[CommandSpec] = &[
     command! {
         name: "get", arity: 2, flags: READONLY | FAST, keys: Keys::one(), group: "string", handler: get,
@@ -585,27 +411,27 @@ pub static COMMANDS: &[CommandSpec] = &[
             key 0:            RW access update, index 1, range 0",
     },
     command! {
-        name: "append", arity: 3, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "string", handler: append,
+        name: "append", arity: 3, flags: WRITE | DENYOOM | FAST, keys: Keys::one(), group: "string", handler: range::append,
         summary: "Append a value to a key", since: "2.0.0",
         complexity: "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.",
         docs: "key#0 value
             key 0:            RW insert, index 1, range 0",
     },
     command! {
-        name: "strlen", arity: 2, flags: READONLY | FAST, keys: Keys::one(), group: "string", handler: strlen,
+        name: "strlen", arity: 2, flags: READONLY | FAST, keys: Keys::one(), group: "string", handler: range::strlen,
         summary: "Get the length of the value stored in a key", since: "2.2.0", complexity: "O(1)",
         docs: "key#0
             key 0:            RO, index 1, range 0",
     },
     command! {
-        name: "getrange", arity: 4, flags: READONLY, keys: Keys::one(), group: "string", handler: getrange,
+        name: "getrange", arity: 4, flags: READONLY, keys: Keys::one(), group: "string", handler: range::getrange,
         summary: "Get a substring of the string stored at a key", since: "2.4.0",
         complexity: "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
         docs: "key#0 start:integer end:integer
             key 0:            RO access, index 1, range 0",
     },
     command! {
-        name: "substr", arity: 4, flags: READONLY, keys: Keys::one(), group: "string", handler: getrange,
+        name: "substr", arity: 4, flags: READONLY, keys: Keys::one(), group: "string", handler: range::getrange,
         summary: "Get a substring of the string stored at a key", since: "1.0.0",
         complexity: "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
         docs: "key#0 start:integer end:integer
@@ -613,7 +439,7 @@ pub static COMMANDS: &[CommandSpec] = &[
             key 0:            RO access, index 1, range 0",
     },
     command! {
-        name: "setrange", arity: 4, flags: WRITE | DENYOOM, keys: Keys::one(), group: "string", handler: setrange,
+        name: "setrange", arity: 4, flags: WRITE | DENYOOM, keys: Keys::one(), group: "string", handler: range::setrange,
         summary: "Overwrite part of a string at key starting at the specified offset", since: "2.2.0",
         complexity: "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.",
         docs: "key#0 offset:integer value
@@ -621,7 +447,7 @@ pub static COMMANDS: &[CommandSpec] = &[
     },
     command! {
         name: "lcs", arity: -3, flags: READONLY, keys: Keys::Range { first: 1, last: 2, step: 1 },
-        group: "string", handler: lcs,
+        group: "string", handler: range::lcs,
         summary: "Find longest common substring", since: "7.0.0",
         complexity: "O(N*M) where N and M are the lengths of s1 and s2, respectively",
         docs: "key1#0 key2#0 [LEN] [IDX] [MINMATCHLEN len:integer] [WITHMATCHLEN]

@@ -162,7 +162,7 @@ impl<'a> MpopArgs<'a> {
     pub(super) fn parse(argv: &'a [Bytes], numkeys_idx: usize) -> Result<MpopArgs<'a>> {
         let numkeys = args::parse_i64_strict(&argv[numkeys_idx])
             .filter(|&n| n >= 1)
-            .ok_or_else(|| Error::err("numkeys should be greater than 0"))?;
+            .ok_or(Error::NumkeysNotPositive)?;
         let where_idx = (numkeys_idx as u64).saturating_add(numkeys as u64).saturating_add(1);
         if where_idx >= argv.len() as u64 {
             return Err(Error::Syntax);
@@ -179,7 +179,7 @@ impl<'a> MpopArgs<'a> {
             if count.is_none() && is(opt, "count") && a.remaining() >= 1 {
                 let n = args::parse_i64_strict(a.value()?)
                     .filter(|&n| n >= 1)
-                    .ok_or_else(|| Error::err("count should be greater than 0"))?;
+                    .ok_or(Error::CountNotPositive)?;
                 count = Some(n as u64);
             } else {
                 return Err(Error::Syntax);
@@ -250,7 +250,7 @@ impl SetOpArgs {
             } else if card && remaining >= 2 && is(opt, "limit") {
                 let l = args::parse_i64_strict(&argv[j + 1])
                     .filter(|&l| l >= 0)
-                    .ok_or_else(|| Error::err("LIMIT can't be negative"))?;
+                    .ok_or(Error::Negative("LIMIT"))?;
                 a.limit = l as u64;
                 j += 2;
             } else {

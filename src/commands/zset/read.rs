@@ -159,7 +159,7 @@ pub(super) fn zrandmember(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         _ => return Err(Error::Syntax),
     };
     if withscores && count > (i64::MAX / 2) as u64 {
-        return Err(Error::err("value is out of range"));
+        return Err(Error::OutOfRange);
     }
     let Some(z) = read(ctx, &argv[1])? else { return Ok(Reply::Array(Vec::new())) };
     let mut picked = z.random(&ctx.txn, count, distinct)?;
