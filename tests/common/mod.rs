@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod reference;
+#[allow(unused_imports)]
 pub use reference::{Conn, RedisServer};
 
 use std::io::{BufRead, BufReader, Read, Write};
