@@ -6,9 +6,9 @@ mod common;
 
 use std::io::{BufReader, Write};
 use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{encode, read_reply, Server, R};
+use common::{encode, read_reply, wait_until, Server, R};
 
 fn client_field(line: &str, field: &str) -> usize {
     let prefix = format!("{field}=");
@@ -87,14 +87,8 @@ fn query_buffer_is_given_back_after_a_large_request() {
     // Half a 4 MB request: the server holds it in a buffer big enough for the rest.
     let request = encode(&["SET", "big", &value]);
     big.send(&request[..2 << 20]);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let line = loop {
-        let line = client_line(&s, id);
-        if client_field(&line, "qbuf") >= 1 << 20 || Instant::now() > deadline {
-            break line;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    wait_until(Duration::from_secs(10), || client_field(&client_line(&s, id), "qbuf") >= 1 << 20);
+    let line = client_line(&s, id);
     assert!(client_field(&line, "qbuf") >= 1 << 20, "{line}");
     assert!(client_field(&line, "tot-mem") >= 2 << 20, "{line}");
 

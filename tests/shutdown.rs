@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{encode, read_reply, Server, R};
+use common::{encode, read_reply, wait_until, Server, R};
 
 /// Rounds of the compaction race; each round loads a fresh server until it compacts.
 const ROUNDS: usize = 8;
@@ -20,18 +20,6 @@ const HASHES_BEFORE_STOP: usize = 150;
 
 fn read_log(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
-}
-
-/// Polls `cond` every few milliseconds for up to `limit`.
-fn wait_until(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        if cond() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    false
 }
 
 /// Writes batches of 500 pipelined HSETs (200-byte values) into hashes h:<writer>:<n>,

@@ -251,6 +251,18 @@ impl R {
     }
 }
 
+/// Polls `cond` every few milliseconds for up to `limit`; whether it came true.
+pub fn wait_until(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if cond() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    false
+}
+
 /// An array of bulk strings.
 pub fn bulks(items: &[&str]) -> R {
     R::Array(items.iter().map(|s| R::bulk(s)).collect())
