@@ -213,7 +213,7 @@ fn client_kill(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         }
         return Ok(Reply::ok());
     }
-    let (mut id, mut kind, mut addr, mut laddr) = (None, None, None, None);
+    let (mut id, mut kind, mut addr, mut laddr, mut user) = (None, None, None, None, None);
     let mut skipme = true;
     let mut i = 2;
     while i < argv.len() {
@@ -231,9 +231,11 @@ fn client_kill(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         } else if args::is(opt, "laddr") {
             laddr = Some(value.clone());
         } else if args::is(opt, "user") {
+            // `default` is the only user DiskDB has (no ACL SETUSER).
             if &value[..] != b"default" {
                 return Err(Error::NoSuchUser(String::from_utf8_lossy(value).into_owned()));
             }
+            user = Some(value.clone());
         } else if args::is(opt, "skipme") {
             skipme = if args::is(value, "yes") {
                 true
@@ -253,6 +255,7 @@ fn client_kill(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
             && kind.map_or(true, |k| type_of(&c) == k)
             && addr.as_ref().map_or(true, |a| c.addr.as_bytes() == &a[..])
             && laddr.as_ref().map_or(true, |a| c.laddr.as_bytes() == &a[..])
+            && user.as_ref().map_or(true, |u| c.user.lock().as_bytes() == &u[..])
             && !(skipme && c.id == me);
         if matches {
             kill_client(ctx, &c, me);

@@ -167,10 +167,12 @@ impl ClientInfo {
         }
     }
 
-    /// Asks the client's connection to close.
+    /// Asks the client's connection to close. Every waiter wakes: a blocked client waits
+    /// on this in its blocked wait while the connection loop's own wait stays registered,
+    /// and a single wake-up would go to the one that is not being polled.
     pub fn kill(&self) {
         self.killed.store(true, Ordering::Release);
-        self.kill.notify_one();
+        self.kill.notify_waiters();
     }
 
     pub fn is_killed(&self) -> bool {
@@ -207,8 +209,13 @@ impl ClientInfo {
 
     /// Resolves when [`ClientInfo::kill`] is called.
     pub async fn killed(&self) {
-        while !self.is_killed() {
-            self.kill.notified().await;
+        loop {
+            // Created before the check, so a kill between the two is not missed.
+            let notified = self.kill.notified();
+            if self.is_killed() {
+                return;
+            }
+            notified.await;
         }
     }
 }
