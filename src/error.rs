@@ -257,6 +257,15 @@ pub enum Error {
     NoInputKeys(String),
     /// `ERR weight value is not a float`: ZUNION, ZINTER and their STORE forms.
     WeightNotFloat,
+    // CLIENT UNBLOCK / KILL (client-cmds branch).
+    /// `ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR`: CLIENT UNBLOCK.
+    UnblockReason,
+    /// `UNBLOCKED client unblocked via CLIENT UNBLOCK`: the reply of a blocking command
+    /// that CLIENT UNBLOCK ... ERROR ended.
+    UnblockedByClient,
+    /// `ERR unknown subcommand or wrong number of arguments for '<sub>'. Try <CONTAINER>
+    /// HELP.`: a subcommand with more arguments than its syntax takes (CLIENT UNBLOCK).
+    SubcommandSyntax { sub: String, container: String },
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -406,6 +415,15 @@ impl fmt::Display for Error {
             }
             Error::NoInputKeys(command) => write!(f, "ERR at least 1 input key is needed for '{command}' command"),
             Error::WeightNotFloat => f.write_str("ERR weight value is not a float"),
+            // CLIENT UNBLOCK / KILL (client-cmds branch).
+            Error::UnblockReason => f.write_str("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"),
+            Error::UnblockedByClient => f.write_str("UNBLOCKED client unblocked via CLIENT UNBLOCK"),
+            Error::SubcommandSyntax { sub, container } => write!(
+                f,
+                "ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",
+                truncate(sub, 128),
+                container
+            ),
         }
     }
 }

@@ -9,7 +9,7 @@ use bytes::Bytes;
 
 use super::args;
 use super::connection::{help_reply, printable, set_name};
-use super::context::{ClientInfo, Ctx};
+use super::context::{ClientInfo, Ctx, UNBLOCK_ERROR, UNBLOCK_TIMEOUT};
 use super::table::{command, flags::*, CommandSpec};
 use crate::error::{Error, Result};
 use crate::protocol::Reply;
@@ -213,7 +213,7 @@ fn client_kill(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         }
         return Ok(Reply::ok());
     }
-    let (mut id, mut kind, mut addr, mut laddr) = (None, None, None, None);
+    let (mut id, mut kind, mut addr, mut laddr, mut user) = (None, None, None, None, None);
     let mut skipme = true;
     let mut i = 2;
     while i < argv.len() {
@@ -231,9 +231,11 @@ fn client_kill(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         } else if args::is(opt, "laddr") {
             laddr = Some(value.clone());
         } else if args::is(opt, "user") {
+            // `default` is the only user DiskDB has (no ACL SETUSER).
             if &value[..] != b"default" {
                 return Err(Error::NoSuchUser(String::from_utf8_lossy(value).into_owned()));
             }
+            user = Some(value.clone());
         } else if args::is(opt, "skipme") {
             skipme = if args::is(value, "yes") {
                 true
@@ -253,6 +255,7 @@ fn client_kill(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
             && kind.map_or(true, |k| type_of(&c) == k)
             && addr.as_ref().map_or(true, |a| c.addr.as_bytes() == &a[..])
             && laddr.as_ref().map_or(true, |a| c.laddr.as_bytes() == &a[..])
+            && user.as_ref().map_or(true, |u| c.user.lock().as_bytes() == &u[..])
             && !(skipme && c.id == me);
         if matches {
             kill_client(ctx, &c, me);
@@ -271,6 +274,31 @@ fn kill_client(ctx: &mut Ctx<'_>, c: &Arc<ClientInfo>, me: u64) {
         c.kill();
         ctx.server.clients.remove(&c.id);
     }
+}
+
+/// `CLIENT UNBLOCK client-id [TIMEOUT | ERROR]`: ends the blocking command (BLPOP,
+/// BZPOPMIN, BLMOVE, ...) client `client-id` waits in, which answers its timeout reply
+/// (`TIMEOUT`, the default) or `-UNBLOCKED client unblocked via CLIENT UNBLOCK`
+/// (`ERROR`). Answers 1 if the client was blocked, 0 otherwise (unknown id too). O(1).
+/// Errors: `ERR value is not an integer or out of range`,
+/// `ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR`,
+/// `ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.`
+fn client_unblock(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    if argv.len() > 4 {
+        return Err(Error::SubcommandSyntax {
+            sub: String::from_utf8_lossy(&argv[1]).into_owned(),
+            container: String::from_utf8_lossy(&argv[0]).to_uppercase(),
+        });
+    }
+    let id = args::parse_i64_strict(&argv[2]).ok_or(Error::NotInteger)?;
+    let how = match argv.get(3) {
+        None => UNBLOCK_TIMEOUT,
+        Some(r) if args::is(r, "timeout") => UNBLOCK_TIMEOUT,
+        Some(r) if args::is(r, "error") => UNBLOCK_ERROR,
+        Some(_) => return Err(Error::UnblockReason),
+    };
+    let target = u64::try_from(id).ok().and_then(|id| ctx.server.clients.get(&id).map(|c| c.value().clone()));
+    Ok(Reply::Int(target.is_some_and(|c| c.request_unblock(how)) as i64))
 }
 
 /// Parses `ON|OFF` for the client switches. Error: `ERR syntax error`.
@@ -357,6 +385,8 @@ fn client_help(_ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
             "    Control the replies sent to the current connection.",
             "SETNAME <name>",
             "    Assign the name <name> to the current connection.",
+            "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+            "    Unblock the specified blocked client.",
             "SETINFO <option> <value>",
             "    Set client meta attr. Options are:",
             "    * LIB-NAME: the client lib name.",
@@ -427,6 +457,12 @@ static CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
             history 5.0.0:    Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward
                               compatibility.
             history 6.2.0:    `LADDR` option."#,
+    },
+    command! {
+        name: "unblock", arity: -3, flags: ADMIN | CLIENT_FLAGS, group: "connection", handler: client_unblock,
+        summary: "Unblock a client blocked in a blocking command from a different connection", since: "5.0.0",
+        complexity: "O(log N) where N is the number of client connections",
+        docs: "client-id:integer [timeout_error(TIMEOUT | ERROR)]",
     },
     command! {
         name: "no-evict", arity: 3, flags: ADMIN | CLIENT_FLAGS, group: "connection", handler: client_no_evict,

@@ -119,7 +119,18 @@ pub struct ClientInfo {
     pub ssub: AtomicUsize,
     killed: AtomicBool,
     kill: Notify,
+    /// A CLIENT UNBLOCK request for the blocked command: [`UNBLOCK_NONE`],
+    /// [`UNBLOCK_TIMEOUT`] or [`UNBLOCK_ERROR`].
+    unblock: AtomicU8,
+    unblock_notify: Notify,
 }
+
+/// No CLIENT UNBLOCK request pending.
+pub const UNBLOCK_NONE: u8 = 0;
+/// CLIENT UNBLOCK id TIMEOUT: the blocked command answers its timeout reply.
+pub const UNBLOCK_TIMEOUT: u8 = 1;
+/// CLIENT UNBLOCK id ERROR: the blocked command answers `-UNBLOCKED ...`.
+pub const UNBLOCK_ERROR: u8 = 2;
 
 impl ClientInfo {
     pub fn new(id: u64, addr: String, laddr: String, fd: i64, kind_flag: &'static str) -> ClientInfo {
@@ -151,23 +162,60 @@ impl ClientInfo {
             ssub: AtomicUsize::new(0),
             killed: AtomicBool::new(false),
             kill: Notify::new(),
+            unblock: AtomicU8::new(UNBLOCK_NONE),
+            unblock_notify: Notify::new(),
         }
     }
 
-    /// Asks the client's connection to close.
+    /// Asks the client's connection to close. Every waiter wakes: a blocked client waits
+    /// on this in its blocked wait while the connection loop's own wait stays registered,
+    /// and a single wake-up would go to the one that is not being polled.
     pub fn kill(&self) {
         self.killed.store(true, Ordering::Release);
-        self.kill.notify_one();
+        self.kill.notify_waiters();
     }
 
     pub fn is_killed(&self) -> bool {
         self.killed.load(Ordering::Acquire)
     }
 
+    /// CLIENT UNBLOCK: asks the client's blocked command to end with `how`
+    /// ([`UNBLOCK_TIMEOUT`] or [`UNBLOCK_ERROR`]). False when the client is not blocked
+    /// or an earlier request is still pending (it is being unblocked already).
+    pub fn request_unblock(&self, how: u8) -> bool {
+        if !self.blocked.load(Ordering::Acquire) {
+            return false;
+        }
+        if self.unblock.compare_exchange(UNBLOCK_NONE, how, Ordering::AcqRel, Ordering::Acquire).is_err() {
+            return false;
+        }
+        self.unblock_notify.notify_one();
+        true
+    }
+
+    /// Takes the pending CLIENT UNBLOCK request, if any (the blocked wait calls it when
+    /// it starts, so a stale request cannot end a later command, and when it ends).
+    pub fn take_unblock(&self) -> u8 {
+        self.unblock.swap(UNBLOCK_NONE, Ordering::AcqRel)
+    }
+
+    /// Resolves when [`ClientInfo::request_unblock`] succeeds; the request stays
+    /// pending for [`ClientInfo::take_unblock`].
+    pub async fn unblock_requested(&self) {
+        while self.unblock.load(Ordering::Acquire) == UNBLOCK_NONE {
+            self.unblock_notify.notified().await;
+        }
+    }
+
     /// Resolves when [`ClientInfo::kill`] is called.
     pub async fn killed(&self) {
-        while !self.is_killed() {
-            self.kill.notified().await;
+        loop {
+            // Created before the check, so a kill between the two is not missed.
+            let notified = self.kill.notified();
+            if self.is_killed() {
+                return;
+            }
+            notified.await;
         }
     }
 }

@@ -21,8 +21,10 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use super::durability::Durability;
 use crate::commands::blocking::BlockOn;
+use crate::commands::context::UNBLOCK_ERROR;
 use crate::commands::{execute, ClientInfo, Outcome, ServerState, Session};
 use crate::config::Fsync;
+use crate::error::Error;
 use crate::protocol::{Decoded, Reply, RequestDecoder};
 use crate::types::now_ms;
 
@@ -229,7 +231,9 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
     let mut db = state.store.physical(session.db);
     let mut keys: Vec<(u8, bytes::Bytes)> = block.keys.iter().map(|k| (db, k.clone())).collect();
     let mut waiter = state.blocked.register(&keys);
-    session.info.blocked.store(true, Ordering::Relaxed);
+    // A CLIENT UNBLOCK that raced with the end of an earlier wait must not end this one.
+    session.info.take_unblock();
+    session.info.blocked.store(true, Ordering::Release);
     let deadline = block.timeout.map(|t| tokio::time::Instant::now() + t);
     let info = session.info.clone();
     // A write may have landed between the first attempt and registering: try once more
@@ -266,13 +270,21 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
                 Ok(0) | Err(_) => break None,
                 Ok(_) => attempt = false,
             },
+            _ = info.unblock_requested() => {
+                let reply = match info.take_unblock() {
+                    UNBLOCK_ERROR => Reply::error(Error::UnblockedByClient.to_string()),
+                    _ => timeout_reply,
+                };
+                break Some(Outcome { reply, wrote: false, block: None });
+            }
             _ = info.killed() => break None,
             _ = state.shutdown.wait() => break None,
         }
     };
     session.block_retry = false;
     state.blocked.unregister(&waiter, &keys);
-    session.info.blocked.store(false, Ordering::Relaxed);
+    session.info.blocked.store(false, Ordering::Release);
+    session.info.take_unblock();
     // Served, what is left on these keys is for the next client in line; and a client
     // that leaves without writing (WRONGTYPE on its destination, timeout, disconnect) may
     // have consumed a wake-up meant for the next in line. Either way pass it on: a
