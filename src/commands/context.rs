@@ -226,6 +226,8 @@ pub struct ServerState {
     pub watches: super::multi::Watches,
     /// Error replies by their first word (`ERR`, `WRONGTYPE`...), for INFO errorstats.
     pub error_stats: Mutex<std::collections::BTreeMap<String, u64>>,
+    /// Whether the active expire cycle runs (DEBUG SET-ACTIVE-EXPIRE turns it off).
+    pub active_expire: std::sync::atomic::AtomicBool,
 }
 
 impl ServerState {
@@ -249,6 +251,7 @@ impl ServerState {
             blocked: Default::default(),
             watches: Default::default(),
             error_stats: Default::default(),
+            active_expire: std::sync::atomic::AtomicBool::new(true),
         }
     }
 

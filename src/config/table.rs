@@ -557,7 +557,7 @@ pub static DIRECTIVES: &[Directive] = &[
     Directive::new(
         "enable-debug-command",
         YES_NO_LOCAL,
-        Effect::Ignored("no DEBUG command yet; stored (Config::enable_debug_command) so that DEBUG is gated by it as in Redis 7"),
+        Effect::Honoured("gates DEBUG as in Redis 7: no, yes, or local (loopback and Unix socket clients only)"),
         |c| c.enable_debug_command.name().to_string(),
         |c, v| access(v).map(|a| c.enable_debug_command = a),
     )
