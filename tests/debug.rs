@@ -31,6 +31,10 @@ fn debug_is_refused_by_default_with_redis_text() {
     // Arity comes first, as in Redis.
     assert_eq!(theirs.cmd(&["DEBUG"]), arity("debug"));
     assert_eq!(ours.cmd(&["DEBUG"]), arity("debug"));
+    // Refused when queued, so EXEC fails.
+    for cmd in [&["MULTI"][..], &["DEBUG", "SLEEP", "0"], &["EXEC"]] {
+        assert_eq!(ours.cmd(cmd), theirs.cmd(cmd), "{cmd:?}");
+    }
 }
 
 #[test]

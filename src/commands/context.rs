@@ -122,6 +122,12 @@ pub struct ClientInfo {
 }
 
 impl ClientInfo {
+    /// Whether the client is on the Unix socket or a loopback address: what
+    /// `enable-debug-command local` and `enable-protected-configs local` allow.
+    pub fn is_local(&self) -> bool {
+        self.kind_flag == "U" || self.addr.parse::<std::net::SocketAddr>().is_ok_and(|a| a.ip().is_loopback())
+    }
+
     pub fn new(id: u64, addr: String, laddr: String, fd: i64, kind_flag: &'static str) -> ClientInfo {
         let now = now_ms();
         ClientInfo {

@@ -1,8 +1,9 @@
 //! DEBUG: the subcommands of Redis's that tools and client test suites use and that mean
 //! something for an on-disk store (SLEEP, SET-ACTIVE-EXPIRE, OBJECT, HELP). The others
 //! (RELOAD, DIGEST, POPULATE, crash and allocator subcommands...) answer Redis's unknown
-//! subcommand error. Gated by `enable-debug-command` as in Redis 7: refused unless it is
-//! `yes`, or `local` and the client is on a loopback address or the Unix socket.
+//! subcommand error. Gated by `enable-debug-command` as in Redis 7 (the `PROTECTED` flag,
+//! checked by dispatch before queueing in MULTI): refused unless it is `yes`, or `local`
+//! and the client is on a loopback address or the Unix socket.
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -17,15 +18,10 @@ use crate::types::encoding;
 
 /// `DEBUG subcommand [arg...]`. Subcommands are matched case-insensitively and each has a
 /// fixed argument count, as in Redis. Errors: `ERR DEBUG command not allowed. ...` when
-/// `enable-debug-command` refuses the client (checked inside the command, so inside MULTI
-/// the refusal comes at EXEC rather than when queueing as Redis does); `ERR unknown
-/// subcommand or wrong number of arguments for '<sub>'. Try DEBUG HELP.`
+/// `enable-debug-command` refuses the client (from dispatch, before MULTI queueing, as
+/// in Redis); `ERR unknown subcommand or wrong number of arguments for '<sub>'. Try
+/// DEBUG HELP.`
 fn debug(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let info = &ctx.session.info;
-    let local = info.kind_flag == "U" || info.addr.parse::<std::net::SocketAddr>().is_ok_and(|a| a.ip().is_loopback());
-    if !ctx.server.config.read().enable_debug_command.allows(local) {
-        return Err(Error::DebugNotAllowed);
-    }
     let sub = argv[1].to_ascii_lowercase();
     match (&sub[..], argv.len()) {
         (b"help", 2) => Ok(help()),
@@ -110,7 +106,8 @@ fn atof(s: &[u8]) -> f64 {
 }
 
 pub(crate) static COMMANDS: &[CommandSpec] = &[command! {
-    name: "debug", arity: -2, flags: ADMIN | NOSCRIPT | LOADING | STALE, group: "server", handler: debug,
+    name: "debug", arity: -2, flags: ADMIN | NOSCRIPT | LOADING | STALE | PROTECTED,
+    group: "server", handler: debug,
     summary: "A container for debugging commands", since: "1.0.0", complexity: "Depends on subcommand.",
     docs: "-
         doc_flags:        syscmd",
