@@ -15,6 +15,12 @@ pub enum Error {
     WrongType,
     /// `ERR no such key`: RENAME, RENAMENX, LSET on a missing key.
     NoSuchKey,
+    /// `ERR DEBUG command not allowed. ...`: DEBUG while `enable-debug-command` is `no`
+    /// (or `local` and the client is not local).
+    DebugNotAllowed,
+    /// `ERR unknown subcommand or wrong number of arguments for '<sub>'. Try DEBUG
+    /// HELP.`: DEBUG with a subcommand it does not have, or with its wrong argument count.
+    DebugUnknownSubcommand(String),
     /// `ERR source and destination objects are the same`: COPY onto itself, MOVE to the
     /// current database.
     SameObject,
@@ -276,6 +282,14 @@ impl fmt::Display for Error {
             // Types and keys
             Error::WrongType => f.write_str("WRONGTYPE Operation against a key holding the wrong kind of value"),
             Error::NoSuchKey => f.write_str("ERR no such key"),
+            Error::DebugNotAllowed => f.write_str(
+                "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.",
+            ),
+            Error::DebugUnknownSubcommand(sub) => write!(
+                f,
+                "ERR unknown subcommand or wrong number of arguments for '{}'. Try DEBUG HELP.",
+                truncate(sub, 128)
+            ),
             Error::SameObject => f.write_str("ERR source and destination objects are the same"),
             Error::DbIndexOutOfRange => f.write_str("ERR DB index is out of range"),
             // Numbers

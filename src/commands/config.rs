@@ -57,8 +57,7 @@ fn config_set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     }
     let text = |b: &Bytes| String::from_utf8_lossy(b).into_owned();
     let pairs: Vec<(String, String)> = argv[2..].chunks(2).map(|p| (text(&p[0]), text(&p[1]))).collect();
-    let info = &ctx.session.info;
-    let local = info.kind_flag == "U" || info.addr.parse::<std::net::SocketAddr>().is_ok_and(|a| a.ip().is_loopback());
+    let local = ctx.session.info.is_local();
     ctx.server.config.write().set_many(&pairs, local).map_err(|e| match e {
         config::SetError::Unknown(p) => Error::ConfigSetUnknown(p),
         config::SetError::Failed(p, why) => Error::ConfigSetFailed { param: p, reason: why },

@@ -133,6 +133,12 @@ pub const UNBLOCK_TIMEOUT: u8 = 1;
 pub const UNBLOCK_ERROR: u8 = 2;
 
 impl ClientInfo {
+    /// Whether the client is on the Unix socket or a loopback address: what
+    /// `enable-debug-command local` and `enable-protected-configs local` allow.
+    pub fn is_local(&self) -> bool {
+        self.kind_flag == "U" || self.addr.parse::<std::net::SocketAddr>().is_ok_and(|a| a.ip().is_loopback())
+    }
+
     pub fn new(id: u64, addr: String, laddr: String, fd: i64, kind_flag: &'static str) -> ClientInfo {
         let now = now_ms();
         ClientInfo {
@@ -274,6 +280,8 @@ pub struct ServerState {
     pub watches: super::multi::Watches,
     /// Error replies by their first word (`ERR`, `WRONGTYPE`...), for INFO errorstats.
     pub error_stats: Mutex<std::collections::BTreeMap<String, u64>>,
+    /// Whether the active expire cycle runs (DEBUG SET-ACTIVE-EXPIRE turns it off).
+    pub active_expire: std::sync::atomic::AtomicBool,
 }
 
 impl ServerState {
@@ -297,6 +305,7 @@ impl ServerState {
             blocked: Default::default(),
             watches: Default::default(),
             error_stats: Default::default(),
+            active_expire: std::sync::atomic::AtomicBool::new(true),
         }
     }
 

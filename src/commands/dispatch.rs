@@ -83,6 +83,13 @@ pub fn execute(state: &ServerState, session: &mut Session, argv: &[Bytes]) -> Ou
     if !session.authenticated && !spec.has(flags::NO_AUTH) {
         return reject(state, Some(idx), Error::NoAuth);
     }
+    if spec.has(flags::PROTECTED) && !state.config.read().enable_debug_command.allows(session.info.is_local()) {
+        // Refused before queueing, so it makes EXEC fail, as in Redis.
+        if let Some(multi) = session.multi.as_mut() {
+            multi.aborted = true;
+        }
+        return reject(state, Some(idx), Error::DebugNotAllowed);
+    }
     if session.multi.is_some() {
         if let Some(outcome) = queue(state, session, idx, spec, argv) {
             return outcome;

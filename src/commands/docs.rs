@@ -47,6 +47,7 @@
 //! | `key 0: flags, begin, find` | COMMAND INFO key specification 0 (then 1, 2...), below |
 //! | `acl: @keyspace @dangerous` | ACL categories Redis declares for the command, replacing its group's |
 //! | `tips: nondeterministic_output` | COMMAND INFO `tips`, space separated |
+//! | `doc_flags: syscmd` | `doc_flags` syscmd (a system command, as DEBUG) |
 //!
 //! A key specification is its flags (`RW access update`...), where the search for keys
 //! begins, how the keys are found from there, and optionally `"notes"`, separated by
@@ -209,6 +210,8 @@ pub struct Entry {
     pub acl: Option<Vec<String>>,
     /// COMMAND INFO's `tips`, in Redis's order.
     pub tips: Vec<String>,
+    /// `doc_flags` syscmd: a system command not meant for applications (DEBUG).
+    pub syscmd: bool,
 }
 
 impl Entry {
@@ -216,8 +219,17 @@ impl Entry {
     /// `deprecated_since`, `replaced_by`, `history`, `arguments`, each left out when empty.
     pub fn doc_fields(&self) -> Vec<(Reply, Reply)> {
         let mut fields = Vec::new();
+        let mut doc_flags = Vec::new();
+        if self.deprecated.is_some() {
+            doc_flags.push(Reply::status("deprecated"));
+        }
+        if self.syscmd {
+            doc_flags.push(Reply::status("syscmd"));
+        }
+        if !doc_flags.is_empty() {
+            fields.push((field("doc_flags"), Reply::Set(doc_flags)));
+        }
         if let Some((since, replaced_by)) = &self.deprecated {
-            fields.push((field("doc_flags"), Reply::Set(vec![Reply::status("deprecated")])));
             fields.push((field("deprecated_since"), Reply::bulk_str(since)));
             fields.push((field("replaced_by"), Reply::bulk_str(replaced_by)));
         }
@@ -289,7 +301,7 @@ impl Entry {
 /// labelled (it continues the arguments or the labelled line before it).
 fn labelled_line(line: &'static str) -> Option<(&'static str, &'static str)> {
     let (label, text) = line.trim_start().split_once(':')?;
-    if label == "acl" || label == "tips" {
+    if label == "acl" || label == "tips" || label == "doc_flags" {
         return Some((label, text));
     }
     let (kind, _) = label.split_once(' ')?;
@@ -304,6 +316,7 @@ fn entry(syntax: &'static str, labelled: Vec<(&'static str, String)>) -> Result<
         key_specs: Vec::new(),
         acl: None,
         tips: Vec::new(),
+        syscmd: false,
     };
     for (label, text) in labelled {
         let (kind, value) = label.split_once(' ').unwrap_or((label, ""));
@@ -319,6 +332,7 @@ fn entry(syntax: &'static str, labelled: Vec<(&'static str, String)>) -> Result<
                 }
                 entry.acl = Some(text.split_whitespace().map(str::to_string).collect());
             }
+            "doc_flags" if text.trim() == "syscmd" => entry.syscmd = true,
             "tips" if entry.tips.is_empty() => entry.tips = text.split_whitespace().map(str::to_string).collect(),
             "key" if value.parse() == Ok(entry.key_specs.len()) => {
                 entry.key_specs.push(KeySpec::parse(&text).map_err(|e| format!("{label}: {e}"))?)

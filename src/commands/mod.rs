@@ -14,6 +14,7 @@ pub(crate) mod config;
 pub(crate) mod connection;
 pub(crate) mod context;
 pub(crate) mod cursor;
+pub(crate) mod debug;
 pub(crate) mod dispatch;
 pub(crate) mod docs;
 pub(crate) mod hash;
@@ -44,6 +45,7 @@ pub fn all_commands() -> impl Iterator<Item = &'static CommandSpec> {
         client::COMMANDS,
         server::COMMANDS,
         config::COMMANDS,
+        debug::COMMANDS,
         command::COMMANDS,
         transactions::COMMANDS,
         string::COMMANDS,

@@ -33,6 +33,9 @@ pub mod flags {
     pub const SKIP_SLOWLOG: u32 = 1 << 14;
     /// DiskDB-internal: runs alone (whole-database commands such as FLUSHALL, SWAPDB).
     pub const EXCLUSIVE: u32 = 1 << 20;
+    /// Redis's `PROTECTED` (not shown by COMMAND INFO): refused before it runs or is
+    /// queued unless `enable-debug-command` allows the client (DEBUG).
+    pub const PROTECTED: u32 = 1 << 21;
 
     pub const NAMES: &[(u32, &str)] = &[
         (WRITE, "write"),

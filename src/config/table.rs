@@ -54,8 +54,9 @@ const NO_SCRIPTING: Effect = Effect::Ignored("no scripting (EVAL, FUNCTION)");
 const EVICTION: Effect = Effect::Ignored(
     "tunes eviction, which comes with a disk bound in a later change; DiskDB never evicts nor refuses writes for memory: the data is on disk",
 );
-const ENCODING: Effect =
-    Effect::Ignored("stored (Config::encoding, readable by the commands); OBJECT ENCODING answers from it in a later change");
+const ENCODING: Effect = Effect::Honoured(
+    "decides what OBJECT ENCODING reports, as in Redis (DiskDB's records are the same whatever the size); list-compress-depth never changes the encoding name, in Redis either",
+);
 const NO_STREAMS: Effect = Effect::Ignored("no streams yet; stored (Config::encoding) for them");
 const SHUTDOWN_EFFECT: Effect =
     Effect::Ignored("a shutdown is always immediate and keeps everything: there is no snapshot to save and no replica to wait for");
@@ -556,7 +557,7 @@ pub static DIRECTIVES: &[Directive] = &[
     Directive::new(
         "enable-debug-command",
         YES_NO_LOCAL,
-        Effect::Ignored("no DEBUG command yet; stored (Config::enable_debug_command) so that DEBUG is gated by it as in Redis 7"),
+        Effect::Honoured("gates DEBUG as in Redis 7: no, yes, or local (loopback and Unix socket clients only)"),
         |c| c.enable_debug_command.name().to_string(),
         |c, v| access(v).map(|a| c.enable_debug_command = a),
     )

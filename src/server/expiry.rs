@@ -18,8 +18,12 @@ use crate::types::{now_ms, Txn};
 /// `active-expire-effort` (1 to 10).
 const PER_CYCLE: usize = 200;
 
-/// Runs one cycle; returns how many keys it removed.
+/// Runs one cycle; returns how many keys it removed. Does nothing while DEBUG
+/// SET-ACTIVE-EXPIRE 0 has turned the cycle off (expired keys then go only when read).
 pub fn cycle(state: &ServerState) -> usize {
+    if !state.active_expire.load(Ordering::Relaxed) {
+        return 0;
+    }
     let store = &state.store;
     let now = now_ms();
     let per_cycle = PER_CYCLE * state.config.read().active_expire_effort.max(1) as usize;

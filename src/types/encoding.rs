@@ -2,20 +2,48 @@
 //!
 //! DiskDB keeps every type in its own records whatever its size, but clients and tests
 //! look at what Redis reports, so the answer is worked out from the kind, the size and
-//! (for Redis's compact encodings) a bounded look at the elements, with Redis 7's default
-//! thresholds.
+//! (for Redis's compact encodings) a bounded look at the elements, against the encoding
+//! tunables of the server config ([`crate::config::Encoding`]: `hash-max-listpack-*`,
+//! `zset-max-listpack-*`, `set-max-intset-entries`, `list-max-listpack-size`).
+//!
+//! Where Redis 7.0 and 7.2 differ, DiskDB answers as 7.2 for small lists and small
+//! non-integer sets (`listpack`; 7.0 said `quicklist` and `hashtable`). 7.0 has no
+//! `set-max-listpack-*` tunables, so those sets use 7.2's defaults (128 entries, 64 bytes).
+//! `list-compress-depth` only says how many quicklist nodes stay uncompressed: it never
+//! changes the encoding name, in 7.0 or 7.2. The answer is worked out from the value as it
+//! is now, so Redis's path dependence (7.2 converts a quicklist back to a listpack only
+//! below half the limit; neither converts back from `hashtable`) is not reproduced.
 
 use super::meta::{Kind, Meta};
 use super::txn::Txn;
+use crate::config::Encoding;
 use crate::error::Result;
 use crate::storage::Cf;
 
-/// Redis 7 defaults for the compact encodings.
-const LISTPACK_BYTES: usize = 8192; // list-max-listpack-size -2
-const LISTPACK_ENTRIES: u64 = 128; // hash/set/zset-max-listpack-entries
-const LISTPACK_VALUE: usize = 64; // hash/set/zset-max-listpack-value
-const INTSET_ENTRIES: u64 = 512; // set-max-intset-entries
+/// Redis 7.2's set-max-listpack-entries and -value defaults (7.0 has no such tunables).
+const SET_LISTPACK_ENTRIES: u64 = 128;
+const SET_LISTPACK_VALUE: usize = 64;
+/// Node sizes for list-max-listpack-size -1 to -5 (quicklist.c's `optimization_level`).
+const LIST_SIZE_CLASSES: [usize; 5] = [4096, 8192, 16384, 32768, 65536];
+/// A list node bounded by a count is also bounded by this many bytes (`SIZE_SAFETY_LIMIT`).
+const LIST_SAFETY_BYTES: usize = 8192;
 const SHARED_INTEGERS: i64 = 10_000;
+
+/// The bounds of one list node, from `list-max-listpack-size`: (bytes, entries), as
+/// quicklist.c's `quicklistNodeLimit` (0 counts as 1 entry, below -5 as -5).
+fn list_node_limit(fill: i64) -> (usize, u64) {
+    if fill >= 0 {
+        (LIST_SAFETY_BYTES, fill.max(1) as u64)
+    } else {
+        let class = ((-fill - 1) as usize).min(LIST_SIZE_CLASSES.len() - 1);
+        (LIST_SIZE_CLASSES[class], u64::MAX)
+    }
+}
+
+/// Clamps a byte-size tunable for comparison with lengths.
+fn value_limit(v: u64) -> usize {
+    usize::try_from(v).unwrap_or(usize::MAX)
+}
 
 /// How Redis would encode a string value.
 fn string_encoding(v: &[u8]) -> &'static str {
@@ -52,8 +80,10 @@ fn listpack_entry(v: &[u8]) -> usize {
 }
 
 /// The encoding Redis 7 would give the value, from its kind, its size and (for the
-/// compact encodings) a bounded look at its elements.
-pub fn encoding(txn: &Txn<'_>, meta: &Meta) -> Result<&'static str> {
+/// compact encodings) a bounded look at its elements, with the thresholds in `cfg`.
+/// O(1) in the value's size: at most the configured number of elements is looked at
+/// (for a list, at most one node's worth).
+pub fn encoding(txn: &Txn<'_>, meta: &Meta, cfg: &Encoding) -> Result<&'static str> {
     let all = |limit: u64, ok: &mut dyn FnMut(&[u8], &[u8]) -> bool| -> Result<bool> {
         let (mut fine, mut n) = (true, 0);
         txn.sub_scan(Cf::Sub, meta.version, b"", b"", false, &mut |k, v| {
@@ -69,12 +99,14 @@ pub fn encoding(txn: &Txn<'_>, meta: &Meta) -> Result<&'static str> {
         Kind::Json => "raw",
         Kind::Stream => "stream",
         Kind::List => {
+            let (max_bytes, max_entries) = list_node_limit(cfg.list_max_listpack_size);
             // Every entry takes at least 2 bytes: past that many, no need to look.
             let mut bytes = 7;
-            if meta.size <= (LISTPACK_BYTES / 2) as u64
+            if meta.size <= max_entries
+                && meta.size <= (max_bytes / 2) as u64
                 && all(u64::MAX, &mut |_, v| {
                     bytes += listpack_entry(v);
-                    bytes <= LISTPACK_BYTES
+                    bytes <= max_bytes
                 })?
             {
                 "listpack"
@@ -83,24 +115,40 @@ pub fn encoding(txn: &Txn<'_>, meta: &Meta) -> Result<&'static str> {
             }
         }
         Kind::Set => {
-            if meta.size <= INTSET_ENTRIES && all(INTSET_ENTRIES, &mut |k, _| crate::num::parse_i64_strict(k).is_some())? {
+            // Only integers: an intset within the limit, past it a hashtable (7.0 and 7.2
+            // alike). Otherwise 7.2's listpack when small. Past both sizes it is a
+            // hashtable whatever the members are, so no need to look.
+            let (mut integers, mut short) = (true, true);
+            if meta.size <= SET_LISTPACK_ENTRIES.max(cfg.set_max_intset_entries) {
+                txn.sub_scan(Cf::Sub, meta.version, b"", b"", false, &mut |k, _| {
+                    integers &= crate::num::parse_i64_strict(k).is_some();
+                    short &= k.len() <= SET_LISTPACK_VALUE;
+                    integers || short
+                })?;
+            } else {
+                (integers, short) = (false, false);
+            }
+            if integers && meta.size <= cfg.set_max_intset_entries {
                 "intset"
-            } else if meta.size <= LISTPACK_ENTRIES && all(LISTPACK_ENTRIES, &mut |k, _| k.len() <= LISTPACK_VALUE)? {
+            } else if !integers && short && meta.size <= SET_LISTPACK_ENTRIES {
                 "listpack"
             } else {
                 "hashtable"
             }
         }
         Kind::Hash => {
-            let small = |k: &[u8], v: &[u8]| k.len() <= LISTPACK_VALUE && v.len() <= LISTPACK_VALUE;
-            if meta.size <= LISTPACK_ENTRIES && all(LISTPACK_ENTRIES, &mut |k, v| small(k, v))? {
+            let max = value_limit(cfg.hash_max_listpack_value);
+            let small = |k: &[u8], v: &[u8]| k.len() <= max && v.len() <= max;
+            let entries = cfg.hash_max_listpack_entries;
+            if meta.size <= entries && all(entries, &mut |k, v| small(k, v))? {
                 "listpack"
             } else {
                 "hashtable"
             }
         }
         Kind::ZSet => {
-            if meta.size <= LISTPACK_ENTRIES && all(LISTPACK_ENTRIES, &mut |k, _| k.len() <= LISTPACK_VALUE)? {
+            let (entries, max) = (cfg.zset_max_listpack_entries, value_limit(cfg.zset_max_listpack_value));
+            if meta.size <= entries && all(entries, &mut |k, _| k.len() <= max)? {
                 "listpack"
             } else {
                 "skiplist"
@@ -127,5 +175,15 @@ mod tests {
         assert_eq!(string_encoding(b"01"), "embstr");
         assert_eq!(string_encoding(&[b'a'; 44]), "embstr");
         assert_eq!(string_encoding(&[b'a'; 45]), "raw");
+    }
+
+    #[test]
+    fn list_node_limits() {
+        assert_eq!(list_node_limit(-2), (8192, u64::MAX));
+        assert_eq!(list_node_limit(-1), (4096, u64::MAX));
+        assert_eq!(list_node_limit(-5), (65536, u64::MAX));
+        assert_eq!(list_node_limit(-100), (65536, u64::MAX));
+        assert_eq!(list_node_limit(0), (8192, 1));
+        assert_eq!(list_node_limit(128), (8192, 128));
     }
 }

@@ -13,12 +13,14 @@ use crate::types::encoding;
 use super::parse::RestoreArgs;
 
 /// `OBJECT ENCODING key`: the internal representation Redis 7 would use (`int`, `embstr`,
-/// `raw`, `listpack`, `quicklist`, `intset`, `hashtable`, `skiplist`, `stream`), or nil.
-/// O(1): at most a few hundred elements are looked at.
+/// `raw`, `listpack`, `quicklist`, `intset`, `hashtable`, `skiplist`, `stream`), or nil,
+/// following the encoding tunables (`hash-max-listpack-entries`...) as CONFIG SET leaves
+/// them. O(1) with the default tunables: at most a few hundred elements are looked at.
 pub(super) fn object_encoding(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     ctx.txn.no_touch = true;
     let Some(meta) = ctx.txn.get(&argv[2])? else { return Ok(Reply::Nil) };
-    Ok(Reply::bulk_str(encoding::encoding(&ctx.txn, &meta)?))
+    let cfg = ctx.server.config.read().encoding.clone();
+    Ok(Reply::bulk_str(encoding::encoding(&ctx.txn, &meta, &cfg)?))
 }
 
 /// `OBJECT FREQ key`: nil for a missing key; otherwise the error Redis gives when no LFU
