@@ -148,3 +148,44 @@ fn sort_errors() {
     assert_eq!(c.cmd(&["SORT", "nokey"]), bulks(&[]));
     assert_eq!(c.cmd(&["COMMAND", "GETKEYS", "SORT", "abc", "STORE", "def"]), bulks(&["abc", "def"]));
 }
+
+/// The SORT ... GET ... STORE scenario of the issue, run against DiskDB and redis-server
+/// 7.0 in the same test: with several GET patterns STORE keeps every looked-up field of
+/// every element, in order (`#`, a string key, a hash field, a missing key as ""), with
+/// LIMIT, on a set sorted for STORE, and a list read BY nosort DESC (reversed).
+#[test]
+fn sort_store_with_several_get_patterns_keeps_every_field() {
+    fn scenario(port: u16) -> Vec<R> {
+        let mut c = Conn::open(port).unwrap();
+        let mut out = Vec::new();
+        c.cmd(&["RPUSH", "src", "3", "1", "2"]);
+        c.cmd(&["SADD", "s", "2", "1", "3"]);
+        for i in 1..=3 {
+            c.cmd(&["SET", &format!("weight_{i}"), &(i * 10).to_string()]);
+            c.cmd(&["HSET", &format!("h_{i}"), "f", &format!("v{i}")]);
+        }
+        let stores: &[&[&str]] = &[
+            &["SORT", "src", "GET", "#", "GET", "weight_*", "STORE", "dst"],
+            &["SORT", "src", "GET", "#", "GET", "weight_*", "GET", "h_*->f", "GET", "nokey_*", "STORE", "dst"],
+            &["SORT", "src", "GET", "#", "GET", "weight_*", "LIMIT", "1", "1", "STORE", "dst"],
+            &["SORT", "src", "BY", "weight_*", "DESC", "GET", "weight_*", "GET", "#", "STORE", "dst"],
+            &["SORT", "s", "BY", "nosort", "GET", "#", "GET", "weight_*", "STORE", "dst"],
+            &["SORT", "src", "BY", "nosort", "GET", "weight_*", "GET", "#", "DESC", "STORE", "dst"],
+            &["SORT", "src", "BY", "nosort", "DESC", "LIMIT", "1", "2"],
+        ];
+        for args in stores {
+            out.push(c.cmd(args));
+            out.push(c.cmd(&["LRANGE", "dst", "0", "-1"]));
+            // The reply without STORE holds the same fields.
+            let plain: Vec<&str> = args.iter().copied().filter(|a| *a != "STORE" && *a != "dst").collect();
+            out.push(c.cmd(&plain));
+        }
+        out
+    }
+    let redis = RedisServer::start();
+    let expected = scenario(redis.port);
+    assert_eq!(expected[0], R::Int(6));
+    assert_eq!(expected[1], bulks(&["1", "10", "2", "20", "3", "30"]));
+    let s = Server::start();
+    assert_eq!(scenario(s.port), expected);
+}

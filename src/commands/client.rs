@@ -83,14 +83,34 @@ fn client_flags(c: &ClientInfo) -> String {
     f
 }
 
+/// Redis's fixed reply buffer (`PROTO_REPLY_CHUNK_BYTES`): what `obl` counts; replies
+/// past it are `oll` list nodes of this size in `omem`.
+const REPLY_CHUNK: usize = 16 * 1024;
+
+/// How Redis would split `pending` reply bytes: `(obl, oll, omem)`. DiskDB keeps one
+/// output buffer; its first 16 KiB are the fixed buffer, the rest are list nodes.
+fn output_fields(pending: usize) -> (usize, usize, usize) {
+    let obl = pending.min(REPLY_CHUNK);
+    let rest = pending - obl;
+    (obl, rest.div_ceil(REPLY_CHUNK), rest)
+}
+
 /// One CLIENT LIST / CLIENT INFO line (without the trailing newline), with Redis 7.2's
-/// fields. Memory fields DiskDB does not track are 0.
+/// fields (7.0's, plus `watch`, `lib-name` and `lib-ver`). `argv-mem` is the arguments
+/// of the command being run or waited on, `multi-mem` the queued transaction,
+/// `obl`/`oll`/`omem` the replies the socket has not taken (`events=rw` meanwhile);
+/// `rbs`/`rbp` (Redis's read buffer) are 0. `redir` is -1: there is no CLIENT TRACKING.
 pub fn client_line(c: &ClientInfo, now: i64) -> String {
     let qbuf = c.query_buf.load(Ordering::Relaxed);
     let qbuf_free = c.query_buf_free.load(Ordering::Relaxed);
+    let argv_mem = c.argv_mem.load(Ordering::Relaxed);
+    let multi_mem = c.multi_mem.load(Ordering::Relaxed);
+    let pending = c.out_pending.load(Ordering::Relaxed);
+    let (obl, oll, omem) = output_fields(pending);
+    let events = if pending > 0 { "rw" } else { "r" };
     format!(
         "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} \
-         watch={} qbuf={} qbuf-free={} argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem={} events=r \
+         watch={} qbuf={} qbuf-free={} argv-mem={} multi-mem={} rbs=0 rbp=0 obl={} oll={} omem={} tot-mem={} events={} \
          cmd={} user={} redir=-1 resp={} lib-name={} lib-ver={}",
         c.id,
         c.addr,
@@ -108,7 +128,13 @@ pub fn client_line(c: &ClientInfo, now: i64) -> String {
         c.watch.load(Ordering::Relaxed),
         qbuf,
         qbuf_free,
-        qbuf + qbuf_free,
+        argv_mem,
+        multi_mem,
+        obl,
+        oll,
+        omem,
+        qbuf + qbuf_free + argv_mem + multi_mem + pending,
+        events,
         c.last_cmd.lock(),
         c.user.lock(),
         c.resp.load(Ordering::Relaxed),

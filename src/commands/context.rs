@@ -108,6 +108,15 @@ pub struct ClientInfo {
     pub multi: AtomicI64,
     /// Number of WATCHed keys.
     pub watch: AtomicUsize,
+    /// Bytes of the arguments of the command being run (or waited on while blocked),
+    /// 0 between commands (CLIENT LIST `argv-mem`).
+    pub argv_mem: AtomicUsize,
+    /// Bytes of the commands queued since MULTI, counted as Redis 7.0 does: their
+    /// arguments plus one pointer per argument (`multi-mem`).
+    pub multi_mem: AtomicUsize,
+    /// Reply bytes encoded but not yet taken by the socket (`obl`, `oll`, `omem`,
+    /// `events=rw`).
+    pub out_pending: AtomicUsize,
     /// Waiting in a blocking command.
     pub blocked: AtomicBool,
     /// CLIENT NO-EVICT / NO-TOUCH switches.
@@ -160,6 +169,9 @@ impl ClientInfo {
             query_buf_free: AtomicUsize::new(0),
             multi: AtomicI64::new(-1),
             watch: AtomicUsize::new(0),
+            argv_mem: AtomicUsize::new(0),
+            multi_mem: AtomicUsize::new(0),
+            out_pending: AtomicUsize::new(0),
             blocked: AtomicBool::new(false),
             no_evict: AtomicBool::new(false),
             no_touch: AtomicBool::new(false),

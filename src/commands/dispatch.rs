@@ -201,12 +201,26 @@ fn queue(
         multi.aborted = true;
         return Some(reject(state, Some(idx), Error::NotInMulti));
     }
+    multi.mem += argv.iter().map(|a| a.len() + std::mem::size_of::<usize>()).sum::<usize>();
     multi.queued.push((idx, argv.to_vec()));
+    // Redis names a queued command in CLIENT LIST's `cmd`, as it looked it up.
+    set_last_cmd(session, idx);
     Some(Outcome { reply: Reply::status("QUEUED"), wrote: false, block: None })
 }
 
-/// EXEC: runs the queued commands under the locks of all their keys.
+/// Names `specs[idx]` as the client's last command (CLIENT LIST `cmd`).
+fn set_last_cmd(session: &Session, idx: usize) {
+    let name = &registry().specs[idx].0;
+    let mut last = session.info.last_cmd.lock();
+    if *last != *name {
+        *last = name.clone();
+    }
+}
+
+/// EXEC: runs the queued commands under the locks of all their keys. CLIENT LIST's
+/// `cmd` says `exec` afterwards, not the last command run inside, as in Redis.
 fn exec(state: &ServerState, session: &mut Session, exec_idx: usize) -> Outcome {
+    set_last_cmd(session, exec_idx);
     let Some(multi) = session.multi.take() else {
         return reject(state, Some(exec_idx), Error::ExecWithoutMulti);
     };
@@ -252,6 +266,7 @@ fn exec(state: &ServerState, session: &mut Session, exec_idx: usize) -> Outcome 
         replies.push(o.reply);
     }
     session.may_block = true;
+    set_last_cmd(session, exec_idx);
     state.command_stats[exec_idx].calls.fetch_add(1, Ordering::Relaxed);
     Outcome { reply: Reply::Array(replies), wrote, block: None }
 }

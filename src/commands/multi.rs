@@ -22,6 +22,9 @@ pub struct Multi {
     pub queued: Vec<(usize, Vec<Bytes>)>,
     /// A command was refused while queueing: EXEC will abort.
     pub aborted: bool,
+    /// Bytes of the queued arguments plus one pointer per argument (Redis 7.0's
+    /// `mstate.argv_len_sums`, CLIENT LIST `multi-mem`).
+    pub mem: usize,
 }
 
 /// One client's watched keys.

@@ -137,8 +137,9 @@ fn sort_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Result<Re
         Some(m) => elements(&mut ctx.txn, &argv[1], m.kind)?,
         None => Vec::new(),
     };
-    // A sorted set read "unsorted" is in score order; DESC reverses it.
-    if opts.dont_sort && opts.desc && matches!(&meta, Some(m) if m.kind == Kind::ZSet) {
+    // A list or sorted set read "unsorted" keeps its order (stored, or by score); DESC
+    // reverses it before LIMIT applies, as sort.c walks it from the tail.
+    if opts.dont_sort && opts.desc && matches!(&meta, Some(m) if matches!(m.kind, Kind::List | Kind::ZSet)) {
         elements.reverse();
     }
 

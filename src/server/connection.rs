@@ -150,10 +150,11 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
         loop {
             match decoder.decode(&mut input) {
                 Ok(Decoded::Command(argv)) => {
+                    info.argv_mem.store(argv.iter().map(|a| a.len()).sum(), Ordering::Relaxed);
                     let mut outcome = execute(&state, &mut session, &argv);
                     if let Some(block) = outcome.block.take() {
                         // Replies to earlier pipelined commands go out before we sleep.
-                        if !flush(&state, &durability, live.fsync_always, &mut stream, &mut output, &mut wrote).await {
+                        if !flush(&state, &durability, live.fsync_always, &info, &mut stream, &mut output, &mut wrote).await {
                             break 'conn;
                         }
                         let timeout_reply = std::mem::replace(&mut outcome.reply, Reply::Nil);
@@ -174,6 +175,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                     if reply_wanted(&mut session) {
                         outcome.reply.encode(session.resp, &mut output);
                     }
+                    info.argv_mem.store(0, Ordering::Relaxed);
                     publish_state(&session);
                     wrote |= outcome.wrote;
                     if session.close_after_reply || info.is_killed() {
@@ -181,7 +183,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                         break;
                     }
                     if output.len() >= OUTPUT_FLUSH {
-                        if !flush(&state, &durability, live.fsync_always, &mut stream, &mut output, &mut wrote).await {
+                        if !flush(&state, &durability, live.fsync_always, &info, &mut stream, &mut output, &mut wrote).await {
                             break 'conn;
                         }
                         tokio::task::yield_now().await;
@@ -203,7 +205,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
             tracing::warn!(client = info.id, bytes = input.len(), "closing client: query buffer limit reached");
             close = true;
         }
-        if !flush(&state, &durability, live.fsync_always, &mut stream, &mut output, &mut wrote).await || close {
+        if !flush(&state, &durability, live.fsync_always, &info, &mut stream, &mut output, &mut wrote).await || close {
             break;
         }
         if input.is_empty() {
@@ -307,6 +309,7 @@ fn publish_state(session: &Session) {
     let multi = session.multi.as_ref().map(|m| m.queued.len() as i64).unwrap_or(-1);
     info.multi.store(multi, Ordering::Relaxed);
     info.watch.store(session.watch.keys.len(), Ordering::Relaxed);
+    info.multi_mem.store(session.multi.as_ref().map_or(0, |m| m.mem), Ordering::Relaxed);
 }
 
 fn reply_text(r: &Reply) -> &[u8] {
@@ -350,6 +353,7 @@ async fn flush<S: AsyncWrite + Unpin>(
     state: &ServerState,
     durability: &Durability,
     fsync_always: bool,
+    info: &ClientInfo,
     stream: &mut S,
     output: &mut BytesMut,
     wrote: &mut bool,
@@ -374,7 +378,20 @@ async fn flush<S: AsyncWrite + Unpin>(
         return true;
     }
     state.stats.net_output_bytes.fetch_add(output.len() as u64, Ordering::Relaxed);
-    let ok = stream.write_all(output).await.is_ok();
+    // Written piece by piece so CLIENT LIST sees what the socket has not taken yet.
+    let mut sent = 0;
+    let mut ok = true;
+    while sent < output.len() {
+        info.out_pending.store(output.len() - sent, Ordering::Relaxed);
+        match stream.write(&output[sent..]).await {
+            Ok(0) | Err(_) => {
+                ok = false;
+                break;
+            }
+            Ok(n) => sent += n,
+        }
+    }
+    info.out_pending.store(0, Ordering::Relaxed);
     output.clear();
     ok
 }
