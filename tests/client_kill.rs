@@ -7,67 +7,27 @@ mod common;
 use common::reference::RedisServer;
 use common::*;
 
-use std::io::{BufReader, Read, Write};
-use std::net::TcpStream;
 use std::time::Duration;
 
-/// A RESP connection to any port that can also tell when the server closed it.
-struct Client {
-    stream: TcpStream,
-    reader: BufReader<TcpStream>,
+/// `field=` of this connection's CLIENT INFO line (`addr`, `laddr`).
+fn info_field(c: &mut Raw, field: &str) -> String {
+    let R::Bulk(line) = c.cmd(&["CLIENT", "INFO"]) else { panic!("CLIENT INFO") };
+    let line = String::from_utf8(line).unwrap();
+    let prefix = format!("{field}=");
+    line.split(' ').find_map(|f| f.strip_prefix(prefix.as_str())).expect("field").trim_end().to_string()
 }
 
-impl Client {
-    fn open(port: u16) -> Client {
-        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        Client { reader: BufReader::new(stream.try_clone().unwrap()), stream }
-    }
-
-    fn send(&mut self, args: &[&str]) {
-        self.stream.write_all(&encode(args)).unwrap();
-    }
-
-    fn cmd(&mut self, args: &[&str]) -> R {
-        self.send(args);
-        read_reply(&mut self.reader).expect("reply")
-    }
-
-    fn id(&mut self) -> String {
-        match self.cmd(&["CLIENT", "ID"]) {
-            R::Int(id) => id.to_string(),
-            other => panic!("CLIENT ID answered {other:?}"),
-        }
-    }
-
-    /// `field=` of this connection's CLIENT INFO line (`addr`, `laddr`).
-    fn info_field(&mut self, field: &str) -> String {
-        let R::Bulk(line) = self.cmd(&["CLIENT", "INFO"]) else { panic!("CLIENT INFO") };
-        let line = String::from_utf8(line).unwrap();
-        let prefix = format!("{field}=");
-        line.split(' ').find_map(|f| f.strip_prefix(prefix.as_str())).expect("field").trim_end().to_string()
-    }
-
-    /// True once the server has closed the connection (EOF or reset, nothing pending).
-    fn closed(&mut self) -> bool {
-        let mut rest = Vec::new();
-        match self.reader.read_to_end(&mut rest) {
-            Ok(_) => rest.is_empty(),
-            Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
-        }
-    }
-}
 
 /// How many clients CLIENT LIST shows (its lines differ between servers; their count
 /// does not).
-fn listed(c: &mut Client, args: &[&str]) -> R {
+fn listed(c: &mut Raw, args: &[&str]) -> R {
     match c.cmd(args) {
         R::Bulk(text) => R::Int(String::from_utf8_lossy(&text).lines().count() as i64),
         other => other,
     }
 }
 
-fn blocked_clients(c: &mut Client) -> R {
+fn blocked_clients(c: &mut Raw) -> R {
     let R::Bulk(info) = c.cmd(&["INFO", "clients"]) else { panic!("INFO clients") };
     let info = String::from_utf8(info).unwrap();
     let n = info.lines().find_map(|l| l.strip_prefix("blocked_clients:")).expect("blocked_clients");
@@ -75,7 +35,7 @@ fn blocked_clients(c: &mut Client) -> R {
 }
 
 /// Waits until `port` shows `n` blocked clients, so a BLPOP sent elsewhere is waiting.
-fn wait_blocked(c: &mut Client, n: i64) {
+fn wait_blocked(c: &mut Raw, n: i64) {
     for _ in 0..2000 {
         if blocked_clients(c) == R::Int(n) {
             return;
@@ -88,7 +48,7 @@ fn wait_blocked(c: &mut Client, n: i64) {
 /// The scenario: every reply it sees, in order, and whether each victim was closed.
 fn scenario(port: u16) -> Vec<(String, R)> {
     let mut out = Vec::new();
-    let mut a = Client::open(port);
+    let mut a = Raw::connect(port);
     let mut log = |what: &str, r: R| out.push((what.to_string(), r));
 
     // Errors, in the order Redis checks them (the first bad option wins).
@@ -117,16 +77,16 @@ fn scenario(port: u16) -> Vec<(String, R)> {
 
     // A client blocked in BLPOP and two normal clients (DiskDB has no pub/sub, so
     // TYPE pubsub matches nobody on either server).
-    let mut q = Client::open(port);
+    let mut q = Raw::connect(port);
     let q_id = q.id();
-    q.send(&["BLPOP", "k", "0"]);
+    q.send_cmd(&["BLPOP", "k", "0"]);
     wait_blocked(&mut a, 1);
-    let mut b = Client::open(port);
+    let mut b = Raw::connect(port);
     let b_id = b.id();
-    let b_addr = b.info_field("addr");
-    let mut c = Client::open(port);
-    let c_addr = c.info_field("addr");
-    let laddr = c.info_field("laddr");
+    let b_addr = info_field(&mut b, "addr");
+    let mut c = Raw::connect(port);
+    let c_addr = info_field(&mut c, "addr");
+    let laddr = info_field(&mut c, "laddr");
     log("list normal", listed(&mut a, &["CLIENT", "LIST", "TYPE", "normal"]));
     log("list pubsub", listed(&mut a, &["CLIENT", "LIST", "TYPE", "pubsub"]));
 
@@ -151,8 +111,8 @@ fn scenario(port: u16) -> Vec<(String, R)> {
     log("old form c again", a.cmd(&["CLIENT", "KILL", &c_addr]));
 
     // LADDR and TYPE normal spare the caller unless SKIPME no.
-    let mut d = Client::open(port);
-    let mut e = Client::open(port);
+    let mut d = Raw::connect(port);
+    let mut e = Raw::connect(port);
     d.id();
     e.id();
     log("laddr", a.cmd(&["CLIENT", "KILL", "LADDR", &laddr, "TYPE", "normal"]));
@@ -164,18 +124,18 @@ fn scenario(port: u16) -> Vec<(String, R)> {
     log("list all", listed(&mut a, &["CLIENT", "LIST"]));
 
     // The old form may kill the caller: OK, then the connection closes.
-    let mut f = Client::open(port);
-    let f_addr = f.info_field("addr");
+    let mut f = Raw::connect(port);
+    let f_addr = info_field(&mut f, "addr");
     log("old form self", f.cmd(&["CLIENT", "KILL", &f_addr]));
     log("f closed", R::Int(f.closed() as i64));
 
     // SKIPME no with USER: the caller goes too, after its reply.
-    let mut g = Client::open(port);
+    let mut g = Raw::connect(port);
     g.id();
     log("user default, skipme no", a.cmd(&["CLIENT", "KILL", "USER", "default", "SKIPME", "no"]));
     log("a closed", R::Int(a.closed() as i64));
     log("g closed", R::Int(g.closed() as i64));
-    let mut h = Client::open(port);
+    let mut h = Raw::connect(port);
     log("after", h.cmd(&["PING"]));
     log("list after", listed(&mut h, &["CLIENT", "LIST"]));
     out

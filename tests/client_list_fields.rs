@@ -8,38 +8,8 @@ mod common;
 use common::reference::RedisServer;
 use common::*;
 
-use std::io::{BufReader, Write};
-use std::net::TcpStream;
 use std::time::Duration;
 
-struct Client {
-    stream: TcpStream,
-    reader: BufReader<TcpStream>,
-}
-
-impl Client {
-    fn open(port: u16) -> Client {
-        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        Client { reader: BufReader::new(stream.try_clone().unwrap()), stream }
-    }
-
-    fn send(&mut self, args: &[&str]) {
-        self.stream.write_all(&encode(args)).unwrap();
-    }
-
-    fn cmd(&mut self, args: &[&str]) -> R {
-        self.send(args);
-        read_reply(&mut self.reader).expect("reply")
-    }
-
-    fn id(&mut self) -> String {
-        match self.cmd(&["CLIENT", "ID"]) {
-            R::Int(id) => id.to_string(),
-            other => panic!("CLIENT ID answered {other:?}"),
-        }
-    }
-}
 
 fn field(line: &str, name: &str) -> String {
     let prefix = format!("{name}=");
@@ -47,7 +17,7 @@ fn field(line: &str, name: &str) -> String {
 }
 
 /// The CLIENT LIST line of client `id`, seen from `c`.
-fn line_of(c: &mut Client, id: &str) -> String {
+fn line_of(c: &mut Raw, id: &str) -> String {
     match c.cmd(&["CLIENT", "LIST", "ID", id]) {
         R::Bulk(b) => String::from_utf8(b).unwrap(),
         other => panic!("CLIENT LIST answered {other:?}"),
@@ -62,7 +32,7 @@ fn exact(line: &str) -> Vec<(String, String)> {
 
 fn scenario(port: u16) -> Vec<Vec<(String, String)>> {
     let mut out = Vec::new();
-    let mut r = Client::open(port);
+    let mut r = Raw::connect(port);
     r.cmd(&["FLUSHALL"]);
 
     // The caller sees its own command's arguments ("client" + "info" = 10 bytes).
@@ -70,9 +40,9 @@ fn scenario(port: u16) -> Vec<Vec<(String, String)>> {
     out.push(exact(&String::from_utf8(me).unwrap()));
 
     // A blocked client keeps the arguments it waits with: 5 + 8 + 1.
-    let mut b = Client::open(port);
+    let mut b = Raw::connect(port);
     let b_id = b.id();
-    b.send(&["BLPOP", "somelist", "0"]);
+    b.send_cmd(&["BLPOP", "somelist", "0"]);
     for _ in 0..2000 {
         if field(&line_of(&mut r, &b_id), "flags") == "b" {
             break;
@@ -81,12 +51,12 @@ fn scenario(port: u16) -> Vec<Vec<(String, String)>> {
     }
     out.push(exact(&line_of(&mut r, &b_id)));
     r.cmd(&["LPUSH", "somelist", "x"]);
-    read_reply(&mut b.reader).unwrap();
+    b.read();
     out.push(exact(&line_of(&mut r, &b_id)));
 
     // A transaction: multi-mem counts each queued argument plus a pointer, cmd names the
     // last queued command, EXEC / DISCARD free it.
-    let mut m = Client::open(port);
+    let mut m = Raw::connect(port);
     let m_id = m.id();
     m.cmd(&["MULTI"]);
     out.push(exact(&line_of(&mut r, &m_id)));
@@ -102,7 +72,7 @@ fn scenario(port: u16) -> Vec<Vec<(String, String)>> {
     out.push(exact(&line_of(&mut r, &m_id)));
 
     // RESP3 and a WATCH.
-    let mut h = Client::open(port);
+    let mut h = Raw::connect(port);
     let h_id = h.id();
     h.cmd(&["HELLO", "3"]);
     h.cmd(&["WATCH", "a", "b"]);
@@ -113,12 +83,12 @@ fn scenario(port: u16) -> Vec<Vec<(String, String)>> {
 /// Replies pile up for a client that does not read: both servers show them in
 /// obl/oll/omem with events=rw, and nothing once the client has read them all.
 fn output_buffer(port: u16) -> (bool, bool) {
-    let mut r = Client::open(port);
+    let mut r = Raw::connect(port);
     r.cmd(&["SET", "big", &"x".repeat(200_000)]);
-    let mut o = Client::open(port);
+    let mut o = Raw::connect(port);
     let o_id = o.id();
     for _ in 0..40 {
-        o.send(&["GET", "big"]);
+        o.send_cmd(&["GET", "big"]);
     }
     let mut waiting = false;
     for _ in 0..400 {
@@ -131,7 +101,7 @@ fn output_buffer(port: u16) -> (bool, bool) {
         std::thread::sleep(Duration::from_millis(10));
     }
     for _ in 0..40 {
-        read_reply(&mut o.reader).unwrap();
+        o.read();
     }
     let mut drained = false;
     for _ in 0..400 {

@@ -290,6 +290,35 @@ pub struct Raw {
 }
 
 impl Raw {
+    /// A raw connection to any local port (a reference redis-server too).
+    pub fn connect(port: u16) -> Raw {
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        Raw { reader: BufReader::new(stream.try_clone().unwrap()), stream }
+    }
+
+    /// Sends a command without reading its reply.
+    pub fn send_cmd(&mut self, args: &[&str]) {
+        self.send(&encode(args));
+    }
+
+    /// This connection's CLIENT ID.
+    pub fn id(&mut self) -> String {
+        match self.cmd(&["CLIENT", "ID"]) {
+            R::Int(id) => id.to_string(),
+            other => panic!("CLIENT ID answered {other:?}"),
+        }
+    }
+
+    /// True once the server has closed the connection (EOF or reset, nothing pending).
+    pub fn closed(&mut self) -> bool {
+        let mut rest = Vec::new();
+        match self.reader.read_to_end(&mut rest) {
+            Ok(_) => rest.is_empty(),
+            Err(e) => e.kind() == std::io::ErrorKind::ConnectionReset,
+        }
+    }
+
     pub fn send(&mut self, bytes: &[u8]) {
         self.stream.write_all(bytes).unwrap();
     }
