@@ -109,6 +109,16 @@ macro_rules! number {
     };
 }
 
+/// An optional path parameter (empty: none), read into and out of `c.$field`.
+macro_rules! optional_path {
+    ($name:literal, $effect:expr, $field:ident) => {
+        Directive::new($name, Kind::Str, $effect, |c| path(&c.$field), |c, v| {
+            c.$field = opt_path(v);
+            Ok(())
+        })
+    };
+}
+
 fn path(p: &Option<std::path::PathBuf>) -> String {
     p.as_ref().map(|p| p.display().to_string()).unwrap_or_default()
 }
@@ -184,17 +194,8 @@ pub static DIRECTIVES: &[Directive] = &[
         tcp_backlog as u32
     )
     .immutable(),
-    Directive::new(
-        "unixsocket",
-        Kind::Str,
-        Effect::Honoured("path of a Unix socket to listen on as well; empty: none"),
-        |c| path(&c.unixsocket),
-        |c, v| {
-            c.unixsocket = opt_path(v);
-            Ok(())
-        },
-    )
-    .immutable(),
+    optional_path!("unixsocket", Effect::Honoured("path of a Unix socket to listen on as well; empty: none"), unixsocket)
+        .immutable(),
     Directive::new(
         "unixsocketperm",
         Kind::Octal,
@@ -485,17 +486,8 @@ pub static DIRECTIVES: &[Directive] = &[
         SYSLOG
     )
     .immutable(),
-    Directive::new(
-        "pidfile",
-        Kind::Str,
-        Effect::Honoured("write the process id to this file (removed at exit); empty: none"),
-        |c| path(&c.pidfile),
-        |c, v| {
-            c.pidfile = opt_path(v);
-            Ok(())
-        },
-    )
-    .immutable(),
+    optional_path!("pidfile", Effect::Honoured("write the process id to this file (removed at exit); empty: none"), pidfile)
+        .immutable(),
     stored!(
         "daemonize",
         Kind::Bool,
