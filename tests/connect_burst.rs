@@ -1,29 +1,22 @@
-//! A burst of connects is queued by the listen backlog (`tcp-backlog`, 511) and
-//! accepted without stalling. Alone in its test binary: the accept loop must keep up
-//! with a client that connects as fast as the kernel lets it, and a test running beside
-//! it on a 2-core machine could starve the server for the few milliseconds that takes.
+//! A burst of connects, far more than the listen backlog holds at once, all become
+//! working clients. The backlog itself (`tcp-backlog`, as the kernel reports it) is
+//! checked in tests/idle_clients.rs; how long a connect waits is not asserted here: a
+//! machine that starves the server for a moment makes the kernel drop a SYN and the
+//! client retry a second later, against Redis too, so only benches/idle_clients.py
+//! measures it.
 
 mod common;
 
 use std::io::{BufReader, Write};
 use std::net::TcpStream;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::{encode, read_reply, Server, R};
 
 #[test]
-fn two_thousand_connects_in_a_burst_never_wait_for_a_syn_retry() {
+fn two_thousand_connects_in_a_burst_all_become_working_clients() {
     let s = Server::start();
-    let mut conns = Vec::with_capacity(2000);
-    let mut slowest = Duration::ZERO;
-    for _ in 0..2000 {
-        let t = Instant::now();
-        let c = TcpStream::connect(s.addr()).unwrap();
-        slowest = slowest.max(t.elapsed());
-        conns.push(c);
-    }
-    // A dropped SYN is retried after a second: anything near that is a stall.
-    assert!(slowest < Duration::from_millis(500), "slowest connect took {slowest:?}");
+    let mut conns: Vec<TcpStream> = (0..2000).map(|_| TcpStream::connect(s.addr()).unwrap()).collect();
     // Every one of them is a working client.
     for c in conns.iter_mut() {
         c.write_all(&encode(&["PING"])).unwrap();
