@@ -159,6 +159,9 @@ pub enum Error {
     /// `EXECABORT Transaction discarded because of previous errors.`: EXEC after a
     /// command was refused while queueing.
     ExecAbort,
+    /// `EXECABORT Transaction discarded because of: <error>`: EXEC itself refused (an
+    /// OOM refusal of a transaction holding a `denyoom` command).
+    ExecAbortBecause(Box<Error>),
 
     // ----- Restore -----
     /// `ERR Invalid IDLETIME value, must be >= 0`: RESTORE IDLETIME.
@@ -240,6 +243,10 @@ pub enum Error {
     InvalidSecondDb,
     /// `ERR An LFU maxmemory policy is not selected, ...`: OBJECT FREQ.
     LfuNotSelected,
+    /// OBJECT IDLETIME under an LFU policy.
+    LfuSelected,
+    /// A write refused because the dataset is over `maxdisk` and nothing can be evicted.
+    OomDisk,
     /// `ERR Invalid TTL value, must be >= 0`: RESTORE.
     InvalidTtl,
     /// `ERR min or max is not a float`: ZCOUNT, ZRANGEBYSCORE, ZREMRANGEBYSCORE, ...
@@ -362,6 +369,7 @@ impl fmt::Display for Error {
             Error::WatchInMulti => f.write_str("ERR WATCH inside MULTI is not allowed"),
             Error::NotInMulti => f.write_str("ERR Command not allowed inside a transaction"),
             Error::ExecAbort => f.write_str("EXECABORT Transaction discarded because of previous errors."),
+            Error::ExecAbortBecause(e) => write!(f, "EXECABORT Transaction discarded because of: {e}"),
             // Restore
             Error::InvalidIdletime => f.write_str("ERR Invalid IDLETIME value, must be >= 0"),
             Error::InvalidFreq => f.write_str("ERR Invalid FREQ value, must be >= 0 and <= 255"),
@@ -415,6 +423,10 @@ impl fmt::Display for Error {
             Error::LfuNotSelected => f.write_str(
                 "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
             ),
+            Error::LfuSelected => f.write_str(
+                "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
+            ),
+            Error::OomDisk => f.write_str("OOM command not allowed when used disk > 'maxdisk'."),
             Error::InvalidTtl => f.write_str("ERR Invalid TTL value, must be >= 0"),
             Error::ScoreRange => f.write_str("ERR min or max is not a float"),
             Error::LexRange => f.write_str("ERR min or max not valid string range item"),

@@ -1,4 +1,4 @@
-//! CLIENT LIST / CLIENT INFO fields with real values (argv-mem, multi-mem, obl, oll,
+//! CLIENT LIST / CLIENT INFO fields with real values (qbuf, argv-mem, multi-mem, obl, oll,
 //! omem, events, cmd, user, redir, resp), run as one scenario against DiskDB and
 //! redis-server 7.0 in the same test. The exact fields must be equal; the output buffer
 //! fields, whose sizes depend on each server's buffers, must agree on what they show
@@ -24,7 +24,7 @@ fn line_of(c: &mut Raw, id: &str) -> String {
     }
 }
 
-const EXACT: &[&str] = &["flags", "multi", "argv-mem", "multi-mem", "events", "cmd", "user", "redir", "resp"];
+const EXACT: &[&str] = &["flags", "multi", "qbuf", "argv-mem", "multi-mem", "events", "cmd", "user", "redir", "resp"];
 
 fn exact(line: &str) -> Vec<(String, String)> {
     EXACT.iter().map(|f| (f.to_string(), field(line, f))).collect()
@@ -121,6 +121,8 @@ fn client_list_fields_have_real_values_as_in_redis() {
     let expected = scenario(redis.port);
     // What Redis 7.0 itself answers, spelled out for the reader.
     assert_eq!(field_of(&expected[0], "argv-mem"), "10");
+    // The caller's own request is still in its query buffer: *2 $6 CLIENT $4 INFO.
+    assert_eq!(field_of(&expected[0], "qbuf"), "26");
     assert_eq!(field_of(&expected[1], "argv-mem"), "14");
     assert_eq!(field_of(&expected[4], "multi-mem"), "58");
     assert_eq!(field_of(&expected[4], "cmd"), "get");
@@ -132,4 +134,25 @@ fn client_list_fields_have_real_values_as_in_redis() {
 
 fn field_of(fields: &[(String, String)], name: &str) -> String {
     fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap()
+}
+
+/// `rbs` is the reply buffer a client holds (none while idle: DiskDB gives buffers back
+/// between requests) and `rbp` the most replies it held in the last 5 seconds.
+#[test]
+fn reply_buffer_fields_show_the_buffer_and_its_recent_peak() {
+    let s = Server::start();
+    let mut r = Raw::connect(s.port);
+    r.cmd(&["SET", "big", &"x".repeat(200_000)]);
+    let mut o = Raw::connect(s.port);
+    let o_id = o.id();
+    let line = line_of(&mut r, &o_id);
+    assert_eq!(field(&line, "rbs"), "0");
+    assert!(field(&line, "rbp").parse::<usize>().unwrap() < 1000, "{line}");
+    assert_eq!(o.cmd(&["GET", "big"]), R::Bulk(vec![b'x'; 200_000]));
+    let line = line_of(&mut r, &o_id);
+    assert_eq!(field(&line, "rbs"), "0", "idle again");
+    assert!(field(&line, "rbp").parse::<usize>().unwrap() >= 200_000, "{line}");
+    // The caller itself is mid-batch: it holds a buffer.
+    let R::Bulk(me) = r.cmd(&["CLIENT", "INFO"]) else { panic!() };
+    assert!(field(&String::from_utf8(me).unwrap(), "rbs").parse::<usize>().unwrap() > 0);
 }

@@ -99,7 +99,8 @@ fn output_fields(pending: usize) -> (usize, usize, usize) {
 /// fields (7.0's, plus `watch`, `lib-name` and `lib-ver`). `argv-mem` is the arguments
 /// of the command being run or waited on, `multi-mem` the queued transaction,
 /// `obl`/`oll`/`omem` the replies the socket has not taken (`events=rw` meanwhile);
-/// `rbs`/`rbp` (Redis's read buffer) are 0. `redir` is -1: there is no CLIENT TRACKING.
+/// `rbs`/`rbp` the reply buffer's size (0 while idle: idle clients hold no buffers) and
+/// its 5-second peak. `redir` is -1: there is no CLIENT TRACKING.
 pub fn client_line(c: &ClientInfo, now: i64) -> String {
     let qbuf = c.query_buf.load(Ordering::Relaxed);
     let qbuf_free = c.query_buf_free.load(Ordering::Relaxed);
@@ -110,7 +111,7 @@ pub fn client_line(c: &ClientInfo, now: i64) -> String {
     let events = if pending > 0 { "rw" } else { "r" };
     format!(
         "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} \
-         watch={} qbuf={} qbuf-free={} argv-mem={} multi-mem={} rbs=0 rbp=0 obl={} oll={} omem={} tot-mem={} events={} \
+         watch={} qbuf={} qbuf-free={} argv-mem={} multi-mem={} rbs={} rbp={} obl={} oll={} omem={} tot-mem={} events={} \
          cmd={} user={} redir=-1 resp={} lib-name={} lib-ver={}",
         c.id,
         c.addr,
@@ -130,10 +131,12 @@ pub fn client_line(c: &ClientInfo, now: i64) -> String {
         qbuf_free,
         argv_mem,
         multi_mem,
+        c.reply_buf.load(Ordering::Relaxed),
+        c.reply_peak.load(Ordering::Relaxed),
         obl,
         oll,
         omem,
-        qbuf + qbuf_free + argv_mem + multi_mem + pending,
+        qbuf + qbuf_free + argv_mem + multi_mem + c.reply_buf.load(Ordering::Relaxed).max(pending),
         events,
         c.last_cmd.lock(),
         c.user.lock(),

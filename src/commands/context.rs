@@ -117,6 +117,12 @@ pub struct ClientInfo {
     /// Reply bytes encoded but not yet taken by the socket (`obl`, `oll`, `omem`,
     /// `events=rw`).
     pub out_pending: AtomicUsize,
+    /// The reply buffer's size while a batch of requests is served, 0 while idle
+    /// (`rbs`), and the most it held in the current 5-second window (`rbp`, reset as
+    /// Redis's clientsCron does).
+    pub reply_buf: AtomicUsize,
+    pub reply_peak: AtomicUsize,
+    pub reply_peak_since_ms: AtomicI64,
     /// Waiting in a blocking command.
     pub blocked: AtomicBool,
     /// CLIENT NO-EVICT / NO-TOUCH switches.
@@ -142,6 +148,16 @@ pub const UNBLOCK_TIMEOUT: u8 = 1;
 pub const UNBLOCK_ERROR: u8 = 2;
 
 impl ClientInfo {
+    /// Notes `bytes` of replies about to be sent (CLIENT LIST `rbp`).
+    pub fn note_reply_bytes(&self, bytes: usize, now_ms: i64) {
+        if now_ms - self.reply_peak_since_ms.load(Ordering::Relaxed) >= 5000 {
+            self.reply_peak_since_ms.store(now_ms, Ordering::Relaxed);
+            self.reply_peak.store(bytes, Ordering::Relaxed);
+        } else {
+            self.reply_peak.fetch_max(bytes, Ordering::Relaxed);
+        }
+    }
+
     /// Whether the client is on the Unix socket or a loopback address: what
     /// `enable-debug-command local` and `enable-protected-configs local` allow.
     pub fn is_local(&self) -> bool {
@@ -172,6 +188,9 @@ impl ClientInfo {
             argv_mem: AtomicUsize::new(0),
             multi_mem: AtomicUsize::new(0),
             out_pending: AtomicUsize::new(0),
+            reply_buf: AtomicUsize::new(0),
+            reply_peak: AtomicUsize::new(0),
+            reply_peak_since_ms: AtomicI64::new(0),
             blocked: AtomicBool::new(false),
             no_evict: AtomicBool::new(false),
             no_touch: AtomicBool::new(false),
@@ -363,6 +382,7 @@ impl ServerState {
         }
         let k = &self.store.stats;
         k.expired_keys.store(0, Ordering::Relaxed);
+        k.evicted_keys.store(0, Ordering::Relaxed);
         k.keyspace_hits.store(0, Ordering::Relaxed);
         k.keyspace_misses.store(0, Ordering::Relaxed);
         let c = &self.store.cache.stats;

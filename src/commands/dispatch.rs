@@ -90,6 +90,17 @@ pub fn execute(state: &ServerState, session: &mut Session, argv: &[Bytes]) -> Ou
         }
         return reject(state, Some(idx), Error::DebugNotAllowed);
     }
+    if state.store.eviction.refuse_writes.load(Ordering::Relaxed) && denied_when_full(session, spec) {
+        if spec.name == "exec" {
+            session.multi = None;
+            state.watches.clear(&mut session.watch);
+            return reject(state, Some(idx), Error::ExecAbortBecause(Box::new(Error::OomDisk)));
+        }
+        if let Some(multi) = session.multi.as_mut() {
+            multi.aborted = true;
+        }
+        return reject(state, Some(idx), Error::OomDisk);
+    }
     if session.multi.is_some() {
         if let Some(outcome) = queue(state, session, idx, spec, argv) {
             return outcome;
@@ -181,6 +192,17 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
 // ---------------------------------------------------------------------------------
 
 /// Commands that run at once even inside MULTI.
+/// Redis's rule for refusing a command when full (processCommand's `reject_cmd_on_oom`):
+/// a `denyoom` command, EXEC of a transaction that queued one, and, inside MULTI,
+/// anything but EXEC, DISCARD, QUIT and RESET (queueing takes memory).
+fn denied_when_full(session: &Session, spec: &CommandSpec) -> bool {
+    match (&session.multi, spec.name) {
+        (Some(m), "exec") => m.queued.iter().any(|&(i, _)| registry().specs[i].1.has(flags::DENYOOM)),
+        (Some(_), name) => !matches!(name, "discard" | "quit" | "reset"),
+        (None, _) => spec.has(flags::DENYOOM),
+    }
+}
+
 fn runs_immediately(name: &str) -> bool {
     matches!(name, "exec" | "discard" | "multi" | "watch" | "quit" | "reset")
 }

@@ -64,7 +64,7 @@ fn flush(ctx: &mut Ctx<'_>, dbs: std::ops::Range<usize>, background: bool) -> Re
         }
     }
     if background {
-        store.storage.compact_later(ranges);
+        store.storage.compact_later(ranges, None);
     } else {
         for (cf, from, to) in ranges {
             store.storage.compact(cf, &from, &to);

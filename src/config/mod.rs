@@ -152,8 +152,15 @@ pub struct Config {
     pub pidfile: Option<PathBuf>,
     /// Bound of block cache + memtables + read cache; 0 = none ([`MemoryBudget`]).
     pub maxmemory: u64,
-    /// One of Redis's eight policy names.
+    /// One of Redis's eight policy names ([`Config::eviction_policy`]).
     pub maxmemory_policy: &'static str,
+    /// DiskDB's own: bound of the dataset's size on disk (SST files and memtables); 0 =
+    /// none. Over it, `maxmemory-policy` evicts keys or refuses writes (`server::evict`).
+    pub maxdisk: u64,
+    pub maxmemory_samples: u32,
+    pub maxmemory_eviction_tenacity: u32,
+    pub lfu_log_factor: u32,
+    pub lfu_decay_time: u32,
     pub block_cache_size: usize,
     pub write_buffer_size: usize,
     /// Bytes of hot collection records kept in memory (`types::cache`); 0 disables.
@@ -205,6 +212,11 @@ impl Default for Config {
             pidfile: None,
             maxmemory: 0,
             maxmemory_policy: "noeviction",
+            maxdisk: 0,
+            maxmemory_samples: 5,
+            maxmemory_eviction_tenacity: 10,
+            lfu_log_factor: 10,
+            lfu_decay_time: 1,
             block_cache_size: 256 << 20,
             write_buffer_size: 64 << 20,
             read_cache_size: 64 << 20,
@@ -220,6 +232,43 @@ impl Default for Config {
             config_file: None,
             report: LoadReport::default(),
             runtime: Runtime::default(),
+        }
+    }
+}
+
+/// Which keys `maxmemory-policy` evicts, and by what score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Policy {
+    NoEviction,
+    /// `allkeys-*` (false) or `volatile-*` (true: only keys with a TTL) ...
+    Lru { volatile: bool },
+    Lfu { volatile: bool },
+    Random { volatile: bool },
+    /// `volatile-ttl`: the nearest deadline first.
+    Ttl,
+}
+
+impl Policy {
+    pub fn lfu(self) -> bool {
+        matches!(self, Policy::Lfu { .. })
+    }
+
+    /// Whether only keys with a TTL may go.
+    pub fn volatile(self) -> bool {
+        matches!(self, Policy::Lru { volatile: true } | Policy::Lfu { volatile: true } | Policy::Random { volatile: true } | Policy::Ttl)
+    }
+}
+
+impl Config {
+    /// `maxmemory-policy`, parsed.
+    pub fn eviction_policy(&self) -> Policy {
+        let volatile = self.maxmemory_policy.starts_with("volatile-");
+        match self.maxmemory_policy.rsplit('-').next() {
+            Some("lru") => Policy::Lru { volatile },
+            Some("lfu") => Policy::Lfu { volatile },
+            Some("random") => Policy::Random { volatile },
+            Some("ttl") => Policy::Ttl,
+            _ => Policy::NoEviction,
         }
     }
 }
@@ -281,7 +330,7 @@ impl Directive {
 
     /// DiskDB's own parameters, beyond Redis's.
     pub fn is_diskdb_own(&self) -> bool {
-        matches!(self.name, "rocksdb-block-cache-size" | "rocksdb-write-buffer-size" | "read-cache-size")
+        matches!(self.name, "rocksdb-block-cache-size" | "rocksdb-write-buffer-size" | "read-cache-size" | "maxdisk")
     }
 }
 
@@ -401,7 +450,7 @@ mod tests {
                 assert_eq!(target.kind, d.kind);
             }
         }
-        // Redis 7.0 lists 192 parameters (aliases included); DiskDB adds three.
+        // Redis 7.0 lists 192 parameters (aliases included); DiskDB adds four.
         assert_eq!(DIRECTIVES.iter().filter(|d| !d.is_diskdb_own()).count(), 192);
     }
 

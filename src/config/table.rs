@@ -51,9 +51,6 @@ const LAZYFREE: Effect =
 const NO_SLOWLOG: Effect = Effect::Ignored("no SLOWLOG command yet");
 const NO_LATENCY: Effect = Effect::Ignored("no LATENCY command nor latency percentiles in INFO yet");
 const NO_SCRIPTING: Effect = Effect::Ignored("no scripting (EVAL, FUNCTION)");
-const EVICTION: Effect = Effect::Ignored(
-    "tunes eviction, which comes with a disk bound in a later change; DiskDB never evicts nor refuses writes for memory: the data is on disk",
-);
 const ENCODING: Effect = Effect::Honoured(
     "decides what OBJECT ENCODING reports, as in Redis (DiskDB's records are the same whatever the size); list-compress-depth never changes the encoding name, in Redis either",
 );
@@ -328,13 +325,13 @@ pub static DIRECTIVES: &[Directive] = &[
     number!(
         "maxmemory",
         Kind::Memory(0, u64::MAX),
-        Effect::Honoured("bounds DiskDB's memory: RocksDB's block cache, its memtables (a write buffer manager) and the read cache together stay within it (the split is described in diskdb.conf.example); 0: each as configured. Never evicts and never refuses writes: the data is on disk"),
+        Effect::Honoured("bounds DiskDB's memory: RocksDB's block cache, its memtables (a write buffer manager) and the read cache together stay within it (the split is described in diskdb.conf.example); 0: each as configured. Never evicts and never refuses writes for memory: the data is on disk (maxdisk bounds that, with maxmemory-policy)"),
         maxmemory as u64
     ),
     Directive::new(
         "maxmemory-policy",
         POLICIES,
-        Effect::Ignored("stored and reported (INFO maxmemory_policy); eviction comes with a disk bound in a later change. DiskDB never evicts nor refuses writes for memory: the data is on disk"),
+        Effect::Honoured("what happens when the dataset outgrows maxdisk (DiskDB's own disk bound; memory is bounded by maxmemory without eviction, the data being on disk): the LRU/LFU/random/ttl policies evict keys as Redis does for maxmemory, scoring them by the access clock behind OBJECT IDLETIME/FREQ; noeviction refuses writes with an OOM error"),
         |c| c.maxmemory_policy.to_string(),
         |c, v| {
             let n = POLICIES.choice(v)?;
@@ -342,10 +339,21 @@ pub static DIRECTIVES: &[Directive] = &[
             Ok(())
         },
     ),
-    stored!("maxmemory-samples", Kind::Int(1, INT_MAX), "5", EVICTION),
-    stored!("maxmemory-eviction-tenacity", Kind::Int(0, 100), "10", EVICTION),
-    stored!("lfu-log-factor", Kind::Int(0, INT_MAX), "10", EVICTION),
-    stored!("lfu-decay-time", Kind::Int(0, INT_MAX), "1", EVICTION),
+    number!(
+        "maxdisk",
+        Kind::Memory(0, MEM_LLONG_MAX),
+        Effect::Honoured("DiskDB's own: bounds the dataset's size on disk (RocksDB's SST files plus memtables; the write-ahead log and RocksDB's logs come on top); 0: no bound. Over it maxmemory-policy applies, and evicted space is reclaimed by compacting"),
+        maxdisk as u64
+    ),
+    number!("maxmemory-samples", Kind::Int(1, INT_MAX), Effect::Honoured("keys sampled per eviction round, as in Redis (DiskDB samples at most 64)"), maxmemory_samples as u32),
+    number!(
+        "maxmemory-eviction-tenacity",
+        Kind::Int(0, 100),
+        Effect::Honoured("how long one eviction round may run before letting writes in (as in Redis: 10 is about 500 us, each step beyond 10 grows it 15%; 100: no limit)"),
+        maxmemory_eviction_tenacity as u32
+    ),
+    number!("lfu-log-factor", Kind::Int(0, INT_MAX), Effect::Honoured("how slowly the LFU counter grows, as in Redis"), lfu_log_factor as u32),
+    number!("lfu-decay-time", Kind::Int(0, INT_MAX), Effect::Honoured("minutes per decrement of the LFU counter, as in Redis"), lfu_decay_time as u32),
     number!(
         "rocksdb-block-cache-size",
         Kind::Memory(0, MEM_LLONG_MAX),

@@ -147,6 +147,11 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
         if output.capacity() == 0 {
             output.reserve(OUTPUT_START);
         }
+        // While this batch runs CLIENT LIST shows the whole buffer read, commands being
+        // served included, as Redis 7.0 does (it trims the buffer after the batch).
+        info.query_buf.store(input.len(), Ordering::Relaxed);
+        info.query_buf_free.store(input.capacity() - input.len(), Ordering::Relaxed);
+        info.reply_buf.store(output.capacity(), Ordering::Relaxed);
         loop {
             match decoder.decode(&mut input) {
                 Ok(Decoded::Command(argv)) => {
@@ -215,6 +220,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
         }
         info.query_buf.store(input.len(), Ordering::Relaxed);
         info.query_buf_free.store(input.capacity() - input.len(), Ordering::Relaxed);
+        info.reply_buf.store(output.capacity(), Ordering::Relaxed);
     }
     let _ = stream.shutdown().await;
 }
@@ -233,6 +239,9 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
     let mut db = state.store.physical(session.db);
     let mut keys: Vec<(u8, bytes::Bytes)> = block.keys.iter().map(|k| (db, k.clone())).collect();
     let mut waiter = state.blocked.register(&keys);
+    // Redis trims the query buffer before a client blocks: only what was pipelined
+    // after the blocking command is left in it.
+    session.info.query_buf.store(input.len(), Ordering::Relaxed);
     // A CLIENT UNBLOCK that raced with the end of an earlier wait must not end this one.
     session.info.take_unblock();
     session.info.blocked.store(true, Ordering::Release);
@@ -378,6 +387,7 @@ async fn flush<S: AsyncWrite + Unpin>(
         return true;
     }
     state.stats.net_output_bytes.fetch_add(output.len() as u64, Ordering::Relaxed);
+    info.note_reply_bytes(output.len(), now_ms());
     // Written piece by piece so CLIENT LIST sees what the socket has not taken yet.
     let mut sent = 0;
     let mut ok = true;

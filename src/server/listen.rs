@@ -104,23 +104,7 @@ pub fn set_keepalive(stream: &TcpStream, secs: u64) -> io::Result<()> {
     let sock = socket2::SockRef::from(stream);
     let idle = Duration::from_secs(secs);
     let interval = Duration::from_secs((secs / 3).max(1));
-    sock.set_tcp_keepalive(&socket2::TcpKeepalive::new().with_time(idle).with_interval(interval))?;
-    // TCP_KEEPCNT: socket2 offers it only with its "all" feature.
-    let count: libc::c_int = 3;
-    // SAFETY: a valid socket, and a pointer to a c_int with its size.
-    let rc = unsafe {
-        libc::setsockopt(
-            stream.as_raw_fd(),
-            libc::IPPROTO_TCP,
-            libc::TCP_KEEPCNT,
-            (&count as *const libc::c_int).cast(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        )
-    };
-    if rc != 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
+    sock.set_tcp_keepalive(&socket2::TcpKeepalive::new().with_time(idle).with_interval(interval).with_retries(3))
 }
 
 /// An IPv6 socket listens on IPv6 only, so that `bind * ::*` (Redis's default) can bind

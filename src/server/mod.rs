@@ -8,7 +8,9 @@
 
 pub mod connection;
 pub mod durability;
+pub mod evict;
 pub mod expiry;
+pub mod limits;
 pub mod listen;
 pub mod signals;
 
@@ -64,14 +66,18 @@ impl From<StorageError> for StartError {
 }
 
 /// Opens storage and builds the shared state, without listening.
-pub fn open(config: Config) -> Result<(Arc<ServerState>, Arc<dyn Storage>), StartError> {
+pub fn open(mut config: Config) -> Result<(Arc<ServerState>, Arc<dyn Storage>), StartError> {
     std::fs::create_dir_all(&config.dir).map_err(|source| StartError::DataDir { path: config.dir.clone(), source })?;
+    let files = limits::plan(config.maxclients);
+    config.maxclients = files.maxclients;
     let budget = memory_budget(&config);
     let tuning = RocksOptions {
         block_cache_bytes: budget.block_cache,
         write_buffer_bytes: budget.write_buffer,
         write_buffers_limit: budget.write_buffers,
         background_jobs: 2,
+        // Its log, manifest, write-ahead log and lock file come on top of the tables.
+        max_open_files: files.rocksdb_files.saturating_sub(16).max(16) as i32,
     };
     let rocks = Arc::new(RocksStorage::open(&config.dir, &tuning, Meta::live_version)?);
     let storage: Arc<dyn Storage> = rocks.clone();
@@ -81,7 +87,14 @@ pub fn open(config: Config) -> Result<(Arc<ServerState>, Arc<dyn Storage>), Star
     // CONFIG SET maxmemory / read-cache-size resize the caches and memtables. Weak
     // references: the configuration lives inside the state.
     let (weak_state, weak_rocks) = (Arc::downgrade(&state), Arc::downgrade(&rocks));
+    state.store.access.configure(config_lfu(&state.config.read()));
     state.config.read().runtime.install(move |old, new| {
+        if let Some(state) = weak_state.upgrade() {
+            state.store.access.configure(config_lfu(new));
+        }
+        if new.maxclients > old.maxclients {
+            limits::allow(new.maxclients).map_err(|e| ("maxclients", e))?;
+        }
         let budget = memory_budget(new);
         if budget == old.memory_budget(crate::storage::Cf::ALL.len()) {
             return Ok(());
@@ -95,6 +108,11 @@ pub fn open(config: Config) -> Result<(Arc<ServerState>, Arc<dyn Storage>), Star
         Ok(())
     });
     Ok((state, storage))
+}
+
+/// `lfu-log-factor` and `lfu-decay-time`, for the access clock.
+fn config_lfu(c: &Config) -> (u32, u32) {
+    (c.lfu_log_factor, c.lfu_decay_time)
 }
 
 /// The split of `maxmemory` ([`Config::memory_budget`]), with a warning when the floors
@@ -137,7 +155,7 @@ fn periodic(
     state: &Arc<ServerState>,
     name: &str,
     period: impl Fn(&ServerState) -> Duration + Send + 'static,
-    tick: impl Fn(&ServerState) + Send + 'static,
+    mut tick: impl FnMut(&ServerState) + Send + 'static,
 ) -> Result<std::thread::JoinHandle<()>, StartError> {
     let s = state.clone();
     std::thread::Builder::new()
@@ -199,6 +217,14 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let expirer = periodic(&state, "expire", |s| Duration::from_millis(1000 / s.config.read().hz.max(1) as u64), |s| {
         expiry::cycle(s);
     })?;
+    let evictor = {
+        let mut e = evict::Evictor::default();
+        let pause = Arc::new(AtomicU64::new(evict::IDLE.as_millis() as u64));
+        let p2 = pause.clone();
+        periodic(&state, "evict", move |_| Duration::from_millis(p2.load(Ordering::Relaxed)), move |s| {
+            pause.store(e.round(s).as_millis() as u64, Ordering::Relaxed)
+        })?
+    };
     let sampler = periodic(&state, "metrics", |_| Duration::from_millis(crate::commands::InstantMetrics::PERIOD_MS), |s| {
         s.instant.sample(&s.stats, crate::types::now_ms())
     })?;
@@ -260,6 +286,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let _ = syncer.join();
     let _ = expirer.join();
     let _ = sampler.join();
+    let _ = evictor.join();
     if let Err(e) = state.store.close() {
         tracing::error!(error = %e, "saving key counters failed; the next start recounts them");
     }

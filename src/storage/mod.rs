@@ -134,6 +134,15 @@ pub trait ReadView {
     fn scan(&self, cf: Cf, range: Range<'_>, visit: Visit<'_>) -> Result<()>;
 }
 
+/// A column family's size on disk, as the engine estimates it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Bytes of its live SST files (memtables not yet flushed are not counted).
+    pub sst_bytes: u64,
+    /// Estimated number of records, memtables included.
+    pub records: u64,
+}
+
 /// The storage engine behind every database.
 pub trait Storage: ReadView + Send + Sync {
     /// Applies `batch` atomically, in order with every other batch. It may be applied
@@ -157,8 +166,10 @@ pub trait Storage: ReadView + Send + Sync {
     /// Compacts a column family range (used after big range deletes).
     fn compact(&self, cf: Cf, from: &[u8], to: &[u8]);
     /// [`Storage::compact`] of each `(cf, from, to)` on a background thread that the
-    /// storage owns: `close` stops and joins it.
-    fn compact_later(&self, ranges: Vec<(Cf, Vec<u8>, Vec<u8>)>);
+    /// storage owns: `close` stops and joins it. `done` runs when it has finished.
+    fn compact_later(&self, ranges: Vec<(Cf, Vec<u8>, Vec<u8>)>, done: Option<Box<dyn FnOnce() + Send>>);
+    /// What a column family takes on disk.
+    fn usage(&self, cf: Cf) -> Usage;
     /// Flushes memtables and closes cleanly; further use is an error.
     fn close(&self) -> Result<()>;
 }

@@ -39,11 +39,13 @@ pub struct RocksOptions {
     /// All memtables together: past it RocksDB flushes the largest early (`maxmemory`).
     pub write_buffers_limit: usize,
     pub background_jobs: i32,
+    /// Table files RocksDB keeps open at most (-1: all); see `server::limits`.
+    pub max_open_files: i32,
 }
 
 impl Default for RocksOptions {
     fn default() -> Self {
-        RocksOptions { block_cache_bytes: 256 << 20, write_buffer_bytes: 64 << 20, write_buffers_limit: 1536 << 20, background_jobs: 2 }
+        RocksOptions { block_cache_bytes: 256 << 20, write_buffer_bytes: 64 << 20, write_buffers_limit: 1536 << 20, background_jobs: 2, max_open_files: -1 }
     }
 }
 
@@ -97,6 +99,7 @@ impl RocksStorage {
         db_opts.create_if_missing(true);
         db_opts.create_missing_column_families(true);
         db_opts.set_max_background_jobs(tuning.background_jobs);
+        db_opts.set_max_open_files(tuning.max_open_files);
         // WAL records collect in memory until the writer thread hands them to the
         // operating system, once per group of batches (see `run_writer`).
         db_opts.set_manual_wal_flush(true);
@@ -406,22 +409,35 @@ impl Storage for RocksStorage {
         self.db.compact_range_cf(&self.cf(cf), Some(from), Some(to));
     }
 
-    fn compact_later(&self, ranges: Vec<(Cf, Vec<u8>, Vec<u8>)>) {
+    fn compact_later(&self, ranges: Vec<(Cf, Vec<u8>, Vec<u8>)>, done: Option<Box<dyn FnOnce() + Send>>) {
         let (db, pending) = (self.db.clone(), self.pending.clone());
         let mut threads = self.compactions.lock().unwrap_or_else(|e| e.into_inner());
         threads.retain(|t| !t.is_finished());
         let spawned = std::thread::Builder::new().name("compact".into()).spawn(move || {
             pending.drain();
+            // Not exclusive: automatic compactions go on beside it, so writes do not
+            // stall behind a long background compaction.
+            let mut opts = rocksdb::CompactOptions::default();
+            opts.set_exclusive_manual_compaction(false);
             for (cf, from, to) in ranges {
                 if let Some(handle) = db.cf_handle(cf.name()) {
-                    db.compact_range_cf(&handle, Some(&from), Some(&to));
+                    db.compact_range_cf_opt(&handle, Some(&from), Some(&to), &opts);
                 }
+            }
+            if let Some(done) = done {
+                done();
             }
         });
         match spawned {
             Ok(t) => threads.push(t),
             Err(e) => tracing::warn!(error = %e, "cannot start a background compaction; space is reclaimed later"),
         }
+    }
+
+    fn usage(&self, cf: Cf) -> super::Usage {
+        let handle = self.cf(cf);
+        let prop = |name: &str| self.db.property_int_value_cf(&handle, name).ok().flatten().unwrap_or(0);
+        super::Usage { sst_bytes: prop("rocksdb.live-sst-files-size"), records: prop("rocksdb.estimate-num-keys") }
     }
 
     fn close(&self) -> Result<()> {

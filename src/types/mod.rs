@@ -25,6 +25,7 @@ pub mod access;
 pub mod cache;
 pub mod collection;
 pub mod encoding;
+pub mod evict;
 pub mod hash;
 pub mod list;
 pub mod locks;

@@ -44,6 +44,8 @@ pub fn deadline_secs(expire_at_ms: i64) -> i64 {
 #[derive(Default)]
 pub struct KeyspaceStats {
     pub expired_keys: AtomicU64,
+    /// Keys evicted under `maxdisk` (INFO `evicted_keys`).
+    pub evicted_keys: AtomicU64,
     pub keyspace_hits: AtomicU64,
     pub keyspace_misses: AtomicU64,
     /// Writes since start (INFO `rdb_changes_since_last_save` analogue).
@@ -62,6 +64,8 @@ pub struct Store {
     pub stats: KeyspaceStats,
     /// Last access per key, for OBJECT IDLETIME.
     pub access: super::access::AccessClock,
+    /// Where the dataset stands against `maxdisk` (see [`super::evict`]).
+    pub eviction: Arc<super::evict::Status>,
     /// Windows of hot collections' records (see [`super::cache`]).
     pub cache: super::cache::RecordCache,
 }
@@ -114,6 +118,7 @@ impl Store {
             next_version: AtomicU64::new(now_ns),
             stats: KeyspaceStats::default(),
             access: Default::default(),
+            eviction: Default::default(),
             cache: super::cache::RecordCache::new(DEFAULT_READ_CACHE),
         })
     }

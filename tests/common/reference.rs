@@ -92,6 +92,11 @@ impl Conn {
         read_reply(&mut self.reader).expect("reply")
     }
 
+    pub fn cmd_bytes(&mut self, args: &[&[u8]]) -> R {
+        self.stream.write_all(&super::encode_bytes(args)).unwrap();
+        read_reply(&mut self.reader).expect("reply")
+    }
+
     /// A RESP3 connection, so maps and sets keep their types in a comparison.
     pub fn resp3(port: u16) -> Conn {
         let mut c = Conn::open(port).unwrap();

@@ -23,24 +23,32 @@ pub(super) fn object_encoding(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply
     Ok(Reply::bulk_str(encoding::encoding(&ctx.txn, &meta, &cfg)?))
 }
 
-/// `OBJECT FREQ key`: nil for a missing key; otherwise the error Redis gives when no LFU
-/// maxmemory policy is selected (DiskDB has no eviction, so it never counts accesses).
+/// `OBJECT FREQ key`: the key's logarithmic access counter after decay (see
+/// [`crate::types::access`]), or nil. Only under an LFU `maxmemory-policy`, as in Redis;
+/// otherwise `ERR An LFU maxmemory policy is not selected...`. Not an access. O(1).
 pub(super) fn object_freq(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     ctx.txn.no_touch = true;
     if ctx.txn.get(&argv[2])?.is_none() {
         return Ok(Reply::Nil);
     }
-    Err(Error::LfuNotSelected)
+    if !ctx.server.config.read().eviction_policy().lfu() {
+        return Err(Error::LfuNotSelected);
+    }
+    Ok(Reply::Int(ctx.store().access.freq(ctx.txn.db, &argv[2]) as i64))
 }
 
 /// `OBJECT IDLETIME key`: seconds since the key was last read or written (see
-/// [`crate::types::access`]), or nil. Does not count as an access. O(1).
+/// [`crate::types::access`]), or nil. Under an LFU `maxmemory-policy` Redis's `ERR An LFU
+/// maxmemory policy is selected, idle time not tracked...`. Not an access. O(1).
 pub(super) fn object_idletime(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     ctx.txn.no_touch = true;
-    Ok(match ctx.txn.get(&argv[2])? {
-        Some(_) => Reply::Int(ctx.store().access.idle(ctx.txn.db, &argv[2]) as i64),
-        None => Reply::Nil,
-    })
+    if ctx.txn.get(&argv[2])?.is_none() {
+        return Ok(Reply::Nil);
+    }
+    if ctx.server.config.read().eviction_policy().lfu() {
+        return Err(Error::LfuSelected);
+    }
+    Ok(Reply::Int(ctx.store().access.idle(ctx.txn.db, &argv[2]) as i64))
 }
 
 /// `OBJECT REFCOUNT key`: as Redis reports it: 2147483647 for small non-negative
@@ -86,13 +94,13 @@ pub(super) fn dump_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// `RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ
 /// frequency]`: creates `key` from a DUMP payload. `ttl` in ms (0: none; ABSTTL: a Unix
 /// time in ms); a deadline already past restores nothing and answers OK. IDLETIME sets
-/// the key's access clock; FREQ is checked and ignored (no LFU policy). O(N) in the size of the
-/// value. Errors: `BUSYKEY Target key name already exists.`; `ERR Invalid TTL value, must
+/// the key's last access and FREQ its access counter (both kept whatever the policy, so
+/// a later switch of `maxmemory-policy` finds them). O(N) in the size of the value. Errors: `BUSYKEY Target key name already exists.`; `ERR Invalid TTL value, must
 /// be >= 0`; `ERR DUMP payload version or checksum are wrong`; `ERR Bad data format`;
 /// `ERR Invalid IDLETIME value, must be >= 0`; `ERR Invalid FREQ value, must be >= 0 and
 /// <= 255`; syntax error.
 pub(super) fn restore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let RestoreArgs { replace, absttl, idle, .. } = RestoreArgs::parse(argv)?;
+    let RestoreArgs { replace, absttl, idle, freq } = RestoreArgs::parse(argv)?;
     let key = &argv[1];
     if !replace && ctx.txn.get(key)?.is_some() {
         return Err(Error::BusyKey);
@@ -117,6 +125,9 @@ pub(super) fn restore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     ctx.txn.restore(key, value, ttl)?;
     if let Some(idle) = idle {
         ctx.store().access.set_idle(ctx.txn.db, key, idle as u64);
+    }
+    if let Some(freq) = freq {
+        ctx.store().access.set_freq(ctx.txn.db, key, freq as u8);
     }
     Ok(Reply::ok())
 }

@@ -91,15 +91,19 @@ fn disk_usage(dir: &std::path::Path) -> u64 {
         .sum()
 }
 
-/// `(user, system)` CPU seconds of `who` (`RUSAGE_SELF` or `RUSAGE_CHILDREN`).
-fn cpu_times(who: libc::c_int) -> (String, String) {
-    // SAFETY: getrusage only writes the struct we hand it.
-    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(who, &mut ru) } != 0 {
-        return ("0.000000".into(), "0.000000".into());
-    }
-    let fmt = |t: libc::timeval| format!("{}.{:06}", t.tv_sec, t.tv_usec);
-    (fmt(ru.ru_utime), fmt(ru.ru_stime))
+/// `(user, system)` CPU seconds of the process (`children`: of its waited-for
+/// children), from /proc/self/stat (fields 14-17, in the kernel's fixed 100 Hz ticks).
+fn cpu_times(children: bool) -> (String, String) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // The command name (field 2) may hold spaces: count fields after its ')', where
+    // field 3 is index 0 and utime (field 14) index 11.
+    let fields: Vec<&str> = stat.rsplit_once(')').map(|(_, rest)| rest.split_whitespace().collect()).unwrap_or_default();
+    let at = if children { 13 } else { 11 };
+    let secs = |i: usize| {
+        let ticks: u64 = fields.get(i).and_then(|f| f.parse().ok()).unwrap_or(0);
+        format!("{}.{:06}", ticks / 100, (ticks % 100) * 10_000)
+    };
+    (secs(at), secs(at + 1))
 }
 
 fn os_name() -> String {
@@ -189,6 +193,16 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("maxmemory", &cfg.maxmemory);
             line("maxmemory_human", &human(cfg.maxmemory));
             line("maxmemory_policy", &cfg.maxmemory_policy);
+            // The disk bound eviction keeps (types::evict): the dataset's SST files, and
+            // the evicted bytes compaction has yet to reclaim.
+            let eviction = &store.eviction;
+            let used_dataset = eviction.used.load(Ordering::Relaxed);
+            line("maxdisk", &cfg.maxdisk);
+            line("maxdisk_human", &human(cfg.maxdisk));
+            line("used_dataset_disk", &used_dataset);
+            line("used_dataset_disk_human", &human(used_dataset));
+            line("eviction_reclaiming", &eviction.reclaiming.load(Ordering::Relaxed));
+            line("eviction_refusing_writes", &(eviction.refuse_writes.load(Ordering::Relaxed) as u8));
             line("mem_allocator", &"mimalloc");
             // The parts maxmemory bounds, as the budget sets them.
             let budget = cfg.memory_budget(Cf::ALL.len());
@@ -229,7 +243,7 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("instantaneous_output_kbps", &format_args!("{output_kbps:.2}"));
             line("rejected_connections", &stats.rejected_connections.load(Ordering::Relaxed));
             line("expired_keys", &store.stats.expired_keys.load(Ordering::Relaxed));
-            line("evicted_keys", &0);
+            line("evicted_keys", &store.stats.evicted_keys.load(Ordering::Relaxed));
             line("evicted_clients", &0);
             line("keyspace_hits", &store.stats.keyspace_hits.load(Ordering::Relaxed));
             line("keyspace_misses", &store.stats.keyspace_misses.load(Ordering::Relaxed));
@@ -257,8 +271,8 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("repl_backlog_histlen", &0);
         }
         "cpu" => {
-            let (user, sys) = cpu_times(libc::RUSAGE_SELF);
-            let (cuser, csys) = cpu_times(libc::RUSAGE_CHILDREN);
+            let (user, sys) = cpu_times(false);
+            let (cuser, csys) = cpu_times(true);
             line("used_cpu_sys", &sys);
             line("used_cpu_user", &user);
             line("used_cpu_sys_children", &csys);
