@@ -57,6 +57,12 @@ impl Kind {
     pub fn is_inline(self) -> bool {
         matches!(self, Kind::String | Kind::Json)
     }
+
+    /// Whether a value of this kind too long to stay inline is kept in chunk records
+    /// (format 2): strings, and JSON documents (`types::json`).
+    pub fn may_chunk(self) -> bool {
+        matches!(self, Kind::String | Kind::Json)
+    }
 }
 
 /// Current record format; bump when the layout after the header changes.
@@ -126,7 +132,7 @@ impl Meta {
             return None;
         }
         let kind = Kind::from_u8(raw[0])?;
-        let chunked = kind == Kind::String && raw[1] == FORMAT_CHUNKED;
+        let chunked = kind.may_chunk() && raw[1] == FORMAT_CHUNKED;
         let expire_at = i64::from_be_bytes(raw[2..10].try_into().ok()?);
         if kind.is_inline() && !chunked {
             return Some(Meta { kind, expire_at, version: 0, size: 0, payload: raw.slice(HEADER..), chunked: false });
@@ -148,7 +154,7 @@ impl Meta {
     /// The version that owns live sub-keys, for the compaction filter.
     pub fn live_version(raw: &[u8]) -> Option<u64> {
         let kind = Kind::from_u8(*raw.first()?)?;
-        let chunked = kind == Kind::String && raw.get(1) == Some(&FORMAT_CHUNKED);
+        let chunked = kind.may_chunk() && raw.get(1) == Some(&FORMAT_CHUNKED);
         if (kind.is_inline() && !chunked) || raw.len() < HEADER + 8 {
             return None;
         }

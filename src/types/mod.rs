@@ -26,6 +26,7 @@ pub mod cache;
 pub mod collection;
 pub mod encoding;
 pub mod hash;
+pub mod json;
 pub mod list;
 pub mod locks;
 pub mod long_double;
