@@ -292,6 +292,9 @@ pub enum Error {
     JsonWrongType { expected: &'static str, found: String },
     /// `ERR could not perform this operation on a key that doesn't exist`.
     JsonNoKey,
+    /// `Existing key has wrong Redis type`: a JSON command on a key of another type (the
+    /// module API's text, where Redis's own commands say WRONGTYPE).
+    JsonKeyType,
     /// `result is not a number`: NUMINCRBY / NUMMULTBY overflowing to infinity or NaN.
     JsonNotANumber,
     /// `bad input number`: NUMINCRBY / NUMMULTBY with valid JSON that is not a number.
@@ -498,6 +501,7 @@ impl fmt::Display for Error {
                 write!(f, "WRONGTYPE wrong type of path value - expected {expected} but found {found}")
             }
             Error::JsonNoKey => f.write_str("ERR could not perform this operation on a key that doesn't exist"),
+            Error::JsonKeyType => f.write_str("Existing key has wrong Redis type"),
             Error::JsonNotANumber => f.write_str("result is not a number"),
             Error::JsonBadNumber => f.write_str("bad input number"),
             Error::JsonIndexOutOfBounds => f.write_str("ERR index out of bounds"),

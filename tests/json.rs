@@ -11,6 +11,8 @@ fn e(s: &str) -> R {
 }
 
 const NO_KEY: &str = "ERR could not perform this operation on a key that doesn't exist";
+/// RedisJSON's reply to a JSON command on a key of another type (the module API's text).
+const KEY_TYPE: &str = "Existing key has wrong Redis type";
 
 #[test]
 fn set_and_get_follow_the_documented_examples() {
@@ -200,7 +202,7 @@ fn arrays() {
     assert_eq!(c.cmd(&["JSON.ARRLEN", "item:1", "$.colors"]), ints(&[5]));
     assert_eq!(c.cmd(&["JSON.ARRLEN", "item:1", ".colors"]), R::Int(5));
     assert_eq!(c.cmd(&["JSON.ARRLEN", "item:1", "$.*"]), R::Array(vec![R::Nil, R::Nil, R::Nil, R::Nil, R::Int(5)]));
-    assert_eq!(c.cmd(&["JSON.ARRLEN", "item:1", ".price"]), e("WRONGTYPE wrong type of path value - expected array but found number"));
+    assert_eq!(c.cmd(&["JSON.ARRLEN", "item:1", ".price"]), e("ERR Path '$.price' does not exist or not an array"));
     assert_eq!(c.cmd(&["JSON.ARRLEN", "nokey", ".a"]), R::Nil);
     assert_eq!(c.cmd(&["JSON.ARRINDEX", "item:1", "$.colors", r#""gold""#]), ints(&[3]));
     assert_eq!(c.cmd(&["JSON.ARRINDEX", "item:1", ".colors", r#""silver""#, "2"]), R::Int(-1));
@@ -315,9 +317,11 @@ fn errors_for_bad_input_leave_the_server_alive() {
     let parens = "$[?(".to_string() + &"(".repeat(100_000) + "@";
     assert!(matches!(c.cmd(&["JSON.GET", "k", &parens]), R::Error(_)));
     assert_eq!(c.cmd(&["SET", "str", "x"]), R::ok());
-    assert_eq!(c.cmd(&["JSON.GET", "str"]), wrongtype());
-    assert_eq!(c.cmd(&["JSON.SET", "str", "$", "1"]), wrongtype());
-    assert_eq!(c.cmd(&["JSON.ARRAPPEND", "str", "$", "1"]), wrongtype());
+    assert_eq!(c.cmd(&["JSON.GET", "str"]), e(KEY_TYPE));
+    assert_eq!(c.cmd(&["JSON.SET", "str", "$", "1"]), e(KEY_TYPE));
+    assert_eq!(c.cmd(&["JSON.ARRAPPEND", "str", "$", "1"]), e(KEY_TYPE));
+    assert_eq!(c.cmd(&["JSON.SET", "k", "$", "1"]), R::ok());
+    assert_eq!(c.cmd(&["GET", "k"]), wrongtype());
     assert!(s.alive());
     assert_eq!(c.cmd(&["PING"]), R::Status("PONG".into()));
 }
@@ -432,4 +436,105 @@ fn command_table_lists_the_json_commands() {
     assert_eq!((&mget[3], &mget[4], &mget[5]), (&R::Int(1), &R::Int(-2), &R::Int(1)));
     assert_eq!(c.cmd(&["COMMAND", "GETKEYS", "JSON.MSET", "a", "$", "1", "b", "$", "2"]), bulks(&["a", "b"]));
     assert_eq!(c.cmd(&["COMMAND", "GETKEYS", "JSON.DEBUG", "MEMORY", "k"]), bulks(&["k"]));
+}
+
+/// Cases of RedisJSON's own multi-path test suite (tests/pytest/test_multi.py).
+#[test]
+fn redisjson_multi_path_cases() {
+    let s = Server::start();
+    let mut c = s.raw();
+    // DEL: only the outermost of nested matches counts.
+    c.cmd(&["JSON.SET", "doc2", "$", r#"{"a": {"a": 2, "b": 3}, "b": ["a", "b"], "nested": {"b":[true, "a","b"]}}"#]);
+    assert_eq!(c.cmd(&["JSON.DEL", "doc2", "$..a"]), R::Int(1));
+    assert_eq!(c.cmd(&["JSON.GET", "doc2", "$"]), R::bulk(r#"[{"b":["a","b"],"nested":{"b":[true,"a","b"]}}]"#));
+    c.cmd(&["JSON.SET", "doc3", "$", r#"[{"ciao":["non ancora"],"nested":[{"ciao":[1,"a"]}, {"ciao":[2,"a"]}, {"ciaoc":[3,"non","ciao"]}, {"ciao":[4,"a"]}, {"e":[5,"non","ciao"]}]}]"#]);
+    assert_eq!(c.cmd(&["JSON.DEL", "doc3", r#"$.[0]["nested"]..ciao"#]), R::Int(3));
+    assert_eq!(
+        c.cmd(&["JSON.GET", "doc3", "$"]),
+        R::bulk(r#"[[{"ciao":["non ancora"],"nested":[{},{},{"ciaoc":[3,"non","ciao"]},{},{"e":[5,"non","ciao"]}]}]]"#)
+    );
+    c.cmd(&["JSON.SET", "d", "$", "[[1],[1,2,3]]"]);
+    assert_eq!(c.cmd(&["JSON.DEL", "d", "$..[0]"]), R::Int(2));
+    assert_eq!(c.cmd(&["JSON.GET", "d"]), R::bulk("[[2,3]]"));
+    c.cmd(&["JSON.SET", "d", "$", r#"{"a":[[1],[1,2,3,[4,5,[{"a":6},7,8]]], [10,{"11":11}], ["12","13"]], "b":[[1,2],{"a":[3,4,5]}]}"#]);
+    assert_eq!(c.cmd(&["JSON.DEL", "d", "$..[0]"]), R::Int(8));
+    assert_eq!(c.cmd(&["JSON.GET", "d"]), R::bulk(r#"{"a":[[2,3,[5,[7,8]]],[{"11":11}],["13"]],"b":[{"a":[4,5]}]}"#));
+    c.cmd(&["JSON.SET", "d", "$", r#"[ true, { "answer": 42}, null ]"#]);
+    assert_eq!(c.cmd(&["JSON.DEL", "d", "[-1]"]), R::Int(1));
+    assert_eq!(c.cmd(&["JSON.GET", "d"]), R::bulk(r#"[true,{"answer":42}]"#));
+
+    // Numbers: integer and double results.
+    c.cmd(&["JSON.SET", "n", "$", r#"{"a":"b","b":[{"a":2}, {"a":5.0}, {"a":"c"}]}"#]);
+    assert_eq!(c.cmd(&["JSON.NUMINCRBY", "n", "$..a", "2"]), R::bulk("[null,4,7.0,null]"));
+    assert_eq!(c.cmd(&["JSON.NUMINCRBY", "n", "$..a", "2.5"]), R::bulk("[null,6.5,9.5,null]"));
+    assert_eq!(c.cmd(&["JSON.NUMINCRBY", "n", "$.b[1].a", "3.5"]), R::bulk("[13.0]"));
+    c.cmd(&["JSON.SET", "n", "$", r#"{"a":"b","b":[{"a":2}, {"a":5.0}, {"a":"c"}]}"#]);
+    assert_eq!(c.cmd(&["JSON.NUMMULTBY", "n", "$..a", "2"]), R::bulk("[null,4,10.0,null]"));
+    assert_eq!(c.cmd(&["JSON.NUMMULTBY", "n", "$..a", "2.5"]), R::bulk("[null,10.0,25.0,null]"));
+    assert_eq!(c.cmd(&["JSON.NUMMULTBY", "n", ".b[0].a", "3"]), R::bulk("30.0"));
+
+    // Legacy paths over several matches: every one changes, the last one answers.
+    let base = r#"{"a":["foo"], "nested1": {"a": ["hello", null, "world"]}, "nested2": {"a": 31}}"#;
+    c.cmd(&["JSON.SET", "doc1", "$", base]);
+    assert_eq!(c.cmd(&["JSON.ARRAPPEND", "doc1", "..a", r#""bar""#, r#""racuda""#]), R::Int(5));
+    c.cmd(&["JSON.SET", "doc1", "$", base]);
+    assert_eq!(c.cmd(&["JSON.ARRPOP", "doc1", "..a", "1"]), R::bulk("null"));
+    assert_eq!(c.cmd(&["JSON.GET", "doc1", "$"]), R::bulk(r#"[{"a":[],"nested1":{"a":["hello","world"]},"nested2":{"a":31}}]"#));
+    c.cmd(&["JSON.SET", "doc1", "$", base]);
+    assert_eq!(c.cmd(&["JSON.ARRPOP", "doc1", "$..a", "1"]), R::Array(vec![R::bulk(r#""foo""#), R::bulk("null"), R::Nil]));
+    c.cmd(&["JSON.SET", "doc1", "$", base]);
+    assert_eq!(c.cmd(&["JSON.ARRTRIM", "doc1", "$..a", "1", "-1"]), R::Array(vec![R::Int(0), R::Int(2), R::Nil]));
+    c.cmd(&["JSON.SET", "doc1", "$", base]);
+    assert_eq!(c.cmd(&["JSON.ARRINSERT", "doc1", "$..a", "1", r#""bar""#, r#""racuda""#]), R::Array(vec![R::Int(3), R::Int(5), R::Nil]));
+    assert_eq!(c.cmd(&["JSON.ARRINSERT", "doc1", ".nested1.a", "-2", r#""baz""#]), R::Int(6));
+    assert_eq!(c.cmd(&["JSON.GET", "doc1", "$.nested1.a"]), R::bulk(r#"[["hello","bar","racuda","baz",null,"world"]]"#));
+
+    // ARRINDEX: integers and doubles differ; start and stop.
+    c.cmd(&["JSON.SET", "num", ".", r#"[{"arr":[0,1,3.0,3,2,1,0,3]},{"nested1_found":{"arr":[5,4,3,2,1,0,1,2,3.0,2,4,5]}},{"nested2_not_found":{"arr":[2,4,6]}},{"nested3_scalar":{"arr":"3"}},[{"nested41_not_arr":{"arr_renamed":[1,2,3]}},{"nested42_empty_arr":{"arr":[]}}]]"#]);
+    assert_eq!(c.cmd(&["JSON.ARRINDEX", "num", "$..arr", "3"]), R::Array(vec![R::Int(3), R::Int(2), R::Int(-1), R::Nil, R::Int(-1)]));
+    assert_eq!(c.cmd(&["JSON.ARRINDEX", "num", "$..arr", "3.0"]), R::Array(vec![R::Int(2), R::Int(8), R::Int(-1), R::Nil, R::Int(-1)]));
+    assert_eq!(c.cmd(&["JSON.ARRINDEX", "num", "$..arr", "5", "7", "0"]), R::Array(vec![R::Int(-1), R::Int(11), R::Int(-1), R::Nil, R::Int(-1)]));
+    assert_eq!(c.cmd(&["JSON.ARRINDEX", "num", "$..arr", "5", "7", "-1"]), R::Array(vec![R::Int(-1), R::Int(-1), R::Int(-1), R::Nil, R::Int(-1)]));
+    assert_eq!(c.cmd(&["JSON.ARRINDEX", "num", ".[0].arr", "3"]), R::Int(3));
+    assert_eq!(c.cmd(&["JSON.ARRINDEX", "num", ".[4][1].nested42_empty_arr.arr", r#"{"arr":[]}"#]), R::Int(-1));
+
+    // The error matrix: JSONPath answers per match, legacy paths answer errors.
+    c.cmd(&["JSON.SET", "t", "$", r#"{"object":{},"array":[],"string":"str","integer":42,"number":1.2,"boolean":false,"null":null}"#]);
+    c.cmd(&["HSET", "hash_key", "a", "1"]);
+    assert_eq!(c.cmd(&["JSON.ARRAPPEND", "t", "$.string", r#""abc""#]), R::Array(vec![R::Nil]));
+    assert_eq!(c.cmd(&["JSON.ARRAPPEND", "t", "$.nowhere", r#""abc""#]), R::Array(vec![]));
+    assert_eq!(c.cmd(&["JSON.ARRAPPEND", "hash_key", "$.string", r#""abc""#]), e(KEY_TYPE));
+    assert_eq!(c.cmd(&["JSON.ARRAPPEND", "t", ".string", r#""abc""#]), e("ERR Path '$.string' does not exist or not an array"));
+    assert_eq!(c.cmd(&["JSON.ARRPOP", "t", "$.string", r#""abc""#]), R::Array(vec![R::Nil]));
+    assert_eq!(c.cmd(&["JSON.ARRINDEX", "nokey", "$.number", r#""abc""#]), e("ERR Path '$.number' does not exist"));
+    assert_eq!(c.cmd(&["JSON.ARRINDEX", "t", ".number", r#""abc""#]), e("WRONGTYPE wrong type of path value - expected array but found number"));
+    assert_eq!(c.cmd(&["JSON.ARRTRIM", "t", ".nowhere", "0", "1"]), e("ERR Path '$.nowhere' does not exist or not an array"));
+    assert_eq!(c.cmd(&["JSON.OBJKEYS", "t", "$.nowhere"]), R::Array(vec![]));
+    assert_eq!(c.cmd(&["JSON.OBJLEN", "nokey", "$.string"]), e("ERR Path '$.string' does not exist or not an object"));
+    assert_eq!(c.cmd(&["JSON.OBJLEN", "t", ".boolean"]), e("WRONGTYPE wrong type of path value - expected object but found boolean"));
+    assert_eq!(c.cmd(&["JSON.NUMINCRBY", "t", "$.nowhere", "3"]), R::bulk("[]"));
+    assert_eq!(c.cmd(&["JSON.NUMINCRBY", "t", ".nowhere", "3"]), e("ERR Path '$.nowhere' does not exist or does not contains a number"));
+    assert_eq!(c.cmd(&["JSON.STRLEN", "t", "$.object", r#""abc""#]), R::Array(vec![R::Nil]));
+    assert_eq!(c.cmd(&["JSON.TOGGLE", "t", ".nowhere"]), e("ERR Path '$.nowhere' does not exist or not a bool"));
+    assert_eq!(c.cmd(&["JSON.CLEAR", "t", "$.null"]), R::Int(0));
+    assert_eq!(c.cmd(&["JSON.CLEAR", "t", ".nowhere"]), R::Int(0));
+    assert_eq!(c.cmd(&["JSON.DEL", "nokey", "$.object", r#""abc""#]), R::Int(0));
+    assert_eq!(c.cmd(&["JSON.DEBUG", "MEMORY", "t", "$.nowhere"]), R::Array(vec![]));
+    assert_eq!(c.cmd(&["JSON.DEBUG", "MEMORY", "t", ".nowhere"]), e("ERR Path '$.nowhere' does not exist"));
+    assert_eq!(c.cmd(&["JSON.RESP", "t", "$.nowhere"]), R::Array(vec![]));
+    assert_eq!(c.cmd(&["JSON.RESP", "nokey", "$.object"]), R::Nil);
+
+    // Filters do not repeat matches.
+    c.cmd(&["JSON.SET", "f", "$", r#"[{"name":{"first":"Markss","middle":"S","last":"Pronto"},"rank":1},{"name":{"first":"A","middle":"A","last":"Pronto"},"rank":8},{"name":{"first":"A","middle":"A","last":"Pronto"},"rank":90}]"#]);
+    assert_eq!(
+        c.cmd(&["JSON.GET", "f", r#"$.[?(@.name.first=="A")]"#]),
+        R::bulk(r#"[{"name":{"first":"A","middle":"A","last":"Pronto"},"rank":8},{"name":{"first":"A","middle":"A","last":"Pronto"},"rank":90}]"#)
+    );
+    // JSON.RESP of a nested document.
+    c.cmd(&["JSON.SET", "r", "$", "[[1],[2],-19.5]"]);
+    let st = |s: &str| R::Status(s.into());
+    assert_eq!(
+        c.cmd(&["JSON.RESP", "r"]),
+        R::Array(vec![st("["), R::Array(vec![st("["), R::Int(1)]), R::Array(vec![st("["), R::Int(2)]), R::bulk("-19.5")])
+    );
 }

@@ -26,9 +26,15 @@ use crate::types::json::path::Path;
 use crate::types::json::{self, Value};
 use crate::types::Access;
 
-/// The parsed document at `key` for a read command (a keyspace hit or miss); WRONGTYPE.
+/// The document at `key`: `Existing key has wrong Redis type` (RedisJSON's text for
+/// what Redis's own commands call WRONGTYPE) if it holds another type.
+fn open(ctx: &mut Ctx<'_>, key: &[u8], access: Access) -> Result<Option<json::Json>> {
+    json::open(&mut ctx.txn, key, access).map_err(|e| if e == Error::WrongType { Error::JsonKeyType } else { e })
+}
+
+/// The parsed document at `key` for a read command (a keyspace hit or miss).
 fn read_doc(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<Value>> {
-    match json::open(&mut ctx.txn, key, Access::Read)? {
+    match open(ctx, key, Access::Read)? {
         Some(j) => Ok(Some(j.load(&ctx.txn)?)),
         None => Ok(None),
     }
@@ -40,9 +46,9 @@ struct Doc {
     expire_at: i64,
 }
 
-/// The document at `key` for a write command; WRONGTYPE.
+/// The document at `key` for a write command.
 fn open_doc(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<Doc>> {
-    match json::open(&mut ctx.txn, key, Access::Write)? {
+    match open(ctx, key, Access::Write)? {
         Some(j) => Ok(Some(Doc { root: j.load(&ctx.txn)?, expire_at: j.expire_at() })),
         None => Ok(None),
     }

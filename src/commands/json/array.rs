@@ -14,16 +14,29 @@ use crate::types::json::format;
 use crate::types::json::path::{mutation_order, Location, Path};
 use crate::types::json::{self as doc_type};
 
+/// What [`each_array`] answers: `f`'s result per match in match order (`None` for a
+/// match that is not an array), and the result a legacy path replies with: the one of
+/// the array changed last.
+struct PerArray<T> {
+    results: Vec<Option<T>>,
+    last: Option<usize>,
+}
+
+impl<T> PerArray<T> {
+    fn legacy(mut self) -> Option<T> {
+        self.last.and_then(|i| self.results[i].take())
+    }
+}
+
 /// Applies `f` to each array the path at `p` matches, in mutation order; stores the
-/// document if any array matched. Answers `f`'s result per match, in match order (`None`
-/// for a match that is not an array). Legacy paths with no array match: `ERR Path '<p>'
+/// document if any array matched. Legacy paths with no array match: `ERR Path '<p>'
 /// does not exist or not an array`.
 fn each_array<T>(
     ctx: &mut Ctx<'_>,
     key: &Bytes,
     p: &Path,
     mut f: impl FnMut(&mut Vec<Value>) -> Result<T>,
-) -> Result<Vec<Option<T>>> {
+) -> Result<PerArray<T>> {
     let mut doc = existing_doc(ctx, key)?;
     let found: Vec<(Location, bool)> = p.select(&doc.root)?.into_iter().map(|(l, v)| (l, v.is_array())).collect();
     let mut order: Vec<usize> = (0..found.len()).filter(|&i| found[i].1).collect();
@@ -31,25 +44,27 @@ fn each_array<T>(
         return Err(Error::JsonNoPathOr(p.text.clone(), "not an array"));
     }
     order.sort_by(|&a, &b| mutation_order(&found[a].0, &found[b].0));
-    let mut out: Vec<Option<T>> = (0..found.len()).map(|_| None).collect();
+    let mut results: Vec<Option<T>> = (0..found.len()).map(|_| None).collect();
+    let mut last = None;
     for i in order {
         if let Some(Value::Array(items)) = edit::get_mut(&mut doc.root, &found[i].0) {
-            out[i] = Some(f(items)?);
+            results[i] = Some(f(items)?);
+            last = Some(i);
         }
     }
-    if out.iter().any(Option::is_some) {
+    if last.is_some() {
         save(ctx, key, &doc)?;
     }
-    Ok(out)
+    Ok(PerArray { results, last })
 }
 
 /// The reply of a command answering a length per array: legacy, the last one changed;
 /// JSONPath, one per match (nil for non-arrays).
-fn lengths(p: &Path, results: Vec<Option<usize>>) -> Reply {
+fn lengths(p: &Path, out: PerArray<usize>) -> Reply {
     if p.legacy {
-        return Reply::Int(results.into_iter().flatten().last().unwrap_or(0) as i64);
+        return Reply::Int(out.legacy().unwrap_or(0) as i64);
     }
-    Reply::Array(results.into_iter().map(|r| r.map_or(Reply::Nil, |n| Reply::Int(n as i64))).collect())
+    Reply::Array(out.results.into_iter().map(|r| r.map_or(Reply::Nil, |n| Reply::Int(n as i64))).collect())
 }
 
 fn values(raw: &[Bytes]) -> Result<Vec<Value>> {
@@ -88,12 +103,12 @@ pub(super) fn arrpop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         // As RedisJSON: an index that is not an integer reads as the default.
         Some(raw) => (path(raw)?, argv.get(3).and_then(|a| int_arg(a).ok()).unwrap_or(-1)),
     };
-    let results = each_array(ctx, &argv[1], &p, |items| Ok(edit::arr_pop(items, index)))?;
+    let out = each_array(ctx, &argv[1], &p, |items| Ok(edit::arr_pop(items, index)))?;
     let reply = |r: Option<Value>| r.map_or(Reply::Nil, |v| bulk(format::compact(&v)));
     if p.legacy {
-        return Ok(results.into_iter().flatten().last().map_or(Reply::Nil, reply));
+        return Ok(reply(out.legacy().flatten()));
     }
-    Ok(Reply::Array(results.into_iter().map(|r| reply(r.flatten())).collect()))
+    Ok(Reply::Array(out.results.into_iter().map(|r| reply(r.flatten())).collect()))
 }
 
 /// `JSON.ARRTRIM key path start stop`: keeps elements `start..=stop` of each array at

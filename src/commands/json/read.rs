@@ -53,6 +53,11 @@ pub(super) fn get(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         1 => Some(path(paths[0])?),
         _ => None,
     };
+    // The whole document, unformatted, is the stored text itself: no parse, no print.
+    if single.as_ref().is_some_and(|p| p.legacy && p.is_root()) && style.is_compact() {
+        let Some(j) = super::open(ctx, &argv[1], Access::Read)? else { return Ok(Reply::Nil) };
+        return Ok(Reply::Bulk(j.text(&ctx.txn)?));
+    }
     let Some(doc) = read_doc(ctx, &argv[1])? else { return Ok(Reply::Nil) };
     if let Some(p) = single {
         return Ok(bulk(if p.legacy {
@@ -117,46 +122,59 @@ pub(super) fn type_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 }
 
 /// The replies of a length-like read (STRLEN, ARRLEN, OBJLEN): for a legacy path, the
-/// first match's (nil for a missing key; `ERR Path '<p>' does not exist` with no match;
-/// WRONGTYPE ... expected `<expected>` on another type); for a JSONPath, one per match,
-/// nil where the type differs (`ERR could not perform this operation on a key that
-/// doesn't exist` for a missing key).
-fn measure(
-    ctx: &mut Ctx<'_>,
-    argv: &[Bytes],
-    expected: &'static str,
-    legacy_missing_path_is_nil: bool,
-    f: fn(&Value) -> Option<Reply>,
-) -> Result<Reply> {
+/// first match's (nil for a missing key; `ERR Path '<p>' does not exist` with no match,
+/// nil for OBJLEN; on another type `WRONGTYPE wrong type of path value - expected
+/// string` / `object`, `ERR Path '<p>' does not exist or not an array`); for a JSONPath,
+/// one per match, nil where the type differs (a missing key: `ERR could not perform this
+/// operation on a key that doesn't exist`, for OBJLEN `ERR Path '<p>' does not exist or
+/// not an object`).
+fn measure(ctx: &mut Ctx<'_>, argv: &[Bytes], kind: Measure, f: fn(&Value) -> Option<Reply>) -> Result<Reply> {
     let p = path_or_root(argv, 2)?;
     let Some(doc) = read_doc(ctx, &argv[1])? else {
-        return if p.legacy { Ok(Reply::Nil) } else { Err(Error::JsonNoKey) };
+        return match (p.legacy, kind) {
+            (true, _) => Ok(Reply::Nil),
+            (false, Measure::Object) => Err(Error::JsonNoPathOr(p.text.clone(), "not an object")),
+            (false, _) => Err(Error::JsonNoKey),
+        };
     };
     let matches = p.values(&doc)?;
     if !p.legacy {
         return Ok(Reply::Array(matches.into_iter().map(|v| f(v).unwrap_or(Reply::Nil)).collect()));
     }
-    match matches.first() {
-        None if legacy_missing_path_is_nil => Ok(Reply::Nil),
-        None => Err(Error::JsonNoPath(p.text.clone())),
-        Some(v) => f(v).ok_or_else(|| Error::JsonWrongType { expected, found: json::type_name(v).into() }),
+    let wrong = |v: &Value, expected| Error::JsonWrongType { expected, found: json::type_name(v).into() };
+    match (matches.first(), kind) {
+        (None, Measure::Object) => Ok(Reply::Nil),
+        (None, _) => Err(Error::JsonNoPath(p.text.clone())),
+        (Some(v), kind) => f(v).ok_or_else(|| match kind {
+            Measure::String => wrong(v, "string"),
+            Measure::Array => Error::JsonNoPathOr(p.text.clone(), "not an array"),
+            Measure::Object => wrong(v, "object"),
+        }),
     }
+}
+
+/// Which length [`measure`] takes: the errors differ as RedisJSON's do.
+#[derive(Clone, Copy)]
+enum Measure {
+    String,
+    Array,
+    Object,
 }
 
 /// `JSON.STRLEN key [path]`: the length in bytes of the string at path. See [`measure`].
 pub(super) fn strlen(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    measure(ctx, argv, "string", false, |v| v.as_str().map(|s| Reply::Int(s.len() as i64)))
+    measure(ctx, argv, Measure::String, |v| v.as_str().map(|s| Reply::Int(s.len() as i64)))
 }
 
 /// `JSON.ARRLEN key [path]`: the length of the array at path. See [`measure`].
 pub(super) fn arrlen(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    measure(ctx, argv, "array", false, |v| v.as_array().map(|a| Reply::Int(a.len() as i64)))
+    measure(ctx, argv, Measure::Array, |v| v.as_array().map(|a| Reply::Int(a.len() as i64)))
 }
 
 /// `JSON.OBJLEN key [path]`: the number of keys of the object at path (legacy: nil if
 /// the path matches nothing). See [`measure`].
 pub(super) fn objlen(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    measure(ctx, argv, "object", true, |v| v.as_object().map(|o| Reply::Int(o.len() as i64)))
+    measure(ctx, argv, Measure::Object, |v| v.as_object().map(|o| Reply::Int(o.len() as i64)))
 }
 
 /// `JSON.OBJKEYS key [path]`: the keys of the object at path, in insertion order.

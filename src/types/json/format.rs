@@ -21,6 +21,13 @@ pub struct Style {
 }
 
 
+impl Style {
+    /// Whether all three are empty: compact output, as the stored text is.
+    pub fn is_compact(&self) -> bool {
+        self.indent.is_empty() && self.newline.is_empty() && self.space.is_empty()
+    }
+}
+
 struct Pretty<'a> {
     style: &'a Style,
     level: usize,

@@ -400,7 +400,8 @@ impl<'a> Parser<'a> {
                             self.pos += 1;
                             Sel::Wild
                         }
-                        Some(b'[') if deep => {
+                        // `$.[0]`, `$..[0]`, `.["a"]`: RedisJSON reads a bracket after a dot.
+                        Some(b'[') => {
                             self.pos += 1;
                             self.bracket()?
                         }
@@ -732,6 +733,8 @@ mod tests {
         assert_eq!(sel("$.store.book[?(@.author =~ 'Her.*')].price", &d), vec![json!(8)]);
         assert_eq!(sel("$.store.book[?(@.price > 10 || (@.category == 'reference'))].title", &d).len(), 2);
         assert_eq!(sel("$..[?(@.color == 'red')].price", &d), vec![json!(19.95)]);
+        assert_eq!(sel("$.store.book.[?(@.price == 8)].title", &d), vec![json!("Moby Dick")]);
+        assert_eq!(Path::parse(b".[0].a").unwrap().text, "$.[0].a");
         assert_eq!(sel("$.nothing", &d), Vec::<Value>::new());
         let nested = json!({"a": {"a": 1}});
         assert_eq!(sel("$..a", &nested), vec![json!({"a": 1}), json!(1)]);
