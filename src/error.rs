@@ -313,6 +313,8 @@ pub enum Error {
     JsonDebugUnknown,
     /// `Couldn't parse as integer`: an index argument of the JSON commands.
     JsonNotInteger,
+    /// `Couldn't parse as UTF-8 string`: a JSON value argument that is not UTF-8.
+    JsonNotUtf8,
     /// `ERR the path matches too many values`: a JSONPath whose matches (with repeated
     /// `..` steps they multiply) would exceed DiskDB's bound. RedisJSON has no bound.
     JsonTooManyMatches,
@@ -511,6 +513,7 @@ impl fmt::Display for Error {
             Error::JsonTooDeep => f.write_str("ERR recursion limit exceeded"),
             Error::JsonDebugUnknown => f.write_str("ERR unknown subcommand - try `JSON.DEBUG HELP`"),
             Error::JsonNotInteger => f.write_str("Couldn't parse as integer"),
+            Error::JsonNotUtf8 => f.write_str("Couldn't parse as UTF-8 string"),
             Error::JsonTooManyMatches => f.write_str("ERR the path matches too many values"),
         }
     }

@@ -538,3 +538,104 @@ fn redisjson_multi_path_cases() {
         R::Array(vec![st("["), R::Array(vec![st("["), R::Int(1)]), R::Array(vec![st("["), R::Int(2)]), R::bulk("-19.5")])
     );
 }
+
+/// Cases of RedisJSON's main test suite (tests/pytest/test.py).
+#[test]
+fn redisjson_single_path_cases() {
+    let s = Server::start();
+    let mut c = s.raw();
+    // Bracket notation, keys with dots and brackets.
+    c.cmd(&["JSON.SET", "x", ".", "{}"]);
+    assert_eq!(c.cmd(&["JSON.SET", "x", r#".["f1"]"#, "{}"]), R::ok());
+    assert_eq!(c.cmd(&["JSON.SET", "x", r#".["f1"].f2"#, "[0,0,0]"]), R::ok());
+    assert_eq!(c.cmd(&["JSON.SET", "x", r#".["f1"].f2[1]"#, "{}"]), R::ok());
+    assert_eq!(c.cmd(&["JSON.SET", "x", r#".["f1"].f2[1]["f.]$.f"]"#, "{}"]), R::ok());
+    assert_eq!(c.cmd(&["JSON.SET", "x", r#".["f1"]["f2"][1]["f.]$.f"]"#, "1"]), R::ok());
+    assert_eq!(c.cmd(&["JSON.SET", "x", r#".["f3"].f2"#, "1"]), R::Nil);
+    assert_eq!(c.cmd(&["JSON.GET", "x"]), R::bulk(r#"{"f1":{"f2":[0,{"f.]$.f":1},0]}}"#));
+    assert!(matches!(c.cmd(&["JSON.SET", "x", "$..f", "1"]), R::Error(_)));
+    assert_eq!(c.cmd(&["JSON.SET", "x", "$[0]", "1"]), e("ERR array index out of range"));
+    assert!(matches!(c.cmd(&["JSON.SET", "x", "$a", "12"]), R::Error(_)));
+    c.cmd(&["JSON.SET", "a", ".", "[1,2,3]"]);
+    assert_eq!(c.cmd(&["JSON.GET", "a", ".[1]"]), R::bulk("2"));
+    assert_eq!(c.cmd(&["JSON.GET", "a", "[1]"]), R::bulk("2"));
+    assert_eq!(c.cmd(&["JSON.GET", "a", "$.[1]"]), R::bulk("[2]"));
+    assert!(matches!(c.cmd(&["JSON.GET", "a", "not\r\nallowed by protocol"]), R::Error(m) if m.contains("does not exist")));
+    // NX on array elements.
+    c.cmd(&["JSON.SET", "t", ".", "[0]"]);
+    assert_eq!(c.cmd(&["JSON.SET", "t", ".[0]", "[0]", "NX"]), R::Nil);
+    assert_eq!(c.cmd(&["JSON.SET", "t", ".[1]", "[0]", "NX"]), e("ERR array index out of range"));
+    for bad in [&["JSON.SET", "t", ".foo", "[]", ""][..], &["JSON.SET", "t", ".foo", "[]", "NN"], &["JSON.SET", "t", ".foo", "[]", "XX", "XN"]] {
+        assert_eq!(c.cmd(bad), e("ERR syntax error"));
+    }
+    // Formatting of the whole document, CRLF newlines too.
+    c.cmd(&["JSON.SET", "obj", "$", r#"{"obj":{"f":"v"}}"#]);
+    assert_eq!(
+        c.cmd(&["JSON.GET", "obj", "INDENT", "  ", "NEWLINE", "\r\n", "SPACE", "\t"]),
+        R::bulk("{\r\n  \"obj\":\t{\r\n    \"f\":\t\"v\"\r\n  }\r\n}")
+    );
+    // ARRPOP's index clamping.
+    c.cmd(&["JSON.SET", "p", ".", "[1,2,3,4,5,6,7,8,9]"]);
+    for (args, want) in [
+        (&[][..], "9"),
+        (&["."][..], "8"),
+        (&[".", "-1"][..], "7"),
+        (&[".", "-2"][..], "5"),
+        (&[".", "0"][..], "1"),
+        (&[".", "2"][..], "4"),
+        (&[".", "99"][..], "6"),
+        (&[".", "-99"][..], "2"),
+        (&[][..], "3"),
+    ] {
+        let mut cmd = vec!["JSON.ARRPOP", "p"];
+        cmd.extend_from_slice(args);
+        assert_eq!(c.cmd(&cmd), R::bulk(want), "{args:?}");
+    }
+    assert_eq!(c.cmd(&["JSON.ARRPOP", "p", ".", "2"]), R::Nil);
+    c.cmd(&["JSON.SET", "one", ".", "1"]);
+    assert_eq!(c.cmd(&["JSON.ARRPOP", "one"]), e("ERR Path '$' does not exist or not an array"));
+    // ARRINSERT and ARRINDEX.
+    c.cmd(&["JSON.SET", "i", ".", "[]"]);
+    for (at, v, n) in [("0", "1", 1), ("-1", "2", 2), ("-2", "3", 3), ("3", "4", 4)] {
+        assert_eq!(c.cmd(&["JSON.ARRINSERT", "i", ".", at, v]), R::Int(n));
+    }
+    assert_eq!(c.cmd(&["JSON.GET", "i"]), R::bulk("[3,2,1,4]"));
+    assert_eq!(c.cmd(&["JSON.ARRINSERT", "i", ".", "-10", "10"]), e("ERR index out of bounds"));
+    assert_eq!(c.cmd_bytes(&[b"JSON.ARRAPPEND", b"i", b".", b"\x80abc"]), e("Couldn't parse as UTF-8 string"));
+    c.cmd(&["JSON.SET", "ix", ".", r#"{ "arr": [0, 1, 2, 3, 2, 1, 0, {"val": 4}, {"val": 9}, [3,4,8], ["a", "b", 8]] }"#]);
+    for (args, want) in [
+        (&["0"][..], 0),
+        (&["0", "1"][..], 6),
+        (&["0", "-5"][..], 6),
+        (&["0", "4", "0"][..], 6),
+        (&["0", "5", "-1"][..], 6),
+        (&["2", "-2", "6"][..], -1),
+        (&[r#"{"val":4}"#][..], 7),
+        (&[r#"["a", "b", 8]"#][..], 10),
+    ] {
+        let mut cmd = vec!["JSON.ARRINDEX", "ix", ".arr"];
+        cmd.extend_from_slice(args);
+        assert_eq!(c.cmd(&cmd), R::Int(want), "{args:?}");
+    }
+    // Overflow leaves the value as it was.
+    c.cmd(&["JSON.SET", "big", "$", r#"{"l1":{"l2":[0,1.6350000000001313e+308]}}"#]);
+    assert_eq!(c.cmd(&["JSON.NUMINCRBY", "big", "$.l1.l2[1]", "1.6350000000001313e+308"]), e("result is not a number"));
+    assert_eq!(c.cmd(&["JSON.GET", "big", "$"]), R::bulk(r#"[{"l1":{"l2":[0,1.6350000000001313e308]}}]"#));
+    c.cmd(&["JSON.SET", "n", ".", r#"{ "foo": 0, "bar": "baz" }"#]);
+    assert_eq!(c.cmd(&["JSON.NUMINCRBY", "n", ".foo", "1"]), R::bulk("1"));
+    assert_eq!(c.cmd(&["JSON.NUMINCRBY", "n", ".foo", "2"]), R::bulk("3"));
+    assert_eq!(c.cmd(&["JSON.NUMINCRBY", "n", ".foo", "0.5"]), R::bulk("3.5"));
+    c.cmd(&["JSON.SET", "dbl", ".", "[1512060373.222988]"]);
+    assert_eq!(c.cmd(&["JSON.GET", "dbl", "[0]"]), R::bulk("1512060373.222988"));
+    // Filters on objects test the object itself.
+    c.cmd(&["JSON.SET", "f", "$", r#"{"a":{"x":{"i":10}}, "b":{"x":{"i":20, "j":5}}}"#]);
+    assert_eq!(c.cmd(&["JSON.GET", "f", "$..x[?(@.i>10)]"]), R::bulk(r#"[{"i":20,"j":5}]"#));
+    assert_eq!(c.cmd(&["JSON.GET", "f", "$..x[?($.i>10)]"]), R::bulk("[]"));
+    c.cmd(&["JSON.SET", "m", "$", r#"{"a":[1,2,3],"b":["c","d","e"],"c":"k"}"#]);
+    assert_eq!(c.cmd(&["JSON.GET", "m", "$.*[0,2]"]), R::bulk(r#"[1,3,"c","e"]"#));
+    assert_eq!(c.cmd(&["JSON.GET", "m", ".*[0,2]"]), R::bulk("1"));
+    // CLEAR reads one path.
+    c.cmd(&["JSON.SET", "cl", ".", r#"{"n":42,"arr":[{"n":{"a":1}}]}"#]);
+    assert_eq!(c.cmd(&["JSON.CLEAR", "cl", "$", "$.arr[0].n"]), R::Int(1));
+    assert_eq!(c.cmd(&["JSON.GET", "cl"]), R::bulk("{}"));
+}

@@ -105,9 +105,10 @@ impl Json {
 /// Parses a JSON argument as RedisJSON does: serde_json with its recursion limit, the
 /// error text being serde_json's own (`expected value at line 1 column 1`). Like
 /// RedisJSON 2.x, text after the first complete value is not looked at (`50asd` reads
-/// as 50).
+/// as 50). An argument that is not UTF-8 is `Couldn't parse as UTF-8 string`.
 pub fn parse(text: &[u8]) -> Result<Value> {
-    let mut de = serde_json::Deserializer::from_slice(text);
+    let text = std::str::from_utf8(text).map_err(|_| Error::JsonNotUtf8)?;
+    let mut de = serde_json::Deserializer::from_str(text);
     Value::deserialize(&mut de).map_err(|e| Error::JsonParse(e.to_string()))
 }
 
@@ -232,6 +233,7 @@ mod tests {
         assert_eq!(depth(&parse(ok.as_bytes()).unwrap()), MAX_DEPTH);
         // RedisJSON 2.x reads the first value and ignores the rest.
         assert_eq!(parse(b"50asd").unwrap(), serde_json::json!(50));
+        assert_eq!(parse(b"\x80abc").unwrap_err().to_string(), "Couldn't parse as UTF-8 string");
     }
 
     #[test]

@@ -322,9 +322,7 @@ pub(super) fn toggle(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// `JSON.CLEAR key [path]`: empties arrays and objects and sets numbers to 0 at path;
 /// answers how many values changed.
 pub(super) fn clear(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    if argv.len() > 3 {
-        return Err(Error::WrongArity("json.clear".into()));
-    }
+    // Paths after the first are ignored, as RedisJSON 2.x does.
     let p = path_or_root(argv, 2)?;
     let results = each_match(ctx, &argv[1], &p, |_| true, |v| Ok(edit::clear(v)))?;
     Ok(Reply::Int(results.into_iter().flatten().filter(|c| *c).count() as i64))

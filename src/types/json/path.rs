@@ -3,7 +3,8 @@
 //! - **JSONPath** (starts with `$`): `$.a.b`, `$['a']`, `$.*`, `$[*]`, `$..name`, `$[0]`,
 //!   `$[-1]`, `$[0,2]`, `$['a','b']`, `$[1:3]`, `$[::2]`, filters `$[?(@.price < 10 &&
 //!   @.tags[0] == "a")]` with `== != < <= > >= =~`, `&&`, `||`, parentheses, literals and
-//!   `@` / `$` paths. Commands answer one result per match.
+//!   `@` / `$` paths (a filter keeps the elements of an array that pass it, and an object
+//!   itself if it passes). Commands answer one result per match.
 //! - **Legacy** (anything else): `.`, `.a.b`, `a.b`, `["a"]`, `.a[0]` are read as the
 //!   JSONPath `$`, `$.a.b`, `$.a.b`, `$["a"]`, `$.a[0]`; commands answer the first match
 //!   alone, and an error where RedisJSON gives one.
@@ -289,11 +290,13 @@ fn apply<'a>(sel: &Sel, at: &mut Location, v: &'a Value, root: &'a Value, out: &
                 }
             }
         }
-        (Sel::Filter(expr), Value::Object(map)) => {
-            for (k, c) in map {
-                if eval(expr, c, root)? {
-                    push(out, at, Elem::Key(k.clone()), c)?;
+        // On an object, RedisJSON's filter tests the object itself.
+        (Sel::Filter(expr), Value::Object(_)) => {
+            if eval(expr, v, root)? {
+                if out.len() >= MAX_MATCHES {
+                    return Err(Error::JsonTooManyMatches);
                 }
+                out.push((at.clone(), v));
             }
         }
         _ => {}
@@ -736,6 +739,10 @@ mod tests {
         assert_eq!(sel("$.store.book.[?(@.price == 8)].title", &d), vec![json!("Moby Dick")]);
         assert_eq!(Path::parse(b".[0].a").unwrap().text, "$.[0].a");
         assert_eq!(sel("$.nothing", &d), Vec::<Value>::new());
+        // A filter on an object tests the object itself (RedisJSON's MOD-2099 case).
+        let d2 = json!({"a":{"x":{"i":10}}, "b":{"x":{"i":20, "j":5}}});
+        assert_eq!(sel("$..x[?(@.i>10)]", &d2), vec![json!({"i":20,"j":5})]);
+        assert_eq!(sel("$..x[?($.i>10)]", &d2), Vec::<Value>::new());
         let nested = json!({"a": {"a": 1}});
         assert_eq!(sel("$..a", &nested), vec![json!({"a": 1}), json!(1)]);
     }
