@@ -369,6 +369,15 @@ fn generic_commands_on_json_keys() {
         assert_eq!(o.cmd(&["TYPE", key]), R::Status("ReJSON-RL".into()));
     }
 
+    // UNLINK, and expiry ends a document.
+    assert_eq!(c.cmd(&["JSON.SET", "gone", "$", "[1]"]), R::ok());
+    assert_eq!(c.cmd(&["UNLINK", "gone"]), R::Int(1));
+    assert_eq!(c.cmd(&["JSON.GET", "gone"]), R::Nil);
+    assert_eq!(c.cmd(&["JSON.SET", "brief", "$", r#"{"a":1}"#]), R::ok());
+    assert_eq!(c.cmd(&["PEXPIRE", "brief", "50"]), R::Int(1));
+    assert!(wait_until(std::time::Duration::from_secs(5), || c.cmd(&["JSON.GET", "brief"]) == R::Nil));
+    assert_eq!(c.cmd(&["EXISTS", "brief"]), R::Int(0));
+
     // MULTI/EXEC and WATCH.
     assert_eq!(c.cmd(&["MULTI"]), R::ok());
     assert_eq!(c.cmd(&["JSON.SET", "small", "$.a[0]", "10"]), R::Status("QUEUED".into()));

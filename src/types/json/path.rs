@@ -170,25 +170,28 @@ impl Path {
     /// pre-order), with its location. `ERR the path matches too many values` past
     /// [`MAX_MATCHES`].
     pub fn select<'a>(&self, root: &'a Value) -> Result<Vec<(Location, &'a Value)>> {
-        select(&self.steps, root, root)
+        select(&self.steps, root, root, true)
     }
 
-    /// The matched values alone.
+    /// The matched values alone (no location is built: reads cost no allocation per
+    /// visited value).
     pub fn values<'a>(&self, root: &'a Value) -> Result<Vec<&'a Value>> {
-        Ok(self.select(root)?.into_iter().map(|(_, v)| v).collect())
+        Ok(select(&self.steps, root, root, false)?.into_iter().map(|(_, v)| v).collect())
     }
 }
 
-fn select<'a>(steps: &[Step], start: &'a Value, root: &'a Value) -> Result<Vec<(Location, &'a Value)>> {
+/// The values `steps` select from `start`, with their locations if `track` (else empty
+/// locations).
+fn select<'a>(steps: &[Step], start: &'a Value, root: &'a Value, track: bool) -> Result<Vec<(Location, &'a Value)>> {
     let mut current: Vec<(Location, &'a Value)> = vec![(Vec::new(), start)];
     for step in steps {
         let mut next = Vec::new();
         for (loc, v) in &current {
             let mut at = loc.clone();
             if step.deep {
-                descend(step, &mut at, v, root, &mut next)?;
+                descend(step, &mut at, v, root, &mut next, track)?;
             } else {
-                apply(&step.sel, &mut at, v, root, &mut next)?;
+                apply(&step.sel, &mut at, v, root, &mut next, track)?;
             }
         }
         current = next;
@@ -197,21 +200,36 @@ fn select<'a>(steps: &[Step], start: &'a Value, root: &'a Value) -> Result<Vec<(
 }
 
 /// Applies `step`'s selector to `v` and, pre-order, to every value below it.
-fn descend<'a>(step: &Step, at: &mut Location, v: &'a Value, root: &'a Value, out: &mut Vec<(Location, &'a Value)>) -> Result<()> {
-    apply(&step.sel, at, v, root, out)?;
+fn descend<'a>(
+    step: &Step,
+    at: &mut Location,
+    v: &'a Value,
+    root: &'a Value,
+    out: &mut Vec<(Location, &'a Value)>,
+    track: bool,
+) -> Result<()> {
+    apply(&step.sel, at, v, root, out, track)?;
     match v {
         Value::Array(items) => {
             for (i, c) in items.iter().enumerate() {
-                at.push(Elem::Index(i));
-                descend(step, at, c, root, out)?;
-                at.pop();
+                if track {
+                    at.push(Elem::Index(i));
+                }
+                descend(step, at, c, root, out, track)?;
+                if track {
+                    at.pop();
+                }
             }
         }
         Value::Object(map) => {
             for (k, c) in map {
-                at.push(Elem::Key(k.clone()));
-                descend(step, at, c, root, out)?;
-                at.pop();
+                if track {
+                    at.push(Elem::Key(k.clone()));
+                }
+                descend(step, at, c, root, out, track)?;
+                if track {
+                    at.pop();
+                }
             }
         }
         _ => {}
@@ -219,12 +237,18 @@ fn descend<'a>(step: &Step, at: &mut Location, v: &'a Value, root: &'a Value, ou
     Ok(())
 }
 
-fn push<'a>(out: &mut Vec<(Location, &'a Value)>, at: &Location, e: Elem, v: &'a Value) -> Result<()> {
+fn push<'a>(out: &mut Vec<(Location, &'a Value)>, at: &Location, e: Option<Elem>, v: &'a Value) -> Result<()> {
     if out.len() >= MAX_MATCHES {
         return Err(Error::JsonTooManyMatches);
     }
-    let mut loc = at.clone();
-    loc.push(e);
+    let loc = match e {
+        Some(e) => {
+            let mut loc = at.clone();
+            loc.push(e);
+            loc
+        }
+        None => Vec::new(),
+    };
     out.push((loc, v));
     Ok(())
 }
@@ -250,23 +274,33 @@ fn slice_indexes(start: Option<i64>, end: Option<i64>, step: i64, len: usize) ->
     out
 }
 
-fn apply<'a>(sel: &Sel, at: &mut Location, v: &'a Value, root: &'a Value, out: &mut Vec<(Location, &'a Value)>) -> Result<()> {
+fn apply<'a>(
+    sel: &Sel,
+    at: &mut Location,
+    v: &'a Value,
+    root: &'a Value,
+    out: &mut Vec<(Location, &'a Value)>,
+    track: bool,
+) -> Result<()> {
+    // The location step of a match, built only when locations are tracked.
+    let key = |k: &String| track.then(|| Elem::Key(k.clone()));
+    let index = |i: usize| track.then_some(Elem::Index(i));
     match (sel, v) {
         (Sel::Keys(keys), Value::Object(map)) => {
             for k in keys {
                 if let Some(c) = map.get(k) {
-                    push(out, at, Elem::Key(k.clone()), c)?;
+                    push(out, at, key(k), c)?;
                 }
             }
         }
         (Sel::Wild, Value::Object(map)) => {
             for (k, c) in map {
-                push(out, at, Elem::Key(k.clone()), c)?;
+                push(out, at, key(k), c)?;
             }
         }
         (Sel::Wild, Value::Array(items)) => {
             for (i, c) in items.iter().enumerate() {
-                push(out, at, Elem::Index(i), c)?;
+                push(out, at, index(i), c)?;
             }
         }
         (Sel::Indexes(idx), Value::Array(items)) => {
@@ -274,19 +308,19 @@ fn apply<'a>(sel: &Sel, at: &mut Location, v: &'a Value, root: &'a Value, out: &
             for &i in idx {
                 let i = if i < 0 { i + len } else { i };
                 if (0..len).contains(&i) {
-                    push(out, at, Elem::Index(i as usize), &items[i as usize])?;
+                    push(out, at, index(i as usize), &items[i as usize])?;
                 }
             }
         }
         (Sel::Slice(start, end, step), Value::Array(items)) => {
             for i in slice_indexes(*start, *end, *step, items.len()) {
-                push(out, at, Elem::Index(i), &items[i])?;
+                push(out, at, index(i), &items[i])?;
             }
         }
         (Sel::Filter(expr), Value::Array(items)) => {
             for (i, c) in items.iter().enumerate() {
                 if eval(expr, c, root)? {
-                    push(out, at, Elem::Index(i), c)?;
+                    push(out, at, index(i), c)?;
                 }
             }
         }
@@ -296,7 +330,7 @@ fn apply<'a>(sel: &Sel, at: &mut Location, v: &'a Value, root: &'a Value, out: &
                 if out.len() >= MAX_MATCHES {
                     return Err(Error::JsonTooManyMatches);
                 }
-                out.push((at.clone(), v));
+                out.push((if track { at.clone() } else { Vec::new() }, v));
             }
         }
         _ => {}
@@ -306,8 +340,8 @@ fn apply<'a>(sel: &Sel, at: &mut Location, v: &'a Value, root: &'a Value, out: &
 
 fn operand<'a>(o: &'a Operand, current: &'a Value, root: &'a Value) -> Result<Vec<&'a Value>> {
     Ok(match o {
-        Operand::Current(steps) => select(steps, current, root)?.into_iter().map(|(_, v)| v).collect(),
-        Operand::Root(steps) => select(steps, root, root)?.into_iter().map(|(_, v)| v).collect(),
+        Operand::Current(steps) => select(steps, current, root, false)?.into_iter().map(|(_, v)| v).collect(),
+        Operand::Root(steps) => select(steps, root, root, false)?.into_iter().map(|(_, v)| v).collect(),
         Operand::Literal(v) => vec![v],
     })
 }
