@@ -339,6 +339,9 @@ fn generic_commands_on_json_keys() {
         assert_eq!(c.cmd(&["EXPIRE", key, "100"]), R::Int(1));
         assert_eq!(c.cmd(&["JSON.SET", key, "$.z", "1"]), R::ok());
         assert!(matches!(c.cmd(&["TTL", key]), R::Int(t) if t > 90));
+        assert_eq!(c.cmd(&["JSON.SET", key, "$", &doc]), R::ok());
+        assert!(matches!(c.cmd(&["TTL", key]), R::Int(t) if t > 90), "replacing the root keeps the TTL");
+        assert_eq!(c.cmd(&["JSON.SET", key, "$.z", "1"]), R::ok());
         assert_eq!(c.cmd(&["PERSIST", key]), R::Int(1));
         // RENAME, COPY, MOVE.
         let renamed = format!("{key}-renamed");

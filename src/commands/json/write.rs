@@ -15,6 +15,7 @@ use crate::types::json::edit::{self, NumOp};
 use crate::types::json::format;
 use crate::types::json::path::{mutation_order, Location, Path};
 use crate::types::json::{self as doc_type};
+use crate::types::Access;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Cond {
@@ -94,9 +95,22 @@ pub(super) fn set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
             _ => return Err(Error::Syntax),
         };
     }
+    let p = path(&argv[2])?;
+    if p.is_root() {
+        // Replacing the whole document needs only its metadata (TTL), not its tree.
+        let existing = super::open(ctx, &argv[1], Access::Write)?;
+        let value = doc_type::parse(&argv[3])?;
+        return match (existing, cond) {
+            (Some(_), Cond::Nx) | (None, Cond::Xx) => Ok(Reply::Nil),
+            (existing, _) => {
+                let expire_at = existing.map_or(0, |j| j.expire_at());
+                save(ctx, &argv[1], &Doc { root: value, expire_at })?;
+                Ok(Reply::ok())
+            }
+        };
+    }
     let existing = open_doc(ctx, &argv[1])?;
     let value = doc_type::parse(&argv[3])?;
-    let p = path(&argv[2])?;
     let Some(mut doc) = existing else {
         return match (cond, p.is_root()) {
             (Cond::Xx, _) => Ok(Reply::Nil),
