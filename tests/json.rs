@@ -248,6 +248,10 @@ fn merge_mset_resp_debug() {
     assert_eq!(c.cmd(&["JSON.GET", "doc"]), R::bulk(r#"{"b":8,"c":{"d":[1]}}"#));
     assert_eq!(c.cmd(&["JSON.MERGE", "new", "$.a", "1"]), e("ERR new objects must be created at the root"));
     assert_eq!(c.cmd(&["JSON.MERGE", "new", "$", r#"{"a":1}"#]), R::ok());
+    assert_eq!(c.cmd(&["JSON.MERGE", "new", "$", "1", "FORMAT"]), e("ERR syntax error"));
+    assert_eq!(c.cmd(&["JSON.GET", "new", "$"]), R::bulk(r#"[{"a":1}]"#));
+    c.cmd(&["JSON.SET", "types", "$", r#"{"o":{},"a":[],"i":42,"n":1.2,"b":false,"z":null}"#]);
+    assert_eq!(c.cmd(&["JSON.DEBUG", "MEMORY", "types", "$.*"]), ints(&[8, 8, 8, 16, 8, 8]));
 
     assert_eq!(c.cmd(&["JSON.MSET", "doc1", "$", r#"{"a":1}"#, "doc2", "$", r#"{"f":{"a":2}}"#, "doc3", "$", r#"{"f1":{"a":0},"f2":{"a":0}}"#]), R::ok());
     assert_eq!(c.cmd(&["JSON.MSET", "doc1", "$", r#"{"a":2}"#, "doc2", "$.f.a", "3", "doc3", "$", r#"{"f1":{"a":1},"f2":{"a":2}}"#]), R::ok());

@@ -144,7 +144,7 @@ pub(crate) static COMMANDS: &[CommandSpec] = &[
             acl: @json",
     },
     command! {
-        name: "json.merge", arity: 4, flags: WRITE | DENYOOM, keys: Keys::one(), group: "module", handler: write::merge,
+        name: "json.merge", arity: -4, flags: WRITE | DENYOOM, keys: Keys::one(), group: "module", handler: write::merge,
         summary: "Merge a given JSON value into matching paths. Consequently, JSON values at matching paths are updated, deleted, or expanded with new children",
         since: "2.6.0",
         complexity: "O(M+N) when path is evaluated to a single value where M is the size of the original value (if it exists) and N is the size of the new value, O(M+N) when path is evaluated to multiple values where M is the size of the key and N is the size of the new value * the number of original values in the key",

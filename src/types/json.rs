@@ -166,9 +166,11 @@ pub fn type_name(v: &Value) -> &'static str {
     }
 }
 
-/// What JSON.DEBUG MEMORY reports for `v`: RedisJSON's estimate for its in-memory
-/// representation (8 bytes a value, 16 more for a double or a wide integer, string
-/// bytes, 8 per array slot and 24 per object slot, plus 16 for a non-empty container).
+/// What JSON.DEBUG MEMORY reports for `v`: an estimate in the manner of RedisJSON's for
+/// its in-memory representation (8 bytes a value, 8 more for a double or a wide
+/// integer, string bytes, 8 per array slot and 24 per object slot, plus 16 for a
+/// non-empty container); it matches RedisJSON's figures for empty containers, small
+/// integers, doubles, booleans and null, not in general.
 /// DiskDB keeps documents on disk; the figure is the same estimate, for tools that read
 /// it. Iterative.
 pub fn memory(v: &Value) -> u64 {
@@ -179,9 +181,10 @@ pub fn memory(v: &Value) -> u64 {
         match v {
             Value::Number(n) => {
                 total += match n.as_i64() {
+                    _ if n.is_f64() => 8,
                     Some(i) if (-128..=383).contains(&i) => 0,
                     Some(i) if (-8_388_607..=8_388_607).contains(&i) => 4,
-                    _ => 16,
+                    _ => 8,
                 }
             }
             Value::String(s) => total += s.len() as u64,

@@ -54,9 +54,17 @@ pub(super) fn get(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         _ => None,
     };
     // The whole document, unformatted, is the stored text itself: no parse, no print.
-    if single.as_ref().is_some_and(|p| p.legacy && p.is_root()) && style.is_compact() {
+    if let Some(p) = single.as_ref().filter(|p| p.is_root() && style.is_compact()) {
         let Some(j) = super::open(ctx, &argv[1], Access::Read)? else { return Ok(Reply::Nil) };
-        return Ok(Reply::Bulk(j.text(&ctx.txn)?));
+        let text = j.text(&ctx.txn)?;
+        if p.legacy {
+            return Ok(Reply::Bulk(text));
+        }
+        let mut out = Vec::with_capacity(text.len() + 2);
+        out.push(b'[');
+        out.extend_from_slice(&text);
+        out.push(b']');
+        return Ok(bulk(out));
     }
     let Some(doc) = read_doc(ctx, &argv[1])? else { return Ok(Reply::Nil) };
     if let Some(p) = single {

@@ -131,6 +131,9 @@ pub(super) fn set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// `JSON.MERGE key path json`: merges `json` into every match as RFC 7396 (a null
 /// removes a key); a missing key is created at the root. OK, or nil if nothing matched.
 pub(super) fn merge(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    if argv.len() > 4 {
+        return Err(Error::Syntax);
+    }
     let existing = open_doc(ctx, &argv[1])?;
     let value = doc_type::parse(&argv[3])?;
     let p = path(&argv[2])?;
