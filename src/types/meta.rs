@@ -2,12 +2,14 @@
 //!
 //! ```text
 //! [kind u8][format u8][expire-at ms i64 BE, 0 = none] then
-//!   string (format 1):          [value bytes]
-//!   chunked string (format 2):  [version u64 BE][length u64 BE]
+//!   string, JSON (format 1):    [value bytes]
+//!   chunked string, JSON (2):   [version u64 BE][length u64 BE]
 //!   collections (format 1):     [version u64 BE][size u64 BE][kind-specific extra bytes]
 //! ```
 //! Strings up to `types::string::INLINE_MAX` bytes keep their value inline, so GET and
 //! SET are one RocksDB point operation; longer ones are chunked (see `types::string`).
+//! JSON documents (`Kind::Json`) are kept the same way, as their compact text (see
+//! `types::json`).
 //! Collections and chunked strings keep their records as sub-keys tagged with `version`;
 //! a new version makes every old sub-key invisible at once.
 
