@@ -320,6 +320,12 @@ fn errors_for_bad_input_leave_the_server_alive() {
     assert!(matches!(c.cmd(&["JSON.GET", "k", &brackets]), R::Error(m) if m.starts_with("Error occurred on position 2")));
     let parens = "$[?(".to_string() + &"(".repeat(100_000) + "@";
     assert!(matches!(c.cmd(&["JSON.GET", "k", &parens]), R::Error(_)));
+    // The deepest document with the deepest filters, each walking it with `..`.
+    let chain = r#"{"a":"#.repeat(126) + "1" + &"}".repeat(126);
+    assert_eq!(c.cmd(&["JSON.SET", "chain", "$", &chain]), R::ok());
+    assert!(matches!(c.cmd(&["JSON.GET", "chain", "$..[?(@..[?(@..a == 1)])].a"]), R::Bulk(_)));
+    let r = c.cmd(&["JSON.GET", "chain", "$..[?(@..[?(@..[?(@.a)])])]"]);
+    assert!(matches!(&r, R::Error(m) if m.contains("nested at most 2 deep")), "{r:?}");
     assert_eq!(c.cmd(&["SET", "str", "x"]), R::ok());
     assert_eq!(c.cmd(&["JSON.GET", "str"]), e(KEY_TYPE));
     assert_eq!(c.cmd(&["JSON.SET", "str", "$", "1"]), e(KEY_TYPE));

@@ -14,8 +14,9 @@
 //!
 //! # Bounds
 //! Parsing is a loop over the path's characters; only filter expressions recurse, and
-//! their nesting is capped at [`MAX_NESTING`], so a path of any length (100,000 `[` or
-//! `(`) is an error reply, not a stack overflow. Evaluation recurses only along the
+//! their nesting is capped at [`MAX_NESTING`] (filters within filters at
+//! [`MAX_FILTER_NESTING`]), so a path of any length (100,000 `[` or `(`) is an error
+//! reply, not a stack overflow. Evaluation recurses only along the
 //! document's depth (at most `json::MAX_DEPTH`). Repeated `..` steps multiply matches,
 //! so the match set is capped at [`MAX_MATCHES`].
 
@@ -30,6 +31,9 @@ use parse::Parser;
 
 /// Deepest nesting of parentheses and paths inside a filter.
 pub const MAX_NESTING: usize = 64;
+/// Deepest nesting of filters within filters (`$[?(@[?(@.a)])]` is 2). Each level can
+/// recurse along the document's depth, so this bounds the evaluation's stack.
+pub const MAX_FILTER_NESTING: usize = 2;
 /// Most values one path may match (DiskDB's bound; RedisJSON has none).
 pub const MAX_MATCHES: usize = 1 << 22;
 
@@ -116,7 +120,7 @@ impl Path {
             format!("$.{original}")
         };
         let steps = {
-            let mut p = Parser { s: text.as_bytes(), pos: 1, text: &text, nesting: 0 };
+            let mut p = Parser { s: text.as_bytes(), pos: 1, text: &text, nesting: 0, filters: 0 };
             let steps = p.steps(false)?;
             if p.pos < p.s.len() {
                 return Err(p.error("'.', '..' or '['"));

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{Expr, Op, Operand, Sel, Step, MAX_NESTING};
+use super::{Expr, Op, Operand, Sel, Step, MAX_FILTER_NESTING, MAX_NESTING};
 use crate::error::{Error, Result};
 
 pub(super) struct Parser<'a> {
@@ -12,6 +12,8 @@ pub(super) struct Parser<'a> {
     pub(super) pos: usize,
     pub(super) text: &'a str,
     pub(super) nesting: usize,
+    /// Filters open around the current position.
+    pub(super) filters: usize,
 }
 
 /// Characters that end a dotted name.
@@ -100,7 +102,14 @@ impl<'a> Parser<'a> {
                 if !self.eat(b'(') {
                     return Err(self.error("'('"));
                 }
+                // A filter inside a filter's path multiplies the evaluation's recursion
+                // (each level may walk the document's depth with `..`): few are allowed.
+                self.filters += 1;
+                if self.filters > MAX_FILTER_NESTING {
+                    return Err(self.error("a filter nested at most 2 deep"));
+                }
                 let e = self.or_expr()?;
+                self.filters -= 1;
                 self.ws();
                 if !self.eat(b')') {
                     return Err(self.error("')'"));
