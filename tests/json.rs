@@ -700,3 +700,19 @@ fn kill9_during_large_document_updates_loses_no_acknowledged_change() {
     assert!(n == acked || n == acked + 1, "acknowledged {acked}, found {n}");
     assert_eq!(c.cmd(&["JSON.STRLEN", "big", ".pad"]), R::Int(120_000));
 }
+
+/// RESP3 clients get JSON.TYPE in an array and NUMINCRBY's numbers as numbers, as
+/// RedisJSON 2.6 answers them; JSON.GET's text is the same in either protocol.
+#[test]
+fn resp3_replies() {
+    let s = Server::start();
+    let mut c = s.raw();
+    let R::Agg(..) = c.cmd(&["HELLO", "3"]) else { panic!("HELLO 3") };
+    assert_eq!(c.cmd(&["JSON.SET", "d", "$", r#"{"a":1,"b":"x","f":1.5}"#]), R::ok());
+    assert_eq!(c.cmd(&["JSON.TYPE", "d", ".a"]), bulks(&["integer"]));
+    assert_eq!(c.cmd(&["JSON.TYPE", "d", "$.*"]), R::Array(vec![bulks(&["integer", "string", "number"])]));
+    assert_eq!(c.cmd(&["JSON.NUMINCRBY", "d", "$.*", "2"]), R::Array(vec![R::Int(3), R::Nil, R::Double("3.5".into())]));
+    assert_eq!(c.cmd(&["JSON.NUMINCRBY", "d", ".a", "1"]), R::Array(vec![R::Int(4)]));
+    assert_eq!(c.cmd(&["JSON.GET", "d", "$.a"]), R::bulk("[4]"));
+    assert_eq!(c.cmd(&["JSON.RESP", "d", ".f"]), R::Double("3.5".into()));
+}

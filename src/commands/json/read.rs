@@ -114,8 +114,8 @@ pub(super) fn mget(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 }
 
 /// `JSON.TYPE key [path]`: the type name of the first match (legacy; nil if none) or of
-/// each match (JSONPath): null, boolean, integer, number, string, array, object. Nil for
-/// a missing key. WRONGTYPE.
+/// each match (JSONPath): null, boolean, integer, number, string, array, object (in RESP3,
+/// inside a one-element array). Nil for a missing key.
 pub(super) fn type_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let p = path_or_root(argv, 2);
     let Some(doc) = read_doc(ctx, &argv[1])? else { return Ok(Reply::Nil) };
@@ -126,7 +126,9 @@ pub(super) fn type_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         Err(e) => return Err(e),
     };
     let names = p.values(&doc)?.into_iter().map(|v| Reply::bulk_str(json::type_name(v)));
-    Ok(if p.legacy { names.into_iter().next().unwrap_or(Reply::Nil) } else { Reply::Array(names.collect()) })
+    let reply = if p.legacy { names.into_iter().next().unwrap_or(Reply::Nil) } else { Reply::Array(names.collect()) };
+    // RESP3 clients get the reply wrapped in an array, as RedisJSON 2.6 answers them.
+    Ok(if ctx.session.resp >= 3 { Reply::Array(vec![reply]) } else { reply })
 }
 
 /// The replies of a length-like read (STRLEN, ARRLEN, OBJLEN): for a legacy path, the

@@ -273,6 +273,11 @@ fn num(ctx: &mut Ctx<'_>, argv: &[Bytes], op: NumOp) -> Result<Reply> {
         *v = Value::Number(r.clone());
         Ok(r)
     })?;
+    if ctx.session.resp >= 3 {
+        // RESP3: the new numbers themselves, one per match, either path syntax
+        // (RedisJSON 2.6).
+        return Ok(Reply::Array(results.into_iter().map(|r| r.map_or(Reply::Nil, |n| num_reply(&n))).collect()));
+    }
     if p.legacy {
         let last = results.into_iter().flatten().last();
         let last = last.ok_or_else(|| Error::JsonNoPathOr(p.text.clone(), "does not contains a number"))?;
@@ -282,9 +287,18 @@ fn num(ctx: &mut Ctx<'_>, argv: &[Bytes], op: NumOp) -> Result<Reply> {
     Ok(bulk(format::compact(&values)))
 }
 
+/// A number as a RESP3 reply: an integer, or a double.
+fn num_reply(n: &serde_json::Number) -> Reply {
+    match n.as_i64() {
+        Some(i) if !n.is_f64() => Reply::Int(i),
+        _ => Reply::Double(n.as_f64().unwrap_or(0.0)),
+    }
+}
+
 /// `JSON.NUMINCRBY key path number`: adds `number` to each number at path (integers
 /// stay integers while they fit, a double makes a double). Legacy: the new value as a
-/// bulk string; JSONPath: a JSON array of new values, null for non-numbers. Errors:
+/// bulk string; JSONPath: a JSON array of new values, null for non-numbers (RESP3: an
+/// array of the numbers, either syntax). Errors:
 /// `result is not a number` (overflow to infinity), `ERR Path '<p>' does not exist or
 /// does not contains a number` (legacy).
 pub(super) fn numincrby(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
