@@ -22,12 +22,13 @@ pub fn get_mut<'a>(root: &'a mut Value, loc: &[Elem]) -> Option<&'a mut Value> {
     Some(v)
 }
 
-/// Removes the value at `loc` (not the root); answers whether it was there. Object keys
-/// keep their order.
+/// Removes the value at `loc` (not the root); answers whether it was there. An object's
+/// last key takes the removed key's place, as in RedisJSON's objects (its test suite
+/// expects `{"a":..,"b":..,"nested":..}` less `a` to print `{"nested":..,"b":..}`).
 pub fn remove(root: &mut Value, loc: &[Elem]) -> bool {
     let Some((last, parent)) = loc.split_last() else { return false };
     match (last, get_mut(root, parent)) {
-        (Elem::Key(k), Some(Value::Object(map))) => map.shift_remove(k).is_some(),
+        (Elem::Key(k), Some(Value::Object(map))) => map.swap_remove(k).is_some(),
         (Elem::Index(i), Some(Value::Array(items))) if *i < items.len() => {
             items.remove(*i);
             true
@@ -174,7 +175,7 @@ pub fn merge(target: &mut Value, patch: &Value) {
     let Value::Object(t) = target else { return };
     for (k, v) in p {
         if v.is_null() {
-            t.shift_remove(k);
+            t.swap_remove(k);
         } else {
             merge(t.entry(k.clone()).or_insert(Value::Null), v);
         }
