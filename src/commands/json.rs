@@ -201,7 +201,7 @@ pub(crate) static COMMANDS: &[CommandSpec] = &[
             acl: @json",
     },
     command! {
-        name: "json.arrappend", arity: -4, flags: WRITE | DENYOOM, keys: Keys::one(), group: "module", handler: array::arrappend,
+        name: "json.arrappend", arity: -3, flags: WRITE | DENYOOM, keys: Keys::one(), group: "module", handler: array::arrappend,
         summary: "Append one or more json values into the array at path after the last element in it.", since: "1.0.0",
         complexity: "O(1) when path is evaluated to a single value, O(N) when path is evaluated to multiple values, where N is the size of the key",
         docs: "key#0 path value...

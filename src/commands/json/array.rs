@@ -74,6 +74,10 @@ fn values(raw: &[Bytes]) -> Result<Vec<Value>> {
 /// `JSON.ARRAPPEND key path json [json ...]`: appends the values to each array at
 /// path; answers the new lengths. O(values) per array, plus one rewrite of the document.
 pub(super) fn arrappend(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    // RedisJSON declares arity -3 and asks for a value itself.
+    if argv.len() < 4 {
+        return Err(Error::WrongArity("json.arrappend".into()));
+    }
     let p = path(&argv[2])?;
     let vals = values(&argv[3..])?;
     let results = each_array(ctx, &argv[1], &p, |items| {
