@@ -18,7 +18,8 @@ use crate::types::Access;
 /// not exist` if none); one JSONPath: an array of every match. Several paths: an object
 /// keyed by each path as given, with the first match (all paths legacy) or the array of
 /// matches (any JSONPath); a path that does not parse is left out of it. Nil for a
-/// missing key. O(N) in the document. WRONGTYPE.
+/// missing key. O(N) in the document; the whole document unformatted is the stored text,
+/// sent without parsing. `Existing key has wrong Redis type` for another type.
 pub(super) fn get(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let mut style = Style::default();
     let mut paths: Vec<&Bytes> = Vec::new();

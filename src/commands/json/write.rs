@@ -85,7 +85,8 @@ fn put_at(root: &mut Value, p: &Path, value: &Value, cond: Cond, merge: bool) ->
 /// `JSON.SET key path json [NX | XX]`: sets the value at path. OK, or nil when NX / XX
 /// or the path's parent stopped it. A new key only at the root (`ERR new objects must be
 /// created at the root`). Keeps the key's TTL. O(M+N): one rewrite of the document.
-/// Errors: `ERR syntax error`, the JSON parser's text, a path error, WRONGTYPE.
+/// Errors: `ERR syntax error`, the JSON parser's text, a path error, `Existing key has
+/// wrong Redis type`.
 pub(super) fn set(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let mut cond = Cond::Any;
     for a in &argv[4..] {
@@ -152,7 +153,7 @@ pub(super) fn merge(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 }
 
 /// `JSON.MSET key path json [key path json ...]`: JSON.SET of each triplet, all or
-/// nothing: every triplet is checked (WRONGTYPE, the value, the path, a new key only at
+/// nothing: every triplet is checked (the key's type, the value, the path, a new key only at
 /// the root) before anything is written. OK, or nil if some path's parent stopped it.
 pub(super) fn mset(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     if (argv.len() - 1) % 3 != 0 {
