@@ -716,3 +716,30 @@ fn resp3_replies() {
     assert_eq!(c.cmd(&["JSON.GET", "d", "$.a"]), R::bulk("[4]"));
     assert_eq!(c.cmd(&["JSON.RESP", "d", ".f"]), R::Double("3.5".into()));
 }
+
+/// Bad input over and over: error replies, and the server's memory stays flat.
+#[test]
+fn repeated_bad_input_keeps_memory_flat() {
+    let s = Server::start();
+    let mut c = s.raw();
+    c.cmd(&["JSON.SET", "k", "$", r#"{"a":[1,2,3]}"#]);
+    let deep = "[".repeat(200) + &"]".repeat(200);
+    let brackets = "$".to_string() + &"[".repeat(100_000);
+    let parens = "$[?(".to_string() + &"(".repeat(100_000) + "@";
+    let round = |c: &mut Raw| {
+        for _ in 0..50 {
+            assert!(matches!(c.cmd(&["JSON.SET", "k", "$", &deep]), R::Error(_)));
+            assert!(matches!(c.cmd(&["JSON.GET", "k", &brackets]), R::Error(_)));
+            assert!(matches!(c.cmd(&["JSON.GET", "k", &parens]), R::Error(_)));
+            assert!(matches!(c.cmd(&["JSON.SET", "k", "$", "{bad"]), R::Error(_)));
+        }
+    };
+    round(&mut c);
+    let before = s.rss_kib();
+    for _ in 0..4 {
+        round(&mut c);
+    }
+    let after = s.rss_kib();
+    assert!(after < before + 32 * 1024, "RSS grew from {before} KiB to {after} KiB");
+    assert_eq!(c.cmd(&["JSON.GET", "k"]), R::bulk(r#"{"a":[1,2,3]}"#));
+}
