@@ -97,3 +97,38 @@ for p in $PIPELINES; do
     printf '%-22s %8s %14s %14s %8s\n' "$(label "$t")" "$p" "$r" "$d" "$ratio"
   done
 done
+
+# ---- JSON rows (json branch) ------------------------------------------------------
+# redis-server has no JSON module, so these rows run against DiskDB alone and print,
+# beside each JSON command, the plain-string command on the same serialized 1 KB text
+# on the same DiskDB as the reference (JSON_ROWS=0 skips them).
+if [ "${JSON_ROWS:-1}" = 1 ]; then
+  json_doc=$(python3 -c 'import json
+doc = {"id": 1, "name": "Alice Example", "email": "alice@example.com", "active": True,
+       "address": {"street": "1 Main St", "city": "NYC", "zip": "10001"},
+       "interests": ["music", "chess", "hiking"], "score": 12.5}
+doc["bio"] = "x" * (1024 - len(json.dumps(doc, separators=(",", ":"))) - 10)
+print(json.dumps(doc, separators=(",", ":")))')
+  python3 -c 'import json; print(json.dumps({"counter": 0, "items": [{"i": i, "v": "y" * 80} for i in range(1000)]}, separators=(",", ":")))' \
+    | redis-cli -p "$DPORT" -x JSON.SET bench:json:big '$' >/dev/null
+  json_rps() { # pipeline command... -> DiskDB requests per second
+    local p=$1; shift
+    # The test name holds the JSON text (quotes, commas): read rps from the end of the row.
+    redis-benchmark -p "$DPORT" -c "$CLIENTS" -n "$REQUESTS" -P "$p" -r 1000 --csv "$@" 2>/dev/null \
+      | awk -F',' 'NR==2 {v=$(NF-6); gsub(/"/, "", v); print v}'
+  }
+  echo
+  printf '%-30s %8s %14s %14s %8s\n' "DiskDB JSON (${#json_doc} B doc)" "pipeline" "reference rps" "json rps" "ratio"
+  for p in $PIPELINES; do
+    ref_set=$(json_rps "$p" SET 'bench:s:__rand_int__' "$json_doc")
+    js=$(json_rps "$p" JSON.SET 'bench:j:__rand_int__' '$' "$json_doc")
+    ref_get=$(json_rps "$p" GET 'bench:s:__rand_int__')
+    jg=$(json_rps "$p" JSON.GET 'bench:j:__rand_int__')
+    ni=$(json_rps "$p" JSON.NUMINCRBY bench:json:big '$.counter' 1)
+    for row in "JSON.SET 1KB (ref SET)|$ref_set|$js" "JSON.GET 1KB (ref GET)|$ref_get|$jg" "JSON.NUMINCRBY in 100KB|-|$ni"; do
+      IFS='|' read -r name ref val <<<"$row"
+      ratio=$(awk -v d="$val" -v r="$ref" 'BEGIN { if (r > 0) printf "%.2f", d / r; else print "-" }')
+      printf '%-30s %8s %14s %14s %8s\n' "$name" "$p" "$ref" "$val" "$ratio"
+    done
+  done
+fi

@@ -279,6 +279,52 @@ pub enum Error {
     /// `ERR unknown subcommand or wrong number of arguments for '<sub>'. Try <CONTAINER>
     /// HELP.`: a subcommand with more arguments than its syntax takes (CLIENT UNBLOCK).
     SubcommandSyntax { sub: String, container: String },
+
+    // JSON (RedisJSON 2.x texts; those without an `ERR` code are RedisJSON's exactly so).
+    /// `<serde_json message>`: a JSON argument that does not parse, e.g. `expected value
+    /// at line 1 column 1` or `recursion limit exceeded at line 1 column 129`.
+    JsonParse(String),
+    /// `Error occurred on position <n>, "<before> ---->>>> <after>", expected <what>`: a
+    /// JSONPath that does not parse.
+    JsonPathSyntax { pos: usize, path: String, expected: &'static str },
+    /// `ERR new objects must be created at the root`: JSON.SET/MSET/MERGE of a new key
+    /// at another path than the root.
+    JsonNewAtRoot,
+    /// `ERR Path '<path>' does not exist`: a legacy path that matches nothing.
+    JsonNoPath(String),
+    /// `ERR Path '<path>' does not exist or <what>`: a legacy path that matches nothing
+    /// of the type a command needs (`not an array`, `not a bool`...).
+    JsonNoPathOr(String, &'static str),
+    /// `WRONGTYPE wrong type of path value - expected <type> but found <type>`.
+    JsonWrongType { expected: &'static str, found: String },
+    /// `ERR could not perform this operation on a key that doesn't exist`.
+    JsonNoKey,
+    /// `Existing key has wrong Redis type`: a JSON command on a key of another type (the
+    /// module API's text, where Redis's own commands say WRONGTYPE).
+    JsonKeyType,
+    /// `result is not a number`: NUMINCRBY / NUMMULTBY overflowing to infinity or NaN.
+    JsonNotANumber,
+    /// `bad input number`: NUMINCRBY / NUMMULTBY with valid JSON that is not a number.
+    JsonBadNumber,
+    /// `ERR index out of bounds`: JSON.ARRINSERT past either end.
+    JsonIndexOutOfBounds,
+    /// `ERR array index out of range`: JSON.SET of an array element that does not exist.
+    JsonArrayIndexOutOfRange,
+    /// `Err wrong static path`: JSON.SET creating a value at a path with wildcards.
+    JsonWrongStaticPath,
+    /// `Err path must end with object key to set`.
+    JsonPathEndsWithKey,
+    /// `ERR recursion limit exceeded`: a change that would nest values deeper than 128.
+    JsonTooDeep,
+    /// `ERR unknown subcommand - try `JSON.DEBUG HELP``.
+    JsonDebugUnknown,
+    /// `Couldn't parse as integer`: an index argument of the JSON commands.
+    JsonNotInteger,
+    /// `Couldn't parse as UTF-8 string`: a JSON value argument that is not UTF-8.
+    JsonNotUtf8,
+    /// `ERR the path matches too many values`: a JSONPath whose matches (with repeated
+    /// `..` steps they multiply) would exceed DiskDB's bound. RedisJSON has no bound.
+    JsonTooManyMatches,
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -450,6 +496,37 @@ impl fmt::Display for Error {
                 truncate(sub, 128),
                 container
             ),
+            // JSON
+            Error::JsonParse(msg) => f.write_str(msg),
+            Error::JsonPathSyntax { pos, path, expected } => {
+                let cut = (*pos).min(path.len());
+                let cut = (0..=cut).rev().find(|&i| path.is_char_boundary(i)).unwrap_or(0);
+                write!(
+                    f,
+                    "Error occurred on position {pos}, \"{} ---->>>> {}\", expected {expected}.",
+                    &path[..cut],
+                    &path[cut..]
+                )
+            }
+            Error::JsonNewAtRoot => f.write_str("ERR new objects must be created at the root"),
+            Error::JsonNoPath(path) => write!(f, "ERR Path '{path}' does not exist"),
+            Error::JsonNoPathOr(path, what) => write!(f, "ERR Path '{path}' does not exist or {what}"),
+            Error::JsonWrongType { expected, found } => {
+                write!(f, "WRONGTYPE wrong type of path value - expected {expected} but found {found}")
+            }
+            Error::JsonNoKey => f.write_str("ERR could not perform this operation on a key that doesn't exist"),
+            Error::JsonKeyType => f.write_str("Existing key has wrong Redis type"),
+            Error::JsonNotANumber => f.write_str("result is not a number"),
+            Error::JsonBadNumber => f.write_str("bad input number"),
+            Error::JsonIndexOutOfBounds => f.write_str("ERR index out of bounds"),
+            Error::JsonArrayIndexOutOfRange => f.write_str("ERR array index out of range"),
+            Error::JsonWrongStaticPath => f.write_str("Err wrong static path"),
+            Error::JsonPathEndsWithKey => f.write_str("Err path must end with object key to set"),
+            Error::JsonTooDeep => f.write_str("ERR recursion limit exceeded"),
+            Error::JsonDebugUnknown => f.write_str("ERR unknown subcommand - try `JSON.DEBUG HELP`"),
+            Error::JsonNotInteger => f.write_str("Couldn't parse as integer"),
+            Error::JsonNotUtf8 => f.write_str("Couldn't parse as UTF-8 string"),
+            Error::JsonTooManyMatches => f.write_str("ERR the path matches too many values"),
         }
     }
 }

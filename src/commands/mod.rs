@@ -18,6 +18,7 @@ pub(crate) mod debug;
 pub(crate) mod dispatch;
 pub(crate) mod docs;
 pub(crate) mod hash;
+pub(crate) mod json;
 pub(crate) mod keys;
 pub(crate) mod list;
 pub(crate) mod multi;
@@ -56,6 +57,7 @@ pub fn all_commands() -> impl Iterator<Item = &'static CommandSpec> {
         hash::COMMANDS,
         set::COMMANDS,
         zset::COMMANDS,
+        json::COMMANDS,
     ].into_iter().flatten()
 }
 

@@ -218,6 +218,8 @@ pub const ACL_CATEGORY_ORDER: &[&str] = &[
     "@connection",
     "@transaction",
     "@scripting",
+    // Module categories follow the built-in ones, as Redis appends them (RedisJSON's).
+    "@json",
 ];
 
 /// Declares a [`CommandSpec`] with named fields, in this order:

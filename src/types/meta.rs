@@ -2,12 +2,14 @@
 //!
 //! ```text
 //! [kind u8][format u8][expire-at ms i64 BE, 0 = none] then
-//!   string (format 1):          [value bytes]
-//!   chunked string (format 2):  [version u64 BE][length u64 BE]
+//!   string, JSON (format 1):    [value bytes]
+//!   chunked string, JSON (2):   [version u64 BE][length u64 BE]
 //!   collections (format 1):     [version u64 BE][size u64 BE][kind-specific extra bytes]
 //! ```
 //! Strings up to `types::string::INLINE_MAX` bytes keep their value inline, so GET and
 //! SET are one RocksDB point operation; longer ones are chunked (see `types::string`).
+//! JSON documents (`Kind::Json`) are kept the same way, as their compact text (see
+//! `types::json`).
 //! Collections and chunked strings keep their records as sub-keys tagged with `version`;
 //! a new version makes every old sub-key invisible at once.
 
@@ -55,6 +57,12 @@ impl Kind {
 
     /// Whether the value lives inline in the metadata record.
     pub fn is_inline(self) -> bool {
+        matches!(self, Kind::String | Kind::Json)
+    }
+
+    /// Whether a value of this kind too long to stay inline is kept in chunk records
+    /// (format 2): strings, and JSON documents (`types::json`).
+    pub fn may_chunk(self) -> bool {
         matches!(self, Kind::String | Kind::Json)
     }
 }
@@ -126,7 +134,7 @@ impl Meta {
             return None;
         }
         let kind = Kind::from_u8(raw[0])?;
-        let chunked = kind == Kind::String && raw[1] == FORMAT_CHUNKED;
+        let chunked = kind.may_chunk() && raw[1] == FORMAT_CHUNKED;
         let expire_at = i64::from_be_bytes(raw[2..10].try_into().ok()?);
         if kind.is_inline() && !chunked {
             return Some(Meta { kind, expire_at, version: 0, size: 0, payload: raw.slice(HEADER..), chunked: false });
@@ -148,7 +156,7 @@ impl Meta {
     /// The version that owns live sub-keys, for the compaction filter.
     pub fn live_version(raw: &[u8]) -> Option<u64> {
         let kind = Kind::from_u8(*raw.first()?)?;
-        let chunked = kind == Kind::String && raw.get(1) == Some(&FORMAT_CHUNKED);
+        let chunked = kind.may_chunk() && raw.get(1) == Some(&FORMAT_CHUNKED);
         if (kind.is_inline() && !chunked) || raw.len() < HEADER + 8 {
             return None;
         }

@@ -27,6 +27,7 @@ pub mod collection;
 pub mod encoding;
 pub mod evict;
 pub mod hash;
+pub mod json;
 pub mod list;
 pub mod locks;
 pub mod long_double;
