@@ -7,7 +7,7 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{binary, free_port, wait_until, Conn, Server, R};
+use common::{binary, free_port, wait_until, Conn, R};
 
 /// The soft "Max open files" of process `pid`.
 fn open_file_limit(pid: u32) -> u64 {
@@ -16,14 +16,44 @@ fn open_file_limit(pid: u32) -> u64 {
     line.split_whitespace().nth(3).unwrap().parse().unwrap()
 }
 
+/// The hard limit of this process (the server's, started from it, is the same).
+fn hard_limit() -> u64 {
+    let limits = std::fs::read_to_string("/proc/self/limits").unwrap();
+    let line = limits.lines().find(|l| l.starts_with("Max open files")).unwrap();
+    line.split_whitespace().nth(4).unwrap().parse().unwrap()
+}
+
 #[test]
 fn the_limit_is_raised_for_maxclients_and_rocksdb() {
-    let s = Server::start_with(&["--maxclients", "30000"]);
-    assert!(open_file_limit(s.pid()) >= 30_000 + 32 + 1024, "{}", open_file_limit(s.pid()));
-    assert_eq!(s.cli(&["CONFIG", "GET", "maxclients"]), "maxclients\n30000\n");
-    // CONFIG SET raises it further.
-    assert_eq!(s.cli(&["CONFIG", "SET", "maxclients", "40000"]), "OK\n");
-    assert!(open_file_limit(s.pid()) >= 40_000 + 32 + 1024);
+    // A soft limit of 1024 under whatever hard limit the machine gives, and a maxclients
+    // that fits under the hard limit: the soft one must rise.
+    let hard = hard_limit();
+    let maxclients = (hard - 32 - 1024 - 100).min(30_000);
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let child = Reaped(
+        Command::new("prlimit")
+            .arg(format!("--nofile=1024:{hard}"))
+            .arg("--")
+            .arg(binary())
+            .args(["--port", &port.to_string(), "--dir"])
+            .arg(dir.path())
+            .args(["--maxclients", &maxclients.to_string()])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    assert!(wait_until(Duration::from_secs(20), || Conn::open(port).is_ok()));
+    let mut c = Conn::open(port).unwrap();
+    assert_eq!(c.cmd(&["CONFIG", "GET", "maxclients"]), R::Array(vec![R::bulk("maxclients"), R::bulk(&maxclients.to_string())]));
+    let pid = child.0.id();
+    assert!(open_file_limit(pid) >= maxclients + 32 + 1024, "{}", open_file_limit(pid));
+    // CONFIG SET lowers nothing and raises the limit for more within the hard limit.
+    assert_eq!(c.cmd(&["CONFIG", "SET", "maxclients", "100"]), R::ok());
+    assert_eq!(c.cmd(&["CONFIG", "SET", "maxclients", &maxclients.to_string()]), R::ok());
+    assert!(open_file_limit(pid) >= maxclients + 32 + 1024);
 }
 
 #[test]
