@@ -152,6 +152,8 @@ BIG_INDEXES = ["100", "-100", "9223372036854775807", "-9223372036854775808", "0"
 LEX_BOUNDS = ["-", "+", "[a", "(a", "[c", "(c", "[e", "a", "[", "(", "[10"]
 
 
+STREAM_IDS = ["1-1", "1-2", "1-*", "2", "2-0", "3-5", "5-*", "7-1", "0-0", "0-1", "x", "18446744073709551615-18446744073709551615"]
+STREAM_BOUNDS = ["-", "+", "1", "2-0", "(1-1", "(2", "(0-0", "5", "x", "(18446744073709551615-18446744073709551615"]
 TYPES = ["string", "list", "hash", "set", "zset", "stream", "nosuchtype"]
 SCAN_OPTIONS = [[], ["MATCH", "k*"], ["MATCH", "?"], ["MATCH", "[a-c]"], ["COUNT", "2"], ["COUNT", "1", "MATCH", "*1*"],
                 ["COUNT", "0"], ["COUNT", "x"], ["MATCH"], ["FOO", "1"]]
@@ -332,6 +334,47 @@ def gen(rng):
             lambda: [rng.choice(["SINTER", "SUNION", "SDIFF"]), k(), k()],
             lambda: [rng.choice(["SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"]), k(), k(), k()],
             lambda: ["SINTERCARD", rng.choice(["1", "2", "0", "3"]), k(), k()] + rng.choice([[], ["LIMIT", "1"], ["LIMIT", "-1"]]),
+        ])()
+    if pick < 0.86:  # streams: explicit IDs only, so replies are deterministic; no idle
+        # times (XPENDING's extended form only with a huge IDLE, no XINFO CONSUMERS or
+        # FULL), no BLOCK long enough to be served by another command.
+        sid = lambda: rng.choice(STREAM_IDS)
+        rng_id = lambda: rng.choice(STREAM_BOUNDS)
+        g = lambda: rng.choice(["g1", "g1", "g2", "nog"])
+        who = lambda: rng.choice(["alice", "bob", "carol"])
+        return rng.choice([
+            lambda: ["XADD", k()] + rng.choice([[], [], ["NOMKSTREAM"], ["MAXLEN", small()], ["MAXLEN", "=", "2"],
+                                               ["MAXLEN", "~", "2"], ["MINID", sid()], ["MAXLEN", "1", "LIMIT", "1"],
+                                               ["MINID", "~", sid(), "LIMIT", "5"], ["LIMIT", "2"], ["MAXLEN", "x"]])
+                    + [sid(), m(), m()] + rng.choice([[], [], [m(), m()], [m()]]),
+            lambda: ["XLEN", k()],
+            lambda: [rng.choice(["XRANGE", "XREVRANGE"]), k(), rng_id(), rng_id()]
+                    + rng.choice([[], [], ["COUNT", small()], ["COUNT", "9223372036854775807"], ["COUNT"], ["FOO", "1"]]),
+            lambda: ["XDEL", k(), sid()] + rng.choice([[], [sid()]]),
+            lambda: ["XTRIM", k()] + rng.choice([["MAXLEN", small()], ["MINID", sid()], ["MAXLEN", "~", "1"],
+                                                ["MAXLEN", "=", "1", "LIMIT", "1"], ["LIMIT", "1"], ["FOO"]]),
+            lambda: ["XSETID", k(), sid()] + rng.choice([[], ["ENTRIESADDED", small()], ["MAXDELETEDID", sid()]]),
+            lambda: ["XREAD"] + rng.choice([[], ["COUNT", small()], ["BLOCK", "1"], ["COUNT", "1", "BLOCK", "1"]])
+                    + ["STREAMS", k()] + rng.choice([[sid()], ["$"], [k(), sid(), "0"], [">"], []]),
+            lambda: ["XGROUP", "CREATE", k(), g(), rng.choice(["0", "$", sid()])]
+                    + rng.choice([[], ["MKSTREAM"], ["ENTRIESREAD", small()], ["MKSTREAM", "ENTRIESREAD", "3"], ["FOO"]]),
+            lambda: ["XGROUP", "SETID", k(), g(), rng.choice(["0", "$", sid()])] + rng.choice([[], ["ENTRIESREAD", small()]]),
+            lambda: ["XGROUP", rng.choice(["CREATECONSUMER", "DELCONSUMER"]), k(), g(), who()],
+            lambda: ["XGROUP", "DESTROY", k(), g()],
+            lambda: ["XREADGROUP", "GROUP", g(), who()] + rng.choice([[], ["COUNT", small()], ["NOACK"], ["BLOCK", "1"]])
+                    + ["STREAMS", k(), rng.choice([">", ">", "0", sid(), "$"])],
+            lambda: ["XACK", k(), g(), sid()] + rng.choice([[], [sid()], ["x"]]),
+            lambda: ["XPENDING", k(), g()] + rng.choice([[], [], ["IDLE", "100000000", "-", "+", "10"],
+                                                        ["IDLE", "100000000", rng_id(), rng_id(), small(), who()],
+                                                        ["-", "+"], ["-", "+", "x"]]),
+            lambda: ["XCLAIM", k(), g(), who(), rng.choice(["0", "0", "100000000", "x"]), sid()]
+                    + rng.choice([[], ["JUSTID"], ["FORCE", "JUSTID"], ["FORCE"], ["RETRYCOUNT", "3", "JUSTID"],
+                                  ["LASTID", sid()], ["BOGUS"]]),
+            lambda: ["XAUTOCLAIM", k(), g(), who(), rng.choice(["0", "100000000", "x"]), rng_id()]
+                    + rng.choice([[], ["JUSTID"], ["COUNT", small()], ["COUNT", "1", "JUSTID"], ["FOO"]]),
+            lambda: ["XINFO", "STREAM", k()],
+            lambda: ["XINFO", "GROUPS", k()],
+            lambda: ["XINFO", rng.choice(["HELP", "FOO"])],
         ])()
     # sorted sets
     return rng.choice([
