@@ -166,15 +166,13 @@ pub enum Error {
     XsetidEntriesAddedNegative,
     /// `ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id`.
     XsetidBelowGivenMaxDeleted,
-    /// `ERR The ID specified in XSETID is smaller than current max_deleted_entry_id`.
-    XsetidBelowMaxDeleted,
     /// `ERR The ID specified in XSETID is smaller than the target stream top item`.
     XsetidBelowTop,
     /// `ERR The entries_added specified in XSETID is smaller than the target stream length`.
     XsetidEntriesAddedSmall,
-    /// `ERR Unbalanced '<cmd>' list of streams: for each stream key an ID or '<$ or >>'
-    /// must be specified.`: XREAD, XREADGROUP.
-    XreadUnbalanced { command: &'static str, symbol: char },
+    /// `ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be
+    /// specified.`: XREAD, and XREADGROUP too (Redis 7.0 words it so for both).
+    XreadUnbalanced,
     /// `ERR The <GROUP or NOACK> option is only supported by XREADGROUP. You called XREAD
     /// instead.`
     XreadGroupOnly(&'static str),
@@ -453,17 +451,13 @@ impl fmt::Display for Error {
             Error::XsetidBelowGivenMaxDeleted => {
                 f.write_str("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id")
             }
-            Error::XsetidBelowMaxDeleted => {
-                f.write_str("ERR The ID specified in XSETID is smaller than current max_deleted_entry_id")
-            }
             Error::XsetidBelowTop => f.write_str("ERR The ID specified in XSETID is smaller than the target stream top item"),
             Error::XsetidEntriesAddedSmall => {
                 f.write_str("ERR The entries_added specified in XSETID is smaller than the target stream length")
             }
-            Error::XreadUnbalanced { command, symbol } => write!(
-                f,
-                "ERR Unbalanced '{command}' list of streams: for each stream key an ID or '{symbol}' must be specified."
-            ),
+            Error::XreadUnbalanced => {
+                f.write_str("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.")
+            }
             Error::XreadGroupOnly(option) => {
                 write!(f, "ERR The {option} option is only supported by XREADGROUP. You called XREAD instead.")
             }

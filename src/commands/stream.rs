@@ -140,8 +140,9 @@ fn xtrim(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 }
 
 /// `XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id]`: sets
-/// the stream's last ID and counters. O(1). Errors: `ERR no such key`, `ERR The ID
-/// specified in XSETID is smaller than ...`, `ERR entries_added must be positive`, `ERR
+/// the stream's last ID and counters. O(1). As in Redis 7.0, the stream's own
+/// max-deleted ID is not checked (7.2 refuses a last ID below it). Errors: `ERR no such
+/// key`, `ERR The ID specified in XSETID is smaller than ...`, `ERR entries_added must be positive`, `ERR
 /// The entries_added specified in XSETID is smaller than the target stream length`, `ERR
 /// syntax error`; WRONGTYPE.
 fn xsetid(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
@@ -167,9 +168,6 @@ fn xsetid(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         i += 2;
     }
     let Some(mut s) = StreamMut::open(&mut ctx.txn, &argv[1])? else { return Err(Error::NoSuchKey) };
-    if id < s.info.max_deleted {
-        return Err(Error::XsetidBelowMaxDeleted);
-    }
     if !s.is_empty() {
         if id < s.stored().last_entry_id(&ctx.txn)? {
             return Err(Error::XsetidBelowTop);

@@ -53,7 +53,7 @@ fn lossy(b: &[u8]) -> String {
 /// stream, the entries after its ID (`$`: the stream's last ID, so only entries added
 /// from now on; `+`: its last entry), at most COUNT per stream; streams with none are
 /// left out; a null array when none has any. With BLOCK, waits that long (0: for ever)
-/// for an entry on any of them. O(entries returned). Errors: `ERR Unbalanced 'xread'
+/// for an entry on any of them. O(entries returned). Errors: `ERR Unbalanced XREAD
 /// list of streams ...`, `ERR The > ID can be specified only when calling XREADGROUP
 /// ...`, `ERR Invalid stream ID ...`, `ERR timeout is not an integer or out of range`,
 /// `ERR timeout is negative`, `ERR syntax error`; WRONGTYPE.
