@@ -6,9 +6,11 @@
 //! Cf::Meta  [db][key]  -> kind Stream, version, size = length (entries now in the stream)
 //!                         payload [last id 16][first id 16][max deleted id 16]
 //!                                 [entries added u64 BE][groups u64 BE]
-//! Cf::Sub   [version][0x01][ms u64 BE][seq u64 BE]           -> entry: [pairs u32 BE]
-//!                                                               then [len u32 BE][bytes]
-//!                                                               per field and value
+//!                                 [tail node u64][tail node added u64][tail node live u64]
+//! Cf::Sub   [version][0x01][ms u64 BE][seq u64 BE]           -> entry: [node u64 BE]
+//!                                                               [pairs u32 BE] then
+//!                                                               [len u32 BE][bytes] per
+//!                                                               field and value
 //!           [version][0x02][group]                           -> group: [last delivered
 //!                                                               id 16][entries read i64]
 //!                                                               [pending u64][consumers u64]
@@ -31,6 +33,12 @@
 //! XGROUP DESTROY is three range tombstones; XPENDING and XAUTOCLAIM walk a PEL in ID
 //! order. Pending counts are kept in the group and consumer records, so XINFO and the
 //! XPENDING summary do not count PELs.
+//!
+//! Each entry records the node Redis would have put it in: Redis packs entries 100 to a
+//! listpack node (`stream-node-max-entries`), starting a new node when the last one is
+//! full or gone, and approximate trimming (`~`) removes whole nodes only. Recording the
+//! node makes `~` remove what Redis removes (its 4 KiB `stream-node-max-bytes` bound,
+//! which splits nodes of large entries earlier, is not modelled).
 //!
 //! A stream may be empty and still exist (XDEL or trimming of every entry, XGROUP CREATE
 //! MKSTREAM), as in Redis. DEL, RENAME, COPY, DUMP/RESTORE work on the version like any
@@ -78,22 +86,38 @@ pub struct Info {
     pub max_deleted: StreamId,
     pub entries_added: u64,
     pub groups: u64,
+    /// The node new entries go to, how many were added to it, how many of those are left.
+    pub tail_node: u64,
+    pub tail_added: u64,
+    pub tail_live: u64,
 }
 
 impl Info {
     fn decode(raw: &[u8]) -> Info {
         let id = |at: usize| StreamId::decode(raw.get(at..at + 16).unwrap_or_default()).unwrap_or_default();
         let num = |at: usize| raw.get(at..at + 8).and_then(|b| b.try_into().ok()).map(u64::from_be_bytes).unwrap_or(0);
-        Info { last_id: id(0), first_id: id(16), max_deleted: id(32), entries_added: num(48), groups: num(56) }
+        Info {
+            last_id: id(0),
+            first_id: id(16),
+            max_deleted: id(32),
+            entries_added: num(48),
+            groups: num(56),
+            tail_node: num(64),
+            tail_added: num(72),
+            tail_live: num(80),
+        }
     }
 
     fn encode(&self) -> Bytes {
-        let mut out = Vec::with_capacity(64);
+        let mut out = Vec::with_capacity(88);
         out.extend_from_slice(&self.last_id.encode());
         out.extend_from_slice(&self.first_id.encode());
         out.extend_from_slice(&self.max_deleted.encode());
         out.extend_from_slice(&self.entries_added.to_be_bytes());
         out.extend_from_slice(&self.groups.to_be_bytes());
+        out.extend_from_slice(&self.tail_node.to_be_bytes());
+        out.extend_from_slice(&self.tail_added.to_be_bytes());
+        out.extend_from_slice(&self.tail_live.to_be_bytes());
         Bytes::from(out)
     }
 }
@@ -238,9 +262,10 @@ fn cpel_key(group: &[u8], consumer: &[u8], id: StreamId) -> Vec<u8> {
     out
 }
 
-/// Encodes an entry's fields and values (`pairs` alternate field, value).
-fn encode_fields(pairs: &[Bytes]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(4 + pairs.iter().map(|p| 4 + p.len()).sum::<usize>());
+/// Encodes an entry: its node, its fields and values (`pairs` alternate field, value).
+fn encode_entry(node: u64, pairs: &[Bytes]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(12 + pairs.iter().map(|p| 4 + p.len()).sum::<usize>());
+    out.extend_from_slice(&node.to_be_bytes());
     out.extend_from_slice(&((pairs.len() / 2) as u32).to_be_bytes());
     for p in pairs {
         out.extend_from_slice(&(p.len() as u32).to_be_bytes());
@@ -249,7 +274,14 @@ fn encode_fields(pairs: &[Bytes]) -> Vec<u8> {
     out
 }
 
+/// The node an entry record says it is in.
+fn entry_node(raw: &[u8]) -> u64 {
+    raw.get(..8).and_then(|b| b.try_into().ok()).map(u64::from_be_bytes).unwrap_or(0)
+}
+
+/// The fields and values of an entry record.
 fn decode_fields(raw: &[u8]) -> Vec<Bytes> {
+    let raw = raw.get(8..).unwrap_or_default();
     let mut out = Vec::new();
     let Some(n) = raw.get(..4).and_then(|b| b.try_into().ok()).map(u32::from_be_bytes) else { return out };
     let mut rest = &raw[4..];
@@ -543,6 +575,73 @@ pub struct TrimArgs {
     pub limit: u64,
 }
 
+/// The walk of [`StreamMut::trim`]: entries come in ID order with their node; each
+/// node is decided once all its entries are seen.
+struct TrimWalk {
+    args: TrimArgs,
+    /// The stream's length as the trim has made it so far.
+    length: u64,
+    doomed: Vec<(StreamId, u64)>,
+    /// The entries of the node being read.
+    node: Option<(u64, Vec<StreamId>)>,
+    stopped: bool,
+}
+
+impl TrimWalk {
+    /// Takes the next entry; false once the trim is decided.
+    fn visit(&mut self, id: StreamId, node: u64) -> bool {
+        match &mut self.node {
+            Some((n, ids)) if *n == node => ids.push(id),
+            _ => {
+                if !self.flush() {
+                    return false;
+                }
+                self.node = Some((node, vec![id]));
+            }
+        }
+        true
+    }
+
+    /// Decides the node read so far; false once the trim is decided.
+    fn flush(&mut self) -> bool {
+        let Some((node, ids)) = self.node.take() else { return true };
+        let count = ids.len() as u64;
+        let removed = self.doomed.len() as u64;
+        let whole = match self.args.strategy {
+            Trim::MaxLen(max) if self.length <= max => return self.stop(),
+            Trim::MaxLen(max) => self.length - count >= max,
+            Trim::MinId(min) => ids[ids.len() - 1] < min,
+        };
+        if self.args.limit > 0 && removed + count > self.args.limit {
+            return self.stop();
+        }
+        if whole {
+            self.doomed.extend(ids.into_iter().map(|id| (id, node)));
+            self.length -= count;
+            return true;
+        }
+        if !self.args.approx {
+            for id in ids {
+                let more = match self.args.strategy {
+                    Trim::MaxLen(max) => self.length > max,
+                    Trim::MinId(min) => id < min,
+                };
+                if !more {
+                    break;
+                }
+                self.doomed.push((id, node));
+                self.length -= 1;
+            }
+        }
+        self.stop()
+    }
+
+    fn stop(&mut self) -> bool {
+        self.stopped = true;
+        false
+    }
+}
+
 /// A stream opened for writing by one command.
 pub struct StreamMut<'a> {
     key: &'a [u8],
@@ -556,8 +655,8 @@ pub struct StreamMut<'a> {
     consumers: HashMap<(Bytes, Bytes), (Option<Consumer>, bool)>,
     pel: HashMap<(Bytes, StreamId), Option<Nack>>,
     deleted: HashSet<StreamId>,
-    /// The entry XADD appended in this command.
-    appended: Option<StreamId>,
+    /// The entry XADD appended in this command, and its node.
+    appended: Option<(StreamId, u64)>,
 }
 
 impl<'a> StreamMut<'a> {
@@ -617,13 +716,27 @@ impl<'a> StreamMut<'a> {
 
     /// Whether entry `id` exists as this command has made it. O(1).
     pub fn entry_exists(&self, txn: &Txn<'_>, id: StreamId) -> Result<bool> {
-        if self.appended == Some(id) {
-            return Ok(true);
+        Ok(self.node_of(txn, id)?.is_some())
+    }
+
+    /// The node of entry `id`, `None` if it does not exist. O(1).
+    fn node_of(&self, txn: &Txn<'_>, id: StreamId) -> Result<Option<u64>> {
+        if let Some((appended, node)) = self.appended {
+            if appended == id {
+                return Ok(Some(node));
+            }
         }
         if self.fresh || self.deleted.contains(&id) {
-            return Ok(false);
+            return Ok(None);
         }
-        Ok(txn.sub_get(self.meta.version, &entry_key(id))?.is_some())
+        Ok(txn.sub_get(self.meta.version, &entry_key(id))?.map(|v| entry_node(&v)))
+    }
+
+    /// Counts the removal of entries from `node`.
+    fn left_node(&mut self, node: u64, n: u64) {
+        if node == self.info.tail_node {
+            self.info.tail_live = self.info.tail_live.saturating_sub(n);
+        }
     }
 
     /// Appends an entry (`pairs` alternate field and value); answers its ID. O(1).
@@ -656,14 +769,23 @@ impl<'a> StreamMut<'a> {
         if id <= last {
             return Err(Error::StreamIdTooSmall);
         }
-        txn.sub_put(self.meta.version, &entry_key(id), encode_fields(pairs));
+        let i = &mut self.info;
+        if i.tail_live == 0 || i.tail_added >= NODE_ENTRIES {
+            i.tail_node += 1;
+            i.tail_added = 0;
+            i.tail_live = 0;
+        }
+        i.tail_added += 1;
+        i.tail_live += 1;
+        let node = i.tail_node;
+        txn.sub_put(self.meta.version, &entry_key(id), encode_entry(node, pairs));
         self.meta.size += 1;
         if self.meta.size == 1 {
             self.info.first_id = id;
         }
         self.info.last_id = id;
         self.info.entries_added += 1;
-        self.appended = Some(id);
+        self.appended = Some((id, node));
         self.dirty = true;
         Ok(id)
     }
@@ -671,9 +793,8 @@ impl<'a> StreamMut<'a> {
     /// Deletes entry `id` (XDEL); answers whether it existed. Call
     /// [`StreamMut::fix_first_id`] after the last one. O(1).
     pub fn delete(&mut self, txn: &mut Txn<'_>, id: StreamId) -> Result<bool> {
-        if !self.entry_exists(txn, id)? {
-            return Ok(false);
-        }
+        let Some(node) = self.node_of(txn, id)? else { return Ok(false) };
+        self.left_node(node, 1);
         txn.sub_delete(self.meta.version, &entry_key(id));
         self.deleted.insert(id);
         self.meta.size -= 1;
@@ -699,101 +820,81 @@ impl<'a> StreamMut<'a> {
             first = Some(id);
             false
         })?;
-        self.info.first_id = first.or(self.appended).unwrap_or(StreamId::MIN);
+        self.info.first_id = first.or(self.appended.map(|a| a.0)).unwrap_or(StreamId::MIN);
         Ok(())
     }
 
-    /// Trims the stream as `args` ask; answers how many entries were removed. Walks the
-    /// keys of the removed entries (and one more, the new first entry), then deletes
-    /// them: point deletes for a few, one range tombstone for many. O(removed).
+    /// Trims the stream as `args` ask; answers how many entries were removed. As Redis's
+    /// `streamTrim`, node by node from the oldest: a node goes whole while the stream
+    /// stays at least MAXLEN long (MINID: while its last entry is below the ID) and LIMIT
+    /// allows; then, unless `~`, the entries of the next node one by one. Walks the
+    /// entries it removes and one node more, then deletes them: point deletes for a few,
+    /// one range tombstone for many. O(removed).
     pub fn trim(&mut self, txn: &mut Txn<'_>, args: TrimArgs) -> Result<u64> {
-        let len = self.meta.size;
-        // The most this trim may remove, before looking at IDs.
-        let mut budget = match args.strategy {
-            Trim::MaxLen(max) if len <= max => return Ok(0),
-            Trim::MaxLen(max) => len - max,
-            Trim::MinId(_) => len,
-        };
-        if args.approx {
-            if args.limit > 0 {
-                budget = budget.min(args.limit);
+        if let Trim::MaxLen(max) = args.strategy {
+            if self.meta.size <= max {
+                return Ok(0);
             }
         }
-        if budget == 0 {
-            return Ok(0);
-        }
-        let min_id = match args.strategy {
-            Trim::MinId(min) => Some(min),
-            Trim::MaxLen(_) => None,
-        };
-        let below = |id: StreamId| min_id.map_or(true, |m| id < m);
-        // The entries to remove, in order, and the first one kept.
-        let mut doomed: Vec<StreamId> = Vec::new();
-        let mut kept: Option<StreamId> = None;
+        let mut walk = TrimWalk { args, length: self.meta.size, doomed: Vec::new(), node: None, stopped: false };
         if !self.fresh {
             let deleted = &self.deleted;
-            let appended = self.appended;
-            scan_entries(txn, self.meta.version, StreamId::MIN, StreamId::MAX, false, &mut |id, _| {
+            let appended = self.appended.map(|a| a.0);
+            scan_entries(txn, self.meta.version, StreamId::MIN, StreamId::MAX, false, &mut |id, v| {
                 if deleted.contains(&id) || Some(id) == appended {
                     return true;
                 }
-                if (doomed.len() as u64) < budget && below(id) {
-                    doomed.push(id);
-                    true
-                } else {
-                    kept = Some(id);
-                    false
-                }
+                walk.visit(id, entry_node(v))
             })?;
         }
-        let mut remove_appended = false;
-        if let (None, Some(id)) = (kept, self.appended) {
-            if (doomed.len() as u64) < budget && below(id) {
-                remove_appended = true;
-            } else {
-                kept = Some(id);
+        if !walk.stopped {
+            if let Some((id, node)) = self.appended {
+                walk.visit(id, node);
             }
+            walk.flush();
         }
-        let mut n = doomed.len() as u64 + remove_appended as u64;
-        if args.approx {
-            // Whole nodes only: what would be left of a partly trimmed node stays.
-            let whole = n / NODE_ENTRIES * NODE_ENTRIES;
-            if whole < n {
-                if remove_appended {
-                    remove_appended = false;
-                    kept = self.appended;
-                }
-                let keep_from = whole as usize;
-                if keep_from < doomed.len() {
-                    kept = Some(doomed[keep_from]);
-                    doomed.truncate(keep_from);
-                }
-                n = whole;
-            }
-        }
+        let doomed = walk.doomed;
+        let n = doomed.len() as u64;
         if n == 0 {
             return Ok(0);
         }
         let version = self.meta.version;
         if doomed.len() >= RANGE_DELETE_MIN {
-            let from = keys::sub_key(version, &entry_key(doomed[0]));
-            let to = keys::sub_key(version, &entry_key_after(*doomed.last().expect("not empty")));
+            let from = keys::sub_key(version, &entry_key(doomed[0].0));
+            let to = keys::sub_key(version, &entry_key_after(doomed[doomed.len() - 1].0));
             txn.batch_mut().delete_range(Cf::Sub, from, to);
             // A point delete too, so the record cache drops its window of this version.
-            txn.sub_delete(version, &entry_key(doomed[0]));
+            txn.sub_delete(version, &entry_key(doomed[0].0));
         } else {
-            for id in &doomed {
+            for (id, _) in &doomed {
                 txn.sub_delete(version, &entry_key(*id));
             }
         }
-        if remove_appended {
-            let id = self.appended.take().expect("checked");
-            txn.sub_delete(version, &entry_key(id));
+        let last = doomed[doomed.len() - 1].0;
+        for &(id, node) in &doomed {
+            self.left_node(node, 1);
+            self.deleted.insert(id);
         }
-        self.deleted.extend(doomed);
+        if self.appended.is_some_and(|a| a.0 <= last) {
+            self.appended = None;
+        }
         self.meta.size -= n;
-        self.info.first_id = if self.meta.size == 0 { StreamId::MIN } else { kept.unwrap_or(StreamId::MIN) };
         self.dirty = true;
+        self.info.first_id = StreamId::MIN;
+        if self.meta.size > 0 {
+            let mut first = None;
+            if let Some(from) = last.incr() {
+                let deleted = &self.deleted;
+                scan_entries(txn, version, from, StreamId::MAX, false, &mut |id, _| {
+                    if deleted.contains(&id) {
+                        return true;
+                    }
+                    first = Some(id);
+                    false
+                })?;
+            }
+            self.info.first_id = first.or(self.appended.map(|a| a.0)).unwrap_or(StreamId::MIN);
+        }
         Ok(n)
     }
 
