@@ -26,6 +26,7 @@ ROUNDS=${ROUNDS:-1}
 # STREAM_TESTS="" leaves them out.
 STREAM_TESTS=${STREAM_TESTS-"xadd xrange xreadgroup xack"}
 TESTS="$TESTS $STREAM_TESTS"
+set -f # XADD's `*` ID goes to redis-benchmark as is, not as a file name pattern
 # ---- streams rows (end) ----
 
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark missing (apt-get install redis-tools)"; exit 1; }
@@ -75,7 +76,8 @@ stream_row() {
 
 xadd_fill() {
   local port=$1
-  for i in $(seq 1 1000); do printf 'XADD bench:xs %d-0 f v%d\r\n' "$i" "$i"; done | redis-cli -p "$port" --pipe >/dev/null
+  redis-cli -p "$port" DEL bench:xs >/dev/null
+  seq 1 1000 | awk '{printf "XADD bench:xs %d-0 f v%d\r\n", $1, $1}' | redis-cli -p "$port" --pipe >/dev/null 2>&1
 }
 
 # As many entries as requests, so every XREADGROUP delivers one new entry; the XACK row
@@ -83,7 +85,7 @@ xadd_fill() {
 xgroup_fill() {
   local port=$1
   redis-cli -p "$port" DEL bench:xg >/dev/null
-  seq 1 "$REQUESTS" | awk '{printf "XADD bench:xg %d-0 f v\r\n", $1}' | redis-cli -p "$port" --pipe >/dev/null
+  seq 1 "$REQUESTS" | awk '{printf "XADD bench:xg %d-0 f v\r\n", $1}' | redis-cli -p "$port" --pipe >/dev/null 2>&1
   redis-cli -p "$port" XGROUP CREATE bench:xg g 0 >/dev/null
 }
 # ---- streams rows (end) ----
