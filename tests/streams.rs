@@ -375,6 +375,14 @@ fn streams_under_the_generic_commands() {
     assert_eq!(c.cmd_bytes(&[b"RESTORE", b"restored", b"0", &dump]), R::ok());
     assert_eq!(c.cmd(&["XRANGE", "restored", "-", "+"]), whole);
     assert_eq!(c.cmd(&["XPENDING", "restored", "g"]), c.cmd(&["XPENDING", "s", "g"]));
+    // ... and on another DiskDB server.
+    let other_server = Server::start();
+    let mut o = other_server.raw();
+    assert_eq!(o.cmd_bytes(&[b"RESTORE", b"s", b"0", &dump]), R::ok());
+    assert_eq!(o.cmd(&["XRANGE", "s", "-", "+"]), whole);
+    assert_eq!(o.cmd(&["XINFO", "GROUPS", "s"]), c.cmd(&["XINFO", "GROUPS", "s"]));
+    assert_eq!(o.cmd(&["UNLINK", "s"]), R::Int(1));
+    assert_eq!(o.cmd(&["EXISTS", "s"]), R::Int(0));
     // SCAN TYPE, EXPIRE, DEL.
     c.cmd(&["SET", "str", "x"]);
     let scanned = items(items(c.cmd(&["SCAN", "0", "TYPE", "stream", "COUNT", "100"]))[1].clone());

@@ -805,15 +805,20 @@ impl<'a> StreamMut<'a> {
         Ok(true)
     }
 
-    /// Recomputes the first entry's ID after deletions: one seek.
+    /// Recomputes the first entry's ID after deletions, if the first entry was deleted:
+    /// one seek from it.
     pub fn fix_first_id(&mut self, txn: &Txn<'_>) -> Result<()> {
         if self.meta.size == 0 {
             self.info.first_id = StreamId::MIN;
             return Ok(());
         }
+        let old = self.info.first_id;
+        if !self.deleted.contains(&old) {
+            return Ok(());
+        }
         let deleted = &self.deleted;
         let mut first = None;
-        scan_entries(txn, self.meta.version, StreamId::MIN, StreamId::MAX, false, &mut |id, _| {
+        scan_entries(txn, self.meta.version, old, StreamId::MAX, false, &mut |id, _| {
             if deleted.contains(&id) {
                 return true;
             }
