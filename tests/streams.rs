@@ -623,6 +623,15 @@ fn replies_match_redis_server() {
         &["XINFO", "GROUPS"],
         &["XINFO", "FOO"],
         &["XINFO"],
+        // A key named twice in one XREADGROUP.
+        &["XADD", "dup", "1-0", "a", "1"],
+        &["XADD", "dup", "2-0", "a", "2"],
+        &["XGROUP", "CREATE", "dup", "g", "0"],
+        &["XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "dup", "dup", ">", ">"],
+        &["XREADGROUP", "GROUP", "g", "c", "STREAMS", "dup", "dup", "0", "1-0"],
+        &["XPENDING", "dup", "g"],
+        &["XINFO", "GROUPS", "dup"],
+        &["XINFO", "STREAM", "dup"],
     ];
     let mut ours = Conn::resp3(s.port);
     let mut theirs = Conn::resp3(redis.port);

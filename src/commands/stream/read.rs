@@ -131,17 +131,28 @@ pub(super) fn xreadgroup(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let keys = &argv[a.streams..a.streams + a.n];
     let raw_ids = &argv[a.streams + a.n..];
     let retry = ctx.session.block_retry;
-    let mut handles = Vec::with_capacity(a.n);
+    // One handle per distinct key: a key named twice is read through the same handle,
+    // so its second turn sees what the first delivered.
+    let mut handles: Vec<StreamMut<'_>> = Vec::with_capacity(a.n);
+    let mut slots = Vec::with_capacity(a.n);
     let mut from = Vec::with_capacity(a.n);
-    for (key, raw) in keys.iter().zip(raw_ids) {
+    for (i, (key, raw)) in keys.iter().zip(raw_ids).enumerate() {
         let s = match stream::open(&mut ctx.txn, key, Access::Read) {
             // Redis serves a blocked XREADGROUP whose key now holds another type as if
             // the stream was deleted.
             Err(Error::WrongType) if retry => return Err(Error::StreamKeyDeleted),
             other => other?,
         };
-        let has_group = match &s {
-            Some(s) => s.group(&ctx.txn, &group)?.is_some(),
+        let slot = match keys[..i].iter().position(|k| k == key) {
+            Some(j) => slots[j],
+            None if s.is_some() => {
+                handles.push(StreamMut::open(&mut ctx.txn, key)?.expect("the stream exists"));
+                handles.len() - 1
+            }
+            None => usize::MAX,
+        };
+        let has_group = match handles.get_mut(slot) {
+            Some(h) => h.group(&ctx.txn, &group)?.is_some(),
             None => false,
         };
         if !has_group {
@@ -152,12 +163,13 @@ pub(super) fn xreadgroup(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
             });
         }
         from.push(parse::read_from(raw, true)?);
-        handles.push(StreamMut::open(&mut ctx.txn, key)?.expect("the stream exists"));
+        slots.push(slot);
     }
     let count = count(ctx, &a);
     let now = ctx.txn.now;
     let mut served = Vec::new();
-    for (i, s) in handles.iter_mut().enumerate() {
+    for (i, &slot) in slots.iter().enumerate() {
+        let s = &mut handles[slot];
         let txn = &mut ctx.txn;
         let stored = s.stored();
         let mut out = Vec::new();
