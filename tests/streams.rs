@@ -632,6 +632,20 @@ fn replies_match_redis_server() {
         &["XPENDING", "dup", "g"],
         &["XINFO", "GROUPS", "dup"],
         &["XINFO", "STREAM", "dup"],
+        // Group commands do not touch the key for WATCH; XADD does.
+        &["WATCH", "dup"],
+        &["XGROUP", "CREATE", "dup", "wg", "0"],
+        &["XGROUP", "DESTROY", "dup", "wg"],
+        &["XREADGROUP", "GROUP", "g", "c", "STREAMS", "dup", "0"],
+        &["XACK", "dup", "g", "1-0"],
+        &["MULTI"],
+        &["PING"],
+        &["EXEC"],
+        &["WATCH", "dup"],
+        &["XADD", "dup", "3-0", "a", "3"],
+        &["MULTI"],
+        &["PING"],
+        &["EXEC"],
     ];
     let mut ours = Conn::resp3(s.port);
     let mut theirs = Conn::resp3(redis.port);

@@ -5,7 +5,7 @@
 //! ```text
 //! Cf::Meta  [db][key]  -> kind Stream, version, size = length (entries now in the stream)
 //!                         payload [last id 16][first id 16][max deleted id 16]
-//!                                 [entries added u64 BE][groups u64 BE]
+//!                                 [entries added u64 BE][unused u64]
 //!                                 [tail node u64][tail node added u64][tail node live u64]
 //! Cf::Sub   [version][0x01][ms u64 BE][seq u64 BE]           -> entry: [node u64 BE]
 //!                                                               [pairs u32 BE] then
@@ -85,7 +85,9 @@ pub struct Info {
     pub first_id: StreamId,
     pub max_deleted: StreamId,
     pub entries_added: u64,
-    pub groups: u64,
+    /// Unused (was a group count; groups are counted from their records, so creating
+    /// or destroying one leaves the metadata, and WATCH, alone, as in Redis).
+    pub unused: u64,
     /// The node new entries go to, how many were added to it, how many of those are left.
     pub tail_node: u64,
     pub tail_added: u64,
@@ -101,7 +103,7 @@ impl Info {
             first_id: id(16),
             max_deleted: id(32),
             entries_added: num(48),
-            groups: num(56),
+            unused: num(56),
             tail_node: num(64),
             tail_added: num(72),
             tail_live: num(80),
@@ -114,7 +116,7 @@ impl Info {
         out.extend_from_slice(&self.first_id.encode());
         out.extend_from_slice(&self.max_deleted.encode());
         out.extend_from_slice(&self.entries_added.to_be_bytes());
-        out.extend_from_slice(&self.groups.to_be_bytes());
+        out.extend_from_slice(&self.unused.to_be_bytes());
         out.extend_from_slice(&self.tail_node.to_be_bytes());
         out.extend_from_slice(&self.tail_added.to_be_bytes());
         out.extend_from_slice(&self.tail_live.to_be_bytes());
@@ -930,8 +932,6 @@ impl<'a> StreamMut<'a> {
             return Ok(false);
         }
         self.put_group(name, Group { last_id, entries_read, pending: 0, consumers: 0 });
-        self.info.groups += 1;
-        self.dirty = true;
         Ok(true)
     }
 
@@ -951,8 +951,6 @@ impl<'a> StreamMut<'a> {
         self.groups.insert(Bytes::copy_from_slice(name), (None, false));
         self.consumers.retain(|(g, _), _| g != name);
         self.pel.retain(|(g, _), _| g != name);
-        self.info.groups -= 1;
-        self.dirty = true;
         Ok(true)
     }
 
@@ -1241,7 +1239,7 @@ mod tests {
             s.finish(t)
         });
         let s = run(&store, |t| open(t, b"s", Access::Read)).unwrap();
-        assert_eq!(s.info.groups, 0);
+        assert!(run(&store, |t| s.groups(t)).is_empty());
         assert!(run(&store, |t| s.consumers(t, b"g")).is_empty());
     }
 }

@@ -113,6 +113,12 @@ pub(super) fn destroy(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let mut s = xgroup_stream(ctx, &argv[2], false)?.expect("checked");
     let gone = s.destroy_group(&mut ctx.txn, &argv[3])?;
     s.finish(&mut ctx.txn)?;
+    if gone {
+        // Wake the clients blocked on the key (they re-run once this command, which
+        // holds the key's lock, has committed) without touching it for WATCH, as Redis
+        // signals the key ready but not modified.
+        ctx.server.blocked.wake(&[(ctx.txn.db, argv[2].clone())]);
+    }
     Ok(Reply::Int(gone as i64))
 }
 

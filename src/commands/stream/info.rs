@@ -73,7 +73,7 @@ pub(super) fn stream(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         (field("recorded-first-entry-id"), id_reply(i.first_id)),
     ];
     let Some(count) = full else {
-        out.push((field("groups"), Reply::Int(i.groups as i64)));
+        out.push((field("groups"), Reply::Int(s.groups(txn)?.len() as i64)));
         let edge = |rev| -> Result<Reply> {
             let e = s.range(txn, StreamId::MIN, StreamId::MAX, 1, rev)?;
             Ok(e.into_iter().next().map_or(Reply::Nil, entry_reply))
