@@ -646,6 +646,12 @@ fn replies_match_redis_server() {
         &["MULTI"],
         &["PING"],
         &["EXEC"],
+        // SETID back: `>` delivers pending entries again, to the new reader.
+        &["XGROUP", "SETID", "dup", "g", "0"],
+        &["XREADGROUP", "GROUP", "g", "d", "STREAMS", "dup", ">"],
+        &["XPENDING", "dup", "g"],
+        &["XREADGROUP", "GROUP", "g", "c", "STREAMS", "dup", "0"],
+        &["XINFO", "GROUPS", "dup"],
     ];
     let mut ours = Conn::resp3(s.port);
     let mut theirs = Conn::resp3(redis.port);

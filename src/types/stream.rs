@@ -14,6 +14,7 @@
 //!           [version][0x02][group]                           -> group: [last delivered
 //!                                                               id 16][entries read i64]
 //!                                                               [pending u64][consumers u64]
+//!                                                               [highest id ever pending 16]
 //!           [version][0x03][glen u32][group][consumer]       -> consumer: [seen ms i64]
 //!                                                               [active ms i64][pending u64]
 //!           [version][0x04][glen u32][group][id 16]          -> pending entry (group PEL):

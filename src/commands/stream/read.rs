@@ -215,7 +215,7 @@ pub(super) fn xreadgroup(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
                     }
                     if !a.noack {
                         let nack = Nack { delivered: now, deliveries: 1, consumer: consumer.clone() };
-                        s.put_nack(txn, &group, id, nack)?;
+                        s.deliver(txn, &group, id, nack)?;
                     }
                     out.push(entry_reply((id, fields)));
                 }

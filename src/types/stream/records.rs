@@ -61,6 +61,9 @@ pub struct Group {
     pub entries_read: i64,
     pub pending: u64,
     pub consumers: u64,
+    /// The highest ID ever made pending in the group: a delivery above it needs no
+    /// lookup of an earlier pending entry (XGROUP SETID can move `last_id` back, not this).
+    pub pel_max: StreamId,
 }
 
 impl Group {
@@ -69,6 +72,7 @@ impl Group {
         out.extend_from_slice(&self.entries_read.to_be_bytes());
         out.extend_from_slice(&self.pending.to_be_bytes());
         out.extend_from_slice(&self.consumers.to_be_bytes());
+        out.extend_from_slice(&self.pel_max.encode());
         out
     }
 
@@ -78,6 +82,7 @@ impl Group {
             entries_read: i64::from_be_bytes(raw.get(16..24)?.try_into().ok()?),
             pending: u64::from_be_bytes(raw.get(24..32)?.try_into().ok()?),
             consumers: u64::from_be_bytes(raw.get(32..40)?.try_into().ok()?),
+            pel_max: raw.get(40..56).and_then(StreamId::decode).unwrap_or(StreamId::MAX),
         })
     }
 }

@@ -369,7 +369,7 @@ impl<'a> StreamMut<'a> {
         if self.group(txn, name)?.is_some() {
             return Ok(false);
         }
-        self.put_group(name, Group { last_id, entries_read, pending: 0, consumers: 0 });
+        self.put_group(name, Group { last_id, entries_read, pending: 0, consumers: 0, pel_max: StreamId::MIN });
         Ok(true)
     }
 
@@ -504,6 +504,7 @@ impl<'a> StreamMut<'a> {
             None => {
                 if let Some(mut g) = self.group(txn, group)? {
                     g.pending += 1;
+                    g.pel_max = g.pel_max.max(id);
                     self.put_group(group, g);
                 }
             }
@@ -522,6 +523,16 @@ impl<'a> StreamMut<'a> {
         txn.sub_put(version, &pel_key(group, id), nack.encode());
         self.pel.insert((Bytes::copy_from_slice(group), id), Some(nack));
         Ok(())
+    }
+
+    /// Makes `id` pending for `nack.consumer` as XREADGROUP delivers it: as
+    /// [`StreamMut::put_nack`], without looking for an earlier pending entry when `id` is
+    /// above every ID the group ever had pending. O(1).
+    pub fn deliver(&mut self, txn: &mut Txn<'_>, group: &[u8], id: StreamId, nack: Nack) -> Result<()> {
+        if self.group(txn, group)?.is_some_and(|g| id > g.pel_max) {
+            self.pel.insert((Bytes::copy_from_slice(group), id), None);
+        }
+        self.put_nack(txn, group, id, nack)
     }
 
     /// Removes the pending entry `id` of `group` (XACK, or a claim of a deleted entry);
