@@ -5,10 +5,11 @@
 //! On a re-run (`Session::block_retry`) the command behaves as Redis serves a blocked
 //! client: XREAD keeps waiting on a key that is missing or of another type; XREADGROUP
 //! ends with `UNBLOCKED the stream key no longer exists` when its key was deleted (or
-//! now holds another type) and
-//! `NOGROUP the consumer group this client was blocked on no longer exists` when its
-//! group was destroyed; a read without COUNT serves at most 1000 entries. XREAD's `$`
-//! is resolved once, when the client blocks: the re-run reads after that ID.
+//! now holds another type) and with `NOGROUP the consumer group this client was blocked
+//! on no longer exists` when its group was destroyed; a read without COUNT serves at
+//! most 1000 entries. XREAD's `$` (and `+`) is resolved once, when the client blocks:
+//! the re-run reads after that ID. Unlike Redis, which answers a woken reader with the
+//! one stream that was written, a re-run answers every stream that has entries.
 
 use std::time::Duration;
 
