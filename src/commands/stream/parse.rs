@@ -274,7 +274,12 @@ pub fn read_from(raw: &[u8], group: bool) -> Result<ReadFrom> {
         b">" if !group => Err(Error::XreadGreater),
         b">" => Ok(ReadFrom::New),
         b"+" if !group => Ok(ReadFrom::LastEntry),
-        _ => Ok(ReadFrom::After(strict_id(raw)?)),
+        // Redis marks `>` with the last possible ID, so that ID given explicitly to
+        // XREADGROUP reads as `>` too.
+        _ => match strict_id(raw)? {
+            StreamId::MAX if group => Ok(ReadFrom::New),
+            id => Ok(ReadFrom::After(id)),
+        },
     }
 }
 
