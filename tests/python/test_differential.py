@@ -19,7 +19,8 @@ A mismatch fails with the commands that led to it and both replies.
 
 Every seed runs twice: over RESP2 and, after HELLO 3, over RESP3 (maps, sets, doubles,
 nulls and booleans compared with their types). DIFF_SEEDS and DIFF_COMMANDS make the
-run longer (300 x 3000 passed in RESP2, 150 x 3000 in both).
+run longer (300 x 3000 passed in RESP2, 150 x 3000 in both); DIFF_FOCUS=streams makes
+nine commands in ten stream commands (40 x 3000 passed in both).
 """
 import os
 import random
@@ -35,6 +36,8 @@ from conftest import Server, free_port
 
 SEEDS = range(int(os.environ.get("DIFF_SEEDS", "12")))
 COMMANDS_PER_SEED = int(os.environ.get("DIFF_COMMANDS", "3000"))
+# DIFF_FOCUS=streams: a stream of mostly stream commands (the other types still come up).
+FOCUS = os.environ.get("DIFF_FOCUS", "")
 
 
 class Raw:
@@ -170,6 +173,8 @@ def gen(rng):
     # key that only ever gets score 0, or to one that never exists.
     lk = lambda: rng.choice(["lex", "lex", "lex", "missing"])
     pick = rng.random()
+    if FOCUS == "streams" and pick < 0.9:
+        pick = 0.78 + pick / 0.9 * 0.0799  # nine commands in ten are stream commands
     if pick < 0.04:  # transactions, databases, blocking (which must not block in MULTI), connection
         return rng.choice([
             lambda: ["MULTI"], lambda: ["MULTI"], lambda: ["EXEC"], lambda: ["EXEC"], lambda: ["DISCARD"],
