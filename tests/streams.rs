@@ -652,6 +652,27 @@ fn replies_match_redis_server() {
         &["XPENDING", "dup", "g"],
         &["XREADGROUP", "GROUP", "g", "c", "STREAMS", "dup", "0"],
         &["XINFO", "GROUPS", "dup"],
+        // Nodes of stream-node-max-entries entries decide what `~` removes.
+        &["CONFIG", "SET", "stream-node-max-entries", "10"],
+        &["XADD", "nodes", "1-0", "f", "v"],
+        &["XADD", "nodes", "2-0", "f", "v"],
+        &["XADD", "nodes", "3-0", "f", "v"],
+        &["XADD", "nodes", "4-0", "f", "v"],
+        &["XADD", "nodes", "5-0", "f", "v"],
+        &["XADD", "nodes", "6-0", "f", "v"],
+        &["XADD", "nodes", "7-0", "f", "v"],
+        &["XADD", "nodes", "8-0", "f", "v"],
+        &["XADD", "nodes", "9-0", "f", "v"],
+        &["XADD", "nodes", "10-0", "f", "v"],
+        &["XADD", "nodes", "11-0", "f", "v"],
+        &["XADD", "nodes", "12-0", "f", "v"],
+        &["XADD", "nodes", "13-0", "f", "v"],
+        &["XADD", "nodes", "MAXLEN", "~", "2", "14-0", "f", "v"],
+        &["XLEN", "nodes"],
+        &["XTRIM", "nodes", "MINID", "~", "14"],
+        &["XADD", "nodes", "MAXLEN", "~", "0", "15-0", "f", "v"],
+        &["XLEN", "nodes"],
+        &["CONFIG", "SET", "stream-node-max-entries", "100"],
     ];
     let mut ours = Conn::resp3(s.port);
     let mut theirs = Conn::resp3(redis.port);

@@ -43,7 +43,8 @@ fn entries_reply(entries: Vec<Entry>) -> Reply {
 /// or smaller than the target stream top item`, the trimming option errors (see
 /// [`parse::add_or_trim`]); WRONGTYPE.
 fn xadd(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let a = parse::add_or_trim(argv, true)?;
+    let node_entries = node_entries(ctx);
+    let a = parse::add_or_trim(argv, true, node_entries)?;
     let rest = argv.len().saturating_sub(a.fields);
     if rest < 2 || rest % 2 == 1 {
         return Err(Error::WrongArity("xadd".into()));
@@ -59,12 +60,17 @@ fn xadd(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     } else {
         StreamMut::open_or_create(&mut ctx.txn, &argv[1])?
     };
-    let id = s.add(&mut ctx.txn, a.id, &argv[a.fields..])?;
+    let id = s.add(&mut ctx.txn, a.id, &argv[a.fields..], node_entries)?;
     if let Some(trim) = a.trim {
         s.trim(&mut ctx.txn, trim)?;
     }
     s.finish(&mut ctx.txn)?;
     Ok(id_reply(id))
+}
+
+/// `stream-node-max-entries`: how many entries Redis would pack in one node.
+fn node_entries(ctx: &Ctx<'_>) -> u64 {
+    ctx.server.config.read().encoding.stream_node_max_entries
 }
 
 /// XRANGE (`rev` false) and XREVRANGE: entries between two bounds, at most COUNT.
@@ -129,7 +135,7 @@ fn xdel(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// answers how many. `~` removes whole nodes of 100 entries only, as Redis's default
 /// layout does. O(removed). Errors: see [`parse::add_or_trim`]; WRONGTYPE.
 fn xtrim(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let a = parse::add_or_trim(argv, false)?;
+    let a = parse::add_or_trim(argv, false, node_entries(ctx))?;
     let Some(mut s) = StreamMut::open(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Int(0)) };
     let removed = match a.trim {
         Some(trim) => s.trim(&mut ctx.txn, trim)?,

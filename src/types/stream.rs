@@ -35,8 +35,8 @@
 //! order. Pending counts are kept in the group and consumer records, so XINFO and the
 //! XPENDING summary do not count PELs.
 //!
-//! Each entry records the node Redis would have put it in: Redis packs entries 100 to a
-//! listpack node (`stream-node-max-entries`), starting a new node when the last one is
+//! Each entry records the node Redis would have put it in: Redis packs entries into
+//! listpack nodes of `stream-node-max-entries` (100), starting a new node when the last is
 //! full or gone, and approximate trimming (`~`) removes whole nodes only. Recording the
 //! node makes `~` remove what Redis removes (its 4 KiB `stream-node-max-bytes` bound,
 //! which splits nodes of large entries earlier, is not modelled).
@@ -76,8 +76,9 @@ const CPEL: u8 = 0x05;
 /// Removing more entries than this at once uses one range tombstone.
 const RANGE_DELETE_MIN: usize = 64;
 
-/// Entries per node in Redis's default layout (`stream-node-max-entries`): approximate
-/// trimming (`~`) removes whole nodes of this many entries only, as Redis does.
+/// Entries per node in Redis's default layout (`stream-node-max-entries`, which XADD
+/// reads from the config): approximate trimming (`~`) removes whole nodes only, as Redis
+/// does.
 pub const NODE_ENTRIES: u64 = 100;
 
 /// Redis's `SCG_INVALID_ENTRIES_READ`: a group whose read counter is unknown.

@@ -114,7 +114,9 @@ pub struct AddTrim {
 /// without `~`, XTRIM without a strategy), `ERR The MAXLEN argument must be >= 0.`, `ERR
 /// The LIMIT argument must be >= 0.`, `ERR value is not an integer or out of range`,
 /// `ERR Invalid stream ID ...`, `ERR syntax error`.
-pub fn add_or_trim(argv: &[Bytes], xadd: bool) -> Result<AddTrim> {
+/// `node_entries` is `stream-node-max-entries`: `~` without LIMIT removes at most 100
+/// nodes' worth (10,000 at most), as Redis.
+pub fn add_or_trim(argv: &[Bytes], xadd: bool, node_entries: u64) -> Result<AddTrim> {
     let mut strategy: Option<Trim> = None;
     let (mut approx, mut limit, mut limit_given) = (false, 0i64, false);
     let (mut nomkstream, mut new_id) = (false, NewId::Auto);
@@ -175,7 +177,10 @@ pub fn add_or_trim(argv: &[Bytes], xadd: bool) -> Result<AddTrim> {
         return Err(Error::StreamLimitWithoutApprox);
     }
     if approx && !limit_given {
-        limit = (100 * crate::types::stream::NODE_ENTRIES) as i64;
+        limit = match node_entries.saturating_mul(100) {
+            n @ 1..=10_000 => n as i64,
+            _ => 10_000,
+        };
     }
     let trim = strategy.map(|strategy| TrimArgs { strategy, approx, limit: if approx { limit as u64 } else { 0 } });
     Ok(AddTrim { trim, nomkstream, id: new_id, fields: i + 1 })
@@ -319,14 +324,14 @@ mod tests {
 
     #[test]
     fn add_and_trim_options() {
-        let a = add_or_trim(&argv(&["xadd", "s", "NOMKSTREAM", "MAXLEN", "~", "10", "5-*", "f", "v"]), true).unwrap();
+        let a = add_or_trim(&argv(&["xadd", "s", "NOMKSTREAM", "MAXLEN", "~", "10", "5-*", "f", "v"]), true, 100).unwrap();
         assert_eq!(a.id, NewId::Ms(5));
         assert!(a.nomkstream);
         assert_eq!(a.trim, Some(TrimArgs { strategy: Trim::MaxLen(10), approx: true, limit: 10_000 }));
         assert_eq!(a.fields, 7);
-        let a = add_or_trim(&argv(&["xtrim", "s", "MINID", "=", "3", "LIMIT", "0"]), false);
+        let a = add_or_trim(&argv(&["xtrim", "s", "MINID", "=", "3", "LIMIT", "0"]), false, 100);
         assert_eq!(err(a), "ERR syntax error, LIMIT cannot be used without the special ~ option");
-        let e = |line: &[&str], xadd| err(add_or_trim(&argv(line), xadd));
+        let e = |line: &[&str], xadd| err(add_or_trim(&argv(line), xadd, 100));
         assert_eq!(e(&["xadd", "s", "LIMIT", "5", "*", "f", "v"], true), "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy");
         assert_eq!(e(&["xtrim", "s", "MAXLEN", "5", "MINID", "5"], false), "ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
         assert_eq!(e(&["xtrim", "s", "MAXLEN", "-1"], false), "ERR The MAXLEN argument must be >= 0.");

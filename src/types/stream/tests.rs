@@ -10,7 +10,7 @@ fn b(s: &str) -> Bytes {
 
 fn add(t: &mut Txn<'_>, key: &[u8], id: StreamId, trim: Option<TrimArgs>) -> Result<StreamId> {
     let mut s = StreamMut::open_or_create(t, key)?;
-    let id = s.add(t, NewId::Exact(id), &[b("f"), b("v")])?;
+    let id = s.add(t, NewId::Exact(id), &[b("f"), b("v")], NODE_ENTRIES)?;
     if let Some(args) = trim {
         s.trim(t, args)?;
     }

@@ -7,7 +7,7 @@ use bytes::Bytes;
 
 use super::records::*;
 use super::{
-    scan_entries, Consumer, Group, Info, Nack, NewId, Stream, StreamId, Trim, TrimArgs, CONSUMER, CPEL, NODE_ENTRIES, PEL,
+    scan_entries, Consumer, Group, Info, Nack, NewId, Stream, StreamId, Trim, TrimArgs, CONSUMER, CPEL, PEL,
     RANGE_DELETE_MIN,
 };
 use crate::error::{Error, Result};
@@ -183,7 +183,9 @@ impl<'a> StreamMut<'a> {
     /// Errors: `ERR The ID specified in XADD is equal or smaller than the target stream
     /// top item`, `ERR The stream has exhausted the last possible ID, unable to add more
     /// items`.
-    pub fn add(&mut self, txn: &mut Txn<'_>, new: NewId, pairs: &[Bytes]) -> Result<StreamId> {
+    /// A node holds at most `node_entries` entries (`stream-node-max-entries`, 0: no
+    /// bound).
+    pub fn add(&mut self, txn: &mut Txn<'_>, new: NewId, pairs: &[Bytes], node_entries: u64) -> Result<StreamId> {
         let last = self.info.last_id;
         if last == StreamId::MAX {
             return Err(Error::StreamExhausted);
@@ -210,7 +212,7 @@ impl<'a> StreamMut<'a> {
             return Err(Error::StreamIdTooSmall);
         }
         let i = &mut self.info;
-        if i.tail_live == 0 || i.tail_added >= NODE_ENTRIES {
+        if i.tail_live == 0 || (node_entries > 0 && i.tail_added >= node_entries) {
             i.tail_node += 1;
             i.tail_added = 0;
             i.tail_live = 0;
