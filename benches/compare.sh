@@ -21,6 +21,13 @@ TESTS=${TESTS:-"set get incr mset lpush rpop sadd hset zadd zrange zrangebyscore
 KEYSPACE=${KEYSPACE:-1000000}
 SIZE=${SIZE:-64}
 ROUNDS=${ROUNDS:-1}
+# ---- streams rows (begin) ----
+# XADD, XRANGE of 10 entries, XREADGROUP of one new entry and XACK of a pending one;
+# STREAM_TESTS="" leaves them out.
+STREAM_TESTS=${STREAM_TESTS-"xadd xrange xreadgroup xack"}
+TESTS="$TESTS $STREAM_TESTS"
+set -f # XADD's `*` ID goes to redis-benchmark as is, not as a file name pattern
+# ---- streams rows (end) ----
 
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark missing (apt-get install redis-tools)"; exit 1; }
 command -v redis-server >/dev/null || { echo "redis-server missing (apt-get install redis-server)"; exit 1; }
@@ -52,9 +59,36 @@ custom_row() {
   case "$1" in
     zrange) echo "ZRANGE (100)|zadd_fill|ZRANGE bench:zset 0 99" ;;
     zrangebyscore) echo "ZRANGEBYSCORE (100)|zadd_fill|ZRANGEBYSCORE bench:zset 0 99" ;;
+    *) stream_row "$1" ;;
+  esac
+}
+
+# ---- streams rows (begin) ----
+stream_row() {
+  case "$1" in
+    xadd) echo "XADD|true|XADD bench:xadd * f v" ;;
+    xrange) echo "XRANGE (10)|xadd_fill|XRANGE bench:xs - + COUNT 10" ;;
+    xreadgroup) echo "XREADGROUP (1)|xgroup_fill|XREADGROUP GROUP g c COUNT 1 STREAMS bench:xg >" ;;
+    xack) echo "XACK|true|XACK bench:xg g __rand_int__" ;;
     *) echo "" ;;
   esac
 }
+
+xadd_fill() {
+  local port=$1
+  redis-cli -p "$port" DEL bench:xs >/dev/null
+  seq 1 1000 | awk '{printf "XADD bench:xs %d-0 f v%d\r\n", $1, $1}' | redis-cli -p "$port" --pipe >/dev/null 2>&1
+}
+
+# As many entries as requests, so every XREADGROUP delivers one new entry; the XACK row
+# then acknowledges pending ones (__rand_int__ reads as an ID of that millisecond).
+xgroup_fill() {
+  local port=$1
+  redis-cli -p "$port" DEL bench:xg >/dev/null
+  seq 1 "$REQUESTS" | awk '{printf "XADD bench:xg %d-0 f v\r\n", $1}' | redis-cli -p "$port" --pipe >/dev/null 2>&1
+  redis-cli -p "$port" XGROUP CREATE bench:xg g 0 >/dev/null
+}
+# ---- streams rows (end) ----
 
 zadd_fill() {
   local port=$1

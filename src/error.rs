@@ -137,6 +137,79 @@ pub enum Error {
     /// `ERR One or more scores can't be converted into double`: SORT, SORT_RO by numbers.
     SortNotDouble,
 
+    // ----- Streams -----
+    /// `ERR Invalid stream ID specified as stream command argument`: every stream ID.
+    InvalidStreamId,
+    /// `ERR The ID specified in XADD is equal or smaller than the target stream top item`.
+    StreamIdTooSmall,
+    /// `ERR The ID specified in XADD must be greater than 0-0`.
+    StreamIdZero,
+    /// `ERR The stream has exhausted the last possible ID, unable to add more items`: XADD.
+    StreamExhausted,
+    /// `ERR The MAXLEN argument must be >= 0.`: XADD, XTRIM.
+    StreamMaxlenNegative,
+    /// `ERR The LIMIT argument must be >= 0.`: XADD, XTRIM.
+    StreamLimitNegative,
+    /// `ERR syntax error, MAXLEN and MINID options at the same time are not compatible`.
+    StreamMaxlenAndMinid,
+    /// `ERR syntax error, LIMIT cannot be used without specifying a trimming strategy`.
+    StreamLimitWithoutStrategy,
+    /// `ERR syntax error, XTRIM must be called with a trimming strategy`.
+    XtrimWithoutStrategy,
+    /// `ERR syntax error, LIMIT cannot be used without the special ~ option`.
+    StreamLimitWithoutApprox,
+    /// `ERR invalid start ID for the interval`: an exclusive start at the last ID.
+    StreamInvalidStart,
+    /// `ERR invalid end ID for the interval`: an exclusive end at 0-0.
+    StreamInvalidEnd,
+    /// `ERR entries_added must be positive`: XSETID ENTRIESADDED.
+    XsetidEntriesAddedNegative,
+    /// `ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id`.
+    XsetidBelowGivenMaxDeleted,
+    /// `ERR The ID specified in XSETID is smaller than the target stream top item`.
+    XsetidBelowTop,
+    /// `ERR The entries_added specified in XSETID is smaller than the target stream length`.
+    XsetidEntriesAddedSmall,
+    /// `ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be
+    /// specified.`: XREAD, and XREADGROUP too (Redis 7.0 words it so for both).
+    XreadUnbalanced,
+    /// `ERR The <GROUP or NOACK> option is only supported by XREADGROUP. You called XREAD
+    /// instead.`
+    XreadGroupOnly(&'static str),
+    /// `ERR Missing GROUP option for XREADGROUP`.
+    XreadgroupMissingGroup,
+    /// `ERR The $ ID is meaningless in the context of XREADGROUP: ...`.
+    XreadgroupDollar,
+    /// `ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group>
+    /// <consumer> option.`: XREAD.
+    XreadGreater,
+    /// `NOGROUP No such key '<key>' or consumer group '<group>' in XREADGROUP with GROUP
+    /// option`.
+    NoGroupReadgroup { key: String, group: String },
+    /// `NOGROUP No such key '<key>' or consumer group '<group>'`: XPENDING, XCLAIM,
+    /// XAUTOCLAIM.
+    NoGroupOrKey { key: String, group: String },
+    /// `NOGROUP No such consumer group '<group>' for key name '<key>'`: XGROUP, XINFO.
+    NoGroupForKey { key: String, group: String },
+    /// `ERR The XGROUP subcommand requires the key to exist. ...`.
+    XgroupNoKey,
+    /// `BUSYGROUP Consumer Group name already exists`: XGROUP CREATE.
+    BusyGroup,
+    /// `ERR value for ENTRIESREAD must be positive or -1`: XGROUP CREATE, SETID.
+    EntriesReadInvalid,
+    /// `ERR <text>`: a stream command's named argument that is not an integer (`Invalid
+    /// min-idle-time argument for XCLAIM`, `COUNT must be > 0`...).
+    StreamArgument(&'static str),
+    /// `ERR Unrecognized XCLAIM option '<opt>'`.
+    XclaimOption(String),
+    /// `ERR timeout is not an integer or out of range`: XREAD and XREADGROUP BLOCK.
+    TimeoutNotInteger,
+    /// `UNBLOCKED the stream key no longer exists`: a blocked XREADGROUP whose key was
+    /// deleted.
+    StreamKeyDeleted,
+    /// `NOGROUP the consumer group this client was blocked on no longer exists`.
+    BlockedGroupDestroyed,
+
     // ----- Blocking commands (BLPOP, BRPOP, BLMOVE, BLMPOP, BZPOPMIN, BZMPOP, ...) -----
     /// `ERR timeout is not a float or out of range`.
     TimeoutNotFloat,
@@ -404,6 +477,69 @@ impl fmt::Display for Error {
             // Sorted sets and SORT
             Error::NanScore => f.write_str("ERR resulting score is not a number (NaN)"),
             Error::SortNotDouble => f.write_str("ERR One or more scores can't be converted into double"),
+            // Streams
+            Error::InvalidStreamId => f.write_str("ERR Invalid stream ID specified as stream command argument"),
+            Error::StreamIdTooSmall => {
+                f.write_str("ERR The ID specified in XADD is equal or smaller than the target stream top item")
+            }
+            Error::StreamIdZero => f.write_str("ERR The ID specified in XADD must be greater than 0-0"),
+            Error::StreamExhausted => {
+                f.write_str("ERR The stream has exhausted the last possible ID, unable to add more items")
+            }
+            Error::StreamMaxlenNegative => f.write_str("ERR The MAXLEN argument must be >= 0."),
+            Error::StreamLimitNegative => f.write_str("ERR The LIMIT argument must be >= 0."),
+            Error::StreamMaxlenAndMinid => {
+                f.write_str("ERR syntax error, MAXLEN and MINID options at the same time are not compatible")
+            }
+            Error::StreamLimitWithoutStrategy => {
+                f.write_str("ERR syntax error, LIMIT cannot be used without specifying a trimming strategy")
+            }
+            Error::XtrimWithoutStrategy => f.write_str("ERR syntax error, XTRIM must be called with a trimming strategy"),
+            Error::StreamLimitWithoutApprox => {
+                f.write_str("ERR syntax error, LIMIT cannot be used without the special ~ option")
+            }
+            Error::StreamInvalidStart => f.write_str("ERR invalid start ID for the interval"),
+            Error::StreamInvalidEnd => f.write_str("ERR invalid end ID for the interval"),
+            Error::XsetidEntriesAddedNegative => f.write_str("ERR entries_added must be positive"),
+            Error::XsetidBelowGivenMaxDeleted => {
+                f.write_str("ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id")
+            }
+            Error::XsetidBelowTop => f.write_str("ERR The ID specified in XSETID is smaller than the target stream top item"),
+            Error::XsetidEntriesAddedSmall => {
+                f.write_str("ERR The entries_added specified in XSETID is smaller than the target stream length")
+            }
+            Error::XreadUnbalanced => {
+                f.write_str("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.")
+            }
+            Error::XreadGroupOnly(option) => {
+                write!(f, "ERR The {option} option is only supported by XREADGROUP. You called XREAD instead.")
+            }
+            Error::XreadgroupMissingGroup => f.write_str("ERR Missing GROUP option for XREADGROUP"),
+            Error::XreadgroupDollar => f.write_str(
+                "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.",
+            ),
+            Error::XreadGreater => f.write_str(
+                "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.",
+            ),
+            Error::NoGroupReadgroup { key, group } => {
+                write!(f, "NOGROUP No such key '{key}' or consumer group '{group}' in XREADGROUP with GROUP option")
+            }
+            Error::NoGroupOrKey { key, group } => write!(f, "NOGROUP No such key '{key}' or consumer group '{group}'"),
+            Error::NoGroupForKey { key, group } => {
+                write!(f, "NOGROUP No such consumer group '{group}' for key name '{key}'")
+            }
+            Error::XgroupNoKey => f.write_str(
+                "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.",
+            ),
+            Error::BusyGroup => f.write_str("BUSYGROUP Consumer Group name already exists"),
+            Error::EntriesReadInvalid => f.write_str("ERR value for ENTRIESREAD must be positive or -1"),
+            Error::StreamArgument(text) => write!(f, "ERR {text}"),
+            Error::XclaimOption(opt) => write!(f, "ERR Unrecognized XCLAIM option '{opt}'"),
+            Error::TimeoutNotInteger => f.write_str("ERR timeout is not an integer or out of range"),
+            Error::StreamKeyDeleted => f.write_str("UNBLOCKED the stream key no longer exists"),
+            Error::BlockedGroupDestroyed => {
+                f.write_str("NOGROUP the consumer group this client was blocked on no longer exists")
+            }
             // Blocking commands
             Error::TimeoutNotFloat => f.write_str("ERR timeout is not a float or out of range"),
             Error::TimeoutNegative => f.write_str("ERR timeout is negative"),

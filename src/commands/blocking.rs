@@ -25,6 +25,9 @@ pub struct BlockOn {
     pub keys: Vec<Bytes>,
     /// `None` waits for ever.
     pub timeout: Option<Duration>,
+    /// The arguments to run again when woken, if not the command's own (XREAD with `$`:
+    /// the ID it stood for when the client blocked).
+    pub rerun: Option<Vec<Bytes>>,
 }
 
 /// Parses a blocking timeout in seconds (fractions allowed), as Redis does.

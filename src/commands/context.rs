@@ -468,7 +468,15 @@ impl<'a> Ctx<'a> {
     /// such as inside MULTI, where the command's own reply stands).
     pub fn block_on(&mut self, keys: Vec<Bytes>, timeout: Option<std::time::Duration>) {
         if self.session.may_block {
-            self.block = Some(super::blocking::BlockOn { keys, timeout });
+            self.block = Some(super::blocking::BlockOn { keys, timeout, rerun: None });
+        }
+    }
+
+    /// As [`Ctx::block_on`], but a wake-up runs `argv` instead of the command's own
+    /// arguments (XREAD resolves `$` once, when it blocks).
+    pub fn block_on_rerun(&mut self, keys: Vec<Bytes>, timeout: Option<std::time::Duration>, argv: Vec<Bytes>) {
+        if self.session.may_block {
+            self.block = Some(super::blocking::BlockOn { keys, timeout, rerun: Some(argv) });
         }
     }
 }

@@ -25,6 +25,7 @@ pub(crate) mod multi;
 pub(crate) mod server;
 pub(crate) mod set;
 pub(crate) mod sort;
+pub(crate) mod stream;
 pub(crate) mod string;
 pub(crate) mod table;
 pub(crate) mod transactions;
@@ -57,6 +58,7 @@ pub fn all_commands() -> impl Iterator<Item = &'static CommandSpec> {
         hash::COMMANDS,
         set::COMMANDS,
         zset::COMMANDS,
+        stream::COMMANDS,
         json::COMMANDS,
     ].into_iter().flatten()
 }

@@ -236,6 +236,8 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
     stream: &mut S,
     input: &mut BytesMut,
 ) -> Option<Outcome> {
+    let rerun = block.rerun.clone();
+    let argv: &[bytes::Bytes] = rerun.as_deref().unwrap_or(argv);
     let mut db = state.store.physical(session.db);
     let mut keys: Vec<(u8, bytes::Bytes)> = block.keys.iter().map(|k| (db, k.clone())).collect();
     let mut waiter = state.blocked.register(&keys);

@@ -35,6 +35,7 @@ pub mod meta;
 pub mod sample;
 pub mod set;
 pub mod store;
+pub mod stream;
 pub mod string;
 #[cfg(test)]
 pub mod testing;
