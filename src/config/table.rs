@@ -54,7 +54,12 @@ const NO_SCRIPTING: Effect = Effect::Ignored("no scripting (EVAL, FUNCTION)");
 const ENCODING: Effect = Effect::Honoured(
     "decides what OBJECT ENCODING reports, as in Redis (DiskDB's records are the same whatever the size); list-compress-depth never changes the encoding name, in Redis either",
 );
-const NO_STREAMS: Effect = Effect::Ignored("no streams yet; stored (Config::encoding) for them");
+const STREAM_NODE_ENTRIES: Effect = Effect::Honoured(
+    "entries per stream node, as Redis: approximate trimming (MAXLEN ~ / MINID ~) removes whole nodes of this many entries",
+);
+const STREAM_NODE_BYTES: Effect = Effect::Ignored(
+    "DiskDB stores one record per entry; a node ends after stream-node-max-entries entries only, so approximate trimming of large entries can remove different amounts than Redis",
+);
 const SHUTDOWN_EFFECT: Effect =
     Effect::Ignored("a shutdown is always immediate and keeps everything: there is no snapshot to save and no replica to wait for");
 const NO_MODULES: Effect = Effect::Ignored("no modules (MODULE, loadmodule)");
@@ -588,8 +593,8 @@ pub static DIRECTIVES: &[Directive] = &[
     ZSET_MAX_LISTPACK_ENTRIES.alias("zset-max-ziplist-entries"),
     ZSET_MAX_LISTPACK_VALUE,
     ZSET_MAX_LISTPACK_VALUE.alias("zset-max-ziplist-value"),
-    number!("stream-node-max-bytes", Kind::Memory(0, MEM_LLONG_MAX), NO_STREAMS, encoding.stream_node_max_bytes as u64),
-    number!("stream-node-max-entries", Kind::Int(0, LLONG_MAX), NO_STREAMS, encoding.stream_node_max_entries as u64),
+    number!("stream-node-max-bytes", Kind::Memory(0, MEM_LLONG_MAX), STREAM_NODE_BYTES, encoding.stream_node_max_bytes as u64),
+    number!("stream-node-max-entries", Kind::Int(0, LLONG_MAX), STREAM_NODE_ENTRIES, encoding.stream_node_max_entries as u64),
     stored!("hll-sparse-max-bytes", Kind::Memory(0, MEM_LLONG_MAX), "3000", Effect::Ignored("no HyperLogLog commands")),
     // ---- Replication ------------------------------------------------------------
     REPLICAOF,
