@@ -30,6 +30,7 @@ pub(crate) mod glob;
 pub mod logging;
 pub(crate) mod num;
 pub(crate) mod protocol;
+pub(crate) mod pubsub;
 pub mod server;
 pub(crate) mod storage;
 pub(crate) mod types;

@@ -313,6 +313,8 @@ pub struct ServerState {
     pub error_stats: Mutex<std::collections::BTreeMap<String, u64>>,
     /// Whether the active expire cycle runs (DEBUG SET-ACTIVE-EXPIRE turns it off).
     pub active_expire: std::sync::atomic::AtomicBool,
+    /// Pub/sub subscriptions and delivery.
+    pub pubsub: crate::pubsub::PubSub,
 }
 
 impl ServerState {
@@ -337,6 +339,7 @@ impl ServerState {
             watches: Default::default(),
             error_stats: Default::default(),
             active_expire: std::sync::atomic::AtomicBool::new(true),
+            pubsub: Default::default(),
         }
     }
 
@@ -348,6 +351,20 @@ impl ServerState {
         }
         self.blocked.wake(keys);
         self.watches.touch(keys);
+    }
+
+    /// PUBLISH from anywhere in the server (commands, and keyspace notifications
+    /// later): queues `message` for the subscribers of `channel` and of the patterns
+    /// matching it, under the `pubsub` output buffer limit; returns the receivers.
+    pub fn publish(&self, channel: &[u8], message: &[u8]) -> usize {
+        let limit = self.config.read().client_output_buffer_limit[PUBSUB_CLASS];
+        self.pubsub.publish(channel, message, &limit)
+    }
+
+    /// SPUBLISH: as [`ServerState::publish`] for a shard channel.
+    pub fn spublish(&self, channel: &[u8], message: &[u8]) -> usize {
+        let limit = self.config.read().client_output_buffer_limit[PUBSUB_CLASS];
+        self.pubsub.spublish(channel, message, &limit)
     }
 
     pub fn next_client_id(&self) -> u64 {
@@ -390,8 +407,12 @@ impl ServerState {
             n.store(0, Ordering::Relaxed);
         }
         self.error_stats.lock().clear();
+        self.pubsub.limit_disconnections.store(0, Ordering::Relaxed);
     }
 }
+
+/// The `pubsub` class of `client-output-buffer-limit` (normal, slave, pubsub).
+const PUBSUB_CLASS: usize = 2;
 
 /// Per-connection state.
 pub struct Session {
@@ -419,6 +440,9 @@ pub struct Session {
     pub multi: Option<super::multi::Multi>,
     /// WATCHed keys and the flag a change to any of them raises.
     pub watch: super::multi::WatchSet,
+    /// Pub/sub subscriptions and the mailbox messages wait in; created by the first
+    /// subscribe, so other clients carry none.
+    pub pubsub: Option<Box<crate::pubsub::Subscriber>>,
 }
 
 impl Session {
@@ -436,7 +460,19 @@ impl Session {
             block_retry: false,
             multi: None,
             watch: Default::default(),
+            pubsub: None,
         }
+    }
+
+    /// The client's subscriptions, created on first use.
+    pub fn subscriber(&mut self) -> &mut crate::pubsub::Subscriber {
+        let info = self.info.clone();
+        self.pubsub.get_or_insert_with(|| Box::new(crate::pubsub::Subscriber::new(info)))
+    }
+
+    /// Whether the client has any subscription (RESP2 subscribe mode).
+    pub fn subscribed(&self) -> bool {
+        self.pubsub.as_ref().is_some_and(|p| p.active())
     }
 
     pub fn id(&self) -> u64 {

@@ -109,7 +109,15 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
             live = Live::read(&state);
             decoder.set_max_bulk(live.max_bulk);
         }
-        let idle = live.idle;
+        // Redis never closes a subscriber for being idle: it is waiting for messages.
+        let idle = if session.subscribed() { 0 } else { live.idle };
+        let mailbox = session.pubsub.as_ref().map(|p| p.mailbox.clone());
+        let messages = async {
+            match &mailbox {
+                Some(m) => m.ready().await,
+                None => std::future::pending().await,
+            }
+        };
         let read = async {
             let read = stream.read_into(&mut input);
             if idle > 0 {
@@ -131,9 +139,22 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                     break;
                 }
             },
+            _ = messages => 0,
             _ = &mut killed => break,
             _ = &mut shutdown => break,
         };
+        if n == 0 {
+            // Woken by published messages: write them, and hold no buffer afterwards.
+            if let Some(m) = &mailbox {
+                let mut out = BytesMut::new();
+                m.take_into(&mut out);
+                let mut wrote = false;
+                if !session.reply_off && !flush(&state, &durability, false, &info, &mut stream, &mut out, &mut wrote).await {
+                    break;
+                }
+            }
+            continue;
+        }
         if live.is_stale(&state) {
             // A CONFIG SET landed while this client was waiting: decode with its limits.
             live = Live::read(&state);
@@ -176,6 +197,11 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                         if argv[0].eq_ignore_ascii_case(b"exec") {
                             items.iter().filter(|r| r.is_error()).for_each(|r| state.count_error(reply_text(r)));
                         }
+                    }
+                    // Messages and subscribe confirmations queued meanwhile go first: a
+                    // client publishing to itself gets the message before the count.
+                    if let Some(p) = &session.pubsub {
+                        p.mailbox.take_into(&mut output);
                     }
                     if reply_wanted(&mut session) {
                         outcome.reply.encode(session.resp, &mut output);
@@ -221,6 +247,9 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
         info.query_buf.store(input.len(), Ordering::Relaxed);
         info.query_buf_free.store(input.capacity() - input.len(), Ordering::Relaxed);
         info.reply_buf.store(output.capacity(), Ordering::Relaxed);
+    }
+    if let Some(mut sub) = session.pubsub.take() {
+        state.pubsub.leave(&mut sub);
     }
     let _ = stream.shutdown().await;
 }
@@ -393,7 +422,14 @@ async fn flush<S: AsyncWrite + Unpin>(
     let mut ok = true;
     while sent < output.len() {
         info.out_pending.store(output.len() - sent, Ordering::Relaxed);
-        match stream.write(&output[sent..]).await {
+        // A client that stopped reading may be killed meanwhile (CLIENT KILL, the output
+        // buffer limit): stop waiting for its socket then.
+        let written = tokio::select! {
+            biased;
+            r = stream.write(&output[sent..]) => r,
+            _ = info.killed() => Ok(0),
+        };
+        match written {
             Ok(0) | Err(_) => {
                 ok = false;
                 break;
