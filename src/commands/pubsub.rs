@@ -57,7 +57,7 @@ fn confirmations(ctx: &mut Ctx<'_>, word: &'static [u8], items: Vec<(Option<Byte
     let mut replies: Vec<Reply> = items
         .into_iter()
         .map(|(name, count)| {
-            Reply::Array(vec![
+            Reply::Push(vec![
                 Reply::Bulk(Bytes::from_static(word)),
                 name.map_or(Reply::Nil, Reply::Bulk),
                 Reply::Int(count as i64),
