@@ -258,8 +258,9 @@ pub struct PubSub {
     channels: RwLock<Listeners>,
     patterns: RwLock<Listeners>,
     shards: RwLock<Listeners>,
-    /// Clients disconnected for their output buffer (INFO stats
-    /// `client_output_buffer_limit_disconnections`).
+    /// Clients disconnected for their output buffer, in any class (INFO stats
+    /// `client_output_buffer_limit_disconnections`; the connection counts the `normal`
+    /// class here too).
     pub limit_disconnections: AtomicU64,
 }
 

@@ -317,3 +317,20 @@ fn a_subscriber_that_stops_reading_is_cut_off_by_the_pubsub_output_buffer_limit(
     let _ = stalled.read_to_end(&mut rest);
     assert!(rest.starts_with(b"*3\r\n$9\r\nsubscribe\r\n$3\r\nbig\r\n:1\r\n"));
 }
+
+#[test]
+fn a_reply_past_the_normal_hard_limit_closes_the_client() {
+    let s = Server::start();
+    let mut admin = s.raw();
+    let big = "x".repeat(200_000);
+    assert_eq!(admin.cmd(&["SET", "big", &big]), R::ok());
+    assert_eq!(admin.cmd(&["SET", "small", "x"]), R::ok());
+    assert_eq!(admin.cmd(&["CONFIG", "SET", "client-output-buffer-limit", "normal 100kb 0 0"]), R::ok());
+    let mut c = s.raw();
+    assert_eq!(c.cmd(&["GET", "small"]), R::bulk("x"));
+    c.send_cmd(&["GET", "big"]);
+    assert!(c.closed(), "closed instead of answering 200 KB");
+    assert_eq!(s.info_field("stats", "client_output_buffer_limit_disconnections").as_deref(), Some("1"));
+    assert_eq!(admin.cmd(&["CONFIG", "SET", "client-output-buffer-limit", "normal 0 0 0"]), R::ok());
+    assert_eq!(s.raw().cmd(&["STRLEN", "big"]), R::Int(200_000));
+}

@@ -23,6 +23,7 @@ use super::durability::Durability;
 use crate::commands::blocking::BlockOn;
 use crate::commands::context::UNBLOCK_ERROR;
 use crate::commands::{execute, ClientInfo, Outcome, ServerState, Session};
+use crate::config::value::BufferLimit;
 use crate::config::Fsync;
 use crate::error::Error;
 use crate::protocol::{Decoded, Reply, RequestDecoder};
@@ -149,7 +150,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                 let mut out = BytesMut::new();
                 m.take_into(&mut out);
                 let mut wrote = false;
-                if !session.reply_off && !flush(&state, &durability, false, &info, &mut stream, &mut out, &mut wrote).await {
+                if !session.reply_off && !flush(&state, &durability, &live, true, &info, &mut stream, &mut out, &mut wrote).await {
                     break;
                 }
             }
@@ -180,7 +181,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                     let mut outcome = execute(&state, &mut session, &argv);
                     if let Some(block) = outcome.block.take() {
                         // Replies to earlier pipelined commands go out before we sleep.
-                        if !flush(&state, &durability, live.fsync_always, &info, &mut stream, &mut output, &mut wrote).await {
+                        if !flush(&state, &durability, &live, session.subscribed(), &info, &mut stream, &mut output, &mut wrote).await {
                             break 'conn;
                         }
                         let timeout_reply = std::mem::replace(&mut outcome.reply, Reply::Nil);
@@ -214,7 +215,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                         break;
                     }
                     if output.len() >= OUTPUT_FLUSH {
-                        if !flush(&state, &durability, live.fsync_always, &info, &mut stream, &mut output, &mut wrote).await {
+                        if !flush(&state, &durability, &live, session.subscribed(), &info, &mut stream, &mut output, &mut wrote).await {
                             break 'conn;
                         }
                         tokio::task::yield_now().await;
@@ -236,7 +237,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
             tracing::warn!(client = info.id, bytes = input.len(), "closing client: query buffer limit reached");
             close = true;
         }
-        if !flush(&state, &durability, live.fsync_always, &info, &mut stream, &mut output, &mut wrote).await || close {
+        if !flush(&state, &durability, &live, session.subscribed(), &info, &mut stream, &mut output, &mut wrote).await || close {
             break;
         }
         if input.is_empty() {
@@ -366,7 +367,13 @@ struct Live {
     max_bulk: usize,
     qbuf_limit: usize,
     fsync_always: bool,
+    /// `client-output-buffer-limit`, by class.
+    out_limits: [BufferLimit; 3],
 }
+
+/// Classes of `client-output-buffer-limit` (normal, slave, pubsub).
+const NORMAL_CLASS: usize = 0;
+const PUBSUB_CLASS: usize = 2;
 
 impl Live {
     fn read(state: &ServerState) -> Live {
@@ -378,6 +385,7 @@ impl Live {
             max_bulk: c.proto_max_bulk_len,
             qbuf_limit: c.client_query_buffer_limit,
             fsync_always: c.appendfsync == Fsync::Always,
+            out_limits: c.client_output_buffer_limit,
         }
     }
 
@@ -387,15 +395,23 @@ impl Live {
 }
 
 /// Makes pending writes as durable as the policy asks, then writes the replies.
+///
+/// A reply past the hard limit of the client's `client-output-buffer-limit` class
+/// (`pubsub` for a subscriber, else `normal`) is not sent: the client is closed, as
+/// Redis closes it once the reply is queued. (A subscriber's messages are held to the
+/// `pubsub` limit, soft limit included, as they are queued: see `crate::pubsub`.)
+#[allow(clippy::too_many_arguments)]
 async fn flush<S: AsyncWrite + Unpin>(
     state: &ServerState,
     durability: &Durability,
-    fsync_always: bool,
+    live: &Live,
+    subscriber: bool,
     info: &ClientInfo,
     stream: &mut S,
     output: &mut BytesMut,
     wrote: &mut bool,
 ) -> bool {
+    let fsync_always = live.fsync_always;
     if *wrote {
         let storage = &*state.store.storage;
         let ticket = Durability::ticket(storage);
@@ -414,6 +430,18 @@ async fn flush<S: AsyncWrite + Unpin>(
     }
     if output.is_empty() {
         return true;
+    }
+    let hard = live.out_limits[if subscriber { PUBSUB_CLASS } else { NORMAL_CLASS }].hard;
+    if hard > 0 && output.len() as u64 >= hard {
+        tracing::warn!(
+            client = info.id,
+            addr = %info.addr,
+            bytes = output.len(),
+            "Client scheduled to be closed ASAP for overcoming of output buffer limits."
+        );
+        state.pubsub.limit_disconnections.fetch_add(1, Ordering::Relaxed);
+        output.clear();
+        return false;
     }
     state.stats.net_output_bytes.fetch_add(output.len() as u64, Ordering::Relaxed);
     info.note_reply_bytes(output.len(), now_ms());
