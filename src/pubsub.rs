@@ -529,4 +529,29 @@ mod tests {
         assert_eq!(a.mailbox.pending(), 0);
         assert_eq!(hub.limit_disconnections.load(Ordering::Relaxed), 1);
     }
+
+    #[test]
+    fn pubsub_soft_limit_closes_only_after_its_seconds() {
+        let hub = PubSub::default();
+        let mut a = Subscriber::new(info(1));
+        hub.subscribe(Space::Channel, &mut a, &Bytes::from_static(b"c"), Some(2));
+        let limit = BufferLimit { hard: 0, soft: 500, soft_seconds: 0 };
+        let msg = [b'x'; 100];
+        for _ in 0..20 {
+            hub.publish(b"c", &msg, &limit);
+        }
+        assert!(!a.mailbox.info.is_killed(), "over the soft limit for less than a second");
+        // Back under the soft limit: the clock restarts.
+        a.mailbox.take_into(&mut BytesMut::new());
+        hub.publish(b"c", &msg, &limit);
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        hub.publish(b"c", &msg, &limit);
+        assert!(!a.mailbox.info.is_killed());
+        for _ in 0..5 {
+            hub.publish(b"c", &msg, &limit);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        hub.publish(b"c", &msg, &limit);
+        assert!(a.mailbox.info.is_killed());
+    }
 }

@@ -334,3 +334,29 @@ fn a_reply_past_the_normal_hard_limit_closes_the_client() {
     assert_eq!(admin.cmd(&["CONFIG", "SET", "client-output-buffer-limit", "normal 0 0 0"]), R::ok());
     assert_eq!(s.raw().cmd(&["STRLEN", "big"]), R::Int(200_000));
 }
+
+#[test]
+fn a_resp3_subscriber_blocked_in_blpop_still_receives_messages() {
+    let s = Server::start();
+    let r = RedisServer::start();
+    let mut outputs = Vec::new();
+    for port in [s.port, r.port] {
+        let mut a = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        a.write_all(&encode(&["HELLO", "3"])).unwrap();
+        let mut reader = std::io::BufReader::new(a.try_clone().unwrap());
+        read_reply(&mut reader).unwrap();
+        let mut pipeline = encode(&["SUBSCRIBE", "x"]);
+        pipeline.extend(encode(&["BLPOP", "l", "0"]));
+        a.write_all(&pipeline).unwrap();
+        let mut first = quiet_read(&mut a, Duration::from_millis(300));
+        let mut b = Raw::connect(port);
+        assert_eq!(b.cmd(&["PUBLISH", "x", "while-blocked"]), R::Int(1));
+        let during = quiet_read(&mut a, Duration::from_millis(300));
+        assert_eq!(show(&during), ">3 $7 message $1 x $13 while-blocked ", "delivered during the wait");
+        first.extend(during);
+        assert_eq!(b.cmd(&["LPUSH", "l", "v"]), R::Int(1));
+        first.extend(quiet_read(&mut a, Duration::from_millis(300)));
+        outputs.push(show(&first));
+    }
+    assert_eq!(outputs[0], outputs[1]);
+}

@@ -281,6 +281,8 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
     // before sleeping, so no wake-up can be missed.
     let mut attempt = true;
     session.block_retry = true;
+    // A RESP3 subscriber keeps receiving its messages while it waits.
+    let mailbox = session.pubsub.as_ref().map(|p| p.mailbox.clone());
     let result = loop {
         // SWAPDB wakes every waiter of the swapped databases: follow the client's logical
         // database to its new physical one before trying again.
@@ -304,6 +306,13 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
                 None => std::future::pending().await,
             }
         };
+        let messages = async {
+            match &mailbox {
+                Some(m) => m.ready().await,
+                None => std::future::pending().await,
+            }
+        };
+        let mut deliver = false;
         tokio::select! {
             _ = waiter.notify.notified() => attempt = true,
             _ = sleep => break Some(Outcome { reply: timeout_reply, wrote: false, block: None }),
@@ -318,8 +327,27 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
                 };
                 break Some(Outcome { reply, wrote: false, block: None });
             }
+            _ = messages => {
+                deliver = true;
+                attempt = false;
+            }
             _ = info.killed() => break None,
             _ = state.shutdown.wait() => break None,
+        }
+        if let (true, Some(m)) = (deliver, &mailbox) {
+            let mut out = BytesMut::new();
+            m.take_into(&mut out);
+            info.out_pending.store(out.len(), Ordering::Relaxed);
+            let written = tokio::select! {
+                biased;
+                r = stream.write_all(&out) => r.is_ok(),
+                _ = info.killed() => false,
+            };
+            info.out_pending.store(0, Ordering::Relaxed);
+            if !written {
+                break None;
+            }
+            state.stats.net_output_bytes.fetch_add(out.len() as u64, Ordering::Relaxed);
         }
     };
     session.block_retry = false;
