@@ -91,16 +91,17 @@ impl Mailbox {
         let mut inner = self.inner.lock();
         inner.bytes += frame.len();
         inner.frames.push_back(frame);
+        self.info.out_queued.store(inner.bytes, Ordering::Relaxed);
         drop(inner);
         self.notify.notify_one();
     }
 
-    /// Queues a published message, enforcing `limit`. False when the client was
-    /// disconnected for passing it (now or before).
+    /// Queues a published message, enforcing `limit`. False when this message took
+    /// the client past it (it is then disconnected; later messages are dropped).
     fn push(&self, frame: &Bytes, limit: &BufferLimit) -> bool {
         let mut inner = self.inner.lock();
         if inner.closed {
-            return false;
+            return true;
         }
         inner.bytes += frame.len();
         inner.frames.push_back(frame.clone());
@@ -119,6 +120,7 @@ impl Mailbox {
             inner.closed = true;
             inner.frames = VecDeque::new();
             inner.bytes = 0;
+            self.info.out_queued.store(0, Ordering::Relaxed);
             drop(inner);
             tracing::warn!(
                 client = self.info.id,
@@ -129,6 +131,7 @@ impl Mailbox {
             self.info.kill();
             return false;
         }
+        self.info.out_queued.store(inner.bytes, Ordering::Relaxed);
         drop(inner);
         self.notify.notify_one();
         true
@@ -146,6 +149,7 @@ impl Mailbox {
             out.extend_from_slice(&f);
         }
         inner.bytes = 0;
+        self.info.out_queued.store(0, Ordering::Relaxed);
         // A long burst may have grown the queue: do not keep its capacity while idle.
         if inner.frames.capacity() > 64 {
             inner.frames = VecDeque::new();
@@ -451,8 +455,7 @@ impl PubSub {
     }
 
     fn deliver(&self, mb: &Mailbox, frame: &Bytes, limit: &BufferLimit) {
-        let was_closed = mb.inner.lock().closed;
-        if !mb.push(frame, limit) && !was_closed {
+        if !mb.push(frame, limit) {
             self.limit_disconnections.fetch_add(1, Ordering::Relaxed);
         }
     }

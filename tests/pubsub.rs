@@ -360,3 +360,26 @@ fn a_resp3_subscriber_blocked_in_blpop_still_receives_messages() {
     }
     assert_eq!(outputs[0], outputs[1]);
 }
+
+#[test]
+fn client_list_counts_messages_a_stalled_subscriber_has_not_taken() {
+    let s = Server::start();
+    let stalled = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    stalled.set_recv_buffer_size(4096).unwrap();
+    stalled.connect(&std::net::SocketAddr::from(([127, 0, 0, 1], s.port)).into()).unwrap();
+    let mut stalled: TcpStream = stalled.into();
+    stalled.write_all(&encode(&["SUBSCRIBE", "c"])).unwrap();
+    let mut p = s.raw();
+    assert!(wait_until(Duration::from_secs(5), || p.cmd(&["PUBLISH", "c", "x"]) == R::Int(1)));
+    let payload = "y".repeat(16 * 1024);
+    for _ in 0..1000 {
+        assert_eq!(p.cmd(&["PUBLISH", "c", &payload]), R::Int(1));
+    }
+    let list = match p.cmd(&["CLIENT", "LIST", "TYPE", "PUBSUB"]) {
+        R::Bulk(b) => String::from_utf8(b).unwrap(),
+        other => panic!("{other:?}"),
+    };
+    let omem: u64 = list.split(' ').find_map(|f| f.strip_prefix("omem=")).unwrap().parse().unwrap();
+    assert!(omem > 1_000_000, "{list}");
+    assert!(list.contains(" events=rw "), "{list}");
+}

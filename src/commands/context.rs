@@ -117,6 +117,9 @@ pub struct ClientInfo {
     /// Reply bytes encoded but not yet taken by the socket (`obl`, `oll`, `omem`,
     /// `events=rw`).
     pub out_pending: AtomicUsize,
+    /// Pub/sub messages queued for the connection and not yet taken by it (counted in
+    /// `obl`/`oll`/`omem` with `out_pending`).
+    pub out_queued: AtomicUsize,
     /// The reply buffer's size while a batch of requests is served, 0 while idle
     /// (`rbs`), and the most it held in the current 5-second window (`rbp`, reset as
     /// Redis's clientsCron does).
@@ -188,6 +191,7 @@ impl ClientInfo {
             argv_mem: AtomicUsize::new(0),
             multi_mem: AtomicUsize::new(0),
             out_pending: AtomicUsize::new(0),
+            out_queued: AtomicUsize::new(0),
             reply_buf: AtomicUsize::new(0),
             reply_peak: AtomicUsize::new(0),
             reply_peak_since_ms: AtomicI64::new(0),

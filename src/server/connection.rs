@@ -201,8 +201,13 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                     }
                     // Messages and subscribe confirmations queued meanwhile go first: a
                     // client publishing to itself gets the message before the count.
+                    // Under CLIENT REPLY OFF they are dropped, as Redis drops them.
                     if let Some(p) = &session.pubsub {
-                        p.mailbox.take_into(&mut output);
+                        if session.reply_off {
+                            p.mailbox.take_into(&mut BytesMut::new());
+                        } else {
+                            p.mailbox.take_into(&mut output);
+                        }
                     }
                     if reply_wanted(&mut session) {
                         outcome.reply.encode(session.resp, &mut output);
