@@ -383,3 +383,68 @@ fn client_list_counts_messages_a_stalled_subscriber_has_not_taken() {
     assert!(omem > 1_000_000, "{list}");
     assert!(list.contains(" events=rw "), "{list}");
 }
+
+#[test]
+fn subscribe_churn_under_publishing_leaves_no_subscription_behind() {
+    let s = Server::start();
+    let port = s.port;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stop.clone();
+    let publisher = std::thread::spawn(move || {
+        let mut p = Raw::connect(port);
+        let mut n = 0;
+        while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+            let mut pipeline = Vec::new();
+            for ch in ["c0", "c1", "c2", "c3"] {
+                pipeline.extend(encode(&["PUBLISH", ch, "m"]));
+            }
+            p.send(&pipeline);
+            for _ in 0..4 {
+                assert!(matches!(p.read(), R::Int(_)));
+            }
+            n += 4;
+        }
+        n
+    });
+    let churners: Vec<_> = (0..8)
+        .map(|t| {
+            std::thread::spawn(move || {
+                for round in 0..30 {
+                    let mut c = Raw::connect(port);
+                    c.send_cmd(&["SUBSCRIBE", "c0", "c1"]);
+                    c.send_cmd(&["PSUBSCRIBE", "c*"]);
+                    c.send_cmd(&["SSUBSCRIBE", "c2"]);
+                    c.send_cmd(&["UNSUBSCRIBE", "c1"]);
+                    if (t + round) % 2 == 0 {
+                        // Leave by disconnecting with messages in flight.
+                        continue;
+                    }
+                    c.send_cmd(&["UNSUBSCRIBE"]);
+                    c.send_cmd(&["PUNSUBSCRIBE"]);
+                    c.send_cmd(&["SUNSUBSCRIBE"]);
+                    c.send_cmd(&["PING"]);
+                    // Everything up to PONG (after subscribe mode ends) is well formed.
+                    loop {
+                        match c.read() {
+                            R::Status(s) if s == "PONG" => break,
+                            R::Array(_) => {}
+                            other => panic!("unexpected {other:?}"),
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    for c in churners {
+        c.join().unwrap();
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(publisher.join().unwrap() > 0);
+    let mut c = s.raw();
+    assert!(wait_until(Duration::from_secs(5), || {
+        s.info_field("stats", "pubsub_channels").as_deref() == Some("0")
+            && s.info_field("stats", "pubsub_patterns").as_deref() == Some("0")
+            && s.info_field("stats", "pubsubshard_channels").as_deref() == Some("0")
+    }));
+    assert_eq!(c.cmd(&["PUBLISH", "c0", "m"]), R::Int(0));
+}
