@@ -448,3 +448,28 @@ fn subscribe_churn_under_publishing_leaves_no_subscription_behind() {
     }));
     assert_eq!(c.cmd(&["PUBLISH", "c0", "m"]), R::Int(0));
 }
+
+#[test]
+fn the_redis_crate_pubsub_receives_channel_and_pattern_messages() {
+    let s = Server::start();
+    let mut con = s.client();
+    let mut publisher = s.client();
+    let mut ps = con.as_pubsub();
+    ps.subscribe("orders").unwrap();
+    ps.psubscribe("ord*").unwrap();
+    ps.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let n: i64 = redis::cmd("PUBLISH").arg("orders").arg("42").query(&mut publisher).unwrap();
+    assert_eq!(n, 2);
+    let first = ps.get_message().unwrap();
+    assert_eq!(first.get_channel_name(), "orders");
+    assert_eq!(first.get_payload::<String>().unwrap(), "42");
+    assert!(!first.from_pattern());
+    let second = ps.get_message().unwrap();
+    assert!(second.from_pattern());
+    assert_eq!(second.get_pattern::<String>().unwrap(), "ord*");
+    assert_eq!(second.get_payload::<String>().unwrap(), "42");
+    ps.unsubscribe("orders").unwrap();
+    ps.punsubscribe("ord*").unwrap();
+    let n: i64 = redis::cmd("PUBLISH").arg("orders").arg("43").query(&mut publisher).unwrap();
+    assert_eq!(n, 0);
+}
