@@ -132,6 +132,24 @@ for p in $PIPELINES; do
   done
 done
 
+# ---- Pub/Sub fan-out --------------------------------------------------------------
+# 1 publisher (redis-benchmark, pipeline 16), 50 subscribers, 64-byte messages: messages
+# delivered per second, from the first publish to the last delivery (FANOUT_ROWS=0
+# skips it; FANOUT_MESSAGES sets the count).
+if [ "${FANOUT_ROWS:-1}" = 1 ]; then
+  here=$(cd "$(dirname "$0")" && pwd)
+  fm=${FANOUT_MESSAGES:-100000}
+  rs=""; ds=""
+  for _ in $(seq 1 "$ROUNDS"); do
+    rs="$rs $(python3 "$here/pubsub_fanout.py" "$RPORT" "$fm" 50)"
+    ds="$ds $(python3 "$here/pubsub_fanout.py" "$DPORT" "$fm" 50)"
+  done
+  r=$(echo "$rs" | median); d=$(echo "$ds" | median)
+  ratio=$(awk -v d="$d" -v r="$r" 'BEGIN { if (r > 0) printf "%.2f", d / r; else print "n/a" }')
+  echo
+  printf '%-22s %8s %14s %14s %8s\n' "PUBLISH fan-out x50" "16" "$r msg/s" "$d msg/s" "$ratio"
+fi
+
 # ---- JSON rows (json branch) ------------------------------------------------------
 # redis-server has no JSON module, so these rows run against DiskDB alone and print,
 # beside each JSON command, the plain-string command on the same serialized 1 KB text

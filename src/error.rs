@@ -26,6 +26,9 @@ pub enum Error {
     SameObject,
     /// `ERR DB index is out of range`: SELECT, MOVE, COPY ... DB, SWAPDB.
     DbIndexOutOfRange,
+    /// A command other than the (un)subscribe family, PING, QUIT and RESET from a RESP2
+    /// client in subscribe mode; carries the command's full name (`client|list`).
+    SubscribeContext(String),
 
     // ----- Numbers -----
     /// `ERR value is not an integer or out of range`: every integer argument.
@@ -418,6 +421,10 @@ impl fmt::Display for Error {
             ),
             Error::SameObject => f.write_str("ERR source and destination objects are the same"),
             Error::DbIndexOutOfRange => f.write_str("ERR DB index is out of range"),
+            Error::SubscribeContext(name) => write!(
+                f,
+                "ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"
+            ),
             // Numbers
             Error::NotInteger => f.write_str("ERR value is not an integer or out of range"),
             Error::NotFloat => f.write_str("ERR value is not a valid float"),

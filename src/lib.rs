@@ -8,6 +8,8 @@
 //! - [`server`]: listeners, connections, durability (WAL fsync policy), active expiry,
 //!   shutdown.
 //! - `commands`: the command table, the dispatch path, one file per command group.
+//! - `pubsub`: the Pub/Sub hub (channel, pattern and shard-channel subscribers) and the
+//!   per-client mailboxes a PUBLISH fans out to; connections drain their own.
 //! - `types`: typed operations over storage: metadata, expiry, key locks.
 //! - `storage`: the `Storage` trait and its RocksDB engine; key encodings.
 //! - `error`: every error reply text.
@@ -30,6 +32,7 @@ pub(crate) mod glob;
 pub mod logging;
 pub(crate) mod num;
 pub(crate) mod protocol;
+pub(crate) mod pubsub;
 pub mod server;
 pub(crate) mod storage;
 pub(crate) mod types;

@@ -106,7 +106,7 @@ pub fn client_line(c: &ClientInfo, now: i64) -> String {
     let qbuf_free = c.query_buf_free.load(Ordering::Relaxed);
     let argv_mem = c.argv_mem.load(Ordering::Relaxed);
     let multi_mem = c.multi_mem.load(Ordering::Relaxed);
-    let pending = c.out_pending.load(Ordering::Relaxed);
+    let pending = c.out_pending.load(Ordering::Relaxed) + c.out_queued.load(Ordering::Relaxed);
     let (obl, oll, omem) = output_fields(pending);
     let events = if pending > 0 { "rw" } else { "r" };
     format!(

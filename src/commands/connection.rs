@@ -20,7 +20,13 @@ use crate::protocol::Reply;
 pub const REDIS_VERSION: &str = "7.2.4";
 
 /// `PING [message]`: `PONG`, or the message as a bulk string. O(1).
-fn ping(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+/// A RESP2 client in subscribe mode gets `pong` and the message (empty when none) as a
+/// two-item array, as Redis answers there.
+fn ping(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    if argv.len() <= 2 && ctx.session.resp == 2 && ctx.session.subscribed() {
+        let msg = argv.get(1).cloned().unwrap_or_default();
+        return Ok(Reply::Array(vec![Reply::Bulk(Bytes::from_static(b"pong")), Reply::Bulk(msg)]));
+    }
     match argv.len() {
         1 => Ok(Reply::status("PONG")),
         2 => Ok(Reply::Bulk(argv[1].clone())),
@@ -163,11 +169,15 @@ fn hello(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     ]))
 }
 
-/// `RESET`: back to a fresh connection's state: discards MULTI and WATCH, selects
+/// `RESET`: back to a fresh connection's state: leaves every subscription, discards
+/// MULTI and WATCH, selects
 /// database 0, RESP2, replies on, no name, switches off, and de-authenticates when a
 /// password is required. Replies `RESET`. O(1) plus the watched keys.
 fn reset(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
     let s = &mut *ctx.session;
+    if let Some(sub) = s.pubsub.as_deref_mut() {
+        ctx.server.pubsub.leave(sub);
+    }
     s.multi = None;
     ctx.server.watches.clear(&mut s.watch);
     s.select(0);

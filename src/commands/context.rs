@@ -117,6 +117,9 @@ pub struct ClientInfo {
     /// Reply bytes encoded but not yet taken by the socket (`obl`, `oll`, `omem`,
     /// `events=rw`).
     pub out_pending: AtomicUsize,
+    /// Pub/sub messages queued for the connection and not yet taken by it (counted in
+    /// `obl`/`oll`/`omem` with `out_pending`).
+    pub out_queued: AtomicUsize,
     /// The reply buffer's size while a batch of requests is served, 0 while idle
     /// (`rbs`), and the most it held in the current 5-second window (`rbp`, reset as
     /// Redis's clientsCron does).
@@ -188,6 +191,7 @@ impl ClientInfo {
             argv_mem: AtomicUsize::new(0),
             multi_mem: AtomicUsize::new(0),
             out_pending: AtomicUsize::new(0),
+            out_queued: AtomicUsize::new(0),
             reply_buf: AtomicUsize::new(0),
             reply_peak: AtomicUsize::new(0),
             reply_peak_since_ms: AtomicI64::new(0),
@@ -313,6 +317,8 @@ pub struct ServerState {
     pub error_stats: Mutex<std::collections::BTreeMap<String, u64>>,
     /// Whether the active expire cycle runs (DEBUG SET-ACTIVE-EXPIRE turns it off).
     pub active_expire: std::sync::atomic::AtomicBool,
+    /// Pub/sub subscriptions and delivery.
+    pub pubsub: crate::pubsub::PubSub,
 }
 
 impl ServerState {
@@ -337,6 +343,7 @@ impl ServerState {
             watches: Default::default(),
             error_stats: Default::default(),
             active_expire: std::sync::atomic::AtomicBool::new(true),
+            pubsub: Default::default(),
         }
     }
 
@@ -348,6 +355,20 @@ impl ServerState {
         }
         self.blocked.wake(keys);
         self.watches.touch(keys);
+    }
+
+    /// PUBLISH from anywhere in the server (commands, and keyspace notifications
+    /// later): queues `message` for the subscribers of `channel` and of the patterns
+    /// matching it, under the `pubsub` output buffer limit; returns the receivers.
+    pub fn publish(&self, channel: &[u8], message: &[u8]) -> usize {
+        let limit = self.config.read().client_output_buffer_limit[PUBSUB_CLASS];
+        self.pubsub.publish(channel, message, &limit)
+    }
+
+    /// SPUBLISH: as [`ServerState::publish`] for a shard channel.
+    pub fn spublish(&self, channel: &[u8], message: &[u8]) -> usize {
+        let limit = self.config.read().client_output_buffer_limit[PUBSUB_CLASS];
+        self.pubsub.spublish(channel, message, &limit)
     }
 
     pub fn next_client_id(&self) -> u64 {
@@ -390,8 +411,12 @@ impl ServerState {
             n.store(0, Ordering::Relaxed);
         }
         self.error_stats.lock().clear();
+        self.pubsub.limit_disconnections.store(0, Ordering::Relaxed);
     }
 }
+
+/// The `pubsub` class of `client-output-buffer-limit` (normal, slave, pubsub).
+const PUBSUB_CLASS: usize = 2;
 
 /// Per-connection state.
 pub struct Session {
@@ -419,6 +444,9 @@ pub struct Session {
     pub multi: Option<super::multi::Multi>,
     /// WATCHed keys and the flag a change to any of them raises.
     pub watch: super::multi::WatchSet,
+    /// Pub/sub subscriptions and the mailbox messages wait in; created by the first
+    /// subscribe, so other clients carry none.
+    pub pubsub: Option<Box<crate::pubsub::Subscriber>>,
 }
 
 impl Session {
@@ -436,7 +464,19 @@ impl Session {
             block_retry: false,
             multi: None,
             watch: Default::default(),
+            pubsub: None,
         }
+    }
+
+    /// The client's subscriptions, created on first use.
+    pub fn subscriber(&mut self) -> &mut crate::pubsub::Subscriber {
+        let info = self.info.clone();
+        self.pubsub.get_or_insert_with(|| Box::new(crate::pubsub::Subscriber::new(info)))
+    }
+
+    /// Whether the client has any subscription (RESP2 subscribe mode).
+    pub fn subscribed(&self) -> bool {
+        self.pubsub.as_ref().is_some_and(|p| p.active())
     }
 
     pub fn id(&self) -> u64 {

@@ -101,6 +101,13 @@ pub fn execute(state: &ServerState, session: &mut Session, argv: &[Bytes]) -> Ou
         }
         return reject(state, Some(idx), Error::OomDisk);
     }
+    if session.resp == 2 && session.subscribed() && !allowed_subscribed(spec.name) {
+        // Refused before queueing, so it makes EXEC fail, as in Redis.
+        if let Some(multi) = session.multi.as_mut() {
+            multi.aborted = true;
+        }
+        return reject(state, Some(idx), Error::SubscribeContext(registry().specs[idx].0.clone()));
+    }
     if session.multi.is_some() {
         if let Some(outcome) = queue(state, session, idx, spec, argv) {
             return outcome;
@@ -201,6 +208,15 @@ fn denied_when_full(session: &Session, spec: &CommandSpec) -> bool {
         (Some(_), name) => !matches!(name, "discard" | "quit" | "reset"),
         (None, _) => spec.has(flags::DENYOOM),
     }
+}
+
+/// The commands a RESP2 client in subscribe mode may send (Redis's list in
+/// processCommand).
+fn allowed_subscribed(name: &str) -> bool {
+    matches!(
+        name,
+        "ping" | "subscribe" | "ssubscribe" | "unsubscribe" | "sunsubscribe" | "psubscribe" | "punsubscribe" | "quit" | "reset"
+    )
 }
 
 fn runs_immediately(name: &str) -> bool {

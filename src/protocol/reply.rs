@@ -24,6 +24,8 @@ pub enum Reply {
     Map(Vec<(Reply, Reply)>),
     /// RESP3 set; RESP2 array.
     Set(Vec<Reply>),
+    /// RESP3 push (pub/sub confirmations and messages); RESP2 array.
+    Push(Vec<Reply>),
     /// RESP3 double; RESP2 bulk string.
     Double(f64),
     /// RESP3 verbatim string with a three-letter format; RESP2 bulk string.
@@ -82,8 +84,13 @@ impl Reply {
                     r.encode(resp, out);
                 }
             }
-            Reply::Set(items) => {
-                int_line(out, if resp >= 3 { b'~' } else { b'*' }, items.len() as i64);
+            Reply::Set(items) | Reply::Push(items) => {
+                let tag = match (resp >= 3, self) {
+                    (false, _) => b'*',
+                    (true, Reply::Set(_)) => b'~',
+                    (true, _) => b'>',
+                };
+                int_line(out, tag, items.len() as i64);
                 for r in items {
                     r.encode(resp, out);
                 }

@@ -23,6 +23,7 @@ use super::durability::Durability;
 use crate::commands::blocking::BlockOn;
 use crate::commands::context::UNBLOCK_ERROR;
 use crate::commands::{execute, ClientInfo, Outcome, ServerState, Session};
+use crate::config::value::BufferLimit;
 use crate::config::Fsync;
 use crate::error::Error;
 use crate::protocol::{Decoded, Reply, RequestDecoder};
@@ -109,7 +110,15 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
             live = Live::read(&state);
             decoder.set_max_bulk(live.max_bulk);
         }
-        let idle = live.idle;
+        // Redis never closes a subscriber for being idle: it is waiting for messages.
+        let idle = if session.subscribed() { 0 } else { live.idle };
+        let mailbox = session.pubsub.as_ref().map(|p| p.mailbox.clone());
+        let messages = async {
+            match &mailbox {
+                Some(m) => m.ready().await,
+                None => std::future::pending().await,
+            }
+        };
         let read = async {
             let read = stream.read_into(&mut input);
             if idle > 0 {
@@ -131,9 +140,22 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                     break;
                 }
             },
+            _ = messages => 0,
             _ = &mut killed => break,
             _ = &mut shutdown => break,
         };
+        if n == 0 {
+            // Woken by published messages: write them, and hold no buffer afterwards.
+            if let Some(m) = &mailbox {
+                let mut out = BytesMut::new();
+                m.take_into(&mut out);
+                let mut wrote = false;
+                if !session.reply_off && !flush(&state, &durability, &live, true, &info, &mut stream, &mut out, &mut wrote).await {
+                    break;
+                }
+            }
+            continue;
+        }
         if live.is_stale(&state) {
             // A CONFIG SET landed while this client was waiting: decode with its limits.
             live = Live::read(&state);
@@ -159,7 +181,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                     let mut outcome = execute(&state, &mut session, &argv);
                     if let Some(block) = outcome.block.take() {
                         // Replies to earlier pipelined commands go out before we sleep.
-                        if !flush(&state, &durability, live.fsync_always, &info, &mut stream, &mut output, &mut wrote).await {
+                        if !flush(&state, &durability, &live, session.subscribed(), &info, &mut stream, &mut output, &mut wrote).await {
                             break 'conn;
                         }
                         let timeout_reply = std::mem::replace(&mut outcome.reply, Reply::Nil);
@@ -177,6 +199,16 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                             items.iter().filter(|r| r.is_error()).for_each(|r| state.count_error(reply_text(r)));
                         }
                     }
+                    // Messages and subscribe confirmations queued meanwhile go first: a
+                    // client publishing to itself gets the message before the count.
+                    // Under CLIENT REPLY OFF they are dropped, as Redis drops them.
+                    if let Some(p) = &session.pubsub {
+                        if session.reply_off {
+                            p.mailbox.take_into(&mut BytesMut::new());
+                        } else {
+                            p.mailbox.take_into(&mut output);
+                        }
+                    }
                     if reply_wanted(&mut session) {
                         outcome.reply.encode(session.resp, &mut output);
                     }
@@ -188,7 +220,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                         break;
                     }
                     if output.len() >= OUTPUT_FLUSH {
-                        if !flush(&state, &durability, live.fsync_always, &info, &mut stream, &mut output, &mut wrote).await {
+                        if !flush(&state, &durability, &live, session.subscribed(), &info, &mut stream, &mut output, &mut wrote).await {
                             break 'conn;
                         }
                         tokio::task::yield_now().await;
@@ -210,7 +242,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
             tracing::warn!(client = info.id, bytes = input.len(), "closing client: query buffer limit reached");
             close = true;
         }
-        if !flush(&state, &durability, live.fsync_always, &info, &mut stream, &mut output, &mut wrote).await || close {
+        if !flush(&state, &durability, &live, session.subscribed(), &info, &mut stream, &mut output, &mut wrote).await || close {
             break;
         }
         if input.is_empty() {
@@ -221,6 +253,9 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
         info.query_buf.store(input.len(), Ordering::Relaxed);
         info.query_buf_free.store(input.capacity() - input.len(), Ordering::Relaxed);
         info.reply_buf.store(output.capacity(), Ordering::Relaxed);
+    }
+    if let Some(mut sub) = session.pubsub.take() {
+        state.pubsub.leave(&mut sub);
     }
     let _ = stream.shutdown().await;
 }
@@ -253,6 +288,8 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
     // before sleeping, so no wake-up can be missed.
     let mut attempt = true;
     session.block_retry = true;
+    // A RESP3 subscriber keeps receiving its messages while it waits.
+    let mailbox = session.pubsub.as_ref().map(|p| p.mailbox.clone());
     let result = loop {
         // SWAPDB wakes every waiter of the swapped databases: follow the client's logical
         // database to its new physical one before trying again.
@@ -276,6 +313,13 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
                 None => std::future::pending().await,
             }
         };
+        let messages = async {
+            match &mailbox {
+                Some(m) => m.ready().await,
+                None => std::future::pending().await,
+            }
+        };
+        let mut deliver = false;
         tokio::select! {
             _ = waiter.notify.notified() => attempt = true,
             _ = sleep => break Some(Outcome { reply: timeout_reply, wrote: false, block: None }),
@@ -290,8 +334,27 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
                 };
                 break Some(Outcome { reply, wrote: false, block: None });
             }
+            _ = messages => {
+                deliver = true;
+                attempt = false;
+            }
             _ = info.killed() => break None,
             _ = state.shutdown.wait() => break None,
+        }
+        if let (true, Some(m)) = (deliver, &mailbox) {
+            let mut out = BytesMut::new();
+            m.take_into(&mut out);
+            info.out_pending.store(out.len(), Ordering::Relaxed);
+            let written = tokio::select! {
+                biased;
+                r = stream.write_all(&out) => r.is_ok(),
+                _ = info.killed() => false,
+            };
+            info.out_pending.store(0, Ordering::Relaxed);
+            if !written {
+                break None;
+            }
+            state.stats.net_output_bytes.fetch_add(out.len() as u64, Ordering::Relaxed);
         }
     };
     session.block_retry = false;
@@ -339,7 +402,13 @@ struct Live {
     max_bulk: usize,
     qbuf_limit: usize,
     fsync_always: bool,
+    /// `client-output-buffer-limit`, by class.
+    out_limits: [BufferLimit; 3],
 }
+
+/// Classes of `client-output-buffer-limit` (normal, slave, pubsub).
+const NORMAL_CLASS: usize = 0;
+const PUBSUB_CLASS: usize = 2;
 
 impl Live {
     fn read(state: &ServerState) -> Live {
@@ -351,6 +420,7 @@ impl Live {
             max_bulk: c.proto_max_bulk_len,
             qbuf_limit: c.client_query_buffer_limit,
             fsync_always: c.appendfsync == Fsync::Always,
+            out_limits: c.client_output_buffer_limit,
         }
     }
 
@@ -360,15 +430,23 @@ impl Live {
 }
 
 /// Makes pending writes as durable as the policy asks, then writes the replies.
+///
+/// A reply past the hard limit of the client's `client-output-buffer-limit` class
+/// (`pubsub` for a subscriber, else `normal`) is not sent: the client is closed, as
+/// Redis closes it once the reply is queued. (A subscriber's messages are held to the
+/// `pubsub` limit, soft limit included, as they are queued: see `crate::pubsub`.)
+#[allow(clippy::too_many_arguments)]
 async fn flush<S: AsyncWrite + Unpin>(
     state: &ServerState,
     durability: &Durability,
-    fsync_always: bool,
+    live: &Live,
+    subscriber: bool,
     info: &ClientInfo,
     stream: &mut S,
     output: &mut BytesMut,
     wrote: &mut bool,
 ) -> bool {
+    let fsync_always = live.fsync_always;
     if *wrote {
         let storage = &*state.store.storage;
         let ticket = Durability::ticket(storage);
@@ -388,6 +466,18 @@ async fn flush<S: AsyncWrite + Unpin>(
     if output.is_empty() {
         return true;
     }
+    let hard = live.out_limits[if subscriber { PUBSUB_CLASS } else { NORMAL_CLASS }].hard;
+    if hard > 0 && output.len() as u64 >= hard {
+        tracing::warn!(
+            client = info.id,
+            addr = %info.addr,
+            bytes = output.len(),
+            "Client scheduled to be closed ASAP for overcoming of output buffer limits."
+        );
+        state.pubsub.limit_disconnections.fetch_add(1, Ordering::Relaxed);
+        output.clear();
+        return false;
+    }
     state.stats.net_output_bytes.fetch_add(output.len() as u64, Ordering::Relaxed);
     info.note_reply_bytes(output.len(), now_ms());
     // Written piece by piece so CLIENT LIST sees what the socket has not taken yet.
@@ -395,7 +485,14 @@ async fn flush<S: AsyncWrite + Unpin>(
     let mut ok = true;
     while sent < output.len() {
         info.out_pending.store(output.len() - sent, Ordering::Relaxed);
-        match stream.write(&output[sent..]).await {
+        // A client that stopped reading may be killed meanwhile (CLIENT KILL, the output
+        // buffer limit): stop waiting for its socket then.
+        let written = tokio::select! {
+            biased;
+            r = stream.write(&output[sent..]) => r,
+            _ = info.killed() => Ok(0),
+        };
+        match written {
             Ok(0) | Err(_) => {
                 ok = false;
                 break;

@@ -251,8 +251,14 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("read_cache_hits", &cache.hits.load(Ordering::Relaxed));
             line("read_cache_misses", &cache.misses.load(Ordering::Relaxed));
             line("read_cache_loads", &cache.loads.load(Ordering::Relaxed));
-            line("pubsub_channels", &0);
-            line("pubsub_patterns", &0);
+            // DiskDB's own in Redis 7.0 (Redis 7.4 added the same field).
+            line(
+                "client_output_buffer_limit_disconnections",
+                &server.pubsub.limit_disconnections.load(Ordering::Relaxed),
+            );
+            line("pubsub_channels", &server.pubsub.len(crate::pubsub::Space::Channel));
+            line("pubsub_patterns", &server.pubsub.len(crate::pubsub::Space::Pattern));
+            line("pubsubshard_channels", &server.pubsub.len(crate::pubsub::Space::Shard));
             line("total_error_replies", &errors);
             line("unexpected_error_replies", &0);
             line("total_protocol_errors", &stats.protocol_errors.load(Ordering::Relaxed));
