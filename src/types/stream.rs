@@ -216,16 +216,7 @@ impl Stream {
             return Ok(());
         }
         let prefix = group_prefix(PEL, group);
-        let mut from = prefix.clone();
-        from.extend_from_slice(&start.encode());
-        let to = match end.incr() {
-            Some(next) => {
-                let mut to = prefix.clone();
-                to.extend_from_slice(&next.encode());
-                to
-            }
-            None => keys::prefix_end(&prefix),
-        };
+        let (from, to) = id_bounds(&prefix, start, end);
         txn.sub_scan(Cf::Sub, self.meta.version, &from, &to, false, &mut |k, v| {
             match (StreamId::decode(&k[prefix.len()..]), Nack::decode(v)) {
                 (Some(id), Some(nack)) => visit(id, nack),
@@ -264,16 +255,7 @@ impl Stream {
             return Ok(out);
         }
         let prefix = cpel_prefix(group, consumer);
-        let mut from = prefix.clone();
-        from.extend_from_slice(&start.encode());
-        let to = match end.incr() {
-            Some(next) => {
-                let mut to = prefix.clone();
-                to.extend_from_slice(&next.encode());
-                to
-            }
-            None => keys::prefix_end(&prefix),
-        };
+        let (from, to) = id_bounds(&prefix, start, end);
         txn.sub_scan(Cf::Sub, self.meta.version, &from, &to, false, &mut |k, _| {
             if let Some(id) = StreamId::decode(&k[prefix.len()..]) {
                 out.push(id);
@@ -362,4 +344,14 @@ pub struct TrimArgs {
     pub approx: bool,
     /// Most entries to remove, 0 for no limit.
     pub limit: u64,
+}
+
+/// The sub-key range `[from, to)` of the IDs `start..=end` under `prefix`.
+fn id_bounds(prefix: &[u8], start: StreamId, end: StreamId) -> (Vec<u8>, Vec<u8>) {
+    let from = [prefix, &start.encode()[..]].concat();
+    let to = match end.incr() {
+        Some(next) => [prefix, &next.encode()[..]].concat(),
+        None => keys::prefix_end(prefix),
+    };
+    (from, to)
 }

@@ -247,6 +247,19 @@ impl<'a> StreamMut<'a> {
         Ok(true)
     }
 
+    /// The first entry at or after `from` that this command has not deleted.
+    fn first_kept_from(&self, txn: &Txn<'_>, version: u64, from: StreamId) -> Result<Option<StreamId>> {
+        let mut first = None;
+        scan_entries(txn, version, from, StreamId::MAX, false, &mut |id, _| {
+            if self.deleted.contains(&id) {
+                return true;
+            }
+            first = Some(id);
+            false
+        })?;
+        Ok(first)
+    }
+
     /// Recomputes the first entry's ID after deletions, if the first entry was deleted:
     /// one seek from it.
     pub fn fix_first_id(&mut self, txn: &Txn<'_>) -> Result<()> {
@@ -258,15 +271,7 @@ impl<'a> StreamMut<'a> {
         if !self.deleted.contains(&old) {
             return Ok(());
         }
-        let deleted = &self.deleted;
-        let mut first = None;
-        scan_entries(txn, self.meta.version, old, StreamId::MAX, false, &mut |id, _| {
-            if deleted.contains(&id) {
-                return true;
-            }
-            first = Some(id);
-            false
-        })?;
+        let first = self.first_kept_from(txn, self.meta.version, old)?;
         self.info.first_id = first.or(self.appended.map(|a| a.0)).unwrap_or(StreamId::MIN);
         Ok(())
     }
@@ -329,17 +334,10 @@ impl<'a> StreamMut<'a> {
         self.dirty = true;
         self.info.first_id = StreamId::MIN;
         if self.meta.size > 0 {
-            let mut first = None;
-            if let Some(from) = last.incr() {
-                let deleted = &self.deleted;
-                scan_entries(txn, version, from, StreamId::MAX, false, &mut |id, _| {
-                    if deleted.contains(&id) {
-                        return true;
-                    }
-                    first = Some(id);
-                    false
-                })?;
-            }
+            let first = match last.incr() {
+                Some(from) => self.first_kept_from(txn, version, from)?,
+                None => None,
+            };
             self.info.first_id = first.or(self.appended.map(|a| a.0)).unwrap_or(StreamId::MIN);
         }
         Ok(n)
