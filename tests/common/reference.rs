@@ -50,16 +50,20 @@ impl RedisServer {
     }
 }
 
-/// Polls with PING until the server answers or exits (another process took the port).
+/// Polls with INFO server until our server answers or exits (another process took the
+/// port): false if another process answers.
 fn answers_ping(child: &mut Child, port: u16) -> bool {
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
         if let Ok(Some(_)) = child.try_wait() {
             return false;
         }
+        // A connection reset or a half-started server is "not yet", never a panic; the
+        // answer must name our child (another test's server may hold the port).
+        let ours = format!("process_id:{}\r\n", child.id());
         if let Ok(mut c) = Conn::open(port) {
-            if c.cmd(&["PING"]) == R::Status("PONG".into()) {
-                return true;
+            if let Ok(R::Bulk(info)) = c.try_cmd(&["INFO", "server"]) {
+                return String::from_utf8_lossy(&info).contains(&ours);
             }
         }
         std::thread::sleep(Duration::from_millis(20));
@@ -88,8 +92,13 @@ impl Conn {
     }
 
     pub fn cmd(&mut self, args: &[&str]) -> R {
-        self.stream.write_all(&encode(args)).unwrap();
-        read_reply(&mut self.reader).expect("reply")
+        self.try_cmd(args).expect("reply")
+    }
+
+    /// [`Conn::cmd`], with a failed write or read as an error.
+    pub fn try_cmd(&mut self, args: &[&str]) -> std::io::Result<R> {
+        self.stream.write_all(&encode(args))?;
+        read_reply(&mut self.reader)
     }
 
     pub fn cmd_bytes(&mut self, args: &[&[u8]]) -> R {
