@@ -65,7 +65,10 @@ impl Evictor {
         };
         let store = &state.store;
         let status = &store.eviction;
-        let usage = |cf: Cf| store.storage.usage(cf);
+        // One reading of RocksDB's sizes serves the round: the measure and every
+        // eviction's estimate.
+        let sizes: Vec<Usage> = Cf::ALL.iter().map(|&cf| store.storage.usage(cf)).collect();
+        let usage = |cf: Cf| Cf::ALL.iter().position(|&c| c == cf).map(|i| sizes[i]).unwrap_or_default();
         let used = measure(&usage);
         status.used.store(used, Ordering::Relaxed);
         if maxdisk == 0 {
@@ -78,8 +81,8 @@ impl Evictor {
         }
         let mut size = used.saturating_sub(status.reclaiming.load(Ordering::Relaxed));
         let mut stuck = false;
+        let before = size;
         if size > maxdisk {
-            tracing::debug!(used, size, reclaiming = status.reclaiming.load(Ordering::Relaxed), "over maxdisk");
             if policy == Policy::NoEviction {
                 stuck = true;
             } else {
@@ -94,8 +97,10 @@ impl Evictor {
                 }
             }
         }
-        let evicted = state.store.stats.evicted_keys.load(Ordering::Relaxed);
-        tracing::debug!(used, size, maxdisk, evicted, stuck, "eviction round");
+        if before > maxdisk {
+            let evicted = store.stats.evicted_keys.load(Ordering::Relaxed);
+            tracing::debug!(used, before, after = size, maxdisk, evicted, stuck, "over maxdisk: eviction round");
+        }
         let over = size > maxdisk;
         status.refuse_writes.store(over && (stuck || size > maxdisk + maxdisk / 10), Ordering::Relaxed);
         self.reclaim(state, used > maxdisk);

@@ -150,20 +150,22 @@ fn bind_addr(host: &str, port: u16) -> Option<SocketAddr> {
     format!("{host}:{port}").parse().or_else(|_| format!("[{host}]:{port}").parse()).ok()
 }
 
-/// A background thread that runs `tick` after every `period` until shutdown.
+/// A background thread that sleeps `first`, then runs `tick` and sleeps what it answers,
+/// until shutdown.
 fn periodic(
     state: &Arc<ServerState>,
     name: &str,
-    period: impl Fn(&ServerState) -> Duration + Send + 'static,
-    mut tick: impl FnMut(&ServerState) + Send + 'static,
+    first: Duration,
+    mut tick: impl FnMut(&ServerState) -> Duration + Send + 'static,
 ) -> Result<std::thread::JoinHandle<()>, StartError> {
     let s = state.clone();
     std::thread::Builder::new()
         .name(name.into())
         .spawn(move || {
+            let mut pause = first;
             while !s.shutdown.is_triggered() {
-                std::thread::sleep(period(&s));
-                tick(&s);
+                std::thread::sleep(pause);
+                pause = tick(&s);
             }
         })
         .map_err(|source| StartError::Thread { name: name.into(), source })
@@ -214,19 +216,19 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             })
             .map_err(|source| StartError::Thread { name: "wal-sync".into(), source })?
     };
-    let expirer = periodic(&state, "expire", |s| Duration::from_millis(1000 / s.config.read().hz.max(1) as u64), |s| {
+    let expire_period = |s: &ServerState| Duration::from_millis(1000 / s.config.read().hz.max(1) as u64);
+    let expirer = periodic(&state, "expire", expire_period(&state), move |s| {
         expiry::cycle(s);
+        expire_period(s)
     })?;
     let evictor = {
         let mut e = evict::Evictor::default();
-        let pause = Arc::new(AtomicU64::new(evict::IDLE.as_millis() as u64));
-        let p2 = pause.clone();
-        periodic(&state, "evict", move |_| Duration::from_millis(p2.load(Ordering::Relaxed)), move |s| {
-            pause.store(e.round(s).as_millis() as u64, Ordering::Relaxed)
-        })?
+        periodic(&state, "evict", evict::IDLE, move |s| e.round(s))?
     };
-    let sampler = periodic(&state, "metrics", |_| Duration::from_millis(crate::commands::InstantMetrics::PERIOD_MS), |s| {
-        s.instant.sample(&s.stats, crate::types::now_ms())
+    let metrics_period = Duration::from_millis(crate::commands::InstantMetrics::PERIOD_MS);
+    let sampler = periodic(&state, "metrics", metrics_period, move |s| {
+        s.instant.sample(&s.stats, crate::types::now_ms());
+        metrics_period
     })?;
 
     // Every connection task holds a clone of `live`; `all_closed` answers once the last
