@@ -10,6 +10,7 @@
 //! - `commands`: the command table, the dispatch path, one file per command group.
 //! - `pubsub`: the Pub/Sub hub (channel, pattern and shard-channel subscribers) and the
 //!   per-client mailboxes a PUBLISH fans out to; connections drain their own.
+//! - `monitor`: MONITOR's feed of every command run, through the same mailboxes.
 //! - `types`: typed operations over storage: metadata, expiry, key locks.
 //! - `storage`: the `Storage` trait and its RocksDB engine; key encodings.
 //! - `error`: every error reply text.
@@ -29,6 +30,7 @@ pub(crate) mod commands;
 pub mod config;
 pub(crate) mod error;
 pub(crate) mod glob;
+pub(crate) mod monitor;
 pub mod logging;
 pub(crate) mod num;
 pub(crate) mod protocol;

@@ -128,6 +128,8 @@ pub struct ClientInfo {
     pub reply_peak_since_ms: AtomicI64,
     /// Waiting in a blocking command.
     pub blocked: AtomicBool,
+    /// In MONITOR mode (CLIENT LIST flag `O`).
+    pub monitor: AtomicBool,
     /// CLIENT NO-EVICT / NO-TOUCH switches.
     pub no_evict: AtomicBool,
     pub no_touch: AtomicBool,
@@ -196,6 +198,7 @@ impl ClientInfo {
             reply_peak: AtomicUsize::new(0),
             reply_peak_since_ms: AtomicI64::new(0),
             blocked: AtomicBool::new(false),
+            monitor: AtomicBool::new(false),
             no_evict: AtomicBool::new(false),
             no_touch: AtomicBool::new(false),
             sub: AtomicUsize::new(0),
@@ -319,6 +322,10 @@ pub struct ServerState {
     pub active_expire: std::sync::atomic::AtomicBool,
     /// Pub/sub subscriptions and delivery.
     pub pubsub: crate::pubsub::PubSub,
+    /// MONITOR clients.
+    pub monitors: crate::monitor::Monitors,
+    /// CLIENT PAUSE.
+    pub pause: super::pause::Pause,
 }
 
 impl ServerState {
@@ -344,6 +351,8 @@ impl ServerState {
             error_stats: Default::default(),
             active_expire: std::sync::atomic::AtomicBool::new(true),
             pubsub: Default::default(),
+            monitors: Default::default(),
+            pause: Default::default(),
         }
     }
 
@@ -417,6 +426,8 @@ impl ServerState {
 
 /// The `pubsub` class of `client-output-buffer-limit` (normal, slave, pubsub).
 const PUBSUB_CLASS: usize = 2;
+/// The `replica` class, which Redis applies to MONITOR clients.
+pub const REPLICA_CLASS: usize = 1;
 
 /// Per-connection state.
 pub struct Session {
@@ -447,6 +458,10 @@ pub struct Session {
     /// Pub/sub subscriptions and the mailbox messages wait in; created by the first
     /// subscribe, so other clients carry none.
     pub pubsub: Option<Box<crate::pubsub::Subscriber>>,
+    /// In MONITOR mode: fed every command, refused keyspace commands.
+    pub monitor: bool,
+    /// This monitor's own command, fed after its reply (see [`crate::monitor`]).
+    pub monitor_echo: Option<Bytes>,
 }
 
 impl Session {
@@ -465,6 +480,8 @@ impl Session {
             multi: None,
             watch: Default::default(),
             pubsub: None,
+            monitor: false,
+            monitor_echo: None,
         }
     }
 
@@ -481,6 +498,15 @@ impl Session {
 
     pub fn id(&self) -> u64 {
         self.info.id
+    }
+
+    /// Leaves MONITOR mode (RESET, disconnect).
+    pub fn stop_monitor(&mut self, monitors: &crate::monitor::Monitors) {
+        if self.monitor {
+            self.monitor = false;
+            self.info.monitor.store(false, Ordering::Relaxed);
+            monitors.remove(self.info.id);
+        }
     }
 
     pub fn select(&mut self, db: usize) {

@@ -108,13 +108,22 @@ pub fn execute(state: &ServerState, session: &mut Session, argv: &[Bytes]) -> Ou
         }
         return reject(state, Some(idx), Error::SubscribeContext(registry().specs[idx].0.clone()));
     }
+    if session.monitor && (spec.has(flags::WRITE) || spec.has(flags::READONLY) || super::pause::may_replicate(spec.name)) {
+        // Redis counts a monitor as a replica, which may not touch the keyspace.
+        if let Some(multi) = session.multi.as_mut() {
+            multi.aborted = true;
+        }
+        return reject(state, Some(idx), Error::ReplicaKeyspace);
+    }
     if session.multi.is_some() {
         if let Some(outcome) = queue(state, session, idx, spec, argv) {
             return outcome;
         }
     }
     if spec.name == "exec" {
-        return exec(state, session, idx);
+        let outcome = exec(state, session, idx);
+        feed_monitors(state, session, spec, argv);
+        return outcome;
     }
     let store = &state.store;
     let _gate = Gate::take(store, spec.has(flags::EXCLUSIVE));
@@ -158,7 +167,7 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
     let started = Instant::now();
     let store = &state.store;
     let db = store.physical(session.db);
-    let mut ctx = Ctx { server: state, session, txn: Txn::new(store, db), block: None };
+    let mut ctx = Ctx { server: state, session: &mut *session, txn: Txn::new(store, db), block: None };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(&mut ctx, argv)));
     let Ctx { txn, block, .. } = ctx;
     let (reply, wrote) = match result {
@@ -191,7 +200,24 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
     }
     state.stats.commands_processed.fetch_add(1, Ordering::Relaxed);
     let block = if reply.is_error() { None } else { block };
+    feed_monitors(state, session, spec, argv);
     Outcome { reply, wrote, block }
+}
+
+/// Feeds a command that ran to the MONITOR clients ([`crate::monitor`]): not admin
+/// commands, and a blocked command only on its first run.
+fn feed_monitors(state: &ServerState, session: &mut Session, spec: &CommandSpec, argv: &[Bytes]) {
+    if !state.monitors.active() || spec.has(flags::ADMIN) || session.block_retry {
+        return;
+    }
+    let (path, limit) = {
+        let cfg = state.config.read();
+        let path = cfg.unixsocket.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+        (path, cfg.client_output_buffer_limit[super::context::REPLICA_CLASS])
+    };
+    if let Some(own) = state.monitors.feed(&session.info, &path, session.db, argv, &limit) {
+        session.monitor_echo = Some(own);
+    }
 }
 
 // ---------------------------------------------------------------------------------

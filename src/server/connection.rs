@@ -111,7 +111,8 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
             decoder.set_max_bulk(live.max_bulk);
         }
         // Redis never closes a subscriber for being idle: it is waiting for messages.
-        let idle = if session.subscribed() { 0 } else { live.idle };
+        // Nor a monitor, which Redis counts as a replica.
+        let idle = if session.subscribed() || session.monitor { 0 } else { live.idle };
         let mailbox = session.pubsub.as_ref().map(|p| p.mailbox.clone());
         let messages = async {
             match &mailbox {
@@ -178,6 +179,22 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
             match decoder.decode(&mut input) {
                 Ok(Decoded::Command(argv)) => {
                     info.argv_mem.store(argv.iter().map(|a| a.len()).sum(), Ordering::Relaxed);
+                    if state.pause.holds(&session, &argv) {
+                        // CLIENT PAUSE: earlier replies go out, then this command (and
+                        // the pipeline behind it) waits, holding no lock.
+                        if !flush(&state, &durability, &live, session.subscribed(), &info, &mut stream, &mut output, &mut wrote).await {
+                            break 'conn;
+                        }
+                        // Redis shows a postponed client as blocked (flag `b`, INFO
+                        // blocked_clients).
+                        info.blocked.store(true, Ordering::Relaxed);
+                        tokio::select! {
+                            _ = state.pause.wait(&session, &argv) => {}
+                            _ = &mut killed => break 'conn,
+                            _ = &mut shutdown => break 'conn,
+                        }
+                        info.blocked.store(false, Ordering::Relaxed);
+                    }
                     let mut outcome = execute(&state, &mut session, &argv);
                     if let Some(block) = outcome.block.take() {
                         // Replies to earlier pipelined commands go out before we sleep.
@@ -211,6 +228,10 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                     }
                     if reply_wanted(&mut session) {
                         outcome.reply.encode(session.resp, &mut output);
+                    }
+                    if let Some(own) = session.monitor_echo.take() {
+                        // A monitor sees its own command after its reply, as in Redis.
+                        output.extend_from_slice(&own);
                     }
                     info.argv_mem.store(0, Ordering::Relaxed);
                     publish_state(&session);
@@ -254,6 +275,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
         info.query_buf_free.store(input.capacity() - input.len(), Ordering::Relaxed);
         info.reply_buf.store(output.capacity(), Ordering::Relaxed);
     }
+    session.stop_monitor(&state.monitors);
     if let Some(mut sub) = session.pubsub.take() {
         state.pubsub.leave(&mut sub);
     }

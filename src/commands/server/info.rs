@@ -177,6 +177,11 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("blocked_clients", &blocked);
             line("tracking_clients", &0);
             line("clients_in_timeout_table", &0);
+            // CLIENT PAUSE, with the fields later Redis versions report (7.0 has none).
+            let (reason, actions, left) = server.pause.info();
+            line("paused_reason", &reason);
+            line("paused_actions", &actions);
+            line("paused_timeout_milliseconds", &left);
         }
         "memory" => {
             let rss = proc_status_bytes("VmRSS:");
