@@ -14,6 +14,7 @@
 //! - `types`: typed operations over storage: metadata, expiry, key locks.
 //! - `storage`: the `Storage` trait and its RocksDB engine; key encodings.
 //! - `error`: every error reply text.
+//! - `audit`: the audit log (`audit-log-file`), written by a background thread.
 //! - [`logging`]: log output, its level, and reopening the log file on SIGHUP.
 //! - `num`: number reading with Redis's rules (integers, strtod doubles), shared by
 //!   commands and types.
@@ -26,6 +27,7 @@
 //! ```
 
 // Public: what the binary (src/main.rs) needs. Everything else is the crate's own.
+pub(crate) mod audit;
 pub(crate) mod commands;
 pub mod config;
 pub(crate) mod error;

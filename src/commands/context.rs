@@ -326,6 +326,10 @@ pub struct ServerState {
     pub monitors: crate::monitor::Monitors,
     /// CLIENT PAUSE.
     pub pause: super::pause::Pause,
+    /// The audit log (off unless `audit-log-file` is set).
+    pub audit: crate::audit::Audit,
+    /// Request rate limits (`maxrequests-per-client`, `maxrequests-global`).
+    pub throttle: crate::server::throttle::Global,
 }
 
 impl ServerState {
@@ -353,6 +357,8 @@ impl ServerState {
             pubsub: Default::default(),
             monitors: Default::default(),
             pause: Default::default(),
+            audit: Default::default(),
+            throttle: Default::default(),
         }
     }
 
@@ -421,6 +427,7 @@ impl ServerState {
         }
         self.error_stats.lock().clear();
         self.pubsub.limit_disconnections.store(0, Ordering::Relaxed);
+        self.throttle.throttled.store(0, Ordering::Relaxed);
     }
 }
 

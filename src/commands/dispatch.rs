@@ -201,6 +201,12 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
     state.stats.commands_processed.fetch_add(1, Ordering::Relaxed);
     let block = if reply.is_error() { None } else { block };
     feed_monitors(state, session, spec, argv);
+    if state.audit.enabled() {
+        if let Some((event, detail)) = crate::audit::command_event(name, argv) {
+            let outcome = if reply.is_error() { crate::audit::Outcome::Failed } else { crate::audit::Outcome::Ok };
+            state.audit.record(Some(&session.info), "", event, outcome, &detail);
+        }
+    }
     Outcome { reply, wrote, block }
 }
 

@@ -261,6 +261,9 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
                 "client_output_buffer_limit_disconnections",
                 &server.pubsub.limit_disconnections.load(Ordering::Relaxed),
             );
+            // DiskDB's own rate limits (server::throttle).
+            line("throttled_clients", &server.throttle.waiting.load(Ordering::Relaxed));
+            line("total_throttled_requests", &server.throttle.throttled.load(Ordering::Relaxed));
             line("pubsub_channels", &server.pubsub.len(crate::pubsub::Space::Channel));
             line("pubsub_patterns", &server.pubsub.len(crate::pubsub::Space::Pattern));
             line("pubsubshard_channels", &server.pubsub.len(crate::pubsub::Space::Shard));
