@@ -13,6 +13,8 @@
 //! - `types`: typed operations over storage: metadata, expiry, key locks.
 //! - `storage`: the `Storage` trait and its RocksDB engine; key encodings.
 //! - `error`: every error reply text.
+//! - `notify`: keyspace notifications (`notify-keyspace-events`): event classes and
+//!   their publication after a command commits.
 //! - [`logging`]: log output, its level, and reopening the log file on SIGHUP.
 //! - `num`: number reading with Redis's rules (integers, strtod doubles), shared by
 //!   commands and types.
@@ -30,6 +32,7 @@ pub mod config;
 pub(crate) mod error;
 pub(crate) mod glob;
 pub mod logging;
+pub(crate) mod notify;
 pub(crate) mod num;
 pub(crate) mod protocol;
 pub(crate) mod pubsub;

@@ -10,6 +10,7 @@ use super::args::{self, Args};
 use super::context::Ctx;
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
+use crate::notify::{GENERIC, LIST};
 use crate::protocol::Reply;
 use crate::types::list::{self, End, ListMut};
 use crate::types::string::Str;
@@ -239,11 +240,18 @@ fn sort_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Result<Re
         Some(dest) => {
             let n = out.len() as i64;
             let values: Vec<Bytes> = out.into_iter().map(|v| v.unwrap_or_default()).collect();
-            ctx.txn.delete(dest)?;
+            let existed = ctx.txn.delete(dest)?;
             if !values.is_empty() {
                 let mut list = ListMut::open_or_create(&mut ctx.txn, dest)?;
                 list.push(&mut ctx.txn, End::Right, &values);
                 list.finish(&mut ctx.txn)?;
+                if existed {
+                    // Redis overwrites the destination: not a new key.
+                    ctx.txn.drop_new(dest);
+                }
+                ctx.notify(LIST, "sortstore", dest);
+            } else if existed {
+                ctx.notify(GENERIC, "del", dest);
             }
             Ok(Reply::Int(n))
         }

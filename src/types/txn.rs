@@ -13,6 +13,7 @@ use super::cache::{Rest, Window};
 use super::meta::{Kind, Meta};
 use super::store::{deadline_secs, Store};
 use crate::error::{Error, Result};
+use crate::notify::{self, Event};
 use crate::storage::{keys, Batch, Cf, Op, Range};
 
 /// Which records of a version one scan walks: suffixes in `[from, to)` (`to` empty: to
@@ -52,6 +53,13 @@ pub struct Txn<'a> {
     changes: u64,
     /// Leave the access clock alone (OBJECT, as Redis's lookups with NOTOUCH).
     pub no_touch: bool,
+    /// The keyspace notification flags when the command started (see [`crate::notify`]).
+    notify: u16,
+    /// Keyspace events raised, published after the commit.
+    events: Vec<Event>,
+    /// Keys this command created whose `new` event waits for the command's first event
+    /// about them (Redis raises `new` when the key is added, before the command's own).
+    created: Vec<(u8, Bytes)>,
 }
 
 /// How a command looks a key up, which decides whether INFO counts the lookup in
@@ -88,6 +96,9 @@ impl<'a> Txn<'a> {
             touched: Vec::new(),
             changes: 0,
             no_touch: false,
+            notify: store.notify_flags(),
+            events: Vec::new(),
+            created: Vec::new(),
         }
     }
 
@@ -139,6 +150,7 @@ impl<'a> Txn<'a> {
                 self.seen.push(Entry { db, key: key.clone(), meta: Some(m) });
                 self.remove_at(db, &key)?;
                 self.store.stats.expired_keys.fetch_add(1, Ordering::Relaxed);
+                self.notify_at(notify::EXPIRED, "expired", db, &key);
                 Ok(None)
             }
             other => {
@@ -166,6 +178,9 @@ impl<'a> Txn<'a> {
             let stats = &self.store.stats;
             let counter = if found.is_some() { &stats.keyspace_hits } else { &stats.keyspace_misses };
             counter.fetch_add(1, Ordering::Relaxed);
+            if found.is_none() {
+                self.notify(notify::KEY_MISS, "keymiss", key);
+            }
         }
         Ok(found)
     }
@@ -192,6 +207,9 @@ impl<'a> Txn<'a> {
             self.batch.put(Cf::Owner, keys::owner_key(meta.version), keys::owner_value(db, key));
         }
         self.delta(db, if existed { 0 } else { 1 }, old_expire, meta.expire_at);
+        if !existed && notify::wanted(self.notify, notify::NEW) {
+            self.created.push((db, Bytes::copy_from_slice(key)));
+        }
         self.batch.put(Cf::Meta, keys::meta_key(db, key), meta.encode());
         self.seen[i].meta = Some(meta);
         self.mark(db, key);
@@ -214,6 +232,7 @@ impl<'a> Txn<'a> {
     fn remove_at(&mut self, db: u8, key: &[u8]) -> Result<bool> {
         let i = self.slot(db, key).expect("caller recorded the entry");
         let Some(old) = self.seen[i].meta.take() else { return Ok(false) };
+        self.flush_new(db, key);
         if old.expire_at != 0 {
             self.batch.delete(Cf::Expire, keys::expire_key(db, old.expire_at, key));
         }
@@ -467,6 +486,63 @@ impl<'a> Txn<'a> {
             true
         })?;
         Ok((out, !more))
+    }
+
+    // ----- keyspace notifications -----
+
+    /// Raises keyspace event `event` of `class` about `key` in the command's database
+    /// (kept only when the class is enabled; see [`crate::notify`]).
+    #[inline]
+    pub fn notify(&mut self, class: u16, event: &'static str, key: &[u8]) {
+        self.notify_at(class, event, self.db, key);
+    }
+
+    /// Whether events of `class` are published: for events that cost something to name.
+    #[inline]
+    pub fn wants(&self, class: u16) -> bool {
+        notify::wanted(self.notify, class)
+    }
+
+    /// [`Txn::notify`] about `key` in physical database `db`.
+    #[inline]
+    pub fn notify_at(&mut self, class: u16, event: &'static str, db: u8, key: &[u8]) {
+        if notify::wanted(self.notify, class) {
+            self.flush_new(db, key);
+            self.events.push(Event { event, db, key: Bytes::copy_from_slice(key) });
+        }
+    }
+
+    /// Raises `new` for `key` in `db` now: for a key that replaced an existing one the
+    /// way Redis deletes and re-adds it (RENAME, COPY, RESTORE onto an existing key),
+    /// and to order `new` before events about other keys.
+    pub fn notify_new(&mut self, db: u8, key: &[u8]) {
+        if notify::wanted(self.notify, notify::NEW) {
+            self.created.retain(|(d, k)| !(*d == db && k == key));
+            self.events.push(Event { event: "new", db, key: Bytes::copy_from_slice(key) });
+        }
+    }
+
+    /// Forgets the `new` event waiting for `key`: the command replaced the key (deleted
+    /// and rewrote it) where Redis overwrites it in place.
+    pub fn drop_new(&mut self, key: &[u8]) {
+        let db = self.db;
+        self.created.retain(|(d, k)| !(*d == db && k == key));
+    }
+
+    /// Raises the `new` event still waiting for `key` in `db`, if any.
+    fn flush_new(&mut self, db: u8, key: &[u8]) {
+        if let Some(i) = self.created.iter().position(|(d, k)| *d == db && k == key) {
+            let (db, key) = self.created.remove(i);
+            self.events.push(Event { event: "new", db, key });
+        }
+    }
+
+    /// Takes the events raised, for publication once the commit succeeded.
+    pub fn take_events(&mut self) -> Vec<Event> {
+        for (db, key) in std::mem::take(&mut self.created) {
+            self.events.push(Event { event: "new", db, key });
+        }
+        std::mem::take(&mut self.events)
     }
 
     /// Whether this command changed anything.

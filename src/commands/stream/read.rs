@@ -18,6 +18,7 @@ use bytes::Bytes;
 use super::parse::{self, ReadArgs, ReadFrom};
 use super::{entries_reply, entry_reply, id_reply, Ctx, Error, Reply, Result};
 use crate::types::stream::{self, Nack, Stream, StreamId, StreamMut, INVALID_ENTRIES_READ};
+use crate::notify::STREAM;
 use crate::types::Access;
 
 /// The COUNT Redis gives a blocked reader that gave none (`XREAD_BLOCKED_DEFAULT_COUNT`).
@@ -176,7 +177,9 @@ pub(super) fn xreadgroup(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         let mut out = Vec::new();
         match from[i] {
             ReadFrom::After(id) => {
-                s.see_consumer(txn, &group, &consumer, false)?;
+                if s.see_consumer(txn, &group, &consumer, false)? {
+                    txn.notify(STREAM, "xgroup-createconsumer", &keys[i]);
+                }
                 let Some(start) = id.incr() else {
                     served.push((keys[i].clone(), Reply::Array(out)));
                     continue;
@@ -202,7 +205,9 @@ pub(super) fn xreadgroup(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
                 if entries.is_empty() {
                     continue;
                 }
-                s.see_consumer(txn, &group, &consumer, true)?;
+                if s.see_consumer(txn, &group, &consumer, true)? {
+                    txn.notify(STREAM, "xgroup-createconsumer", &keys[i]);
+                }
                 for (id, fields) in entries {
                     let mut g = s.group(txn, &group)?.expect("checked");
                     if id > g.last_id {

@@ -67,7 +67,7 @@ fn zrange_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], at: usize, dst: Option<&Byt
         None => Vec::new(),
     };
     match dst {
-        Some(dst) => Ok(Reply::Int(zset::replace(&mut ctx.txn, dst, &items)? as i64)),
+        Some(dst) => Ok(Reply::Int(zset::store(&mut ctx.txn, dst, &items, "zrangestore")? as i64)),
         None => Ok(items_reply(items, a.withscores, ctx.session.resp)),
     }
 }
