@@ -1,16 +1,38 @@
 """Keyspace notifications through redis-py's PubSub (RESP2 and RESP3) against the real
 diskdb: CONFIG SET notify-keyspace-events, then the events of a few writes of several
 types, in order, read up to a marker message published after them."""
+import time
+
 import pytest
+
+
+def watch(client):
+    """A PubSub on keyspace channels and the marker channel, once both are confirmed."""
+    p = client.pubsub()
+    p.psubscribe("__key*__:*")
+    p.subscribe("__marker")
+    confirmed = 0
+    deadline = time.time() + 10
+    while confirmed < 2:
+        assert time.time() < deadline, "no subscribe confirmation within 10 s"
+        m = p.get_message(timeout=1)
+        if m is not None and m["type"] in ("psubscribe", "subscribe"):
+            confirmed += 1
+    # The client must outlive this call: dropping it closes the PubSub's connection.
+    p.owner = client
+    return p
 
 
 def events(p, pub):
     """Every (channel, data) pmessage received before a marker published now."""
     pub.publish("__marker", "end")
     got = []
+    deadline = time.time() + 10
     while True:
-        m = p.get_message(timeout=10)
-        assert m is not None, "no marker within 10 s"
+        assert time.time() < deadline, "no marker within 10 s"
+        m = p.get_message(timeout=1)
+        if m is None:
+            continue
         if m["type"] == "message" and m["channel"] == "__marker":
             return got
         if m["type"] == "pmessage":
@@ -22,10 +44,7 @@ def test_keyspace_and_keyevent_messages(server, protocol):
     r = server.client()
     assert r.config_set("notify-keyspace-events", "KEA")
     assert r.config_get("notify-keyspace-events") == {"notify-keyspace-events": "AKE"}
-    sub = server.client(protocol=protocol)
-    p = sub.pubsub(ignore_subscribe_messages=True)
-    p.psubscribe("__key*__:*")
-    p.subscribe("__marker")
+    p = watch(server.client(protocol=protocol))
     assert events(p, r) == []
 
     r.set("k", "v", ex=100)
@@ -50,10 +69,7 @@ def test_keyspace_and_keyevent_messages(server, protocol):
 
 def test_only_enabled_classes_and_channels(server):
     r = server.client()
-    sub = server.client()
-    p = sub.pubsub(ignore_subscribe_messages=True)
-    p.psubscribe("__key*__:*")
-    p.subscribe("__marker")
+    p = watch(server.client())
     r.set("off", "1")
     assert events(p, r) == []
     r.config_set("notify-keyspace-events", "Es")
