@@ -117,6 +117,25 @@ fn writes_of_every_type_raise_redis_events_on_both_channels() {
 }
 
 #[test]
+fn restore_raises_restore_after_new_and_del_for_a_past_ttl() {
+    let server = start("KEAn");
+    let mut w = Watcher::new(server.port, &["__keyevent@0__:*"]);
+    let mut c = server.raw();
+    c.cmd(&["RPUSH", "src", "a", "b"]);
+    let R::Bulk(payload) = c.cmd(&["DUMP", "src"]) else { panic!("DUMP") };
+    w.take(&mut c);
+    assert_eq!(c.cmd_bytes(&[b"RESTORE", b"dst", b"0", &payload]), R::ok());
+    assert_eq!(c.cmd_bytes(&[b"RESTORE", b"dst", b"0", &payload, b"REPLACE"]), R::ok());
+    // Redis deletes the old value and adds the new one: `new` again.
+    let ev = |e: &str, k: &str| (format!("__keyevent@0__:{e}"), k.to_string());
+    assert_eq!(w.take(&mut c), vec![ev("new", "dst"), ev("restore", "dst"), ev("new", "dst"), ev("restore", "dst")]);
+    // A TTL already past with REPLACE only deletes the old value.
+    assert_eq!(c.cmd_bytes(&[b"RESTORE", b"dst", b"1", &payload, b"REPLACE", b"ABSTTL"]), R::ok());
+    assert_eq!(w.take(&mut c), vec![ev("del", "dst")]);
+    assert_eq!(c.cmd(&["EXISTS", "dst"]), R::Int(0));
+}
+
+#[test]
 fn lazy_and_active_expiry_raise_expired() {
     let server = start("KEA");
     let mut w = Watcher::new(server.port, &["__keyevent@*__:expired", "__keyspace@0__:*"]);
@@ -333,6 +352,26 @@ const SCRIPT: &[&[&str]] = &[
     &["XAUTOCLAIM", "x", "g", "c9", "0", "0"], &["XACK", "x", "g", "4-1"], &["XGROUP", "DELCONSUMER", "x", "g", "c1"],
     &["XGROUP", "DELCONSUMER", "x", "g", "nope"], &["XGROUP", "SETID", "x", "g", "0"], &["XSETID", "x", "10-1"], &["XGROUP", "DESTROY", "x", "g"],
     &["XGROUP", "DESTROY", "x", "g"], &["XADD", "x", "MAXLEN", "0", "*", "a", "1"],
+    // more edges: creation by counters and ranges, conditions, wrong types, repeats
+    &["GETEX", "nokey", "EX", "10"], &["INCRBYFLOAT", "f", "1"], &["HINCRBY", "h2", "a", "1"], &["HINCRBYFLOAT", "h3", "a", "1"],
+    &["LINSERT", "nol", "BEFORE", "a", "b"], &["LSET", "nol", "0", "a"], &["SETRANGE", "sr", "2", "ab"], &["HSETNX", "h4", "a", "1"],
+    &["ZADD", "z3", "NX", "1", "a"], &["ZADD", "z3", "LT", "5", "a"], &["ZADD", "z3", "LT", "0", "a"], &["SADD", "s5", "a"],
+    &["EXPIRE", "s5", "100", "XX"], &["EXPIRE", "s5", "100", "LT"], &["EXPIRE", "s5", "50", "LT"], &["EXPIRE", "s5", "500", "GT"],
+    &["PEXPIREAT", "s5", "1"], &["MSET", "m", "1", "m", "2"], &["DEL", "m", "m"], &["SET", "str", "x"], &["SINTERSTORE", "str", "s6", "s6"],
+    &["SET", "str", "x"], &["SADD", "s7", "a"], &["SUNIONSTORE", "str", "s7"], &["ZUNIONSTORE", "str", "1", "s7"],
+    &["SORT", "s7", "STORE", "str", "ALPHA"], &["LPUSH", "str", "x"], &["LMOVE", "s7", "str", "LEFT", "LEFT"], &["RPUSH", "lw", "a"],
+    &["LMOVE", "lw", "s7", "LEFT", "LEFT"], &["BITOP", "NOT", "bn", "bm"], &["BITFIELD", "bo", "OVERFLOW", "FAIL", "INCRBY", "u2", "0", "5"],
+    &["BITFIELD", "bo", "OVERFLOW", "FAIL", "INCRBY", "u2", "0", "1"], &["SET", "ttlk", "v", "EX", "100"], &["RENAME", "ttlk", "ttlk2"],
+    &["COPY", "ttlk2", "ttlk3", "DB", "1", "REPLACE"], &["SPOP", "nos", "3"], &["HDEL", "h2", "a", "a"],
+    &["XADD", "xl", "1-1", "a", "1"], &["XADD", "xl", "2-1", "a", "1"], &["XTRIM", "xl", "MINID", "2-1"], &["XTRIM", "xl", "MINID", "2-1"],
+    &["XGROUP", "CREATE", "xl", "g", "$", "MKSTREAM"], &["XGROUP", "CREATE", "xl", "g", "$"], &["XREADGROUP", "GROUP", "g", "c", "STREAMS", "xl", ">"],
+    &["XADD", "xl", "3-1", "a", "1"], &["XREADGROUP", "GROUP", "g", "c", "NOACK", "STREAMS", "xl", ">"],
+    // lazy expiry inside other commands (the active cycle is off on both servers)
+    &["SET", "e", "1", "PX", "1"], &["DEBUG", "SLEEP", "0.01"], &["GET", "e"], &["SET", "e", "1", "PX", "1"], &["DEBUG", "SLEEP", "0.01"],
+    &["SET", "e", "2"], &["RPUSH", "el", "a"], &["PEXPIRE", "el", "1"], &["DEBUG", "SLEEP", "0.01"], &["LPUSH", "el", "b"],
+    &["SADD", "es", "a"], &["PEXPIRE", "es", "1"], &["DEBUG", "SLEEP", "0.01"], &["EXISTS", "es"], &["HSET", "eh", "a", "1"],
+    &["PEXPIRE", "eh", "1"], &["DEBUG", "SLEEP", "0.01"], &["DEL", "eh"], &["ZADD", "ez", "1", "a"], &["PEXPIRE", "ez", "1"],
+    &["DEBUG", "SLEEP", "0.01"], &["TYPE", "ez"], &["SET", "e2", "1", "PX", "1"], &["DEBUG", "SLEEP", "0.01"], &["INCR", "e2"],
     // sort, restore, expiry into other commands, flushes
     &["RPUSH", "sl", "3", "1", "2"], &["SORT", "sl", "STORE", "sd"], &["SORT", "sl", "STORE", "sd"], &["SORT", "nothing", "STORE", "sd"],
     &["SORT", "nothing", "STORE", "sd"], &["SET", "k", "v"], &["SWAPDB", "0", "1"], &["SWAPDB", "0", "1"], &["FLUSHDB"], &["SET", "k", "v"], &["FLUSHALL"],
@@ -342,6 +381,7 @@ const SCRIPT: &[&[&str]] = &[
 fn record(port: u16, flags: &str) -> Vec<Vec<(String, String)>> {
     let mut c = Raw::connect(port);
     assert_eq!(c.cmd(&["CONFIG", "SET", "notify-keyspace-events", flags]), R::ok());
+    assert_eq!(c.cmd(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"]), R::ok());
     let mut w = Watcher::new(port, &["__key*__:*"]);
     SCRIPT
         .iter()
@@ -354,8 +394,8 @@ fn record(port: u16, flags: &str) -> Vec<Vec<(String, String)>> {
 
 #[test]
 fn the_event_sequence_matches_redis_over_a_script_of_every_type() {
-    let server = Server::start();
-    let redis = RedisServer::start();
+    let server = Server::start_with(&["--enable-debug-command", "yes"]);
+    let redis = RedisServer::start_with(&["--enable-debug-command", "yes"]);
     for flags in ["KEA", "KEAn"] {
         let ours = record(server.port, flags);
         let theirs = record(redis.port, flags);
