@@ -41,7 +41,9 @@
 //! - `x` expired: `expired` (a key found expired on access, or removed by the active
 //!   expire cycle).
 //! - `e` evicted: `evicted` (a key removed by the `maxdisk` evictor).
-//! - `m` key miss: `keymiss` (a read of a missing key).
+//! - `m` key miss: `keymiss` (a read lookup of a missing key: every read command, and
+//!   the sources of the `*STORE` commands, SORT, COPY and LCS; not the lookups of write
+//!   commands; XREAD raises it twice per missing key, as Redis 7.0 looks keys up twice).
 //! - `n` new: `new` (a key created), just before the event of the command that created it.
 //!
 //! FLUSHDB, FLUSHALL and SWAPDB raise nothing, as in Redis.

@@ -65,7 +65,7 @@ fn exists(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     ctx.txn.no_touch = !args::is(&argv[0], "touch");
     let mut n = 0;
     for key in &argv[1..] {
-        n += ctx.txn.get(key)?.is_some() as i64;
+        n += ctx.txn.get_read(key)?.is_some() as i64;
     }
     Ok(Reply::Int(n))
 }
@@ -80,7 +80,7 @@ fn touch(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// as a status reply. O(1).
 fn type_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     ctx.txn.no_touch = true;
-    Ok(Reply::status(ctx.txn.get(&argv[1])?.map(|m| m.kind.type_name()).unwrap_or("none")))
+    Ok(Reply::status(ctx.txn.get_read(&argv[1])?.map(|m| m.kind.type_name()).unwrap_or("none")))
 }
 
 // ----- renaming and copying -----
@@ -129,7 +129,7 @@ fn copy(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     if target == ctx.session.db && src == dst {
         return Err(Error::SameObject);
     }
-    let Some(mut meta) = ctx.txn.get(src)? else { return Ok(Reply::Int(0)) };
+    let Some(mut meta) = ctx.txn.get_read(src)? else { return Ok(Reply::Int(0)) };
     let dst_db = ctx.store().physical(target);
     if ctx.txn.get_at(dst_db, dst)?.is_some() && !replace {
         return Ok(Reply::Int(0));

@@ -138,8 +138,9 @@ fn srandmember(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// O(1). Errors: WRONGTYPE (source, or an existing destination of another type).
 fn smove(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let (src, dst, member) = (&argv[1], &argv[2], &argv[3]);
-    let Some(from) = read(ctx, src)? else { return Ok(Reply::Int(0)) };
-    read(ctx, dst)?;
+    // Write lookups, as Redis's (no `keymiss`).
+    let Some(from) = set::open(&mut ctx.txn, src, Access::Write)? else { return Ok(Reply::Int(0)) };
+    set::open(&mut ctx.txn, dst, Access::Write)?;
     if src == dst {
         return Ok(Reply::Int(from.contains(&ctx.txn, member)? as i64));
     }

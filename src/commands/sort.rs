@@ -121,7 +121,7 @@ fn sort_ro(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 
 fn sort_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Result<Reply> {
     let mut opts = parse(argv, read_only)?;
-    let meta = ctx.txn.get(&argv[1])?;
+    let meta = ctx.txn.get_read(&argv[1])?;
     if let Some(m) = &meta {
         if !matches!(m.kind, Kind::List | Kind::Set | Kind::ZSet) {
             return Err(Error::WrongType);

@@ -160,6 +160,16 @@ impl<'a> Txn<'a> {
         }
     }
 
+    /// [`Txn::get`] for a read command of any type (EXISTS, TYPE, TTL, DUMP): a miss
+    /// raises `keymiss`, as Redis's read lookups do.
+    pub fn get_read(&mut self, key: &[u8]) -> Result<Option<Meta>> {
+        let found = self.get(key)?;
+        if found.is_none() {
+            self.notify(notify::KEY_MISS, "keymiss", key);
+        }
+        Ok(found)
+    }
+
     /// [`Txn::get_at`] in the command's database.
     pub fn get(&mut self, key: &[u8]) -> Result<Option<Meta>> {
         self.get_at(self.db, key)
@@ -178,9 +188,10 @@ impl<'a> Txn<'a> {
             let stats = &self.store.stats;
             let counter = if found.is_some() { &stats.keyspace_hits } else { &stats.keyspace_misses };
             counter.fetch_add(1, Ordering::Relaxed);
-            if found.is_none() {
-                self.notify(notify::KEY_MISS, "keymiss", key);
-            }
+        }
+        if access != Access::Write && found.is_none() {
+            // Redis raises `keymiss` on every read lookup that misses, counted or not.
+            self.notify(notify::KEY_MISS, "keymiss", key);
         }
         Ok(found)
     }

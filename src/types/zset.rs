@@ -629,9 +629,9 @@ pub enum Source {
 
 impl Source {
     /// The sorted set or set at `key`; WRONGTYPE for another type. Not counted in INFO,
-    /// as these commands never were.
+    /// as these commands never were; a miss raises `keymiss`, as Redis's read lookup.
     pub fn open(txn: &mut Txn<'_>, key: &[u8]) -> Result<Source> {
-        Ok(match txn.get(key)? {
+        Ok(match txn.get_read(key)? {
             None => Source::Missing,
             Some(m) if m.kind == Kind::ZSet => Source::Zset(Zset::from_meta(m)),
             Some(m) if m.kind == Kind::Set => Source::Set(Set::from_meta(m)),

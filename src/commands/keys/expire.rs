@@ -67,7 +67,7 @@ pub(super) fn pexpireat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// time left (`absolute`: the deadline), in ms or rounded seconds.
 fn ttl_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], in_ms: bool, absolute: bool) -> Result<Reply> {
     ctx.txn.no_touch = true;
-    let Some(meta) = ctx.txn.get(&argv[1])? else { return Ok(Reply::Int(-2)) };
+    let Some(meta) = ctx.txn.get_read(&argv[1])? else { return Ok(Reply::Int(-2)) };
     if meta.expire_at == 0 {
         return Ok(Reply::Int(-1));
     }

@@ -88,7 +88,7 @@ pub(super) fn object_help(_ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> 
 /// [`dump`](crate::types::txn::dump)), or nil. Any type; RESTORE on any DiskDB server
 /// of the same payload version recreates it. O(N) in the size of the value.
 pub(super) fn dump_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let Some(meta) = ctx.txn.get(&argv[1])? else { return Ok(Reply::Nil) };
+    let Some(meta) = ctx.txn.get_read(&argv[1])? else { return Ok(Reply::Nil) };
     Ok(Reply::Bulk(Bytes::from(ctx.txn.dump(&meta)?)))
 }
 

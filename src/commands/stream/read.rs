@@ -94,6 +94,10 @@ pub(super) fn xread(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let count = count(ctx, &a);
     let mut served = Vec::new();
     for (i, s) in streams.iter().enumerate() {
+        if s.is_none() {
+            // Redis 7.0 looks every key up a second time to serve it: a second `keymiss`.
+            ctx.txn.notify(crate::notify::KEY_MISS, "keymiss", &keys[i]);
+        }
         let (Some(s), Some(start)) = (s, after[i].incr()) else { continue };
         let entries = s.range(&ctx.txn, start, StreamId::MAX, count, false)?;
         if !entries.is_empty() {

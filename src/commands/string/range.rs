@@ -90,7 +90,7 @@ pub(super) fn setrange(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 pub(super) fn lcs(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let mut metas = Vec::with_capacity(2);
     for key in &argv[1..3] {
-        match ctx.txn.get(key)? {
+        match ctx.txn.get_read(key)? {
             Some(m) if m.kind != Kind::String => {
                 return Err(Error::LcsNotStrings)
             }
