@@ -787,6 +787,51 @@ mod tests {
         assert_eq!(count_sub(&*storage), 1);
     }
 
+    fn names(events: &[Event]) -> Vec<(&'static str, &[u8])> {
+        events.iter().map(|e| (e.event, &e.key[..])).collect()
+    }
+
+    #[test]
+    fn events_are_queued_only_for_enabled_classes_with_new_before_the_first_event() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_storage, store) = open(dir.path());
+        // Off (the default): nothing is queued, not even `new`.
+        let mut txn = Txn::new(&store, 0);
+        txn.set_string(b"a", Bytes::from_static(b"1"), 0).unwrap();
+        txn.notify(notify::STRING, "set", b"a");
+        assert!(txn.take_events().is_empty());
+        txn.commit().unwrap();
+
+        store.set_notify_flags(notify::KEYEVENT | notify::STRING | notify::GENERIC | notify::NEW | notify::EXPIRED);
+        let mut txn = Txn::new(&store, 0);
+        // `new` waits for the first event about its key, even after events about others.
+        txn.set_string(b"b", Bytes::from_static(b"1"), 0).unwrap();
+        txn.notify(notify::GENERIC, "del", b"other");
+        txn.notify(notify::STRING, "set", b"b");
+        txn.notify(notify::LIST, "lpush", b"b");
+        // An existing key is not new; a key created then deleted was.
+        txn.set_string(b"a", Bytes::from_static(b"2"), 0).unwrap();
+        txn.set_string(b"c", Bytes::from_static(b"1"), 0).unwrap();
+        txn.delete(b"c").unwrap();
+        // A replaced key's `new` can be dropped; one never followed by an event comes last.
+        txn.delete(b"a").unwrap();
+        txn.set_string(b"a", Bytes::from_static(b"3"), 0).unwrap();
+        txn.drop_new(b"a");
+        txn.set_string(b"d", Bytes::from_static(b"1"), 0).unwrap();
+        let events = txn.take_events();
+        assert_eq!(names(&events), vec![("del", &b"other"[..]), ("new", b"b"), ("set", b"b"), ("new", b"c"), ("new", b"d")]);
+        txn.commit().unwrap();
+
+        // A lazily expired key raises `expired` from the lookup itself.
+        let mut txn = Txn::new(&store, 0);
+        txn.set_string(b"e", Bytes::from_static(b"1"), txn.now - 1).unwrap();
+        txn.take_events();
+        txn.commit().unwrap();
+        let mut txn = Txn::new(&store, 0);
+        assert_eq!(txn.get(b"e").unwrap(), None);
+        assert_eq!(names(&txn.take_events()), vec![("expired", &b"e"[..])]);
+    }
+
     #[test]
     fn lazy_expiry_deletes_once_and_fixes_counters() {
         let dir = tempfile::tempdir().unwrap();
