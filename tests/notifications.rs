@@ -2,9 +2,10 @@
 //! common writes of every type as Redis 7.0 names them (keyspace and keyevent channels
 //! alike), `expired` from lazy and active expiry, a pop that empties a list raising its
 //! event then `del`, class and channel filtering (`Kl`, `Ex`, the `A` alias), CONFIG GET
-//! round trips, events inside MULTI/EXEC after each command, and a differential run
-//! against redis-server 7.0 over a script of write commands of every non-JSON type that
-//! compares the whole (channel, message) sequence.
+//! round trips, the config file, events inside MULTI/EXEC after each command, RESTORE,
+//! `evicted` under `maxdisk`, and a differential run against redis-server 7.0 over a
+//! script of write commands of every non-JSON type (and one of reads, for `keymiss`)
+//! that compares the whole (channel, message) sequence.
 //!
 //! A subscriber reads until a marker message the driver publishes after each command:
 //! a command's events are published before its reply, so everything it raised comes
@@ -218,6 +219,21 @@ fn flags_filter_classes_and_channels() {
         R::err("ERR CONFIG SET failed (possibly related to argument 'notify-keyspace-events') - Invalid event class character. Use 'Ag$lshzxeKEtmdn'.")
     );
     assert_eq!(c.cmd(&["CONFIG", "GET", "notify-keyspace-events"]), R::Array(vec![R::bulk("notify-keyspace-events"), R::bulk("gnEm")]));
+}
+
+#[test]
+fn the_config_file_turns_notifications_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("diskdb.conf");
+    std::fs::write(&conf, "notify-keyspace-events \"Kh$\"\n").unwrap();
+    let server = Server::start_with(&[conf.to_str().unwrap()]);
+    let mut c = server.raw();
+    assert_eq!(c.cmd(&["CONFIG", "GET", "notify-keyspace-events"]), R::Array(vec![R::bulk("notify-keyspace-events"), R::bulk("$hK")]));
+    let mut w = Watcher::new(server.port, &["__key*__:*"]);
+    c.cmd(&["HSET", "h", "f", "v"]);
+    c.cmd(&["SADD", "s", "m"]);
+    c.cmd(&["APPEND", "a", "x"]);
+    assert_eq!(w.take(&mut c), pairs(&[("__keyspace@0__:h", "hset"), ("__keyspace@0__:a", "append")]));
 }
 
 #[test]
