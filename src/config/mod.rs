@@ -330,7 +330,7 @@ impl Directive {
 
     /// DiskDB's own parameters, beyond Redis's.
     pub fn is_diskdb_own(&self) -> bool {
-        matches!(self.name, "rocksdb-block-cache-size" | "rocksdb-write-buffer-size" | "read-cache-size" | "maxdisk")
+        matches!(self.name, "rocksdb-block-cache-size" | "rocksdb-write-buffer-size" | "read-cache-size" | "maxdisk" | "tls-handshake-timeout")
     }
 }
 

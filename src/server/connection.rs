@@ -34,7 +34,7 @@ const OUTPUT_FLUSH: usize = 256 * 1024;
 /// Room made in the input buffer before a read, and the output buffer's first size.
 const READ_CHUNK: usize = 16 * 1024;
 /// Bytes an idle connection reads into the stack before it allocates.
-const FIRST_READ: usize = 4 * 1024;
+pub(super) const FIRST_READ: usize = 4 * 1024;
 const OUTPUT_START: usize = 4 * 1024;
 
 /// A client's byte stream, as a transport hands it over.
@@ -48,7 +48,7 @@ pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send + std::os::fd::AsRawFd +
 }
 
 /// Room made in the input buffer before a read.
-fn make_room(input: &mut BytesMut) {
+pub(super) fn make_room(input: &mut BytesMut) {
     if input.capacity() - input.len() < READ_CHUNK / 4 {
         input.reserve(READ_CHUNK);
     }
