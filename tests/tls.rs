@@ -259,6 +259,52 @@ fn tls_auth_clients_no_needs_no_ca() {
     ]);
     let mut c = ping(port, client_config(&pki.ca.issued, None, BOTH), "127.0.0.1").unwrap();
     assert_eq!(c.cmd(&["ECHO", "hi"]).unwrap(), R::bulk("hi"));
+    let (_, out) = redis_cli(port, &["--cacert", p(&pki.ca.issued.cert), "ECHO", "cli"]);
+    assert_eq!(out.trim(), "cli");
+}
+
+#[test]
+fn large_values_and_pipelines_cross_tls_intact() {
+    let pki = pki();
+    let (_server, port) = tls_server(&pki, "yes", &[]);
+    let mut c = ping(port, client_config(&pki.ca.issued, Some(&pki.client), BOTH), "localhost").unwrap();
+    // Several TLS records each way, and a reply larger than the socket takes at once.
+    let big: String = (0..6_000_000u32).map(|i| (b'a' + (i % 26) as u8) as char).collect();
+    assert_eq!(c.cmd(&["SET", "big", &big]).unwrap(), R::ok());
+    assert_eq!(c.cmd(&["GET", "big"]).unwrap(), R::bulk(&big));
+    // 1,000 pipelined commands in one write.
+    let mut batch = Vec::new();
+    for _ in 0..1000 {
+        batch.extend(encode(&["INCR", "n"]));
+    }
+    let s = c.reader.get_mut();
+    s.write_all(&batch).unwrap();
+    s.flush().unwrap();
+    for i in 1..=1000 {
+        assert_eq!(read_reply(&mut c.reader).unwrap(), R::Int(i));
+    }
+}
+
+#[test]
+fn session_caching_resumes_sessions_and_can_be_turned_off() {
+    use rustls::HandshakeKind;
+    let pki = pki();
+    let (server, port) = tls_server(&pki, "yes", &[]);
+    for versions in [&[&rustls::version::TLS13][..], &[&rustls::version::TLS12][..]] {
+        // One client configuration keeps its sessions: the second connection resumes.
+        let config = client_config(&pki.ca.issued, Some(&pki.client), versions);
+        let first = ping(port, config.clone(), "localhost").unwrap();
+        assert_eq!(first.conn().handshake_kind(), Some(HandshakeKind::Full));
+        let second = ping(port, config, "localhost").unwrap();
+        assert_eq!(second.conn().handshake_kind(), Some(HandshakeKind::Resumed), "{versions:?}");
+    }
+    assert_eq!(server.raw().cmd(&["CONFIG", "SET", "tls-session-caching", "no"]), R::ok());
+    for versions in [&[&rustls::version::TLS13][..], &[&rustls::version::TLS12][..]] {
+        let config = client_config(&pki.ca.issued, Some(&pki.client), versions);
+        ping(port, config.clone(), "localhost").unwrap();
+        let again = ping(port, config, "localhost").unwrap();
+        assert_eq!(again.conn().handshake_kind(), Some(HandshakeKind::Full), "{versions:?}");
+    }
 }
 
 /// The `redis` crate with its rustls feature, verifying the server against our CA.
