@@ -243,6 +243,29 @@ fn optional_client_certificates_are_checked_when_sent() {
 }
 
 #[test]
+fn a_ca_directory_serves_as_well_as_a_ca_file() {
+    let pki = pki();
+    let cas = pki.dir.path().join("cas");
+    std::fs::create_dir(&cas).unwrap();
+    std::fs::copy(&pki.other_ca.issued.cert, cas.join("other.pem")).unwrap();
+    std::fs::write(cas.join("README"), "not a certificate").unwrap();
+    let port = free_port();
+    let port_s = port.to_string();
+    let _server = Server::start_with(&[
+        "--tls-port",
+        &port_s,
+        "--tls-cert-file",
+        p(&pki.server.cert),
+        "--tls-key-file",
+        p(&pki.server.key),
+        "--tls-ca-cert-dir",
+        p(&cas),
+    ]);
+    ping(port, client_config(&pki.ca.issued, Some(&pki.other_client), BOTH), "localhost").expect("a client of the directory's CA");
+    assert!(ping(port, client_config(&pki.ca.issued, Some(&pki.client), BOTH), "localhost").is_err());
+}
+
+#[test]
 fn tls_auth_clients_no_needs_no_ca() {
     let pki = pki();
     let port = free_port();

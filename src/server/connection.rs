@@ -34,7 +34,7 @@ const OUTPUT_FLUSH: usize = 256 * 1024;
 /// Room made in the input buffer before a read, and the output buffer's first size.
 const READ_CHUNK: usize = 16 * 1024;
 /// Bytes an idle connection reads into the stack before it allocates.
-pub(super) const FIRST_READ: usize = 4 * 1024;
+const FIRST_READ: usize = 4 * 1024;
 const OUTPUT_START: usize = 4 * 1024;
 
 /// A client's byte stream, as a transport hands it over.

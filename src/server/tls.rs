@@ -35,7 +35,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::server::TlsStream;
 use tokio_rustls::TlsAcceptor;
 
-use super::connection::{make_room, Stream, FIRST_READ};
+use super::connection::{make_room, Stream};
 use super::listen::{set_keepalive, Accepted, Listener};
 use crate::commands::ServerState;
 use crate::config::Config;
@@ -58,6 +58,11 @@ const CONTEXT_PARAMS: &[&str] = &[
     "tls-session-caching",
     "tls-session-cache-size",
 ];
+/// Bytes an idle TLS connection reads into its stack before it allocates: the buffer
+/// lives in the connection's task for as long as it waits (a socket's is only there once
+/// data has arrived), so it is small; a longer request takes one more read, from
+/// rustls's plaintext buffer, not the socket.
+const FIRST_READ: usize = 512;
 /// At most one warning about failed handshakes per this many milliseconds.
 pub const WARN_EVERY_MS: i64 = 10_000;
 /// The most sessions the cache holds whatever `tls-session-cache-size` says (rustls
@@ -161,7 +166,8 @@ pub fn build(c: &Config) -> Result<Arc<ServerConfig>, String> {
         builder.with_no_client_auth()
     } else {
         if ca_file.is_empty() && ca_dir.is_empty() {
-            return Err("Either tls-ca-cert-file or tls-ca-cert-dir must be specified when tls-auth-clients is enabled!".into());
+            // Redis's text (DiskDB has no tls-cluster nor tls-replication to enable).
+            return Err("Either tls-ca-cert-file or tls-ca-cert-dir must be specified when tls-cluster, tls-replication or tls-auth-clients are enabled!".into());
         }
         let roots = load_roots(&ca_file, &ca_dir)?;
         let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider);
