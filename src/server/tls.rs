@@ -112,16 +112,15 @@ impl Context {
         if port(old) != port(new) {
             return Err(("tls-port", "DiskDB cannot change this while running: set it in the config file and restart".into()));
         }
-        *self.timeout.write() = handshake_timeout(new);
-        let Some(changed) = CONTEXT_PARAMS.iter().find(|p| param(old, p) != param(new, p)) else {
+        let changed = CONTEXT_PARAMS.iter().find(|p| param(old, p) != param(new, p));
+        let Some(changed) = changed.filter(|_| port(new) != 0) else {
+            *self.timeout.write() = handshake_timeout(new);
             return Ok(());
         };
-        if port(new) == 0 {
-            return Ok(());
-        }
         match build(new) {
             Ok(config) => {
                 *self.acceptor.write() = Some(TlsAcceptor::from(config));
+                *self.timeout.write() = handshake_timeout(new);
                 tracing::info!("TLS configuration reloaded");
                 Ok(())
             }
