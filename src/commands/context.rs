@@ -319,6 +319,8 @@ pub struct ServerState {
     pub active_expire: std::sync::atomic::AtomicBool,
     /// Pub/sub subscriptions and delivery.
     pub pubsub: crate::pubsub::PubSub,
+    /// Users, the ACL LOG and the AUTH failure limit.
+    pub acl: crate::acl::Acl,
 }
 
 impl ServerState {
@@ -344,6 +346,7 @@ impl ServerState {
             error_stats: Default::default(),
             active_expire: std::sync::atomic::AtomicBool::new(true),
             pubsub: Default::default(),
+            acl: Default::default(),
         }
     }
 
@@ -426,6 +429,11 @@ pub struct Session {
     /// Protocol version: 2 or 3.
     pub resp: u8,
     pub authenticated: bool,
+    /// The user the connection runs as (the default user until AUTH).
+    pub user: Arc<crate::acl::UserCell>,
+    /// An Argon2id check that succeeded off the command path, for the AUTH about to
+    /// run (see [`crate::acl::Acl::argon2_job`]).
+    pub argon_proof: Option<crate::acl::ArgonProof>,
     /// Set by QUIT: close once the reply is written.
     pub close_after_reply: bool,
     /// CLIENT REPLY OFF: no replies at all until CLIENT REPLY ON.
@@ -450,12 +458,14 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(info: Arc<ClientInfo>, authenticated: bool) -> Session {
+    pub fn new(info: Arc<ClientInfo>, user: Arc<crate::acl::UserCell>, authenticated: bool) -> Session {
         Session {
             info,
             db: 0,
             resp: 2,
             authenticated,
+            user,
+            argon_proof: None,
             close_after_reply: false,
             reply_off: false,
             reply_skip: false,

@@ -77,9 +77,6 @@ impl Config {
             "cluster-enabled" if self.stored("cluster-enabled", "no") == "yes" => {
                 "cluster-enabled is yes, but DiskDB has no cluster mode: it runs standalone"
             }
-            "aclfile" if !self.stored("aclfile", "").is_empty() => {
-                "aclfile is set, but DiskDB has no ACL users: only requirepass protects it"
-            }
             _ => return,
         };
         self.warn(warning.to_string());
@@ -112,7 +109,11 @@ impl Config {
         match known {
             "include" => return self.include(&args[0], depth),
             "rename-command" => self.warn(format!("rename-command {} is not applied: DiskDB's commands keep their names", args[0])),
-            "user" => self.warn(format!("user {} is not applied: DiskDB has no ACL users, only requirepass protects it", args[0])),
+            "user" => {
+                crate::acl::file::check_config_line(args)?;
+                self.acl_users.push(args.to_vec());
+                return Ok(());
+            }
             "loadmodule" => self.warn(format!("loadmodule {} is not applied: DiskDB has no modules", args[0])),
             _ => {}
         }

@@ -91,8 +91,8 @@ socket_stream!(tokio::net::TcpStream);
 socket_stream!(tokio::net::UnixStream);
 
 pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durability>, mut stream: S, info: Arc<ClientInfo>) {
-    let authenticated = state.config.read().requirepass.is_none();
-    let mut session = Session::new(info.clone(), authenticated);
+    let authenticated = !state.acl.auth_required();
+    let mut session = Session::new(info.clone(), state.acl.default_user(), authenticated);
     let mut live = Live::read(&state);
     let mut decoder = RequestDecoder::new(live.max_bulk);
     let mut input = BytesMut::new();
@@ -178,6 +178,9 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
             match decoder.decode(&mut input) {
                 Ok(Decoded::Command(argv)) => {
                     info.argv_mem.store(argv.iter().map(|a| a.len()).sum(), Ordering::Relaxed);
+                    if let Some((user, pass)) = crate::acl::auth_credentials(&argv) {
+                        before_auth(&state, &mut session, &user, &pass).await;
+                    }
                     let mut outcome = execute(&state, &mut session, &argv);
                     if let Some(block) = outcome.block.take() {
                         // Replies to earlier pipelined commands go out before we sleep.
@@ -258,6 +261,21 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
         state.pubsub.leave(&mut sub);
     }
     let _ = stream.shutdown().await;
+}
+
+/// Before AUTH or HELLO ... AUTH: waits out the address's AUTH failure limit, and runs
+/// an Argon2id password check on a blocking thread so that it stalls no other client
+/// (the command then finds its result in the session).
+async fn before_auth(state: &ServerState, session: &mut Session, user: &[u8], pass: &[u8]) {
+    if let Some(wait) = state.acl.limiter.delay(&session.info.addr) {
+        tokio::time::sleep(wait).await;
+    }
+    session.argon_proof = None;
+    if session.multi.is_none() {
+        if let Some(job) = state.acl.argon2_job(user, pass) {
+            session.argon_proof = tokio::task::spawn_blocking(job).await.ok().flatten();
+        }
+    }
 }
 
 /// Sleeps until the blocked command can be served, times out, or the client goes away
