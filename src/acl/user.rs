@@ -73,9 +73,11 @@ impl KeyPattern {
 pub struct Selector {
     /// One bit per registry spec (subcommands included).
     allowed: Vec<u64>,
-    /// Set only by `+@all`/`allcommands`: commands added later are allowed too, and the
-    /// description starts with `+@all`.
+    /// Every bit set, as after `+@all` with nothing removed since: the check's shortcut.
     pub all_commands: bool,
+    /// Redis's reserved "future commands" bit: set by `+@all`/`allcommands`, cleared
+    /// only by `-@all`/`nocommands`; the description then starts with `+@all`.
+    future: bool,
     /// First arguments allowed for a command whose bit is off (`+select|0`).
     first_args: BTreeMap<usize, Vec<Vec<u8>>>,
     pub all_keys: bool,
@@ -94,6 +96,7 @@ impl Selector {
         Selector {
             allowed: vec![0; words()],
             all_commands: false,
+            future: false,
             first_args: BTreeMap::new(),
             all_keys: false,
             keys: Vec::new(),
@@ -176,10 +179,12 @@ impl Selector {
         } else if is("allcommands") || is("+@all") {
             self.allowed.iter_mut().for_each(|w| *w = u64::MAX);
             self.all_commands = true;
+            self.future = true;
             self.first_args.clear();
         } else if is("nocommands") || is("-@all") {
             self.allowed.iter_mut().for_each(|w| *w = 0);
             self.all_commands = false;
+            self.future = false;
             self.first_args.clear();
         } else if op[0] == b'~' || op[0] == b'%' {
             if self.all_keys {
@@ -271,7 +276,7 @@ impl Selector {
     /// its command table in hash order for the single commands; DiskDB in table order.
     pub fn describe_commands(&self) -> Vec<u8> {
         let mut rules: Vec<u8> = Vec::new();
-        let additive = !self.all_commands;
+        let additive = !self.future;
         let mut fake = Selector::empty(false);
         if additive {
             rules.extend_from_slice(b"-@all ");

@@ -318,8 +318,9 @@ fn acl_dryrun(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let result = crate::acl::check::check(&cell.read(), idx, line);
     Ok(match result {
         Ok(()) => Reply::ok(),
-        // Redis 7.0 names the command being run here: `acl|dryrun`.
-        Err(Denied::Command) => Reply::bulk_str("This user has no permissions to run the 'acl|dryrun' command"),
+        Err(Denied::Command) => {
+            Reply::Bulk(Bytes::from(format!("This user has no permissions to run the '{}' command", reg.specs[idx].0)))
+        }
         Err(Denied::Key(i)) => Reply::Bulk(Bytes::from(format!("This user has no permissions to access the '{}' key", text(&line[i])))),
         Err(Denied::Channel(i)) => {
             Reply::Bulk(Bytes::from(format!("This user has no permissions to access the '{}' channel", text(&line[i]))))
