@@ -11,7 +11,7 @@ def test_setuser_getuser_and_auth_with_username(server, r):
     info = r.acl_getuser("app")
     assert "on" in info["flags"]
     assert info["keys"] == ["~app:*"] or info["keys"] == "~app:*"
-    assert "+@read" in info["commands"] and "+set" in info["commands"]
+    assert "+@read" in info["categories"] and "+set" in info["commands"]
     app = server.client(username="app", password="apppw")
     assert app.acl_whoami() == "app"
     assert app.set("app:1", "v")
