@@ -7,7 +7,7 @@ import redis
 
 def test_setuser_getuser_and_auth_with_username(server, r):
     assert r.acl_setuser("app", enabled=True, passwords=["+apppw"], keys=["app:*"],
-                         commands=["+@read", "+set"])
+                         commands=["+@read", "+set", "+acl|whoami"])
     info = r.acl_getuser("app")
     assert "on" in info["flags"]
     assert info["keys"] == ["~app:*"] or info["keys"] == "~app:*"
