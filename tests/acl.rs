@@ -423,6 +423,17 @@ fn user_lines_in_the_config_file() {
     let mut w = login(s.port, "worker", "wpw");
     assert_eq!(w.cmd(&["LPUSH", "jobs:1", "a"]), R::Int(1));
     assert_eq!(w.cmd(&["LPUSH", "other", "a"]), R::err(NOPERM_KEY));
+    // CONFIG REWRITE writes the users back as `user` lines, as Redis does.
+    assert_eq!(setuser(&mut c, &["late", "on", ">lpw", "~*", "+get"]), R::ok());
+    assert_eq!(c.cmd(&["CONFIG", "REWRITE"]), R::ok());
+    let text = std::fs::read_to_string(&conf).unwrap();
+    assert!(text.contains("user late on #"), "{text}");
+    assert!(!text.contains("lpw"), "{text}");
+    let mut s = s;
+    s.restart();
+    let mut late = login(s.port, "late", "lpw");
+    assert_eq!(late.cmd(&["GET", "x"]), R::Nil);
+    login(s.port, "worker", "wpw");
     // With an aclfile too, the server refuses to start, as Redis does.
     let acl = dir.path().join("users.acl");
     std::fs::write(&acl, "").unwrap();
