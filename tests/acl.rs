@@ -293,9 +293,14 @@ fn channel_patterns_and_subscribers_closed_when_their_channels_go() {
     assert_eq!(u.cmd(&["SUBSCRIBE", "news.a", "sport"]), R::err(NOPERM_CHANNEL));
     let mut sub = login(s.port, "u", "p");
     assert!(matches!(sub.cmd(&["PSUBSCRIBE", "news.*"]), R::Array(_)));
-    // Taking the channel away closes the subscriber, as Redis does.
+    assert_eq!(setuser(&mut admin, &["u", "&other"]), R::ok());
+    let mut other = login(s.port, "u", "p");
+    assert!(matches!(other.cmd(&["SUBSCRIBE", "other"]), R::Array(_)));
+    // Taking a channel away closes the subscribers that use it, as Redis does; the
+    // others stay.
     assert_eq!(setuser(&mut admin, &["u", "resetchannels", "&other"]), R::ok());
     assert!(sub.closed());
+    assert_eq!(other.cmd(&["PING"]), bulks(&["pong", ""]));
 }
 
 #[test]

@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 use bytes::Bytes;
 
 use super::connection::help_reply;
-use super::context::{Ctx, ServerState, Session};
+use super::context::{ClientInfo, Ctx, ServerState, Session};
 use super::registry;
 use super::table::{command, flags::*, CommandSpec};
 use crate::acl::categories::{self, CATEGORIES};
@@ -74,18 +74,15 @@ pub fn auth_failed(state: &ServerState, session: &Session, argv0: &Bytes, user: 
 }
 
 /// Closes every client authenticated as `name` (Redis's `ACLFreeUserAndKillClients`):
-/// the caller after its reply, others at once.
-pub fn kill_clients_of(ctx: &mut Ctx<'_>, name: &str, pubsub_only: bool) {
+/// the caller after its reply, others at once. With `keep`, only those it refuses.
+pub fn kill_clients_of(ctx: &mut Ctx<'_>, name: &str, keep: Option<&dyn Fn(&ClientInfo) -> bool>) {
     let me = ctx.session.id();
     let victims: Vec<_> = ctx
         .server
         .clients
         .iter()
         .filter(|c| *c.user.lock() == name)
-        .filter(|c| {
-            !pubsub_only
-                || c.sub.load(Ordering::Relaxed) + c.psub.load(Ordering::Relaxed) + c.ssub.load(Ordering::Relaxed) > 0
-        })
+        .filter(|c| keep.is_none_or(|keep| !keep(c)))
         .map(|c| c.value().clone())
         .collect();
     for c in victims {
@@ -98,14 +95,26 @@ pub fn kill_clients_of(ctx: &mut Ctx<'_>, name: &str, pubsub_only: bool) {
     }
 }
 
-/// Whether the channels `new` allows cover every channel pattern `old` had (else
-/// Redis closes the user's subscribed clients: `ACLKillPubsubClientsIfNeeded`).
-fn channels_kept(old: &User, new: &User) -> bool {
+/// Whether the channels `new` allows cover every channel pattern `old` had; if not,
+/// Redis closes the user's subscribers whose subscriptions are no longer allowed
+/// (`ACLKillPubsubClientsIfNeeded`): patterns must be allowed literally, channels and
+/// shard channels must match an allowed pattern.
+fn channels_kept(old: &User, new: &User) -> Option<Vec<Vec<u8>>> {
     if new.selectors.iter().any(|s| s.all_channels) {
-        return true;
+        return None;
     }
-    let upcoming: Vec<&Vec<u8>> = new.selectors.iter().flat_map(|s| s.channels.iter()).collect();
-    old.selectors.iter().all(|s| !s.all_channels && s.channels.iter().all(|c| upcoming.contains(&c)))
+    let upcoming: Vec<Vec<u8>> = new.selectors.iter().flat_map(|s| s.channels.iter().cloned()).collect();
+    let kept = old.selectors.iter().all(|s| !s.all_channels && s.channels.iter().all(|c| upcoming.contains(c)));
+    (!kept).then_some(upcoming)
+}
+
+/// Whether client `c`'s subscriptions are all within `allowed`.
+fn subscriptions_allowed(state: &ServerState, c: &ClientInfo, allowed: &[Vec<u8>]) -> bool {
+    use crate::pubsub::Space;
+    let matches = |ch: &Bytes| allowed.iter().any(|p| crate::glob::matches(p, ch, false));
+    state.pubsub.subscriptions_of(Space::Pattern, c.id).iter().all(|p| allowed.iter().any(|a| a[..] == p[..]))
+        && state.pubsub.subscriptions_of(Space::Channel, c.id).iter().all(matches)
+        && state.pubsub.subscriptions_of(Space::Shard, c.id).iter().all(matches)
 }
 
 /// `ACL SETUSER username [rule ...]`: creates or changes a user; every rule is checked
@@ -131,11 +140,12 @@ fn acl_setuser(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
             return Err(Error::AclSetUser { rule: text(rule), reason: e.text() });
         }
     }
-    let kill_subscribers = existing.as_ref().is_some_and(|cell| !channels_kept(&cell.read(), &user));
+    let allowed = existing.as_ref().and_then(|cell| channels_kept(&cell.read(), &user));
     let name = user.name.clone();
     ctx.server.acl.put(user);
-    if kill_subscribers {
-        kill_clients_of(ctx, &name, true);
+    if let Some(allowed) = allowed {
+        let state = ctx.server;
+        kill_clients_of(ctx, &name, Some(&|c: &ClientInfo| subscriptions_allowed(state, c, &allowed)));
     }
     Ok(Reply::ok())
 }
@@ -173,7 +183,7 @@ fn acl_deluser(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     for name in &argv[2..] {
         if ctx.server.acl.remove(name) {
             deleted += 1;
-            kill_clients_of(ctx, &text(name), false);
+            kill_clients_of(ctx, &text(name), None);
         }
     }
     Ok(Reply::Int(deleted))
@@ -290,7 +300,7 @@ fn acl_load(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
     let old = ctx.server.acl.names();
     ctx.server.acl.replace_all(users);
     for name in old.iter().filter(|n| *n != "default") {
-        kill_clients_of(ctx, name, false);
+        kill_clients_of(ctx, name, None);
     }
     Ok(Reply::ok())
 }
