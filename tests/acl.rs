@@ -613,3 +613,38 @@ fn matrix_of_a_read_only_user_matches_redis() {
     }
     assert!(compared > 40, "{compared}");
 }
+
+/// Read and write key permissions per key, as the key specifications say: ACL DRYRUN
+/// for a `%R~r:* %W~w:*` user over commands of every kind, against redis-server 7.0.
+#[test]
+fn read_write_key_permissions_match_redis_per_key() {
+    let s = Server::start();
+    let r = RedisServer::start();
+    let mut ours = s.raw();
+    let mut theirs = Conn::open(r.port).unwrap();
+    let user = ["ACL", "SETUSER", "rw", "on", "nopass", "+@all", "&*", "%R~r:*", "%W~w:*", "%RW~b:*"];
+    assert_eq!(ours.cmd(&user), theirs.cmd(&user));
+    let lines = [
+        "get r:1", "get w:1", "set r:1 v", "set w:1 v", "set w:1 v GET", "set b:1 v GET", "getdel r:1", "getdel b:1",
+        "getex r:1", "getex b:1 PERSIST", "append w:1 x", "append b:1 x", "incr w:1", "incr b:1", "strlen r:1", "mget r:1 w:1",
+        "mset w:1 a w:2 b", "copy r:1 w:1", "copy w:1 r:1", "copy b:1 b:2", "rename b:1 b:2", "rename r:1 w:1", "del w:1",
+        "del r:1", "unlink w:1", "exists r:1", "exists w:1", "touch r:1", "type r:1", "ttl r:1", "expire w:1 10",
+        "expire b:1 10", "persist b:1", "dump r:1", "restore w:1 0 x", "object encoding r:1", "lpush w:1 a",
+        "lpush b:1 a", "lrange r:1 0 -1", "lpop b:1", "lpop w:1", "lmove b:1 w:1 LEFT RIGHT", "lmove r:1 w:1 LEFT RIGHT",
+        "rpoplpush b:1 b:2", "blpop b:1 0", "blpop r:1 0", "lmpop 1 b:1 LEFT", "hset w:1 f v", "hset b:1 f v",
+        "hget r:1 f", "hincrby b:1 f 1", "hgetall r:1", "sadd w:1 m", "smembers r:1", "sinterstore w:1 r:1 r:2",
+        "sunionstore w:1 w:2", "smove b:1 b:2 m", "spop b:1", "zadd w:1 1 m", "zadd b:1 1 m", "zrange r:1 0 -1",
+        "zrangestore w:1 r:1 0 1", "zunionstore w:1 2 r:1 r:2", "zpopmin b:1", "zincrby b:1 1 m", "xadd w:1 * f v",
+        "xadd b:1 * f v", "xrange r:1 - +", "xread STREAMS r:1 0", "xreadgroup GROUP g c STREAMS b:1 >", "xack b:1 g 1-1",
+        "xtrim b:1 MAXLEN 1", "xdel b:1 1-1", "setbit w:1 1 1", "setbit b:1 1 1", "getbit r:1 1", "bitcount r:1",
+        "bitop AND w:1 r:1 r:2", "bitfield r:1 GET u8 0", "bitfield b:1 SET u8 0 1", "bitfield_ro r:1 GET u8 0",
+        "sort r:1", "sort r:1 STORE w:1", "sort_ro r:1", "lcs r:1 r:2", "watch r:1", "setrange b:1 0 x",
+        "getrange r:1 0 1", "incrbyfloat b:1 1", "psetex w:1 100 v", "setnx w:1 v", "msetnx w:1 a",
+    ];
+    for line in lines {
+        let mut args = vec!["ACL", "DRYRUN", "rw"];
+        args.extend(line.split(' '));
+        let (mine, reference) = (ours.cmd(&args), theirs.cmd(&args));
+        assert_eq!(mine, reference, "{line}");
+    }
+}
