@@ -240,18 +240,24 @@ fn acl_genpass(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         return Err(Error::AclGenpassBits);
     }
     let chars = ((bits + 3) / 4) as usize;
-    let mut seed = [0u8; 32];
-    getrandom(&mut seed);
-    let mut rng = fastrand::Rng::with_seed(u64::from_le_bytes(seed[..8].try_into().unwrap()) ^ fastrand::u64(..));
-    let out: String = (0..chars).map(|_| char::from(b"0123456789abcdef"[rng.usize(..16)])).collect();
+    // Every bit from the kernel's random source, as Redis's getRandomHexChars.
+    let mut random = vec![0u8; chars.div_ceil(2)];
+    getrandom(&mut random);
+    let mut out = String::with_capacity(chars + 1);
+    for b in &random {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out.truncate(chars);
     Ok(Reply::bulk_str(&out))
 }
 
-/// Fills `buf` from the kernel's random source (best effort; fastrand mixes in).
+/// Fills `buf` from the kernel's random source; fastrand (seeded from it at start) if
+/// that cannot be read.
 fn getrandom(buf: &mut [u8]) {
     use std::io::Read;
-    if let Ok(mut f) = std::fs::File::open("/dev/urandom") {
-        let _ = f.read_exact(buf);
+    let read = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(buf));
+    if read.is_err() {
+        buf.iter_mut().for_each(|b| *b = fastrand::u8(..));
     }
 }
 
