@@ -255,6 +255,12 @@ fn command_rules_subcommands_categories_and_first_args() {
             R::bulk("2"),
         ])
     );
+    let R::Array(log) = admin.cmd(&["ACL", "LOG", "1"]) else { panic!() };
+    assert_eq!(field(&log[0], "context"), R::bulk("multi"));
+    assert_eq!(field(&log[0], "object"), R::bulk("incr"));
+    // RESET goes back to the default user.
+    assert_eq!(u.cmd(&["RESET"]), st("RESET"));
+    assert_eq!(u.cmd(&["ACL", "WHOAMI"]), R::bulk("default"));
 }
 
 #[test]
