@@ -128,7 +128,7 @@ func (c *conn) handshake(ctx context.Context) error {
 		if c.opt.Password != "" {
 			args = append(args, "AUTH", user, c.opt.Password)
 		}
-		if _, err := c.call(hctx, args, 0); err != nil {
+		if err := c.callOK(hctx, args, 0); err != nil {
 			return err
 		}
 	} else if c.opt.Password != "" {
@@ -136,12 +136,12 @@ func (c *conn) handshake(ctx context.Context) error {
 		if c.opt.Username != "" {
 			args = []any{"AUTH", c.opt.Username, c.opt.Password}
 		}
-		if _, err := c.call(hctx, args, 0); err != nil {
+		if err := c.callOK(hctx, args, 0); err != nil {
 			return err
 		}
 	}
 	if c.opt.DB != 0 {
-		if _, err := c.call(hctx, []any{"SELECT", c.opt.DB}, 0); err != nil {
+		if err := c.callOK(hctx, []any{"SELECT", c.opt.DB}, 0); err != nil {
 			return err
 		}
 	}
@@ -228,6 +228,18 @@ func (c *conn) watchCtx(ctx context.Context) func() {
 		}
 	}()
 	return func() { close(done); wg.Wait() }
+}
+
+// callOK sends one command and turns an error reply into the error.
+func (c *conn) callOK(ctx context.Context, args []any, extra time.Duration) error {
+	v, err := c.call(ctx, args, extra)
+	if err != nil {
+		return err
+	}
+	if e, ok := v.(error); ok {
+		return e
+	}
+	return nil
 }
 
 // call sends one command and reads its reply.
