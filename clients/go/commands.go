@@ -420,13 +420,19 @@ func (c cmds) SPopN(key string, count int64) ([]string, error) {
 }
 
 // SInter returns the intersection of the sets.
-func (c cmds) SInter(keys ...string) ([]string, error) { return asStrings(c.do(keysArgs("SINTER", keys)...)) }
+func (c cmds) SInter(keys ...string) ([]string, error) {
+	return asStrings(c.do(keysArgs("SINTER", keys)...))
+}
 
 // SUnion returns the union of the sets.
-func (c cmds) SUnion(keys ...string) ([]string, error) { return asStrings(c.do(keysArgs("SUNION", keys)...)) }
+func (c cmds) SUnion(keys ...string) ([]string, error) {
+	return asStrings(c.do(keysArgs("SUNION", keys)...))
+}
 
 // SDiff returns the members of the first set in none of the others.
-func (c cmds) SDiff(keys ...string) ([]string, error) { return asStrings(c.do(keysArgs("SDIFF", keys)...)) }
+func (c cmds) SDiff(keys ...string) ([]string, error) {
+	return asStrings(c.do(keysArgs("SDIFF", keys)...))
+}
 
 // ---- hashes ----
 
@@ -543,7 +549,9 @@ func (c cmds) ZRangeByScoreWithScores(key, min, max string) ([]Z, error) {
 }
 
 // ZScore returns a member's score; ErrNil when missing.
-func (c cmds) ZScore(key, member string) (float64, error) { return asFloat(c.do("ZSCORE", key, member)) }
+func (c cmds) ZScore(key, member string) (float64, error) {
+	return asFloat(c.do("ZSCORE", key, member))
+}
 
 // ZIncrBy adds incr to a member's score and returns the new score.
 func (c cmds) ZIncrBy(key string, incr float64, member string) (float64, error) {
@@ -559,13 +567,17 @@ func (c cmds) ZRem(key string, members ...any) (int64, error) {
 func (c cmds) ZCard(key string) (int64, error) { return asInt(c.do("ZCARD", key)) }
 
 // ZCount counts members with min <= score <= max (Redis's forms).
-func (c cmds) ZCount(key, min, max string) (int64, error) { return asInt(c.do("ZCOUNT", key, min, max)) }
+func (c cmds) ZCount(key, min, max string) (int64, error) {
+	return asInt(c.do("ZCOUNT", key, min, max))
+}
 
 // ZRank returns a member's rank, lowest score first; ErrNil when missing.
 func (c cmds) ZRank(key, member string) (int64, error) { return asInt(c.do("ZRANK", key, member)) }
 
 // ZRevRank returns a member's rank, highest score first; ErrNil when missing.
-func (c cmds) ZRevRank(key, member string) (int64, error) { return asInt(c.do("ZREVRANK", key, member)) }
+func (c cmds) ZRevRank(key, member string) (int64, error) {
+	return asInt(c.do("ZREVRANK", key, member))
+}
 
 // ZPopMin removes and returns up to count members with the lowest scores.
 func (c cmds) ZPopMin(key string, count int64) ([]Z, error) {

@@ -223,7 +223,9 @@ func TestKeys(t *testing.T) {
 	})
 }
 
-func itoa(i int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+i/100)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10))) }
+func itoa(i int) string {
+	return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+i/100)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10)))
+}
 
 func TestLists(t *testing.T) {
 	forProtocols(t, func(t *testing.T, db *DB) {

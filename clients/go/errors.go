@@ -22,8 +22,9 @@ var ErrQueued = errors.New("diskdb: queued in a pipeline; the reply comes from E
 // ErrClosed is returned by calls on a closed DB or PubSub.
 var ErrClosed = errors.New("diskdb: client is closed")
 
-// ResponseError is an error reply from the server. Code is the first word of the
-// reply ("ERR", "WRONGTYPE", "NOAUTH", "EXECABORT", ...), Msg the whole text.
+// ResponseError is an error reply from the server. Code is the reply's upper-case
+// first word ("ERR", "WRONGTYPE", "NOAUTH", "EXECABORT", "BUSYGROUP", ...; "" when the
+// text has none, as some JSON errors), Msg the whole text.
 type ResponseError struct {
 	Code string
 	Msg  string
@@ -31,7 +32,8 @@ type ResponseError struct {
 
 func (e *ResponseError) Error() string { return e.Msg }
 
-// WrongTypeError is a WRONGTYPE reply: a command on a key holding another type.
+// WrongTypeError is a WRONGTYPE reply, or the JSON commands' "Existing key has wrong
+// Redis type": a command on a key holding another type.
 // errors.As(err, &respErr) with a **ResponseError target matches it too.
 type WrongTypeError struct {
 	ResponseError
@@ -54,7 +56,10 @@ func parseError(msg string) error {
 	if i := strings.IndexByte(msg, ' '); i >= 0 {
 		code = msg[:i]
 	}
-	if code == "WRONGTYPE" {
+	if strings.ToUpper(code) != code {
+		code = ""
+	}
+	if code == "WRONGTYPE" || msg == "Existing key has wrong Redis type" {
 		return &WrongTypeError{ResponseError{Code: code, Msg: msg}}
 	}
 	return &ResponseError{Code: code, Msg: msg}
