@@ -290,6 +290,11 @@ func (c *conn) fail(ctx context.Context, err error) error {
 	if cerr := ctx.Err(); cerr != nil {
 		return cerr
 	}
+	// The socket deadline armed from ctx's may fire before ctx's own timer.
+	var ne net.Error
+	if d, ok := ctx.Deadline(); ok && errors.As(err, &ne) && ne.Timeout() && !time.Now().Before(d) {
+		return context.DeadlineExceeded
+	}
 	return err
 }
 
@@ -381,5 +386,3 @@ func (p *pool) close() error {
 		}
 	}
 }
-
-var errNoConn = errors.New("diskdb: no connection")
