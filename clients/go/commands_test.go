@@ -6,6 +6,7 @@ import (
 	"errors"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -182,7 +183,7 @@ func TestKeys(t *testing.T) {
 		eq(t, size, int64(3))
 
 		for i := 0; i < 120; i++ {
-			must(t, db.Set("scan:"+strings.Repeat("x", i%7)+string(rune('a'+i%26))+itoa(i), i))
+			must(t, db.Set("scan:"+strings.Repeat("x", i%7)+string(rune('a'+i%26))+strconv.Itoa(i), i))
 		}
 		it := db.ScanIter("scan:*", 10)
 		seen := map[string]bool{}
@@ -221,10 +222,6 @@ func TestKeys(t *testing.T) {
 		size, _ = db.DBSize()
 		eq(t, size, int64(0))
 	})
-}
-
-func itoa(i int) string {
-	return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+i/100)) + string(rune('0'+i/10%10)) + string(rune('0'+i%10)))
 }
 
 func TestLists(t *testing.T) {

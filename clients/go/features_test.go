@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -168,6 +169,9 @@ func TestStreams(t *testing.T) {
 		eq(t, next, "0-0")
 		n, _ = db.XAck("jobs", "workers", first)
 		eq(t, n, int64(1))
+		n, err = db.XTrim("jobs", XTrimArgs{MaxLen: 3, Approx: true, Limit: 10})
+		must(t, err)
+		eq(t, n, int64(0))
 		n, _ = db.XTrimMaxLen("jobs", 1)
 		eq(t, n, int64(2))
 		n, _ = db.XTrimMinID("jobs", "9999999999999-0")
@@ -559,4 +563,42 @@ func TestPoolConcurrency(t *testing.T) {
 		}
 	}
 	t.Logf("%d server clients", lines)
+}
+
+func TestAuthAndOptions(t *testing.T) {
+	srv, err := newServer("--requirepass", "s3cret")
+	must(t, err)
+	defer srv.cleanup()
+	for _, proto := range []int{2, 3} {
+		db, err := ConnectWith(Options{Addr: srv.addr(), Password: "s3cret", Protocol: proto, DB: 5})
+		must(t, err)
+		must(t, db.Set("in5", proto))
+		v, err := db.Do("CLIENT", "INFO")
+		must(t, err)
+		if indexOf(v.(string), " db=5 ") < 0 || indexOf(v.(string), " resp="+strconv.Itoa(proto)) < 0 {
+			t.Fatalf("client info: %s", v)
+		}
+		db.Close()
+		// Username "default" with the password: AUTH default s3cret / HELLO ... AUTH.
+		db, err = ConnectWith(Options{Addr: srv.addr(), Username: "default", Password: "s3cret", Protocol: proto})
+		must(t, err)
+		n, _ := db.Exists("in5")
+		eq(t, n, int64(0)) // database 0
+		db.Close()
+
+		_, err = ConnectWith(Options{Addr: srv.addr(), Password: "wrong", Protocol: proto})
+		var re *ResponseError
+		if !errors.As(err, &re) || re.Code != "WRONGPASS" {
+			t.Fatalf("wrong password (RESP%d): %v", proto, err)
+		}
+	}
+	// Without a password, Connect works (the dial) and commands answer NOAUTH.
+	db, err := Connect(srv.addr())
+	must(t, err)
+	defer db.Close()
+	_, err = db.Get("x")
+	var re *ResponseError
+	if !errors.As(err, &re) || re.Code != "NOAUTH" {
+		t.Fatalf("no password: %v", err)
+	}
 }

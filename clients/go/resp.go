@@ -10,7 +10,6 @@ import (
 	"math"
 	"math/big"
 	"strconv"
-	"time"
 )
 
 // respMap is a RESP3 map reply kept as alternating keys and values, so the converters
@@ -52,8 +51,6 @@ func appendArg(buf []byte, a any) []byte {
 		} else {
 			s = []byte("0")
 		}
-	case time.Duration:
-		s = strconv.AppendInt(nil, int64(v/time.Millisecond), 10)
 	case nil:
 		s = nil
 	case fmt.Stringer:

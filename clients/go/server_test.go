@@ -48,6 +48,7 @@ type testServer struct {
 	port  int
 	sock  string
 	extra []string
+	pass  string // --requirepass, for the readiness check
 	cmd   *exec.Cmd
 	exit  chan error
 }
@@ -60,6 +61,11 @@ func newServer(extra ...string) (*testServer, error) {
 		return nil, err
 	}
 	s := &testServer{dir: dir, port: freePort(), sock: filepath.Join(dir, "diskdb.sock"), extra: extra}
+	for i, a := range extra {
+		if a == "--requirepass" && i+1 < len(extra) {
+			s.pass = extra[i+1]
+		}
+	}
 	return s, s.start()
 }
 
@@ -99,7 +105,7 @@ func (s *testServer) start() error {
 
 // pid asks the server on our port for its process_id.
 func (s *testServer) pid() (int, error) {
-	db, err := ConnectWith(Options{Addr: s.addr(), DialTimeout: time.Second, ReadTimeout: 2 * time.Second})
+	db, err := ConnectWith(Options{Addr: s.addr(), Password: s.pass, DialTimeout: time.Second, ReadTimeout: 2 * time.Second})
 	if err != nil {
 		return 0, err
 	}

@@ -175,6 +175,37 @@ func (c cmds) XDel(key string, ids ...string) (int64, error) {
 	return asInt(c.do(args...))
 }
 
+// XTrimArgs are XTRIM's arguments: MaxLen > 0 or MinID, Approx for "~", Limit > 0
+// bounds the entries an approximate trim removes.
+type XTrimArgs struct {
+	MaxLen int64
+	MinID  string
+	Approx bool
+	Limit  int64
+}
+
+// XTrim trims the stream and returns how many entries were removed.
+func (c cmds) XTrim(key string, a XTrimArgs) (int64, error) {
+	args := []any{"XTRIM", key}
+	if a.MinID != "" {
+		args = append(args, "MINID")
+	} else {
+		args = append(args, "MAXLEN")
+	}
+	if a.Approx {
+		args = append(args, "~")
+	}
+	if a.MinID != "" {
+		args = append(args, a.MinID)
+	} else {
+		args = append(args, a.MaxLen)
+	}
+	if a.Limit > 0 {
+		args = append(args, "LIMIT", a.Limit)
+	}
+	return asInt(c.do(args...))
+}
+
 // XTrimMaxLen trims to at most maxLen entries and returns how many were removed.
 func (c cmds) XTrimMaxLen(key string, maxLen int64) (int64, error) {
 	return asInt(c.do("XTRIM", key, "MAXLEN", maxLen))
