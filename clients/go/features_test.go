@@ -508,7 +508,16 @@ func TestReconnectAfterRestart(t *testing.T) {
 		}(i)
 	}
 	wg.Wait()
+	ps, err := db.Subscribe("before-restart")
+	must(t, err)
 	must(t, srv.restart())
+	// A subscription's channel closes when its connection is lost, and Err says why.
+	for range ps.Channel() {
+	}
+	if ps.Err() == nil {
+		t.Fatal("no error after the server went away")
+	}
+	ps.Close()
 	// Every pooled connection is dead now; calls go through on new ones.
 	for i := 0; i < 8; i++ {
 		v, err := db.Get(fmt.Sprint("k", i%4))
