@@ -611,3 +611,55 @@ func TestAuthAndOptions(t *testing.T) {
 		t.Fatalf("no password: %v", err)
 	}
 }
+
+func TestMiscMethods(t *testing.T) {
+	db := connect(t, 6)
+	eq(t, db.Options().PoolSize, 10)
+	eq(t, db.Options().Protocol, 2)
+	p := db.Pipeline()
+	p.Set("discarded", 1)
+	p.Discard()
+	eq(t, p.Len(), 0)
+	res, err := p.Exec()
+	must(t, err)
+	eq(t, len(res), 0)
+	n, _ := db.Exists("discarded")
+	eq(t, n, int64(0))
+
+	// Patterns added and removed on a live subscription.
+	ps, err := db.Subscribe("plain")
+	must(t, err)
+	defer ps.Close()
+	must(t, ps.PSubscribe("pat.*"))
+	for {
+		if n, _ := db.Publish("pat.x", "1"); n == 1 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	eq(t, <-ps.Channel(), Message{Channel: "pat.x", Pattern: "pat.*", Payload: "1"})
+	must(t, ps.PUnsubscribe("pat.*"))
+	for {
+		if n, _ := db.Publish("pat.x", "2"); n == 0 {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	db.Publish("plain", "still here")
+	for m := range ps.Channel() {
+		if m.Pattern == "pat.*" && m.Payload == "2" {
+			continue // published before the PUNSUBSCRIBE took effect
+		}
+		eq(t, m, Message{Channel: "plain", Payload: "still here"})
+		break
+	}
+
+	// FlushAll empties every database.
+	other, err := ConnectWith(Options{Addr: shared.addr(), DB: 7})
+	must(t, err)
+	defer other.Close()
+	must(t, other.Set("k", "v"))
+	must(t, db.FlushAll())
+	n, _ = other.DBSize()
+	eq(t, n, int64(0))
+}
