@@ -843,7 +843,13 @@ class Commands:
         return self._cmd(["JSON.DEL", key, path])
 
     def json_type(self, key: KeyT, path: str = "$") -> Any:
-        return self._cmd(["JSON.TYPE", key, path], _json_multi_cb(path))
+        """The type name(s): object array string integer number boolean null."""
+        def cb(r: Any) -> Any:
+            if path.startswith("$") and isinstance(r, list) and len(r) == 1 \
+                    and isinstance(r[0], list):
+                r = r[0]  # RESP3 nests JSONPath answers one level deeper
+            return _matches(path, r)
+        return self._cmd(["JSON.TYPE", key, path], cb)
 
     def json_numincrby(self, key: KeyT, path: str, number: float) -> Any:
         return self._cmd(["JSON.NUMINCRBY", key, path, number], _json_num_cb(path))

@@ -73,6 +73,9 @@ def error_from_reply(message: str) -> ResponseError:
     """Map an error reply's text to the matching ResponseError subclass."""
     code = message.split(" ", 1)[0] if message else "ERR"
     cls = _BY_CODE.get(code)
+    if cls is None and message.startswith("Existing key has wrong Redis type"):
+        # RedisJSON's wording of WRONGTYPE (no code word), which DiskDB keeps.
+        return TypeMismatchError(message, "WRONGTYPE")
     if cls is None:
         low = message.lower()
         if code == "ERR" and ("invalid password" in low or "without any password configured" in low
