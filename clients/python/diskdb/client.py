@@ -413,8 +413,7 @@ class PubSub:
                 continue
             if msg["type"] == expect:
                 got += 1
-            else:
-                self._pending.append(msg)
+            self._pending.append(msg)  # get_message() still sees the confirmations
 
     def subscribe(self, *channels: KeyT) -> None:
         self._send(["SUBSCRIBE", *channels], "subscribe", len(channels))
