@@ -405,7 +405,8 @@ class PubSub:
         conn.send(args)
         # Wait for the server's confirmations so that messages published after this
         # returns are delivered; other messages read meanwhile are kept for later.
-        want = max(count, 1) if expect in ("subscribe", "psubscribe") else 0
+        # (and unsubscriptions, so a PUBLISH after this returns no longer reaches us).
+        want = max(count, 1)
         got = 0
         while got < want:
             msg = self._read(block=True)
@@ -422,10 +423,13 @@ class PubSub:
         self._send(["PSUBSCRIBE", *patterns], "psubscribe", len(patterns))
 
     def unsubscribe(self, *channels: KeyT) -> None:
-        self._send(["UNSUBSCRIBE", *channels], "unsubscribe", 0)
+        """Leave the channels (all of them without arguments)."""
+        self._send(["UNSUBSCRIBE", *channels], "unsubscribe",
+                   len(channels) if channels else len(self.channels))
 
     def punsubscribe(self, *patterns: KeyT) -> None:
-        self._send(["PUNSUBSCRIBE", *patterns], "punsubscribe", 0)
+        self._send(["PUNSUBSCRIBE", *patterns], "punsubscribe",
+                   len(patterns) if patterns else len(self.patterns))
 
     def ping(self) -> None:
         self._connection().send(["PING"])
