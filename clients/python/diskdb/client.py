@@ -337,9 +337,14 @@ class Transaction(Commands):
             multi = conn.read_response()
             queued = [conn.read_response() for _ in queue]
             exec_reply = conn.read_response()
-        except (ConnectionError, TimeoutError):
+        except BaseException:
             conn.disconnect()
             raise
+        finally:
+            # EXEC (or its failure) ends the watches: the connection goes back to the
+            # pool now, so a transaction used without ``with`` holds none.
+            self._conn = None
+            self._client._pool.release(conn)
         self._immediate = False
         self.committed = True
         if isinstance(multi, ResponseError):

@@ -325,3 +325,12 @@ def test_resp3_connection(server):
         assert c.zrange("z", 0, -1, withscores=True) == [("a", 1.0)]
         c.set("x", "1")
         assert c.get("x") == "1" and c.get("none") is None
+
+
+def test_transaction_without_with_returns_its_connection(server):
+    with server.client(max_connections=1) as c:
+        for i in range(5):
+            tx = c.transaction()
+            tx.set("t", i)
+            assert tx.commit() == [True]
+        assert c.get("t") == "4"  # the single pooled connection is free again
