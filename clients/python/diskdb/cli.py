@@ -22,7 +22,7 @@ def format_reply(reply: Any, raw: bool, indent: int = 0) -> str:
     if reply is None:
         return "" if raw else "(nil)"
     if isinstance(reply, bool):
-        return ("1" if reply else "0") if raw else "(integer) %d" % reply
+        return ("1" if reply else "0") if raw else "(%s)" % ("true" if reply else "false")
     if isinstance(reply, int):
         return str(reply) if raw else "(integer) %d" % reply
     if isinstance(reply, float):
@@ -34,10 +34,19 @@ def format_reply(reply: Any, raw: bool, indent: int = 0) -> str:
             return reply if isinstance(reply, str) else reply.decode(errors="replace")
         return _quote(reply)
     if isinstance(reply, dict):
-        items: List[Any] = []
-        for k, v in reply.items():
-            items += [k, v]
-        reply = items
+        if raw:
+            return "\n".join("%s\n%s" % (format_reply(k, raw), format_reply(v, raw))
+                             for k, v in reply.items())
+        if not reply:
+            return "(empty hash)"
+        width = len(str(len(reply)))
+        lines = []
+        for i, (k, v) in enumerate(reply.items(), 1):
+            prefix = "%*d# " % (width, i)
+            head = prefix + format_reply(k, raw) + " => "
+            body = format_reply(v, raw, indent + len(head))
+            lines.append(head + body)
+        return ("\n" + " " * indent).join(lines)
     if isinstance(reply, (list, tuple, set)):
         reply = list(reply)
         if raw:
@@ -48,9 +57,7 @@ def format_reply(reply: Any, raw: bool, indent: int = 0) -> str:
         lines = []
         for i, x in enumerate(reply, 1):
             prefix = "%*d) " % (width, i)
-            body = format_reply(x, raw, indent + len(prefix))
-            body = body.replace("\n", "\n" + " " * (indent + len(prefix)))
-            lines.append(prefix + body)
+            lines.append(prefix + format_reply(x, raw, indent + len(prefix)))
         return ("\n" + " " * indent).join(lines)
     return str(reply)
 

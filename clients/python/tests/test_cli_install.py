@@ -32,7 +32,10 @@ def test_cli_one_command(server, db):
     assert cli(server, "-n", "2", "SET", "in2", "v")[1] == "OK\n"
     assert db.get("in2") is None
     code, out, _ = cli(server, "-3", "--no-raw", "HELLO")
-    assert code == 0 and '"proto"' in out
+    assert code == 0 and '# "proto" => (integer) 3' in out  # a RESP3 map, as redis-cli
+    db.rpush("nested", "a")
+    code, out, _ = cli(server, "--no-raw", "EXEC")
+    assert code == 1 and out == "(error) ERR EXEC without MULTI\n"
 
 
 def test_cli_repl_from_stdin(server, db):
