@@ -443,7 +443,15 @@ class PubSub:
         conn = self._connection()
         if not block and not conn.can_read(timeout):
             return None
-        reply = conn.read_response(allow_push=True)
+        if block and conn.socket_timeout is not None:
+            # Waiting for messages is not a slow reply: socket_timeout does not apply.
+            conn.settimeout(None)
+            try:
+                reply = conn.read_response(allow_push=True)
+            finally:
+                conn.settimeout(conn.socket_timeout)
+        else:
+            reply = conn.read_response(allow_push=True)
         if isinstance(reply, ResponseError):
             raise reply
         return self._message(reply)

@@ -3,6 +3,7 @@ import builtins
 import os
 import socket
 import threading
+import time
 
 import pytest
 
@@ -334,3 +335,20 @@ def test_transaction_without_with_returns_its_connection(server):
             tx.set("t", i)
             assert tx.commit() == [True]
         assert c.get("t") == "4"  # the single pooled connection is free again
+
+
+def test_subscriber_waits_past_socket_timeout(server):
+    with server.client(socket_timeout=0.1) as c:
+        sub = c.subscribe("slow")
+        got = []
+        t = threading.Thread(target=lambda: got.append(next(iter(sub))))
+        t.start()
+        # The reader is in its read once the server counts the subscriber; then stay
+        # quiet for longer than socket_timeout (the point of the test, not a wait for
+        # readiness): the read must not time out.
+        assert c.execute_command("PUBSUB", "NUMSUB", "slow") == ["slow", 1]
+        time.sleep(0.5)
+        assert c.publish("slow", "late") == 1
+        t.join(30)
+        sub.close()
+        assert got == ["late"]
