@@ -4,6 +4,7 @@ Every method builds the command's arguments and hands them to ``self._cmd(args,
 callback)`` with a function that shapes the reply; the client runs it at once, a
 pipeline queues it and shapes the replies when it runs.
 """
+import datetime as _dt
 import json as _json
 from typing import (Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence,
                     Set, Tuple, Union)
@@ -303,15 +304,16 @@ class Commands:
 
     # -- strings ---------------------------------------------------------------
 
-    def set(self, key: KeyT, value: ValueT, ex: Optional[int] = None, px: Optional[int] = None,
+    def set(self, key: KeyT, value: ValueT, ex: Union[int, _dt.timedelta, None] = None,
+            px: Union[int, _dt.timedelta, None] = None,
             nx: bool = False, xx: bool = False, keepttl: bool = False, get: bool = False,
             exat: Optional[int] = None, pxat: Optional[int] = None) -> Any:
         """SET: True when set, None when NX/XX prevented it; with get=True the old value."""
         args: List[Any] = ["SET", key, value]
         if ex is not None:
-            args += ["EX", ex]
+            args += ["EX", _secs(ex)]
         if px is not None:
-            args += ["PX", px]
+            args += ["PX", _ms(px)]
         if exat is not None:
             args += ["EXAT", exat]
         if pxat is not None:
@@ -392,8 +394,8 @@ class Commands:
     def setnx(self, key: KeyT, value: ValueT) -> bool:
         return self._cmd(["SETNX", key, value], _bool)
 
-    def setex(self, key: KeyT, seconds: int, value: ValueT) -> bool:
-        return self._cmd(["SETEX", key, seconds, value], _ok)
+    def setex(self, key: KeyT, seconds: Union[int, _dt.timedelta], value: ValueT) -> bool:
+        return self._cmd(["SETEX", key, _secs(seconds), value], _ok)
 
     def psetex(self, key: KeyT, milliseconds: int, value: ValueT) -> bool:
         return self._cmd(["PSETEX", key, milliseconds, value], _ok)
@@ -409,14 +411,14 @@ class Commands:
     def exists(self, *keys: KeyT) -> int:
         return self._cmd(["EXISTS", *keys])
 
-    def expire(self, key: KeyT, seconds: int, nx: bool = False, xx: bool = False,
+    def expire(self, key: KeyT, seconds: Union[int, _dt.timedelta], nx: bool = False, xx: bool = False,
                gt: bool = False, lt: bool = False) -> bool:
-        return self._cmd(["EXPIRE", key, int(seconds), *_flags(nx=nx, xx=xx, gt=gt, lt=lt)],
+        return self._cmd(["EXPIRE", key, _secs(seconds), *_flags(nx=nx, xx=xx, gt=gt, lt=lt)],
                          _bool)
 
-    def pexpire(self, key: KeyT, milliseconds: int, nx: bool = False, xx: bool = False,
+    def pexpire(self, key: KeyT, milliseconds: Union[int, _dt.timedelta], nx: bool = False, xx: bool = False,
                 gt: bool = False, lt: bool = False) -> bool:
-        return self._cmd(["PEXPIRE", key, int(milliseconds),
+        return self._cmd(["PEXPIRE", key, _ms(milliseconds),
                           *_flags(nx=nx, xx=xx, gt=gt, lt=lt)], _bool)
 
     def expireat(self, key: KeyT, when: int) -> bool:
@@ -1065,6 +1067,15 @@ class Commands:
     def _now(self, value: Any) -> Any:
         """The value of a command run inside a *_iter helper (a client runs at once)."""
         return value
+
+
+def _secs(v: Any) -> int:
+    """Seconds from an int or a datetime.timedelta."""
+    return int(v.total_seconds()) if isinstance(v, _dt.timedelta) else int(v)
+
+
+def _ms(v: Any) -> int:
+    return int(v.total_seconds() * 1000) if isinstance(v, _dt.timedelta) else int(v)
 
 
 def _hrand_pairs(r: Any) -> List[Tuple[Any, Any]]:

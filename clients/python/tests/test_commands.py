@@ -1,4 +1,5 @@
 """Every typed method against the real server, in RESP2 and RESP3 (the ``r`` fixture)."""
+import datetime
 import time
 
 import pytest
@@ -83,6 +84,9 @@ def test_strings(r):
     assert r.getex("g", persist=True) == "v" and r.ttl("g") == -1
     assert r.setnx("g", "w") is False and r.setnx("g2", "w") is True
     assert r.setex("e", 60, "v") is True and 0 < r.ttl("e") <= 60
+    assert r.set("td", "v", ex=datetime.timedelta(minutes=2)) and 60 < r.ttl("td") <= 120
+    assert r.expire("td", datetime.timedelta(hours=1)) and 3000 < r.ttl("td") <= 3600
+    assert r.pexpire("td", datetime.timedelta(seconds=50)) and 40000 < r.pttl("td") <= 50000
     assert r.msetnx({"n1": "1"}) is True and r.msetnx({"n1": "2", "n9": "3"}) is False
     r.set("i", 3)
     assert r.get("i") == "3"
