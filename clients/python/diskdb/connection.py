@@ -70,6 +70,35 @@ def pack_commands(commands: Sequence[Sequence[Any]]) -> bytes:
 # Transports
 # ---------------------------------------------------------------------------------
 
+try:
+    from typing import Protocol
+except ImportError:  # pragma: no cover - Python < 3.8
+    Protocol = object  # type: ignore
+
+
+class Transport(Protocol):
+    """What a Connection needs from its transport: the subset of ``socket.socket`` used.
+
+    A transport factory is a zero-argument callable returning one (connected, or raising
+    diskdb.ConnectionError / TimeoutError). The shared-memory transport (issue 17) is to
+    implement this over the server's shared-memory rings, with ``makefile('rb')``
+    returning a buffered reader of the reply ring and ``fileno()`` an eventfd that
+    becomes readable when replies arrive (so Pub/Sub's select-based waits work)."""
+
+    def sendall(self, data: bytes) -> None: ...
+
+    def makefile(self, mode: str) -> Any: ...
+
+    def settimeout(self, timeout: Optional[float]) -> None: ...
+
+    def setblocking(self, flag: bool) -> None: ...
+
+    def fileno(self) -> int: ...
+
+    def shutdown(self, how: int) -> None: ...
+
+    def close(self) -> None: ...
+
 def tcp_transport(host: str, port: int, connect_timeout: Optional[float]) -> socket.socket:
     try:
         sock = socket.create_connection((host, port), timeout=connect_timeout)
@@ -95,8 +124,9 @@ def unix_transport(path: str, connect_timeout: Optional[float]) -> socket.socket
     return sock
 
 
-def shm_transport(path: Optional[str], connect_timeout: Optional[float]) -> Any:
-    """The shared-memory transport (issue 17) will return a socket-like object here."""
+def shm_transport(path: Optional[str], connect_timeout: Optional[float]) -> Transport:
+    """The shared-memory transport (issue 17) will return a Transport here: the Unix
+    socket at ``path`` to set the shared memory up, then the rings. Not yet built."""
     raise DiskDBError(
         "shm=True: the shared-memory transport is not available yet in this client "
         "(NotImplemented: it is being built with the server's shared-memory path, issue 17); "
