@@ -4,7 +4,8 @@
     the server itself: DISKDB_BIN or ~/.cache/diskdb/bin-clients/diskdb)
 
 Sequential calls on one thread, so it measures each client's per-call cost (encode,
-send, read, parse) plus the server round trip; a value of 16 bytes. Each row runs the
+send, read, parse) plus the server round trip; a value of 16 bytes. PIPE: pipelines of
+100 SETs, counted per SET. Each row runs the
 two clients alternately in several rounds and keeps the best round of each.
 """
 import argparse
@@ -25,6 +26,14 @@ def rate(fn, n):
     for i in range(n):
         fn(i)
     return n / (time.perf_counter() - t), (time.process_time() - c) / n * 1e6
+
+
+def pipe100(c, value):
+    """One pipeline of 100 SETs (redis-py: transaction=False, the same commands)."""
+    p = c.pipeline() if isinstance(c, diskdb.DiskDB) else c.pipeline(transaction=False)
+    for i in range(100):
+        p.set("pipe:%d" % i, value)
+    p.execute()
 
 
 def main():
@@ -54,13 +63,16 @@ def main():
             "ratio"))
         rows = []
         for path, (ours, theirs) in clients.items():
-            for op in ("SET", "GET"):
+            for op in ("SET", "GET", "PIPE"):
                 best = [0.0, 0.0]
                 cpu = [1e9, 1e9]
                 for _ in range(a.rounds):
                     for j, c in enumerate((ours, theirs)):
                         if op == "SET":
                             r, u = rate(lambda i: c.set("bench:%d" % (i % 1000), value), a.n)
+                        elif op == "PIPE":
+                            r, u = rate(lambda i: pipe100(c, value), a.n // 100)
+                            r, u = r * 100, u / 100
                         else:
                             r, u = rate(lambda i: c.get("bench:%d" % (i % 1000)), a.n)
                         best[j] = max(best[j], r)
