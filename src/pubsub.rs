@@ -98,7 +98,7 @@ impl Mailbox {
 
     /// Queues a published message, enforcing `limit`. False when this message took
     /// the client past it (it is then disconnected; later messages are dropped).
-    fn push(&self, frame: &Bytes, limit: &BufferLimit) -> bool {
+    pub(crate) fn push(&self, frame: &Bytes, limit: &BufferLimit) -> bool {
         let mut inner = self.inner.lock();
         if inner.closed {
             return true;

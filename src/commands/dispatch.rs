@@ -70,6 +70,16 @@ fn resolve(state: &ServerState, argv: &[Bytes]) -> std::result::Result<(usize, &
 
 /// Runs one command from `argv` (name first) for `session`.
 pub fn execute(state: &ServerState, session: &mut Session, argv: &[Bytes]) -> Outcome {
+    let outcome = execute_command(state, session, argv);
+    // CLIENT CACHING covers the next command, or the next transaction; any CLIENT
+    // subcommand leaves it armed (Redis's resetClient).
+    if session.tracking.caching && session.multi.is_none() && !argv[0].eq_ignore_ascii_case(b"client") {
+        session.tracking.caching = false;
+    }
+    outcome
+}
+
+fn execute_command(state: &ServerState, session: &mut Session, argv: &[Bytes]) -> Outcome {
     let (idx, spec) = match resolve(state, argv) {
         Ok(found) => found,
         Err(rejected) => {
@@ -158,7 +168,7 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
     let started = Instant::now();
     let store = &state.store;
     let db = store.physical(session.db);
-    let mut ctx = Ctx { server: state, session, txn: Txn::new(store, db), block: None };
+    let mut ctx = Ctx { server: state, session: &mut *session, txn: Txn::new(store, db), block: None };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(&mut ctx, argv)));
     let Ctx { txn, block, .. } = ctx;
     let (reply, wrote) = match result {
@@ -166,7 +176,7 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
             let wrote = txn.wrote();
             match txn.commit() {
                 Ok(touched) => {
-                    state.touched(&touched);
+                    state.touched_by(&touched, Some((session.info.id, &mut session.tracking_pending)));
                     (reply, wrote)
                 }
                 Err(e) => (Reply::error(e.to_string()), false),
@@ -183,6 +193,16 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
             (Reply::error(Error::Internal { command: name.to_string(), what }.to_string()), false)
         }
     };
+    // Client-side caching: a read-only command's keys are remembered for the client,
+    // whatever its reply (as Redis's call() does); shard channels are not keys here.
+    if spec.has(flags::READONLY) && !spec.has(flags::PUBSUB) && session.tracking.remembers() {
+        let keys = spec.keys.positions(argv);
+        if !keys.is_empty() {
+            let id = session.info.id;
+            let mut sink = crate::tracking::Sink::new(state, Some((id, &mut session.tracking_pending)));
+            state.tracking.remember(id, keys.iter().map(|&i| &argv[i]), &mut sink);
+        }
+    }
     let stats = &state.command_stats[idx];
     stats.calls.fetch_add(1, Ordering::Relaxed);
     stats.usec.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);

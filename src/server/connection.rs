@@ -212,6 +212,12 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                     if reply_wanted(&mut session) {
                         outcome.reply.encode(session.resp, &mut output);
                     }
+                    // Invalidations this client's own command raised follow its reply.
+                    for frame in session.tracking_pending.drain(..) {
+                        if !session.reply_off {
+                            output.extend_from_slice(&frame);
+                        }
+                    }
                     info.argv_mem.store(0, Ordering::Relaxed);
                     publish_state(&session);
                     wrote |= outcome.wrote;
@@ -253,6 +259,9 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
         info.query_buf.store(input.len(), Ordering::Relaxed);
         info.query_buf_free.store(input.capacity() - input.len(), Ordering::Relaxed);
         info.reply_buf.store(output.capacity(), Ordering::Relaxed);
+    }
+    if session.tracking.on {
+        state.tracking.disable(&info, &session.tracking);
     }
     if let Some(mut sub) = session.pubsub.take() {
         state.pubsub.leave(&mut sub);
