@@ -69,7 +69,7 @@ def test_own_write_invalidates_and_flushall_empties_the_cache(server, cached):
     cached.set("b", "2")
     assert cached.get("a") == "1" and cached.get("b") == "2"
     cache = cached.get_cache()
-    assert cache.size() == 2
+    assert cache.size == 2
     # The client's own write: its invalidation follows the SET's reply.
     cached.set("a", "10")
     assert cached.get("a") == "10"
@@ -77,6 +77,8 @@ def test_own_write_invalidates_and_flushall_empties_the_cache(server, cached):
     assert cached.get("a") == "10"
     assert get_calls(w) == before
     w.flushall()
+    # The null invalidation empties the whole cache.
     assert wait_for(lambda: cached.get("b") is None)
+    assert cache.get(CacheKey(command="GET", redis_keys=("a",))) is None
     assert cached.get("a") is None
     assert w.exists("a", "b") == 0
