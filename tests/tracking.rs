@@ -108,6 +108,18 @@ fn scenario(port: u16) -> Vec<String> {
     log("a exec", vec![a.raw.read(), a.raw.read()], &ids);
     log("a", vec![a.cmd(&["CLIENT", "TRACKINGINFO"]), a.cmd(&["CLIENT", "GETREDIR"])], &ids);
 
+    // Under CLIENT REPLY OFF invalidations are still pushed, others' and its own.
+    a.raw.send_cmd(&["CLIENT", "REPLY", "OFF"]);
+    a.raw.send_cmd(&["GET", "k"]);
+    log("a", vec![a.cmd(&["CLIENT", "REPLY", "ON"])], &ids);
+    a.raw.send_cmd(&["CLIENT", "REPLY", "OFF"]);
+    w.cmd(&["SET", "k", "4"]);
+    log("a reply off, other's write", vec![a.raw.read()], &ids);
+    a.raw.send_cmd(&["GET", "k"]);
+    a.raw.send_cmd(&["SET", "k", "5"]);
+    log("a reply off, own write", vec![a.raw.read()], &ids);
+    log("a", vec![a.cmd(&["CLIENT", "REPLY", "ON"])], &ids);
+
     // NOLOOP: the client's own writes are not reported back, others' are.
     log("a", vec![a.cmd(&["CLIENT", "TRACKING", "on", "noloop"]), a.cmd(&["GET", "n"])], &ids);
     log("a", vec![a.cmd(&["SET", "n", "1"])], &ids);

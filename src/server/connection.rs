@@ -150,7 +150,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                 let mut out = BytesMut::new();
                 m.take_into(&mut out);
                 let mut wrote = false;
-                if !session.reply_off && !flush(&state, &durability, &live, true, &info, &mut stream, &mut out, &mut wrote).await {
+                if !flush(&state, &durability, &live, true, &info, &mut stream, &mut out, &mut wrote).await {
                     break;
                 }
             }
@@ -201,22 +201,17 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                     }
                     // Messages and subscribe confirmations queued meanwhile go first: a
                     // client publishing to itself gets the message before the count.
-                    // Under CLIENT REPLY OFF they are dropped, as Redis drops them.
+                    // Pushed frames (messages, confirmations, invalidations) are sent
+                    // under CLIENT REPLY OFF too, as Redis 7.0 sends them.
                     if let Some(p) = &session.pubsub {
-                        if session.reply_off {
-                            p.mailbox.take_into(&mut BytesMut::new());
-                        } else {
-                            p.mailbox.take_into(&mut output);
-                        }
+                        p.mailbox.take_into(&mut output);
                     }
                     if reply_wanted(&mut session) {
                         outcome.reply.encode(session.resp, &mut output);
                     }
                     // Invalidations this client's own command raised follow its reply.
                     for frame in session.tracking_pending.drain(..) {
-                        if !session.reply_off {
-                            output.extend_from_slice(&frame);
-                        }
+                        output.extend_from_slice(&frame);
                     }
                     info.argv_mem.store(0, Ordering::Relaxed);
                     publish_state(&session);
