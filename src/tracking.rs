@@ -193,9 +193,14 @@ fn send(c: &Client, payload: &[u8], sink: &mut Sink<'_>) {
             }
             return;
         };
-        // A client that never subscribed nor tracked has no mailbox to reach.
-        let Some(mb) = target.mailbox.lock().upgrade() else { return };
-        dest = mb;
+        // A RESP3 client gets pushes whether or not it ever subscribed (a mailbox is made
+        // for it if it has none); a RESP2 one only in subscribe mode, with a mailbox.
+        dest = if target.resp.load(Ordering::Relaxed) > 2 {
+            target.mailbox.get_or_make(&target)
+        } else {
+            let Some(mb) = target.mailbox.get() else { return };
+            mb
+        };
     }
     let head: &[u8] = if dest.info.resp.load(Ordering::Relaxed) > 2 {
         b">2\r\n$10\r\ninvalidate\r\n"

@@ -240,6 +240,22 @@ fn scenario(port: u16) -> Vec<String> {
     log("a", vec![a.cmd(&["CLIENT", "TRACKINGINFO"])], &sub_id);
     log("a", vec![a.cmd(&["RESET"]), a.cmd(&["CLIENT", "TRACKINGINFO"]), a.cmd(&["CLIENT", "GETREDIR"])], &ids);
 
+    // A RESP3 redirect target that never subscribed gets pushes too, even while it sends
+    // nothing; a RESP2 tracking client's flush null is `$-1` inside them.
+    let mut t3 = C::new(port, true);
+    let t3id = match t3.cmd(&["CLIENT", "ID"]) {
+        R::Int(n) => n,
+        other => panic!("{other:?}"),
+    };
+    let mut f = C::new(port, false);
+    let t3s = t3id.to_string();
+    log("f", vec![f.cmd(&["CLIENT", "TRACKING", "on", "redirect", &t3s]), f.cmd(&["GET", "q"])], &ids);
+    w.cmd(&["SET", "q", "1"]);
+    log("t3 (waiting)", vec![t3.raw.read()], &ids);
+    w.cmd(&["FLUSHDB"]);
+    log("t3 after flushdb", t3.before_ping(), &ids);
+    log("f", f.before_ping(), &ids);
+
     // RESP2 without a redirect: accepted, and nothing is ever sent.
     let mut e = C::new(port, false);
     log("e", vec![e.cmd(&["CLIENT", "TRACKING", "on"]), e.cmd(&["GET", "g"]), e.cmd(&["CLIENT", "TRACKINGINFO"])], &ids);
@@ -464,14 +480,18 @@ fn tracking_shows_in_client_list_and_info() {
         R::Int(n) => n.to_string(),
         other => panic!("{other:?}"),
     };
-    // A RESP3 redirect target gets `invalidate` pushes, not pub/sub messages.
-    target.cmd(&["SUBSCRIBE", "other"]);
+    // A RESP3 redirect target gets `invalidate` pushes, subscribed or not, even while
+    // it sends nothing.
     a.cmd(&["CLIENT", "TRACKING", "on", "redirect", &tid]);
     assert_eq!(field(&line(&mut a), "redir"), tid);
     a.cmd(&["GET", "k"]);
     let mut w = C::new(server.port, false);
     w.cmd(&["SET", "k", "1"]);
-    assert_eq!(target.before_ping(), vec![invalidate(&["k"])]);
+    assert_eq!(target.raw.read(), invalidate(&["k"]));
+    assert!(target.before_ping().is_empty());
+    a.cmd(&["GET", "k"]);
+    w.cmd(&["SET", "k", "0"]);
+    assert_eq!(target.raw.read(), invalidate(&["k"]));
     drop(target);
     assert!(wait_until(Duration::from_secs(10), || {
         !matches!(w.cmd(&["CLIENT", "LIST", "ID", &tid]), R::Bulk(b) if !b.is_empty())

@@ -139,9 +139,9 @@ pub struct ClientInfo {
     /// the redirect id (`redir`: -1 while tracking is off, 0 without a redirect).
     pub tracking: AtomicU8,
     pub redir: AtomicI64,
-    /// The pub/sub mailbox, once the session has one: where invalidation messages
-    /// redirected to this client are queued.
-    pub mailbox: Mutex<std::sync::Weak<crate::pubsub::Mailbox>>,
+    /// The pub/sub mailbox, once the session has one (or a sender made one for it):
+    /// where invalidation messages redirected to this client are queued.
+    pub mailbox: crate::pubsub::MailboxSlot,
     killed: AtomicBool,
     kill: Notify,
     /// A CLIENT UNBLOCK request for the blocked command: [`UNBLOCK_NONE`],
@@ -210,7 +210,7 @@ impl ClientInfo {
             ssub: AtomicUsize::new(0),
             tracking: AtomicU8::new(0),
             redir: AtomicI64::new(-1),
-            mailbox: Mutex::new(std::sync::Weak::new()),
+            mailbox: Default::default(),
             killed: AtomicBool::new(false),
             kill: Notify::new(),
             unblock: AtomicU8::new(UNBLOCK_NONE),
@@ -498,11 +498,7 @@ impl Session {
     /// The client's subscriptions, created on first use.
     pub fn subscriber(&mut self) -> &mut crate::pubsub::Subscriber {
         let info = self.info.clone();
-        self.pubsub.get_or_insert_with(|| {
-            let sub = Box::new(crate::pubsub::Subscriber::new(info.clone()));
-            *info.mailbox.lock() = Arc::downgrade(&sub.mailbox);
-            sub
-        })
+        self.pubsub.get_or_insert_with(|| Box::new(crate::pubsub::Subscriber::with_mailbox(info.mailbox.attach(&info))))
     }
 
     /// Whether the client has any subscription (RESP2 subscribe mode).

@@ -112,7 +112,17 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
         }
         // Redis never closes a subscriber for being idle: it is waiting for messages.
         let idle = if session.subscribed() { 0 } else { live.idle };
+        if session.pubsub.is_none() && info.mailbox.waiting() {
+            // Another client's tracking redirect made a mailbox for this one.
+            session.subscriber();
+        }
         let mailbox = session.pubsub.as_ref().map(|p| p.mailbox.clone());
+        let attach = async {
+            match &mailbox {
+                None => info.mailbox.made().await,
+                Some(_) => std::future::pending().await,
+            }
+        };
         let messages = async {
             match &mailbox {
                 Some(m) => m.ready().await,
@@ -141,6 +151,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                 }
             },
             _ = messages => 0,
+            _ = attach => 0,
             _ = &mut killed => break,
             _ = &mut shutdown => break,
         };
@@ -261,6 +272,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
     if let Some(mut sub) = session.pubsub.take() {
         state.pubsub.leave(&mut sub);
     }
+    info.mailbox.release();
     let _ = stream.shutdown().await;
 }
 
