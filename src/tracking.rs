@@ -22,9 +22,10 @@
 //!
 //! A RESP3 client gets push frames `>2 invalidate <keys>` in its own connection's
 //! [`Mailbox`] (the pub/sub one, created when tracking is switched on). With
-//! `REDIRECT id`, messages go to that client instead: a push when it speaks RESP3, a
-//! pub/sub `message` on `__redis__:invalidate` whose payload is the key array when it is
-//! a RESP2 client in subscribe mode (anything else gets nothing, as in Redis). When the
+//! `REDIRECT id`, messages go to that client instead: a push when it speaks RESP3 (a
+//! mailbox is made for it if it has none: `crate::pubsub::MailboxSlot`), a pub/sub
+//! `message` on `__redis__:invalidate` whose payload is the key array when it is a RESP2
+//! client in subscribe mode (anything else gets nothing, as in Redis). When the
 //! redirect client is gone, the tracking client is flagged (CLIENT LIST `R`, TRACKINGINFO
 //! `broken_redirect`) and, in RESP3, gets `>2 tracking-redir-broken <id>` instead.
 //! Messages for the client whose command is running wait in its session
