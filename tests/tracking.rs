@@ -507,3 +507,62 @@ fn tracking_shows_in_client_list_and_info() {
     };
     assert!(list.lines().any(|l| l.contains(" flags=tR ") && l.contains(&format!(" redir={tid} "))), "{list}");
 }
+
+/// `len` bytes that do not compress (RocksDB compresses: a repeated letter would take no
+/// room on disk), different for each `seed`.
+fn noise(len: usize, seed: u64) -> String {
+    let mut x = seed.wrapping_mul(0x9E3779B97F4A7C15) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(b'a' + (x % 26) as u8)
+        })
+        .collect()
+}
+
+/// Keys the `maxdisk` evictor deletes are invalidated like written ones: a BCAST NOLOOP
+/// client that writes every key hears only of the evicted ones.
+#[test]
+fn tracking_reports_keys_the_maxdisk_evictor_deletes() {
+    let s = Server::start_with(&["--maxdisk", "1mb", "--maxmemory-policy", "allkeys-random", "--rocksdb-write-buffer-size", "1mb"]);
+    let mut a = C::new(s.port, true);
+    assert_eq!(a.cmd(&["CLIENT", "TRACKING", "on", "bcast", "noloop", "prefix", "ev:"]), R::ok());
+    let mut pushed: Vec<R> = Vec::new();
+    let evicted = |s: &Server| s.info_field("stats", "evicted_keys").and_then(|v| v.parse::<u64>().ok()).unwrap();
+    let mut i = 0u64;
+    while i < 20_000 && (i % 50 != 0 || evicted(&s) == 0) {
+        a.raw.send_cmd(&["SET", &format!("ev:{i}"), &noise(4000, i)]);
+        loop {
+            match a.raw.read() {
+                R::Agg('>', items) => pushed.push(R::Agg('>', items)),
+                // Eviction falling behind: this key is skipped, the next one waits a little.
+                R::Error(e) if e.starts_with("OOM ") => {
+                    std::thread::sleep(Duration::from_millis(5));
+                    break;
+                }
+                R::Status(ok) if ok == "OK" => break,
+                other => panic!("SET answered {other:?}"),
+            }
+        }
+        i += 1;
+    }
+    assert!(evicted(&s) > 0, "nothing was evicted after {i} keys");
+    assert!(wait_until(Duration::from_secs(60), || {
+        pushed.extend(a.before_ping());
+        !pushed.is_empty()
+    }));
+    let mut w = C::new(s.port, false);
+    for p in &pushed {
+        let R::Agg('>', items) = p else { panic!("{p:?}") };
+        assert_eq!(items[0], R::bulk("invalidate"));
+        let R::Array(keys) = &items[1] else { panic!("{p:?}") };
+        for k in keys {
+            let R::Bulk(k) = k else { panic!("{p:?}") };
+            let k = String::from_utf8(k.clone()).unwrap();
+            assert!(k.starts_with("ev:"), "{k}");
+            assert_eq!(w.cmd(&["EXISTS", &k]), R::Int(0), "{k} was reported but is still there");
+        }
+    }
+}
