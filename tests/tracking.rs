@@ -2,8 +2,8 @@
 //! run against DiskDB and a real redis-server 7.0 and must produce the same transcript
 //! (replies, invalidation pushes and their order, RESP2 `__redis__:invalidate` messages,
 //! error texts, TRACKINGINFO / GETREDIR); then what a reference comparison cannot pin
-//! down by itself: expiry invalidations, `tracking-table-max-keys` eviction, CLIENT LIST
-//! flags and INFO.
+//! down by itself: invalidations by expiry and by the `maxdisk` evictor,
+//! `tracking-table-max-keys` eviction, CLIENT LIST flags and INFO.
 //!
 //! No test sleeps for a message: an invalidation is queued before the writer gets its
 //! reply, so a PING sent afterwards by the tracking client is answered after it; each
