@@ -48,6 +48,7 @@ test: build $(VENV)/.requirements
 	@if [ -d clients/go ]; then cd clients/go && DISKDB_BIN=$(BIN) go test ./...; fi
 
 bench: build
+	cargo build --release --example txn_bench
 	DISKDB_BIN=$(BIN) bash benches/compare.sh
 
 bench-idle: build

@@ -150,6 +150,27 @@ if [ "${FANOUT_ROWS:-1}" = 1 ]; then
   printf '%-22s %8s %14s %14s %8s\n' "PUBLISH fan-out x50" "16" "$r msg/s" "$d msg/s" "$ratio"
 fi
 
+# ---- MULTI/EXEC of 10 INCRs ---------------------------------------------------------
+# 50 clients, each sending MULTI + 10 INCRs of random keys + EXEC in one write and
+# waiting for the replies (examples/txn_bench.rs; `make bench` builds it): transactions
+# per second (TXN_ROWS=0 skips it; TXN_COUNT sets the count).
+TXN_BIN=${TXN_BIN:-$(dirname "$DISKDB_BIN")/examples/txn_bench}
+if [ "${TXN_ROWS:-1}" = 1 ]; then
+  if [ -x "$TXN_BIN" ]; then
+    tc=${TXN_COUNT:-20000}
+    rs=""; ds=""
+    for _ in $(seq 1 "$ROUNDS"); do
+      rs="$rs $("$TXN_BIN" "$RPORT" "$CLIENTS" "$tc")"
+      ds="$ds $("$TXN_BIN" "$DPORT" "$CLIENTS" "$tc")"
+    done
+    r=$(echo "$rs" | median); d=$(echo "$ds" | median)
+    ratio=$(awk -v d="$d" -v r="$r" 'BEGIN { if (r > 0) printf "%.2f", d / r; else print "n/a" }')
+    printf '%-22s %8s %14s %14s %8s\n' "MULTI+10 INCR+EXEC" "1" "$r tx/s" "$d tx/s" "$ratio"
+  else
+    echo "MULTI/EXEC row skipped: build it with cargo build --release --example txn_bench"
+  fi
+fi
+
 # ---- JSON rows (json branch) ------------------------------------------------------
 # redis-server has no JSON module, so these rows run against DiskDB alone and print,
 # beside each JSON command, the plain-string command on the same serialized 1 KB text

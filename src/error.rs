@@ -352,6 +352,12 @@ pub enum Error {
     // CLIENT UNBLOCK / KILL (client-cmds branch).
     /// `ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR`: CLIENT UNBLOCK.
     UnblockReason,
+    /// `ERR Replica can't interact with the keyspace`: a MONITOR client's keyspace command.
+    ReplicaKeyspace,
+    /// `ERR CLIENT PAUSE mode must be WRITE or ALL`.
+    PauseMode,
+    /// `ERR MONITOR isn't allowed for DENY BLOCKING client` (MONITOR inside MULTI).
+    MonitorDenyBlocking,
     /// `UNBLOCKED client unblocked via CLIENT UNBLOCK`: the reply of a blocking command
     /// that CLIENT UNBLOCK ... ERROR ended.
     UnblockedByClient,
@@ -636,6 +642,9 @@ impl fmt::Display for Error {
             Error::WeightNotFloat => f.write_str("ERR weight value is not a float"),
             // CLIENT UNBLOCK / KILL (client-cmds branch).
             Error::UnblockReason => f.write_str("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR"),
+            Error::ReplicaKeyspace => f.write_str("ERR Replica can't interact with the keyspace"),
+            Error::PauseMode => f.write_str("ERR CLIENT PAUSE mode must be WRITE or ALL"),
+            Error::MonitorDenyBlocking => f.write_str("ERR MONITOR isn't allowed for DENY BLOCKING client"),
             Error::UnblockedByClient => f.write_str("UNBLOCKED client unblocked via CLIENT UNBLOCK"),
             Error::SubcommandSyntax { sub, container } => write!(
                 f,

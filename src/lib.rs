@@ -12,9 +12,11 @@
 //!   per-client mailboxes a PUBLISH fans out to; connections drain their own.
 //! - `tracking`: client-side caching (CLIENT TRACKING): tracked keys, BCAST prefixes,
 //!   and the invalidation messages writes send through those mailboxes.
+//! - `monitor`: MONITOR's feed of every command run, through the same mailboxes.
 //! - `types`: typed operations over storage: metadata, expiry, key locks.
 //! - `storage`: the `Storage` trait and its RocksDB engine; key encodings.
 //! - `error`: every error reply text.
+//! - `audit`: the audit log (`audit-log-file`), written by a background thread.
 //! - [`logging`]: log output, its level, and reopening the log file on SIGHUP.
 //! - `num`: number reading with Redis's rules (integers, strtod doubles), shared by
 //!   commands and types.
@@ -27,10 +29,12 @@
 //! ```
 
 // Public: what the binary (src/main.rs) needs. Everything else is the crate's own.
+pub(crate) mod audit;
 pub(crate) mod commands;
 pub mod config;
 pub(crate) mod error;
 pub(crate) mod glob;
+pub(crate) mod monitor;
 pub mod logging;
 pub(crate) mod num;
 pub(crate) mod protocol;

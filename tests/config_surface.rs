@@ -214,7 +214,15 @@ const REDIS_PARAMS: &[(&str, Option<&str>)] = &[
 ];
 
 /// DiskDB's own parameters, beyond Redis's.
-const DISKDB_PARAMS: &[&str] = &["maxdisk", "read-cache-size", "rocksdb-block-cache-size", "rocksdb-write-buffer-size"];
+const DISKDB_PARAMS: &[&str] = &[
+    "audit-log-file",
+    "maxdisk",
+    "maxrequests-global",
+    "maxrequests-per-client",
+    "read-cache-size",
+    "rocksdb-block-cache-size",
+    "rocksdb-write-buffer-size",
+];
 
 /// Values that are not valid for most parameters: a word, -1, and integers too large for
 /// 64 bits either way.

@@ -60,6 +60,9 @@ fn client_flags(c: &ClientInfo) -> String {
     if c.sub.load(Ordering::Relaxed) + c.psub.load(Ordering::Relaxed) + c.ssub.load(Ordering::Relaxed) > 0 {
         f.push('P');
     }
+    if c.monitor.load(Ordering::Relaxed) {
+        f.push('O');
+    }
     if c.multi.load(Ordering::Relaxed) >= 0 {
         f.push('x');
     }
@@ -592,6 +595,10 @@ fn client_help(_ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
             "      Return clients of specified type.",
             "    * ID <client-id> [<client-id> ...]",
             "      Return clients with the given ids.",
+            "UNPAUSE",
+            "    Stop the current client pause, resuming traffic.",
+            "PAUSE <timeout> [WRITE|ALL]",
+            "    Suspend all, or just write, clients for <timeout> milliseconds.",
             "REPLY (ON|OFF|SKIP)",
             "    Control the replies sent to the current connection.",
             "SETNAME <name>",
@@ -718,6 +725,18 @@ static CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
         name: "trackinginfo", arity: 2, flags: CLIENT_FLAGS, group: "connection", handler: client_trackinginfo,
         summary: "Return information about server assisted client side caching for the current connection",
         since: "6.2.0", complexity: "O(1)",
+        docs: "-",
+    },
+    command! {
+        name: "pause", arity: -3, flags: ADMIN | CLIENT_FLAGS, group: "connection", handler: super::pause::client_pause,
+        summary: "Stop processing commands from clients for some time", since: "2.9.50", complexity: "O(1)",
+        docs: "timeout:integer [mode(WRITE | ALL)@6.2.0]
+            history 6.2.0:    `CLIENT PAUSE WRITE` mode added along with the `mode` option.",
+    },
+    command! {
+        name: "unpause", arity: 2, flags: ADMIN | CLIENT_FLAGS, group: "connection", handler: super::pause::client_unpause,
+        summary: "Resume processing of clients that were paused", since: "6.2.0",
+        complexity: "O(N) Where N is the number of paused clients",
         docs: "-",
     },
     command! {

@@ -46,7 +46,7 @@ fn command_entry(full: &str, spec: &'static CommandSpec) -> Reply {
 }
 
 /// One COMMAND DOCS entry, in Redis 7's field order: summary, since, group, complexity
-/// from the command table, then from [`docs`] `doc_flags`, `deprecated_since`,
+/// (when there is one) from the command table, then from [`docs`] `doc_flags`, `deprecated_since`,
 /// `replaced_by`, `history` and the argument tree (each left out when empty, as Redis
 /// does), then the subcommands' docs.
 fn docs_entry(full: &str, spec: &'static CommandSpec) -> Reply {
@@ -54,8 +54,11 @@ fn docs_entry(full: &str, spec: &'static CommandSpec) -> Reply {
         pair("summary", Reply::bulk_str(spec.summary)),
         pair("since", Reply::bulk_str(spec.since)),
         pair("group", Reply::bulk_str(spec.group)),
-        pair("complexity", Reply::bulk_str(spec.complexity)),
     ];
+    // MONITOR declares none, and Redis then leaves the field out.
+    if !spec.complexity.is_empty() {
+        fields.push(pair("complexity", Reply::bulk_str(spec.complexity)));
+    }
     if let Some(d) = registry().docs(full) {
         fields.extend(d.fields.iter().cloned());
     }

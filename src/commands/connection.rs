@@ -178,6 +178,7 @@ fn reset(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
     if let Some(sub) = s.pubsub.as_deref_mut() {
         ctx.server.pubsub.leave(sub);
     }
+    s.stop_monitor(&ctx.server.monitors);
     s.multi = None;
     ctx.server.watches.clear(&mut s.watch);
     if s.tracking.on {

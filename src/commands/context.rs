@@ -128,6 +128,8 @@ pub struct ClientInfo {
     pub reply_peak_since_ms: AtomicI64,
     /// Waiting in a blocking command.
     pub blocked: AtomicBool,
+    /// In MONITOR mode (CLIENT LIST flag `O`).
+    pub monitor: AtomicBool,
     /// CLIENT NO-EVICT / NO-TOUCH switches.
     pub no_evict: AtomicBool,
     pub no_touch: AtomicBool,
@@ -203,6 +205,7 @@ impl ClientInfo {
             reply_peak: AtomicUsize::new(0),
             reply_peak_since_ms: AtomicI64::new(0),
             blocked: AtomicBool::new(false),
+            monitor: AtomicBool::new(false),
             no_evict: AtomicBool::new(false),
             no_touch: AtomicBool::new(false),
             sub: AtomicUsize::new(0),
@@ -331,6 +334,14 @@ pub struct ServerState {
     pub pubsub: crate::pubsub::PubSub,
     /// Client-side caching: tracked keys, BCAST prefixes, invalidation.
     pub tracking: crate::tracking::Tracking,
+    /// MONITOR clients.
+    pub monitors: crate::monitor::Monitors,
+    /// CLIENT PAUSE.
+    pub pause: super::pause::Pause,
+    /// The audit log (off unless `audit-log-file` is set).
+    pub audit: crate::audit::Audit,
+    /// Request rate limits (`maxrequests-per-client`, `maxrequests-global`).
+    pub throttle: crate::server::throttle::Global,
 }
 
 impl ServerState {
@@ -357,6 +368,10 @@ impl ServerState {
             active_expire: std::sync::atomic::AtomicBool::new(true),
             pubsub: Default::default(),
             tracking: Default::default(),
+            monitors: Default::default(),
+            pause: Default::default(),
+            audit: Default::default(),
+            throttle: Default::default(),
         }
     }
 
@@ -432,11 +447,14 @@ impl ServerState {
         }
         self.error_stats.lock().clear();
         self.pubsub.limit_disconnections.store(0, Ordering::Relaxed);
+        self.throttle.throttled.store(0, Ordering::Relaxed);
     }
 }
 
 /// The `pubsub` class of `client-output-buffer-limit` (normal, slave, pubsub).
 const PUBSUB_CLASS: usize = 2;
+/// The `replica` class, which Redis applies to MONITOR clients.
+pub const REPLICA_CLASS: usize = 1;
 
 /// Per-connection state.
 pub struct Session {
@@ -472,6 +490,10 @@ pub struct Session {
     /// Invalidation messages for this client raised by its own command, written after
     /// the command's reply.
     pub tracking_pending: Vec<Bytes>,
+    /// In MONITOR mode: fed every command, refused keyspace commands.
+    pub monitor: bool,
+    /// This monitor's own command, fed after its reply (see [`crate::monitor`]).
+    pub monitor_echo: Option<Bytes>,
 }
 
 impl Session {
@@ -492,6 +514,8 @@ impl Session {
             pubsub: None,
             tracking: Default::default(),
             tracking_pending: Vec::new(),
+            monitor: false,
+            monitor_echo: None,
         }
     }
 
@@ -508,6 +532,15 @@ impl Session {
 
     pub fn id(&self) -> u64 {
         self.info.id
+    }
+
+    /// Leaves MONITOR mode (RESET, disconnect).
+    pub fn stop_monitor(&mut self, monitors: &crate::monitor::Monitors) {
+        if self.monitor {
+            self.monitor = false;
+            self.info.monitor.store(false, Ordering::Relaxed);
+            monitors.remove(self.info.id);
+        }
     }
 
     pub fn select(&mut self, db: usize) {

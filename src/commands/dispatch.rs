@@ -118,13 +118,22 @@ fn execute_command(state: &ServerState, session: &mut Session, argv: &[Bytes]) -
         }
         return reject(state, Some(idx), Error::SubscribeContext(registry().specs[idx].0.clone()));
     }
+    if session.monitor && (spec.has(flags::WRITE) || spec.has(flags::READONLY) || super::pause::may_replicate(spec.name)) {
+        // Redis counts a monitor as a replica, which may not touch the keyspace.
+        if let Some(multi) = session.multi.as_mut() {
+            multi.aborted = true;
+        }
+        return reject(state, Some(idx), Error::ReplicaKeyspace);
+    }
     if session.multi.is_some() {
         if let Some(outcome) = queue(state, session, idx, spec, argv) {
             return outcome;
         }
     }
     if spec.name == "exec" {
-        return exec(state, session, idx);
+        let outcome = exec(state, session, idx);
+        feed_monitors(state, session, spec, argv);
+        return outcome;
     }
     let store = &state.store;
     let _gate = Gate::take(store, spec.has(flags::EXCLUSIVE));
@@ -211,7 +220,30 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
     }
     state.stats.commands_processed.fetch_add(1, Ordering::Relaxed);
     let block = if reply.is_error() { None } else { block };
+    feed_monitors(state, session, spec, argv);
+    if state.audit.enabled() {
+        if let Some((event, detail)) = crate::audit::command_event(name, argv) {
+            let outcome = if reply.is_error() { crate::audit::Outcome::Failed } else { crate::audit::Outcome::Ok };
+            state.audit.record(Some(&session.info), "", event, outcome, &detail);
+        }
+    }
     Outcome { reply, wrote, block }
+}
+
+/// Feeds a command that ran to the MONITOR clients ([`crate::monitor`]): not admin
+/// commands, and a blocked command only on its first run.
+fn feed_monitors(state: &ServerState, session: &mut Session, spec: &CommandSpec, argv: &[Bytes]) {
+    if !state.monitors.active() || spec.has(flags::ADMIN) || session.block_retry {
+        return;
+    }
+    let (path, limit) = {
+        let cfg = state.config.read();
+        let path = cfg.unixsocket.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+        (path, cfg.client_output_buffer_limit[super::context::REPLICA_CLASS])
+    };
+    if let Some(own) = state.monitors.feed(&session.info, &path, session.db, argv, &limit) {
+        session.monitor_echo = Some(own);
+    }
 }
 
 // ---------------------------------------------------------------------------------

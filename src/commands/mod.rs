@@ -22,6 +22,7 @@ pub(crate) mod json;
 pub(crate) mod keys;
 pub(crate) mod list;
 pub(crate) mod multi;
+pub(crate) mod pause;
 pub(crate) mod pubsub;
 pub(crate) mod server;
 pub(crate) mod set;

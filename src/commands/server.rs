@@ -143,7 +143,31 @@ fn shutdown(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::ok())
 }
 
+/// `MONITOR`: streams every command the server runs to this client (see
+/// [`crate::monitor`] for the format and what is left out). A second MONITOR answers
+/// nothing, as in Redis. A monitor may not run keyspace commands.
+/// Error: `ERR MONITOR isn't allowed for DENY BLOCKING client` (inside MULTI).
+fn monitor(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
+    if !ctx.session.may_block {
+        return Err(Error::MonitorDenyBlocking);
+    }
+    if ctx.session.monitor {
+        ctx.session.reply_skip = true;
+        return Ok(Reply::ok());
+    }
+    let mailbox = ctx.session.subscriber().mailbox.clone();
+    ctx.session.monitor = true;
+    ctx.session.info.monitor.store(true, Ordering::Relaxed);
+    ctx.server.monitors.add(mailbox);
+    Ok(Reply::ok())
+}
+
 pub static COMMANDS: &[CommandSpec] = &[
+    command! {
+        name: "monitor", arity: 1, flags: ADMIN | NOSCRIPT | LOADING | STALE, group: "server", handler: monitor,
+        summary: "Listen for all requests received by the server in real time", since: "1.0.0", complexity: "",
+        docs: "-",
+    },
     command! {
         name: "dbsize", arity: 1, flags: READONLY | FAST, group: "server", handler: dbsize,
         summary: "Return the number of keys in the selected database", since: "1.0.0", complexity: "O(1)",

@@ -157,6 +157,13 @@ pub struct Config {
     /// DiskDB's own: bound of the dataset's size on disk (SST files and memtables); 0 =
     /// none. Over it, `maxmemory-policy` evicts keys or refuses writes (`server::evict`).
     pub maxdisk: u64,
+    /// Redis's protected mode: without a password, only loopback and Unix-socket clients.
+    pub protected_mode: bool,
+    /// DiskDB's own rate limits, requests per second (0: none): per client and in all.
+    pub maxrequests_per_client: u64,
+    pub maxrequests_global: u64,
+    /// DiskDB's own audit log ([`crate::audit`]); None: off.
+    pub audit_log_file: Option<PathBuf>,
     pub maxmemory_samples: u32,
     pub maxmemory_eviction_tenacity: u32,
     pub lfu_log_factor: u32,
@@ -213,6 +220,10 @@ impl Default for Config {
             maxmemory: 0,
             maxmemory_policy: "noeviction",
             maxdisk: 0,
+            protected_mode: true,
+            maxrequests_per_client: 0,
+            maxrequests_global: 0,
+            audit_log_file: None,
             maxmemory_samples: 5,
             maxmemory_eviction_tenacity: 10,
             lfu_log_factor: 10,
@@ -330,7 +341,16 @@ impl Directive {
 
     /// DiskDB's own parameters, beyond Redis's.
     pub fn is_diskdb_own(&self) -> bool {
-        matches!(self.name, "rocksdb-block-cache-size" | "rocksdb-write-buffer-size" | "read-cache-size" | "maxdisk")
+        matches!(
+            self.name,
+            "rocksdb-block-cache-size"
+                | "rocksdb-write-buffer-size"
+                | "read-cache-size"
+                | "maxdisk"
+                | "maxrequests-per-client"
+                | "maxrequests-global"
+                | "audit-log-file"
+        )
     }
 }
 

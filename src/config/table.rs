@@ -251,12 +251,31 @@ pub static DIRECTIVES: &[Directive] = &[
     .immutable(),
     stored!("io-threads-do-reads", Kind::Bool, "no", Effect::Ignored("every io-threads thread reads and parses as well as it writes"))
         .immutable(),
-    stored!(
+    Directive::new(
         "protected-mode",
         Kind::Bool,
-        "yes",
-        Effect::Ignored("not enforced: DiskDB listens only on bind's addresses (127.0.0.1 by default); set requirepass before binding others")
+        Effect::Honoured("as in Redis: while the default user has no password, clients from addresses other than loopback get the DENIED error and are disconnected (Unix-socket clients are local)"),
+        |c| value::yes_no_str(c.protected_mode),
+        |c, v| value::yes_no(v).map(|b| c.protected_mode = b),
     ),
+    number!(
+        "maxrequests-per-client",
+        Kind::Int(0, LLONG_MAX),
+        Effect::Honoured("DiskDB's own: requests per second one client may send; excess requests wait (the socket is not read meanwhile), they never fail; 0: no limit"),
+        maxrequests_per_client as u64
+    ),
+    number!(
+        "maxrequests-global",
+        Kind::Int(0, LLONG_MAX),
+        Effect::Honoured("DiskDB's own: requests per second all clients together may send, shared first come first served; excess requests wait; 0: no limit"),
+        maxrequests_global as u64
+    ),
+    optional_path!(
+        "audit-log-file",
+        Effect::Honoured("DiskDB's own: an audit log, one JSON object per line (authentication, ACL denials and changes, CONFIG SET/REWRITE, FLUSHDB/FLUSHALL, SHUTDOWN, DEBUG, CLIENT KILL, refused connections), reopened on SIGHUP; empty: off"),
+        audit_log_file
+    )
+    .immutable(),
     Directive::new(
         "client-output-buffer-limit",
         Kind::List,

@@ -20,6 +20,7 @@ use bytes::BytesMut;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use super::durability::Durability;
+use super::throttle;
 use crate::commands::blocking::BlockOn;
 use crate::commands::context::UNBLOCK_ERROR;
 use crate::commands::{execute, ClientInfo, Outcome, ServerState, Session};
@@ -36,6 +37,16 @@ const READ_CHUNK: usize = 16 * 1024;
 /// Bytes an idle connection reads into the stack before it allocates.
 const FIRST_READ: usize = 4 * 1024;
 const OUTPUT_START: usize = 4 * 1024;
+
+/// Redis 7.0's refusal of a non-local client in protected mode, byte for byte.
+const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
+
+/// Redis's protected mode: with `protected-mode yes` and no password for the default
+/// user, only loopback and Unix-socket clients are served.
+fn protected_mode_denies(state: &ServerState, info: &ClientInfo) -> bool {
+    let c = state.config.read();
+    c.protected_mode && c.requirepass.is_none() && !info.is_local()
+}
 
 /// A client's byte stream, as a transport hands it over.
 pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send + std::os::fd::AsRawFd + 'static {
@@ -91,7 +102,17 @@ socket_stream!(tokio::net::TcpStream);
 socket_stream!(tokio::net::UnixStream);
 
 pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durability>, mut stream: S, info: Arc<ClientInfo>) {
+    if protected_mode_denies(&state, &info) {
+        state.stats.rejected_connections.fetch_add(1, Ordering::Relaxed);
+        state.audit.record(Some(&info), "", "connection_refused", crate::audit::Outcome::Denied, "protected-mode");
+        tracing::debug!(client = info.id, addr = %info.addr, "refused by protected mode");
+        let _ = stream.write_all(PROTECTED_MODE_DENIED).await;
+        let _ = stream.shutdown().await;
+        return;
+    }
     let authenticated = state.config.read().requirepass.is_none();
+    // This client's own request budget (`maxrequests-per-client`), made on first use.
+    let mut budget: Option<throttle::Bucket> = None;
     let mut session = Session::new(info.clone(), authenticated);
     let mut live = Live::read(&state);
     let mut decoder = RequestDecoder::new(live.max_bulk);
@@ -111,7 +132,8 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
             decoder.set_max_bulk(live.max_bulk);
         }
         // Redis never closes a subscriber for being idle: it is waiting for messages.
-        let idle = if session.subscribed() { 0 } else { live.idle };
+        // Nor a monitor, which Redis counts as a replica.
+        let idle = if session.subscribed() || session.monitor { 0 } else { live.idle };
         if session.pubsub.is_none() && info.mailbox.waiting() {
             // Another client's tracking redirect made a mailbox for this one.
             session.subscriber();
@@ -189,6 +211,49 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
             match decoder.decode(&mut input) {
                 Ok(Decoded::Command(argv)) => {
                     info.argv_mem.store(argv.iter().map(|a| a.len()).sum(), Ordering::Relaxed);
+                    if live.rate_client > 0 || live.rate_global > 0 {
+                        if let Err(wait) = throttle::admit(&state.throttle, &mut budget, live.rate_client, live.rate_global) {
+                            // Over a rate limit: answer what is answered, then wait
+                            // (reading nothing meanwhile) holding no lock.
+                            if !flush(&state, &durability, &live, session.subscribed(), &info, &mut stream, &mut output, &mut wrote).await {
+                                break 'conn;
+                            }
+                            state.throttle.throttled.fetch_add(1, Ordering::Relaxed);
+                            state.throttle.waiting.fetch_add(1, Ordering::Relaxed);
+                            let mut wait = wait;
+                            let stopped = loop {
+                                tokio::select! {
+                                    _ = tokio::time::sleep(wait) => {}
+                                    _ = &mut killed => break true,
+                                    _ = &mut shutdown => break true,
+                                }
+                                match throttle::admit(&state.throttle, &mut budget, live.rate_client, live.rate_global) {
+                                    Ok(()) => break false,
+                                    Err(w) => wait = w,
+                                }
+                            };
+                            state.throttle.waiting.fetch_sub(1, Ordering::Relaxed);
+                            if stopped {
+                                break 'conn;
+                            }
+                        }
+                    }
+                    if state.pause.holds(&session, &argv) {
+                        // CLIENT PAUSE: earlier replies go out, then this command (and
+                        // the pipeline behind it) waits, holding no lock.
+                        if !flush(&state, &durability, &live, session.subscribed(), &info, &mut stream, &mut output, &mut wrote).await {
+                            break 'conn;
+                        }
+                        // Redis shows a postponed client as blocked (flag `b`, INFO
+                        // blocked_clients).
+                        info.blocked.store(true, Ordering::Relaxed);
+                        tokio::select! {
+                            _ = state.pause.wait(&session, &argv) => {}
+                            _ = &mut killed => break 'conn,
+                            _ = &mut shutdown => break 'conn,
+                        }
+                        info.blocked.store(false, Ordering::Relaxed);
+                    }
                     let mut outcome = execute(&state, &mut session, &argv);
                     if let Some(block) = outcome.block.take() {
                         // Replies to earlier pipelined commands go out before we sleep.
@@ -223,6 +288,10 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                     // Invalidations this client's own command raised follow its reply.
                     for frame in session.tracking_pending.drain(..) {
                         output.extend_from_slice(&frame);
+                    }
+                    if let Some(own) = session.monitor_echo.take() {
+                        // A monitor sees its own command after its reply, as in Redis.
+                        output.extend_from_slice(&own);
                     }
                     info.argv_mem.store(0, Ordering::Relaxed);
                     publish_state(&session);
@@ -269,6 +338,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
     if session.tracking.on {
         state.tracking.disable(&info, &session.tracking);
     }
+    session.stop_monitor(&state.monitors);
     if let Some(mut sub) = session.pubsub.take() {
         state.pubsub.leave(&mut sub);
     }
@@ -420,6 +490,9 @@ struct Live {
     fsync_always: bool,
     /// `client-output-buffer-limit`, by class.
     out_limits: [BufferLimit; 3],
+    /// `maxrequests-per-client` and `maxrequests-global` (0: none).
+    rate_client: u64,
+    rate_global: u64,
 }
 
 /// Classes of `client-output-buffer-limit` (normal, slave, pubsub).
@@ -437,6 +510,8 @@ impl Live {
             qbuf_limit: c.client_query_buffer_limit,
             fsync_always: c.appendfsync == Fsync::Always,
             out_limits: c.client_output_buffer_limit,
+            rate_client: c.maxrequests_per_client,
+            rate_global: c.maxrequests_global,
         }
     }
 

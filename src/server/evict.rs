@@ -59,6 +59,10 @@ fn measure(usage: &dyn Fn(Cf) -> Usage) -> u64 {
 impl Evictor {
     /// One round; answers how long to sleep before the next.
     pub fn round(&mut self, state: &ServerState) -> Duration {
+        if state.pause.writes_paused() {
+            // CLIENT PAUSE holds the dataset still, as Redis pauses eviction.
+            return Duration::from_millis(100);
+        }
         let (maxdisk, policy, samples, tenacity) = {
             let c = state.config.read();
             (c.maxdisk, c.eviction_policy(), c.maxmemory_samples as usize, c.maxmemory_eviction_tenacity)

@@ -19,9 +19,10 @@ use crate::types::{now_ms, Txn};
 const PER_CYCLE: usize = 200;
 
 /// Runs one cycle; returns how many keys it removed. Does nothing while DEBUG
-/// SET-ACTIVE-EXPIRE 0 has turned the cycle off (expired keys then go only when read).
+/// SET-ACTIVE-EXPIRE 0 has turned the cycle off (expired keys then go only when read),
+/// nor while CLIENT PAUSE holds the dataset still.
 pub fn cycle(state: &ServerState) -> usize {
-    if !state.active_expire.load(Ordering::Relaxed) {
+    if !state.active_expire.load(Ordering::Relaxed) || state.pause.writes_paused() {
         return 0;
     }
     let store = &state.store;

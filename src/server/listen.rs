@@ -159,9 +159,10 @@ pub async fn accept_loop<L: Listener>(listener: L, state: Arc<ServerState>, dura
             }
         };
         let fd = accepted.stream.as_raw_fd() as i64;
-        let Some(info) = admit(&state, accepted.addr, accepted.laddr, fd, L::FLAG) else {
+        let Some(info) = admit(&state, accepted.addr.clone(), accepted.laddr, fd, L::FLAG) else {
             // A fresh socket's send buffer is empty: this write does not wait.
             accepted.stream.write_now(MAX_CLIENTS_REPLY);
+            state.audit.record(None, &accepted.addr, "connection_refused", crate::audit::Outcome::Denied, "maxclients");
             continue;
         };
         let (state, durability, live) = (state.clone(), durability.clone(), live.clone());

@@ -13,6 +13,7 @@ pub mod expiry;
 pub mod limits;
 pub mod listen;
 pub mod signals;
+pub mod throttle;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -41,6 +42,8 @@ pub enum StartError {
     Listen { addr: String, source: std::io::Error },
     Signals(std::io::Error),
     Thread { name: String, source: std::io::Error },
+    /// `audit-log-file` could not be opened.
+    AuditLog { path: PathBuf, source: std::io::Error },
 }
 
 impl std::fmt::Display for StartError {
@@ -53,6 +56,7 @@ impl std::fmt::Display for StartError {
             StartError::Listen { addr, source } => write!(f, "cannot listen on {addr}: {source}"),
             StartError::Signals(e) => write!(f, "cannot install signal handlers: {e}"),
             StartError::Thread { name, source } => write!(f, "cannot start the {name} thread: {source}"),
+            StartError::AuditLog { path, source } => write!(f, "cannot open the audit log {}: {source}", path.display()),
         }
     }
 }
@@ -183,6 +187,11 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     report_config(&config);
     let _ = crate::config::apply_oom_score(&config);
     let (state, storage) = open(config.clone())?;
+    if let Some(path) = &config.audit_log_file {
+        state.audit.start(path.clone()).map_err(|source| StartError::AuditLog { path: path.clone(), source })?;
+        let audit_state = state.clone();
+        signals.on_hangup(Box::new(move || audit_state.audit.reopen()));
+    }
     if let Some(pid) = &config.pidfile {
         let _ = std::fs::write(pid, format!("{}\n", std::process::id()));
     }
@@ -293,6 +302,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         tracing::error!(error = %e, "saving key counters failed; the next start recounts them");
     }
     storage.close()?;
+    state.audit.finish();
     if let Some(path) = &config.unixsocket {
         let _ = std::fs::remove_file(path);
     }

@@ -45,4 +45,4 @@ pub mod zset;
 pub use collection::Collection;
 pub use meta::{Kind, Meta};
 pub use store::Store;
-pub use txn::{now_ms, Access, Txn};
+pub use txn::{now_ms, now_us, Access, Txn};

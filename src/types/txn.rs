@@ -76,6 +76,14 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// The wall clock in microseconds since the epoch (MONITOR's timestamps).
+pub fn now_us() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as i64)
+        .unwrap_or(0)
+}
+
 impl<'a> Txn<'a> {
     pub fn new(store: &'a Store, db: u8) -> Txn<'a> {
         Txn {

@@ -177,6 +177,11 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("blocked_clients", &blocked);
             line("tracking_clients", &server.tracking.stats().0);
             line("clients_in_timeout_table", &0);
+            // CLIENT PAUSE, with the fields later Redis versions report (7.0 has none).
+            let (reason, actions, left) = server.pause.info();
+            line("paused_reason", &reason);
+            line("paused_actions", &actions);
+            line("paused_timeout_milliseconds", &left);
         }
         "memory" => {
             let rss = proc_status_bytes("VmRSS:");
@@ -256,6 +261,9 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
                 "client_output_buffer_limit_disconnections",
                 &server.pubsub.limit_disconnections.load(Ordering::Relaxed),
             );
+            // DiskDB's own rate limits (server::throttle).
+            line("throttled_clients", &server.throttle.waiting.load(Ordering::Relaxed));
+            line("total_throttled_requests", &server.throttle.throttled.load(Ordering::Relaxed));
             line("pubsub_channels", &server.pubsub.len(crate::pubsub::Space::Channel));
             line("pubsub_patterns", &server.pubsub.len(crate::pubsub::Space::Pattern));
             line("pubsubshard_channels", &server.pubsub.len(crate::pubsub::Space::Shard));
