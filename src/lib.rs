@@ -17,6 +17,8 @@
 //! - `storage`: the `Storage` trait and its RocksDB engine; key encodings.
 //! - `error`: every error reply text.
 //! - `audit`: the audit log (`audit-log-file`), written by a background thread.
+//! - `notify`: keyspace notifications (`notify-keyspace-events`): event classes and
+//!   their publication after a command commits.
 //! - [`logging`]: log output, its level, and reopening the log file on SIGHUP.
 //! - `num`: number reading with Redis's rules (integers, strtod doubles), shared by
 //!   commands and types.
@@ -36,6 +38,7 @@ pub(crate) mod error;
 pub(crate) mod glob;
 pub(crate) mod monitor;
 pub mod logging;
+pub(crate) mod notify;
 pub(crate) mod num;
 pub(crate) mod protocol;
 pub(crate) mod pubsub;

@@ -564,6 +564,12 @@ impl<'a> Ctx<'a> {
         &self.server.store
     }
 
+    /// Raises keyspace event `event` of `class` about `key` (see [`crate::notify`]).
+    #[inline]
+    pub fn notify(&mut self, class: u16, event: &'static str, key: &[u8]) {
+        self.txn.notify(class, event, key);
+    }
+
     /// Asks the connection to block on `keys` (ignored where blocking is not allowed,
     /// such as inside MULTI, where the command's own reply stands).
     pub fn block_on(&mut self, keys: Vec<Bytes>, timeout: Option<std::time::Duration>) {

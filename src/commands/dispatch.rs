@@ -179,13 +179,15 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
     let db = store.physical(session.db);
     let mut ctx = Ctx { server: state, session: &mut *session, txn: Txn::new(store, db), block: None };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(&mut ctx, argv)));
-    let Ctx { txn, block, .. } = ctx;
+    let Ctx { mut txn, block, .. } = ctx;
     let (reply, wrote) = match result {
         Ok(Ok(reply)) => {
             let wrote = txn.wrote();
+            let events = txn.take_events();
             match txn.commit() {
                 Ok(touched) => {
                     state.touched_by(&touched, Some((session.info.id, &mut session.tracking_pending)));
+                    crate::notify::publish(state, &events);
                     (reply, wrote)
                 }
                 Err(e) => (Reply::error(e.to_string()), false),

@@ -10,6 +10,7 @@ use super::args::{self, Args};
 use super::context::Ctx;
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
+use crate::notify::{GENERIC, LIST};
 use crate::protocol::Reply;
 use crate::types::list::{self, End, ListMut};
 use crate::types::string::Str;
@@ -120,7 +121,7 @@ fn sort_ro(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 
 fn sort_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Result<Reply> {
     let mut opts = parse(argv, read_only)?;
-    let meta = ctx.txn.get(&argv[1])?;
+    let meta = ctx.txn.get_read(&argv[1])?;
     if let Some(m) = &meta {
         if !matches!(m.kind, Kind::List | Kind::Set | Kind::ZSet) {
             return Err(Error::WrongType);
@@ -239,11 +240,18 @@ fn sort_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Result<Re
         Some(dest) => {
             let n = out.len() as i64;
             let values: Vec<Bytes> = out.into_iter().map(|v| v.unwrap_or_default()).collect();
-            ctx.txn.delete(dest)?;
+            let existed = ctx.txn.delete(dest)?;
             if !values.is_empty() {
                 let mut list = ListMut::open_or_create(&mut ctx.txn, dest)?;
                 list.push(&mut ctx.txn, End::Right, &values);
                 list.finish(&mut ctx.txn)?;
+                if existed {
+                    // Redis overwrites the destination: not a new key.
+                    ctx.txn.drop_new(dest);
+                }
+                ctx.notify(LIST, "sortstore", dest);
+            } else if existed {
+                ctx.notify(GENERIC, "del", dest);
             }
             Ok(Reply::Int(n))
         }

@@ -571,7 +571,7 @@ pub static DIRECTIVES: &[Directive] = &[
     Directive::new(
         "notify-keyspace-events",
         Kind::Str,
-        Effect::Ignored("stored and validated (Redis's class letters, printed as Redis prints them); keyspace notifications come with Pub/Sub in a later change"),
+        Effect::Honoured("keyspace notifications: Redis's class letters (K E g $ l s h z x e t m d n A), published on __keyspace@<db>__ and __keyevent@<db>__ with Redis's event names"),
         |c| value::format_notify(c.notify_keyspace_events),
         |c, v| value::parse_notify(v).map(|f| c.notify_keyspace_events = f),
     ),

@@ -92,12 +92,16 @@ pub fn open(mut config: Config) -> Result<(Arc<ServerState>, Arc<dyn Storage>), 
     // references: the configuration lives inside the state.
     let (weak_state, weak_rocks) = (Arc::downgrade(&state), Arc::downgrade(&rocks));
     state.store.access.configure(config_lfu(&state.config.read()));
+    state.store.set_notify_flags(state.config.read().notify_keyspace_events);
     state.config.read().runtime.install(move |old, new| {
         if let Some(state) = weak_state.upgrade() {
             state.store.access.configure(config_lfu(new));
         }
         if new.maxclients > old.maxclients {
             limits::allow(new.maxclients).map_err(|e| ("maxclients", e))?;
+        }
+        if let Some(state) = weak_state.upgrade() {
+            state.store.set_notify_flags(new.notify_keyspace_events);
         }
         let budget = memory_budget(new);
         if budget == old.memory_budget(crate::storage::Cf::ALL.len()) {
