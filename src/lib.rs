@@ -5,7 +5,7 @@
 //! - [`config`]: the one configuration struct; CLI (clap) and config file.
 //! - `protocol`: RESP request decoding (one bounded scan that checks limits and slices
 //!   the arguments) and RESP2/RESP3 reply encoding.
-//! - [`server`]: listeners, connections, durability (WAL fsync policy), active expiry,
+//! - [`server`]: listeners (TCP, TLS, Unix socket), connections, durability (WAL fsync policy), active expiry,
 //!   shutdown.
 //! - `commands`: the command table, the dispatch path, one file per command group.
 //! - `pubsub`: the Pub/Sub hub (channel, pattern and shard-channel subscribers) and the

@@ -222,6 +222,7 @@ const DISKDB_PARAMS: &[&str] = &[
     "read-cache-size",
     "rocksdb-block-cache-size",
     "rocksdb-write-buffer-size",
+    "tls-handshake-timeout",
 ];
 
 /// Values that are not valid for most parameters: a word, -1, and integers too large for

@@ -30,6 +30,8 @@ pub struct ServerStats {
     pub net_input_bytes: AtomicU64,
     pub net_output_bytes: AtomicU64,
     pub protocol_errors: AtomicU64,
+    /// TLS handshakes that failed or timed out (DiskDB's own INFO field).
+    pub tls_handshake_failures: AtomicU64,
 }
 
 /// The `instantaneous_*` figures of INFO stats, computed as Redis does: every
@@ -427,6 +429,7 @@ impl ServerState {
             &s.net_input_bytes,
             &s.net_output_bytes,
             &s.protocol_errors,
+            &s.tls_handshake_failures,
         ] {
             c.store(0, Ordering::Relaxed);
         }

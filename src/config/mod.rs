@@ -350,6 +350,7 @@ impl Directive {
                 | "maxrequests-per-client"
                 | "maxrequests-global"
                 | "audit-log-file"
+                | "tls-handshake-timeout"
         )
     }
 }

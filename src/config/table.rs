@@ -38,7 +38,7 @@ const SHUTDOWN: Kind = Kind::Flags(&[("default", 0), ("save", 1), ("nosave", 2),
 // Why a parameter has no effect, shared by the parameters of one Redis feature.
 const NO_REPLICATION: Effect = Effect::Ignored("no replication: DiskDB runs as one primary, never a replica, and serves no replicas");
 const NO_CLUSTER: Effect = Effect::Ignored("no cluster mode: one DiskDB holds every key");
-const NO_TLS: Effect = Effect::Ignored("no TLS listener: put a TLS proxy (stunnel, haproxy) in front of DiskDB");
+const NO_TLS_CLIENT: Effect = Effect::Ignored("DiskDB makes no outgoing TLS connections (no replication, no cluster bus)");
 const NO_RDB: Effect = Effect::Ignored("no RDB snapshots: the data lives in RocksDB's files, written as it changes");
 const NO_AOF: Effect = Effect::Ignored(
     "no AOF file: writes go to RocksDB's write-ahead log (see appendfsync), which RocksDB trims itself after memtable flushes",
@@ -689,26 +689,32 @@ pub static DIRECTIVES: &[Directive] = &[
     CLUSTER_REPLICA_VALIDITY_FACTOR.alias("cluster-slave-validity-factor"),
     stored!("cluster-require-full-coverage", Kind::Bool, "yes", NO_CLUSTER),
     // ---- TLS --------------------------------------------------------------------
-    stored!("tls-port", Kind::Int(0, 65535), "0", NO_TLS),
-    stored!("tls-cert-file", Kind::Str, "", NO_TLS),
-    stored!("tls-key-file", Kind::Str, "", NO_TLS),
-    stored!("tls-key-file-pass", Kind::Str, "", NO_TLS).sensitive(),
-    stored!("tls-client-cert-file", Kind::Str, "", NO_TLS),
-    stored!("tls-client-key-file", Kind::Str, "", NO_TLS),
-    stored!("tls-client-key-file-pass", Kind::Str, "", NO_TLS).sensitive(),
-    stored!("tls-dh-params-file", Kind::Str, "", NO_TLS),
-    stored!("tls-ca-cert-file", Kind::Str, "", NO_TLS),
-    stored!("tls-ca-cert-dir", Kind::Str, "", NO_TLS),
-    stored!("tls-protocols", Kind::Str, "", NO_TLS),
-    stored!("tls-ciphers", Kind::Str, "", NO_TLS),
-    stored!("tls-ciphersuites", Kind::Str, "", NO_TLS),
-    stored!("tls-prefer-server-ciphers", Kind::Bool, "no", NO_TLS),
-    stored!("tls-auth-clients", Kind::Enum(&[("no", 0), ("yes", 1), ("optional", 2)]), "yes", NO_TLS),
-    stored!("tls-session-caching", Kind::Bool, "yes", NO_TLS),
-    stored!("tls-session-cache-size", Kind::Int(0, INT_MAX), "20480", NO_TLS),
-    stored!("tls-session-cache-timeout", Kind::Int(0, INT_MAX), "300", NO_TLS),
-    stored!("tls-cluster", Kind::Bool, "no", NO_TLS),
-    stored!("tls-replication", Kind::Bool, "no", NO_TLS),
+    stored!("tls-port", Kind::Int(0, 65535), "0", Effect::Honoured("TLS port, beside the plain TCP one (port 0 turns that off); 0: no TLS. Listens on bind's addresses. CONFIG SET accepts only the current value (changing it needs a restart)")),
+    stored!("tls-cert-file", Kind::Str, "", Effect::Honoured("the server's certificate (PEM, its chain after it); reloaded with the key and CAs on CONFIG SET of any tls-* file or setting: new handshakes use the new ones, open connections stay")),
+    stored!("tls-key-file", Kind::Str, "", Effect::Honoured("the server's private key (PEM: PKCS#8, PKCS#1 or SEC1); a bad one stops the start naming the file")),
+    stored!("tls-key-file-pass", Kind::Str, "", Effect::Honoured("password of an encrypted PKCS#8 key (BEGIN ENCRYPTED PRIVATE KEY, PBES2 as openssl pkcs8 -topk8 -v2 writes it); OpenSSL's legacy Proc-Type encryption is refused at start with how to convert. Never logged")).sensitive(),
+    stored!("tls-client-cert-file", Kind::Str, "", NO_TLS_CLIENT),
+    stored!("tls-client-key-file", Kind::Str, "", NO_TLS_CLIENT),
+    stored!("tls-client-key-file-pass", Kind::Str, "", NO_TLS_CLIENT).sensitive(),
+    stored!("tls-dh-params-file", Kind::Str, "", Effect::Ignored("rustls negotiates only ECDHE key exchanges (X25519, P-256, P-384): there are no DH parameters")),
+    stored!("tls-ca-cert-file", Kind::Str, "", Effect::Honoured("CA certificates (PEM) client certificates are checked against (tls-auth-clients yes or optional)")),
+    stored!("tls-ca-cert-dir", Kind::Str, "", Effect::Honoured("a directory of CA certificates (PEM files, OpenSSL's hashed names or any), added to tls-ca-cert-file's")),
+    stored!("tls-protocols", Kind::Str, "", Effect::Honoured("\"TLSv1.2\", \"TLSv1.3\" or both (empty); TLSv1 and TLSv1.1 are refused: rustls does not speak them")),
+    stored!("tls-ciphers", Kind::Str, "", Effect::Honoured("TLS 1.2 suites as an OpenSSL list: the six ECDHE AES-GCM and ChaCha20 suites by OpenSSL or IANA name, keywords (DEFAULT, HIGH...) for all of them, !name to remove; a suite rustls does not have is refused")),
+    stored!("tls-ciphersuites", Kind::Str, "", Effect::Honoured("TLS 1.3 suites, ':'-separated: TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256, TLS_CHACHA20_POLY1305_SHA256; empty: all")),
+    stored!("tls-prefer-server-ciphers", Kind::Bool, "no", Effect::Honoured("the server's suite order wins over the client's")),
+    stored!("tls-auth-clients", Kind::Enum(&[("no", 0), ("yes", 1), ("optional", 2)]), "yes", Effect::Honoured("client certificates: yes requires one signed by a tls-ca-cert-file/dir CA, optional checks one if sent, no asks none")),
+    stored!("tls-session-caching", Kind::Bool, "yes", Effect::Honoured("session resumption from a server-side cache (TLS 1.2 session ids, TLS 1.3 stateful tickets)")),
+    stored!("tls-session-cache-size", Kind::Int(0, INT_MAX), "20480", Effect::Honoured("sessions the cache holds (0, and anything above, is 1048576: rustls allocates the cache up front)")),
+    stored!("tls-session-cache-timeout", Kind::Int(0, INT_MAX), "300", Effect::Ignored("rustls's session cache evicts by size only: sessions have no timeout")),
+    stored!("tls-cluster", Kind::Bool, "no", NO_CLUSTER),
+    stored!("tls-replication", Kind::Bool, "no", NO_REPLICATION),
+    stored!(
+        "tls-handshake-timeout",
+        Kind::Int(0, INT_MAX),
+        "10000",
+        Effect::Honoured("DiskDB's own: milliseconds a TLS client has to complete its handshake before it is dropped; 0: no limit")
+    ),
 ];
 
 /// Directives only the config file knows (not parameters: CONFIG GET does not list

@@ -59,7 +59,7 @@ pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send + std::os::fd::AsRawFd +
 }
 
 /// Room made in the input buffer before a read.
-fn make_room(input: &mut BytesMut) {
+pub(super) fn make_room(input: &mut BytesMut) {
     if input.capacity() - input.len() < READ_CHUNK / 4 {
         input.reserve(READ_CHUNK);
     }
@@ -433,7 +433,7 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
             info.out_pending.store(out.len(), Ordering::Relaxed);
             let written = tokio::select! {
                 biased;
-                r = stream.write_all(&out) => r.is_ok(),
+                r = async { stream.write_all(&out).await?; stream.flush().await } => r.is_ok(),
                 _ = info.killed() => false,
             };
             info.out_pending.store(0, Ordering::Relaxed);
@@ -590,6 +590,14 @@ async fn flush<S: AsyncWrite + Unpin>(
             }
             Ok(n) => sent += n,
         }
+    }
+    // TLS may hold encrypted records its socket did not take yet (a no-op for sockets).
+    if ok {
+        ok = tokio::select! {
+            biased;
+            r = stream.flush() => r.is_ok(),
+            _ = info.killed() => false,
+        };
     }
     info.out_pending.store(0, Ordering::Relaxed);
     output.clear();

@@ -256,6 +256,8 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("read_cache_hits", &cache.hits.load(Ordering::Relaxed));
             line("read_cache_misses", &cache.misses.load(Ordering::Relaxed));
             line("read_cache_loads", &cache.loads.load(Ordering::Relaxed));
+            // DiskDB's own: Redis counts no failed TLS handshakes.
+            line("tls_handshake_failures", &stats.tls_handshake_failures.load(Ordering::Relaxed));
             // DiskDB's own in Redis 7.0 (Redis 7.4 added the same field).
             line(
                 "client_output_buffer_limit_disconnections",
