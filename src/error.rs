@@ -316,6 +316,43 @@ pub enum Error {
     /// Client-side caching refusals of CLIENT TRACKING and CLIENT CACHING, with Redis
     /// 7.0's texts (see [`TrackingError`]).
     Tracking(TrackingError),
+
+    // ----- ACL -----
+    /// `NOPERM this user has no permissions to run the '<cmd>' command`.
+    NoPermCommand(String),
+    /// `NOPERM this user has no permissions to access one of the keys used as arguments`.
+    NoPermKey,
+    /// `NOPERM this user has no permissions to access one of the channels used as arguments`.
+    NoPermChannel,
+    /// `NOPERM ACLs rules changed between the moment the transaction was accumulated and
+    /// the EXEC call. This command is no longer allowed for the following reason: <why>`.
+    NoPermChanged(&'static str),
+    /// `ERR Error in ACL SETUSER modifier '<rule>': <reason>`.
+    AclSetUser { rule: String, reason: &'static str },
+    /// `ERR Unmatched parenthesis in acl selector starting at '<arg>'.`
+    AclUnmatchedParenthesis(String),
+    /// `ERR Usernames can't contain spaces or null characters`.
+    AclUsernameSpaces,
+    /// `ERR The 'default' user cannot be removed`.
+    AclDeleteDefault,
+    /// `ERR Unknown category '<name>'`: ACL CAT.
+    AclUnknownCategory(String),
+    /// ACL GENPASS with bits out of 1..=4096.
+    AclGenpassBits,
+    /// ACL LOAD / SAVE without an aclfile.
+    AclNoFile,
+    /// `ERR There was an error trying to save the ACLs. ...`.
+    AclSaveFailed,
+    /// ACL LOAD's errors, as one text.
+    AclLoad(String),
+    /// `ERR User '<name>' not found`: ACL DRYRUN.
+    AclUserNotFound(String),
+    /// `ERR Command '<name>' not found`: ACL DRYRUN.
+    AclCommandNotFound(String),
+    /// `ERR BY option of SORT denied due to insufficient ACL permissions.`
+    SortByDenied,
+    /// `ERR GET option of SORT denied due to insufficient ACL permissions.`
+    SortGetDenied,
     /// `ERR invalid first DB index`: SWAPDB.
     InvalidFirstDb,
     /// `ERR invalid second DB index`: SWAPDB.
@@ -617,6 +654,34 @@ impl fmt::Display for Error {
             Error::ClientIdNotPositive => f.write_str("ERR client-id should be greater than 0"),
             Error::NoSuchUser(user) => write!(f, "ERR No such user '{user}'"),
             Error::Tracking(e) => e.fmt(f),
+            Error::NoPermCommand(cmd) => write!(f, "NOPERM this user has no permissions to run the '{cmd}' command"),
+            Error::NoPermKey => f.write_str("NOPERM this user has no permissions to access one of the keys used as arguments"),
+            Error::NoPermChannel => {
+                f.write_str("NOPERM this user has no permissions to access one of the channels used as arguments")
+            }
+            Error::NoPermChanged(why) => write!(
+                f,
+                "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: {why}"
+            ),
+            Error::AclSetUser { rule, reason } => write!(f, "ERR Error in ACL SETUSER modifier '{rule}': {reason}"),
+            Error::AclUnmatchedParenthesis(arg) => write!(f, "ERR Unmatched parenthesis in acl selector starting at '{arg}'."),
+            Error::AclUsernameSpaces => f.write_str("ERR Usernames can't contain spaces or null characters"),
+            Error::AclDeleteDefault => f.write_str("ERR The 'default' user cannot be removed"),
+            Error::AclUnknownCategory(name) => write!(f, "ERR Unknown category '{name}'"),
+            Error::AclGenpassBits => f.write_str(
+                "ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096",
+            ),
+            Error::AclNoFile => f.write_str(
+                "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.",
+            ),
+            Error::AclSaveFailed => {
+                f.write_str("ERR There was an error trying to save the ACLs. Please check the server logs for more information")
+            }
+            Error::AclLoad(errors) => write!(f, "ERR {errors}"),
+            Error::AclUserNotFound(name) => write!(f, "ERR User '{name}' not found"),
+            Error::AclCommandNotFound(name) => write!(f, "ERR Command '{name}' not found"),
+            Error::SortByDenied => f.write_str("ERR BY option of SORT denied due to insufficient ACL permissions."),
+            Error::SortGetDenied => f.write_str("ERR GET option of SORT denied due to insufficient ACL permissions."),
             Error::InvalidFirstDb => f.write_str("ERR invalid first DB index"),
             Error::InvalidSecondDb => f.write_str("ERR invalid second DB index"),
             Error::LfuNotSelected => f.write_str(

@@ -7,6 +7,7 @@
 //!   the arguments) and RESP2/RESP3 reply encoding.
 //! - [`server`]: listeners (TCP, TLS, Unix socket), connections, durability (WAL fsync policy), active expiry,
 //!   shutdown.
+//! - `acl`: ACL users, their rules and the permission check, the ACL LOG, the aclfile.
 //! - `commands`: the command table, the dispatch path, one file per command group.
 //! - `pubsub`: the Pub/Sub hub (channel, pattern and shard-channel subscribers) and the
 //!   per-client mailboxes a PUBLISH fans out to; connections drain their own.
@@ -32,6 +33,7 @@
 
 // Public: what the binary (src/main.rs) needs. Everything else is the crate's own.
 pub(crate) mod audit;
+pub(crate) mod acl;
 pub(crate) mod commands;
 pub mod config;
 pub(crate) mod error;

@@ -545,6 +545,12 @@ impl PubSub {
     pub fn len(&self, space: Space) -> usize {
         self.map(space).read().len()
     }
+
+    /// The names client `id` is subscribed to in `space` (for the ACL, which closes a
+    /// subscriber whose channels its user no longer allows). O(all subscriptions).
+    pub fn subscriptions_of(&self, space: Space, id: u64) -> Vec<Bytes> {
+        self.map(space).read().iter().filter(|(_, subs)| subs.contains_key(&id)).map(|(name, _)| name.clone()).collect()
+    }
 }
 
 #[cfg(test)]

@@ -271,8 +271,7 @@ fn client_kill(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         } else if args::is(opt, "laddr") {
             laddr = Some(value.clone());
         } else if args::is(opt, "user") {
-            // `default` is the only user DiskDB has (no ACL SETUSER).
-            if &value[..] != b"default" {
+            if ctx.server.acl.get(value).is_none() {
                 return Err(Error::NoSuchUser(String::from_utf8_lossy(value).into_owned()));
             }
             user = Some(value.clone());

@@ -344,6 +344,8 @@ pub struct ServerState {
     pub audit: crate::audit::Audit,
     /// Request rate limits (`maxrequests-per-client`, `maxrequests-global`).
     pub throttle: crate::server::throttle::Global,
+    /// Users, the ACL LOG and the AUTH failure limit.
+    pub acl: crate::acl::Acl,
 }
 
 impl ServerState {
@@ -374,6 +376,7 @@ impl ServerState {
             pause: Default::default(),
             audit: Default::default(),
             throttle: Default::default(),
+            acl: Default::default(),
         }
     }
 
@@ -467,6 +470,11 @@ pub struct Session {
     /// Protocol version: 2 or 3.
     pub resp: u8,
     pub authenticated: bool,
+    /// The user the connection runs as (the default user until AUTH).
+    pub user: Arc<crate::acl::UserCell>,
+    /// An Argon2id check that succeeded off the command path, for the AUTH about to
+    /// run (see [`crate::acl::Acl::argon2_job`]).
+    pub argon_proof: Option<crate::acl::ArgonProof>,
     /// Set by QUIT: close once the reply is written.
     pub close_after_reply: bool,
     /// CLIENT REPLY OFF: no replies at all until CLIENT REPLY ON.
@@ -500,12 +508,14 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(info: Arc<ClientInfo>, authenticated: bool) -> Session {
+    pub fn new(info: Arc<ClientInfo>, user: Arc<crate::acl::UserCell>, authenticated: bool) -> Session {
         Session {
             info,
             db: 0,
             resp: 2,
             authenticated,
+            user,
+            argon_proof: None,
             close_after_reply: false,
             reply_off: false,
             reply_skip: false,

@@ -1,5 +1,5 @@
 //! The one path every command takes, for every transport alike: lookup -> arity -> auth
-//! gate -> MULTI queueing -> database gate and key locks -> handler -> atomic commit ->
+//! gate -> ACL check -> MULTI queueing -> database gate and key locks -> handler -> atomic commit ->
 //! statistics ([`execute`]), and EXEC, which runs a transaction's queued commands under
 //! the locks of all their keys ([`exec`]).
 //!
@@ -90,7 +90,7 @@ fn execute_command(state: &ServerState, session: &mut Session, argv: &[Bytes]) -
             return rejected;
         }
     };
-    if !session.authenticated && !spec.has(flags::NO_AUTH) {
+    if !session.authenticated && !spec.has(flags::NO_AUTH) && state.acl.auth_required() {
         return reject(state, Some(idx), Error::NoAuth);
     }
     if spec.has(flags::PROTECTED) && !state.config.read().enable_debug_command.allows(session.info.is_local()) {
@@ -99,6 +99,19 @@ fn execute_command(state: &ServerState, session: &mut Session, argv: &[Bytes]) -
             multi.aborted = true;
         }
         return reject(state, Some(idx), Error::DebugNotAllowed);
+    }
+    // The ACL check: one flag for a user allowed everything (the default user).
+    if !session.user.unrestricted() && !(session.multi.is_some() && spec.has(flags::NO_MULTI)) {
+        let checked = crate::acl::check::check(&session.user.read(), idx, argv);
+        if let Err(denied) = checked {
+            let full = &registry().specs[idx].0;
+            super::acl::log_denial(state, session, denied, full, argv, session.multi.is_some());
+            // Refused before queueing, so it makes EXEC fail, as in Redis.
+            if let Some(multi) = session.multi.as_mut() {
+                multi.aborted = true;
+            }
+            return reject(state, Some(idx), super::acl::deny_error(denied, full));
+        }
     }
     if state.store.eviction.refuse_writes.load(Ordering::Relaxed) && denied_when_full(session, spec) {
         if spec.name == "exec" {
@@ -353,6 +366,20 @@ fn exec(state: &ServerState, session: &mut Session, exec_idx: usize) -> Outcome 
     let mut replies = Vec::with_capacity(multi.queued.len());
     let mut wrote = false;
     for (i, argv) in &multi.queued {
+        // Redis checks the ACL again at EXEC, in case the rules changed meanwhile.
+        if !session.user.unrestricted() {
+            let checked = crate::acl::check::check(&session.user.read(), *i, argv);
+            if let Err(denied) = checked {
+                super::acl::log_denial(state, session, denied, &reg.specs[*i].0, argv, true);
+                let why = match denied {
+                    crate::acl::Denied::Command => "no permission to execute the command or subcommand",
+                    crate::acl::Denied::Key(_) => "no permission to touch the specified keys",
+                    crate::acl::Denied::Channel(_) => "no permission to access one of the channels used as arguments",
+                };
+                replies.push(Reply::error(Error::NoPermChanged(why).to_string()));
+                continue;
+            }
+        }
         let o = run_locked(state, session, *i, argv);
         wrote |= o.wrote;
         replies.push(o.reply);

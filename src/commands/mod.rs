@@ -5,6 +5,7 @@
 //! arguments, act through [`Ctx`], and return a [`Reply`](crate::protocol::Reply); they
 //! never see a socket and never check arity.
 
+pub(crate) mod acl;
 pub(crate) mod args;
 pub(crate) mod bitmap;
 pub(crate) mod client;
@@ -49,6 +50,7 @@ pub fn all_commands() -> impl Iterator<Item = &'static CommandSpec> {
         client::COMMANDS,
         server::COMMANDS,
         config::COMMANDS,
+        acl::COMMANDS,
         debug::COMMANDS,
         command::COMMANDS,
         transactions::COMMANDS,

@@ -503,7 +503,7 @@ mod tests {
         txn.commit().unwrap();
         let state = ServerState::new(store, Config::default());
         let info = Arc::new(ClientInfo::new(1, "test".into(), "test".into(), -1, "N"));
-        let mut session = Session::new(info, true);
+        let mut session = Session::new(info, state.acl.default_user(), true);
         run(&state, &mut session, &["SET", "s", "abc"]);
         let wrongtype = Reply::error("WRONGTYPE Operation against a key holding the wrong kind of value");
         for args in [

@@ -137,6 +137,8 @@ pub struct Config {
     /// Save points `(seconds, changes)`: see `server::durability`.
     pub save: Vec<(i64, i32)>,
     pub requirepass: Option<String>,
+    /// The config file's `user` lines (name, then rules), applied at start-up.
+    pub acl_users: Vec<Vec<String>>,
     pub maxclients: usize,
     /// Idle seconds before a client is closed; 0 = never.
     pub timeout: u64,
@@ -206,6 +208,7 @@ impl Default for Config {
             appendonly: true,
             save: vec![(3600, 1), (300, 100), (60, 10000)],
             requirepass: None,
+            acl_users: Vec::new(),
             maxclients: 10000,
             timeout: 0,
             tcp_keepalive: 300,

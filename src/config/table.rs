@@ -43,7 +43,6 @@ const NO_RDB: Effect = Effect::Ignored("no RDB snapshots: the data lives in Rock
 const NO_AOF: Effect = Effect::Ignored(
     "no AOF file: writes go to RocksDB's write-ahead log (see appendfsync), which RocksDB trims itself after memtable flushes",
 );
-const NO_ACL: Effect = Effect::Ignored("no ACL users: requirepass is the one password (AUTH, HELLO ... AUTH default)");
 const ALLOCATOR: Effect =
     Effect::Ignored("jemalloc's defragmentation: DiskDB uses mimalloc and keeps values in RocksDB, not in a long-lived heap");
 const LAZYFREE: Effect =
@@ -222,7 +221,7 @@ pub static DIRECTIVES: &[Directive] = &[
     Directive::new(
         "requirepass",
         Kind::Str,
-        Effect::Honoured("password for AUTH and HELLO ... AUTH; empty: none. Never logged"),
+        Effect::Honoured("the default user's password (AUTH, HELLO ... AUTH), as Redis: setting it replaces the default user's passwords; empty: nopass. Never logged"),
         |c| c.requirepass.clone().unwrap_or_default(),
         |c, v| {
             c.requirepass = (!v.is_empty()).then(|| v.to_string());
@@ -599,9 +598,20 @@ pub static DIRECTIVES: &[Directive] = &[
         |c, v| access(v).map(|a| c.enable_module_command = a),
     )
     .immutable(),
-    stored!("aclfile", Kind::Str, "", NO_ACL).immutable(),
-    stored!("acllog-max-len", Kind::Int(0, LLONG_MAX), "128", NO_ACL),
-    stored!("acl-pubsub-default", Kind::Enum(&[("allchannels", 1), ("resetchannels", 0)]), "resetchannels", NO_ACL),
+    stored!(
+        "aclfile",
+        Kind::Str,
+        "",
+        Effect::Honoured("ACL users file in Redis's format: read at start-up and by ACL LOAD, written by ACL SAVE; not together with `user` lines")
+    )
+    .immutable(),
+    stored!("acllog-max-len", Kind::Int(0, LLONG_MAX), "128", Effect::Honoured("most entries ACL LOG keeps")),
+    stored!(
+        "acl-pubsub-default",
+        Kind::Enum(&[("allchannels", 1), ("resetchannels", 0)]),
+        "resetchannels",
+        Effect::Honoured("channels a new ACL user starts with")
+    ),
     BUSY_REPLY_THRESHOLD,
     BUSY_REPLY_THRESHOLD.alias("lua-time-limit"),
     // ---- Encodings (what OBJECT ENCODING reports) -------------------------------
@@ -722,7 +732,7 @@ pub static DIRECTIVES: &[Directive] = &[
 pub const FILE_ONLY: &[(&str, Effect)] = &[
     ("include", Effect::Honoured("reads another file (or every file a glob pattern matches, in sorted order) in place")),
     ("rename-command", Effect::Ignored("commands keep their names (a warning is logged: a renamed-away command is still there)")),
-    ("user", Effect::Ignored("no ACL users (a warning is logged: their passwords are not enforced; use requirepass)")),
+    ("user", Effect::Honoured("an ACL user and its rules, as ACL SETUSER takes them (not together with aclfile)")),
     ("loadmodule", Effect::Ignored("no modules (a warning is logged)")),
     ("list-max-ziplist-entries", Effect::Ignored("deprecated by Redis (ignored by it too)")),
     ("list-max-ziplist-value", Effect::Ignored("deprecated by Redis (ignored by it too)")),

@@ -41,11 +41,10 @@ const OUTPUT_START: usize = 4 * 1024;
 /// Redis 7.0's refusal of a non-local client in protected mode, byte for byte.
 const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
 
-/// Redis's protected mode: with `protected-mode yes` and no password for the default
-/// user, only loopback and Unix-socket clients are served.
+/// Redis's protected mode: with `protected-mode yes` and a default user without a
+/// password (`nopass`), only loopback and Unix-socket clients are served.
 fn protected_mode_denies(state: &ServerState, info: &ClientInfo) -> bool {
-    let c = state.config.read();
-    c.protected_mode && c.requirepass.is_none() && !info.is_local()
+    state.config.read().protected_mode && !info.is_local() && state.acl.default_user().read().nopass
 }
 
 /// A client's byte stream, as a transport hands it over.
@@ -110,10 +109,10 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
         let _ = stream.shutdown().await;
         return;
     }
-    let authenticated = state.config.read().requirepass.is_none();
     // This client's own request budget (`maxrequests-per-client`), made on first use.
     let mut budget: Option<throttle::Bucket> = None;
-    let mut session = Session::new(info.clone(), authenticated);
+    let authenticated = !state.acl.auth_required();
+    let mut session = Session::new(info.clone(), state.acl.default_user(), authenticated);
     let mut live = Live::read(&state);
     let mut decoder = RequestDecoder::new(live.max_bulk);
     let mut input = BytesMut::new();
@@ -254,6 +253,9 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                         }
                         info.blocked.store(false, Ordering::Relaxed);
                     }
+                    if let Some((user, pass)) = crate::acl::auth_credentials(&argv) {
+                        before_auth(&state, &mut session, &user, &pass).await;
+                    }
                     let mut outcome = execute(&state, &mut session, &argv);
                     if let Some(block) = outcome.block.take() {
                         // Replies to earlier pipelined commands go out before we sleep.
@@ -344,6 +346,21 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
     }
     info.mailbox.release();
     let _ = stream.shutdown().await;
+}
+
+/// Before AUTH or HELLO ... AUTH: waits out the address's AUTH failure limit, and runs
+/// an Argon2id password check on a blocking thread so that it stalls no other client
+/// (the command then finds its result in the session).
+async fn before_auth(state: &ServerState, session: &mut Session, user: &[u8], pass: &[u8]) {
+    if let Some(wait) = state.acl.limiter.delay(&session.info.addr) {
+        tokio::time::sleep(wait).await;
+    }
+    session.argon_proof = None;
+    if session.multi.is_none() {
+        if let Some(job) = state.acl.argon2_job(user, pass) {
+            session.argon_proof = tokio::task::spawn_blocking(job).await.ok().flatten();
+        }
+    }
 }
 
 /// Sleeps until the blocked command can be served, times out, or the client goes away

@@ -47,6 +47,8 @@ pub enum StartError {
     AuditLog { path: PathBuf, source: std::io::Error },
     /// The TLS certificate, key or settings cannot be used: why, naming the file.
     Tls(String),
+    /// The ACL users of the config file or the aclfile could not be applied.
+    Acl(String),
 }
 
 impl std::fmt::Display for StartError {
@@ -61,6 +63,7 @@ impl std::fmt::Display for StartError {
             StartError::Thread { name, source } => write!(f, "cannot start the {name} thread: {source}"),
             StartError::AuditLog { path, source } => write!(f, "cannot open the audit log {}: {source}", path.display()),
             StartError::Tls(why) => write!(f, "TLS: {why}"),
+            StartError::Acl(e) => f.write_str(e),
         }
     }
 }
@@ -76,6 +79,7 @@ impl From<StorageError> for StartError {
 /// Opens storage and builds the shared state, without listening.
 pub fn open(mut config: Config, tls: Arc<tls::Context>) -> Result<(Arc<ServerState>, Arc<dyn Storage>), StartError> {
     std::fs::create_dir_all(&config.dir).map_err(|source| StartError::DataDir { path: config.dir.clone(), source })?;
+    let users = crate::acl::file::startup_users(&config).map_err(StartError::Acl)?;
     let files = limits::plan(config.maxclients);
     config.maxclients = files.maxclients;
     let budget = memory_budget(&config);
@@ -92,6 +96,7 @@ pub fn open(mut config: Config, tls: Arc<tls::Context>) -> Result<(Arc<ServerSta
     let store = Store::open(storage.clone(), config.databases).map_err(|e| StartError::Load(e.to_string()))?;
     store.cache.set_budget(budget.read_cache);
     let state = Arc::new(ServerState::new(store, config));
+    state.acl.replace_all(users);
     // CONFIG SET maxmemory / read-cache-size resize the caches and memtables. Weak
     // references: the configuration lives inside the state.
     let (weak_state, weak_rocks) = (Arc::downgrade(&state), Arc::downgrade(&rocks));
@@ -102,6 +107,10 @@ pub fn open(mut config: Config, tls: Arc<tls::Context>) -> Result<(Arc<ServerSta
         tls.reconfigure(old, new)?;
         if let Some(state) = weak_state.upgrade() {
             state.store.access.configure(config_lfu(new));
+            // CONFIG SET requirepass sets the default user's password, as in Redis.
+            if old.requirepass != new.requirepass {
+                state.acl.set_default_password(new.requirepass.as_deref());
+            }
         }
         if new.maxclients > old.maxclients {
             limits::allow(new.maxclients).map_err(|e| ("maxclients", e))?;

@@ -276,6 +276,13 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("total_error_replies", &errors);
             line("unexpected_error_replies", &0);
             line("total_protocol_errors", &stats.protocol_errors.load(Ordering::Relaxed));
+            let denied = &server.acl.denied;
+            line("acl_access_denied_auth", &denied.auth.load(Ordering::Relaxed));
+            line("acl_access_denied_cmd", &denied.cmd.load(Ordering::Relaxed));
+            line("acl_access_denied_key", &denied.key.load(Ordering::Relaxed));
+            line("acl_access_denied_channel", &denied.channel.load(Ordering::Relaxed));
+            // DiskDB's own: AUTH attempts slowed by the per-address failure limit.
+            line("acl_auth_throttled", &server.acl.limiter.throttled.load(Ordering::Relaxed));
         }
         "replication" => {
             line("role", &"master");
