@@ -654,3 +654,23 @@ fn read_write_key_permissions_match_redis_per_key() {
         assert_eq!(mine, reference, "{line}");
     }
 }
+
+#[test]
+fn config_rewrite_never_writes_requirepass_in_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("diskdb.conf");
+    std::fs::write(&conf, "requirepass Old-s3cret-in-file\n").unwrap();
+    let mut s = Server::start_with(&[conf.to_str().unwrap()]);
+    let mut c = s.raw();
+    assert_eq!(c.cmd(&["AUTH", "Old-s3cret-in-file"]), R::ok());
+    assert_eq!(c.cmd(&["CONFIG", "SET", "requirepass", "New-s3cret"]), R::ok());
+    assert_eq!(c.cmd(&["CONFIG", "REWRITE"]), R::ok());
+    let text = std::fs::read_to_string(&conf).unwrap();
+    assert!(!text.contains("s3cret") && !text.contains("requirepass"), "{text}");
+    assert!(text.contains("user default on #"), "{text}");
+    // The hashed default user still asks for the password after a restart.
+    s.restart();
+    let mut c = s.raw();
+    assert_eq!(c.cmd(&["GET", "x"]), R::err("NOAUTH Authentication required."));
+    assert_eq!(c.cmd(&["AUTH", "New-s3cret"]), R::ok());
+}

@@ -611,3 +611,18 @@ fn an_encrypted_pkcs8_key_opens_with_tls_key_file_pass() {
     let c = ping(port, client_config(&pki.ca.issued, Some(&pki.client), BOTH), "localhost").unwrap();
     assert_eq!(c.peer_cert(), pki.server.der);
 }
+
+#[test]
+fn only_auth_hello_quit_and_reset_answer_before_auth_over_tls() {
+    let pki = pki();
+    let (_server, port) = tls_server(&pki, "no", &["--requirepass", "pw"]);
+    let mut c = Tls::connect(port, client_config(&pki.ca.issued, None, BOTH), "localhost").unwrap();
+    for cmd in [&["GET", "k"][..], &["PING"], &["ACL", "WHOAMI"], &["CLIENT", "ID"], &["SUBSCRIBE", "c"], &["CONFIG", "GET", "port"]] {
+        assert_eq!(c.cmd(cmd).unwrap(), R::err("NOAUTH Authentication required."), "{cmd:?}");
+    }
+    assert_eq!(c.cmd(&["RESET"]).unwrap(), R::Status("RESET".into()));
+    assert!(matches!(c.cmd(&["HELLO", "3"]).unwrap(), R::Error(e) if e.starts_with("NOAUTH HELLO must be called")));
+    assert_eq!(c.cmd(&["AUTH", "pw"]).unwrap(), R::ok());
+    assert_eq!(c.cmd(&["PING"]).unwrap(), R::Status("PONG".into()));
+    assert_eq!(c.cmd(&["QUIT"]).unwrap(), R::ok());
+}

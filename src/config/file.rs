@@ -200,7 +200,9 @@ impl Config {
 
     /// [`Config::rewrite`], with the ACL `user` lines to write in place of the file's
     /// (Redis's `rewriteConfigUserOption`: every user when there is no aclfile, none when
-    /// there is one). `None` leaves the file's `user` lines as they are.
+    /// there is one). `None` leaves the file's `user` lines as they are. With user lines,
+    /// `requirepass` is left out: the default user's line holds its password hashed, so
+    /// no password reaches the file in clear.
     pub fn rewrite_with_users(&self, path: &Path, users: Option<&[String]>) -> Result<(), String> {
         let old = std::fs::read_to_string(path).unwrap_or_default();
         let mut users_written = false;
@@ -222,6 +224,9 @@ impl Config {
                 continue;
             }
             match known {
+                // The default user's `user` line carries its password as a SHA-256
+                // hash: requirepass is not written in clear (Redis writes it).
+                Some(d) if users.is_some() && d.canonical() == "requirepass" => continue,
                 Some(d) if seen.contains(&d.canonical()) => continue,
                 Some(d) => {
                     seen.push(d.canonical());
@@ -236,6 +241,9 @@ impl Config {
         let mut header = false;
         for d in DIRECTIVES.iter().filter(|d| d.alias_of.is_none()) {
             if seen.contains(&d.name) || self.value_of(d) == defaults.value_of(d) {
+                continue;
+            }
+            if users.is_some() && d.name == "requirepass" {
                 continue;
             }
             if !header {
