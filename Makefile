@@ -37,7 +37,12 @@ $(VENV)/bin/pytest:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q -r tests/python/requirements.txt
 
-test: build $(VENV)/bin/pytest
+# An existing virtualenv follows requirements.txt when it changes.
+$(VENV)/.requirements: tests/python/requirements.txt $(VENV)/bin/pytest
+	$(VENV)/bin/pip install -q -r tests/python/requirements.txt
+	touch $@
+
+test: build $(VENV)/.requirements
 	cargo test --release -- --test-threads=2
 	DISKDB_BIN=$(BIN) $(VENV)/bin/pytest -q tests/python
 	$(MAKE) --no-print-directory test-clients-python

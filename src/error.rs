@@ -313,6 +313,9 @@ pub enum Error {
     ClientIdNotPositive,
     /// `ERR No such user '<user>'`: CLIENT KILL USER.
     NoSuchUser(String),
+    /// Client-side caching refusals of CLIENT TRACKING and CLIENT CACHING, with Redis
+    /// 7.0's texts (see [`TrackingError`]).
+    Tracking(TrackingError),
 
     // ----- ACL -----
     /// `NOPERM this user has no permissions to run the '<cmd>' command`.
@@ -650,6 +653,7 @@ impl fmt::Display for Error {
             Error::NoSuchClient => f.write_str("ERR No such client"),
             Error::ClientIdNotPositive => f.write_str("ERR client-id should be greater than 0"),
             Error::NoSuchUser(user) => write!(f, "ERR No such user '{user}'"),
+            Error::Tracking(e) => e.fmt(f),
             Error::NoPermCommand(cmd) => write!(f, "NOPERM this user has no permissions to run the '{cmd}' command"),
             Error::NoPermKey => f.write_str("NOPERM this user has no permissions to access one of the keys used as arguments"),
             Error::NoPermChannel => {
@@ -822,4 +826,56 @@ pub fn unknown_command(argv: &[bytes::Bytes]) -> Error {
         truncate(&name, 128),
         args
     ))
+}
+
+/// CLIENT TRACKING / CLIENT CACHING refusals (Redis 7.0's networking.c and tracking.c).
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrackingError {
+    /// `REDIRECT` given twice.
+    RedirectTwice,
+    /// `REDIRECT` to an id no client has.
+    RedirectMissing,
+    PrefixNeedsBcast,
+    BcastSwitch,
+    OptWithBcast,
+    OptinAndOptout,
+    OptSwitch,
+    /// A new prefix overlapping one the client already has: (new, existing).
+    PrefixOverlapsExisting(String, String),
+    /// Two given prefixes overlapping: (first, second).
+    PrefixOverlapsGiven(String, String),
+    CachingNotTracking,
+    CachingYesNotOptin,
+    CachingNoNotOptout,
+}
+
+impl fmt::Display for TrackingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SWITCH: &str = "before disabling tracking for this client, and then re-enabling it with a different mode.";
+        const OVERLAP: &str = "Prefixes for a single client must not overlap.";
+        match self {
+            TrackingError::RedirectTwice => f.write_str("ERR A client can only redirect to a single other client"),
+            TrackingError::RedirectMissing => f.write_str("ERR The client ID you want redirect to does not exist"),
+            TrackingError::PrefixNeedsBcast => f.write_str("ERR PREFIX option requires BCAST mode to be enabled"),
+            TrackingError::BcastSwitch => write!(f, "ERR You can't switch BCAST mode on/off {SWITCH}"),
+            TrackingError::OptWithBcast => f.write_str("ERR OPTIN and OPTOUT are not compatible with BCAST"),
+            TrackingError::OptinAndOptout => f.write_str("ERR You can't specify both OPTIN mode and OPTOUT mode"),
+            TrackingError::OptSwitch => write!(f, "ERR You can't switch OPTIN/OPTOUT mode {SWITCH}"),
+            TrackingError::PrefixOverlapsExisting(new, old) => {
+                write!(f, "ERR Prefix '{new}' overlaps with an existing prefix '{old}'. {OVERLAP}")
+            }
+            TrackingError::PrefixOverlapsGiven(a, b) => {
+                write!(f, "ERR Prefix '{a}' overlaps with another provided prefix '{b}'. {OVERLAP}")
+            }
+            TrackingError::CachingNotTracking => f.write_str(
+                "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled",
+            ),
+            TrackingError::CachingYesNotOptin => {
+                f.write_str("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.")
+            }
+            TrackingError::CachingNoNotOptout => {
+                f.write_str("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.")
+            }
+        }
+    }
 }

@@ -11,6 +11,8 @@
 //! - `commands`: the command table, the dispatch path, one file per command group.
 //! - `pubsub`: the Pub/Sub hub (channel, pattern and shard-channel subscribers) and the
 //!   per-client mailboxes a PUBLISH fans out to; connections drain their own.
+//! - `tracking`: client-side caching (CLIENT TRACKING): tracked keys, BCAST prefixes,
+//!   and the invalidation messages writes send through those mailboxes.
 //! - `monitor`: MONITOR's feed of every command run, through the same mailboxes.
 //! - `types`: typed operations over storage: metadata, expiry, key locks.
 //! - `storage`: the `Storage` trait and its RocksDB engine; key encodings.
@@ -44,4 +46,5 @@ pub(crate) mod protocol;
 pub(crate) mod pubsub;
 pub mod server;
 pub(crate) mod storage;
+pub(crate) mod tracking;
 pub(crate) mod types;

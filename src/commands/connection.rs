@@ -174,6 +174,10 @@ fn reset(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
     s.stop_monitor(&ctx.server.monitors);
     s.multi = None;
     ctx.server.watches.clear(&mut s.watch);
+    if s.tracking.on {
+        ctx.server.tracking.disable(&s.info, &s.tracking);
+    }
+    s.tracking = Default::default();
     s.select(0);
     s.resp = 2;
     s.info.resp.store(2, Ordering::Relaxed);

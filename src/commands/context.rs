@@ -139,6 +139,13 @@ pub struct ClientInfo {
     pub sub: AtomicUsize,
     pub psub: AtomicUsize,
     pub ssub: AtomicUsize,
+    /// Client-side caching: `crate::tracking` flag bits (CLIENT LIST `t`, `R`, `B`) and
+    /// the redirect id (`redir`: -1 while tracking is off, 0 without a redirect).
+    pub tracking: AtomicU8,
+    pub redir: AtomicI64,
+    /// The pub/sub mailbox, once the session has one (or a sender made one for it):
+    /// where invalidation messages redirected to this client are queued.
+    pub mailbox: crate::pubsub::MailboxSlot,
     killed: AtomicBool,
     kill: Notify,
     /// A CLIENT UNBLOCK request for the blocked command: [`UNBLOCK_NONE`],
@@ -206,6 +213,9 @@ impl ClientInfo {
             sub: AtomicUsize::new(0),
             psub: AtomicUsize::new(0),
             ssub: AtomicUsize::new(0),
+            tracking: AtomicU8::new(0),
+            redir: AtomicI64::new(-1),
+            mailbox: Default::default(),
             killed: AtomicBool::new(false),
             kill: Notify::new(),
             unblock: AtomicU8::new(UNBLOCK_NONE),
@@ -324,6 +334,8 @@ pub struct ServerState {
     pub active_expire: std::sync::atomic::AtomicBool,
     /// Pub/sub subscriptions and delivery.
     pub pubsub: crate::pubsub::PubSub,
+    /// Client-side caching: tracked keys, BCAST prefixes, invalidation.
+    pub tracking: crate::tracking::Tracking,
     /// MONITOR clients.
     pub monitors: crate::monitor::Monitors,
     /// CLIENT PAUSE.
@@ -359,6 +371,7 @@ impl ServerState {
             error_stats: Default::default(),
             active_expire: std::sync::atomic::AtomicBool::new(true),
             pubsub: Default::default(),
+            tracking: Default::default(),
             monitors: Default::default(),
             pause: Default::default(),
             audit: Default::default(),
@@ -370,11 +383,18 @@ impl ServerState {
     /// Reports keys changed by a committed write: wakes clients blocked on them and
     /// invalidates transactions watching them.
     pub fn touched(&self, keys: &[(u8, Bytes)]) {
+        self.touched_by(keys, None);
+    }
+
+    /// As [`ServerState::touched`], for the write of a client's command: `current` is
+    /// its id and where its own tracking invalidations wait until its reply is out.
+    pub fn touched_by(&self, keys: &[(u8, Bytes)], current: Option<(u64, &mut Vec<Bytes>)>) {
         if keys.is_empty() {
             return;
         }
         self.blocked.wake(keys);
         self.watches.touch(keys);
+        self.tracking.invalidate(keys, &mut crate::tracking::Sink::new(self, current));
     }
 
     /// PUBLISH from anywhere in the server (commands, and keyspace notifications
@@ -476,6 +496,11 @@ pub struct Session {
     /// Pub/sub subscriptions and the mailbox messages wait in; created by the first
     /// subscribe, so other clients carry none.
     pub pubsub: Option<Box<crate::pubsub::Subscriber>>,
+    /// CLIENT TRACKING settings.
+    pub tracking: crate::tracking::Mode,
+    /// Invalidation messages for this client raised by its own command, written after
+    /// the command's reply.
+    pub tracking_pending: Vec<Bytes>,
     /// In MONITOR mode: fed every command, refused keyspace commands.
     pub monitor: bool,
     /// This monitor's own command, fed after its reply (see [`crate::monitor`]).
@@ -500,6 +525,8 @@ impl Session {
             multi: None,
             watch: Default::default(),
             pubsub: None,
+            tracking: Default::default(),
+            tracking_pending: Vec::new(),
             monitor: false,
             monitor_echo: None,
         }
@@ -508,7 +535,7 @@ impl Session {
     /// The client's subscriptions, created on first use.
     pub fn subscriber(&mut self) -> &mut crate::pubsub::Subscriber {
         let info = self.info.clone();
-        self.pubsub.get_or_insert_with(|| Box::new(crate::pubsub::Subscriber::new(info)))
+        self.pubsub.get_or_insert_with(|| Box::new(crate::pubsub::Subscriber::with_mailbox(info.mailbox.attach(&info))))
     }
 
     /// Whether the client has any subscription (RESP2 subscribe mode).

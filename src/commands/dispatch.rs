@@ -70,6 +70,16 @@ fn resolve(state: &ServerState, argv: &[Bytes]) -> std::result::Result<(usize, &
 
 /// Runs one command from `argv` (name first) for `session`.
 pub fn execute(state: &ServerState, session: &mut Session, argv: &[Bytes]) -> Outcome {
+    let outcome = execute_command(state, session, argv);
+    // CLIENT CACHING covers the next command, or the next transaction; any CLIENT
+    // subcommand leaves it armed (Redis's resetClient).
+    if session.tracking.caching && session.multi.is_none() && !argv[0].eq_ignore_ascii_case(b"client") {
+        session.tracking.caching = false;
+    }
+    outcome
+}
+
+fn execute_command(state: &ServerState, session: &mut Session, argv: &[Bytes]) -> Outcome {
     let (idx, spec) = match resolve(state, argv) {
         Ok(found) => found,
         Err(rejected) => {
@@ -189,7 +199,7 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
             let events = txn.take_events();
             match txn.commit() {
                 Ok(touched) => {
-                    state.touched(&touched);
+                    state.touched_by(&touched, Some((session.info.id, &mut session.tracking_pending)));
                     crate::notify::publish(state, &events);
                     (reply, wrote)
                 }
@@ -207,6 +217,16 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
             (Reply::error(Error::Internal { command: name.to_string(), what }.to_string()), false)
         }
     };
+    // Client-side caching: a read-only command's keys are remembered for the client,
+    // whatever its reply (as Redis's call() does); shard channels are not keys here.
+    if spec.has(flags::READONLY) && !spec.has(flags::PUBSUB) && session.tracking.remembers() {
+        let keys = spec.keys.positions(argv);
+        if !keys.is_empty() {
+            let id = session.info.id;
+            let mut sink = crate::tracking::Sink::new(state, Some((id, &mut session.tracking_pending)));
+            state.tracking.remember(id, keys.iter().map(|&i| &argv[i]), &mut sink);
+        }
+    }
     let stats = &state.command_stats[idx];
     stats.calls.fetch_add(1, Ordering::Relaxed);
     stats.usec.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);

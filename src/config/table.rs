@@ -288,7 +288,12 @@ pub static DIRECTIVES: &[Directive] = &[
         "0",
         Effect::Ignored("clients are never evicted for memory: an idle client holds no buffers")
     ),
-    stored!("tracking-table-max-keys", Kind::Int(0, LLONG_MAX), "1000000", Effect::Ignored("no client-side caching (CLIENT TRACKING)")),
+    stored!(
+        "tracking-table-max-keys",
+        Kind::Int(0, LLONG_MAX),
+        "1000000",
+        Effect::Honoured("most keys the client-side caching table tracks; past it keys are dropped and their clients sent an invalidation, as in Redis; 0: no limit")
+    ),
     stored!("socket-mark-id", Kind::Int(0, UINT_MAX), "0", Effect::Ignored("sockets are not marked (SO_MARK)")).immutable(),
     stored!("bind-source-addr", Kind::Str, "", NO_REPLICATION),
     // ---- Storage, durability and memory -----------------------------------------

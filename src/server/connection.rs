@@ -133,7 +133,17 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
         // Redis never closes a subscriber for being idle: it is waiting for messages.
         // Nor a monitor, which Redis counts as a replica.
         let idle = if session.subscribed() || session.monitor { 0 } else { live.idle };
+        if session.pubsub.is_none() && info.mailbox.waiting() {
+            // Another client's tracking redirect made a mailbox for this one.
+            session.subscriber();
+        }
         let mailbox = session.pubsub.as_ref().map(|p| p.mailbox.clone());
+        let attach = async {
+            match &mailbox {
+                None => info.mailbox.made().await,
+                Some(_) => std::future::pending().await,
+            }
+        };
         let messages = async {
             match &mailbox {
                 Some(m) => m.ready().await,
@@ -162,6 +172,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                 }
             },
             _ = messages => 0,
+            _ = attach => 0,
             _ = &mut killed => break,
             _ = &mut shutdown => break,
         };
@@ -171,7 +182,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                 let mut out = BytesMut::new();
                 m.take_into(&mut out);
                 let mut wrote = false;
-                if !session.reply_off && !flush(&state, &durability, &live, true, &info, &mut stream, &mut out, &mut wrote).await {
+                if !flush(&state, &durability, &live, true, &info, &mut stream, &mut out, &mut wrote).await {
                     break;
                 }
             }
@@ -268,16 +279,17 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                     }
                     // Messages and subscribe confirmations queued meanwhile go first: a
                     // client publishing to itself gets the message before the count.
-                    // Under CLIENT REPLY OFF they are dropped, as Redis drops them.
+                    // Pushed frames (messages, confirmations, invalidations) are sent
+                    // under CLIENT REPLY OFF too, as Redis 7.0 sends them.
                     if let Some(p) = &session.pubsub {
-                        if session.reply_off {
-                            p.mailbox.take_into(&mut BytesMut::new());
-                        } else {
-                            p.mailbox.take_into(&mut output);
-                        }
+                        p.mailbox.take_into(&mut output);
                     }
                     if reply_wanted(&mut session) {
                         outcome.reply.encode(session.resp, &mut output);
+                    }
+                    // Invalidations this client's own command raised follow its reply.
+                    for frame in session.tracking_pending.drain(..) {
+                        output.extend_from_slice(&frame);
                     }
                     if let Some(own) = session.monitor_echo.take() {
                         // A monitor sees its own command after its reply, as in Redis.
@@ -325,10 +337,14 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
         info.query_buf_free.store(input.capacity() - input.len(), Ordering::Relaxed);
         info.reply_buf.store(output.capacity(), Ordering::Relaxed);
     }
+    if session.tracking.on {
+        state.tracking.disable(&info, &session.tracking);
+    }
     session.stop_monitor(&state.monitors);
     if let Some(mut sub) = session.pubsub.take() {
         state.pubsub.leave(&mut sub);
     }
+    info.mailbox.release();
     let _ = stream.shutdown().await;
 }
 

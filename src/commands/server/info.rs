@@ -175,7 +175,7 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("client_recent_max_input_buffer", &biggest);
             line("client_recent_max_output_buffer", &0);
             line("blocked_clients", &blocked);
-            line("tracking_clients", &0);
+            line("tracking_clients", &server.tracking.stats().0);
             line("clients_in_timeout_table", &0);
             // CLIENT PAUSE, with the fields later Redis versions report (7.0 has none).
             let (reason, actions, left) = server.pause.info();
@@ -269,6 +269,10 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("pubsub_channels", &server.pubsub.len(crate::pubsub::Space::Channel));
             line("pubsub_patterns", &server.pubsub.len(crate::pubsub::Space::Pattern));
             line("pubsubshard_channels", &server.pubsub.len(crate::pubsub::Space::Shard));
+            let (_, tracked_keys, tracked_items, tracked_prefixes) = server.tracking.stats();
+            line("tracking_total_keys", &tracked_keys);
+            line("tracking_total_items", &tracked_items);
+            line("tracking_total_prefixes", &tracked_prefixes);
             line("total_error_replies", &errors);
             line("unexpected_error_replies", &0);
             line("total_protocol_errors", &stats.protocol_errors.load(Ordering::Relaxed));
