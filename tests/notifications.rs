@@ -264,19 +264,6 @@ fn events_name_the_logical_database_and_follow_each_command_inside_exec() {
     assert_eq!(w.take(&mut c), all(&[("q", "lpush"), ("q", "lpop"), ("q", "del"), ("q", "incrby")]));
 }
 
-/// `len` bytes that do not compress (RocksDB compresses: repeated letters would take no
-/// room on disk), different for each `seed`.
-fn noise(len: usize, seed: u64) -> String {
-    let mut x = seed.wrapping_mul(0x9E3779B97F4A7C15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            char::from(b'a' + (x % 26) as u8)
-        })
-        .collect()
-}
 
 #[test]
 fn the_evictor_raises_evicted_for_each_key_it_removes() {

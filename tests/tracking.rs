@@ -508,19 +508,6 @@ fn tracking_shows_in_client_list_and_info() {
     assert!(list.lines().any(|l| l.contains(" flags=tR ") && l.contains(&format!(" redir={tid} "))), "{list}");
 }
 
-/// `len` bytes that do not compress (RocksDB compresses: a repeated letter would take no
-/// room on disk), different for each `seed`.
-fn noise(len: usize, seed: u64) -> String {
-    let mut x = seed.wrapping_mul(0x9E3779B97F4A7C15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            char::from(b'a' + (x % 26) as u8)
-        })
-        .collect()
-}
 
 /// Keys the `maxdisk` evictor deletes are invalidated like written ones: a BCAST NOLOOP
 /// client that writes every key hears only of the evicted ones.
