@@ -203,19 +203,20 @@ fn members_in_shape(ctx: &Ctx<'_>, z: &Zset, shape: &Shape, limit: usize) -> Res
     Ok(out)
 }
 
-/// The positions of STORE / STOREDIST keys of GEORADIUS and GEORADIUSBYMEMBER
-/// (`georadiusGetKeys`: the last one given wins).
+/// The source key and every STORE / STOREDIST key of GEORADIUS and GEORADIUSBYMEMBER
+/// (the last one given is written; all are locked, as the key specifications find
+/// them all).
 fn georadius_keys(argv: &[Bytes]) -> Vec<usize> {
-    let mut stored = None;
+    let mut keys = vec![1];
     let mut i = 5;
     while i < argv.len() {
         if (args::is(&argv[i], "store") || args::is(&argv[i], "storedist")) && i + 1 < argv.len() {
-            stored = Some(i + 1);
+            keys.push(i + 1);
             i += 1;
         }
         i += 1;
     }
-    std::iter::once(1).chain(stored).collect()
+    keys
 }
 
 const GEORADIUS_KEYS: Keys = Keys::Custom { find: georadius_keys, first: 1, last: 1, step: 1 };
