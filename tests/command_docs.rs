@@ -11,7 +11,7 @@ mod common;
 use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::*;
 
@@ -248,15 +248,18 @@ fn cli_session(port: u16, lines: &[String]) -> String {
     let mut input: String = lines.iter().map(|l| format!("{l}\n")).collect();
     input.push_str("quit\n");
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("redis-cli session on port {port} did not end");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
+    // Read the output while the session runs: HELP of every command prints more than a
+    // pipe holds, and a full pipe would stop redis-cli before it reads `quit`.
+    let pid = child.id();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    let Ok(out) = rx.recv_timeout(Duration::from_secs(60)) else {
+        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        panic!("redis-cli session on port {port} did not end");
+    };
+    let out = out.unwrap();
     assert!(out.status.success(), "redis-cli on port {port} exited with {}", out.status);
     String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
 }
