@@ -436,6 +436,19 @@ mod tests {
     }
 
     #[test]
+    fn a_small_search_covers_a_tiny_part_of_the_score_space() {
+        // 1 km around Palermo: nine cells at most, together a sliver of the 2^52 scores,
+        // and the centre's cell holds Palermo's score.
+        let shape = Shape { xy: [13.361389, 38.115556], conversion: 1000.0, kind: ShapeKind::Radius(1.0) };
+        let cells: Vec<(f64, f64)> = shape.cells().into_iter().filter(|&h| is_cell(h)).map(cell_scores).collect();
+        assert!(!cells.is_empty() && cells.len() <= 9);
+        let covered: f64 = cells.iter().map(|(a, b)| b - a).sum();
+        assert!(covered < (1u64 << 52) as f64 / 1e6, "{covered}");
+        let palermo = 3479099956230698.0;
+        assert!(cells[0].0 <= palermo && palermo < cells[0].1);
+    }
+
+    #[test]
     fn interleave_round_trips() {
         let i = interleave64(0x12345, 0xabcde);
         assert_eq!(deinterleave64(i), 0x12345 | (0xabcde << 32));
