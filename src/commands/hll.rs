@@ -17,6 +17,17 @@ struct Hll {
     expire_at: i64,
 }
 
+/// The HLL string at `key` as stored (no copy), for PFCOUNT of one key, whose cached
+/// cardinality is usually all it needs; `None` if missing. Errors as [`load`].
+fn peek(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Option<(Bytes, i64)>> {
+    let Some(s) = string::open(&mut ctx.txn, key, Access::Read)? else { return Ok(None) };
+    let bytes = s.value(&ctx.txn)?;
+    if !hll::is_hll(&bytes) {
+        return Err(Error::HllWrongType);
+    }
+    Ok(Some((bytes, s.expire_at())))
+}
+
 /// The HLL at `key`, `None` if missing. Errors: WRONGTYPE (another type), `WRONGTYPE
 /// Key is not a valid HyperLogLog string value.` (a string that is not one).
 fn load(ctx: &mut Ctx<'_>, key: &[u8], access: Access) -> Result<Option<Hll>> {
@@ -69,11 +80,12 @@ fn pfcount(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         }
         return Ok(Reply::Int(hll::count_raw(&max) as i64));
     }
-    let Some(mut h) = load(ctx, &argv[1], Access::Read)? else { return Ok(Reply::Int(0)) };
-    if let Some(card) = hll::cached(&h.bytes) {
+    let Some((bytes, expire_at)) = peek(ctx, &argv[1])? else { return Ok(Reply::Int(0)) };
+    if let Some(card) = hll::cached(&bytes) {
         return Ok(Reply::Int(card as i64));
     }
-    let card = hll::count(&h.bytes).map_err(|_| Error::HllCorrupt)?;
+    let card = hll::count(&bytes).map_err(|_| Error::HllCorrupt)?;
+    let mut h = Hll { bytes: bytes.to_vec(), expire_at };
     hll::set_cached(&mut h.bytes, card);
     store(ctx, &argv[1], h)?;
     Ok(Reply::Int(card as i64))
