@@ -269,6 +269,24 @@ fn random_coordinates_and_searches_match_redis() {
     }
 }
 
+/// Members whose scores no GEOADD wrote (negative, infinite, past 2^52) decode as
+/// Redis's build converts the score to an integer.
+#[test]
+fn scores_not_written_by_geoadd_decode_as_redis_does() {
+    let s = Server::start();
+    let redis = RedisServer::start();
+    let mut ours = s.raw();
+    let mut theirs = Conn::open(redis.port).unwrap();
+    let add = ["ZADD", "z", "-1", "a", "inf", "b", "-inf", "c", "1e30", "d", "9007199254740993", "e", "1.5", "f", "-0", "g"];
+    both(&mut ours, &mut theirs, &add);
+    for m in ["a", "b", "c", "d", "e", "f", "g"] {
+        both(&mut ours, &mut theirs, &["GEOPOS", "z", m]);
+        both(&mut ours, &mut theirs, &["GEOHASH", "z", m]);
+        both(&mut ours, &mut theirs, &["GEODIST", "z", m, "a", "km"]);
+        both(&mut ours, &mut theirs, &["GEOSEARCH", "z", "FROMMEMBER", m, "BYRADIUS", "100", "km", "ASC", "WITHCOORD"]);
+    }
+}
+
 #[test]
 fn geo_index_is_a_sorted_set_and_survives_kill_9() {
     let mut s = Server::start();

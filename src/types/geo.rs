@@ -142,9 +142,24 @@ fn align52(h: Hash) -> u64 {
     h.bits << (52 - h.step as u32 * 2)
 }
 
+/// A double converted to `uint64_t` as Redis's x86-64 build does it (gcc's
+/// `cvttsd2si` sequence), for scores no GEOADD wrote: a negative score wraps (-1 is all
+/// ones), +inf and huge scores give 0, -inf gives 2^63.
+fn c_double_to_u64(x: f64) -> u64 {
+    const TWO63: f64 = 9223372036854775808.0;
+    // cvttsd2si: the truncated value, or the "integer indefinite" 2^63 when it does not
+    // fit an i64 (NaN included).
+    let cvtt = |x: f64| if (-TWO63..TWO63).contains(&x) { x as i64 as u64 } else { 1u64 << 63 };
+    if x < TWO63 {
+        cvtt(x)
+    } else {
+        cvtt(x - TWO63) ^ (1u64 << 63)
+    }
+}
+
 /// `decodeGeohash`: the `[longitude, latitude]` a sorted-set score stands for.
 pub fn decode_score(score: f64) -> Option<[f64; 2]> {
-    let hash = Hash { bits: score as u64, step: STEP_MAX };
+    let hash = Hash { bits: c_double_to_u64(score), step: STEP_MAX };
     decode(WGS84_LONG, WGS84_LAT, hash).map(|a| area_center(&a))
 }
 

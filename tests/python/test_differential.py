@@ -438,10 +438,10 @@ def gen(rng):
     ])()
 
 
-# Geo indexes live in their own keys (a sorted set with arbitrary scores decodes as
-# Redis's C casts of out-of-range doubles do, which no spec defines); a GEO command on
-# KEYS only meets an empty key, a sorted set, or a WRONGTYPE. HyperLogLogs use KEYS
-# too, so string commands meet HLL strings and PF* commands meet plain strings.
+# Geo indexes live in their own keys, and GEO reads go to KEYS too: there they meet
+# sorted sets with arbitrary scores (negative, infinite), which decode as Redis's
+# build converts a double to an integer, and other types (WRONGTYPE). HyperLogLogs use
+# KEYS too, so string commands meet HLL strings and PF* commands meet plain strings.
 GEO_KEYS = ["{g}1", "{g}2", "{g}3"]
 GEO_UNITS = ["m", "km", "mi", "ft", "KM", "yd"]
 
@@ -460,16 +460,25 @@ def geo_or_hll(rng, k, m):
     frm = lambda: rng.choice([["FROMLONLAT", lon(), lat()], ["FROMMEMBER", gm()], [], ["FROMMEMBER", gm(), "FROMLONLAT", lon(), lat()]])
     by = lambda: rng.choice([["BYRADIUS", radius(), unit()], ["BYBOX", radius(), radius(), unit()], [],
                              ["BYRADIUS", radius(), unit(), "BYBOX", radius(), radius(), unit()]])
+    # Two members at the exact same place would tie in distance, and under COUNT Redis's
+    # partial quicksort orders ties its own way: the one fixed place has one member.
+    def triple():
+        x, y = lon(), lat()
+        return x, y, "edge" if (x, y) == ("-180", "85.05112878") else gm()
     els = lambda: ["e%d" % rng.randint(0, rng.choice([10, 300, 5000])) for _ in range(rng.randint(0, 40))]
     return rng.choice([
         lambda: ["GEOADD", g()] + rng.choice([[], [], ["NX"], ["XX"], ["CH"], ["XX", "CH"], ["NX", "XX"]])
-                + [x for _ in range(rng.randint(1, 4)) for x in (lon(), lat(), gm())],
+                + [x for _ in range(rng.randint(1, 4)) for x in triple()],
         lambda: ["GEOADD", g(), lon(), lat()],
         lambda: ["GEOADD", k(), "13.5", "37.5", m()],
         lambda: ["GEOPOS", rng.choice([g(), k()]), gm(), gm()],
-        lambda: ["GEODIST", g(), gm(), gm()] + rng.choice([[], [unit()], [unit(), "x"]]),
+        lambda: ["GEODIST", rng.choice([g(), k()]), rng.choice([gm(), m()]), rng.choice([gm(), m()])] + rng.choice([[], [unit()], [unit(), "x"]]),
         lambda: ["GEOHASH", rng.choice([g(), k()]), gm(), gm()],
         lambda: ["GEOSEARCH", g()] + frm() + by() + opts(),
+        # (No COUNT here: KEYS' sorted sets hold many members at one score, and Redis's
+        # partial quicksort, which COUNT uses, orders equal distances its own way.)
+        lambda: ["GEOSEARCH", k(), "FROMMEMBER", m()] + by()
+                + rng.sample(["WITHDIST", "WITHCOORD", "WITHHASH", "ASC", "DESC"], rng.randint(0, 3)),
         lambda: ["GEOSEARCHSTORE", g(), g()] + frm() + by() + rng.choice([[], ["STOREDIST"], ["ASC", "COUNT", "2"], ["WITHDIST"]]),
         lambda: [rng.choice(["GEORADIUS", "GEORADIUS_RO"]), g(), lon(), lat(), radius(), unit()] + opts()
                 + rng.choice([[], [], ["STORE", g()], ["STOREDIST", g()]]),
