@@ -269,6 +269,34 @@ fn random_coordinates_and_searches_match_redis() {
     }
 }
 
+/// Many members at a few places: equal distances, ordered under COUNT as Redis's
+/// partial quicksort orders them, and in full sorts as its stable qsort does.
+#[test]
+fn equal_distances_come_in_redis_order() {
+    let s = Server::start();
+    let redis = RedisServer::start();
+    let mut ours = s.raw();
+    let mut theirs = Conn::open(redis.port).unwrap();
+    let mut rng = fastrand::Rng::with_seed(0x7e5);
+    for (key, places, members) in [("t1", 3, 50), ("t2", 10, 300), ("t3", 2, 8), ("t4", 40, 2000)] {
+        let spots: Vec<(String, String)> =
+            (0..places).map(|_| (format!("{:.6}", 13.0 + rng.f64() / 10.0), format!("{:.6}", 37.0 + rng.f64() / 10.0))).collect();
+        let mut args = vec!["GEOADD".to_string(), key.to_string()];
+        for i in 0..members {
+            let (x, y) = &spots[rng.usize(..places)];
+            args.extend([x.clone(), y.clone(), format!("m{i}")]);
+        }
+        both(&mut ours, &mut theirs, &refs(&args));
+        for count in ["1", "2", "3", "5", "7", "10", "41", "100", "500"] {
+            for order in ["ASC", "DESC"] {
+                both(&mut ours, &mut theirs, &["GEOSEARCH", key, "FROMLONLAT", "13.05", "37.05", "BYRADIUS", "50", "km", order, "COUNT", count]);
+                both(&mut ours, &mut theirs, &["GEORADIUS", key, "13.05", "37.05", "50", "km", order, "COUNT", count, "WITHDIST"]);
+            }
+            both(&mut ours, &mut theirs, &["GEOSEARCH", key, "FROMLONLAT", "13.05", "37.05", "BYRADIUS", "50", "km", "ASC"]);
+        }
+    }
+}
+
 /// Members whose scores no GEOADD wrote (negative, infinite, past 2^52) decode as
 /// Redis's build converts the score to an integer.
 #[test]

@@ -342,12 +342,23 @@ fn search(ctx: &mut Ctx<'_>, argv: &[Bytes], src: usize, flags: u8) -> Result<Re
     if points.is_empty() && storekey.is_none() {
         return Ok(Reply::Array(Vec::new()));
     }
-    match sort {
-        Sort::Asc => points.sort_by(|a, b| a.dist.partial_cmp(&b.dist).unwrap_or(std::cmp::Ordering::Equal)),
-        Sort::Desc => points.sort_by(|a, b| b.dist.partial_cmp(&a.dist).unwrap_or(std::cmp::Ordering::Equal)),
-        Sort::None => {}
-    }
     let returned = if count == 0 { points.len() } else { points.len().min(count as usize) };
+    // `sort_gp_asc` / `sort_gp_desc`; the whole result goes through libc's qsort (a
+    // stable merge sort in glibc), a part of it through Redis's pqsort.
+    let asc = |a: &Point, b: &Point| if a.dist > b.dist { 1 } else if a.dist == b.dist { 0 } else { -1 };
+    let desc = |a: &Point, b: &Point| -asc(a, b);
+    let cmp: Option<&dyn Fn(&Point, &Point) -> i32> = match sort {
+        Sort::Asc => Some(&asc),
+        Sort::Desc => Some(&desc),
+        Sort::None => None,
+    };
+    if let Some(cmp) = cmp {
+        if returned == points.len() {
+            points.sort_by(|a, b| cmp(a, b).cmp(&0));
+        } else if returned > 0 {
+            geo::pqsort(&mut points, cmp, 0, returned - 1);
+        }
+    }
     points.truncate(returned);
     for p in &mut points {
         p.dist /= shape.conversion;

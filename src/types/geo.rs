@@ -428,6 +428,136 @@ pub fn distance_text(d: f64) -> String {
     format!("{d:.4}")
 }
 
+/// Redis's `pqsort` (Bentley & McIlroy's quicksort that only recurses into partitions
+/// overlapping `[lrange, rrange]`), which GEO searches use when COUNT cuts a sorted
+/// result: the same comparisons and swaps, so members at equal distances come out in
+/// Redis's order. `cmp` answers <0, 0, >0 as C's comparators do.
+pub fn pqsort<T>(v: &mut [T], cmp: &dyn Fn(&T, &T) -> i32, lrange: usize, rrange: usize) {
+    let c = |v: &[T], i: usize, j: usize| cmp(&v[i], &v[j]);
+    let med3 = |v: &[T], a: usize, b: usize, cc: usize| {
+        if c(v, a, b) < 0 {
+            if c(v, b, cc) < 0 {
+                b
+            } else if c(v, a, cc) < 0 {
+                cc
+            } else {
+                a
+            }
+        } else if c(v, b, cc) > 0 {
+            b
+        } else if c(v, a, cc) < 0 {
+            a
+        } else {
+            cc
+        }
+    };
+    let insertion = |v: &mut [T], a: usize, n: usize| {
+        for pm in a + 1..a + n {
+            let mut pl = pm;
+            while pl > a && c(v, pl - 1, pl) > 0 {
+                v.swap(pl, pl - 1);
+                pl -= 1;
+            }
+        }
+    };
+    let vecswap = |v: &mut [T], a: usize, b: usize, n: usize| {
+        for i in 0..n {
+            v.swap(a + i, b + i);
+        }
+    };
+    // Whether the partition [a, a + k) lies wholly outside [lrange, rrange].
+    let outside = |a: usize, k: usize| (lrange < a && rrange < a) || (lrange >= a + k && rrange >= a + k);
+    fn go<T>(
+        v: &mut [T],
+        mut a: usize,
+        mut n: usize,
+        c: &dyn Fn(&[T], usize, usize) -> i32,
+        med3: &dyn Fn(&[T], usize, usize, usize) -> usize,
+        insertion: &dyn Fn(&mut [T], usize, usize),
+        vecswap: &dyn Fn(&mut [T], usize, usize, usize),
+        outside: &dyn Fn(usize, usize) -> bool,
+    ) {
+        loop {
+            if n < 7 {
+                insertion(v, a, n);
+                return;
+            }
+            let mut pm = a + n / 2;
+            if n > 7 {
+                let (mut pl, mut pn) = (a, a + n - 1);
+                if n > 40 {
+                    let d = n / 8;
+                    pl = med3(v, pl, pl + d, pl + 2 * d);
+                    pm = med3(v, pm - d, pm, pm + d);
+                    pn = med3(v, pn - 2 * d, pn - d, pn);
+                }
+                pm = med3(v, pl, pm, pn);
+            }
+            v.swap(a, pm);
+            let (mut pa, mut pb) = (a + 1, a + 1);
+            let (mut pc, mut pd) = (a as isize + n as isize - 1, a as isize + n as isize - 1);
+            let mut swapped = false;
+            loop {
+                while pb as isize <= pc {
+                    let r = c(v, pb, a);
+                    if r > 0 {
+                        break;
+                    }
+                    if r == 0 {
+                        swapped = true;
+                        v.swap(pa, pb);
+                        pa += 1;
+                    }
+                    pb += 1;
+                }
+                while pb as isize <= pc {
+                    let r = c(v, pc as usize, a);
+                    if r < 0 {
+                        break;
+                    }
+                    if r == 0 {
+                        swapped = true;
+                        v.swap(pc as usize, pd as usize);
+                        pd -= 1;
+                    }
+                    pc -= 1;
+                }
+                if pb as isize > pc {
+                    break;
+                }
+                v.swap(pb, pc as usize);
+                swapped = true;
+                pb += 1;
+                pc -= 1;
+            }
+            if !swapped {
+                insertion(v, a, n);
+                return;
+            }
+            let pn = a + n;
+            let r = (pa - a).min(pb - pa);
+            vecswap(v, a, pb - r, r);
+            let r = ((pd - pc) as usize).min(pn - pd as usize - 1);
+            vecswap(v, pb, pn - r, r);
+            let r = pb - pa;
+            if r > 1 && !outside(a, r) {
+                go(v, a, r, c, med3, insertion, vecswap, outside);
+            }
+            let r = (pd - pc) as usize;
+            if r > 1 {
+                a = pn - r;
+                n = r;
+                if !outside(a, r) {
+                    continue;
+                }
+            }
+            return;
+        }
+    }
+    let n = v.len();
+    go(v, 0, n, &c, &med3, &insertion, &vecswap, &outside);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -461,6 +591,28 @@ mod tests {
         assert!(covered < (1u64 << 52) as f64 / 1e6, "{covered}");
         let palermo = 3479099956230698.0;
         assert!(cells[0].0 <= palermo && palermo < cells[0].1);
+    }
+
+    #[test]
+    fn pqsort_sorts_the_asked_range() {
+        let mut seed = 7u64;
+        for n in [0usize, 1, 5, 7, 8, 41, 200, 1000] {
+            for (l, r) in [(0usize, 0usize), (0, 9), (3, 17)] {
+                let mut v: Vec<u32> = (0..n)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        ((seed >> 33) % 50) as u32
+                    })
+                    .collect();
+                let mut sorted = v.clone();
+                sorted.sort();
+                if n == 0 || r >= n {
+                    continue;
+                }
+                pqsort(&mut v, &|a, b| (*a as i32) - (*b as i32), l, r);
+                assert_eq!(&v[l..=r], &sorted[l..=r], "n {n}, range {l}..={r}");
+            }
+        }
     }
 
     #[test]
