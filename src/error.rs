@@ -447,6 +447,48 @@ pub enum Error {
     /// `ERR the path matches too many values`: a JSONPath whose matches (with repeated
     /// `..` steps they multiply) would exceed DiskDB's bound. RedisJSON has no bound.
     JsonTooManyMatches,
+
+    // ----- Geospatial -----
+    /// `ERR invalid longitude,latitude pair <lon>,<lat>` (printed with `%f`): a position
+    /// outside -180..180, -85.05112878..85.05112878.
+    GeoInvalidLonLat(f64, f64),
+    /// `ERR unsupported unit provided. please use M, KM, FT, MI`.
+    GeoUnit,
+    /// `ERR could not decode requested zset member`: GEORADIUSBYMEMBER or FROMMEMBER of a
+    /// missing member.
+    GeoNoMember,
+    /// `ERR need numeric <what>`: a radius, width or height that is not a number.
+    GeoNeedNumeric(&'static str),
+    /// `ERR radius cannot be negative`.
+    GeoNegativeRadius,
+    /// `ERR height or width cannot be negative`.
+    GeoNegativeBox,
+    /// `ERR COUNT must be > 0`.
+    GeoCount,
+    /// `ERR <what> is not compatible with WITHDIST, WITHHASH and WITHCOORD options`.
+    GeoStoreWith(&'static str),
+    /// `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for <command>`.
+    GeoFrom(String),
+    /// `ERR exactly one of BYRADIUS and BYBOX can be specified for <command>`.
+    GeoBy(String),
+    /// `ERR the ANY argument requires COUNT argument`.
+    GeoAnyWithoutCount,
+
+    // ----- HyperLogLog -----
+    /// `WRONGTYPE Key is not a valid HyperLogLog string value.`: a string that is not HLL.
+    HllWrongType,
+    /// `INVALIDOBJ Corrupted HLL object detected`.
+    HllCorrupt,
+    /// `ERR The specified key does not exist`: PFDEBUG of a missing key.
+    PfDebugNoKey,
+    /// `ERR HLL encoding is not sparse`: PFDEBUG DECODE of a dense HLL.
+    PfDebugNotSparse,
+    /// `ERR Unknown PFDEBUG subcommand '<sub>'`.
+    PfDebugUnknown(String),
+    /// `ERR Wrong number of arguments for the '<sub>' subcommand`.
+    PfDebugArity(String),
+    /// PFSELFTEST's failure text (`TESTFAILED ...`).
+    HllSelfTest(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -748,6 +790,24 @@ impl fmt::Display for Error {
             Error::JsonNotInteger => f.write_str("Couldn't parse as integer"),
             Error::JsonNotUtf8 => f.write_str("Couldn't parse as UTF-8 string"),
             Error::JsonTooManyMatches => f.write_str("ERR the path matches too many values"),
+            Error::GeoInvalidLonLat(x, y) => write!(f, "ERR invalid longitude,latitude pair {x:.6},{y:.6}"),
+            Error::GeoUnit => f.write_str("ERR unsupported unit provided. please use M, KM, FT, MI"),
+            Error::GeoNoMember => f.write_str("ERR could not decode requested zset member"),
+            Error::GeoNeedNumeric(what) => write!(f, "ERR need numeric {what}"),
+            Error::GeoNegativeRadius => f.write_str("ERR radius cannot be negative"),
+            Error::GeoNegativeBox => f.write_str("ERR height or width cannot be negative"),
+            Error::GeoCount => f.write_str("ERR COUNT must be > 0"),
+            Error::GeoStoreWith(what) => write!(f, "ERR {what} is not compatible with WITHDIST, WITHHASH and WITHCOORD options"),
+            Error::GeoFrom(cmd) => write!(f, "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for {cmd}"),
+            Error::GeoBy(cmd) => write!(f, "ERR exactly one of BYRADIUS and BYBOX can be specified for {cmd}"),
+            Error::GeoAnyWithoutCount => f.write_str("ERR the ANY argument requires COUNT argument"),
+            Error::HllWrongType => f.write_str("WRONGTYPE Key is not a valid HyperLogLog string value."),
+            Error::HllCorrupt => f.write_str("INVALIDOBJ Corrupted HLL object detected"),
+            Error::PfDebugNoKey => f.write_str("ERR The specified key does not exist"),
+            Error::PfDebugNotSparse => f.write_str("ERR HLL encoding is not sparse"),
+            Error::PfDebugUnknown(sub) => write!(f, "ERR Unknown PFDEBUG subcommand '{sub}'"),
+            Error::PfDebugArity(sub) => write!(f, "ERR Wrong number of arguments for the '{sub}' subcommand"),
+            Error::HllSelfTest(text) => f.write_str(text),
         }
     }
 }

@@ -383,6 +383,15 @@ const SCRIPT: &[&[&str]] = &[
     &["SADD", "es", "a"], &["PEXPIRE", "es", "1"], &["DEBUG", "SLEEP", "0.01"], &["EXISTS", "es"], &["HSET", "eh", "a", "1"],
     &["PEXPIRE", "eh", "1"], &["DEBUG", "SLEEP", "0.01"], &["DEL", "eh"], &["ZADD", "ez", "1", "a"], &["PEXPIRE", "ez", "1"],
     &["DEBUG", "SLEEP", "0.01"], &["TYPE", "ez"], &["SET", "e2", "1", "PX", "1"], &["DEBUG", "SLEEP", "0.01"], &["INCR", "e2"],
+    // geospatial indexes and HyperLogLogs
+    &["GEOADD", "g", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania"],
+    &["GEOADD", "g", "NX", "13.361389", "38.115556", "Palermo"], &["GEOADD", "g", "XX", "CH", "13.4", "38.1", "Palermo"],
+    &["GEOADD", "nog", "XX", "1", "1", "m"], &["GEOSEARCHSTORE", "gs", "g", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km"],
+    &["GEOSEARCHSTORE", "gs", "g", "FROMLONLAT", "0", "0", "BYRADIUS", "1", "km"],
+    &["GEORADIUS", "g", "15", "37", "200", "km", "STORE", "gr"], &["GEORADIUS", "g", "15", "37", "200", "km", "STOREDIST", "gd"],
+    &["GEORADIUSBYMEMBER", "g", "Palermo", "1", "m", "STORE", "gr"], &["GEOSEARCH", "g", "FROMMEMBER", "Palermo", "BYBOX", "1", "1", "km"],
+    &["PFADD", "h", "a", "b"], &["PFADD", "h", "a"], &["PFADD", "h2"], &["PFADD", "h2"], &["PFCOUNT", "h"],
+    &["PFMERGE", "hm", "h", "h2"], &["PFMERGE", "hm"], &["PFCOUNT", "h", "hm"],
     // sort, restore, expiry into other commands, flushes
     &["RPUSH", "sl", "3", "1", "2"], &["SORT", "sl", "STORE", "sd"], &["SORT", "sl", "STORE", "sd"], &["SORT", "nothing", "STORE", "sd"],
     &["SORT", "nothing", "STORE", "sd"], &["SET", "k", "v"], &["SWAPDB", "0", "1"], &["SWAPDB", "0", "1"], &["FLUSHDB"], &["SET", "k", "v"], &["FLUSHALL"],

@@ -18,7 +18,9 @@ pub(crate) mod cursor;
 pub(crate) mod debug;
 pub(crate) mod dispatch;
 pub(crate) mod docs;
+pub(crate) mod geo;
 pub(crate) mod hash;
+pub(crate) mod hll;
 pub(crate) mod json;
 pub(crate) mod keys;
 pub(crate) mod list;
@@ -62,6 +64,8 @@ pub fn all_commands() -> impl Iterator<Item = &'static CommandSpec> {
         hash::COMMANDS,
         set::COMMANDS,
         zset::COMMANDS,
+        geo::COMMANDS,
+        hll::COMMANDS,
         stream::COMMANDS,
         json::COMMANDS,
         pubsub::COMMANDS,

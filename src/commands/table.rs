@@ -189,6 +189,8 @@ impl CommandSpec {
             "connection" => "@connection",
             "transactions" => "@transaction",
             "stream" => "@stream",
+            "geo" => "@geo",
+            "hyperloglog" => "@hyperloglog",
             _ => return None,
         })
     }

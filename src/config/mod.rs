@@ -90,6 +90,8 @@ pub struct Encoding {
     pub zset_max_listpack_value: u64,
     pub stream_node_max_bytes: u64,
     pub stream_node_max_entries: u64,
+    /// `hll-sparse-max-bytes`: past this many bytes a sparse HyperLogLog becomes dense.
+    pub hll_sparse_max_bytes: u64,
 }
 
 impl Default for Encoding {
@@ -104,6 +106,7 @@ impl Default for Encoding {
             zset_max_listpack_value: 64,
             stream_node_max_bytes: 4096,
             stream_node_max_entries: 100,
+            hll_sparse_max_bytes: 3000,
         }
     }
 }

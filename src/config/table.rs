@@ -629,7 +629,12 @@ pub static DIRECTIVES: &[Directive] = &[
     ZSET_MAX_LISTPACK_VALUE.alias("zset-max-ziplist-value"),
     number!("stream-node-max-bytes", Kind::Memory(0, MEM_LLONG_MAX), STREAM_NODE_BYTES, encoding.stream_node_max_bytes as u64),
     number!("stream-node-max-entries", Kind::Int(0, LLONG_MAX), STREAM_NODE_ENTRIES, encoding.stream_node_max_entries as u64),
-    stored!("hll-sparse-max-bytes", Kind::Memory(0, MEM_LLONG_MAX), "3000", Effect::Ignored("no HyperLogLog commands")),
+    number!(
+        "hll-sparse-max-bytes",
+        Kind::Memory(0, MEM_LLONG_MAX),
+        Effect::Honoured("longest sparse HyperLogLog string, header included: PFADD / PFMERGE past it convert the value to the dense encoding, as Redis"),
+        encoding.hll_sparse_max_bytes as u64
+    ),
     // ---- Replication ------------------------------------------------------------
     REPLICAOF,
     REPLICAOF.alias("slaveof"),

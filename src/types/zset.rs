@@ -255,6 +255,16 @@ impl Zset {
         Ok(out)
     }
 
+    /// Calls `f(member, score)` for the members with scores in `range`, in score order,
+    /// until it answers false (GEO searches scan their cells with it). O(log N + M).
+    pub fn scan_score_range(&self, txn: &Txn<'_>, range: &ScoreRange, f: &mut dyn FnMut(&[u8], f64) -> bool) -> Result<()> {
+        if range.is_empty() {
+            return Ok(());
+        }
+        let (from, to) = range.bounds();
+        scan_index(txn, &self.meta, &from, &to, false, &mut |_, s, m| f(m, s))
+    }
+
     /// Number of members with scores in `range`. O(log N + M).
     pub fn count_by_score(&self, txn: &Txn<'_>, range: &ScoreRange) -> Result<u64> {
         let meta = &self.meta;
