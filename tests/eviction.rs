@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{encode, wait_until, Conn, RedisServer, Server, R};
+use common::{encode, noise, wait_until, Conn, RedisServer, Server, R};
 
 /// Bytes of the SST files in the data directory (the dataset on disk).
 fn sst_bytes(s: &Server) -> u64 {
