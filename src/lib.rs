@@ -37,6 +37,7 @@ pub mod logging;
 pub(crate) mod num;
 pub(crate) mod protocol;
 pub(crate) mod pubsub;
+pub mod scripting;
 pub mod server;
 pub(crate) mod storage;
 pub(crate) mod types;

@@ -126,11 +126,63 @@ pub fn execute(state: &ServerState, session: &mut Session, argv: &[Bytes]) -> Ou
         return outcome;
     }
     let store = &state.store;
-    let _gate = Gate::take(store, spec.has(flags::EXCLUSIVE));
+    let _gate = if state.scripting.running.active.load(Ordering::Acquire) {
+        // A script holds the gate: wait for it without blocking past the BUSY threshold.
+        loop {
+            if let Some(outcome) = while_script_runs(state, session, idx, spec, argv) {
+                return outcome;
+            }
+            match store.try_gate(spec.has(flags::EXCLUSIVE), std::time::Duration::from_millis(2)) {
+                Some(Ok(g)) => break Gate::Shared(g),
+                Some(Err(g)) => break Gate::Exclusive(g),
+                None => continue,
+            }
+        }
+    } else {
+        Gate::take(store, spec.has(flags::EXCLUSIVE))
+    };
     let db = store.physical(session.db);
     let key_pos = spec.keys.positions(argv);
     let _locks = store.locks.lock(key_pos.iter().map(|&i| (db, &argv[i][..])));
     run_locked(state, session, idx, argv)
+}
+
+/// While a script runs (it holds the gate exclusively): waits for it to end, and once
+/// it has run longer than `busy-reply-threshold` answers `-BUSY`, except to the commands
+/// Redis allows then (`allow_busy`: SCRIPT KILL, FUNCTION KILL, FUNCTION STATS,
+/// SHUTDOWN...), which run at once without the gate. `None`: go on as usual.
+fn while_script_runs(state: &ServerState, session: &mut Session, idx: usize, spec: &CommandSpec, argv: &[Bytes]) -> Option<Outcome> {
+    let threshold = state.config.read().stored("busy-reply-threshold", "5000").parse::<u64>().unwrap_or(5000);
+    loop {
+        let ran = state.scripting.busy_for()?;
+        if ran >= threshold {
+            if spec.has(flags::ALLOW_BUSY) {
+                return Some(run_locked(state, session, idx, argv));
+            }
+            let e = if state.scripting.running.eval.load(Ordering::Relaxed) { Error::BusyScript } else { Error::BusyFunction };
+            return Some(reject(state, Some(idx), e));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
+/// Runs `argv` for a script's `redis.call` (the caller, EVAL or FCALL, holds the gate
+/// exclusively): the same lookup, arity and handler as a client's command, with Redis's
+/// script rules: `noscript` commands refused, and write commands in a read-only script.
+pub fn call_from_script(state: &ServerState, session: &mut Session, argv: &[Bytes], read_only: bool) -> Result<Outcome, Error> {
+    let (idx, spec) = match resolve(state, argv) {
+        Ok(found) => found,
+        Err(_) => {
+            return Err(if registry().index_of(&argv[0]).is_none() { Error::ScriptUnknownCommand } else { Error::ScriptWrongArity })
+        }
+    };
+    if spec.has(flags::NOSCRIPT) {
+        return Err(Error::ScriptNotAllowed);
+    }
+    if read_only && spec.has(flags::WRITE) {
+        return Err(Error::ScriptWriteInRo);
+    }
+    Ok(run_locked(state, session, idx, argv))
 }
 
 /// The database gate, held shared by ordinary commands and exclusively by the few that

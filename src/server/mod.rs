@@ -88,6 +88,7 @@ pub fn open(mut config: Config) -> Result<(Arc<ServerState>, Arc<dyn Storage>), 
     let store = Store::open(storage.clone(), config.databases).map_err(|e| StartError::Load(e.to_string()))?;
     store.cache.set_budget(budget.read_cache);
     let state = Arc::new(ServerState::new(store, config));
+    state.scripting.restore_saved(&state.store);
     // CONFIG SET maxmemory / read-cache-size resize the caches and memtables. Weak
     // references: the configuration lives inside the state.
     let (weak_state, weak_rocks) = (Arc::downgrade(&state), Arc::downgrade(&rocks));
