@@ -2,6 +2,7 @@
 #
 #   make run    installs build dependencies, builds, starts a server on ./diskdb-data
 #   make test   builds and runs every test (Rust unit + integration, redis-py, clients)
+#   make test-clients-python  the Python client's tests only (BIN=path/to/diskdb to pick a binary)
 #   make bench  redis-benchmark against DiskDB and redis-server in the same run
 #   make bench-idle  connection bursts and memory per idle client, beside redis-server
 #
@@ -13,9 +14,9 @@ export CARGO_TARGET_DIR
 VENV ?= $(HOME)/.cache/diskdb/venv
 BIN := $(CARGO_TARGET_DIR)/release/diskdb
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := clang libclang-dev redis-server redis-tools python3-venv netcat-openbsd iproute2 liblua5.1-0-dev
+APT_PACKAGES := clang libclang-dev redis-server redis-tools python3-venv netcat-openbsd iproute2 openssl liblua5.1-0-dev
 
-.PHONY: deps build run test test-rust test-python bench bench-idle clean-data docker
+.PHONY: deps build run test test-rust test-python test-clients-python test-clients-go go-deps bench bench-idle clean-data docker
 
 # Installs only what is missing, so repeated runs do not touch apt.
 deps:
@@ -36,11 +37,34 @@ $(VENV)/bin/pytest:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q -r tests/python/requirements.txt
 
-test: build $(VENV)/bin/pytest
+# An existing virtualenv follows requirements.txt when it changes.
+$(VENV)/.requirements: tests/python/requirements.txt $(VENV)/bin/pytest
+	$(VENV)/bin/pip install -q -r tests/python/requirements.txt
+	touch $@
+
+test: build $(VENV)/.requirements
 	cargo test --release -- --test-threads=2
 	DISKDB_BIN=$(BIN) $(VENV)/bin/pytest -q tests/python
-	@if [ -d clients/python ]; then DISKDB_BIN=$(BIN) $(VENV)/bin/python -m pytest -q clients/python; fi
-	@if [ -d clients/go ]; then cd clients/go && DISKDB_BIN=$(BIN) go test ./...; fi
+	$(MAKE) --no-print-directory test-clients-python
+	$(MAKE) --no-print-directory test-clients-go
+
+# The Go client (clients/go): standard library only, so no module downloads (GOPROXY=off,
+# GOTOOLCHAIN=local); Debian's golang-go (1.19) is installed when go is missing. The build
+# cache and GOPATH live under ~/.cache/diskdb like the cargo target.
+GO_ENV := GOCACHE=$(HOME)/.cache/diskdb/go-build GOPATH=$(HOME)/.cache/diskdb/go \
+	GOFLAGS= GOPROXY=off GOTOOLCHAIN=local GO111MODULE=on
+
+go-deps:
+	@command -v go >/dev/null 2>&1 || { echo "installing: golang-go"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq golang-go; }
+
+test-clients-go: build go-deps
+	cd clients/go && $(GO_ENV) DISKDB_BIN=$(BIN) go test -count=1 ./...
+
+# The Python client's suite (clients/python/tests): the server binary $(BIN), redis-py
+# and pytest from $(VENV); offline (the wheel is built by the in-tree backend).
+test-clients-python: $(VENV)/bin/pytest
+	DISKDB_BIN=$(BIN) $(VENV)/bin/python -m pytest -q clients/python/tests
 
 bench: build
 	cargo build --release --example txn_bench

@@ -28,6 +28,13 @@ STREAM_TESTS=${STREAM_TESTS-"xadd xrange xreadgroup xack"}
 TESTS="$TESTS $STREAM_TESTS"
 set -f # XADD's `*` ID goes to redis-benchmark as is, not as a file name pattern
 # ---- streams rows (end) ----
+# ---- geo/hll rows (begin) ----
+# GEOADD of random members, GEOSEARCH of the 10 nearest in a 5 km radius (10,000
+# points in a 1x1 degree square), PFADD of random elements, PFCOUNT of a 100,000-element
+# HyperLogLog; GEO_HLL_TESTS="" leaves them out.
+GEO_HLL_TESTS=${GEO_HLL_TESTS-"geoadd geosearch pfadd pfcount"}
+TESTS="$TESTS $GEO_HLL_TESTS"
+# ---- geo/hll rows (end) ----
 
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark missing (apt-get install redis-tools)"; exit 1; }
 command -v redis-server >/dev/null || { echo "redis-server missing (apt-get install redis-server)"; exit 1; }
@@ -59,9 +66,34 @@ custom_row() {
   case "$1" in
     zrange) echo "ZRANGE (100)|zadd_fill|ZRANGE bench:zset 0 99" ;;
     zrangebyscore) echo "ZRANGEBYSCORE (100)|zadd_fill|ZRANGEBYSCORE bench:zset 0 99" ;;
+    *) geo_hll_row "$1" ;;
+  esac
+}
+
+# ---- geo/hll rows (begin) ----
+geo_hll_row() {
+  case "$1" in
+    geoadd) echo "GEOADD|true|GEOADD bench:geo 13.361389 38.115556 m__rand_int__" ;;
+    geosearch) echo "GEOSEARCH (radius, 10)|geo_fill|GEOSEARCH bench:geoq FROMLONLAT 13.5 37.5 BYRADIUS 5 km COUNT 10 ASC" ;;
+    pfadd) echo "PFADD|true|PFADD bench:hll e__rand_int__" ;;
+    pfcount) echo "PFCOUNT|pf_fill|PFCOUNT bench:hllq" ;;
     *) stream_row "$1" ;;
   esac
 }
+
+geo_fill() {
+  local port=$1
+  redis-cli -p "$port" DEL bench:geoq >/dev/null
+  awk 'BEGIN { srand(7); for (i = 0; i < 10000; i++) printf "GEOADD bench:geoq %.6f %.6f p%d\r\n", 13 + rand(), 37 + rand(), i }' \
+    | redis-cli -p "$port" --pipe >/dev/null 2>&1
+}
+
+pf_fill() {
+  local port=$1
+  redis-cli -p "$port" DEL bench:hllq >/dev/null
+  seq 1 100000 | awk '{printf "PFADD bench:hllq e%d\r\n", $1}' | redis-cli -p "$port" --pipe >/dev/null 2>&1
+}
+# ---- geo/hll rows (end) ----
 
 # ---- streams rows (begin) ----
 stream_row() {

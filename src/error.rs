@@ -313,6 +313,46 @@ pub enum Error {
     ClientIdNotPositive,
     /// `ERR No such user '<user>'`: CLIENT KILL USER.
     NoSuchUser(String),
+    /// Client-side caching refusals of CLIENT TRACKING and CLIENT CACHING, with Redis
+    /// 7.0's texts (see [`TrackingError`]).
+    Tracking(TrackingError),
+
+    // ----- ACL -----
+    /// `NOPERM this user has no permissions to run the '<cmd>' command`.
+    NoPermCommand(String),
+    /// `NOPERM this user has no permissions to access one of the keys used as arguments`.
+    NoPermKey,
+    /// `NOPERM this user has no permissions to access one of the channels used as arguments`.
+    NoPermChannel,
+    /// `NOPERM ACLs rules changed between the moment the transaction was accumulated and
+    /// the EXEC call. This command is no longer allowed for the following reason: <why>`.
+    NoPermChanged(&'static str),
+    /// `ERR Error in ACL SETUSER modifier '<rule>': <reason>`.
+    AclSetUser { rule: String, reason: &'static str },
+    /// `ERR Unmatched parenthesis in acl selector starting at '<arg>'.`
+    AclUnmatchedParenthesis(String),
+    /// `ERR Usernames can't contain spaces or null characters`.
+    AclUsernameSpaces,
+    /// `ERR The 'default' user cannot be removed`.
+    AclDeleteDefault,
+    /// `ERR Unknown category '<name>'`: ACL CAT.
+    AclUnknownCategory(String),
+    /// ACL GENPASS with bits out of 1..=4096.
+    AclGenpassBits,
+    /// ACL LOAD / SAVE without an aclfile.
+    AclNoFile,
+    /// `ERR There was an error trying to save the ACLs. ...`.
+    AclSaveFailed,
+    /// ACL LOAD's errors, as one text.
+    AclLoad(String),
+    /// `ERR User '<name>' not found`: ACL DRYRUN.
+    AclUserNotFound(String),
+    /// `ERR Command '<name>' not found`: ACL DRYRUN.
+    AclCommandNotFound(String),
+    /// `ERR BY option of SORT denied due to insufficient ACL permissions.`
+    SortByDenied,
+    /// `ERR GET option of SORT denied due to insufficient ACL permissions.`
+    SortGetDenied,
     /// `ERR invalid first DB index`: SWAPDB.
     InvalidFirstDb,
     /// `ERR invalid second DB index`: SWAPDB.
@@ -447,6 +487,54 @@ pub enum Error {
     NumkeysNegative,
     /// `ERR Number of keys can't be greater than number of args`
     NumkeysTooMany,
+    /// `ERR The user executing the script can't run this command or subcommand`: an ACL
+    /// denial inside `redis.call` (Redis's `scriptVerifyACL`).
+    ScriptNoPermCommand,
+    /// `ERR The user executing the script can't access at least one of the keys ...`
+    ScriptNoPermKey,
+    /// `ERR The user executing the script can't publish to the channel ...`
+    ScriptNoPermChannel,
+    // ----- Geospatial -----
+    /// `ERR invalid longitude,latitude pair <lon>,<lat>` (printed with `%f`): a position
+    /// outside -180..180, -85.05112878..85.05112878.
+    GeoInvalidLonLat(f64, f64),
+    /// `ERR unsupported unit provided. please use M, KM, FT, MI`.
+    GeoUnit,
+    /// `ERR could not decode requested zset member`: GEORADIUSBYMEMBER or FROMMEMBER of a
+    /// missing member.
+    GeoNoMember,
+    /// `ERR need numeric <what>`: a radius, width or height that is not a number.
+    GeoNeedNumeric(&'static str),
+    /// `ERR radius cannot be negative`.
+    GeoNegativeRadius,
+    /// `ERR height or width cannot be negative`.
+    GeoNegativeBox,
+    /// `ERR COUNT must be > 0`.
+    GeoCount,
+    /// `ERR <what> is not compatible with WITHDIST, WITHHASH and WITHCOORD options`.
+    GeoStoreWith(&'static str),
+    /// `ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for <command>`.
+    GeoFrom(String),
+    /// `ERR exactly one of BYRADIUS and BYBOX can be specified for <command>`.
+    GeoBy(String),
+    /// `ERR the ANY argument requires COUNT argument`.
+    GeoAnyWithoutCount,
+
+    // ----- HyperLogLog -----
+    /// `WRONGTYPE Key is not a valid HyperLogLog string value.`: a string that is not HLL.
+    HllWrongType,
+    /// `INVALIDOBJ Corrupted HLL object detected`.
+    HllCorrupt,
+    /// `ERR The specified key does not exist`: PFDEBUG of a missing key.
+    PfDebugNoKey,
+    /// `ERR HLL encoding is not sparse`: PFDEBUG DECODE of a dense HLL.
+    PfDebugNotSparse,
+    /// `ERR Unknown PFDEBUG subcommand '<sub>'`.
+    PfDebugUnknown(String),
+    /// `ERR Wrong number of arguments for the '<sub>' subcommand`.
+    PfDebugArity(String),
+    /// PFSELFTEST's failure text (`TESTFAILED ...`).
+    HllSelfTest(String),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -508,6 +596,13 @@ impl fmt::Display for Error {
             Error::BusyFunction => f.write_str("BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."),
             Error::NumkeysNegative => f.write_str("ERR Number of keys can't be negative"),
             Error::NumkeysTooMany => f.write_str("ERR Number of keys can't be greater than number of args"),
+            Error::ScriptNoPermCommand => f.write_str("ERR The user executing the script can't run this command or subcommand"),
+            Error::ScriptNoPermKey => {
+                f.write_str("ERR The user executing the script can't access at least one of the keys mentioned in the command arguments")
+            }
+            Error::ScriptNoPermChannel => {
+                f.write_str("ERR The user executing the script can't publish to the channel mentioned in the command")
+            }
             Error::UnknownCommand(text) => f.write_str(text),
             Error::WrongArity(name) => write!(f, "ERR wrong number of arguments for '{name}' command"),
             Error::UnknownSubcommand { sub, container } => {
@@ -671,6 +766,35 @@ impl fmt::Display for Error {
             Error::NoSuchClient => f.write_str("ERR No such client"),
             Error::ClientIdNotPositive => f.write_str("ERR client-id should be greater than 0"),
             Error::NoSuchUser(user) => write!(f, "ERR No such user '{user}'"),
+            Error::Tracking(e) => e.fmt(f),
+            Error::NoPermCommand(cmd) => write!(f, "NOPERM this user has no permissions to run the '{cmd}' command"),
+            Error::NoPermKey => f.write_str("NOPERM this user has no permissions to access one of the keys used as arguments"),
+            Error::NoPermChannel => {
+                f.write_str("NOPERM this user has no permissions to access one of the channels used as arguments")
+            }
+            Error::NoPermChanged(why) => write!(
+                f,
+                "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. This command is no longer allowed for the following reason: {why}"
+            ),
+            Error::AclSetUser { rule, reason } => write!(f, "ERR Error in ACL SETUSER modifier '{rule}': {reason}"),
+            Error::AclUnmatchedParenthesis(arg) => write!(f, "ERR Unmatched parenthesis in acl selector starting at '{arg}'."),
+            Error::AclUsernameSpaces => f.write_str("ERR Usernames can't contain spaces or null characters"),
+            Error::AclDeleteDefault => f.write_str("ERR The 'default' user cannot be removed"),
+            Error::AclUnknownCategory(name) => write!(f, "ERR Unknown category '{name}'"),
+            Error::AclGenpassBits => f.write_str(
+                "ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096",
+            ),
+            Error::AclNoFile => f.write_str(
+                "ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.",
+            ),
+            Error::AclSaveFailed => {
+                f.write_str("ERR There was an error trying to save the ACLs. Please check the server logs for more information")
+            }
+            Error::AclLoad(errors) => write!(f, "ERR {errors}"),
+            Error::AclUserNotFound(name) => write!(f, "ERR User '{name}' not found"),
+            Error::AclCommandNotFound(name) => write!(f, "ERR Command '{name}' not found"),
+            Error::SortByDenied => f.write_str("ERR BY option of SORT denied due to insufficient ACL permissions."),
+            Error::SortGetDenied => f.write_str("ERR GET option of SORT denied due to insufficient ACL permissions."),
             Error::InvalidFirstDb => f.write_str("ERR invalid first DB index"),
             Error::InvalidSecondDb => f.write_str("ERR invalid second DB index"),
             Error::LfuNotSelected => f.write_str(
@@ -737,6 +861,24 @@ impl fmt::Display for Error {
             Error::JsonNotInteger => f.write_str("Couldn't parse as integer"),
             Error::JsonNotUtf8 => f.write_str("Couldn't parse as UTF-8 string"),
             Error::JsonTooManyMatches => f.write_str("ERR the path matches too many values"),
+            Error::GeoInvalidLonLat(x, y) => write!(f, "ERR invalid longitude,latitude pair {x:.6},{y:.6}"),
+            Error::GeoUnit => f.write_str("ERR unsupported unit provided. please use M, KM, FT, MI"),
+            Error::GeoNoMember => f.write_str("ERR could not decode requested zset member"),
+            Error::GeoNeedNumeric(what) => write!(f, "ERR need numeric {what}"),
+            Error::GeoNegativeRadius => f.write_str("ERR radius cannot be negative"),
+            Error::GeoNegativeBox => f.write_str("ERR height or width cannot be negative"),
+            Error::GeoCount => f.write_str("ERR COUNT must be > 0"),
+            Error::GeoStoreWith(what) => write!(f, "ERR {what} is not compatible with WITHDIST, WITHHASH and WITHCOORD options"),
+            Error::GeoFrom(cmd) => write!(f, "ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for {cmd}"),
+            Error::GeoBy(cmd) => write!(f, "ERR exactly one of BYRADIUS and BYBOX can be specified for {cmd}"),
+            Error::GeoAnyWithoutCount => f.write_str("ERR the ANY argument requires COUNT argument"),
+            Error::HllWrongType => f.write_str("WRONGTYPE Key is not a valid HyperLogLog string value."),
+            Error::HllCorrupt => f.write_str("INVALIDOBJ Corrupted HLL object detected"),
+            Error::PfDebugNoKey => f.write_str("ERR The specified key does not exist"),
+            Error::PfDebugNotSparse => f.write_str("ERR HLL encoding is not sparse"),
+            Error::PfDebugUnknown(sub) => write!(f, "ERR Unknown PFDEBUG subcommand '{sub}'"),
+            Error::PfDebugArity(sub) => write!(f, "ERR Wrong number of arguments for the '{sub}' subcommand"),
+            Error::HllSelfTest(text) => f.write_str(text),
         }
     }
 }
@@ -815,4 +957,56 @@ pub fn unknown_command(argv: &[bytes::Bytes]) -> Error {
         truncate(&name, 128),
         args
     ))
+}
+
+/// CLIENT TRACKING / CLIENT CACHING refusals (Redis 7.0's networking.c and tracking.c).
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrackingError {
+    /// `REDIRECT` given twice.
+    RedirectTwice,
+    /// `REDIRECT` to an id no client has.
+    RedirectMissing,
+    PrefixNeedsBcast,
+    BcastSwitch,
+    OptWithBcast,
+    OptinAndOptout,
+    OptSwitch,
+    /// A new prefix overlapping one the client already has: (new, existing).
+    PrefixOverlapsExisting(String, String),
+    /// Two given prefixes overlapping: (first, second).
+    PrefixOverlapsGiven(String, String),
+    CachingNotTracking,
+    CachingYesNotOptin,
+    CachingNoNotOptout,
+}
+
+impl fmt::Display for TrackingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SWITCH: &str = "before disabling tracking for this client, and then re-enabling it with a different mode.";
+        const OVERLAP: &str = "Prefixes for a single client must not overlap.";
+        match self {
+            TrackingError::RedirectTwice => f.write_str("ERR A client can only redirect to a single other client"),
+            TrackingError::RedirectMissing => f.write_str("ERR The client ID you want redirect to does not exist"),
+            TrackingError::PrefixNeedsBcast => f.write_str("ERR PREFIX option requires BCAST mode to be enabled"),
+            TrackingError::BcastSwitch => write!(f, "ERR You can't switch BCAST mode on/off {SWITCH}"),
+            TrackingError::OptWithBcast => f.write_str("ERR OPTIN and OPTOUT are not compatible with BCAST"),
+            TrackingError::OptinAndOptout => f.write_str("ERR You can't specify both OPTIN mode and OPTOUT mode"),
+            TrackingError::OptSwitch => write!(f, "ERR You can't switch OPTIN/OPTOUT mode {SWITCH}"),
+            TrackingError::PrefixOverlapsExisting(new, old) => {
+                write!(f, "ERR Prefix '{new}' overlaps with an existing prefix '{old}'. {OVERLAP}")
+            }
+            TrackingError::PrefixOverlapsGiven(a, b) => {
+                write!(f, "ERR Prefix '{a}' overlaps with another provided prefix '{b}'. {OVERLAP}")
+            }
+            TrackingError::CachingNotTracking => f.write_str(
+                "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled",
+            ),
+            TrackingError::CachingYesNotOptin => {
+                f.write_str("ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.")
+            }
+            TrackingError::CachingNoNotOptout => {
+                f.write_str("ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.")
+            }
+        }
+    }
 }

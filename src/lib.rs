@@ -5,16 +5,21 @@
 //! - [`config`]: the one configuration struct; CLI (clap) and config file.
 //! - `protocol`: RESP request decoding (one bounded scan that checks limits and slices
 //!   the arguments) and RESP2/RESP3 reply encoding.
-//! - [`server`]: listeners, connections, durability (WAL fsync policy), active expiry,
+//! - [`server`]: listeners (TCP, TLS, Unix socket), connections, durability (WAL fsync policy), active expiry,
 //!   shutdown.
+//! - `acl`: ACL users, their rules and the permission check, the ACL LOG, the aclfile.
 //! - `commands`: the command table, the dispatch path, one file per command group.
 //! - `pubsub`: the Pub/Sub hub (channel, pattern and shard-channel subscribers) and the
 //!   per-client mailboxes a PUBLISH fans out to; connections drain their own.
+//! - `tracking`: client-side caching (CLIENT TRACKING): tracked keys, BCAST prefixes,
+//!   and the invalidation messages writes send through those mailboxes.
 //! - `monitor`: MONITOR's feed of every command run, through the same mailboxes.
 //! - `types`: typed operations over storage: metadata, expiry, key locks.
 //! - `storage`: the `Storage` trait and its RocksDB engine; key encodings.
 //! - `error`: every error reply text.
 //! - `audit`: the audit log (`audit-log-file`), written by a background thread.
+//! - `notify`: keyspace notifications (`notify-keyspace-events`): event classes and
+//!   their publication after a command commits.
 //! - [`logging`]: log output, its level, and reopening the log file on SIGHUP.
 //! - `num`: number reading with Redis's rules (integers, strtod doubles), shared by
 //!   commands and types.
@@ -28,16 +33,19 @@
 
 // Public: what the binary (src/main.rs) needs. Everything else is the crate's own.
 pub(crate) mod audit;
+pub(crate) mod acl;
 pub(crate) mod commands;
 pub mod config;
 pub(crate) mod error;
 pub(crate) mod glob;
 pub(crate) mod monitor;
 pub mod logging;
+pub(crate) mod notify;
 pub(crate) mod num;
 pub(crate) mod protocol;
 pub(crate) mod pubsub;
 pub mod scripting;
 pub mod server;
 pub(crate) mod storage;
+pub(crate) mod tracking;
 pub(crate) mod types;

@@ -174,6 +174,70 @@ impl Mailbox {
     }
 }
 
+/// Where messages from elsewhere reach a client (tracking invalidations redirected to
+/// it): its session's mailbox, or, for a RESP3 client that has none yet, one made for
+/// it, which its connection attaches to its session when woken (see
+/// `server::connection`). Kept in the client's `ClientInfo`.
+#[derive(Default)]
+pub struct MailboxSlot {
+    inner: Mutex<SlotInner>,
+    /// A mailbox was made and waits to be attached.
+    waiting: std::sync::atomic::AtomicBool,
+    made: Notify,
+}
+
+#[derive(Default)]
+struct SlotInner {
+    current: std::sync::Weak<Mailbox>,
+    /// Made by a sender, held here until the session attaches it (or the client leaves).
+    made: Option<Arc<Mailbox>>,
+}
+
+impl MailboxSlot {
+    /// The session's mailbox: the one made for it if any, else a new one.
+    pub fn attach(&self, info: &Arc<ClientInfo>) -> Arc<Mailbox> {
+        let mut inner = self.inner.lock();
+        self.waiting.store(false, Ordering::Relaxed);
+        let mb = inner.made.take().unwrap_or_else(|| Mailbox::new(info.clone()));
+        inner.current = Arc::downgrade(&mb);
+        mb
+    }
+
+    /// The client's mailbox, if it has one.
+    pub fn get(&self) -> Option<Arc<Mailbox>> {
+        self.inner.lock().current.upgrade()
+    }
+
+    /// The client's mailbox, made (and its connection woken to attach it) if it has none.
+    pub fn get_or_make(&self, info: &Arc<ClientInfo>) -> Arc<Mailbox> {
+        let mut inner = self.inner.lock();
+        if let Some(mb) = inner.current.upgrade() {
+            return mb;
+        }
+        let mb = Mailbox::new(info.clone());
+        inner.current = Arc::downgrade(&mb);
+        inner.made = Some(mb.clone());
+        self.waiting.store(true, Ordering::Relaxed);
+        self.made.notify_one();
+        mb
+    }
+
+    /// Whether a mailbox made by a sender waits to be attached.
+    pub fn waiting(&self) -> bool {
+        self.waiting.load(Ordering::Relaxed)
+    }
+
+    /// Resolves when a sender made a mailbox (possibly earlier: the wake-up is kept).
+    pub async fn made(&self) {
+        self.made.notified().await
+    }
+
+    /// Drops a mailbox not attached (the client leaves; the mailbox refers to it).
+    pub fn release(&self) {
+        self.inner.lock().made = None;
+    }
+}
+
 /// One client's subscriptions (kept in its session while it has a mailbox).
 pub struct Subscriber {
     pub mailbox: Arc<Mailbox>,
@@ -186,7 +250,12 @@ pub struct Subscriber {
 
 impl Subscriber {
     pub fn new(info: Arc<ClientInfo>) -> Subscriber {
-        Subscriber { mailbox: Mailbox::new(info), channels: HashSet::new(), patterns: Vec::new(), shards: HashSet::new() }
+        Subscriber::with_mailbox(Mailbox::new(info))
+    }
+
+    /// Subscriptions delivered through an existing mailbox.
+    pub fn with_mailbox(mailbox: Arc<Mailbox>) -> Subscriber {
+        Subscriber { mailbox, channels: HashSet::new(), patterns: Vec::new(), shards: HashSet::new() }
     }
 
     /// Whether the client is in subscribe mode (any subscription at all).
@@ -475,6 +544,12 @@ impl PubSub {
     /// `pubsubshard_channels`; PUBSUB NUMPAT).
     pub fn len(&self, space: Space) -> usize {
         self.map(space).read().len()
+    }
+
+    /// The names client `id` is subscribed to in `space` (for the ACL, which closes a
+    /// subscriber whose channels its user no longer allows). O(all subscriptions).
+    pub fn subscriptions_of(&self, space: Space, id: u64) -> Vec<Bytes> {
+        self.map(space).read().iter().filter(|(_, subs)| subs.contains_key(&id)).map(|(name, _)| name.clone()).collect()
     }
 }
 

@@ -1,6 +1,6 @@
 //! The audit log (`audit-log-file`): one JSON line per event with time, client id,
 //! address, user, event and outcome, for authentication failures and successes, CONFIG
-//! SET (names only) and REWRITE, FLUSHDB, FLUSHALL, DEBUG, CLIENT KILL, refused
+//! SET (names only) and REWRITE, ACL changes and denials, FLUSHDB, FLUSHALL, DEBUG, CLIENT KILL, refused
 //! connections and SHUTDOWN; reopened on SIGHUP after a rotation; and no password in the
 //! audit log or the server log.
 
@@ -73,6 +73,16 @@ fn audit_log_records_each_event_kind_and_no_secret() {
     assert!(matches!(c.cmd(&["CONFIG", "SET", "no-such-param", "1"]), R::Error(_)));
     assert!(wait_until(Duration::from_secs(10), || events(&audit).iter().any(|e| e["event"] == "config_set" && e["outcome"] == "failed")));
 
+    // ACL changes (the user name, never the password) and denials (the command, never
+    // the key).
+    assert_eq!(c.cmd(&["ACL", "SETUSER", "bob", "on", ">B0b-secret-never-logged", "~app:*", "+get"]), R::ok());
+    assert_eq!(wait_event(&audit, "acl_change")["detail"], "setuser bob");
+    let mut bob = Raw::connect(server.port);
+    assert_eq!(bob.cmd(&["AUTH", "bob", "B0b-secret-never-logged"]), R::ok());
+    assert!(matches!(bob.cmd(&["SET", "app:1", "x"]), R::Error(e) if e.starts_with("NOPERM")));
+    let denied = wait_event(&audit, "acl_denied");
+    assert_eq!((denied["detail"].as_str(), denied["user"].as_str(), denied["outcome"].as_str()), (Some("command set"), Some("bob"), Some("denied")));
+
     assert_eq!(c.cmd(&["FLUSHDB"]), R::ok());
     wait_event(&audit, "flushdb");
     assert_eq!(c.cmd(&["FLUSHALL"]), R::ok());
@@ -109,6 +119,8 @@ fn audit_log_records_each_event_kind_and_no_secret() {
 
     for file in [&audit, &rotated, &log] {
         let text = std::fs::read_to_string(file).unwrap();
-        assert!(!text.contains(secret) && !text.contains(new_secret), "a password in {}", file.display());
+        for pw in [secret, new_secret, "B0b-secret-never-logged"] {
+            assert!(!text.contains(pw), "a password in {}", file.display());
+        }
     }
 }

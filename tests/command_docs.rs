@@ -248,6 +248,17 @@ fn cli_session(port: u16, lines: &[String]) -> String {
     let mut input: String = lines.iter().map(|l| format!("{l}\n")).collect();
     input.push_str("quit\n");
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    // Read while it runs: a session printing more than a pipe holds would otherwise
+    // wait for us forever.
+    let drain = |mut r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut out = Vec::new();
+            let _ = r.read_to_end(&mut out);
+            out
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
     let deadline = Instant::now() + Duration::from_secs(60);
     while child.try_wait().unwrap().is_none() {
         if Instant::now() > deadline {
@@ -256,9 +267,10 @@ fn cli_session(port: u16, lines: &[String]) -> String {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "redis-cli on port {port} exited with {}", out.status);
-    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+    let status = child.wait().unwrap();
+    assert!(status.success(), "redis-cli on port {port} exited with {status}");
+    let (out, err) = (stdout.join().unwrap(), stderr.join().unwrap());
+    String::from_utf8_lossy(&out).into_owned() + &String::from_utf8_lossy(&err)
 }
 
 /// `HELP` output: command name -> the argument line redis-cli derived from COMMAND DOCS.

@@ -32,19 +32,6 @@ fn pipeline(c: &mut common::Raw, cmds: &[Vec<String>]) -> Vec<R> {
     cmds.iter().map(|_| c.read()).collect()
 }
 
-/// `len` bytes that do not compress (RocksDB compresses with LZ4: a repeated letter
-/// would take no room on disk), different for each `seed`.
-fn noise(len: usize, seed: u64) -> String {
-    let mut x = seed.wrapping_mul(0x9E3779B97F4A7C15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            char::from(b'a' + (x % 26) as u8)
-        })
-        .collect()
-}
 
 fn is_oom(r: &R) -> bool {
     matches!(r, R::Error(e) if e.starts_with("OOM "))

@@ -11,6 +11,7 @@ use crate::types::string::{self, Str, StrMut};
 use crate::types::Access;
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
+use crate::notify::{GENERIC, STRING};
 use crate::protocol::Reply;
 
 fn get_bit(s: &[u8], bit: u64) -> bool {
@@ -55,12 +56,17 @@ fn setbit(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     // Only the byte holding the bit is read and written (one chunk of a long string).
     let mut s = StrMut::open(&mut ctx.txn, &argv[1])?;
     let (byte, ttl) = (offset >> 3, s.expire_at());
+    // Redis raises `setbit` when the key is created, grows, or the bit flips.
+    let grows = s.current().is_none() || byte >= s.len();
     let mut old = false;
     s.update(&mut ctx.txn, byte, 1, byte + 1, ttl, |cell| {
         old = get_bit(cell, offset & 7);
         set_bit(cell, offset & 7, on);
     })?;
     s.finish(&mut ctx.txn)?;
+    if grows || old != on {
+        ctx.notify(STRING, "setbit", &argv[1]);
+    }
     Ok(Reply::Int(old as i64))
 }
 
@@ -235,7 +241,9 @@ fn bitop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let maxlen = srcs.iter().map(|s| s.len()).max().unwrap_or(0);
     let dest = &argv[2];
     if maxlen == 0 {
-        ctx.txn.delete(dest)?;
+        if ctx.txn.delete(dest)? {
+            ctx.notify(GENERIC, "del", dest);
+        }
         return Ok(Reply::Int(0));
     }
     let mut out = vec![0u8; maxlen];
@@ -249,6 +257,7 @@ fn bitop(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         };
     }
     store(ctx, dest, Bytes::from(out), 0)?;
+    ctx.notify(STRING, "set", dest);
     Ok(Reply::Int(maxlen as i64))
 }
 
@@ -464,6 +473,11 @@ fn bitfield_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Resul
         replies = run_fields(&fields, window);
     })?;
     s.finish(&mut ctx.txn)?;
+    // Redis counts a change for every SET and every INCRBY that did not fail on overflow.
+    let changes = fields.iter().zip(&replies).any(|(f, r)| f.op != FieldOp::Get && !matches!(r, Reply::Nil));
+    if changes {
+        ctx.notify(STRING, "setbit", key);
+    }
     Ok(Reply::Array(replies))
 }
 

@@ -1,5 +1,6 @@
 //! The CLIENT family: ID, SETNAME, GETNAME, SETINFO, LIST, INFO, KILL, NO-EVICT,
-//! NO-TOUCH, REPLY and HELP, over the registry of live connections
+//! NO-TOUCH, REPLY, HELP, and client-side caching's TRACKING, CACHING, GETREDIR and
+//! TRACKINGINFO (over `crate::tracking`), over the registry of live connections
 //! ([`super::ServerState`]'s `clients`).
 
 use std::sync::atomic::Ordering;
@@ -68,6 +69,12 @@ fn client_flags(c: &ClientInfo) -> String {
     if c.blocked.load(Ordering::Relaxed) {
         f.push('b');
     }
+    let tracking = c.tracking.load(Ordering::Relaxed);
+    for (bit, letter) in [(crate::tracking::ON, 't'), (crate::tracking::BROKEN_REDIRECT, 'R'), (crate::tracking::BCAST, 'B')] {
+        if tracking & bit != 0 {
+            f.push(letter);
+        }
+    }
     if c.is_killed() {
         f.push('A');
     }
@@ -103,7 +110,7 @@ fn output_fields(pending: usize) -> (usize, usize, usize) {
 /// of the command being run or waited on, `multi-mem` the queued transaction,
 /// `obl`/`oll`/`omem` the replies the socket has not taken (`events=rw` meanwhile);
 /// `rbs`/`rbp` the reply buffer's size (0 while idle: idle clients hold no buffers) and
-/// its 5-second peak. `redir` is -1: there is no CLIENT TRACKING.
+/// its 5-second peak. `redir` is the CLIENT TRACKING redirect (0 none, -1 tracking off).
 pub fn client_line(c: &ClientInfo, now: i64) -> String {
     let qbuf = c.query_buf.load(Ordering::Relaxed);
     let qbuf_free = c.query_buf_free.load(Ordering::Relaxed);
@@ -115,7 +122,7 @@ pub fn client_line(c: &ClientInfo, now: i64) -> String {
     format!(
         "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} \
          watch={} qbuf={} qbuf-free={} argv-mem={} multi-mem={} rbs={} rbp={} obl={} oll={} omem={} tot-mem={} events={} \
-         cmd={} user={} redir=-1 resp={} lib-name={} lib-ver={}",
+         cmd={} user={} redir={} resp={} lib-name={} lib-ver={}",
         c.id,
         c.addr,
         c.laddr,
@@ -143,6 +150,7 @@ pub fn client_line(c: &ClientInfo, now: i64) -> String {
         events,
         c.last_cmd.lock(),
         c.user.lock(),
+        c.redir.load(Ordering::Relaxed),
         c.resp.load(Ordering::Relaxed),
         String::from_utf8_lossy(&c.lib_name.lock()),
         String::from_utf8_lossy(&c.lib_ver.lock()),
@@ -263,8 +271,7 @@ fn client_kill(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         } else if args::is(opt, "laddr") {
             laddr = Some(value.clone());
         } else if args::is(opt, "user") {
-            // `default` is the only user DiskDB has (no ACL SETUSER).
-            if &value[..] != b"default" {
+            if ctx.server.acl.get(value).is_none() {
                 return Err(Error::NoSuchUser(String::from_utf8_lossy(value).into_owned()));
             }
             user = Some(value.clone());
@@ -380,11 +387,185 @@ fn client_reply(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::ok())
 }
 
+// ---------------------------------------------------------------------------------
+// Client-side caching: TRACKING, CACHING, GETREDIR, TRACKINGINFO (see crate::tracking)
+// ---------------------------------------------------------------------------------
+
+/// `CLIENT TRACKING <ON | OFF> [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]]
+/// [BCAST] [OPTIN] [OPTOUT] [NOLOOP]`: switches client-side caching; ON again changes
+/// the options (BCAST prefixes add up). O(1), O(prefixes) with BCAST.
+/// Errors: `ERR syntax error`, `ERR value is not an integer or out of range`, and the
+/// `TrackingError` texts (redirect twice or to a missing client, PREFIX without BCAST,
+/// switching BCAST or OPTIN/OPTOUT while on, OPTIN with OPTOUT or BCAST, overlapping
+/// prefixes).
+fn client_tracking(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    use crate::error::TrackingError as T;
+    let mut redirect: i64 = 0;
+    let (mut bcast, mut optin, mut optout, mut noloop) = (false, false, false, false);
+    let mut prefixes: Vec<Bytes> = Vec::new();
+    let mut j = 3;
+    while j < argv.len() {
+        let more = j + 1 < argv.len();
+        let a = &argv[j];
+        if args::is(a, "redirect") && more {
+            j += 1;
+            if redirect != 0 {
+                return Err(Error::Tracking(T::RedirectTwice));
+            }
+            redirect = args::parse_i64_strict(&argv[j]).ok_or(Error::NotInteger)?;
+            if redirect <= 0 || !ctx.server.clients.contains_key(&(redirect as u64)) {
+                return Err(Error::Tracking(T::RedirectMissing));
+            }
+        } else if args::is(a, "bcast") {
+            bcast = true;
+        } else if args::is(a, "optin") {
+            optin = true;
+        } else if args::is(a, "optout") {
+            optout = true;
+        } else if args::is(a, "noloop") {
+            noloop = true;
+        } else if args::is(a, "prefix") && more {
+            j += 1;
+            prefixes.push(argv[j].clone());
+        } else {
+            return Err(Error::Syntax);
+        }
+        j += 1;
+    }
+    let mode = &ctx.session.tracking;
+    if args::is(&argv[2], "off") {
+        if mode.on {
+            ctx.server.tracking.disable(&ctx.session.info, mode);
+        }
+        ctx.session.tracking = Default::default();
+        return Ok(Reply::ok());
+    }
+    if !args::is(&argv[2], "on") {
+        return Err(Error::Syntax);
+    }
+    if !bcast && !prefixes.is_empty() {
+        return Err(Error::Tracking(T::PrefixNeedsBcast));
+    }
+    if mode.on && mode.bcast != bcast {
+        return Err(Error::Tracking(T::BcastSwitch));
+    }
+    if bcast && (optin || optout) {
+        return Err(Error::Tracking(T::OptWithBcast));
+    }
+    if optin && optout {
+        return Err(Error::Tracking(T::OptinAndOptout));
+    }
+    if (optin && mode.optout) || (optout && mode.optin) {
+        return Err(Error::Tracking(T::OptSwitch));
+    }
+    if bcast {
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        for (i, p) in prefixes.iter().enumerate() {
+            if let Some(old) = mode.prefixes.iter().find(|old| crate::tracking::overlap(old, p)) {
+                return Err(Error::Tracking(T::PrefixOverlapsExisting(text(p), text(old))));
+            }
+            if let Some(other) = prefixes[i + 1..].iter().find(|o| crate::tracking::overlap(p, o)) {
+                return Err(Error::Tracking(T::PrefixOverlapsGiven(text(p), text(other))));
+            }
+        }
+    }
+    let s = &mut *ctx.session;
+    let mut mode = std::mem::take(&mut s.tracking);
+    mode.on = true;
+    mode.bcast = bcast;
+    mode.optin = optin;
+    mode.optout = optout;
+    mode.noloop = noloop;
+    mode.redirect = redirect as u64;
+    if bcast {
+        if prefixes.is_empty() {
+            prefixes.push(Bytes::new());
+        }
+        mode.prefixes.extend(prefixes);
+    }
+    let mailbox = s.subscriber().mailbox.clone();
+    ctx.server.tracking.enable(mailbox, &mode);
+    s.tracking = mode;
+    Ok(Reply::ok())
+}
+
+/// `CLIENT CACHING <YES | NO>`: in OPTIN mode (YES) or OPTOUT mode (NO), the next
+/// command, or the next transaction, is (not) tracked. O(1).
+/// Errors: `ERR syntax error` and the `TrackingError` texts for a client not in the
+/// matching mode.
+fn client_caching(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    use crate::error::TrackingError as T;
+    let mode = &mut ctx.session.tracking;
+    if !mode.on {
+        return Err(Error::Tracking(T::CachingNotTracking));
+    }
+    if args::is(&argv[2], "yes") {
+        if !mode.optin {
+            return Err(Error::Tracking(T::CachingYesNotOptin));
+        }
+    } else if args::is(&argv[2], "no") {
+        if !mode.optout {
+            return Err(Error::Tracking(T::CachingNoNotOptout));
+        }
+    } else {
+        return Err(Error::Syntax);
+    }
+    mode.caching = true;
+    Ok(Reply::ok())
+}
+
+/// `CLIENT GETREDIR`: the id invalidations are redirected to, 0 without a redirect,
+/// -1 when tracking is off. O(1).
+fn client_getredir(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
+    let mode = &ctx.session.tracking;
+    Ok(Reply::Int(if mode.on { mode.redirect as i64 } else { -1 }))
+}
+
+/// `CLIENT TRACKINGINFO`: a map of `flags` (a set: `on`/`off`, `bcast`, `optin`,
+/// `caching-yes`, `optout`, `caching-no`, `noloop`, `broken_redirect`), `redirect`
+/// (as GETREDIR) and `prefixes`. O(prefixes).
+fn client_trackinginfo(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
+    let mode = &ctx.session.tracking;
+    let mut flags = vec![Reply::bulk_str(if mode.on { "on" } else { "off" })];
+    if mode.bcast {
+        flags.push(Reply::bulk_str("bcast"));
+    }
+    if mode.optin {
+        flags.push(Reply::bulk_str("optin"));
+        if mode.caching {
+            flags.push(Reply::bulk_str("caching-yes"));
+        }
+    }
+    if mode.optout {
+        flags.push(Reply::bulk_str("optout"));
+        if mode.caching {
+            flags.push(Reply::bulk_str("caching-no"));
+        }
+    }
+    if mode.noloop {
+        flags.push(Reply::bulk_str("noloop"));
+    }
+    if mode.on && ctx.session.info.tracking.load(Ordering::Relaxed) & crate::tracking::BROKEN_REDIRECT != 0 {
+        flags.push(Reply::bulk_str("broken_redirect"));
+    }
+    let redirect = if mode.on { mode.redirect as i64 } else { -1 };
+    let prefixes = mode.prefixes.iter().map(|p| Reply::Bulk(p.clone())).collect();
+    Ok(Reply::Map(vec![
+        (Reply::bulk_str("flags"), Reply::Set(flags)),
+        (Reply::bulk_str("redirect"), Reply::Int(redirect)),
+        (Reply::bulk_str("prefixes"), Reply::Array(prefixes)),
+    ]))
+}
+
 /// `CLIENT HELP`. O(1).
 fn client_help(_ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
     Ok(help_reply(
         "CLIENT",
         &[
+            "CACHING (YES|NO)",
+            "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+            "GETREDIR",
+            "    Return the client ID we are redirecting to when tracking is enabled.",
             "GETNAME",
             "    Return the name of the current connection.",
             "ID",
@@ -423,6 +604,11 @@ fn client_help(_ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
             "    Assign the name <name> to the current connection.",
             "UNBLOCK <clientid> [TIMEOUT|ERROR]",
             "    Unblock the specified blocked client.",
+            "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+            "         [OPTIN] [OPTOUT] [NOLOOP]",
+            "    Control server assisted client side caching.",
+            "TRACKINGINFO",
+            "    Report tracking status for the current connection.",
             "SETINFO <option> <value>",
             "    Set client meta attr. Options are:",
             "    * LIB-NAME: the client lib name.",
@@ -515,6 +701,30 @@ static CLIENT_SUBCOMMANDS: &[CommandSpec] = &[
         name: "reply", arity: 3, flags: CLIENT_FLAGS, group: "connection", handler: client_reply,
         summary: "Instruct the server whether to reply to commands", since: "3.2.0", complexity: "O(1)",
         docs: "on_off_skip(ON | OFF | SKIP)",
+    },
+    command! {
+        name: "tracking", arity: -3, flags: CLIENT_FLAGS, group: "connection", handler: client_tracking,
+        summary: "Enable or disable server assisted client side caching support", since: "6.0.0",
+        complexity: "O(1). Some options may introduce additional complexity.",
+        docs: "status(ON | OFF) [REDIRECT client-id:integer] [PREFIX prefix]... [BCAST] [OPTIN] [OPTOUT]
+               [NOLOOP]",
+    },
+    command! {
+        name: "caching", arity: 3, flags: CLIENT_FLAGS, group: "connection", handler: client_caching,
+        summary: "Instruct the server about tracking or not keys in the next request", since: "6.0.0",
+        complexity: "O(1)",
+        docs: "mode(YES | NO)",
+    },
+    command! {
+        name: "getredir", arity: 2, flags: CLIENT_FLAGS, group: "connection", handler: client_getredir,
+        summary: "Get tracking notifications redirection client ID if any", since: "6.0.0", complexity: "O(1)",
+        docs: "-",
+    },
+    command! {
+        name: "trackinginfo", arity: 2, flags: CLIENT_FLAGS, group: "connection", handler: client_trackinginfo,
+        summary: "Return information about server assisted client side caching for the current connection",
+        since: "6.2.0", complexity: "O(1)",
+        docs: "-",
     },
     command! {
         name: "pause", arity: -3, flags: ADMIN | CLIENT_FLAGS, group: "connection", handler: super::pause::client_pause,

@@ -194,12 +194,25 @@ fn command_getkeys(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// without GET; keys of an `unknown` specification, as SORT's STORE), the flags are
 /// [`flags_by_command`]'s, and failing that RW/RO by the command's flags. O(N).
 fn command_getkeysandflags(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let (full, spec, positions) = keys_of(argv)?;
-    let specs = registry().docs(&full).map_or(&[][..], |d| &d.entry.key_specs[..]);
+    let (full, spec, _) = keys_of(argv)?;
+    Ok(Reply::Array(
+        keys_with_flags(&full, spec, &argv[2..])
+            .into_iter()
+            .map(|(i, flags)| Reply::Array(vec![Reply::Bulk(argv[2 + i].clone()), statuses(flags.iter().copied())]))
+            .collect(),
+    ))
+}
+
+/// The keys of the command line `line` (name first) for the command `full` with their
+/// access flags, as GETKEYSANDFLAGS answers them and the ACL checks them: those of the
+/// key specification that finds each key, else [`flags_by_command`]'s, else RW/RO by
+/// the command's flags.
+pub(crate) fn keys_with_flags(full: &str, spec: &CommandSpec, line: &[Bytes]) -> Vec<(usize, &'static [&'static str])> {
+    let specs = registry().docs(full).map_or(&[][..], |d| &d.entry.key_specs[..]);
     let found = if specs.iter().any(|s| s.flags.contains(&"variable_flags")) {
         Vec::new()
     } else {
-        docs::keys_by_spec(specs, &argv[2..])
+        docs::keys_by_spec(specs, line)
     };
     let guess: &'static [&'static str] = if spec.has(WRITE) {
         &["RW", "update"]
@@ -208,17 +221,16 @@ fn command_getkeysandflags(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> 
     } else {
         &["RO"]
     };
-    Ok(Reply::Array(
-        positions
-            .into_iter()
-            .map(|i| {
-                let flags = flags_by_command(&full, &argv[2..], i)
-                    .or_else(|| found.iter().find(|(at, _)| *at == i).map(|(_, flags)| *flags))
-                    .unwrap_or(guess);
-                Reply::Array(vec![Reply::Bulk(argv[2 + i].clone()), statuses(flags.iter().copied())])
-            })
-            .collect(),
-    ))
+    spec.keys
+        .positions(line)
+        .into_iter()
+        .map(|i| {
+            let flags = flags_by_command(full, line, i)
+                .or_else(|| found.iter().find(|(at, _)| *at == i).map(|(_, flags)| *flags))
+                .unwrap_or(guess);
+            (i, flags)
+        })
+        .collect()
 }
 
 /// The flags of the key at `line[at]` for the commands whose flags Redis 7.0 takes from

@@ -81,7 +81,14 @@ fn config_rewrite(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
     let Some(path) = cfg.config_file.clone() else {
         return Err(Error::NoConfigFile);
     };
-    cfg.rewrite(&path).map_err(|e| Error::ConfigRewrite(e.to_string()))?;
+    // The ACL users go in as `user` lines, as Redis writes them, unless an aclfile
+    // holds them.
+    let users: Vec<String> = if cfg.stored("aclfile", "").is_empty() {
+        ctx.server.acl.snapshot().iter().map(|u| format!("user {} {}", u.name, String::from_utf8_lossy(&u.describe()))).collect()
+    } else {
+        Vec::new()
+    };
+    cfg.rewrite_with_users(&path, Some(&users)).map_err(|e| Error::ConfigRewrite(e.to_string()))?;
     Ok(Reply::ok())
 }
 

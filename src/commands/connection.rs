@@ -2,8 +2,8 @@
 //! `<CONTAINER> HELP` reply every container shares. The CLIENT family is in
 //! [`super::client`].
 //!
-//! DiskDB has one user, `default`, whose password is `requirepass` (none: any password
-//! is accepted for it, as for Redis's `nopass` default user).
+//! AUTH and HELLO ... AUTH check a user's password through [`crate::acl`]; the default
+//! user's password is `requirepass` unless ACL rules change it.
 
 use std::sync::atomic::Ordering;
 
@@ -55,47 +55,40 @@ fn select(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::ok())
 }
 
-/// Compares without an early exit, so the time taken does not reveal the password.
-fn same_secret(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Checks `user`/`pass` against the one user and authenticates the session.
+/// Checks `user`/`pass` (Redis's `ACLAuthenticateUser`) and switches the session to the
+/// user. A failure is logged in the ACL LOG (object: the command name as sent) and
+/// counted for the address's AUTH limit.
 /// Error: `WRONGPASS invalid username-password pair or user is disabled.`
-fn authenticate(ctx: &mut Ctx<'_>, user: &[u8], pass: &[u8]) -> Result<()> {
-    let ok = user == b"default"
-        && match &ctx.server.config.read().requirepass {
-            None => true,
-            Some(p) => same_secret(p.as_bytes(), pass),
-        };
-    if !ok {
+fn authenticate(ctx: &mut Ctx<'_>, argv0: &Bytes, user: &[u8], pass: &[u8]) -> Result<()> {
+    let proof = ctx.session.argon_proof.take();
+    let Some(cell) = ctx.server.acl.credentials(user, pass, proof.as_ref()) else {
+        super::acl::auth_failed(ctx.server, ctx.session, argv0, user);
         return Err(Error::WrongPass);
-    }
+    };
     ctx.session.authenticated = true;
-    *ctx.session.info.user.lock() = "default".into();
+    *ctx.session.info.user.lock() = cell.name.clone();
+    ctx.session.user = cell;
     Ok(())
 }
 
-/// `AUTH [username] password`. O(N) in the password length.
+/// `AUTH [username] password`. O(N) in the password length (plus an Argon2id check,
+/// done before the command by the connection, for users with such hashes).
 /// Errors: `ERR syntax error` with more than two arguments; the "called without any
-/// password configured" error for the one-argument form when `requirepass` is unset;
-/// `WRONGPASS ...` for a wrong pair.
+/// password configured" error for the one-argument form when the default user has
+/// `nopass`; `WRONGPASS ...` for a wrong pair or a user that is off.
 fn auth(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     if argv.len() > 3 {
         return Err(Error::Syntax);
     }
     let (user, pass): (&[u8], &[u8]) = if argv.len() == 2 {
-        if ctx.server.config.read().requirepass.is_none() {
+        if ctx.server.acl.default_user().read().nopass {
             return Err(Error::AuthNotConfigured);
         }
         (b"default", &argv[1][..])
     } else {
         (&argv[1][..], &argv[2][..])
     };
-    authenticate(ctx, user, pass)?;
+    authenticate(ctx, &argv[0], user, pass)?;
     Ok(Reply::ok())
 }
 
@@ -146,7 +139,7 @@ fn hello(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         }
     }
     if let Some((user, pass)) = credentials {
-        authenticate(ctx, &user, &pass)?;
+        authenticate(ctx, &argv[0], &user, &pass)?;
     }
     if !ctx.session.authenticated {
         return Err(Error::HelloNoAuth);
@@ -181,10 +174,15 @@ fn reset(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
     s.stop_monitor(&ctx.server.monitors);
     s.multi = None;
     ctx.server.watches.clear(&mut s.watch);
+    if s.tracking.on {
+        ctx.server.tracking.disable(&s.info, &s.tracking);
+    }
+    s.tracking = Default::default();
     s.select(0);
     s.resp = 2;
     s.info.resp.store(2, Ordering::Relaxed);
-    s.authenticated = ctx.server.config.read().requirepass.is_none();
+    s.user = ctx.server.acl.default_user();
+    s.authenticated = !ctx.server.acl.auth_required();
     *s.info.user.lock() = "default".into();
     *s.info.name.lock() = Bytes::new();
     s.reply_off = false;
@@ -256,13 +254,6 @@ pub static COMMANDS: &[CommandSpec] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secrets_compare_by_content() {
-        assert!(same_secret(b"abc", b"abc"));
-        assert!(!same_secret(b"abc", b"abd"));
-        assert!(!same_secret(b"abc", b"ab"));
-    }
 
     #[test]
     fn names_are_printable_ascii() {

@@ -30,6 +30,8 @@ pub struct ServerStats {
     pub net_input_bytes: AtomicU64,
     pub net_output_bytes: AtomicU64,
     pub protocol_errors: AtomicU64,
+    /// TLS handshakes that failed or timed out (DiskDB's own INFO field).
+    pub tls_handshake_failures: AtomicU64,
 }
 
 /// The `instantaneous_*` figures of INFO stats, computed as Redis does: every
@@ -137,6 +139,13 @@ pub struct ClientInfo {
     pub sub: AtomicUsize,
     pub psub: AtomicUsize,
     pub ssub: AtomicUsize,
+    /// Client-side caching: `crate::tracking` flag bits (CLIENT LIST `t`, `R`, `B`) and
+    /// the redirect id (`redir`: -1 while tracking is off, 0 without a redirect).
+    pub tracking: AtomicU8,
+    pub redir: AtomicI64,
+    /// The pub/sub mailbox, once the session has one (or a sender made one for it):
+    /// where invalidation messages redirected to this client are queued.
+    pub mailbox: crate::pubsub::MailboxSlot,
     killed: AtomicBool,
     kill: Notify,
     /// A CLIENT UNBLOCK request for the blocked command: [`UNBLOCK_NONE`],
@@ -204,6 +213,9 @@ impl ClientInfo {
             sub: AtomicUsize::new(0),
             psub: AtomicUsize::new(0),
             ssub: AtomicUsize::new(0),
+            tracking: AtomicU8::new(0),
+            redir: AtomicI64::new(-1),
+            mailbox: Default::default(),
             killed: AtomicBool::new(false),
             kill: Notify::new(),
             unblock: AtomicU8::new(UNBLOCK_NONE),
@@ -322,6 +334,8 @@ pub struct ServerState {
     pub active_expire: std::sync::atomic::AtomicBool,
     /// Pub/sub subscriptions and delivery.
     pub pubsub: crate::pubsub::PubSub,
+    /// Client-side caching: tracked keys, BCAST prefixes, invalidation.
+    pub tracking: crate::tracking::Tracking,
     /// MONITOR clients.
     pub monitors: crate::monitor::Monitors,
     /// CLIENT PAUSE.
@@ -332,6 +346,8 @@ pub struct ServerState {
     pub throttle: crate::server::throttle::Global,
     /// The Lua state, script cache, function libraries and the running script.
     pub scripting: crate::scripting::Scripting,
+    /// Users, the ACL LOG and the AUTH failure limit.
+    pub acl: crate::acl::Acl,
 }
 
 impl ServerState {
@@ -357,22 +373,31 @@ impl ServerState {
             error_stats: Default::default(),
             active_expire: std::sync::atomic::AtomicBool::new(true),
             pubsub: Default::default(),
+            tracking: Default::default(),
             monitors: Default::default(),
             pause: Default::default(),
             audit: Default::default(),
             throttle: Default::default(),
             scripting: Default::default(),
+            acl: Default::default(),
         }
     }
 
     /// Reports keys changed by a committed write: wakes clients blocked on them and
     /// invalidates transactions watching them.
     pub fn touched(&self, keys: &[(u8, Bytes)]) {
+        self.touched_by(keys, None);
+    }
+
+    /// As [`ServerState::touched`], for the write of a client's command: `current` is
+    /// its id and where its own tracking invalidations wait until its reply is out.
+    pub fn touched_by(&self, keys: &[(u8, Bytes)], current: Option<(u64, &mut Vec<Bytes>)>) {
         if keys.is_empty() {
             return;
         }
         self.blocked.wake(keys);
         self.watches.touch(keys);
+        self.tracking.invalidate(keys, &mut crate::tracking::Sink::new(self, current));
     }
 
     /// PUBLISH from anywhere in the server (commands, and keyspace notifications
@@ -410,6 +435,7 @@ impl ServerState {
             &s.net_input_bytes,
             &s.net_output_bytes,
             &s.protocol_errors,
+            &s.tls_handshake_failures,
         ] {
             c.store(0, Ordering::Relaxed);
         }
@@ -447,6 +473,11 @@ pub struct Session {
     /// Protocol version: 2 or 3.
     pub resp: u8,
     pub authenticated: bool,
+    /// The user the connection runs as (the default user until AUTH).
+    pub user: Arc<crate::acl::UserCell>,
+    /// An Argon2id check that succeeded off the command path, for the AUTH about to
+    /// run (see [`crate::acl::Acl::argon2_job`]).
+    pub argon_proof: Option<crate::acl::ArgonProof>,
     /// Set by QUIT: close once the reply is written.
     pub close_after_reply: bool,
     /// CLIENT REPLY OFF: no replies at all until CLIENT REPLY ON.
@@ -468,6 +499,11 @@ pub struct Session {
     /// Pub/sub subscriptions and the mailbox messages wait in; created by the first
     /// subscribe, so other clients carry none.
     pub pubsub: Option<Box<crate::pubsub::Subscriber>>,
+    /// CLIENT TRACKING settings.
+    pub tracking: crate::tracking::Mode,
+    /// Invalidation messages for this client raised by its own command, written after
+    /// the command's reply.
+    pub tracking_pending: Vec<Bytes>,
     /// In MONITOR mode: fed every command, refused keyspace commands.
     pub monitor: bool,
     /// This monitor's own command, fed after its reply (see [`crate::monitor`]).
@@ -475,12 +511,14 @@ pub struct Session {
 }
 
 impl Session {
-    pub fn new(info: Arc<ClientInfo>, authenticated: bool) -> Session {
+    pub fn new(info: Arc<ClientInfo>, user: Arc<crate::acl::UserCell>, authenticated: bool) -> Session {
         Session {
             info,
             db: 0,
             resp: 2,
             authenticated,
+            user,
+            argon_proof: None,
             close_after_reply: false,
             reply_off: false,
             reply_skip: false,
@@ -490,6 +528,8 @@ impl Session {
             multi: None,
             watch: Default::default(),
             pubsub: None,
+            tracking: Default::default(),
+            tracking_pending: Vec::new(),
             monitor: false,
             monitor_echo: None,
         }
@@ -498,7 +538,7 @@ impl Session {
     /// The client's subscriptions, created on first use.
     pub fn subscriber(&mut self) -> &mut crate::pubsub::Subscriber {
         let info = self.info.clone();
-        self.pubsub.get_or_insert_with(|| Box::new(crate::pubsub::Subscriber::new(info)))
+        self.pubsub.get_or_insert_with(|| Box::new(crate::pubsub::Subscriber::with_mailbox(info.mailbox.attach(&info))))
     }
 
     /// Whether the client has any subscription (RESP2 subscribe mode).
@@ -538,6 +578,12 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub fn store(&self) -> &'a Store {
         &self.server.store
+    }
+
+    /// Raises keyspace event `event` of `class` about `key` (see [`crate::notify`]).
+    #[inline]
+    pub fn notify(&mut self, class: u16, event: &'static str, key: &[u8]) {
+        self.txn.notify(class, event, key);
     }
 
     /// Asks the connection to block on `keys` (ignored where blocking is not allowed,

@@ -1,5 +1,5 @@
 //! The one path every command takes, for every transport alike: lookup -> arity -> auth
-//! gate -> MULTI queueing -> database gate and key locks -> handler -> atomic commit ->
+//! gate -> ACL check -> MULTI queueing -> database gate and key locks -> handler -> atomic commit ->
 //! statistics ([`execute`]), and EXEC, which runs a transaction's queued commands under
 //! the locks of all their keys ([`exec`]).
 //!
@@ -70,6 +70,16 @@ fn resolve(state: &ServerState, argv: &[Bytes]) -> std::result::Result<(usize, &
 
 /// Runs one command from `argv` (name first) for `session`.
 pub fn execute(state: &ServerState, session: &mut Session, argv: &[Bytes]) -> Outcome {
+    let outcome = execute_command(state, session, argv);
+    // CLIENT CACHING covers the next command, or the next transaction; any CLIENT
+    // subcommand leaves it armed (Redis's resetClient).
+    if session.tracking.caching && session.multi.is_none() && !argv[0].eq_ignore_ascii_case(b"client") {
+        session.tracking.caching = false;
+    }
+    outcome
+}
+
+fn execute_command(state: &ServerState, session: &mut Session, argv: &[Bytes]) -> Outcome {
     let (idx, spec) = match resolve(state, argv) {
         Ok(found) => found,
         Err(rejected) => {
@@ -80,7 +90,7 @@ pub fn execute(state: &ServerState, session: &mut Session, argv: &[Bytes]) -> Ou
             return rejected;
         }
     };
-    if !session.authenticated && !spec.has(flags::NO_AUTH) {
+    if !session.authenticated && !spec.has(flags::NO_AUTH) && state.acl.auth_required() {
         return reject(state, Some(idx), Error::NoAuth);
     }
     if spec.has(flags::PROTECTED) && !state.config.read().enable_debug_command.allows(session.info.is_local()) {
@@ -89,6 +99,19 @@ pub fn execute(state: &ServerState, session: &mut Session, argv: &[Bytes]) -> Ou
             multi.aborted = true;
         }
         return reject(state, Some(idx), Error::DebugNotAllowed);
+    }
+    // The ACL check: one flag for a user allowed everything (the default user).
+    if !session.user.unrestricted() && !(session.multi.is_some() && spec.has(flags::NO_MULTI)) {
+        let checked = crate::acl::check::check(&session.user.read(), idx, argv);
+        if let Err(denied) = checked {
+            let full = &registry().specs[idx].0;
+            super::acl::log_denial(state, session, denied, full, argv, if session.multi.is_some() { "multi" } else { "toplevel" });
+            // Refused before queueing, so it makes EXEC fail, as in Redis.
+            if let Some(multi) = session.multi.as_mut() {
+                multi.aborted = true;
+            }
+            return reject(state, Some(idx), super::acl::deny_error(denied, full));
+        }
     }
     if state.store.eviction.refuse_writes.load(Ordering::Relaxed) && denied_when_full(session, spec) {
         if spec.name == "exec" {
@@ -179,6 +202,18 @@ pub fn call_from_script(state: &ServerState, session: &mut Session, argv: &[Byte
     if spec.has(flags::NOSCRIPT) {
         return Err(Error::ScriptNotAllowed);
     }
+    // The ACL check of `execute`, with the script's texts and the `lua` log context.
+    if !session.user.unrestricted() {
+        let checked = crate::acl::check::check(&session.user.read(), idx, argv);
+        if let Err(denied) = checked {
+            super::acl::log_denial(state, session, denied, &registry().specs[idx].0, argv, "lua");
+            return Err(match denied {
+                crate::acl::check::Denied::Command => Error::ScriptNoPermCommand,
+                crate::acl::check::Denied::Key(_) => Error::ScriptNoPermKey,
+                crate::acl::check::Denied::Channel(_) => Error::ScriptNoPermChannel,
+            });
+        }
+    }
     if read_only && spec.has(flags::WRITE) {
         return Err(Error::ScriptWriteInRo);
     }
@@ -221,13 +256,15 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
     let db = store.physical(session.db);
     let mut ctx = Ctx { server: state, session: &mut *session, txn: Txn::new(store, db), block: None };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(&mut ctx, argv)));
-    let Ctx { txn, block, .. } = ctx;
+    let Ctx { mut txn, block, .. } = ctx;
     let (reply, wrote) = match result {
         Ok(Ok(reply)) => {
             let wrote = txn.wrote();
+            let events = txn.take_events();
             match txn.commit() {
                 Ok(touched) => {
-                    state.touched(&touched);
+                    state.touched_by(&touched, Some((session.info.id, &mut session.tracking_pending)));
+                    crate::notify::publish(state, &events);
                     (reply, wrote)
                 }
                 Err(e) => (Reply::error(e.to_string()), false),
@@ -244,6 +281,16 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
             (Reply::error(Error::Internal { command: name.to_string(), what }.to_string()), false)
         }
     };
+    // Client-side caching: a read-only command's keys are remembered for the client,
+    // whatever its reply (as Redis's call() does); shard channels are not keys here.
+    if spec.has(flags::READONLY) && !spec.has(flags::PUBSUB) && session.tracking.remembers() {
+        let keys = spec.keys.positions(argv);
+        if !keys.is_empty() {
+            let id = session.info.id;
+            let mut sink = crate::tracking::Sink::new(state, Some((id, &mut session.tracking_pending)));
+            state.tracking.remember(id, keys.iter().map(|&i| &argv[i]), &mut sink);
+        }
+    }
     let stats = &state.command_stats[idx];
     stats.calls.fetch_add(1, Ordering::Relaxed);
     stats.usec.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
@@ -383,6 +430,20 @@ fn exec(state: &ServerState, session: &mut Session, exec_idx: usize) -> Outcome 
     let mut replies = Vec::with_capacity(multi.queued.len());
     let mut wrote = false;
     for (i, argv) in &multi.queued {
+        // Redis checks the ACL again at EXEC, in case the rules changed meanwhile.
+        if !session.user.unrestricted() {
+            let checked = crate::acl::check::check(&session.user.read(), *i, argv);
+            if let Err(denied) = checked {
+                super::acl::log_denial(state, session, denied, &reg.specs[*i].0, argv, "multi");
+                let why = match denied {
+                    crate::acl::Denied::Command => "no permission to execute the command or subcommand",
+                    crate::acl::Denied::Key(_) => "no permission to touch the specified keys",
+                    crate::acl::Denied::Channel(_) => "no permission to access one of the channels used as arguments",
+                };
+                replies.push(Reply::error(Error::NoPermChanged(why).to_string()));
+                continue;
+            }
+        }
         let o = run_locked(state, session, *i, argv);
         wrote |= o.wrote;
         replies.push(o.reply);

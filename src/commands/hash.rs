@@ -15,6 +15,7 @@ use super::context::Ctx;
 use super::cursor::{self, ScanOpts};
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
+use crate::notify::{GENERIC, HASH};
 use crate::protocol::Reply;
 use crate::types::hash::{self, Hash, HashMut};
 use crate::types::{long_double, Access, Collection};
@@ -45,6 +46,7 @@ fn set_pairs(ctx: &mut Ctx<'_>, argv: &[Bytes], name: &str) -> Result<u64> {
         added += h.insert(&mut ctx.txn, &pair[0], pair[1].clone())? as u64;
     }
     h.finish(&mut ctx.txn)?;
+    ctx.notify(HASH, "hset", &argv[1]);
     Ok(added)
 }
 
@@ -57,6 +59,7 @@ fn hsetnx(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     }
     h.insert(&mut ctx.txn, &argv[2], argv[3].clone())?;
     h.finish(&mut ctx.txn)?;
+    ctx.notify(HASH, "hset", &argv[1]);
     Ok(Reply::Int(1))
 }
 
@@ -95,7 +98,14 @@ fn hdel(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     for field in &argv[2..] {
         removed += h.remove(&mut ctx.txn, field)? as i64;
     }
+    let emptied = h.len() == 0;
     h.finish(&mut ctx.txn)?;
+    if removed > 0 {
+        ctx.notify(HASH, "hdel", &argv[1]);
+        if emptied {
+            ctx.notify(GENERIC, "del", &argv[1]);
+        }
+    }
     Ok(Reply::Int(removed))
 }
 
@@ -154,6 +164,7 @@ fn hincrby(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let mut h = HashMut::open_or_create(&mut ctx.txn, &argv[1])?;
     let next = h.incr_by(&mut ctx.txn, &argv[2], delta)?;
     h.finish(&mut ctx.txn)?;
+    ctx.notify(HASH, "hincrby", &argv[1]);
     Ok(Reply::Int(next))
 }
 
@@ -171,6 +182,7 @@ fn hincrbyfloat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let mut h = HashMut::open_or_create(&mut ctx.txn, &argv[1])?;
     let text = h.incr_by_float(&mut ctx.txn, &argv[2], delta)?;
     h.finish(&mut ctx.txn)?;
+    ctx.notify(HASH, "hincrbyfloat", &argv[1]);
     Ok(Reply::Bulk(text))
 }
 

@@ -21,6 +21,7 @@ use bytes::Bytes;
 use super::context::Ctx;
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
+use crate::notify::MODULE;
 use crate::protocol::Reply;
 use crate::types::json::path::Path;
 use crate::types::json::{self, Value};
@@ -60,9 +61,37 @@ fn existing_doc(ctx: &mut Ctx<'_>, key: &[u8]) -> Result<Doc> {
     open_doc(ctx, key)?.ok_or(Error::JsonNoKey)
 }
 
-/// Writes `doc` back to `key` (one rewrite of the document).
+/// Writes `doc` back to `key` (one rewrite of the document) and raises the command's
+/// keyspace event, as RedisJSON does for each key it changed.
 fn save(ctx: &mut Ctx<'_>, key: &[u8], doc: &Doc) -> Result<()> {
-    json::store(&mut ctx.txn, key, &doc.root, doc.expire_at)
+    json::store(&mut ctx.txn, key, &doc.root, doc.expire_at)?;
+    notify_changed(ctx, key);
+    Ok(())
+}
+
+/// Raises RedisJSON's event for the running command (`json.<command>`, JSON.FORGET as
+/// `json.del`) about `key`, in the module class `d`.
+fn notify_changed(ctx: &mut Ctx<'_>, key: &[u8]) {
+    if !ctx.txn.wants(MODULE) {
+        return;
+    }
+    let event = match ctx.session.info.last_cmd.lock().as_str() {
+        "json.set" => "json.set",
+        "json.mset" => "json.mset",
+        "json.merge" => "json.merge",
+        "json.del" | "json.forget" => "json.del",
+        "json.numincrby" => "json.numincrby",
+        "json.nummultby" => "json.nummultby",
+        "json.toggle" => "json.toggle",
+        "json.strappend" => "json.strappend",
+        "json.arrappend" => "json.arrappend",
+        "json.arrinsert" => "json.arrinsert",
+        "json.arrpop" => "json.arrpop",
+        "json.arrtrim" => "json.arrtrim",
+        "json.clear" => "json.clear",
+        _ => return,
+    };
+    ctx.notify(MODULE, event, key);
 }
 
 fn path(raw: &[u8]) -> Result<Path> {

@@ -30,6 +30,7 @@ use super::args;
 use super::context::Ctx;
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
+use crate::notify::GENERIC;
 use crate::protocol::Reply;
 use parse::{db_index, CopyArgs};
 use expire::{expire, expireat, expiretime, persist, pexpire, pexpireat, pexpiretime, pttl, ttl};
@@ -43,7 +44,10 @@ use object::{dump_, object_encoding, object_freq, object_help, object_idletime, 
 fn del(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let mut n = 0;
     for key in &argv[1..] {
-        n += ctx.txn.delete(key)? as i64;
+        if ctx.txn.delete(key)? {
+            ctx.notify(GENERIC, "del", key);
+            n += 1;
+        }
     }
     Ok(Reply::Int(n))
 }
@@ -61,7 +65,7 @@ fn exists(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     ctx.txn.no_touch = !args::is(&argv[0], "touch");
     let mut n = 0;
     for key in &argv[1..] {
-        n += ctx.txn.get(key)?.is_some() as i64;
+        n += ctx.txn.get_read(key)?.is_some() as i64;
     }
     Ok(Reply::Int(n))
 }
@@ -76,7 +80,7 @@ fn touch(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// as a status reply. O(1).
 fn type_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     ctx.txn.no_touch = true;
-    Ok(Reply::status(ctx.txn.get(&argv[1])?.map(|m| m.kind.type_name()).unwrap_or("none")))
+    Ok(Reply::status(ctx.txn.get_read(&argv[1])?.map(|m| m.kind.type_name()).unwrap_or("none")))
 }
 
 // ----- renaming and copying -----
@@ -94,6 +98,10 @@ fn rename_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], nx: bool) -> Result<Reply> 
     }
     ctx.txn.put(dst, meta)?;
     ctx.txn.delete(src)?;
+    // Redis deletes an existing destination and adds the key anew: always `new`.
+    ctx.txn.notify_new(ctx.txn.db, dst);
+    ctx.notify(GENERIC, "rename_from", src);
+    ctx.notify(GENERIC, "rename_to", dst);
     Ok(if nx { Reply::Int(1) } else { Reply::ok() })
 }
 
@@ -121,7 +129,7 @@ fn copy(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     if target == ctx.session.db && src == dst {
         return Err(Error::SameObject);
     }
-    let Some(mut meta) = ctx.txn.get(src)? else { return Ok(Reply::Int(0)) };
+    let Some(mut meta) = ctx.txn.get_read(src)? else { return Ok(Reply::Int(0)) };
     let dst_db = ctx.store().physical(target);
     if ctx.txn.get_at(dst_db, dst)?.is_some() && !replace {
         return Ok(Reply::Int(0));
@@ -132,6 +140,8 @@ fn copy(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         meta.version = version;
     }
     ctx.txn.put_at(dst_db, dst, meta)?;
+    ctx.txn.notify_new(dst_db, dst);
+    ctx.txn.notify_at(GENERIC, "copy_to", dst_db, dst);
     Ok(Reply::Int(1))
 }
 
@@ -152,6 +162,9 @@ fn move_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     }
     ctx.txn.put_at(dst_db, key, meta)?;
     ctx.txn.delete(key)?;
+    ctx.txn.notify_new(dst_db, key);
+    ctx.notify(GENERIC, "move_from", key);
+    ctx.txn.notify_at(GENERIC, "move_to", dst_db, key);
     Ok(Reply::Int(1))
 }
 

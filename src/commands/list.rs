@@ -15,6 +15,7 @@ use super::blocking::parse_timeout;
 use super::context::Ctx;
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
+use crate::notify::{GENERIC, LIST};
 use crate::protocol::Reply;
 use crate::types::list::{self, End, List, ListMut, PosOptions};
 use crate::types::Access;
@@ -44,6 +45,7 @@ fn push_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], end: End, only_existing: bool
     let Some(mut list) = list else { return Ok(Reply::Int(0)) };
     let n = list.push(&mut ctx.txn, end, &argv[2..]);
     list.finish(&mut ctx.txn)?;
+    ctx.notify(LIST, end.push_event(), &argv[1]);
     Ok(Reply::Int(n as i64))
 }
 
@@ -91,10 +93,12 @@ fn pop_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], end: End) -> Result<Reply> {
     };
     let reply = match count {
         None => Reply::opt_bulk(list.pop(&mut ctx.txn, end, 1)?.pop()),
-        Some(0) => Reply::Array(Vec::new()),
+        Some(0) => return Ok(Reply::Array(Vec::new())),
         Some(c) => bulks(list.pop(&mut ctx.txn, end, c)?),
     };
+    let emptied = list.len() == 0;
     list.finish(&mut ctx.txn)?;
+    list::notify_pop(&mut ctx.txn, &argv[1], end, emptied);
     Ok(reply)
 }
 
@@ -147,6 +151,7 @@ fn lset(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let i = args::int(&argv[2])?;
     list.set(&mut ctx.txn, i, &argv[3])?;
     list.finish(&mut ctx.txn)?;
+    ctx.notify(LIST, "lset", &argv[1]);
     Ok(Reply::ok())
 }
 
@@ -165,6 +170,9 @@ fn linsert(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let Some(mut list) = ListMut::open(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Int(0)) };
     let n = list.insert(&mut ctx.txn, before, &argv[3], &argv[4])?;
     list.finish(&mut ctx.txn)?;
+    if n > 0 {
+        ctx.notify(LIST, "linsert", &argv[1]);
+    }
     Ok(Reply::Int(n))
 }
 
@@ -176,7 +184,14 @@ fn lrem(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let count = args::int(&argv[2])?;
     let Some(mut list) = ListMut::open(&mut ctx.txn, &argv[1])? else { return Ok(Reply::Int(0)) };
     let n = list.remove(&mut ctx.txn, count, &argv[3])?;
+    let emptied = list.len() == 0;
     list.finish(&mut ctx.txn)?;
+    if n > 0 {
+        ctx.notify(LIST, "lrem", &argv[1]);
+        if emptied {
+            ctx.notify(GENERIC, "del", &argv[1]);
+        }
+    }
     Ok(Reply::Int(n as i64))
 }
 
@@ -187,7 +202,12 @@ fn ltrim(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let (start, stop) = (args::int(&argv[2])?, args::int(&argv[3])?);
     if let Some(mut list) = ListMut::open(&mut ctx.txn, &argv[1])? {
         list.trim(&mut ctx.txn, start, stop);
+        let emptied = list.len() == 0;
         list.finish(&mut ctx.txn)?;
+        ctx.notify(LIST, "ltrim", &argv[1]);
+        if emptied {
+            ctx.notify(GENERIC, "del", &argv[1]);
+        }
     }
     Ok(Reply::ok())
 }

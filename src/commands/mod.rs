@@ -5,6 +5,7 @@
 //! arguments, act through [`Ctx`], and return a [`Reply`](crate::protocol::Reply); they
 //! never see a socket and never check arity.
 
+pub(crate) mod acl;
 pub(crate) mod args;
 pub(crate) mod bitmap;
 pub(crate) mod client;
@@ -17,7 +18,9 @@ pub(crate) mod cursor;
 pub(crate) mod debug;
 pub(crate) mod dispatch;
 pub(crate) mod docs;
+pub(crate) mod geo;
 pub(crate) mod hash;
+pub(crate) mod hll;
 pub(crate) mod json;
 pub(crate) mod keys;
 pub(crate) mod list;
@@ -50,6 +53,7 @@ pub fn all_commands() -> impl Iterator<Item = &'static CommandSpec> {
         client::COMMANDS,
         server::COMMANDS,
         config::COMMANDS,
+        acl::COMMANDS,
         debug::COMMANDS,
         command::COMMANDS,
         transactions::COMMANDS,
@@ -61,6 +65,8 @@ pub fn all_commands() -> impl Iterator<Item = &'static CommandSpec> {
         hash::COMMANDS,
         set::COMMANDS,
         zset::COMMANDS,
+        geo::COMMANDS,
+        hll::COMMANDS,
         stream::COMMANDS,
         json::COMMANDS,
         pubsub::COMMANDS,

@@ -139,10 +139,10 @@ impl Pause {
     }
 }
 
-/// Commands that publish without the `write` flag (Redis's `may-replicate` commands
-/// DiskDB has).
+/// Commands that publish or write without the `write` flag (Redis's `may-replicate`
+/// commands DiskDB has: PFCOUNT writes the cardinality it computed into the HLL).
 pub fn may_replicate(name: &str) -> bool {
-    matches!(name, "publish" | "spublish")
+    matches!(name, "publish" | "spublish" | "pfcount")
 }
 
 /// Whether `argv` writes or may publish, as a WRITE pause decides: an EXEC counts its

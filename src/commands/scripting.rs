@@ -101,6 +101,86 @@ fn script_flush(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 
 /// `SCRIPT KILL`: stops the running EVAL script unless it wrote.
 /// Errors: NOTBUSY, UNKILLABLE.
+/// `SCRIPT DEBUG YES | SYNC | NO`: only `NO` (the Lua debugger is not implemented).
+fn script_debug(_ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    if args::is(&argv[2], "no") {
+        Ok(Reply::ok())
+    } else if args::is(&argv[2], "yes") || args::is(&argv[2], "sync") {
+        Err(Error::Script("ERR SCRIPT DEBUG YES/SYNC (the Lua debugger) is not supported".into()))
+    } else {
+        Err(Error::Script("ERR Use SCRIPT DEBUG YES/SYNC/NO".into()))
+    }
+}
+
+/// `SCRIPT HELP`
+fn script_help(_ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
+    Ok(super::connection::help_reply(
+        "SCRIPT",
+        &[
+            "DEBUG (YES|SYNC|NO)",
+            "    Set the debug mode for subsequent scripts executed.",
+            "EXISTS <sha1> [<sha1> ...]",
+            "    Return information about the existence of the scripts in the script cache.",
+            "FLUSH [ASYNC|SYNC]",
+            "    Flush the Lua scripts cache. Very dangerous on replicas.",
+            "    When called without the optional mode argument, the behavior is determined by the",
+            "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+            "    * ASYNC: Asynchronously flush the scripts cache.",
+            "    * SYNC: Synchronously flush the scripts cache.",
+            "KILL",
+            "    Kill the currently executing Lua script.",
+            "LOAD <script>",
+            "    Load a script into the scripts cache without executing it.",
+        ],
+    ))
+}
+
+/// `FUNCTION HELP`
+fn function_help(_ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
+    Ok(super::connection::help_reply(
+        "FUNCTION",
+        &[
+            "LOAD [REPLACE] <FUNCTION CODE>",
+            "    Create a new library with the given library name and code.",
+            "DELETE <LIBRARY NAME>",
+            "    Delete the given library.",
+            "LIST [LIBRARYNAME PATTERN] [WITHCODE]",
+            "    Return general information on all the libraries:",
+            "    * Library name",
+            "    * The engine used to run the Library",
+            "    * Library description",
+            "    * Functions list",
+            "    * Library code (if WITHCODE is given)",
+            "    It also possible to get only function that matches a pattern using LIBRARYNAME argument.",
+            "STATS",
+            "    Return information about the current function running:",
+            "    * Function name",
+            "    * Command used to run the function",
+            "    * Duration in MS that the function is running",
+            "    If no function is running, return nil",
+            "    In addition, returns a list of available engines.",
+            "KILL",
+            "    Kill the current running function.",
+            "FLUSH [ASYNC|SYNC]",
+            "    Delete all the libraries.",
+            "    When called without the optional mode argument, the behavior is determined by the",
+            "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+            "    * ASYNC: Asynchronously flush the libraries.",
+            "    * SYNC: Synchronously flush the libraries.",
+            "DUMP",
+            "    Return a serialized payload representing the current libraries, can be restored using FUNCTION RESTORE command",
+            "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
+            "    Restore the libraries represented by the given payload, it is possible to give a restore policy to",
+            "    control how to handle existing libraries (default APPEND):",
+            "    * FLUSH: delete all existing libraries.",
+            "    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.",
+            "    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old",
+            "      libraries with the new libraries (notice that even on this option there is a chance of failure",
+            "      in case of functions name collision with another library).",
+        ],
+    ))
+}
+
 fn script_kill(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
     ctx.server.scripting.kill(true)?;
     Ok(Reply::ok())
@@ -208,47 +288,48 @@ const SCRIPT_KEYS: Keys = Keys::Custom { find: numkeys_keys, first: 0, last: 0, 
 
 static SCRIPT_SUBCOMMANDS: &[CommandSpec] = &[
     command! {
-        name: "load", arity: 3, flags: NOSCRIPT | STALE, group: "scripting", handler: script_load,
-        summary: "Load a Lua script into the scripts cache.", since: "2.6.0", complexity: "O(N) with N being the length in bytes of the script body.",
-        docs: "-",
+        name: "debug", arity: 3, flags: NOSCRIPT, group: "scripting", handler: script_debug,
+        summary: "Set the debug mode for executed scripts.", since: "3.2.0", complexity: "O(1)",
+        docs: "mode(YES | SYNC | NO)",
     },
     command! {
         name: "exists", arity: -3, flags: NOSCRIPT, group: "scripting", handler: script_exists,
-        summary: "Determine whether server-side Lua scripts exist in the script cache.", since: "2.6.0", complexity: "O(N) with N being the number of scripts to check (so checking a single script is an O(1) operation).",
-        docs: "-",
+        summary: "Check existence of scripts in the script cache.", since: "2.6.0", complexity: "O(N) with N being the number of scripts to check (so checking a single script is an O(1) operation).",
+        docs: "sha1...
+            tips:             request_policy:all_shards response_policy:agg_logical_and",
     },
     command! {
         name: "flush", arity: -2, flags: NOSCRIPT, group: "scripting", handler: script_flush,
-        summary: "Remove all server-side Lua scripts from the script cache.", since: "2.6.0", complexity: "O(N) with N being the number of scripts in cache",
+        summary: "Remove all the scripts from the script cache.", since: "2.6.0", complexity: "O(N) with N being the number of scripts in cache",
+        docs: "[async(ASYNC | SYNC)@6.2.0]
+            history 6.2.0:    Added the `ASYNC` and `SYNC` flushing mode modifiers.
+            tips:             request_policy:all_nodes response_policy:all_succeeded",
+    },
+    command! {
+        name: "help", arity: 2, flags: LOADING | STALE, group: "scripting", handler: script_help,
+        summary: "Show helpful text about the different subcommands", since: "5.0.0", complexity: "O(1)",
         docs: "-",
     },
     command! {
         name: "kill", arity: 2, flags: NOSCRIPT | ALLOW_BUSY, group: "scripting", handler: script_kill,
-        summary: "Terminate a server-side Lua script during execution.", since: "2.6.0", complexity: "O(1)",
-        docs: "-",
+        summary: "Kill the script currently in execution.", since: "2.6.0", complexity: "O(1)",
+        docs: "-
+            tips:             request_policy:all_shards response_policy:one_succeeded",
+    },
+    command! {
+        name: "load", arity: 3, flags: NOSCRIPT | STALE, group: "scripting", handler: script_load,
+        summary: "Load the specified Lua script into the script cache.", since: "2.6.0", complexity: "O(N) with N being the length in bytes of the script body.",
+        docs: "script
+            tips:             request_policy:all_nodes response_policy:all_succeeded",
     },
 ];
 
 static FUNCTION_SUBCOMMANDS: &[CommandSpec] = &[
     command! {
-        name: "load", arity: -3, flags: WRITE | DENYOOM | NOSCRIPT, group: "scripting", handler: function_load,
-        summary: "Create a library.", since: "7.0.0", complexity: "O(1) (considering compilation time is redundant)",
-        docs: "-",
-    },
-    command! {
         name: "delete", arity: 3, flags: WRITE | NOSCRIPT, group: "scripting", handler: function_delete,
-        summary: "Delete a library and its functions.", since: "7.0.0", complexity: "O(1)",
-        docs: "-",
-    },
-    command! {
-        name: "flush", arity: -2, flags: WRITE | NOSCRIPT, group: "scripting", handler: function_flush,
-        summary: "Delete all libraries and functions.", since: "7.0.0", complexity: "O(N) where N is the number of functions deleted",
-        docs: "-",
-    },
-    command! {
-        name: "list", arity: -2, flags: NOSCRIPT, group: "scripting", handler: function_list,
-        summary: "List information about all the functions", since: "7.0.0", complexity: "O(N) where N is the number of functions",
-        docs: "-",
+        summary: "Delete a function by name", since: "7.0.0", complexity: "O(1)",
+        docs: "library-name
+            tips:             request_policy:all_shards response_policy:all_succeeded",
     },
     command! {
         name: "dump", arity: 2, flags: NOSCRIPT, group: "scripting", handler: function_dump,
@@ -256,58 +337,97 @@ static FUNCTION_SUBCOMMANDS: &[CommandSpec] = &[
         docs: "-",
     },
     command! {
-        name: "restore", arity: -3, flags: WRITE | DENYOOM | NOSCRIPT, group: "scripting", handler: function_restore,
-        summary: "Restore all the functions on the given payload", since: "7.0.0", complexity: "O(N) where N is the number of functions on the payload",
-        docs: "-",
+        name: "flush", arity: -2, flags: WRITE | NOSCRIPT, group: "scripting", handler: function_flush,
+        summary: "Deleting all functions", since: "7.0.0", complexity: "O(N) where N is the number of functions deleted",
+        docs: "[async(ASYNC | SYNC)]
+            tips:             request_policy:all_shards response_policy:all_succeeded",
     },
     command! {
-        name: "stats", arity: 2, flags: NOSCRIPT | ALLOW_BUSY, group: "scripting", handler: function_stats,
-        summary: "Return information about the function currently running (name, description, duration)", since: "7.0.0", complexity: "O(1)",
+        name: "help", arity: 2, flags: LOADING | STALE, group: "scripting", handler: function_help,
+        summary: "Show helpful text about the different subcommands", since: "7.0.0", complexity: "O(1)",
         docs: "-",
     },
     command! {
         name: "kill", arity: 2, flags: NOSCRIPT | ALLOW_BUSY, group: "scripting", handler: function_kill,
         summary: "Kill the function currently in execution.", since: "7.0.0", complexity: "O(1)",
-        docs: "-",
+        docs: "-
+            tips:             request_policy:all_shards response_policy:one_succeeded",
+    },
+    command! {
+        name: "list", arity: -2, flags: NOSCRIPT, group: "scripting", handler: function_list,
+        summary: "List information about all the functions", since: "7.0.0", complexity: "O(N) where N is the number of functions",
+        docs: "[LIBRARYNAME library-name-pattern] [WITHCODE]
+            tips:             nondeterministic_output_order",
+    },
+    command! {
+        name: "load", arity: -3, flags: WRITE | DENYOOM | NOSCRIPT, group: "scripting", handler: function_load,
+        summary: "Create a function with the given arguments (name, code, description)", since: "7.0.0", complexity: "O(1) (considering compilation time is redundant)",
+        docs: "[REPLACE] function-code
+            tips:             request_policy:all_shards response_policy:all_succeeded",
+    },
+    command! {
+        name: "restore", arity: -3, flags: WRITE | DENYOOM | NOSCRIPT, group: "scripting", handler: function_restore,
+        summary: "Restore all the functions on the given payload", since: "7.0.0", complexity: "O(N) where N is the number of functions on the payload",
+        docs: "serialized-value [policy(FLUSH | APPEND | REPLACE)]
+            tips:             request_policy:all_shards response_policy:all_succeeded",
+    },
+    command! {
+        name: "stats", arity: 2, flags: NOSCRIPT | ALLOW_BUSY, group: "scripting", handler: function_stats,
+        summary: "Return information about the function currently running (name, description, duration)", since: "7.0.0", complexity: "O(1)",
+        docs: "-
+            tips:             nondeterministic_output request_policy:all_shards response_policy:special",
     },
 ];
 
+/// What every script and function command shares (Redis's flags for them).
+const SCRIPT_FLAGS: u32 = NOSCRIPT | SKIP_MONITOR | NO_MANDATORY_KEYS | STALE | MOVABLE_KEYS | EXCLUSIVE;
+
 pub static COMMANDS: &[CommandSpec] = &[
     command! {
-        name: "eval", arity: -3, flags: NOSCRIPT | SKIP_MONITOR_FLAGS | STALE | MOVABLE_KEYS | EXCLUSIVE, keys: SCRIPT_KEYS,
+        name: "eval", arity: -3, flags: SCRIPT_FLAGS, keys: SCRIPT_KEYS,
         group: "scripting", handler: eval,
         summary: "Execute a Lua script server side", since: "2.6.0", complexity: "Depends on the script that is executed.",
-        docs: "-",
+        docs: "script numkeys:integer [key#0...] [arg...]
+            key 0:            RW access update, index 2, keynum 0 first 1,
+                              \"We cannot tell how the keys will be used so we assume the worst, RW and UPDATE\"",
     },
     command! {
-        name: "evalsha", arity: -3, flags: NOSCRIPT | SKIP_MONITOR_FLAGS | STALE | MOVABLE_KEYS | EXCLUSIVE, keys: SCRIPT_KEYS,
+        name: "evalsha", arity: -3, flags: SCRIPT_FLAGS, keys: SCRIPT_KEYS,
         group: "scripting", handler: evalsha,
         summary: "Execute a Lua script server side", since: "2.6.0", complexity: "Depends on the script that is executed.",
-        docs: "-",
+        docs: "sha1 numkeys:integer [key#0...] [arg...]
+            key 0:            RW access update, index 2, keynum 0 first 1",
     },
     command! {
-        name: "eval_ro", arity: -3, flags: NOSCRIPT | SKIP_MONITOR_FLAGS | STALE | READONLY | MOVABLE_KEYS | EXCLUSIVE, keys: SCRIPT_KEYS,
+        name: "eval_ro", arity: -3, flags: SCRIPT_FLAGS | READONLY, keys: SCRIPT_KEYS,
         group: "scripting", handler: eval_ro,
         summary: "Execute a read-only Lua script server side", since: "7.0.0", complexity: "Depends on the script that is executed.",
-        docs: "-",
+        docs: "script numkeys:integer [key#0...] [arg...]
+            key 0:            RO access, index 2, keynum 0 first 1,
+                              \"We cannot tell how the keys will be used so we assume the worst, RO and ACCESS\"",
     },
     command! {
-        name: "evalsha_ro", arity: -3, flags: NOSCRIPT | SKIP_MONITOR_FLAGS | STALE | READONLY | MOVABLE_KEYS | EXCLUSIVE, keys: SCRIPT_KEYS,
+        name: "evalsha_ro", arity: -3, flags: SCRIPT_FLAGS | READONLY, keys: SCRIPT_KEYS,
         group: "scripting", handler: evalsha_ro,
         summary: "Execute a read-only Lua script server side", since: "7.0.0", complexity: "Depends on the script that is executed.",
-        docs: "-",
+        docs: "sha1 numkeys:integer [key#0...] [arg...]
+            key 0:            RO access, index 2, keynum 0 first 1",
     },
     command! {
-        name: "fcall", arity: -3, flags: NOSCRIPT | SKIP_MONITOR_FLAGS | STALE | MOVABLE_KEYS | EXCLUSIVE, keys: SCRIPT_KEYS,
+        name: "fcall", arity: -3, flags: SCRIPT_FLAGS, keys: SCRIPT_KEYS,
         group: "scripting", handler: fcall,
         summary: "Invoke a function", since: "7.0.0", complexity: "Depends on the function that is executed.",
-        docs: "-",
+        docs: "function numkeys:integer [key#0...] [arg...]
+            key 0:            RW access update, index 2, keynum 0 first 1,
+                              \"We cannot tell how the keys will be used so we assume the worst, RW and UPDATE\"",
     },
     command! {
-        name: "fcall_ro", arity: -3, flags: NOSCRIPT | SKIP_MONITOR_FLAGS | STALE | READONLY | MOVABLE_KEYS | EXCLUSIVE, keys: SCRIPT_KEYS,
+        name: "fcall_ro", arity: -3, flags: SCRIPT_FLAGS | READONLY, keys: SCRIPT_KEYS,
         group: "scripting", handler: fcall_ro,
         summary: "Invoke a read-only function", since: "7.0.0", complexity: "Depends on the function that is executed.",
-        docs: "-",
+        docs: "function numkeys:integer [key#0...] [arg...]
+            key 0:            RO access, index 2, keynum 0 first 1,
+                              \"We cannot tell how the keys will be used so we assume the worst, RO and ACCESS\"",
     },
     command! {
         name: "script", arity: -2, group: "scripting", subcommands: SCRIPT_SUBCOMMANDS,
@@ -320,6 +440,3 @@ pub static COMMANDS: &[CommandSpec] = &[
         docs: "-",
     },
 ];
-
-/// No extra flag: Redis's `skip_monitor` is not in DiskDB's table.
-const SKIP_MONITOR_FLAGS: u32 = 0;

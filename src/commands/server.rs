@@ -50,6 +50,10 @@ fn flush(ctx: &mut Ctx<'_>, dbs: std::ops::Range<usize>, background: bool) -> Re
         ctx.server.watches.touch_db(p);
         physical.push(p);
     }
+    // Client-side caching: every tracking client drops its whole cache (a null
+    // invalidation), as Redis's signalFlushedDb does.
+    let current = Some((ctx.session.info.id, &mut ctx.session.tracking_pending));
+    ctx.server.tracking.flushed(&mut crate::tracking::Sink::new(ctx.server, current));
     // The range deletes went straight to storage, not through the command's Txn (they
     // are applied, and in the WAL file, once flush_db returns): honour the fsync policy
     // here before the reply is sent.

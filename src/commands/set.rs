@@ -7,6 +7,7 @@ use super::context::Ctx;
 use super::cursor::{self, ScanOpts};
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
+use crate::notify::{GENERIC, SET};
 use crate::protocol::Reply;
 use crate::types::set::{self, Set, SetMut, SetOp};
 use crate::types::{Access, Collection};
@@ -30,6 +31,9 @@ fn sadd(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         added += s.insert(&mut ctx.txn, m)? as i64;
     }
     s.finish(&mut ctx.txn)?;
+    if added > 0 {
+        ctx.notify(SET, "sadd", &argv[1]);
+    }
     Ok(Reply::Int(added))
 }
 
@@ -41,7 +45,14 @@ fn srem(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     for m in &argv[2..] {
         removed += s.remove(&mut ctx.txn, m)? as i64;
     }
+    let emptied = s.len() == 0;
     s.finish(&mut ctx.txn)?;
+    if removed > 0 {
+        ctx.notify(SET, "srem", &argv[1]);
+        if emptied {
+            ctx.notify(GENERIC, "del", &argv[1]);
+        }
+    }
     Ok(Reply::Int(removed))
 }
 
@@ -127,8 +138,9 @@ fn srandmember(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// O(1). Errors: WRONGTYPE (source, or an existing destination of another type).
 fn smove(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let (src, dst, member) = (&argv[1], &argv[2], &argv[3]);
-    let Some(from) = read(ctx, src)? else { return Ok(Reply::Int(0)) };
-    read(ctx, dst)?;
+    // Write lookups, as Redis's (no `keymiss`).
+    let Some(from) = set::open(&mut ctx.txn, src, Access::Write)? else { return Ok(Reply::Int(0)) };
+    set::open(&mut ctx.txn, dst, Access::Write)?;
     if src == dst {
         return Ok(Reply::Int(from.contains(&ctx.txn, member)? as i64));
     }
@@ -136,10 +148,18 @@ fn smove(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     if !from.remove(&mut ctx.txn, member)? {
         return Ok(Reply::Int(0));
     }
+    let emptied = from.len() == 0;
     from.finish(&mut ctx.txn)?;
+    ctx.notify(SET, "srem", src);
+    if emptied {
+        ctx.notify(GENERIC, "del", src);
+    }
     let mut to = SetMut::open_or_create(&mut ctx.txn, dst)?;
-    to.insert(&mut ctx.txn, member)?;
+    let added = to.insert(&mut ctx.txn, member)?;
     to.finish(&mut ctx.txn)?;
+    if added {
+        ctx.notify(SET, "sadd", dst);
+    }
     Ok(Reply::Int(1))
 }
 
@@ -167,7 +187,19 @@ fn sdiff(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 
 fn store(ctx: &mut Ctx<'_>, argv: &[Bytes], op: SetOp) -> Result<Reply> {
     let members = set_op(ctx, op, &argv[2..])?;
-    Ok(Reply::Int(set::replace(&mut ctx.txn, &argv[1], members)? as i64))
+    let existed = members.is_empty() && ctx.txn.get(&argv[1])?.is_some();
+    let n = set::replace(&mut ctx.txn, &argv[1], members)?;
+    if n > 0 {
+        let event = match op {
+            SetOp::Inter => "sinterstore",
+            SetOp::Union => "sunionstore",
+            SetOp::Diff => "sdiffstore",
+        };
+        ctx.notify(SET, event, &argv[1]);
+    } else if existed {
+        ctx.notify(GENERIC, "del", &argv[1]);
+    }
+    Ok(Reply::Int(n as i64))
 }
 
 /// `SINTERSTORE destination key [key ...]`: stores SINTER's result (deleting

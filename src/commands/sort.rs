@@ -10,6 +10,7 @@ use super::args::{self, Args};
 use super::context::Ctx;
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
+use crate::notify::{GENERIC, LIST};
 use crate::protocol::Reply;
 use crate::types::list::{self, End, ListMut};
 use crate::types::string::Str;
@@ -27,7 +28,9 @@ struct SortArgs<'a> {
     store: Option<&'a Bytes>,
 }
 
-fn parse(argv: &[Bytes], read_only: bool) -> Result<SortArgs<'_>> {
+/// `full_keys`: whether the user may read every key, which BY with a pattern and GET
+/// need (Redis refuses them otherwise, as the keys they read are not known up front).
+fn parse(argv: &[Bytes], read_only: bool, full_keys: bool) -> Result<SortArgs<'_>> {
     let mut a = SortArgs { by: None, dont_sort: false, limit: None, gets: Vec::new(), desc: false, alpha: false, store: None };
     let mut it = Args::new(argv, 2);
     while let Some(opt) = it.next() {
@@ -47,8 +50,14 @@ fn parse(argv: &[Bytes], read_only: bool) -> Result<SortArgs<'_>> {
             let pattern = it.value()?;
             // Redis skips sorting when the pattern cannot name a per-element key.
             a.dont_sort = !pattern.contains(&b'*');
+            if !a.dont_sort && !full_keys {
+                return Err(Error::SortByDenied);
+            }
             a.by = Some(pattern);
         } else if args::is(opt, "get") && it.remaining() >= 1 {
+            if !full_keys {
+                return Err(Error::SortGetDenied);
+            }
             a.gets.push(it.value()?);
         } else {
             return Err(Error::Syntax);
@@ -119,8 +128,12 @@ fn sort_ro(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 }
 
 fn sort_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Result<Reply> {
-    let mut opts = parse(argv, read_only)?;
-    let meta = ctx.txn.get(&argv[1])?;
+    let full_keys = ctx.session.user.unrestricted() || {
+        let idx = super::registry().index_of(&argv[0]);
+        idx.is_some_and(|i| crate::acl::check::full_key_access(&ctx.session.user.read(), i, argv))
+    };
+    let mut opts = parse(argv, read_only, full_keys)?;
+    let meta = ctx.txn.get_read(&argv[1])?;
     if let Some(m) = &meta {
         if !matches!(m.kind, Kind::List | Kind::Set | Kind::ZSet) {
             return Err(Error::WrongType);
@@ -239,11 +252,18 @@ fn sort_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], read_only: bool) -> Result<Re
         Some(dest) => {
             let n = out.len() as i64;
             let values: Vec<Bytes> = out.into_iter().map(|v| v.unwrap_or_default()).collect();
-            ctx.txn.delete(dest)?;
+            let existed = ctx.txn.delete(dest)?;
             if !values.is_empty() {
                 let mut list = ListMut::open_or_create(&mut ctx.txn, dest)?;
                 list.push(&mut ctx.txn, End::Right, &values);
                 list.finish(&mut ctx.txn)?;
+                if existed {
+                    // Redis overwrites the destination: not a new key.
+                    ctx.txn.drop_new(dest);
+                }
+                ctx.notify(LIST, "sortstore", dest);
+            } else if existed {
+                ctx.notify(GENERIC, "del", dest);
             }
             Ok(Reply::Int(n))
         }

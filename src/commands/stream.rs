@@ -17,6 +17,7 @@ use super::args::is;
 use super::context::Ctx;
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
+use crate::notify::STREAM;
 use crate::protocol::Reply;
 use crate::types::stream::{self, Entry, NewId, StreamId, StreamMut};
 use crate::types::Access;
@@ -61,10 +62,15 @@ fn xadd(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         StreamMut::open_or_create(&mut ctx.txn, &argv[1])?
     };
     let id = s.add(&mut ctx.txn, a.id, &argv[a.fields..], node_entries)?;
-    if let Some(trim) = a.trim {
-        s.trim(&mut ctx.txn, trim)?;
-    }
+    let trimmed = match a.trim {
+        Some(trim) => s.trim(&mut ctx.txn, trim)?,
+        None => 0,
+    };
     s.finish(&mut ctx.txn)?;
+    ctx.notify(STREAM, "xadd", &argv[1]);
+    if trimmed > 0 {
+        ctx.notify(STREAM, "xtrim", &argv[1]);
+    }
     Ok(id_reply(id))
 }
 
@@ -128,6 +134,9 @@ fn xdel(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         s.fix_first_id(&ctx.txn)?;
     }
     s.finish(&mut ctx.txn)?;
+    if deleted > 0 {
+        ctx.notify(STREAM, "xdel", &argv[1]);
+    }
     Ok(Reply::Int(deleted))
 }
 
@@ -142,6 +151,9 @@ fn xtrim(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         None => 0,
     };
     s.finish(&mut ctx.txn)?;
+    if removed > 0 {
+        ctx.notify(STREAM, "xtrim", &argv[1]);
+    }
     Ok(Reply::Int(removed as i64))
 }
 
@@ -191,6 +203,7 @@ fn xsetid(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     }
     s.touch();
     s.finish(&mut ctx.txn)?;
+    ctx.notify(STREAM, "xsetid", &argv[1]);
     Ok(Reply::ok())
 }
 

@@ -16,6 +16,7 @@ use super::args;
 use super::context::Ctx;
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::{Error, Result};
+use crate::notify::{GENERIC, STRING};
 use crate::protocol::Reply;
 use parse::{expire_at, parse_ext, EX, GET, KEEPTTL, NX, PERSIST, PX, XX};
 use crate::types::string::{self, Str};
@@ -111,6 +112,10 @@ fn set_generic(
         Some(t) => store(ctx, key, value.clone(), t)?,
         None => store(ctx, key, value.clone(), keep)?,
     }
+    ctx.notify(STRING, "set", key);
+    if when.is_some() {
+        ctx.notify(GENERIC, "expire", key);
+    }
     Ok((true, old_value))
 }
 
@@ -159,6 +164,7 @@ fn get(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 fn getset(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let old = read_value(ctx, &argv[1])?;
     store(ctx, &argv[1], argv[2].clone(), 0)?;
+    ctx.notify(STRING, "set", &argv[1]);
     Ok(Reply::opt_bulk(old))
 }
 
@@ -168,6 +174,7 @@ fn getdel(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let old = read_value(ctx, &argv[1])?;
     if old.is_some() {
         ctx.txn.delete(&argv[1])?;
+        ctx.notify(GENERIC, "del", &argv[1]);
     }
     Ok(Reply::opt_bulk(old))
 }
@@ -184,11 +191,14 @@ fn getex(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         let when = expire_at(ctx.txn.now, raw, opts.flags, "getex")?;
         if when <= ctx.txn.now {
             ctx.txn.delete(key)?;
+            ctx.notify(GENERIC, "del", key);
         } else {
             store(ctx, key, value.clone(), when)?;
+            ctx.notify(GENERIC, "expire", key);
         }
     } else if opts.flags & PERSIST != 0 && s.expire_at() != 0 {
         store(ctx, key, value.clone(), 0)?;
+        ctx.notify(GENERIC, "persist", key);
     }
     Ok(Reply::Bulk(value))
 }
@@ -215,6 +225,7 @@ fn mset(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     }
     for pair in argv[1..].chunks_exact(2) {
         store(ctx, &pair[0], pair[1].clone(), 0)?;
+        ctx.notify(STRING, "set", &pair[0]);
     }
     Ok(Reply::ok())
 }
@@ -232,6 +243,7 @@ fn msetnx(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     }
     for pair in argv[1..].chunks_exact(2) {
         store(ctx, &pair[0], pair[1].clone(), 0)?;
+        ctx.notify(STRING, "set", &pair[0]);
     }
     Ok(Reply::Int(1))
 }
@@ -247,6 +259,7 @@ fn incr_by(ctx: &mut Ctx<'_>, key: &[u8], by: i64) -> Result<Reply> {
     let new = old.checked_add(by).ok_or(Error::Overflow)?;
     let mut buf = itoa::Buffer::new();
     store(ctx, key, Bytes::copy_from_slice(buf.format(new).as_bytes()), ttl)?;
+    ctx.notify(STRING, "incrby", key);
     Ok(Reply::Int(new))
 }
 
@@ -289,6 +302,7 @@ fn incrbyfloat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let text = crate::types::long_double::incr_text(old.as_deref().unwrap_or(b"0"), &argv[2])?;
     let text = Bytes::from(text);
     store(ctx, key, text.clone(), ttl)?;
+    ctx.notify(STRING, "incrbyfloat", key);
     Ok(Reply::Bulk(text))
 }
 
@@ -489,7 +503,7 @@ mod tests {
         txn.commit().unwrap();
         let state = ServerState::new(store, Config::default());
         let info = Arc::new(ClientInfo::new(1, "test".into(), "test".into(), -1, "N"));
-        let mut session = Session::new(info, true);
+        let mut session = Session::new(info, state.acl.default_user(), true);
         run(&state, &mut session, &["SET", "s", "abc"]);
         let wrongtype = Reply::error("WRONGTYPE Operation against a key holding the wrong kind of value");
         for args in [

@@ -23,6 +23,7 @@ use super::args;
 use super::context::Ctx;
 use super::table::{command, flags::*, CommandSpec, Keys};
 use crate::error::Result;
+use crate::notify::{GENERIC, ZSET};
 use crate::protocol::Reply;
 use parse::{lex_range, score_range, ZAddArgs};
 use crate::types::zset::{self, AddCond, Added, Item, Range, Zset, ZsetMut};
@@ -95,6 +96,9 @@ fn zadd(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         processed += 1;
     }
     z.finish(&mut ctx.txn)?;
+    if added + updated > 0 {
+        ctx.notify(ZSET, if a.cond.incr { "zincr" } else { "zadd" }, &argv[1]);
+    }
     Ok(if a.cond.incr {
         if processed > 0 {
             Reply::Double(last)
@@ -112,11 +116,15 @@ fn zadd(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 fn zincrby(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let by = args::float(&argv[2])?;
     let mut z = ZsetMut::open_or_create(&mut ctx.txn, &argv[1])?;
-    let new = match z.add(&mut ctx.txn, &argv[3], by, AddCond { incr: true, ..AddCond::default() })? {
-        Added::New(s) | Added::Updated(s) | Added::Same(s) => s,
+    let (new, changed) = match z.add(&mut ctx.txn, &argv[3], by, AddCond { incr: true, ..AddCond::default() })? {
+        Added::New(s) | Added::Updated(s) => (s, true),
+        Added::Same(s) => (s, false),
         Added::Skipped => unreachable!("ZINCRBY sets no condition"),
     };
     z.finish(&mut ctx.txn)?;
+    if changed {
+        ctx.notify(ZSET, "zincr", &argv[1]);
+    }
     Ok(Reply::Double(new))
 }
 
@@ -128,13 +136,25 @@ fn zrem(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     for m in &argv[2..] {
         n += z.remove(&mut ctx.txn, m)? as i64;
     }
+    let emptied = z.len() == 0;
     z.finish(&mut ctx.txn)?;
+    if n > 0 {
+        ctx.notify(ZSET, "zrem", &argv[1]);
+        if emptied {
+            ctx.notify(GENERIC, "del", &argv[1]);
+        }
+    }
     Ok(Reply::Int(n))
 }
 
 /// ZREMRANGEBYRANK, ZREMRANGEBYSCORE and ZREMRANGEBYLEX: how many members went.
 fn zremrange(ctx: &mut Ctx<'_>, argv: &[Bytes], range: Range) -> Result<Reply> {
-    Ok(Reply::Int(zset::remove_range(&mut ctx.txn, &argv[1], &range)? as i64))
+    let event = match range {
+        Range::Rank(..) => "zremrangebyrank",
+        Range::Score(_) => "zremrangebyscore",
+        Range::Lex(_) => "zremrangebylex",
+    };
+    Ok(Reply::Int(zset::remove_range(&mut ctx.txn, &argv[1], &range, event)? as i64))
 }
 
 /// `ZREMRANGEBYRANK key start stop`: removes members in the rank range; how many.

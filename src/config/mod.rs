@@ -90,6 +90,8 @@ pub struct Encoding {
     pub zset_max_listpack_value: u64,
     pub stream_node_max_bytes: u64,
     pub stream_node_max_entries: u64,
+    /// `hll-sparse-max-bytes`: past this many bytes a sparse HyperLogLog becomes dense.
+    pub hll_sparse_max_bytes: u64,
 }
 
 impl Default for Encoding {
@@ -104,6 +106,7 @@ impl Default for Encoding {
             zset_max_listpack_value: 64,
             stream_node_max_bytes: 4096,
             stream_node_max_entries: 100,
+            hll_sparse_max_bytes: 3000,
         }
     }
 }
@@ -137,6 +140,8 @@ pub struct Config {
     /// Save points `(seconds, changes)`: see `server::durability`.
     pub save: Vec<(i64, i32)>,
     pub requirepass: Option<String>,
+    /// The config file's `user` lines (name, then rules), applied at start-up.
+    pub acl_users: Vec<Vec<String>>,
     pub maxclients: usize,
     /// Idle seconds before a client is closed; 0 = never.
     pub timeout: u64,
@@ -206,6 +211,7 @@ impl Default for Config {
             appendonly: true,
             save: vec![(3600, 1), (300, 100), (60, 10000)],
             requirepass: None,
+            acl_users: Vec::new(),
             maxclients: 10000,
             timeout: 0,
             tcp_keepalive: 300,
@@ -350,6 +356,7 @@ impl Directive {
                 | "maxrequests-per-client"
                 | "maxrequests-global"
                 | "audit-log-file"
+                | "tls-handshake-timeout"
         )
     }
 }

@@ -38,12 +38,11 @@ const SHUTDOWN: Kind = Kind::Flags(&[("default", 0), ("save", 1), ("nosave", 2),
 // Why a parameter has no effect, shared by the parameters of one Redis feature.
 const NO_REPLICATION: Effect = Effect::Ignored("no replication: DiskDB runs as one primary, never a replica, and serves no replicas");
 const NO_CLUSTER: Effect = Effect::Ignored("no cluster mode: one DiskDB holds every key");
-const NO_TLS: Effect = Effect::Ignored("no TLS listener: put a TLS proxy (stunnel, haproxy) in front of DiskDB");
+const NO_TLS_CLIENT: Effect = Effect::Ignored("DiskDB makes no outgoing TLS connections (no replication, no cluster bus)");
 const NO_RDB: Effect = Effect::Ignored("no RDB snapshots: the data lives in RocksDB's files, written as it changes");
 const NO_AOF: Effect = Effect::Ignored(
     "no AOF file: writes go to RocksDB's write-ahead log (see appendfsync), which RocksDB trims itself after memtable flushes",
 );
-const NO_ACL: Effect = Effect::Ignored("no ACL users: requirepass is the one password (AUTH, HELLO ... AUTH default)");
 const ALLOCATOR: Effect =
     Effect::Ignored("jemalloc's defragmentation: DiskDB uses mimalloc and keeps values in RocksDB, not in a long-lived heap");
 const LAZYFREE: Effect =
@@ -221,7 +220,7 @@ pub static DIRECTIVES: &[Directive] = &[
     Directive::new(
         "requirepass",
         Kind::Str,
-        Effect::Honoured("password for AUTH and HELLO ... AUTH; empty: none. Never logged"),
+        Effect::Honoured("the default user's password (AUTH, HELLO ... AUTH), as Redis: setting it replaces the default user's passwords; empty: nopass. Never logged"),
         |c| c.requirepass.clone().unwrap_or_default(),
         |c, v| {
             c.requirepass = (!v.is_empty()).then(|| v.to_string());
@@ -288,7 +287,12 @@ pub static DIRECTIVES: &[Directive] = &[
         "0",
         Effect::Ignored("clients are never evicted for memory: an idle client holds no buffers")
     ),
-    stored!("tracking-table-max-keys", Kind::Int(0, LLONG_MAX), "1000000", Effect::Ignored("no client-side caching (CLIENT TRACKING)")),
+    stored!(
+        "tracking-table-max-keys",
+        Kind::Int(0, LLONG_MAX),
+        "1000000",
+        Effect::Honoured("most keys the client-side caching table tracks; past it keys are dropped and their clients sent an invalidation, as in Redis; 0: no limit")
+    ),
     stored!("socket-mark-id", Kind::Int(0, UINT_MAX), "0", Effect::Ignored("sockets are not marked (SO_MARK)")).immutable(),
     stored!("bind-source-addr", Kind::Str, "", NO_REPLICATION),
     // ---- Storage, durability and memory -----------------------------------------
@@ -565,7 +569,7 @@ pub static DIRECTIVES: &[Directive] = &[
     Directive::new(
         "notify-keyspace-events",
         Kind::Str,
-        Effect::Ignored("stored and validated (Redis's class letters, printed as Redis prints them); keyspace notifications come with Pub/Sub in a later change"),
+        Effect::Honoured("keyspace notifications: Redis's class letters (K E g $ l s h z x e t m d n A), published on __keyspace@<db>__ and __keyevent@<db>__ with Redis's event names"),
         |c| value::format_notify(c.notify_keyspace_events),
         |c, v| value::parse_notify(v).map(|f| c.notify_keyspace_events = f),
     ),
@@ -593,9 +597,20 @@ pub static DIRECTIVES: &[Directive] = &[
         |c, v| access(v).map(|a| c.enable_module_command = a),
     )
     .immutable(),
-    stored!("aclfile", Kind::Str, "", NO_ACL).immutable(),
-    stored!("acllog-max-len", Kind::Int(0, LLONG_MAX), "128", NO_ACL),
-    stored!("acl-pubsub-default", Kind::Enum(&[("allchannels", 1), ("resetchannels", 0)]), "resetchannels", NO_ACL),
+    stored!(
+        "aclfile",
+        Kind::Str,
+        "",
+        Effect::Honoured("ACL users file in Redis's format: read at start-up and by ACL LOAD, written by ACL SAVE; not together with `user` lines")
+    )
+    .immutable(),
+    stored!("acllog-max-len", Kind::Int(0, LLONG_MAX), "128", Effect::Honoured("most entries ACL LOG keeps")),
+    stored!(
+        "acl-pubsub-default",
+        Kind::Enum(&[("allchannels", 1), ("resetchannels", 0)]),
+        "resetchannels",
+        Effect::Honoured("channels a new ACL user starts with")
+    ),
     BUSY_REPLY_THRESHOLD,
     BUSY_REPLY_THRESHOLD.alias("lua-time-limit"),
     // ---- Encodings (what OBJECT ENCODING reports) -------------------------------
@@ -613,7 +628,12 @@ pub static DIRECTIVES: &[Directive] = &[
     ZSET_MAX_LISTPACK_VALUE.alias("zset-max-ziplist-value"),
     number!("stream-node-max-bytes", Kind::Memory(0, MEM_LLONG_MAX), STREAM_NODE_BYTES, encoding.stream_node_max_bytes as u64),
     number!("stream-node-max-entries", Kind::Int(0, LLONG_MAX), STREAM_NODE_ENTRIES, encoding.stream_node_max_entries as u64),
-    stored!("hll-sparse-max-bytes", Kind::Memory(0, MEM_LLONG_MAX), "3000", Effect::Ignored("no HyperLogLog commands")),
+    number!(
+        "hll-sparse-max-bytes",
+        Kind::Memory(0, MEM_LLONG_MAX),
+        Effect::Honoured("longest sparse HyperLogLog string, header included: PFADD / PFMERGE past it convert the value to the dense encoding, as Redis"),
+        encoding.hll_sparse_max_bytes as u64
+    ),
     // ---- Replication ------------------------------------------------------------
     REPLICAOF,
     REPLICAOF.alias("slaveof"),
@@ -683,26 +703,32 @@ pub static DIRECTIVES: &[Directive] = &[
     CLUSTER_REPLICA_VALIDITY_FACTOR.alias("cluster-slave-validity-factor"),
     stored!("cluster-require-full-coverage", Kind::Bool, "yes", NO_CLUSTER),
     // ---- TLS --------------------------------------------------------------------
-    stored!("tls-port", Kind::Int(0, 65535), "0", NO_TLS),
-    stored!("tls-cert-file", Kind::Str, "", NO_TLS),
-    stored!("tls-key-file", Kind::Str, "", NO_TLS),
-    stored!("tls-key-file-pass", Kind::Str, "", NO_TLS).sensitive(),
-    stored!("tls-client-cert-file", Kind::Str, "", NO_TLS),
-    stored!("tls-client-key-file", Kind::Str, "", NO_TLS),
-    stored!("tls-client-key-file-pass", Kind::Str, "", NO_TLS).sensitive(),
-    stored!("tls-dh-params-file", Kind::Str, "", NO_TLS),
-    stored!("tls-ca-cert-file", Kind::Str, "", NO_TLS),
-    stored!("tls-ca-cert-dir", Kind::Str, "", NO_TLS),
-    stored!("tls-protocols", Kind::Str, "", NO_TLS),
-    stored!("tls-ciphers", Kind::Str, "", NO_TLS),
-    stored!("tls-ciphersuites", Kind::Str, "", NO_TLS),
-    stored!("tls-prefer-server-ciphers", Kind::Bool, "no", NO_TLS),
-    stored!("tls-auth-clients", Kind::Enum(&[("no", 0), ("yes", 1), ("optional", 2)]), "yes", NO_TLS),
-    stored!("tls-session-caching", Kind::Bool, "yes", NO_TLS),
-    stored!("tls-session-cache-size", Kind::Int(0, INT_MAX), "20480", NO_TLS),
-    stored!("tls-session-cache-timeout", Kind::Int(0, INT_MAX), "300", NO_TLS),
-    stored!("tls-cluster", Kind::Bool, "no", NO_TLS),
-    stored!("tls-replication", Kind::Bool, "no", NO_TLS),
+    stored!("tls-port", Kind::Int(0, 65535), "0", Effect::Honoured("TLS port, beside the plain TCP one (port 0 turns that off); 0: no TLS. Listens on bind's addresses. CONFIG SET accepts only the current value (changing it needs a restart)")),
+    stored!("tls-cert-file", Kind::Str, "", Effect::Honoured("the server's certificate (PEM, its chain after it); reloaded with the key and CAs on CONFIG SET of any tls-* file or setting: new handshakes use the new ones, open connections stay")),
+    stored!("tls-key-file", Kind::Str, "", Effect::Honoured("the server's private key (PEM: PKCS#8, PKCS#1 or SEC1); a bad one stops the start naming the file")),
+    stored!("tls-key-file-pass", Kind::Str, "", Effect::Honoured("password of an encrypted PKCS#8 key (BEGIN ENCRYPTED PRIVATE KEY, PBES2 as openssl pkcs8 -topk8 -v2 writes it); OpenSSL's legacy Proc-Type encryption is refused at start with how to convert. Never logged")).sensitive(),
+    stored!("tls-client-cert-file", Kind::Str, "", NO_TLS_CLIENT),
+    stored!("tls-client-key-file", Kind::Str, "", NO_TLS_CLIENT),
+    stored!("tls-client-key-file-pass", Kind::Str, "", NO_TLS_CLIENT).sensitive(),
+    stored!("tls-dh-params-file", Kind::Str, "", Effect::Ignored("rustls negotiates only ECDHE key exchanges (X25519, P-256, P-384): there are no DH parameters")),
+    stored!("tls-ca-cert-file", Kind::Str, "", Effect::Honoured("CA certificates (PEM) client certificates are checked against (tls-auth-clients yes or optional)")),
+    stored!("tls-ca-cert-dir", Kind::Str, "", Effect::Honoured("a directory of CA certificates (PEM files, OpenSSL's hashed names or any), added to tls-ca-cert-file's")),
+    stored!("tls-protocols", Kind::Str, "", Effect::Honoured("\"TLSv1.2\", \"TLSv1.3\" or both (empty); TLSv1 and TLSv1.1 are refused: rustls does not speak them")),
+    stored!("tls-ciphers", Kind::Str, "", Effect::Honoured("TLS 1.2 suites as an OpenSSL list: the six ECDHE AES-GCM and ChaCha20 suites by OpenSSL or IANA name, keywords (DEFAULT, HIGH...) for all of them, !name to remove; a suite rustls does not have is refused")),
+    stored!("tls-ciphersuites", Kind::Str, "", Effect::Honoured("TLS 1.3 suites, ':'-separated: TLS_AES_256_GCM_SHA384, TLS_AES_128_GCM_SHA256, TLS_CHACHA20_POLY1305_SHA256; empty: all")),
+    stored!("tls-prefer-server-ciphers", Kind::Bool, "no", Effect::Honoured("the server's suite order wins over the client's")),
+    stored!("tls-auth-clients", Kind::Enum(&[("no", 0), ("yes", 1), ("optional", 2)]), "yes", Effect::Honoured("client certificates: yes requires one signed by a tls-ca-cert-file/dir CA, optional checks one if sent, no asks none")),
+    stored!("tls-session-caching", Kind::Bool, "yes", Effect::Honoured("session resumption from a server-side cache (TLS 1.2 session ids, TLS 1.3 stateful tickets)")),
+    stored!("tls-session-cache-size", Kind::Int(0, INT_MAX), "20480", Effect::Honoured("sessions the cache holds (0, and anything above, is 1048576: rustls allocates the cache up front)")),
+    stored!("tls-session-cache-timeout", Kind::Int(0, INT_MAX), "300", Effect::Ignored("rustls's session cache evicts by size only: sessions have no timeout")),
+    stored!("tls-cluster", Kind::Bool, "no", NO_CLUSTER),
+    stored!("tls-replication", Kind::Bool, "no", NO_REPLICATION),
+    stored!(
+        "tls-handshake-timeout",
+        Kind::Int(0, INT_MAX),
+        "10000",
+        Effect::Honoured("DiskDB's own: milliseconds a TLS client has to complete its handshake before it is dropped; 0: no limit")
+    ),
 ];
 
 /// Directives only the config file knows (not parameters: CONFIG GET does not list
@@ -710,7 +736,7 @@ pub static DIRECTIVES: &[Directive] = &[
 pub const FILE_ONLY: &[(&str, Effect)] = &[
     ("include", Effect::Honoured("reads another file (or every file a glob pattern matches, in sorted order) in place")),
     ("rename-command", Effect::Ignored("commands keep their names (a warning is logged: a renamed-away command is still there)")),
-    ("user", Effect::Ignored("no ACL users (a warning is logged: their passwords are not enforced; use requirepass)")),
+    ("user", Effect::Honoured("an ACL user and its rules, as ACL SETUSER takes them (not together with aclfile)")),
     ("loadmodule", Effect::Ignored("no modules (a warning is logged)")),
     ("list-max-ziplist-entries", Effect::Ignored("deprecated by Redis (ignored by it too)")),
     ("list-max-ziplist-value", Effect::Ignored("deprecated by Redis (ignored by it too)")),

@@ -30,6 +30,9 @@ pub enum Reply {
     Double(f64),
     /// RESP3 verbatim string with a three-letter format; RESP2 bulk string.
     Verbatim(&'static str, Bytes),
+    /// A double the command formatted itself (GEO coordinates, printed as Redis's
+    /// `addReplyHumanLongDouble` does): RESP3 double, RESP2 bulk string.
+    DoubleText(Bytes),
 }
 
 impl Reply {
@@ -112,6 +115,13 @@ impl Reply {
                     line(out, b',', text.as_bytes())
                 } else {
                     bulk(out, text.as_bytes())
+                }
+            }
+            Reply::DoubleText(text) => {
+                if resp >= 3 {
+                    line(out, b',', text)
+                } else {
+                    bulk(out, text)
                 }
             }
             Reply::Verbatim(fmt, text) => {

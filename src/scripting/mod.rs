@@ -951,6 +951,14 @@ fn reply_to_lua(lua: &Lua, reply: Reply, resp: u8) -> mlua::Result<Value> {
                 reply_to_lua(lua, Reply::Array(flat), resp)?
             }
         }
+        Reply::DoubleText(text) => {
+            if resp == 3 {
+                let d = std::str::from_utf8(&text).ok().and_then(|t| t.parse::<f64>().ok()).unwrap_or(0.0);
+                tagged("double", Value::Number(d))?
+            } else {
+                Value::String(lua.create_string(&text)?)
+            }
+        }
         Reply::Double(d) => {
             if resp == 3 {
                 tagged("double", Value::Number(d))?

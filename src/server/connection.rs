@@ -41,11 +41,10 @@ const OUTPUT_START: usize = 4 * 1024;
 /// Redis 7.0's refusal of a non-local client in protected mode, byte for byte.
 const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
 
-/// Redis's protected mode: with `protected-mode yes` and no password for the default
-/// user, only loopback and Unix-socket clients are served.
+/// Redis's protected mode: with `protected-mode yes` and a default user without a
+/// password (`nopass`), only loopback and Unix-socket clients are served.
 fn protected_mode_denies(state: &ServerState, info: &ClientInfo) -> bool {
-    let c = state.config.read();
-    c.protected_mode && c.requirepass.is_none() && !info.is_local()
+    state.config.read().protected_mode && !info.is_local() && state.acl.default_user().read().nopass
 }
 
 /// A client's byte stream, as a transport hands it over.
@@ -59,7 +58,7 @@ pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send + std::os::fd::AsRawFd +
 }
 
 /// Room made in the input buffer before a read.
-fn make_room(input: &mut BytesMut) {
+pub(super) fn make_room(input: &mut BytesMut) {
     if input.capacity() - input.len() < READ_CHUNK / 4 {
         input.reserve(READ_CHUNK);
     }
@@ -110,10 +109,10 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
         let _ = stream.shutdown().await;
         return;
     }
-    let authenticated = state.config.read().requirepass.is_none();
     // This client's own request budget (`maxrequests-per-client`), made on first use.
     let mut budget: Option<throttle::Bucket> = None;
-    let mut session = Session::new(info.clone(), authenticated);
+    let authenticated = !state.acl.auth_required();
+    let mut session = Session::new(info.clone(), state.acl.default_user(), authenticated);
     let mut live = Live::read(&state);
     let mut decoder = RequestDecoder::new(live.max_bulk);
     let mut input = BytesMut::new();
@@ -134,7 +133,17 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
         // Redis never closes a subscriber for being idle: it is waiting for messages.
         // Nor a monitor, which Redis counts as a replica.
         let idle = if session.subscribed() || session.monitor { 0 } else { live.idle };
+        if session.pubsub.is_none() && info.mailbox.waiting() {
+            // Another client's tracking redirect made a mailbox for this one.
+            session.subscriber();
+        }
         let mailbox = session.pubsub.as_ref().map(|p| p.mailbox.clone());
+        let attach = async {
+            match &mailbox {
+                None => info.mailbox.made().await,
+                Some(_) => std::future::pending().await,
+            }
+        };
         let messages = async {
             match &mailbox {
                 Some(m) => m.ready().await,
@@ -163,6 +172,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                 }
             },
             _ = messages => 0,
+            _ = attach => 0,
             _ = &mut killed => break,
             _ = &mut shutdown => break,
         };
@@ -172,7 +182,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                 let mut out = BytesMut::new();
                 m.take_into(&mut out);
                 let mut wrote = false;
-                if !session.reply_off && !flush(&state, &durability, &live, true, &info, &mut stream, &mut out, &mut wrote).await {
+                if !flush(&state, &durability, &live, true, &info, &mut stream, &mut out, &mut wrote).await {
                     break;
                 }
             }
@@ -243,6 +253,9 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                         }
                         info.blocked.store(false, Ordering::Relaxed);
                     }
+                    if let Some((user, pass)) = crate::acl::auth_credentials(&argv) {
+                        before_auth(&state, &mut session, &user, &pass).await;
+                    }
                     let mut outcome = execute(&state, &mut session, &argv);
                     if let Some(block) = outcome.block.take() {
                         // Replies to earlier pipelined commands go out before we sleep.
@@ -266,16 +279,17 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                     }
                     // Messages and subscribe confirmations queued meanwhile go first: a
                     // client publishing to itself gets the message before the count.
-                    // Under CLIENT REPLY OFF they are dropped, as Redis drops them.
+                    // Pushed frames (messages, confirmations, invalidations) are sent
+                    // under CLIENT REPLY OFF too, as Redis 7.0 sends them.
                     if let Some(p) = &session.pubsub {
-                        if session.reply_off {
-                            p.mailbox.take_into(&mut BytesMut::new());
-                        } else {
-                            p.mailbox.take_into(&mut output);
-                        }
+                        p.mailbox.take_into(&mut output);
                     }
                     if reply_wanted(&mut session) {
                         outcome.reply.encode(session.resp, &mut output);
+                    }
+                    // Invalidations this client's own command raised follow its reply.
+                    for frame in session.tracking_pending.drain(..) {
+                        output.extend_from_slice(&frame);
                     }
                     if let Some(own) = session.monitor_echo.take() {
                         // A monitor sees its own command after its reply, as in Redis.
@@ -323,11 +337,30 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
         info.query_buf_free.store(input.capacity() - input.len(), Ordering::Relaxed);
         info.reply_buf.store(output.capacity(), Ordering::Relaxed);
     }
+    if session.tracking.on {
+        state.tracking.disable(&info, &session.tracking);
+    }
     session.stop_monitor(&state.monitors);
     if let Some(mut sub) = session.pubsub.take() {
         state.pubsub.leave(&mut sub);
     }
+    info.mailbox.release();
     let _ = stream.shutdown().await;
+}
+
+/// Before AUTH or HELLO ... AUTH: waits out the address's AUTH failure limit, and runs
+/// an Argon2id password check on a blocking thread so that it stalls no other client
+/// (the command then finds its result in the session).
+async fn before_auth(state: &ServerState, session: &mut Session, user: &[u8], pass: &[u8]) {
+    if let Some(wait) = state.acl.limiter.delay(&session.info.addr) {
+        tokio::time::sleep(wait).await;
+    }
+    session.argon_proof = None;
+    if session.multi.is_none() {
+        if let Some(job) = state.acl.argon2_job(user, pass) {
+            session.argon_proof = tokio::task::spawn_blocking(job).await.ok().flatten();
+        }
+    }
 }
 
 /// Sleeps until the blocked command can be served, times out, or the client goes away
@@ -417,7 +450,7 @@ async fn wait_blocked<S: AsyncRead + AsyncWrite + Unpin>(
             info.out_pending.store(out.len(), Ordering::Relaxed);
             let written = tokio::select! {
                 biased;
-                r = stream.write_all(&out) => r.is_ok(),
+                r = async { stream.write_all(&out).await?; stream.flush().await } => r.is_ok(),
                 _ = info.killed() => false,
             };
             info.out_pending.store(0, Ordering::Relaxed);
@@ -574,6 +607,14 @@ async fn flush<S: AsyncWrite + Unpin>(
             }
             Ok(n) => sent += n,
         }
+    }
+    // TLS may hold encrypted records its socket did not take yet (a no-op for sockets).
+    if ok {
+        ok = tokio::select! {
+            biased;
+            r = stream.flush() => r.is_ok(),
+            _ = info.killed() => false,
+        };
     }
     info.out_pending.store(0, Ordering::Relaxed);
     output.clear();

@@ -144,10 +144,11 @@ impl Evictor {
         };
         tracing::trace!(key = %String::from_utf8_lossy(&candidate.key), score = candidate.score, mean = self.pool.mean(), "evicting");
         match evict::evict(store, &candidate, policy, usage) {
-            Ok(Some((freed, touched))) => {
-                store.eviction.reclaiming.fetch_add(freed, Ordering::Relaxed);
-                state.touched(&touched);
-                Some(freed)
+            Ok(Some(done)) => {
+                store.eviction.reclaiming.fetch_add(done.freed, Ordering::Relaxed);
+                state.touched(&done.touched);
+                crate::notify::publish(state, &done.events);
+                Some(done.freed)
             }
             Ok(None) => Some(0),
             Err(e) => {

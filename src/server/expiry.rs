@@ -6,7 +6,8 @@
 //! now, a bounded number of keys per database, so one cycle never stalls writers for long.
 //! A key is removed through an ordinary [`Txn`] under its key lock, so the key and
 //! expires counters (DBSIZE, `INFO keyspace`), the expired-keys statistic, WATCH and
-//! blocked clients all see an active expiry exactly as they see a lazy one.
+//! blocked clients all see an active expiry exactly as they see a lazy one, and the
+//! `expired` keyspace event is published the same way.
 
 use std::sync::atomic::Ordering;
 
@@ -62,8 +63,10 @@ pub fn cycle(state: &ServerState) -> usize {
                 // due after it.
                 txn.batch_mut().delete(Cf::Expire, keys::expire_key(db, deadline, &key));
             }
+            let events = txn.take_events();
             if let Ok(touched) = txn.commit() {
                 state.touched(&touched);
+                crate::notify::publish(state, &events);
                 removed += expired as usize;
             }
         }

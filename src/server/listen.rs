@@ -1,4 +1,5 @@
-//! Listening sockets and the one accept loop every transport shares.
+//! Listening sockets and the one accept loop every transport shares (TCP, the Unix
+//! socket, and TLS from `tls.rs`, whose handshake runs in the connection task).
 //!
 //! Sockets listen with `tcp-backlog` (Redis's default 511), so a burst of connects is
 //! queued by the kernel rather than dropped and retried by the client a second later.
@@ -32,7 +33,8 @@ pub struct Accepted<S> {
 /// A listening socket of one transport.
 pub trait Listener: Send + 'static {
     type Stream: Stream;
-    /// CLIENT LIST's flag for this transport: `N` TCP, `U` Unix socket.
+    /// CLIENT LIST's flag for this transport: `N` TCP and TLS (Redis has no TLS flag), `U`
+    /// Unix socket.
     const FLAG: &'static str;
     fn accept(&self) -> impl Future<Output = io::Result<Accepted<Self::Stream>>> + Send;
 }

@@ -1,5 +1,5 @@
-//! The server process: storage, listeners (TCP, Unix socket), background tasks and an
-//! orderly shutdown.
+//! The server process: storage, listeners (TCP, TLS, Unix socket), background tasks and
+//! an orderly shutdown.
 //!
 //! Shutdown (SIGINT, SIGTERM or SHUTDOWN): stop accepting, let every connection finish
 //! the batch it is executing and flush its replies (waiting for the drop-guard each
@@ -14,6 +14,7 @@ pub mod limits;
 pub mod listen;
 pub mod signals;
 pub mod throttle;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -44,6 +45,10 @@ pub enum StartError {
     Thread { name: String, source: std::io::Error },
     /// `audit-log-file` could not be opened.
     AuditLog { path: PathBuf, source: std::io::Error },
+    /// The TLS certificate, key or settings cannot be used: why, naming the file.
+    Tls(String),
+    /// The ACL users of the config file or the aclfile could not be applied.
+    Acl(String),
 }
 
 impl std::fmt::Display for StartError {
@@ -57,6 +62,8 @@ impl std::fmt::Display for StartError {
             StartError::Signals(e) => write!(f, "cannot install signal handlers: {e}"),
             StartError::Thread { name, source } => write!(f, "cannot start the {name} thread: {source}"),
             StartError::AuditLog { path, source } => write!(f, "cannot open the audit log {}: {source}", path.display()),
+            StartError::Tls(why) => write!(f, "TLS: {why}"),
+            StartError::Acl(e) => f.write_str(e),
         }
     }
 }
@@ -70,8 +77,9 @@ impl From<StorageError> for StartError {
 }
 
 /// Opens storage and builds the shared state, without listening.
-pub fn open(mut config: Config) -> Result<(Arc<ServerState>, Arc<dyn Storage>), StartError> {
+pub fn open(mut config: Config, tls: Arc<tls::Context>) -> Result<(Arc<ServerState>, Arc<dyn Storage>), StartError> {
     std::fs::create_dir_all(&config.dir).map_err(|source| StartError::DataDir { path: config.dir.clone(), source })?;
+    let users = crate::acl::file::startup_users(&config).map_err(StartError::Acl)?;
     let files = limits::plan(config.maxclients);
     config.maxclients = files.maxclients;
     let budget = memory_budget(&config);
@@ -89,16 +97,27 @@ pub fn open(mut config: Config) -> Result<(Arc<ServerState>, Arc<dyn Storage>), 
     store.cache.set_budget(budget.read_cache);
     let state = Arc::new(ServerState::new(store, config));
     state.scripting.restore_saved(&state.store);
+    state.acl.replace_all(users);
     // CONFIG SET maxmemory / read-cache-size resize the caches and memtables. Weak
     // references: the configuration lives inside the state.
     let (weak_state, weak_rocks) = (Arc::downgrade(&state), Arc::downgrade(&rocks));
     state.store.access.configure(config_lfu(&state.config.read()));
+    state.store.set_notify_flags(state.config.read().notify_keyspace_events);
     state.config.read().runtime.install(move |old, new| {
+        // First: a refused TLS change must leave everything as it was.
+        tls.reconfigure(old, new)?;
         if let Some(state) = weak_state.upgrade() {
             state.store.access.configure(config_lfu(new));
+            // CONFIG SET requirepass sets the default user's password, as in Redis.
+            if old.requirepass != new.requirepass {
+                state.acl.set_default_password(new.requirepass.as_deref());
+            }
         }
         if new.maxclients > old.maxclients {
             limits::allow(new.maxclients).map_err(|e| ("maxclients", e))?;
+        }
+        if let Some(state) = weak_state.upgrade() {
+            state.store.set_notify_flags(new.notify_keyspace_events);
         }
         let budget = memory_budget(new);
         if budget == old.memory_budget(crate::storage::Cf::ALL.len()) {
@@ -155,6 +174,32 @@ fn bind_addr(host: &str, port: u16) -> Option<SocketAddr> {
     format!("{host}:{port}").parse().or_else(|_| format!("[{host}]:{port}").parse()).ok()
 }
 
+/// Listens on `port` at every `bind` address; as in Redis, a leading '-' makes an
+/// address optional: skipped if unavailable.
+fn bind_all(config: &Config, port: u16, what: &str) -> Result<Vec<tokio::net::TcpListener>, StartError> {
+    let mut bound_all = Vec::new();
+    for entry in &config.bind {
+        let (optional, host) = entry.strip_prefix('-').map_or((false, entry.as_str()), |h| (true, h));
+        let bound = bind_addr(host, port)
+            .ok_or_else(|| StartError::BadBind { host: host.to_string(), reason: "not an IP address".into() })
+            .and_then(|addr| {
+                listen::bind_tcp(addr, config.tcp_backlog).map_err(|source| StartError::Listen { addr: addr.to_string(), source })
+            });
+        let l = match bound {
+            Ok(l) => l,
+            Err(e) if optional => {
+                tracing::info!("{e} (optional address, skipped)");
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let addr = l.local_addr().map_err(|source| StartError::Listen { addr: host.to_string(), source })?;
+        tracing::info!(%addr, "listening on {what}");
+        bound_all.push(l);
+    }
+    Ok(bound_all)
+}
+
 /// A background thread that sleeps `first`, then runs `tick` and sleeps what it answers,
 /// until shutdown.
 fn periodic(
@@ -187,7 +232,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let mut signals = signals::Signals::install()?;
     report_config(&config);
     let _ = crate::config::apply_oom_score(&config);
-    let (state, storage) = open(config.clone())?;
+    // A bad certificate or key stops the start before storage is opened.
+    let tls = tls::Context::start(&config).map_err(StartError::Tls)?;
+    let (state, storage) = open(config.clone(), tls.clone())?;
     if let Some(path) = &config.audit_log_file {
         state.audit.start(path.clone()).map_err(|source| StartError::AuditLog { path: path.clone(), source })?;
         let audit_state = state.clone();
@@ -246,30 +293,20 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let (live, mut all_closed) = mpsc::channel::<()>(1);
     let mut listeners = JoinSet::new();
     listen::check_backlog(config.tcp_backlog);
+    // Every socket is bound before any is served, so a client that reaches one finds
+    // them all.
+    let tls_port = tls::port(&config);
+    let tls_listeners = if tls_port != 0 { bind_all(&config, tls_port, "TLS")? } else { Vec::new() };
     if config.port != 0 {
-        for entry in &config.bind {
-            // As in Redis, a leading '-' makes an address optional: skipped if unavailable.
-            let (optional, host) = entry.strip_prefix('-').map_or((false, entry.as_str()), |h| (true, h));
-            let bound = bind_addr(host, config.port)
-                .ok_or_else(|| StartError::BadBind { host: host.to_string(), reason: "not an IP address".into() })
-                .and_then(|addr| {
-                    listen::bind_tcp(addr, config.tcp_backlog)
-                        .map_err(|source| StartError::Listen { addr: addr.to_string(), source })
-                });
-            let l = match bound {
-                Ok(l) => l,
-                Err(e) if optional => {
-                    tracing::info!("{e} (optional address, skipped)");
-                    continue;
-                }
-                Err(e) => return Err(e),
-            };
-            let addr = l.local_addr().map_err(|source| StartError::Listen { addr: host.to_string(), source })?;
+        for l in bind_all(&config, config.port, "TCP")? {
             state.tcp_port.store(l.local_addr().map(|a| a.port() as u64).unwrap_or(0), Ordering::Relaxed);
-            tracing::info!(%addr, "listening on TCP");
             let tcp = listen::Tcp { listener: l, state: state.clone() };
             listeners.spawn(listen::accept_loop(tcp, state.clone(), durability.clone(), live.clone()));
         }
+    }
+    for l in tls_listeners {
+        let tls = tls::TlsListener { listener: l, state: state.clone(), context: tls.clone() };
+        listeners.spawn(listen::accept_loop(tls, state.clone(), durability.clone(), live.clone()));
     }
     if let Some(path) = &config.unixsocket {
         let _ = std::fs::remove_file(path);

@@ -206,17 +206,27 @@ pub fn estimate(key: &[u8], meta: &Meta, usage: &dyn Fn(Cf) -> Usage) -> u64 {
     own.saturating_add(records)
 }
 
-/// Evicts `c` if it still qualifies; answers the bytes freed (estimated) and the keys
-/// changed (for WATCH and blocked clients), or `None` if it no longer exists.
-pub fn evict(store: &Store, c: &Candidate, policy: Policy, usage: &dyn Fn(Cf) -> Usage) -> Result<Option<(u64, Vec<(u8, Bytes)>)>> {
+/// What one eviction did.
+pub struct Evicted {
+    /// Bytes freed (estimated).
+    pub freed: u64,
+    /// Keys changed, for WATCH and blocked clients.
+    pub touched: Vec<(u8, Bytes)>,
+    /// Keyspace events to publish (`evicted`, or `expired` for a key found expired).
+    pub events: Vec<crate::notify::Event>,
+}
+
+/// Evicts `c` if it still qualifies; `None` if it no longer exists.
+pub fn evict(store: &Store, c: &Candidate, policy: Policy, usage: &dyn Fn(Cf) -> Usage) -> Result<Option<Evicted>> {
     let _gate = store.shared();
     let _lock = store.locks.lock([(c.db, &c.key[..])]);
     let mut txn = Txn::new(store, c.db);
     txn.no_touch = true;
     let Some(meta) = txn.get(&c.key)? else {
         // Gone, or expired (which the lookup just deleted).
+        let events = txn.take_events();
         let touched = txn.commit()?;
-        return Ok(if touched.is_empty() { None } else { Some((0, touched)) });
+        return Ok(if touched.is_empty() { None } else { Some(Evicted { freed: 0, touched, events }) });
     };
     if policy.volatile() && meta.expire_at == 0 {
         return Ok(None);
@@ -227,9 +237,11 @@ pub fn evict(store: &Store, c: &Candidate, policy: Policy, usage: &dyn Fn(Cf) ->
     }
     let freed = estimate(&c.key, &meta, usage);
     txn.delete(&c.key)?;
+    txn.notify(crate::notify::EVICTED, "evicted", &c.key);
+    let events = txn.take_events();
     let touched = txn.commit()?;
     store.stats.evicted_keys.fetch_add(1, Ordering::Relaxed);
-    Ok(Some((freed, touched)))
+    Ok(Some(Evicted { freed, touched, events }))
 }
 
 #[cfg(test)]

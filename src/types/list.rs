@@ -34,6 +34,7 @@ use bytes::Bytes;
 use super::meta::{Kind, Meta};
 use super::txn::{Access, Txn};
 use crate::error::{Error, Result};
+use crate::notify::{GENERIC, LIST};
 use crate::storage::{keys, Cf};
 
 /// Index of the first element of a new list.
@@ -467,12 +468,35 @@ impl<'a> ListMut<'a> {
     }
 }
 
+impl End {
+    /// The keyspace event of a push at this end.
+    pub fn push_event(self) -> &'static str {
+        if self == End::Left { "lpush" } else { "rpush" }
+    }
+
+    /// The keyspace event of a pop from this end.
+    pub fn pop_event(self) -> &'static str {
+        if self == End::Left { "lpop" } else { "rpop" }
+    }
+}
+
+/// Raises the events of a pop from `key` at `end`: `lpop` / `rpop`, then `del` when the
+/// pop emptied the list (Redis's order).
+pub fn notify_pop(txn: &mut Txn<'_>, key: &[u8], end: End, emptied: bool) {
+    txn.notify(LIST, end.pop_event(), key);
+    if emptied {
+        txn.notify(GENERIC, "del", key);
+    }
+}
+
 /// Pops up to `count` elements from `end` of the list at `key` (LPOP, RPOP, LMPOP,
 /// BLPOP...); `None` if the key is missing.
 pub fn pop(txn: &mut Txn<'_>, key: &[u8], end: End, count: u64) -> Result<Option<Vec<Bytes>>> {
     let Some(mut l) = ListMut::open(txn, key)? else { return Ok(None) };
     let out = l.pop(txn, end, count)?;
+    let emptied = l.len() == 0;
     l.finish(txn)?;
+    notify_pop(txn, key, end, emptied);
     Ok(Some(out))
 }
 
@@ -487,15 +511,21 @@ pub fn lmove(txn: &mut Txn<'_>, src: &[u8], dst: &[u8], from: End, to: End) -> R
         let v = l.list.get(txn, 0)?;
         l.touch();
         l.finish(txn)?;
+        txn.notify(LIST, to.push_event(), dst);
+        txn.notify(LIST, from.pop_event(), src);
         return Ok(v);
     }
     open(txn, dst, Access::Write)?;
     let popped = l.pop(txn, from, 1)?;
+    let emptied = l.len() == 0;
     l.finish(txn)?;
     let Some(v) = popped.into_iter().next() else { return Ok(None) };
     let mut d = ListMut::open_or_create(txn, dst)?;
     d.push(txn, to, std::slice::from_ref(&v));
     d.finish(txn)?;
+    // Redis's order: the push, then the pop, then the source's deletion.
+    txn.notify(LIST, to.push_event(), dst);
+    notify_pop(txn, src, from, emptied);
     Ok(Some(v))
 }
 

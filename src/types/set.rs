@@ -21,6 +21,7 @@ use super::meta::{Kind, Meta};
 use super::sample;
 use super::txn::{Access, Txn};
 use crate::error::Result;
+use crate::notify::{GENERIC, SET};
 use crate::storage::Cf;
 
 /// A set as a command reads it.
@@ -247,6 +248,10 @@ pub fn pop_random(txn: &mut Txn<'_>, key: &[u8], count: u64) -> Result<Option<Ve
         s.finish(txn)?;
         picked
     };
+    txn.notify(SET, "spop", key);
+    if count >= size {
+        txn.notify(GENERIC, "del", key);
+    }
     let mut picked = picked;
     fastrand::shuffle(&mut picked);
     Ok(Some(picked))

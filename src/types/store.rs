@@ -1,7 +1,7 @@
 //! The keyspace store: storage plus what every command shares — key locks, the
 //! logical-to-physical database map, key and expiry counters, and the version clock.
 
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU16, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -68,6 +68,9 @@ pub struct Store {
     pub eviction: Arc<super::evict::Status>,
     /// Windows of hot collections' records (see [`super::cache`]).
     pub cache: super::cache::RecordCache,
+    /// `notify-keyspace-events` flags (see [`crate::notify`]), copied here on every
+    /// change so commands read them without the configuration lock.
+    notify: AtomicU16,
 }
 
 impl Store {
@@ -120,6 +123,7 @@ impl Store {
             access: Default::default(),
             eviction: Default::default(),
             cache: super::cache::RecordCache::new(DEFAULT_READ_CACHE),
+            notify: AtomicU16::new(0),
         })
     }
 
@@ -140,6 +144,22 @@ impl Store {
 
     pub fn databases(&self) -> usize {
         self.counters.len()
+    }
+
+    /// The keyspace notification flags in force.
+    #[inline]
+    pub fn notify_flags(&self) -> u16 {
+        self.notify.load(Ordering::Relaxed)
+    }
+
+    /// Sets the keyspace notification flags (`notify-keyspace-events`).
+    pub fn set_notify_flags(&self, flags: u16) {
+        self.notify.store(flags, Ordering::Relaxed);
+    }
+
+    /// The logical database physical database `db` stands behind now.
+    pub fn logical(&self, db: u8) -> usize {
+        self.db_map.read().iter().position(|&p| p == db).unwrap_or(db as usize)
     }
 
     /// The physical database behind logical database `db`.

@@ -13,6 +13,7 @@ use super::cache::{Rest, Window};
 use super::meta::{Kind, Meta};
 use super::store::{deadline_secs, Store};
 use crate::error::{Error, Result};
+use crate::notify::{self, Event};
 use crate::storage::{keys, Batch, Cf, Op, Range};
 
 /// Which records of a version one scan walks: suffixes in `[from, to)` (`to` empty: to
@@ -52,6 +53,13 @@ pub struct Txn<'a> {
     changes: u64,
     /// Leave the access clock alone (OBJECT, as Redis's lookups with NOTOUCH).
     pub no_touch: bool,
+    /// The keyspace notification flags when the command started (see [`crate::notify`]).
+    notify: u16,
+    /// Keyspace events raised, published after the commit.
+    events: Vec<Event>,
+    /// Keys this command created whose `new` event waits for the command's first event
+    /// about them (Redis raises `new` when the key is added, before the command's own).
+    created: Vec<(u8, Bytes)>,
 }
 
 /// How a command looks a key up, which decides whether INFO counts the lookup in
@@ -96,6 +104,9 @@ impl<'a> Txn<'a> {
             touched: Vec::new(),
             changes: 0,
             no_touch: false,
+            notify: store.notify_flags(),
+            events: Vec::new(),
+            created: Vec::new(),
         }
     }
 
@@ -147,6 +158,7 @@ impl<'a> Txn<'a> {
                 self.seen.push(Entry { db, key: key.clone(), meta: Some(m) });
                 self.remove_at(db, &key)?;
                 self.store.stats.expired_keys.fetch_add(1, Ordering::Relaxed);
+                self.notify_at(notify::EXPIRED, "expired", db, &key);
                 Ok(None)
             }
             other => {
@@ -154,6 +166,16 @@ impl<'a> Txn<'a> {
                 Ok(other)
             }
         }
+    }
+
+    /// [`Txn::get`] for a read command of any type (EXISTS, TYPE, TTL, DUMP): a miss
+    /// raises `keymiss`, as Redis's read lookups do.
+    pub fn get_read(&mut self, key: &[u8]) -> Result<Option<Meta>> {
+        let found = self.get(key)?;
+        if found.is_none() {
+            self.notify(notify::KEY_MISS, "keymiss", key);
+        }
+        Ok(found)
     }
 
     /// [`Txn::get_at`] in the command's database.
@@ -174,6 +196,10 @@ impl<'a> Txn<'a> {
             let stats = &self.store.stats;
             let counter = if found.is_some() { &stats.keyspace_hits } else { &stats.keyspace_misses };
             counter.fetch_add(1, Ordering::Relaxed);
+        }
+        if access != Access::Write && found.is_none() {
+            // Redis raises `keymiss` on every read lookup that misses, counted or not.
+            self.notify(notify::KEY_MISS, "keymiss", key);
         }
         Ok(found)
     }
@@ -200,6 +226,9 @@ impl<'a> Txn<'a> {
             self.batch.put(Cf::Owner, keys::owner_key(meta.version), keys::owner_value(db, key));
         }
         self.delta(db, if existed { 0 } else { 1 }, old_expire, meta.expire_at);
+        if !existed && notify::wanted(self.notify, notify::NEW) {
+            self.created.push((db, Bytes::copy_from_slice(key)));
+        }
         self.batch.put(Cf::Meta, keys::meta_key(db, key), meta.encode());
         self.seen[i].meta = Some(meta);
         self.mark(db, key);
@@ -222,6 +251,7 @@ impl<'a> Txn<'a> {
     fn remove_at(&mut self, db: u8, key: &[u8]) -> Result<bool> {
         let i = self.slot(db, key).expect("caller recorded the entry");
         let Some(old) = self.seen[i].meta.take() else { return Ok(false) };
+        self.flush_new(db, key);
         if old.expire_at != 0 {
             self.batch.delete(Cf::Expire, keys::expire_key(db, old.expire_at, key));
         }
@@ -477,6 +507,63 @@ impl<'a> Txn<'a> {
         Ok((out, !more))
     }
 
+    // ----- keyspace notifications -----
+
+    /// Raises keyspace event `event` of `class` about `key` in the command's database
+    /// (kept only when the class is enabled; see [`crate::notify`]).
+    #[inline]
+    pub fn notify(&mut self, class: u16, event: &'static str, key: &[u8]) {
+        self.notify_at(class, event, self.db, key);
+    }
+
+    /// Whether events of `class` are published: for events that cost something to name.
+    #[inline]
+    pub fn wants(&self, class: u16) -> bool {
+        notify::wanted(self.notify, class)
+    }
+
+    /// [`Txn::notify`] about `key` in physical database `db`.
+    #[inline]
+    pub fn notify_at(&mut self, class: u16, event: &'static str, db: u8, key: &[u8]) {
+        if notify::wanted(self.notify, class) {
+            self.flush_new(db, key);
+            self.events.push(Event { event, db, key: Bytes::copy_from_slice(key) });
+        }
+    }
+
+    /// Raises `new` for `key` in `db` now: for a key that replaced an existing one the
+    /// way Redis deletes and re-adds it (RENAME, COPY, RESTORE onto an existing key),
+    /// and to order `new` before events about other keys.
+    pub fn notify_new(&mut self, db: u8, key: &[u8]) {
+        if notify::wanted(self.notify, notify::NEW) {
+            self.created.retain(|(d, k)| !(*d == db && k == key));
+            self.events.push(Event { event: "new", db, key: Bytes::copy_from_slice(key) });
+        }
+    }
+
+    /// Forgets the `new` event waiting for `key`: the command replaced the key (deleted
+    /// and rewrote it) where Redis overwrites it in place.
+    pub fn drop_new(&mut self, key: &[u8]) {
+        let db = self.db;
+        self.created.retain(|(d, k)| !(*d == db && k == key));
+    }
+
+    /// Raises the `new` event still waiting for `key` in `db`, if any.
+    fn flush_new(&mut self, db: u8, key: &[u8]) {
+        if let Some(i) = self.created.iter().position(|(d, k)| *d == db && k == key) {
+            let (db, key) = self.created.remove(i);
+            self.events.push(Event { event: "new", db, key });
+        }
+    }
+
+    /// Takes the events raised, for publication once the commit succeeded.
+    pub fn take_events(&mut self) -> Vec<Event> {
+        for (db, key) in std::mem::take(&mut self.created) {
+            self.events.push(Event { event: "new", db, key });
+        }
+        std::mem::take(&mut self.events)
+    }
+
     /// Whether this command changed anything.
     pub fn wrote(&self) -> bool {
         self.changes > 0 || !self.batch.is_empty()
@@ -706,6 +793,51 @@ mod tests {
         let (storage, _store) = open(dir.path());
         storage.compact(Cf::Sub, &[], &[0xff; 9]);
         assert_eq!(count_sub(&*storage), 1);
+    }
+
+    fn names(events: &[Event]) -> Vec<(&'static str, &[u8])> {
+        events.iter().map(|e| (e.event, &e.key[..])).collect()
+    }
+
+    #[test]
+    fn events_are_queued_only_for_enabled_classes_with_new_before_the_first_event() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_storage, store) = open(dir.path());
+        // Off (the default): nothing is queued, not even `new`.
+        let mut txn = Txn::new(&store, 0);
+        txn.set_string(b"a", Bytes::from_static(b"1"), 0).unwrap();
+        txn.notify(notify::STRING, "set", b"a");
+        assert!(txn.take_events().is_empty());
+        txn.commit().unwrap();
+
+        store.set_notify_flags(notify::KEYEVENT | notify::STRING | notify::GENERIC | notify::NEW | notify::EXPIRED);
+        let mut txn = Txn::new(&store, 0);
+        // `new` waits for the first event about its key, even after events about others.
+        txn.set_string(b"b", Bytes::from_static(b"1"), 0).unwrap();
+        txn.notify(notify::GENERIC, "del", b"other");
+        txn.notify(notify::STRING, "set", b"b");
+        txn.notify(notify::LIST, "lpush", b"b");
+        // An existing key is not new; a key created then deleted was.
+        txn.set_string(b"a", Bytes::from_static(b"2"), 0).unwrap();
+        txn.set_string(b"c", Bytes::from_static(b"1"), 0).unwrap();
+        txn.delete(b"c").unwrap();
+        // A replaced key's `new` can be dropped; one never followed by an event comes last.
+        txn.delete(b"a").unwrap();
+        txn.set_string(b"a", Bytes::from_static(b"3"), 0).unwrap();
+        txn.drop_new(b"a");
+        txn.set_string(b"d", Bytes::from_static(b"1"), 0).unwrap();
+        let events = txn.take_events();
+        assert_eq!(names(&events), vec![("del", &b"other"[..]), ("new", b"b"), ("set", b"b"), ("new", b"c"), ("new", b"d")]);
+        txn.commit().unwrap();
+
+        // A lazily expired key raises `expired` from the lookup itself.
+        let mut txn = Txn::new(&store, 0);
+        txn.set_string(b"e", Bytes::from_static(b"1"), txn.now - 1).unwrap();
+        txn.take_events();
+        txn.commit().unwrap();
+        let mut txn = Txn::new(&store, 0);
+        assert_eq!(txn.get(b"e").unwrap(), None);
+        assert_eq!(names(&txn.take_events()), vec![("expired", &b"e"[..])]);
     }
 
     #[test]

@@ -29,6 +29,7 @@ use super::sample;
 use super::set::{Set, SetOp};
 use super::txn::{Access, Txn};
 use crate::error::{Error, Result};
+use crate::notify::{GENERIC, ZSET};
 use crate::storage::keys::{decode_score, encode_score, prefix_end};
 use crate::storage::Cf;
 
@@ -254,6 +255,16 @@ impl Zset {
         Ok(out)
     }
 
+    /// Calls `f(member, score)` for the members with scores in `range`, in score order,
+    /// until it answers false (GEO searches scan their cells with it). O(log N + M).
+    pub fn scan_score_range(&self, txn: &Txn<'_>, range: &ScoreRange, f: &mut dyn FnMut(&[u8], f64) -> bool) -> Result<()> {
+        if range.is_empty() {
+            return Ok(());
+        }
+        let (from, to) = range.bounds();
+        scan_index(txn, &self.meta, &from, &to, false, &mut |_, s, m| f(m, s))
+    }
+
     /// Number of members with scores in `range`. O(log N + M).
     pub fn count_by_score(&self, txn: &Txn<'_>, range: &ScoreRange) -> Result<u64> {
         let meta = &self.meta;
@@ -407,6 +418,19 @@ pub fn replace(txn: &mut Txn<'_>, key: &[u8], items: &[Item]) -> Result<u64> {
     meta.size = items.len() as u64;
     txn.put(key, meta)?;
     Ok(items.len() as u64)
+}
+
+/// [`replace`] for a `*STORE` command: raises `event` for a non-empty result, or `del`
+/// when an empty result removed an existing key (Redis's order and names).
+pub fn store(txn: &mut Txn<'_>, key: &[u8], items: &[Item], event: &'static str) -> Result<u64> {
+    let existed = items.is_empty() && txn.get(key)?.is_some();
+    let n = replace(txn, key, items)?;
+    if n > 0 {
+        txn.notify(ZSET, event, key);
+    } else if existed {
+        txn.notify(GENERIC, "del", key);
+    }
+    Ok(n)
 }
 
 fn write_member(txn: &mut Txn<'_>, version: u64, member: &[u8], score: f64) {
@@ -567,10 +591,17 @@ pub fn clamp_ranks(start: i64, stop: i64, size: u64) -> Option<(u64, u64)> {
 
 /// ZREMRANGEBYRANK / BYSCORE / BYLEX: removes the members of `key` in `range`; answers
 /// how many. O(log N + M).
-pub fn remove_range(txn: &mut Txn<'_>, key: &[u8], range: &Range) -> Result<u64> {
+/// Raises `event` (the command's name) when members went, then `del` if none is left.
+pub fn remove_range(txn: &mut Txn<'_>, key: &[u8], range: &Range, event: &'static str) -> Result<u64> {
     let Some(z) = open(txn, key, Access::Write)? else { return Ok(0) };
     let items = z.range(txn, range, false, 0, -1)?;
     remove_all_of(txn, key, &items)?;
+    if !items.is_empty() {
+        txn.notify(ZSET, event, key);
+        if items.len() as u64 == z.len() {
+            txn.notify(GENERIC, "del", key);
+        }
+    }
     Ok(items.len() as u64)
 }
 
@@ -584,6 +615,10 @@ pub fn pop(txn: &mut Txn<'_>, key: &[u8], max: bool, count: u64) -> Result<Optio
     let n = count.min(z.len());
     let items = z.range_by_rank(txn, 0, n.saturating_sub(1), max)?;
     remove_all_of(txn, key, &items)?;
+    txn.notify(ZSET, if max { "zpopmax" } else { "zpopmin" }, key);
+    if n == z.len() {
+        txn.notify(GENERIC, "del", key);
+    }
     Ok(Some(items))
 }
 
@@ -604,9 +639,9 @@ pub enum Source {
 
 impl Source {
     /// The sorted set or set at `key`; WRONGTYPE for another type. Not counted in INFO,
-    /// as these commands never were.
+    /// as these commands never were; a miss raises `keymiss`, as Redis's read lookup.
     pub fn open(txn: &mut Txn<'_>, key: &[u8]) -> Result<Source> {
-        Ok(match txn.get(key)? {
+        Ok(match txn.get_read(key)? {
             None => Source::Missing,
             Some(m) if m.kind == Kind::ZSet => Source::Zset(Zset::from_meta(m)),
             Some(m) if m.kind == Kind::Set => Source::Set(Set::from_meta(m)),

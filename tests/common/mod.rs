@@ -404,3 +404,17 @@ pub fn read_reply(r: &mut impl BufRead) -> std::io::Result<R> {
         _ => panic!("bad reply line {:?}", String::from_utf8_lossy(&line)),
     })
 }
+
+/// `len` bytes that do not compress (RocksDB compresses with LZ4: a repeated letter
+/// would take no room on disk), different for each `seed`: values that fill `maxdisk`.
+pub fn noise(len: usize, seed: u64) -> String {
+    let mut x = seed.wrapping_mul(0x9E3779B97F4A7C15) | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            char::from(b'a' + (x % 26) as u8)
+        })
+        .collect()
+}

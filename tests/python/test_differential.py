@@ -20,7 +20,9 @@ A mismatch fails with the commands that led to it and both replies.
 Every seed runs twice: over RESP2 and, after HELLO 3, over RESP3 (maps, sets, doubles,
 nulls and booleans compared with their types). DIFF_SEEDS and DIFF_COMMANDS make the
 run longer (300 x 3000 passed in RESP2, 150 x 3000 in both); DIFF_FOCUS=streams makes
-nine commands in ten stream commands (40 x 3000 passed in both).
+nine commands in ten stream commands (40 x 3000 passed in both), DIFF_FOCUS=geo nine in
+ten GEO or PF* commands (random coordinates, radii, boxes and element sets; 20 x 3000
+passed in both).
 """
 import os
 import random
@@ -173,6 +175,8 @@ def gen(rng):
     # key that only ever gets score 0, or to one that never exists.
     lk = lambda: rng.choice(["lex", "lex", "lex", "missing"])
     pick = rng.random()
+    if FOCUS == "geo" and pick < 0.9:
+        return geo_or_hll(rng, k, m)
     if FOCUS == "streams" and pick < 0.9:
         pick = 0.78 + pick / 0.9 * 0.0799  # nine commands in ten are stream commands
     if pick < 0.04:  # transactions, databases, blocking (which must not block in MULTI), connection
@@ -381,6 +385,8 @@ def gen(rng):
             lambda: ["XINFO", "GROUPS", k()],
             lambda: ["XINFO", rng.choice(["HELP", "FOO"])],
         ])()
+    if rng.random() < 0.35:
+        return geo_or_hll(rng, k, m)
     # sorted sets
     return rng.choice([
         lambda: ["ZADD", k()] + rng.choice([[], ["NX"], ["XX"], ["GT"], ["LT"], ["CH"], ["INCR"], ["NX", "GT"],
@@ -429,6 +435,59 @@ def gen(rng):
         lambda: ["ZDIFFSTORE", k(), "2", k(), k()],
         lambda: ["ZINTERCARD", "2", k(), k()] + rng.choice([[], ["LIMIT", "1"]]),
         lambda: ["ZMPOP", "2", k(), k(), rng.choice(["MIN", "MAX"])] + rng.choice([[], ["COUNT", "2"]]),
+    ])()
+
+
+# Geo indexes live in their own keys, and GEO reads go to KEYS too: there they meet
+# sorted sets with arbitrary scores (negative, infinite), which decode as Redis's
+# build converts a double to an integer, and other types (WRONGTYPE). HyperLogLogs use
+# KEYS too, so string commands meet HLL strings and PF* commands meet plain strings.
+GEO_KEYS = ["{g}1", "{g}2", "{g}3"]
+GEO_UNITS = ["m", "km", "mi", "ft", "KM", "yd"]
+
+
+def geo_or_hll(rng, k, m):
+    """One GEO or PF* command: random coordinates (some out of range), radii, boxes and
+    options, errors included; PF* over random element sets."""
+    g = lambda: rng.choice(GEO_KEYS)
+    lon = lambda: rng.choice(["%.6f" % rng.uniform(-180, 180), "%.6f" % rng.uniform(13, 14), "181", "x", "-180"])
+    lat = lambda: rng.choice(["%.6f" % rng.uniform(-85.05, 85.05), "%.6f" % rng.uniform(37, 38), "86", "85.05112878"])
+    gm = lambda: rng.choice(["p%d" % rng.randint(0, 30), "missing"])
+    unit = lambda: rng.choice(GEO_UNITS)
+    radius = lambda: rng.choice(["%d" % rng.choice([1, 10, 100, 1000, 5000]), "0", "-1", "x", "%.3f" % rng.uniform(0, 500)])
+    opts = lambda: rng.sample(["WITHDIST", "WITHCOORD", "WITHHASH", "ASC", "DESC"], rng.randint(0, 3)) \
+        + rng.choice([[], [], ["COUNT", rng.choice(["1", "3", "0", "x"])], ["COUNT", "2", "ANY"], ["ANY"]])
+    frm = lambda: rng.choice([["FROMLONLAT", lon(), lat()], ["FROMMEMBER", gm()], [], ["FROMMEMBER", gm(), "FROMLONLAT", lon(), lat()]])
+    by = lambda: rng.choice([["BYRADIUS", radius(), unit()], ["BYBOX", radius(), radius(), unit()], [],
+                             ["BYRADIUS", radius(), unit(), "BYBOX", radius(), radius(), unit()]])
+    def triple():
+        return lon(), lat(), gm()
+    els = lambda: ["e%d" % rng.randint(0, rng.choice([10, 300, 5000])) for _ in range(rng.randint(0, 40))]
+    return rng.choice([
+        lambda: ["GEOADD", g()] + rng.choice([[], [], ["NX"], ["XX"], ["CH"], ["XX", "CH"], ["NX", "XX"]])
+                + [x for _ in range(rng.randint(1, 4)) for x in triple()],
+        lambda: ["GEOADD", g(), lon(), lat()],
+        lambda: ["GEOADD", k(), "13.5", "37.5", m()],
+        lambda: ["GEOPOS", rng.choice([g(), k()]), gm(), gm()],
+        lambda: ["GEODIST", rng.choice([g(), k()]), rng.choice([gm(), m()]), rng.choice([gm(), m()])] + rng.choice([[], [unit()], [unit(), "x"]]),
+        lambda: ["GEOHASH", rng.choice([g(), k()]), gm(), gm()],
+        lambda: ["GEOSEARCH", g()] + frm() + by() + opts(),
+        # (KEYS' sorted sets hold many members at one score: COUNT then orders equal
+        # distances as Redis's partial quicksort does.)
+        lambda: ["GEOSEARCH", k(), "FROMMEMBER", m()] + by() + opts(),
+        lambda: ["GEOSEARCHSTORE", g(), g()] + frm() + by() + rng.choice([[], ["STOREDIST"], ["ASC", "COUNT", "2"], ["WITHDIST"]]),
+        lambda: [rng.choice(["GEORADIUS", "GEORADIUS_RO"]), g(), lon(), lat(), radius(), unit()] + opts()
+                + rng.choice([[], [], ["STORE", g()], ["STOREDIST", g()]]),
+        lambda: [rng.choice(["GEORADIUSBYMEMBER", "GEORADIUSBYMEMBER_RO"]), g(), gm(), radius(), unit()] + opts()
+                + rng.choice([[], [], ["STORE", g()], ["STOREDIST", g()]]),
+        lambda: ["ZRANGE", g(), "0", "-1", "WITHSCORES"],
+        lambda: ["ZREM", g(), gm()],
+        lambda: ["PFADD", rng.choice(["{h}1", "{h}2", k()])] + els(),
+        lambda: ["PFCOUNT", rng.choice(["{h}1", "{h}2", k()])],
+        lambda: ["PFCOUNT", "{h}1", rng.choice(["{h}2", k(), "nokey"])],
+        lambda: ["PFMERGE", rng.choice(["{h}1", "{h}2", "{h}3", k()]), rng.choice(["{h}1", "{h}2", k()])],
+        lambda: ["GET", rng.choice(["{h}1", "{h}2", "{h}3"])],
+        lambda: ["PFDEBUG", rng.choice(["ENCODING", "DECODE", "TODENSE", "GETREG", "FOO"]), rng.choice(["{h}1", "{h}2", k()])],
     ])()
 
 

@@ -219,6 +219,7 @@ pub(super) fn del(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let Some(mut doc) = open_doc(ctx, &argv[1])? else { return Ok(Reply::Int(0)) };
     if p.is_root() {
         ctx.txn.delete(&argv[1])?;
+        super::notify_changed(ctx, &argv[1]);
         return Ok(Reply::Int(1));
     }
     let mut deleted = 0;

@@ -7,6 +7,7 @@ use bytes::Bytes;
 use crate::commands::args;
 use crate::commands::context::Ctx;
 use crate::error::{Error, Result};
+use crate::notify::GENERIC;
 use crate::protocol::Reply;
 use super::parse::ExpireCond;
 
@@ -26,9 +27,11 @@ fn expire_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], base: i64, in_seconds: bool
     }
     if when <= ctx.txn.now {
         ctx.txn.delete(&argv[1])?;
+        ctx.notify(GENERIC, "del", &argv[1]);
     } else {
         meta.expire_at = when;
         ctx.txn.put(&argv[1], meta)?;
+        ctx.notify(GENERIC, "expire", &argv[1]);
     }
     Ok(Reply::Int(1))
 }
@@ -64,7 +67,7 @@ pub(super) fn pexpireat(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// time left (`absolute`: the deadline), in ms or rounded seconds.
 fn ttl_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], in_ms: bool, absolute: bool) -> Result<Reply> {
     ctx.txn.no_touch = true;
-    let Some(meta) = ctx.txn.get(&argv[1])? else { return Ok(Reply::Int(-2)) };
+    let Some(meta) = ctx.txn.get_read(&argv[1])? else { return Ok(Reply::Int(-2)) };
     if meta.expire_at == 0 {
         return Ok(Reply::Int(-1));
     }
@@ -99,6 +102,7 @@ pub(super) fn persist(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         Some(mut meta) if meta.expire_at != 0 => {
             meta.expire_at = 0;
             ctx.txn.put(&argv[1], meta)?;
+            ctx.notify(GENERIC, "persist", &argv[1]);
             Ok(Reply::Int(1))
         }
         _ => Ok(Reply::Int(0)),

@@ -7,6 +7,7 @@ use bytes::Bytes;
 use crate::commands::args;
 use crate::commands::context::Ctx;
 use crate::error::{Error, Result};
+use crate::notify::GENERIC;
 use crate::protocol::Reply;
 use crate::types::txn::dump;
 use crate::types::encoding;
@@ -87,7 +88,7 @@ pub(super) fn object_help(_ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> 
 /// [`dump`](crate::types::txn::dump)), or nil. Any type; RESTORE on any DiskDB server
 /// of the same payload version recreates it. O(N) in the size of the value.
 pub(super) fn dump_(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let Some(meta) = ctx.txn.get(&argv[1])? else { return Ok(Reply::Nil) };
+    let Some(meta) = ctx.txn.get_read(&argv[1])? else { return Ok(Reply::Nil) };
     Ok(Reply::Bulk(Bytes::from(ctx.txn.dump(&meta)?)))
 }
 
@@ -113,16 +114,18 @@ pub(super) fn restore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         dump::Refused::Checksum => Error::DumpPayload,
         dump::Refused::Format => Error::BadDataFormat,
     })?;
-    if replace {
-        ctx.txn.delete(key)?;
-    }
+    let deleted = replace && ctx.txn.delete(key)?;
     if ttl != 0 && !absttl {
         ttl = ttl.saturating_add(ctx.txn.now);
     }
     if ttl != 0 && ttl <= ctx.txn.now {
+        if deleted {
+            ctx.notify(GENERIC, "del", key);
+        }
         return Ok(Reply::ok());
     }
     ctx.txn.restore(key, value, ttl)?;
+    ctx.notify(GENERIC, "restore", key);
     if let Some(idle) = idle {
         ctx.store().access.set_idle(ctx.txn.db, key, idle as u64);
     }

@@ -175,7 +175,7 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("client_recent_max_input_buffer", &biggest);
             line("client_recent_max_output_buffer", &0);
             line("blocked_clients", &blocked);
-            line("tracking_clients", &0);
+            line("tracking_clients", &server.tracking.stats().0);
             line("clients_in_timeout_table", &0);
             // CLIENT PAUSE, with the fields later Redis versions report (7.0 has none).
             let (reason, actions, left) = server.pause.info();
@@ -256,6 +256,8 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("read_cache_hits", &cache.hits.load(Ordering::Relaxed));
             line("read_cache_misses", &cache.misses.load(Ordering::Relaxed));
             line("read_cache_loads", &cache.loads.load(Ordering::Relaxed));
+            // DiskDB's own: Redis counts no failed TLS handshakes.
+            line("tls_handshake_failures", &stats.tls_handshake_failures.load(Ordering::Relaxed));
             // DiskDB's own in Redis 7.0 (Redis 7.4 added the same field).
             line(
                 "client_output_buffer_limit_disconnections",
@@ -267,9 +269,20 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("pubsub_channels", &server.pubsub.len(crate::pubsub::Space::Channel));
             line("pubsub_patterns", &server.pubsub.len(crate::pubsub::Space::Pattern));
             line("pubsubshard_channels", &server.pubsub.len(crate::pubsub::Space::Shard));
+            let (_, tracked_keys, tracked_items, tracked_prefixes) = server.tracking.stats();
+            line("tracking_total_keys", &tracked_keys);
+            line("tracking_total_items", &tracked_items);
+            line("tracking_total_prefixes", &tracked_prefixes);
             line("total_error_replies", &errors);
             line("unexpected_error_replies", &0);
             line("total_protocol_errors", &stats.protocol_errors.load(Ordering::Relaxed));
+            let denied = &server.acl.denied;
+            line("acl_access_denied_auth", &denied.auth.load(Ordering::Relaxed));
+            line("acl_access_denied_cmd", &denied.cmd.load(Ordering::Relaxed));
+            line("acl_access_denied_key", &denied.key.load(Ordering::Relaxed));
+            line("acl_access_denied_channel", &denied.channel.load(Ordering::Relaxed));
+            // DiskDB's own: AUTH attempts slowed by the per-address failure limit.
+            line("acl_auth_throttled", &server.acl.limiter.throttled.load(Ordering::Relaxed));
         }
         "replication" => {
             line("role", &"master");

@@ -9,6 +9,7 @@ use super::{entry_reply, id_reply, Ctx, Error, Reply, Result};
 use crate::commands::args::{self, is};
 use crate::commands::connection::help_reply;
 use crate::types::stream::{self, Nack, StreamId, StreamMut, INVALID_ENTRIES_READ};
+use crate::notify::STREAM;
 use crate::types::Access;
 
 fn lossy(b: &[u8]) -> String {
@@ -86,6 +87,7 @@ pub(super) fn create(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         return Err(Error::BusyGroup);
     }
     s.finish(&mut ctx.txn)?;
+    ctx.notify(STREAM, "xgroup-create", &argv[2]);
     Ok(Reply::ok())
 }
 
@@ -104,6 +106,7 @@ pub(super) fn setid(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     g.entries_read = entries_read;
     s.put_group(&argv[3], g);
     s.finish(&mut ctx.txn)?;
+    ctx.notify(STREAM, "xgroup-setid", &argv[2]);
     Ok(Reply::ok())
 }
 
@@ -114,6 +117,7 @@ pub(super) fn destroy(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let gone = s.destroy_group(&mut ctx.txn, &argv[3])?;
     s.finish(&mut ctx.txn)?;
     if gone {
+        ctx.notify(STREAM, "xgroup-destroy", &argv[2]);
         // Wake the clients blocked on the key (they re-run once this command, which
         // holds the key's lock, has committed) without touching it for WATCH, as Redis
         // signals the key ready but not modified.
@@ -127,6 +131,9 @@ pub(super) fn createconsumer(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply>
     let mut s = with_group(ctx, argv)?;
     let created = s.create_consumer(&ctx.txn, &argv[3], &argv[4])?;
     s.finish(&mut ctx.txn)?;
+    if created {
+        ctx.notify(STREAM, "xgroup-createconsumer", &argv[2]);
+    }
     Ok(Reply::Int(created as i64))
 }
 
@@ -134,9 +141,12 @@ pub(super) fn createconsumer(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply>
 /// answers how many it had (0 if it did not exist). O(its pending entries).
 pub(super) fn delconsumer(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let mut s = with_group(ctx, argv)?;
-    let pending = s.delete_consumer(&mut ctx.txn, &argv[3], &argv[4])?.unwrap_or(0);
+    let pending = s.delete_consumer(&mut ctx.txn, &argv[3], &argv[4])?;
     s.finish(&mut ctx.txn)?;
-    Ok(Reply::Int(pending as i64))
+    if pending.is_some() {
+        ctx.notify(STREAM, "xgroup-delconsumer", &argv[2]);
+    }
+    Ok(Reply::Int(pending.unwrap_or(0) as i64))
 }
 
 /// `XGROUP HELP`.
@@ -360,7 +370,9 @@ pub(super) fn xclaim(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         if !created && min_idle > 0 && now - nack.delivered < min_idle {
             continue;
         }
-        s.see_consumer(txn, group, name, true)?;
+        if s.see_consumer(txn, group, name, true)? {
+            txn.notify(STREAM, "xgroup-createconsumer", key);
+        }
         nack.delivered = delivery;
         if retrycount >= 0 {
             nack.deliveries = retrycount as u64;
@@ -440,7 +452,9 @@ pub(super) fn xautoclaim(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         if min_idle > 0 && now - nack.delivered < min_idle {
             continue;
         }
-        s.see_consumer(txn, group, name, true)?;
+        if s.see_consumer(txn, group, name, true)? {
+            txn.notify(STREAM, "xgroup-createconsumer", key);
+        }
         nack.delivered = now;
         if !justid {
             nack.deliveries += 1;

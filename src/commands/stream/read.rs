@@ -18,6 +18,7 @@ use bytes::Bytes;
 use super::parse::{self, ReadArgs, ReadFrom};
 use super::{entries_reply, entry_reply, id_reply, Ctx, Error, Reply, Result};
 use crate::types::stream::{self, Nack, Stream, StreamId, StreamMut, INVALID_ENTRIES_READ};
+use crate::notify::STREAM;
 use crate::types::Access;
 
 /// The COUNT Redis gives a blocked reader that gave none (`XREAD_BLOCKED_DEFAULT_COUNT`).
@@ -93,6 +94,10 @@ pub(super) fn xread(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let count = count(ctx, &a);
     let mut served = Vec::new();
     for (i, s) in streams.iter().enumerate() {
+        if s.is_none() {
+            // Redis 7.0 looks every key up a second time to serve it: a second `keymiss`.
+            ctx.txn.notify(crate::notify::KEY_MISS, "keymiss", &keys[i]);
+        }
         let (Some(s), Some(start)) = (s, after[i].incr()) else { continue };
         let entries = s.range(&ctx.txn, start, StreamId::MAX, count, false)?;
         if !entries.is_empty() {
@@ -176,7 +181,9 @@ pub(super) fn xreadgroup(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         let mut out = Vec::new();
         match from[i] {
             ReadFrom::After(id) => {
-                s.see_consumer(txn, &group, &consumer, false)?;
+                if s.see_consumer(txn, &group, &consumer, false)? {
+                    txn.notify(STREAM, "xgroup-createconsumer", &keys[i]);
+                }
                 let Some(start) = id.incr() else {
                     served.push((keys[i].clone(), Reply::Array(out)));
                     continue;
@@ -202,7 +209,9 @@ pub(super) fn xreadgroup(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
                 if entries.is_empty() {
                     continue;
                 }
-                s.see_consumer(txn, &group, &consumer, true)?;
+                if s.see_consumer(txn, &group, &consumer, true)? {
+                    txn.notify(STREAM, "xgroup-createconsumer", &keys[i]);
+                }
                 for (id, fields) in entries {
                     let mut g = s.group(txn, &group)?.expect("checked");
                     if id > g.last_id {

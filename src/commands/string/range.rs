@@ -8,6 +8,7 @@ use super::{check_length, clamp_range, store};
 use crate::commands::args;
 use crate::commands::context::Ctx;
 use crate::error::{Error, Result};
+use crate::notify::STRING;
 use crate::protocol::Reply;
 use crate::types::string::{self, Str, StrMut};
 use crate::types::{Access, Kind};
@@ -21,12 +22,14 @@ pub(super) fn append(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let mut s = StrMut::open(&mut ctx.txn, key)?;
     if s.current().is_none() {
         store(ctx, key, argv[2].clone(), 0)?;
+        ctx.notify(STRING, "append", key);
         return Ok(Reply::Int(argv[2].len() as i64));
     }
     let end = s.len();
     check_length(ctx, end as u128 + argv[2].len() as u128)?;
     let len = s.write_at(&mut ctx.txn, end, &argv[2], s.expire_at())?;
     s.finish(&mut ctx.txn)?;
+    ctx.notify(STRING, "append", key);
     Ok(Reply::Int(len as i64))
 }
 
@@ -70,6 +73,7 @@ pub(super) fn setrange(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let ttl = s.expire_at();
     let len = s.write_at(&mut ctx.txn, offset as u64, value, ttl)?;
     s.finish(&mut ctx.txn)?;
+    ctx.notify(STRING, "setrange", key);
     Ok(Reply::Int(len as i64))
 }
 
@@ -86,7 +90,7 @@ pub(super) fn setrange(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 pub(super) fn lcs(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let mut metas = Vec::with_capacity(2);
     for key in &argv[1..3] {
-        match ctx.txn.get(key)? {
+        match ctx.txn.get_read(key)? {
             Some(m) if m.kind != Kind::String => {
                 return Err(Error::LcsNotStrings)
             }

@@ -61,13 +61,13 @@ pub(super) fn zlexcount(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 /// [`RangeArgs::parse`]); with `dst` the result is stored there.
 fn zrange_generic(ctx: &mut Ctx<'_>, argv: &[Bytes], at: usize, dst: Option<&Bytes>, by: By, rev: Option<bool>) -> Result<Reply> {
     let a = RangeArgs::parse(argv, at, dst.is_some(), by, rev)?;
-    let access = if dst.is_some() { Access::Write } else { Access::Uncounted };
-    let items = match zset::open(&mut ctx.txn, a.key, access)? {
+    // Not counted in INFO; a miss raises `keymiss` (ZRANGESTORE's source too, as Redis).
+    let items = match zset::open(&mut ctx.txn, a.key, Access::Uncounted)? {
         Some(z) => z.range(&ctx.txn, &a.range, a.rev, a.offset, a.limit)?,
         None => Vec::new(),
     };
     match dst {
-        Some(dst) => Ok(Reply::Int(zset::replace(&mut ctx.txn, dst, &items)? as i64)),
+        Some(dst) => Ok(Reply::Int(zset::store(&mut ctx.txn, dst, &items, "zrangestore")? as i64)),
         None => Ok(items_reply(items, a.withscores, ctx.session.resp)),
     }
 }

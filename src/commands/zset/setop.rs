@@ -27,7 +27,14 @@ fn zsetop(ctx: &mut Ctx<'_>, argv: &[Bytes], dst: Option<&Bytes>, at: usize, op:
         return Ok(Reply::Int(cardinality as i64));
     }
     match dst {
-        Some(dst) => Ok(Reply::Int(zset::replace(&mut ctx.txn, dst, &result)? as i64)),
+        Some(dst) => {
+            let event = match op {
+                SetOp::Union => "zunionstore",
+                SetOp::Inter => "zinterstore",
+                SetOp::Diff => "zdiffstore",
+            };
+            Ok(Reply::Int(zset::store(&mut ctx.txn, dst, &result, event)? as i64))
+        }
         None => Ok(items_reply(result, a.withscores, ctx.session.resp)),
     }
 }

@@ -428,9 +428,10 @@ impl<'a> StreamMut<'a> {
     }
 
     /// The consumer, created if missing, its seen time set to now (Redis's lookup
-    /// without `SLC_NO_REFRESH`); `active` also sets its active time.
-    pub fn see_consumer(&mut self, txn: &Txn<'_>, group: &[u8], name: &[u8], active: bool) -> Result<()> {
-        self.create_consumer(txn, group, name)?;
+    /// without `SLC_NO_REFRESH`); `active` also sets its active time. Answers whether
+    /// it was created (Redis then raises `xgroup-createconsumer`).
+    pub fn see_consumer(&mut self, txn: &Txn<'_>, group: &[u8], name: &[u8], active: bool) -> Result<bool> {
+        let created = self.create_consumer(txn, group, name)?;
         if let Some(mut c) = self.consumer(txn, group, name)? {
             c.seen = txn.now;
             if active {
@@ -438,7 +439,7 @@ impl<'a> StreamMut<'a> {
             }
             self.put_consumer(group, name, c);
         }
-        Ok(())
+        Ok(created)
     }
 
     /// Deletes a consumer and its pending entries; answers how many it had, `None` if

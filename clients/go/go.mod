@@ -1,0 +1,3 @@
+module diskdb.dev/client
+
+go 1.19

@@ -1,0 +1,7 @@
+"""``python -m diskdb``: the diskdb-cli shell."""
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
