@@ -227,3 +227,27 @@ fn a_function_busy_loop_is_killed_by_function_kill() {
     assert!(matches!(runner.read(), R::Error(e) if e.starts_with("ERR Script killed by user")));
 }
 
+const LIB: &str = "#!lua name=mylib
+local function incr(keys, args)
+  return redis.call('incrby', keys[1], args[1])
+end
+redis.register_function('myincr', incr)
+redis.register_function{function_name='myget', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}, description='reads'}
+";
+
+#[test]
+fn functions_survive_kill9() {
+    let mut server = Server::start();
+    {
+        let mut c = server.raw();
+        assert_eq!(c.cmd(&["FUNCTION", "LOAD", LIB]), R::bulk("mylib"));
+        assert_eq!(c.cmd(&["SCRIPT", "LOAD", "return 1"]), R::bulk("e0e1f9fabfc9d4800c877a703b823ac0578ff8db"));
+    }
+    server.kill9();
+    server.restart();
+    let mut c = server.raw();
+    assert_eq!(c.cmd(&["FCALL", "myincr", "1", "k", "7"]), R::Int(7));
+    // The script cache is memory only, as in Redis.
+    assert_eq!(c.cmd(&["SCRIPT", "EXISTS", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db"]), ints(&[0]));
+}
+

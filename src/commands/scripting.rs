@@ -209,14 +209,14 @@ fn function_load(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let code = String::from_utf8_lossy(code);
     let scripting = &ctx.server.scripting;
     let name = scripting.load_library(&code, replace)?;
-    scripting.persist(ctx.store())?;
+    scripting.persist(&mut ctx.txn);
     Ok(Reply::bulk_str(&name))
 }
 
 /// `FUNCTION DELETE library-name`. Error: `ERR Library not found`.
 fn function_delete(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     ctx.server.scripting.delete_library(&argv[2])?;
-    ctx.server.scripting.persist(ctx.store())?;
+    ctx.server.scripting.persist(&mut ctx.txn);
     Ok(Reply::ok())
 }
 
@@ -228,7 +228,7 @@ fn function_flush(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         _ => return Err(Error::Script("ERR FUNCTION FLUSH only supports SYNC|ASYNC option".into())),
     }
     ctx.server.scripting.flush_libraries();
-    ctx.server.scripting.persist(ctx.store())?;
+    ctx.server.scripting.persist(&mut ctx.txn);
     Ok(Reply::ok())
 }
 
@@ -269,7 +269,7 @@ fn function_restore(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
         Some(p) => return Err(Error::Script(format!("ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.{}", if p.is_empty() { "" } else { "" }))),
     };
     ctx.server.scripting.restore(&argv[2], policy)?;
-    ctx.server.scripting.persist(ctx.store())?;
+    ctx.server.scripting.persist(&mut ctx.txn);
     Ok(Reply::ok())
 }
 

@@ -450,12 +450,14 @@ impl Scripting {
         }
     }
 
-    /// Saves the libraries in RocksDB.
-    pub fn persist(&self, store: &crate::types::Store) -> Result<(), Error> {
+    /// Saves the libraries in RocksDB, in the command's own batch: the reply then waits,
+    /// as any write's, until the batch is in the WAL (a record written straight to the
+    /// storage would be acknowledged before the write-behind thread applied it, and lost
+    /// by a `kill -9` right after the reply).
+    pub fn persist(&self, txn: &mut crate::types::Txn<'_>) {
         let payload = self.dump();
-        let mut batch = crate::storage::Batch::default();
-        batch.put(crate::storage::Cf::Stats, FUNCTIONS_KEY.to_vec(), payload);
-        store.storage.write(batch).map_err(Error::from)
+        txn.batch_mut().put(crate::storage::Cf::Stats, FUNCTIONS_KEY.to_vec(), payload);
+        txn.note_write();
     }
 
     /// FUNCTION LOAD: compiles `code`, runs it to register its functions, and installs the
