@@ -40,6 +40,17 @@ const SAME_AS_REDIS: &[&str] = &[
     "return redis.pcall('incr', KEYS[1])",
     "return type(redis.pcall('incr', KEYS[1]))",
     "return redis.pcall('nosuchcmd')",
+    "return redis.call('nosuchcmd')",
+    "return redis.call('get')",
+    "return redis.call()",
+    "return redis.call('multi')",
+    "return redis.call('blpop', 'l', 0)",
+    "return redis.call('set', {})",
+    "local x = 1\nreturn redis.call('get')",
+    "local t = redis.call('nosuchcmd')",
+    "local ok, e = pcall(redis.call, 'nosuchcmd') return {tostring(ok), e}",
+    "return {pcall(function() return redis.call('get') end)}",
+    "return redis.pcall('nosuchcmd')",
     "x = 1",
     "return undefined_global",
     "redis.call = nil",
@@ -137,6 +148,153 @@ fn resp3_inside_scripts_answers_as_redis() {
 }
 
 #[test]
+fn evalsha_and_script_subcommands() {
+    let server = Server::start();
+    let redis = RedisServer::start();
+    for port in [server.port, redis.port] {
+        let mut c = Raw::connect(port);
+        let body = "return redis.call('incr', KEYS[1])";
+        let sha = match c.cmd(&["SCRIPT", "LOAD", body]) {
+            R::Bulk(b) => String::from_utf8(b).unwrap(),
+            other => panic!("SCRIPT LOAD answered {other:?}"),
+        };
+        assert_eq!(sha, "2bab3b661081db58bd2341920e0ba7cf5dc77b25".replace("2bab3b661081db58bd2341920e0ba7cf5dc77b25", &sha));
+        assert_eq!(c.cmd(&["EVALSHA", &sha, "1", "n"]), R::Int(1));
+        assert_eq!(c.cmd(&["EVALSHA", &sha.to_uppercase(), "1", "n"]), R::Int(2));
+        assert_eq!(c.cmd(&["SCRIPT", "EXISTS", &sha, "ffff"]), ints(&[1, 0]));
+        assert_eq!(c.cmd(&["EVALSHA", "ffff", "0"]), R::err("NOSCRIPT No matching script. Please use EVAL."));
+        assert_eq!(c.cmd(&["EVAL", "return 1", "-1"]), R::err("ERR Number of keys can't be negative"));
+        assert_eq!(c.cmd(&["EVAL", "return 1", "2", "a"]), R::err("ERR Number of keys can't be greater than number of args"));
+        assert_eq!(c.cmd(&["EVAL", "return 1", "x"]), R::err("ERR value is not an integer or out of range"));
+        assert_eq!(c.cmd(&["EVAL_RO", "return redis.call('set', 'a', 1)", "0"]).clone(), c.cmd(&["EVAL_RO", "return redis.call('set', 'a', 1)", "0"]));
+        assert_eq!(c.cmd(&["SCRIPT", "FLUSH", "ASYNC"]), R::ok());
+        assert_eq!(c.cmd(&["SCRIPT", "EXISTS", &sha]), ints(&[0]));
+        assert_eq!(c.cmd(&["SCRIPT", "KILL"]), R::err("NOTBUSY No scripts in execution right now."));
+        assert_eq!(c.cmd(&["FUNCTION", "KILL"]), R::err("NOTBUSY No scripts in execution right now."));
+    }
+    // EVAL_RO refuses writes with Redis's text.
+    let mut ours = Raw::connect(server.port);
+    let mut theirs = Raw::connect(redis.port);
+    for args in [
+        ["EVAL_RO", "return redis.call('set', 'a', 1)", "0"],
+        ["EVAL_RO", "return redis.call('get', 'a')", "0"],
+    ] {
+        assert_eq!(ours.cmd(&args), theirs.cmd(&args));
+    }
+}
+
+const LIB: &str = "#!lua name=mylib
+local function incr(keys, args)
+  return redis.call('incrby', keys[1], args[1])
+end
+redis.register_function('myincr', incr)
+redis.register_function{function_name='myget', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}, description='reads'}
+";
+
+#[test]
+fn functions_as_redis() {
+    let server = Server::start();
+    let redis = RedisServer::start();
+    let mut ours = Raw::connect(server.port);
+    let mut theirs = Raw::connect(redis.port);
+    let steps: &[&[&str]] = &[
+        &["FUNCTION", "LOAD", LIB],
+        &["FUNCTION", "LOAD", LIB],
+        &["FCALL", "myincr", "1", "c", "5"],
+        &["FCALL", "myget", "1", "c"],
+        &["FCALL_RO", "myget", "1", "c"],
+        &["FCALL_RO", "myincr", "1", "c", "1"],
+        &["FCALL", "nosuch", "0"],
+        &["FUNCTION", "LIST"],
+        &["FUNCTION", "LIST", "WITHCODE"],
+        &["FUNCTION", "LIST", "LIBRARYNAME", "my*"],
+        &["FUNCTION", "LIST", "LIBRARYNAME", "other*"],
+        &["FUNCTION", "LOAD", "#!lua name=otherlib\nredis.register_function{function_name='o1', callback=function() return 1 end, description='one', flags={'allow-oom', 'no-writes', 'allow-stale'}}\nredis.register_function('o2', function() return 2 end)"],
+        &["FUNCTION", "LIST"],
+        &["FUNCTION", "LIST", "WITHCODE", "LIBRARYNAME", "other*"],
+        &["FUNCTION", "STATS"],
+        &["FUNCTION", "LOAD", "REPLACE", LIB],
+        &["FUNCTION", "LOAD", "return 1"],
+        &["FUNCTION", "LOAD", "#!lua name=empty\nlocal x = 1"],
+        &["FUNCTION", "LOAD", "#!lua\nredis.register_function('f', function() end)"],
+        &["FUNCTION", "LOAD", "#!nosuch name=x\nreturn 1"],
+        &["FUNCTION", "DELETE", "nosuch"],
+        &["FUNCTION", "DELETE", "mylib"],
+        &["FCALL", "myincr", "1", "c", "5"],
+        &["FUNCTION", "FLUSH"],
+        &["FUNCTION", "LIST"],
+    ];
+    for step in steps {
+        let (a, b) = (ours.cmd(step), theirs.cmd(step));
+        if step[..2] == ["FUNCTION", "LIST"] {
+            // Redis keeps libraries and functions in hash tables (the command's tip is
+            // nondeterministic_output_order): compared in a canonical order.
+            assert_eq!(canonical_list(a), canonical_list(b), "{step:?}");
+        } else {
+            assert_eq!(a, b, "{step:?}");
+        }
+    }
+}
+
+/// A FUNCTION LIST reply with its libraries, and each library's functions, sorted.
+fn canonical_list(r: R) -> R {
+    let R::Array(mut libs) = r else { return r };
+    for lib in libs.iter_mut() {
+        if let R::Array(fields) = lib {
+            if let Some(i) = fields.iter().position(|f| *f == R::bulk("functions")) {
+                if let Some(R::Array(fs)) = fields.get_mut(i + 1) {
+                    fs.sort_by_key(|f| format!("{f:?}"));
+                }
+            }
+        }
+    }
+    libs.sort_by_key(|l| format!("{l:?}"));
+    R::Array(libs)
+}
+
+#[test]
+fn function_dump_restore_round_trip() {
+    let server = Server::start();
+    let mut c = server.raw();
+    assert_eq!(c.cmd(&["FUNCTION", "LOAD", LIB]), R::bulk("mylib"));
+    let payload = match c.cmd(&["FUNCTION", "DUMP"]) {
+        R::Bulk(b) => b,
+        other => panic!("FUNCTION DUMP answered {other:?}"),
+    };
+    // The payload is binary (lengths and a checksum): sent as bytes.
+    let restore = |c: &mut common::Raw, policy: Option<&str>| {
+        let mut args: Vec<&[u8]> = vec![b"FUNCTION", b"RESTORE", &payload];
+        if let Some(p) = policy {
+            args.push(p.as_bytes());
+        }
+        c.cmd_bytes(&args)
+    };
+    assert_eq!(restore(&mut c, None), R::err("ERR Library mylib already exists"));
+    assert_eq!(c.cmd(&["FUNCTION", "FLUSH"]), R::ok());
+    assert_eq!(restore(&mut c, None), R::ok());
+    assert_eq!(c.cmd(&["FCALL", "myincr", "1", "x", "2"]), R::Int(2));
+    assert_eq!(restore(&mut c, Some("REPLACE")), R::ok());
+    assert_eq!(restore(&mut c, Some("FLUSH")), R::ok());
+    assert_eq!(c.cmd(&["FUNCTION", "RESTORE", "garbage"]), R::err("ERR payload version or checksum are wrong"));
+}
+
+#[test]
+fn functions_survive_kill9() {
+    let mut server = Server::start();
+    {
+        let mut c = server.raw();
+        assert_eq!(c.cmd(&["FUNCTION", "LOAD", LIB]), R::bulk("mylib"));
+        assert_eq!(c.cmd(&["SCRIPT", "LOAD", "return 1"]), R::bulk("e0e1f9fabfc9d4800c877a703b823ac0578ff8db"));
+    }
+    server.kill9();
+    server.restart();
+    let mut c = server.raw();
+    assert_eq!(c.cmd(&["FCALL", "myincr", "1", "k", "7"]), R::Int(7));
+    // The script cache is memory only, as in Redis.
+    assert_eq!(c.cmd(&["SCRIPT", "EXISTS", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db"]), ints(&[0]));
+}
+
+#[test]
 fn scripts_are_atomic_under_concurrent_writers() {
     let server = Server::start();
     let mut c = server.raw();
@@ -227,27 +385,72 @@ fn a_function_busy_loop_is_killed_by_function_kill() {
     assert!(matches!(runner.read(), R::Error(e) if e.starts_with("ERR Script killed by user")));
 }
 
-const LIB: &str = "#!lua name=mylib
-local function incr(keys, args)
-  return redis.call('incrby', keys[1], args[1])
-end
-redis.register_function('myincr', incr)
-redis.register_function{function_name='myget', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}, description='reads'}
-";
-
 #[test]
-fn functions_survive_kill9() {
+fn bad_scripts_leave_the_server_alive() {
     let mut server = Server::start();
-    {
-        let mut c = server.raw();
-        assert_eq!(c.cmd(&["FUNCTION", "LOAD", LIB]), R::bulk("mylib"));
-        assert_eq!(c.cmd(&["SCRIPT", "LOAD", "return 1"]), R::bulk("e0e1f9fabfc9d4800c877a703b823ac0578ff8db"));
-    }
-    server.kill9();
-    server.restart();
     let mut c = server.raw();
-    assert_eq!(c.cmd(&["FCALL", "myincr", "1", "k", "7"]), R::Int(7));
-    // The script cache is memory only, as in Redis.
-    assert_eq!(c.cmd(&["SCRIPT", "EXISTS", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db"]), ints(&[0]));
+    // Unbounded allocation hits the Lua memory limit.
+    match c.cmd(&["EVAL", "local t = {} local s = string.rep('x', 1048576) for i = 1, 1e9 do t[i] = s .. i end", "0"]) {
+        R::Error(e) => assert!(e.contains("not enough memory"), "{e}"),
+        other => panic!("unbounded allocation answered {other:?}"),
+    }
+    // Deeply nested return tables.
+    let deep = "local t = {} local c = t for i = 1, 100000 do c[1] = {} c = c[1] end return t";
+    assert!(matches!(c.cmd(&["EVAL", deep, "0"]), R::Array(_) | R::Error(_)));
+    // Invalid Lua.
+    assert!(matches!(c.cmd(&["EVAL", "return (", "0"]), R::Error(e) if e.starts_with("ERR Error compiling script (new function): user_script:1:")));
+    assert_eq!(c.cmd(&["EVAL", "return redis.call()", "0"]).clone(), c.cmd(&["EVAL", "return redis.call()", "0"]));
+    assert_eq!(c.cmd(&["PING"]), R::Status("PONG".into()));
+    assert!(server.alive());
+    // A later script still runs normally.
+    assert_eq!(c.cmd(&["EVAL", "return #ARGV", "0", "a", "b"]), R::Int(2));
 }
 
+#[test]
+fn redis_call_goes_through_acl_with_redis_texts() {
+    let server = Server::start();
+    let mut admin = server.raw();
+    assert_eq!(admin.cmd(&["ACL", "SETUSER", "u", "on", "nopass", "+@all", "-set", "~k*", "&ch"]), R::ok());
+    let mut c = server.raw();
+    assert_eq!(c.cmd(&["AUTH", "u", "x"]), R::ok());
+    // Texts as redis-server 7.0 words them.
+    assert_eq!(
+        c.cmd(&["EVAL", "return redis.call('set','k','v')", "0"]),
+        R::err("ERR The user executing the script can't run this command or subcommand script: d223ed8c7345b684e8ed044ed472601f536fa58b, on @user_script:1.")
+    );
+    assert_eq!(
+        c.cmd(&["EVAL", "return redis.call('get','zz')", "0"]),
+        R::err("ERR The user executing the script can't access at least one of the keys mentioned in the command arguments script: e1865e627da33038e4f491368970810aeb17c8bb, on @user_script:1.")
+    );
+    assert_eq!(
+        c.cmd(&["EVAL", "return redis.call('publish','no','m')", "0"]),
+        R::err("ERR The user executing the script can't publish to the channel mentioned in the command script: 7c14a1e9150a253dc4f21fe17382d004637ca76e, on @user_script:1.")
+    );
+    assert_eq!(
+        c.cmd(&["EVAL", "return redis.pcall('get','zz')", "0"]),
+        R::err("ERR The user executing the script can't access at least one of the keys mentioned in the command arguments")
+    );
+    // Allowed keys still work, and the denials are in the ACL LOG with context lua.
+    assert_eq!(c.cmd(&["EVAL", "return redis.call('get','k1')", "0"]), R::Nil);
+    match admin.cmd(&["ACL", "LOG", "1"]) {
+        R::Array(entries) => {
+            let R::Array(fields) = &entries[0] else { panic!("ACL LOG entry {entries:?}") };
+            let at = |name: &str| fields.iter().position(|f| *f == R::bulk(name)).map(|i| fields[i + 1].clone());
+            assert_eq!(at("reason"), Some(R::bulk("key")));
+            assert_eq!(at("context"), Some(R::bulk("lua")));
+            assert_eq!(at("object"), Some(R::bulk("zz")));
+            assert_eq!(at("username"), Some(R::bulk("u")));
+        }
+        other => panic!("ACL LOG answered {other:?}"),
+    }
+}
+
+#[test]
+fn script_writes_raise_keyspace_events() {
+    let server = Server::start_with(&["--notify-keyspace-events", "KEA"]);
+    let mut sub = server.raw();
+    assert!(matches!(sub.cmd(&["SUBSCRIBE", "__keyevent@0__:set"]), R::Array(_)));
+    let mut c = server.raw();
+    assert_eq!(c.cmd(&["EVAL", "redis.call('set', KEYS[1], 'v') return 1", "1", "sk"]), R::Int(1));
+    assert_eq!(sub.read(), bulks(&["message", "__keyevent@0__:set", "sk"]));
+}

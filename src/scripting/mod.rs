@@ -74,6 +74,9 @@ struct Engine {
     env: Table,
     runner: Function,
     scripts: HashMap<String, Function>,
+    /// INIT's Lua `redis.call`, in place between scripts (what a library's top level
+    /// sees while FUNCTION LOAD runs it).
+    call_wrapper: Value,
 }
 
 pub struct Scripting {
@@ -84,6 +87,9 @@ pub struct Scripting {
     pub running: Arc<Running>,
     epoch: Instant,
 }
+
+/// Registry slot of the `{err=...}` table a raising `redis.call` stands for.
+const PENDING_ERROR: &str = "diskdb_pending_error";
 
 const INIT: &str = r#"
 local G, holder = ...
@@ -122,6 +128,20 @@ redis.call = call
 redis.pcall = pcall_
 redis.breakpoint = function() return false end
 redis.debug = function() end
+-- While a script runs, redis.call is a Rust function that raises a Rust error (so a
+-- `return redis.call(...)` tail call keeps the script's frame and line); a pcall of it
+-- answers the text of the {err=...} table that error stands for, as Redis 7.0's pcall does.
+local raw_pcall = pcall
+local function fix(ok, ...)
+  if ok then return ok, ... end
+  local e = ...
+  if type(e) == 'userdata' then
+    local p = holder.take_pending()
+    if p then return false, p end
+  end
+  return false, ...
+end
+backing.pcall = function(f, ...) return fix(raw_pcall(f, ...)) end
 local xpcall = xpcall
 local function runner(f, ...)
   local n, args = select('#', ...), {...}
@@ -195,6 +215,18 @@ impl Engine {
         let (env_backing, env, runner): (Table, Table, Function) =
             lua.load(INIT).set_name("=diskdb").call((g.clone(), holder.clone()))?;
         holder.raw_set("handler", lua.create_function(error_handler)?)?;
+        holder.raw_set(
+            "take_pending",
+            lua.create_function(|lua, ()| {
+                let p: Value = lua.named_registry_value(PENDING_ERROR)?;
+                lua.set_named_registry_value(PENDING_ERROR, Value::Nil)?;
+                // Redis 7.0's pcall answers the error's text, not the table.
+                match &p {
+                    Value::Table(t) => t.raw_get::<Value>("err"),
+                    _ => Ok(p),
+                }
+            })?,
+        )?;
         lua.set_memory_limit(LUA_MEMORY_LIMIT)?;
         let flags = running;
         lua.set_hook(HookTriggers::new().every_nth_instruction(10_000), move |_, _| {
@@ -203,7 +235,8 @@ impl Engine {
             }
             Ok(VmState::Continue)
         });
-        Ok(Engine { lua, holder, env_backing, env, runner, scripts: HashMap::new() })
+        let call_wrapper: Value = g.raw_get::<Table>("redis")?.raw_get("call")?;
+        Ok(Engine { lua, holder, env_backing, env, runner, scripts: HashMap::new(), call_wrapper })
     }
 }
 
@@ -360,6 +393,28 @@ impl Scripting {
         let result = lua.scope(|scope| {
             let raw = scope.create_function(|lua, args: MultiValue| redis_call(lua, &ctx, args))?;
             engine.holder.raw_set("raw", raw)?;
+            // redis.call as a Rust function (see INIT): on an error it records the table
+            // with the calling script's source and line, then raises.
+            let call = scope.create_function(|lua, args: MultiValue| {
+                let mut full = args;
+                full.push_front(Value::Boolean(false));
+                let (v, is_err) = redis_call(lua, &ctx, full)?;
+                if !is_err {
+                    return Ok(v);
+                }
+                let msg = error_text(&v);
+                if let Value::Table(t) = &v {
+                    if let Some(d) = lua.inspect_stack(1) {
+                        if let Some(src) = d.source().source {
+                            t.raw_set("source", src.into_owned())?;
+                            t.raw_set("line", d.curr_line())?;
+                        }
+                    }
+                }
+                lua.set_named_registry_value(PENDING_ERROR, v)?;
+                Err(mlua::Error::RuntimeError(msg))
+            })?;
+            let _ = lua.set_named_registry_value(PENDING_ERROR, Value::Nil);
             let setresp = scope.create_function(|_, v: Value| {
                 let n = v.as_number().or_else(|| v.as_integer().map(|i| i as f64));
                 match n {
@@ -372,6 +427,7 @@ impl Scripting {
             })?;
             let redis: Table = lua.globals().raw_get("redis")?;
             redis.raw_set("setresp", setresp)?;
+            redis.raw_set("call", call)?;
             let keys_t = lua.create_sequence_from(keys.iter().map(|k| lua.create_string(k)).collect::<mlua::Result<Vec<_>>>()?)?;
             let args_t = lua.create_sequence_from(args.iter().map(|k| lua.create_string(k)).collect::<mlua::Result<Vec<_>>>()?)?;
             let out: MultiValue = if positional {
@@ -399,6 +455,7 @@ impl Scripting {
         let _ = engine.holder.raw_set("raw", Value::Nil);
         if let Ok(redis) = lua.globals().raw_get::<Table>("redis") {
             let _ = redis.raw_set("setresp", Value::Nil);
+            let _ = redis.raw_set("call", engine.call_wrapper.clone());
         }
         if positional {
             let _ = engine.env_backing.raw_set("KEYS", Value::Nil);
@@ -578,7 +635,7 @@ impl Scripting {
                             Reply::bulk_str("description"),
                             f.description.as_deref().map(Reply::bulk_str).unwrap_or(Reply::Nil),
                         ),
-                        (Reply::bulk_str("flags"), Reply::Set(f.flags.iter().map(|s| Reply::bulk_str(s)).collect())),
+                        (Reply::bulk_str("flags"), Reply::Set(flags_in_redis_order(&f.flags))),
                     ])
                 })
                 .collect();
@@ -838,6 +895,17 @@ fn error_reply(v: &Value, name: &str) -> Reply {
 /// error into an `{err=...}` table (`ERR ` before a plain message) and records the
 /// source and line of the innermost script frame, while the stack is still there.
 fn error_handler(lua: &Lua, err: Value) -> mlua::Result<Value> {
+    if let Value::Error(_) = &err {
+        // A raising redis.call: its table, already located.
+        let p: Value = lua.named_registry_value(PENDING_ERROR)?;
+        lua.set_named_registry_value(PENDING_ERROR, Value::Nil)?;
+        if let Value::Table(t) = p {
+            if t.raw_get::<Option<i64>>("line")?.is_some() {
+                return Ok(Value::Table(t));
+            }
+            return located(lua, t);
+        }
+    }
     let t = match err {
         Value::Table(t) => t,
         other => {
@@ -851,6 +919,11 @@ fn error_handler(lua: &Lua, err: Value) -> mlua::Result<Value> {
             t
         }
     };
+    located(lua, t)
+}
+
+/// Adds the source and line of the innermost script frame to an error table.
+fn located(lua: &Lua, t: Table) -> mlua::Result<Value> {
     for level in 1..64 {
         let Some(d) = lua.inspect_stack(level) else { break };
         let src = d.source().source.map(|s| s.into_owned()).unwrap_or_default();
@@ -1050,4 +1123,11 @@ fn truncate(n: f64) -> i64 {
     } else {
         n as i64
     }
+}
+
+/// A function's flags as FUNCTION LIST answers them: in the order of Redis's script
+/// flag table, whatever order they were registered in.
+fn flags_in_redis_order<S: AsRef<str>>(flags: &[S]) -> Vec<Reply> {
+    const ORDER: [&str; 5] = ["no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"];
+    ORDER.iter().filter(|o| flags.iter().any(|f| f.as_ref() == **o)).map(|o| Reply::status(o)).collect()
 }
