@@ -454,3 +454,21 @@ fn script_writes_raise_keyspace_events() {
     assert_eq!(c.cmd(&["EVAL", "redis.call('set', KEYS[1], 'v') return 1", "1", "sk"]), R::Int(1));
     assert_eq!(sub.read(), bulks(&["message", "__keyevent@0__:set", "sk"]));
 }
+
+#[test]
+fn client_list_shows_the_script_command_not_its_calls() {
+    let server = Server::start();
+    let mut c = server.raw();
+    assert_eq!(c.cmd(&["CLIENT", "SETNAME", "runner"]), R::ok());
+    assert_eq!(c.cmd(&["EVAL", "redis.call('set', KEYS[1], 'v') return redis.call('get', KEYS[1])", "1", "k"]), R::bulk("v"));
+    let mut other = server.raw();
+    let R::Bulk(list) = other.cmd(&["CLIENT", "LIST"]) else { panic!("CLIENT LIST") };
+    let list = String::from_utf8(list).unwrap();
+    let line = list.lines().find(|l| l.contains("name=runner")).expect("the runner's line");
+    assert!(line.contains(" cmd=eval "), "{line}");
+    // The commands a script runs are counted in INFO commandstats, as in Redis.
+    let R::Bulk(stats) = other.cmd(&["INFO", "commandstats"]) else { panic!("INFO") };
+    let stats = String::from_utf8(stats).unwrap();
+    assert!(stats.contains("cmdstat_set:calls=1,"), "{stats}");
+    assert!(stats.contains("cmdstat_eval:calls=1,"), "{stats}");
+}

@@ -217,7 +217,12 @@ pub fn call_from_script(state: &ServerState, session: &mut Session, argv: &[Byte
     if read_only && spec.has(flags::WRITE) {
         return Err(Error::ScriptWriteInRo);
     }
-    Ok(run_locked(state, session, idx, argv))
+    // CLIENT LIST's `cmd=` stays the script's command (EVAL, FCALL), as in Redis, where
+    // redis.call runs on a separate script client.
+    let last = session.info.last_cmd.lock().clone();
+    let outcome = run_locked(state, session, idx, argv);
+    *session.info.last_cmd.lock() = last;
+    Ok(outcome)
 }
 
 /// The database gate, held shared by ordinary commands and exclusively by the few that
