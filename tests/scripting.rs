@@ -472,3 +472,23 @@ fn client_list_shows_the_script_command_not_its_calls() {
     assert!(stats.contains("cmdstat_set:calls=1,"), "{stats}");
     assert!(stats.contains("cmdstat_eval:calls=1,"), "{stats}");
 }
+
+#[test]
+fn script_writes_invalidate_tracked_keys() {
+    let server = Server::start();
+    let mut reader = server.raw();
+    assert!(matches!(reader.cmd(&["HELLO", "3"]), R::Agg('%', _)));
+    assert_eq!(reader.cmd(&["CLIENT", "TRACKING", "on"]), R::ok());
+    assert_eq!(reader.cmd(&["GET", "tk"]), R::Nil);
+    let mut c = server.raw();
+    assert_eq!(c.cmd(&["EVAL", "return redis.call('set', KEYS[1], 'v')", "1", "tk"]), R::ok());
+    assert_eq!(reader.read(), R::Agg('>', vec![R::bulk("invalidate"), bulks(&["tk"])]));
+    // A function's write too.
+    assert_eq!(reader.cmd(&["GET", "tk"]), R::bulk("v"));
+    assert_eq!(c.cmd(&["FUNCTION", "LOAD", LIB]), R::bulk("mylib"));
+    assert_eq!(c.cmd(&["FCALL", "myincr", "1", "tk2", "1"]), R::Int(1));
+    assert_eq!(reader.cmd(&["GET", "tk2"]), R::bulk("1"));
+    assert_eq!(c.cmd(&["EVAL", "redis.call('del', KEYS[1]) return redis.call('incrby', KEYS[2], 2)", "2", "tk", "tk2"]), R::Int(3));
+    assert_eq!(reader.read(), R::Agg('>', vec![R::bulk("invalidate"), bulks(&["tk"])]));
+    assert_eq!(reader.read(), R::Agg('>', vec![R::bulk("invalidate"), bulks(&["tk2"])]));
+}
