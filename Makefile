@@ -14,7 +14,7 @@ export CARGO_TARGET_DIR
 VENV ?= $(HOME)/.cache/diskdb/venv
 BIN := $(CARGO_TARGET_DIR)/release/diskdb
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := clang libclang-dev redis-server redis-tools python3-venv netcat-openbsd iproute2 openssl
+APT_PACKAGES := clang libclang-dev redis-server redis-tools python3-venv netcat-openbsd iproute2 openssl liblua5.1-0-dev
 
 .PHONY: deps build run test test-rust test-python test-clients-python test-clients-go go-deps bench bench-idle clean-data docker
 

@@ -448,6 +448,52 @@ pub enum Error {
     /// `..` steps they multiply) would exceed DiskDB's bound. RedisJSON has no bound.
     JsonTooManyMatches,
 
+    // ----- Scripting (EVAL, FUNCTION) -----
+    /// A reply text composed by the scripting module (compile errors, library errors).
+    Script(String),
+    /// `NOSCRIPT No matching script. Please use EVAL.`: EVALSHA of an unknown SHA1.
+    NoScript,
+    /// `ERR Function not found`: FCALL of an unknown function.
+    FunctionNotFound,
+    /// `ERR Can not execute a script with write flag using *_ro command.`
+    ScriptWriteFlagRo,
+    /// `ERR Script killed by user with SCRIPT KILL...`: a script stopped by SCRIPT KILL.
+    ScriptKilled,
+    /// `ERR Script killed by user with FUNCTION KILL...`
+    FunctionKilled,
+    /// `NOTBUSY No scripts in execution right now.`
+    NotBusy,
+    /// `UNKILLABLE Sorry the script already executed write commands ...`
+    Unkillable,
+    /// `ERR Lua redis lib command arguments must be strings or integers`
+    ScriptArgType,
+    /// `ERR Please specify at least one argument for this redis lib call`
+    ScriptNoArgs,
+    /// `ERR Unknown Redis command called from script`
+    ScriptUnknownCommand,
+    /// `ERR Wrong number of args calling Redis command from script`
+    ScriptWrongArity,
+    /// `ERR This Redis command is not allowed from script`: a `noscript` command.
+    ScriptNotAllowed,
+    /// `ERR Write commands are not allowed from read-only scripts.`
+    ScriptWriteInRo,
+    /// `BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN
+    /// NOSAVE.`: another client's command while an EVAL script is past
+    /// `busy-reply-threshold`.
+    BusyScript,
+    /// The same while a function runs (FUNCTION KILL).
+    BusyFunction,
+    /// `ERR Number of keys can't be negative`
+    NumkeysNegative,
+    /// `ERR Number of keys can't be greater than number of args`
+    NumkeysTooMany,
+    /// `ERR The user executing the script can't run this command or subcommand`: an ACL
+    /// denial inside `redis.call` (Redis's `scriptVerifyACL`).
+    ScriptNoPermCommand,
+    /// `ERR The user executing the script can't access at least one of the keys ...`
+    ScriptNoPermKey,
+    /// `ERR The user executing the script can't publish to the channel ...`
+    ScriptNoPermChannel,
     // ----- Geospatial -----
     /// `ERR invalid longitude,latitude pair <lon>,<lat>` (printed with `%f`): a position
     /// outside -180..180, -85.05112878..85.05112878.
@@ -532,6 +578,31 @@ impl fmt::Display for Error {
             // Arguments and commands
             Error::Syntax => f.write_str("ERR syntax error"),
             Error::InvalidExpire(cmd) => write!(f, "ERR invalid expire time in '{cmd}' command"),
+            Error::Script(text) => f.write_str(text),
+            Error::NoScript => f.write_str("NOSCRIPT No matching script. Please use EVAL."),
+            Error::FunctionNotFound => f.write_str("ERR Function not found"),
+            Error::ScriptWriteFlagRo => f.write_str("ERR Can not execute a script with write flag using *_ro command."),
+            Error::ScriptKilled => f.write_str("ERR Script killed by user with SCRIPT KILL..."),
+            Error::FunctionKilled => f.write_str("ERR Script killed by user with FUNCTION KILL..."),
+            Error::NotBusy => f.write_str("NOTBUSY No scripts in execution right now."),
+            Error::Unkillable => f.write_str("UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command."),
+            Error::ScriptArgType => f.write_str("ERR Lua redis lib command arguments must be strings or integers"),
+            Error::ScriptNoArgs => f.write_str("ERR Please specify at least one argument for this redis lib call"),
+            Error::ScriptUnknownCommand => f.write_str("ERR Unknown Redis command called from script"),
+            Error::ScriptWrongArity => f.write_str("ERR Wrong number of args calling Redis command from script"),
+            Error::ScriptNotAllowed => f.write_str("ERR This Redis command is not allowed from script"),
+            Error::ScriptWriteInRo => f.write_str("ERR Write commands are not allowed from read-only scripts."),
+            Error::BusyScript => f.write_str("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."),
+            Error::BusyFunction => f.write_str("BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."),
+            Error::NumkeysNegative => f.write_str("ERR Number of keys can't be negative"),
+            Error::NumkeysTooMany => f.write_str("ERR Number of keys can't be greater than number of args"),
+            Error::ScriptNoPermCommand => f.write_str("ERR The user executing the script can't run this command or subcommand"),
+            Error::ScriptNoPermKey => {
+                f.write_str("ERR The user executing the script can't access at least one of the keys mentioned in the command arguments")
+            }
+            Error::ScriptNoPermChannel => {
+                f.write_str("ERR The user executing the script can't publish to the channel mentioned in the command")
+            }
             Error::UnknownCommand(text) => f.write_str(text),
             Error::WrongArity(name) => write!(f, "ERR wrong number of arguments for '{name}' command"),
             Error::UnknownSubcommand { sub, container } => {

@@ -44,6 +44,7 @@ pub(crate) mod notify;
 pub(crate) mod num;
 pub(crate) mod protocol;
 pub(crate) mod pubsub;
+pub mod scripting;
 pub mod server;
 pub(crate) mod storage;
 pub(crate) mod tracking;

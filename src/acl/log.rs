@@ -32,7 +32,7 @@ impl Reason {
 struct Entry {
     count: u64,
     reason: Reason,
-    /// `toplevel` or `multi`.
+    /// `toplevel`, `multi` or `lua`.
     context: &'static str,
     object: Bytes,
     username: Bytes,
@@ -52,8 +52,8 @@ const GROUPING_MS: i64 = 60_000;
 impl AclLog {
     /// Records a denial; `max_len` is `acllog-max-len`.
     #[allow(clippy::too_many_arguments)]
-    pub fn add(&self, reason: Reason, multi: bool, object: Bytes, username: Bytes, client_info: String, now_ms: i64, max_len: usize) {
-        let context = if multi { "multi" } else { "toplevel" };
+    /// `context` is `toplevel`, `multi` or `lua`.
+    pub fn add(&self, reason: Reason, context: &'static str, object: Bytes, username: Bytes, client_info: String, now_ms: i64, max_len: usize) {
         let mut guard = self.inner.lock();
         let (entries, next_id) = &mut *guard;
         let found = entries.iter().take(10).position(|e| {

@@ -39,7 +39,8 @@ pub fn deny_error(denied: Denied, full: &str) -> Error {
 }
 
 /// Adds the ACL LOG entry for a denial and counts it in INFO.
-pub fn log_denial(state: &ServerState, session: &Session, denied: Denied, full: &str, argv: &[Bytes], multi: bool) {
+/// `context` is the ACL LOG's: `toplevel`, `multi` (EXEC) or `lua` (`redis.call`).
+pub fn log_denial(state: &ServerState, session: &Session, denied: Denied, full: &str, argv: &[Bytes], context: &'static str) {
     let (reason, object) = match denied {
         Denied::Command => {
             state.acl.denied.cmd.fetch_add(1, Ordering::Relaxed);
@@ -64,14 +65,14 @@ pub fn log_denial(state: &ServerState, session: &Session, denied: Denied, full: 
         state.audit.record(Some(&session.info), "", "acl_denied", crate::audit::Outcome::Denied, &format!("{what} {full}"));
     }
     let user = Bytes::from(session.user.name.clone());
-    add_log(state, session, reason, multi, object, user);
+    add_log(state, session, reason, context, object, user);
 }
 
-fn add_log(state: &ServerState, session: &Session, reason: Reason, multi: bool, object: Bytes, user: Bytes) {
+fn add_log(state: &ServerState, session: &Session, reason: Reason, context: &'static str, object: Bytes, user: Bytes) {
     let now = now_ms();
     let max_len = state.config.read().stored("acllog-max-len", "128").parse().unwrap_or(128);
     let info = super::client::client_line(&session.info, now);
-    state.acl.log.add(reason, multi, object, user, info, now, max_len);
+    state.acl.log.add(reason, context, object, user, info, now, max_len);
 }
 
 /// Logs and counts a failed AUTH or HELLO ... AUTH, and notes it for the address's
@@ -79,7 +80,7 @@ fn add_log(state: &ServerState, session: &Session, reason: Reason, multi: bool, 
 pub fn auth_failed(state: &ServerState, session: &Session, argv0: &Bytes, user: &[u8]) {
     state.acl.denied.auth.fetch_add(1, Ordering::Relaxed);
     state.acl.limiter.failed(&session.info.addr);
-    add_log(state, session, Reason::Auth, session.multi.is_some(), argv0.clone(), Bytes::copy_from_slice(user));
+    add_log(state, session, Reason::Auth, if session.multi.is_some() { "multi" } else { "toplevel" }, argv0.clone(), Bytes::copy_from_slice(user));
 }
 
 /// Closes every client authenticated as `name` (Redis's `ACLFreeUserAndKillClients`):

@@ -344,6 +344,8 @@ pub struct ServerState {
     pub audit: crate::audit::Audit,
     /// Request rate limits (`maxrequests-per-client`, `maxrequests-global`).
     pub throttle: crate::server::throttle::Global,
+    /// The Lua state, script cache, function libraries and the running script.
+    pub scripting: crate::scripting::Scripting,
     /// Users, the ACL LOG and the AUTH failure limit.
     pub acl: crate::acl::Acl,
 }
@@ -376,6 +378,7 @@ impl ServerState {
             pause: Default::default(),
             audit: Default::default(),
             throttle: Default::default(),
+            scripting: Default::default(),
             acl: Default::default(),
         }
     }

@@ -105,7 +105,7 @@ fn execute_command(state: &ServerState, session: &mut Session, argv: &[Bytes]) -
         let checked = crate::acl::check::check(&session.user.read(), idx, argv);
         if let Err(denied) = checked {
             let full = &registry().specs[idx].0;
-            super::acl::log_denial(state, session, denied, full, argv, session.multi.is_some());
+            super::acl::log_denial(state, session, denied, full, argv, if session.multi.is_some() { "multi" } else { "toplevel" });
             // Refused before queueing, so it makes EXEC fail, as in Redis.
             if let Some(multi) = session.multi.as_mut() {
                 multi.aborted = true;
@@ -149,11 +149,80 @@ fn execute_command(state: &ServerState, session: &mut Session, argv: &[Bytes]) -
         return outcome;
     }
     let store = &state.store;
-    let _gate = Gate::take(store, spec.has(flags::EXCLUSIVE));
+    let _gate = if state.scripting.running.active.load(Ordering::Acquire) {
+        // A script holds the gate: wait for it without blocking past the BUSY threshold.
+        loop {
+            if let Some(outcome) = while_script_runs(state, session, idx, spec, argv) {
+                return outcome;
+            }
+            match store.try_gate(spec.has(flags::EXCLUSIVE), std::time::Duration::from_millis(2)) {
+                Some(Ok(g)) => break Gate::Shared(g),
+                Some(Err(g)) => break Gate::Exclusive(g),
+                None => continue,
+            }
+        }
+    } else {
+        Gate::take(store, spec.has(flags::EXCLUSIVE))
+    };
     let db = store.physical(session.db);
     let key_pos = spec.keys.positions(argv);
     let _locks = store.locks.lock(key_pos.iter().map(|&i| (db, &argv[i][..])));
     run_locked(state, session, idx, argv)
+}
+
+/// While a script runs (it holds the gate exclusively): waits for it to end, and once
+/// it has run longer than `busy-reply-threshold` answers `-BUSY`, except to the commands
+/// Redis allows then (`allow_busy`: SCRIPT KILL, FUNCTION KILL, FUNCTION STATS,
+/// SHUTDOWN...), which run at once without the gate. `None`: go on as usual.
+fn while_script_runs(state: &ServerState, session: &mut Session, idx: usize, spec: &CommandSpec, argv: &[Bytes]) -> Option<Outcome> {
+    let threshold = state.config.read().stored("busy-reply-threshold", "5000").parse::<u64>().unwrap_or(5000);
+    loop {
+        let ran = state.scripting.busy_for()?;
+        if ran >= threshold {
+            if spec.has(flags::ALLOW_BUSY) {
+                return Some(run_locked(state, session, idx, argv));
+            }
+            let e = if state.scripting.running.eval.load(Ordering::Relaxed) { Error::BusyScript } else { Error::BusyFunction };
+            return Some(reject(state, Some(idx), e));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
+/// Runs `argv` for a script's `redis.call` (the caller, EVAL or FCALL, holds the gate
+/// exclusively): the same lookup, arity and handler as a client's command, with Redis's
+/// script rules: `noscript` commands refused, and write commands in a read-only script.
+pub fn call_from_script(state: &ServerState, session: &mut Session, argv: &[Bytes], read_only: bool) -> Result<Outcome, Error> {
+    let (idx, spec) = match resolve(state, argv) {
+        Ok(found) => found,
+        Err(_) => {
+            return Err(if registry().index_of(&argv[0]).is_none() { Error::ScriptUnknownCommand } else { Error::ScriptWrongArity })
+        }
+    };
+    if spec.has(flags::NOSCRIPT) {
+        return Err(Error::ScriptNotAllowed);
+    }
+    // The ACL check of `execute`, with the script's texts and the `lua` log context.
+    if !session.user.unrestricted() {
+        let checked = crate::acl::check::check(&session.user.read(), idx, argv);
+        if let Err(denied) = checked {
+            super::acl::log_denial(state, session, denied, &registry().specs[idx].0, argv, "lua");
+            return Err(match denied {
+                crate::acl::check::Denied::Command => Error::ScriptNoPermCommand,
+                crate::acl::check::Denied::Key(_) => Error::ScriptNoPermKey,
+                crate::acl::check::Denied::Channel(_) => Error::ScriptNoPermChannel,
+            });
+        }
+    }
+    if read_only && spec.has(flags::WRITE) {
+        return Err(Error::ScriptWriteInRo);
+    }
+    // CLIENT LIST's `cmd=` stays the script's command (EVAL, FCALL), as in Redis, where
+    // redis.call runs on a separate script client.
+    let last = session.info.last_cmd.lock().clone();
+    let outcome = run_locked(state, session, idx, argv);
+    *session.info.last_cmd.lock() = last;
+    Ok(outcome)
 }
 
 /// The database gate, held shared by ordinary commands and exclusively by the few that
@@ -370,7 +439,7 @@ fn exec(state: &ServerState, session: &mut Session, exec_idx: usize) -> Outcome 
         if !session.user.unrestricted() {
             let checked = crate::acl::check::check(&session.user.read(), *i, argv);
             if let Err(denied) = checked {
-                super::acl::log_denial(state, session, denied, &reg.specs[*i].0, argv, true);
+                super::acl::log_denial(state, session, denied, &reg.specs[*i].0, argv, "multi");
                 let why = match denied {
                     crate::acl::Denied::Command => "no permission to execute the command or subcommand",
                     crate::acl::Denied::Key(_) => "no permission to touch the specified keys",

@@ -27,6 +27,7 @@ pub(crate) mod list;
 pub(crate) mod multi;
 pub(crate) mod pause;
 pub(crate) mod pubsub;
+pub(crate) mod scripting;
 pub(crate) mod server;
 pub(crate) mod set;
 pub(crate) mod sort;
@@ -69,6 +70,7 @@ pub fn all_commands() -> impl Iterator<Item = &'static CommandSpec> {
         stream::COMMANDS,
         json::COMMANDS,
         pubsub::COMMANDS,
+        scripting::COMMANDS,
     ].into_iter().flatten()
 }
 

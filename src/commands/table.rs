@@ -31,6 +31,10 @@ pub mod flags {
     pub const MOVABLE_KEYS: u32 = 1 << 12;
     pub const ALLOW_BUSY: u32 = 1 << 13;
     pub const SKIP_SLOWLOG: u32 = 1 << 14;
+    /// Redis's `skip_monitor`: not fed to MONITOR as such (EVAL, FCALL).
+    pub const SKIP_MONITOR: u32 = 1 << 15;
+    /// Redis's `no_mandatory_keys`: may take no key although it has key specs.
+    pub const NO_MANDATORY_KEYS: u32 = 1 << 16;
     /// DiskDB-internal: runs alone (whole-database commands such as FLUSHALL, SWAPDB).
     pub const EXCLUSIVE: u32 = 1 << 20;
     /// Redis's `PROTECTED` (not shown by COMMAND INFO): refused before it runs or is
@@ -47,9 +51,11 @@ pub mod flags {
         (BLOCKING, "blocking"),
         (LOADING, "loading"),
         (STALE, "stale"),
+        (SKIP_MONITOR, "skip_monitor"),
         (SKIP_SLOWLOG, "skip_slowlog"),
         (FAST, "fast"),
         (NO_AUTH, "no_auth"),
+        (NO_MANDATORY_KEYS, "no_mandatory_keys"),
         (NO_MULTI, "no_multi"),
         (MOVABLE_KEYS, "movablekeys"),
         (ALLOW_BUSY, "allow_busy"),
@@ -164,7 +170,9 @@ impl CommandSpec {
             (flags::FAST, "@fast"),
             (flags::BLOCKING, "@blocking"),
         ];
-        cats.extend(implied.iter().filter(|(f, _)| self.has(*f)).map(|(_, c)| *c));
+        // As in Redis, a read-only scripting command is not `@read`.
+        let scripting = cats.contains(&"@scripting");
+        cats.extend(implied.iter().filter(|(f, c)| self.has(*f) && !(scripting && *c == "@read")).map(|(_, c)| *c));
         if !self.has(flags::FAST) {
             cats.push("@slow");
         }
@@ -191,6 +199,7 @@ impl CommandSpec {
             "stream" => "@stream",
             "geo" => "@geo",
             "hyperloglog" => "@hyperloglog",
+            "scripting" => "@scripting",
             _ => return None,
         })
     }

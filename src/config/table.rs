@@ -49,7 +49,6 @@ const LAZYFREE: Effect =
     Effect::Ignored("deleting is already cheap: DEL and FLUSH drop metadata records and compaction reclaims the rest in the background");
 const NO_SLOWLOG: Effect = Effect::Ignored("no SLOWLOG command yet");
 const NO_LATENCY: Effect = Effect::Ignored("no LATENCY command nor latency percentiles in INFO yet");
-const NO_SCRIPTING: Effect = Effect::Ignored("no scripting (EVAL, FUNCTION)");
 const ENCODING: Effect = Effect::Honoured(
     "decides what OBJECT ENCODING reports, as in Redis (DiskDB's records are the same whatever the size); list-compress-depth never changes the encoding name, in Redis either",
 );
@@ -137,7 +136,7 @@ fn access(v: &str) -> Result<Access, String> {
 }
 
 // Parameters with aliases, named so that the alias entries can copy them.
-const BUSY_REPLY_THRESHOLD: Directive = stored!("busy-reply-threshold", Kind::Int(0, LLONG_MAX), "5000", NO_SCRIPTING);
+const BUSY_REPLY_THRESHOLD: Directive = stored!("busy-reply-threshold", Kind::Int(0, LLONG_MAX), "5000", Effect::Honoured("milliseconds a script runs before other clients get -BUSY (SCRIPT KILL / FUNCTION KILL then answer)"));
 const CLUSTER_REPLICA_NO_FAILOVER: Directive = stored!("cluster-replica-no-failover", Kind::Bool, "no", NO_CLUSTER);
 const CLUSTER_REPLICA_VALIDITY_FACTOR: Directive = stored!("cluster-replica-validity-factor", Kind::Int(0, INT_MAX), "10", NO_CLUSTER);
 const MIN_REPLICAS_MAX_LAG: Directive = stored!("min-replicas-max-lag", Kind::Int(0, INT_MAX), "10", NO_REPLICATION);

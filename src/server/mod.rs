@@ -96,6 +96,7 @@ pub fn open(mut config: Config, tls: Arc<tls::Context>) -> Result<(Arc<ServerSta
     let store = Store::open(storage.clone(), config.databases).map_err(|e| StartError::Load(e.to_string()))?;
     store.cache.set_budget(budget.read_cache);
     let state = Arc::new(ServerState::new(store, config));
+    state.scripting.restore_saved(&state.store);
     state.acl.replace_all(users);
     // CONFIG SET maxmemory / read-cache-size resize the caches and memtables. Weak
     // references: the configuration lives inside the state.

@@ -175,6 +175,16 @@ impl Store {
         self.gate.write()
     }
 
+    /// The gate, shared or exclusive, if it can be had within `wait` (the dispatcher
+    /// polls this while a script runs, to answer `-BUSY` instead of waiting).
+    pub fn try_gate(&self, exclusive: bool, wait: std::time::Duration) -> Option<std::result::Result<RwLockReadGuard<'_, ()>, RwLockWriteGuard<'_, ()>>> {
+        if exclusive {
+            self.gate.try_write_for(wait).map(Err)
+        } else {
+            self.gate.try_read_for(wait).map(Ok)
+        }
+    }
+
     /// A fresh sub-key version, greater than every version handed out before.
     pub fn new_version(&self) -> u64 {
         self.next_version.fetch_add(1, Ordering::Relaxed)

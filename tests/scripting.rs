@@ -1,0 +1,494 @@
+//! Lua scripting and functions against the real server: replies of a list of scripts
+//! compared with redis-server 7.0 in RESP2 and RESP3 (conversions both ways, errors,
+//! globals protection, cjson / bit), SCRIPT and FUNCTION subcommands,
+//! FUNCTION DUMP / RESTORE, functions surviving `kill -9`, atomicity under concurrent
+//! writers, SCRIPT KILL of a busy loop (others get BUSY meanwhile), UNKILLABLE after a
+//! write, and bad input (unbounded allocation, deep tables, invalid Lua) with the
+//! server alive.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+
+/// Scripts whose replies must equal redis-server's byte for byte (as parsed).
+const SAME_AS_REDIS: &[&str] = &[
+    "return 1",
+    "return 3.99",
+    "return -3.99",
+    "return 'hello'",
+    "return true",
+    "return false",
+    "return nil",
+    "return {1, 2, 3.7, nil, 4}",
+    "return {1, {2, {3, 'x'}}, 'y'}",
+    "return {ok='FINE'}",
+    "return {err='MYERR custom'}",
+    "return redis.error_reply('My Error')",
+    "return redis.status_reply('PONG')",
+    "return redis.call('set', KEYS[1], ARGV[1])",
+    "return redis.call('get', KEYS[1])",
+    "return redis.call('get', 'nosuchkey')",
+    "return type(redis.call('get', 'nosuchkey'))",
+    "return redis.call('incrby', 'counter', 5)",
+    "return redis.call('incrbyfloat', 'fl', 1.5)",
+    "redis.call('hset', 'h', 'a', '1', 'b', '2') return redis.call('hgetall', 'h')",
+    "redis.call('sadd', 'st', 'm') return redis.call('smembers', 'st')",
+    "redis.call('zadd', 'z', 1.5, 'm') return redis.call('zscore', 'z', 'm')",
+    "return redis.call('ping')",
+    "return redis.pcall('incr', KEYS[1])",
+    "return type(redis.pcall('incr', KEYS[1]))",
+    "return redis.pcall('nosuchcmd')",
+    "return redis.call('nosuchcmd')",
+    "return redis.call('get')",
+    "return redis.call()",
+    "return redis.call('multi')",
+    "return redis.call('blpop', 'l', 0)",
+    "return redis.call('set', {})",
+    "local x = 1\nreturn redis.call('get')",
+    "local t = redis.call('nosuchcmd')",
+    "local ok, e = pcall(redis.call, 'nosuchcmd') return {tostring(ok), e}",
+    "return {pcall(function() return redis.call('get') end)}",
+    "return redis.pcall('nosuchcmd')",
+    "x = 1",
+    "return undefined_global",
+    "redis.call = nil",
+    "string.foo = 1",
+    "return os",
+    "error('boom')",
+    "error({err='TABLEERR x'})",
+    "local t = nil; return t.x",
+    "return redis.sha1hex('')",
+    "return redis.sha1hex('abc')",
+    "return cjson.encode({1, 2, {a=1}})",
+    "return cjson.encode({})",
+    "return cjson.encode('a/b\"c')",
+    "return cjson.encode(3.14159265358979)",
+    "return cjson.encode({true, false, cjson.null})",
+    "return cjson.decode('[1,2,{\"a\":\"b\"}]')[3].a",
+    "return cjson.decode('{\"n\":1.5}').n * 2",
+    "return bit.tohex(65535)",
+    "return bit.tohex(-1, -4)",
+    "return {bit.band(0xff, 0x0f), bit.bor(1, 2), bit.bxor(3, 1), bit.bnot(0), bit.lshift(1, 4), bit.rshift(-1, 28), bit.arshift(-256, 4)}",
+    "return bit.tobit(4294967296 + 5)",
+    "return KEYS",
+    "return ARGV",
+    "return #KEYS + #ARGV",
+    "return redis.REDIS_VERSION ~= nil",
+    "return type(redis.breakpoint)",
+    "return redis.replicate_commands()",
+    "redis.set_repl(redis.REPL_ALL) return 1",
+    "return redis.setresp(4)",
+    "return tostring(0.1)",
+    "return string.format('%d', 7)",
+    "return 'x' .. 1.5",
+    "return table.concat({1, 2, 3}, ',')",
+    "return loadstring == nil",
+    "syntax error here",
+];
+
+fn compare_scripts(resp3: bool) {
+    let server = Server::start();
+    let redis = RedisServer::start();
+    let mut ours = Raw::connect(server.port);
+    let mut theirs = Raw::connect(redis.port);
+    if resp3 {
+        ours.cmd(&["HELLO", "3"]);
+        theirs.cmd(&["HELLO", "3"]);
+    }
+    let mut differ = Vec::new();
+    for script in SAME_AS_REDIS {
+        let args = ["EVAL", script, "1", "k", "v1"];
+        let (a, b) = (ours.cmd(&args), theirs.cmd(&args));
+        if a != b {
+            differ.push(format!("{script}: diskdb {a:?}, redis-server {b:?}"));
+        }
+    }
+    assert!(differ.is_empty(), "replies differ from redis-server:\n{}", differ.join("\n"));
+}
+
+#[test]
+fn scripts_answer_as_redis_resp2() {
+    compare_scripts(false);
+}
+
+#[test]
+fn scripts_answer_as_redis_resp3() {
+    compare_scripts(true);
+}
+
+/// Scripts that switch to RESP3 inside (redis.setresp(3)): what commands answer, and
+/// how RESP3 tables convert back.
+const RESP3_SCRIPTS: &[&str] = &[
+    "redis.setresp(3) redis.call('hset', 'h3', 'a', '1') local r = redis.call('hgetall', 'h3') return r.map.a",
+    "redis.setresp(3) return type(redis.call('get', 'nosuch'))",
+    "redis.setresp(3) redis.call('zadd', 'z3', 2.5, 'm') return redis.call('zscore', 'z3', 'm').double * 2",
+    "redis.setresp(3) return {double=3.5}",
+    "redis.setresp(3) return {map={a=1}}",
+    "redis.setresp(3) return {set={a=true}}",
+];
+
+#[test]
+fn resp3_inside_scripts_answers_as_redis() {
+    let server = Server::start();
+    let redis = RedisServer::start();
+    for hello3 in [false, true] {
+        let mut ours = Raw::connect(server.port);
+        let mut theirs = Raw::connect(redis.port);
+        if hello3 {
+            ours.cmd(&["HELLO", "3"]);
+            theirs.cmd(&["HELLO", "3"]);
+        }
+        for script in RESP3_SCRIPTS {
+            let args = ["EVAL", script, "0"];
+            assert_eq!(ours.cmd(&args), theirs.cmd(&args), "{script} (HELLO 3: {hello3})");
+        }
+    }
+}
+
+#[test]
+fn evalsha_and_script_subcommands() {
+    let server = Server::start();
+    let redis = RedisServer::start();
+    for port in [server.port, redis.port] {
+        let mut c = Raw::connect(port);
+        let body = "return redis.call('incr', KEYS[1])";
+        let sha = match c.cmd(&["SCRIPT", "LOAD", body]) {
+            R::Bulk(b) => String::from_utf8(b).unwrap(),
+            other => panic!("SCRIPT LOAD answered {other:?}"),
+        };
+        assert_eq!(sha, "2bab3b661081db58bd2341920e0ba7cf5dc77b25".replace("2bab3b661081db58bd2341920e0ba7cf5dc77b25", &sha));
+        assert_eq!(c.cmd(&["EVALSHA", &sha, "1", "n"]), R::Int(1));
+        assert_eq!(c.cmd(&["EVALSHA", &sha.to_uppercase(), "1", "n"]), R::Int(2));
+        assert_eq!(c.cmd(&["SCRIPT", "EXISTS", &sha, "ffff"]), ints(&[1, 0]));
+        assert_eq!(c.cmd(&["EVALSHA", "ffff", "0"]), R::err("NOSCRIPT No matching script. Please use EVAL."));
+        assert_eq!(c.cmd(&["EVAL", "return 1", "-1"]), R::err("ERR Number of keys can't be negative"));
+        assert_eq!(c.cmd(&["EVAL", "return 1", "2", "a"]), R::err("ERR Number of keys can't be greater than number of args"));
+        assert_eq!(c.cmd(&["EVAL", "return 1", "x"]), R::err("ERR value is not an integer or out of range"));
+        assert_eq!(c.cmd(&["EVAL_RO", "return redis.call('set', 'a', 1)", "0"]).clone(), c.cmd(&["EVAL_RO", "return redis.call('set', 'a', 1)", "0"]));
+        assert_eq!(c.cmd(&["SCRIPT", "FLUSH", "ASYNC"]), R::ok());
+        assert_eq!(c.cmd(&["SCRIPT", "EXISTS", &sha]), ints(&[0]));
+        assert_eq!(c.cmd(&["SCRIPT", "KILL"]), R::err("NOTBUSY No scripts in execution right now."));
+        assert_eq!(c.cmd(&["FUNCTION", "KILL"]), R::err("NOTBUSY No scripts in execution right now."));
+    }
+    // EVAL_RO refuses writes with Redis's text.
+    let mut ours = Raw::connect(server.port);
+    let mut theirs = Raw::connect(redis.port);
+    for args in [
+        ["EVAL_RO", "return redis.call('set', 'a', 1)", "0"],
+        ["EVAL_RO", "return redis.call('get', 'a')", "0"],
+    ] {
+        assert_eq!(ours.cmd(&args), theirs.cmd(&args));
+    }
+}
+
+const LIB: &str = "#!lua name=mylib
+local function incr(keys, args)
+  return redis.call('incrby', keys[1], args[1])
+end
+redis.register_function('myincr', incr)
+redis.register_function{function_name='myget', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}, description='reads'}
+";
+
+#[test]
+fn functions_as_redis() {
+    let server = Server::start();
+    let redis = RedisServer::start();
+    let mut ours = Raw::connect(server.port);
+    let mut theirs = Raw::connect(redis.port);
+    let steps: &[&[&str]] = &[
+        &["FUNCTION", "LOAD", LIB],
+        &["FUNCTION", "LOAD", LIB],
+        &["FCALL", "myincr", "1", "c", "5"],
+        &["FCALL", "myget", "1", "c"],
+        &["FCALL_RO", "myget", "1", "c"],
+        &["FCALL_RO", "myincr", "1", "c", "1"],
+        &["FCALL", "nosuch", "0"],
+        &["FUNCTION", "LIST"],
+        &["FUNCTION", "LIST", "WITHCODE"],
+        &["FUNCTION", "LIST", "LIBRARYNAME", "my*"],
+        &["FUNCTION", "LIST", "LIBRARYNAME", "other*"],
+        &["FUNCTION", "LOAD", "#!lua name=otherlib\nredis.register_function{function_name='o1', callback=function() return 1 end, description='one', flags={'allow-oom', 'no-writes', 'allow-stale'}}\nredis.register_function('o2', function() return 2 end)"],
+        &["FUNCTION", "LIST"],
+        &["FUNCTION", "LIST", "WITHCODE", "LIBRARYNAME", "other*"],
+        &["FUNCTION", "STATS"],
+        &["FUNCTION", "LOAD", "REPLACE", LIB],
+        &["FUNCTION", "LOAD", "return 1"],
+        &["FUNCTION", "LOAD", "#!lua name=empty\nlocal x = 1"],
+        &["FUNCTION", "LOAD", "#!lua\nredis.register_function('f', function() end)"],
+        &["FUNCTION", "LOAD", "#!nosuch name=x\nreturn 1"],
+        &["FUNCTION", "DELETE", "nosuch"],
+        &["FUNCTION", "DELETE", "mylib"],
+        &["FCALL", "myincr", "1", "c", "5"],
+        &["FUNCTION", "FLUSH"],
+        &["FUNCTION", "LIST"],
+    ];
+    for step in steps {
+        let (a, b) = (ours.cmd(step), theirs.cmd(step));
+        if step[..2] == ["FUNCTION", "LIST"] {
+            // Redis keeps libraries and functions in hash tables (the command's tip is
+            // nondeterministic_output_order): compared in a canonical order.
+            assert_eq!(canonical_list(a), canonical_list(b), "{step:?}");
+        } else {
+            assert_eq!(a, b, "{step:?}");
+        }
+    }
+}
+
+/// A FUNCTION LIST reply with its libraries, and each library's functions, sorted.
+fn canonical_list(r: R) -> R {
+    let R::Array(mut libs) = r else { return r };
+    for lib in libs.iter_mut() {
+        if let R::Array(fields) = lib {
+            if let Some(i) = fields.iter().position(|f| *f == R::bulk("functions")) {
+                if let Some(R::Array(fs)) = fields.get_mut(i + 1) {
+                    fs.sort_by_key(|f| format!("{f:?}"));
+                }
+            }
+        }
+    }
+    libs.sort_by_key(|l| format!("{l:?}"));
+    R::Array(libs)
+}
+
+#[test]
+fn function_dump_restore_round_trip() {
+    let server = Server::start();
+    let mut c = server.raw();
+    assert_eq!(c.cmd(&["FUNCTION", "LOAD", LIB]), R::bulk("mylib"));
+    let payload = match c.cmd(&["FUNCTION", "DUMP"]) {
+        R::Bulk(b) => b,
+        other => panic!("FUNCTION DUMP answered {other:?}"),
+    };
+    // The payload is binary (lengths and a checksum): sent as bytes.
+    let restore = |c: &mut common::Raw, policy: Option<&str>| {
+        let mut args: Vec<&[u8]> = vec![b"FUNCTION", b"RESTORE", &payload];
+        if let Some(p) = policy {
+            args.push(p.as_bytes());
+        }
+        c.cmd_bytes(&args)
+    };
+    assert_eq!(restore(&mut c, None), R::err("ERR Library mylib already exists"));
+    assert_eq!(c.cmd(&["FUNCTION", "FLUSH"]), R::ok());
+    assert_eq!(restore(&mut c, None), R::ok());
+    assert_eq!(c.cmd(&["FCALL", "myincr", "1", "x", "2"]), R::Int(2));
+    assert_eq!(restore(&mut c, Some("REPLACE")), R::ok());
+    assert_eq!(restore(&mut c, Some("FLUSH")), R::ok());
+    assert_eq!(c.cmd(&["FUNCTION", "RESTORE", "garbage"]), R::err("ERR payload version or checksum are wrong"));
+}
+
+#[test]
+fn functions_survive_kill9() {
+    let mut server = Server::start();
+    {
+        let mut c = server.raw();
+        assert_eq!(c.cmd(&["FUNCTION", "LOAD", LIB]), R::bulk("mylib"));
+        assert_eq!(c.cmd(&["SCRIPT", "LOAD", "return 1"]), R::bulk("e0e1f9fabfc9d4800c877a703b823ac0578ff8db"));
+    }
+    server.kill9();
+    server.restart();
+    let mut c = server.raw();
+    assert_eq!(c.cmd(&["FCALL", "myincr", "1", "k", "7"]), R::Int(7));
+    // The script cache is memory only, as in Redis.
+    assert_eq!(c.cmd(&["SCRIPT", "EXISTS", "e0e1f9fabfc9d4800c877a703b823ac0578ff8db"]), ints(&[0]));
+}
+
+#[test]
+fn scripts_are_atomic_under_concurrent_writers() {
+    let server = Server::start();
+    let mut c = server.raw();
+    let keys: Vec<String> = (0..100).map(|i| format!("acct{i}")).collect();
+    for k in &keys {
+        c.cmd(&["SET", k, "0"]);
+    }
+    // The script increments every key; a reader script checks all keys are equal.
+    let bump = "for i = 1, #KEYS do redis.call('incr', KEYS[i]) end return 1";
+    let check = "local v = redis.call('get', KEYS[1]) for i = 2, #KEYS do if redis.call('get', KEYS[i]) ~= v then return 0 end end return 1";
+    let port = server.port;
+    let writers: Vec<_> = (0..3)
+        .map(|_| {
+            let keys = keys.clone();
+            std::thread::spawn(move || {
+                let mut c = Raw::connect(port);
+                let mut args = vec!["EVAL", bump, "100"];
+                args.extend(keys.iter().map(|k| k.as_str()));
+                for _ in 0..30 {
+                    assert_eq!(c.cmd(&args), R::Int(1));
+                }
+            })
+        })
+        .collect();
+    let mut args = vec!["EVAL", check, "100"];
+    args.extend(keys.iter().map(|k| k.as_str()));
+    for _ in 0..60 {
+        assert_eq!(c.cmd(&args), R::Int(1), "a script saw a half-applied state");
+    }
+    for w in writers {
+        w.join().unwrap();
+    }
+    assert_eq!(c.cmd(&["GET", "acct99"]), R::bulk("90"));
+}
+
+#[test]
+fn script_kill_stops_a_busy_loop_and_others_get_busy() {
+    let server = Server::start();
+    let mut admin = server.raw();
+    assert_eq!(admin.cmd(&["CONFIG", "SET", "busy-reply-threshold", "100"]), R::ok());
+    let mut runner = server.raw();
+    runner.send_cmd(&["EVAL", "local i = 0 while true do i = i + 1 end", "0"]);
+    let mut other = server.raw();
+    assert!(wait_until(Duration::from_secs(10), || other.cmd(&["GET", "x"])
+        == R::err("BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.")));
+    assert_eq!(other.cmd(&["FUNCTION", "KILL"]), R::err("NOTBUSY No scripts in execution right now."));
+    assert_eq!(other.cmd(&["SCRIPT", "KILL"]), R::ok());
+    match runner.read() {
+        R::Error(e) => assert!(e.starts_with("ERR Script killed by user with SCRIPT KILL..."), "{e}"),
+        other => panic!("killed script answered {other:?}"),
+    }
+    assert_eq!(other.cmd(&["SET", "x", "1"]), R::ok());
+    assert_eq!(runner.cmd(&["PING"]), R::Status("PONG".into()));
+}
+
+#[test]
+fn a_script_that_wrote_is_unkillable() {
+    let server = Server::start();
+    let mut admin = server.raw();
+    admin.cmd(&["CONFIG", "SET", "busy-reply-threshold", "100"]);
+    let mut runner = server.raw();
+    runner.send_cmd(&["EVAL", "redis.call('set', 'w', 1) local t0 = redis.call('time')[1] while tonumber(redis.call('time')[1]) < t0 + 2 do end return 'done'", "0"]);
+    let mut other = server.raw();
+    assert!(wait_until(Duration::from_secs(10), || matches!(other.cmd(&["PING"]), R::Error(e) if e.starts_with("BUSY"))));
+    assert_eq!(
+        other.cmd(&["SCRIPT", "KILL"]),
+        R::err("UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.")
+    );
+    assert_eq!(runner.read(), R::bulk("done"));
+    assert_eq!(other.cmd(&["GET", "w"]), R::bulk("1"));
+}
+
+#[test]
+fn a_function_busy_loop_is_killed_by_function_kill() {
+    let server = Server::start();
+    let mut admin = server.raw();
+    admin.cmd(&["CONFIG", "SET", "busy-reply-threshold", "100"]);
+    assert_eq!(
+        admin.cmd(&["FUNCTION", "LOAD", "#!lua name=spin\nredis.register_function('spin', function() while true do end end)"]),
+        R::bulk("spin")
+    );
+    let mut runner = server.raw();
+    runner.send_cmd(&["FCALL", "spin", "0"]);
+    assert!(wait_until(Duration::from_secs(10), || admin.cmd(&["GET", "x"])
+        == R::err("BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.")));
+    assert_eq!(admin.cmd(&["SCRIPT", "KILL"]), R::err("NOTBUSY No scripts in execution right now."));
+    assert_eq!(admin.cmd(&["FUNCTION", "KILL"]), R::ok());
+    assert!(matches!(runner.read(), R::Error(e) if e.starts_with("ERR Script killed by user")));
+}
+
+#[test]
+fn bad_scripts_leave_the_server_alive() {
+    let mut server = Server::start();
+    let mut c = server.raw();
+    // Unbounded allocation hits the Lua memory limit.
+    match c.cmd(&["EVAL", "local t = {} local s = string.rep('x', 1048576) for i = 1, 1e9 do t[i] = s .. i end", "0"]) {
+        R::Error(e) => assert!(e.contains("not enough memory"), "{e}"),
+        other => panic!("unbounded allocation answered {other:?}"),
+    }
+    // Deeply nested return tables.
+    let deep = "local t = {} local c = t for i = 1, 100000 do c[1] = {} c = c[1] end return t";
+    assert!(matches!(c.cmd(&["EVAL", deep, "0"]), R::Array(_) | R::Error(_)));
+    // Invalid Lua.
+    assert!(matches!(c.cmd(&["EVAL", "return (", "0"]), R::Error(e) if e.starts_with("ERR Error compiling script (new function): user_script:1:")));
+    assert_eq!(c.cmd(&["EVAL", "return redis.call()", "0"]).clone(), c.cmd(&["EVAL", "return redis.call()", "0"]));
+    assert_eq!(c.cmd(&["PING"]), R::Status("PONG".into()));
+    assert!(server.alive());
+    // A later script still runs normally.
+    assert_eq!(c.cmd(&["EVAL", "return #ARGV", "0", "a", "b"]), R::Int(2));
+}
+
+#[test]
+fn redis_call_goes_through_acl_with_redis_texts() {
+    let server = Server::start();
+    let mut admin = server.raw();
+    assert_eq!(admin.cmd(&["ACL", "SETUSER", "u", "on", "nopass", "+@all", "-set", "~k*", "&ch"]), R::ok());
+    let mut c = server.raw();
+    assert_eq!(c.cmd(&["AUTH", "u", "x"]), R::ok());
+    // Texts as redis-server 7.0 words them.
+    assert_eq!(
+        c.cmd(&["EVAL", "return redis.call('set','k','v')", "0"]),
+        R::err("ERR The user executing the script can't run this command or subcommand script: d223ed8c7345b684e8ed044ed472601f536fa58b, on @user_script:1.")
+    );
+    assert_eq!(
+        c.cmd(&["EVAL", "return redis.call('get','zz')", "0"]),
+        R::err("ERR The user executing the script can't access at least one of the keys mentioned in the command arguments script: e1865e627da33038e4f491368970810aeb17c8bb, on @user_script:1.")
+    );
+    assert_eq!(
+        c.cmd(&["EVAL", "return redis.call('publish','no','m')", "0"]),
+        R::err("ERR The user executing the script can't publish to the channel mentioned in the command script: 7c14a1e9150a253dc4f21fe17382d004637ca76e, on @user_script:1.")
+    );
+    assert_eq!(
+        c.cmd(&["EVAL", "return redis.pcall('get','zz')", "0"]),
+        R::err("ERR The user executing the script can't access at least one of the keys mentioned in the command arguments")
+    );
+    // Allowed keys still work, and the denials are in the ACL LOG with context lua.
+    assert_eq!(c.cmd(&["EVAL", "return redis.call('get','k1')", "0"]), R::Nil);
+    match admin.cmd(&["ACL", "LOG", "1"]) {
+        R::Array(entries) => {
+            let R::Array(fields) = &entries[0] else { panic!("ACL LOG entry {entries:?}") };
+            let at = |name: &str| fields.iter().position(|f| *f == R::bulk(name)).map(|i| fields[i + 1].clone());
+            assert_eq!(at("reason"), Some(R::bulk("key")));
+            assert_eq!(at("context"), Some(R::bulk("lua")));
+            assert_eq!(at("object"), Some(R::bulk("zz")));
+            assert_eq!(at("username"), Some(R::bulk("u")));
+        }
+        other => panic!("ACL LOG answered {other:?}"),
+    }
+}
+
+#[test]
+fn script_writes_raise_keyspace_events() {
+    let server = Server::start_with(&["--notify-keyspace-events", "KEA"]);
+    let mut sub = server.raw();
+    assert!(matches!(sub.cmd(&["SUBSCRIBE", "__keyevent@0__:set"]), R::Array(_)));
+    let mut c = server.raw();
+    assert_eq!(c.cmd(&["EVAL", "redis.call('set', KEYS[1], 'v') return 1", "1", "sk"]), R::Int(1));
+    assert_eq!(sub.read(), bulks(&["message", "__keyevent@0__:set", "sk"]));
+}
+
+#[test]
+fn client_list_shows_the_script_command_not_its_calls() {
+    let server = Server::start();
+    let mut c = server.raw();
+    assert_eq!(c.cmd(&["CLIENT", "SETNAME", "runner"]), R::ok());
+    assert_eq!(c.cmd(&["EVAL", "redis.call('set', KEYS[1], 'v') return redis.call('get', KEYS[1])", "1", "k"]), R::bulk("v"));
+    let mut other = server.raw();
+    let R::Bulk(list) = other.cmd(&["CLIENT", "LIST"]) else { panic!("CLIENT LIST") };
+    let list = String::from_utf8(list).unwrap();
+    let line = list.lines().find(|l| l.contains("name=runner")).expect("the runner's line");
+    assert!(line.contains(" cmd=eval "), "{line}");
+    // The commands a script runs are counted in INFO commandstats, as in Redis.
+    let R::Bulk(stats) = other.cmd(&["INFO", "commandstats"]) else { panic!("INFO") };
+    let stats = String::from_utf8(stats).unwrap();
+    assert!(stats.contains("cmdstat_set:calls=1,"), "{stats}");
+    assert!(stats.contains("cmdstat_eval:calls=1,"), "{stats}");
+}
+
+#[test]
+fn script_writes_invalidate_tracked_keys() {
+    let server = Server::start();
+    let mut reader = server.raw();
+    assert!(matches!(reader.cmd(&["HELLO", "3"]), R::Agg('%', _)));
+    assert_eq!(reader.cmd(&["CLIENT", "TRACKING", "on"]), R::ok());
+    assert_eq!(reader.cmd(&["GET", "tk"]), R::Nil);
+    let mut c = server.raw();
+    assert_eq!(c.cmd(&["EVAL", "return redis.call('set', KEYS[1], 'v')", "1", "tk"]), R::ok());
+    assert_eq!(reader.read(), R::Agg('>', vec![R::bulk("invalidate"), bulks(&["tk"])]));
+    // A function's write too.
+    assert_eq!(reader.cmd(&["GET", "tk"]), R::bulk("v"));
+    assert_eq!(c.cmd(&["FUNCTION", "LOAD", LIB]), R::bulk("mylib"));
+    assert_eq!(c.cmd(&["FCALL", "myincr", "1", "tk2", "1"]), R::Int(1));
+    assert_eq!(reader.cmd(&["GET", "tk2"]), R::bulk("1"));
+    assert_eq!(c.cmd(&["EVAL", "redis.call('del', KEYS[1]) return redis.call('incrby', KEYS[2], 2)", "2", "tk", "tk2"]), R::Int(3));
+    assert_eq!(reader.read(), R::Agg('>', vec![R::bulk("invalidate"), bulks(&["tk"])]));
+    assert_eq!(reader.read(), R::Agg('>', vec![R::bulk("invalidate"), bulks(&["tk2"])]));
+}
