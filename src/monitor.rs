@@ -11,7 +11,8 @@
 //! as Redis's `sdscatrepr` quotes. Not fed, as in Redis: `admin` commands (CONFIG,
 //! DEBUG, CLIENT LIST ...), commands refused before they ran (unknown, wrong arity,
 //! NOAUTH), queued commands until EXEC runs them, and a blocked command's re-runs. The
-//! secrets of AUTH and HELLO ... AUTH are `(redacted)`.
+//! secrets of AUTH and HELLO ... AUTH are `(redacted)`. Scripts (EVAL, FCALL: `skip_monitor`)
+//! are fed before they run, and the commands they call follow as `[<db> lua]`.
 //!
 //! The line is encoded once and queued, by reference count, in every monitor's mailbox
 //! (the pub/sub mailbox, under the `replica` class of `client-output-buffer-limit`, as
@@ -74,6 +75,16 @@ impl Monitors {
     }
 }
 
+impl Monitors {
+    /// Feeds a command a script called, shown as `[db lua]`, to every monitor.
+    pub fn feed_from_script(&self, db: usize, argv: &[Bytes], limit: &BufferLimit) {
+        let line = format_line_from(&format!("{db} lua"), argv, crate::types::now_us());
+        for m in self.list.read().iter() {
+            m.push(&line, limit);
+        }
+    }
+}
+
 /// Arguments shown as `(redacted)`: every argument of AUTH, and the username and
 /// password after HELLO's AUTH, as Redis 7.0 redacts them.
 fn redacted(argv: &[Bytes]) -> Vec<bool> {
@@ -100,13 +111,15 @@ fn redacted(argv: &[Bytes]) -> Vec<bool> {
 
 /// One MONITOR line: `+<secs>.<micros> [<db> <addr>] "arg" ...\r\n`.
 pub fn format_line(client: &ClientInfo, unix_path: &str, db: usize, argv: &[Bytes], now_us: i64) -> Bytes {
+    let origin = if client.kind_flag == "U" { format!("{db} unix:{unix_path}") } else { format!("{db} {}", client.addr) };
+    format_line_from(&origin, argv, now_us)
+}
+
+/// A MONITOR line whose bracket holds `origin` (`<db> <addr>`, or `<db> lua`).
+fn format_line_from(origin: &str, argv: &[Bytes], now_us: i64) -> Bytes {
     let mut out = BytesMut::with_capacity(48 + argv.iter().map(|a| a.len() + 3).sum::<usize>());
     let (secs, micros) = (now_us.div_euclid(1_000_000), now_us.rem_euclid(1_000_000));
-    if client.kind_flag == "U" {
-        out.put_slice(format!("+{secs}.{micros:06} [{db} unix:{unix_path}] ").as_bytes());
-    } else {
-        out.put_slice(format!("+{secs}.{micros:06} [{db} {}] ", client.addr).as_bytes());
-    }
+    out.put_slice(format!("+{secs}.{micros:06} [{origin}] ").as_bytes());
     let hide = redacted(argv);
     for (i, arg) in argv.iter().enumerate() {
         if i > 0 {

@@ -2,7 +2,7 @@
 //! clients is compared line by line with redis-server 7.0's (timestamps and ports
 //! normalised): what is shown and hidden (admin commands, refused and queued commands),
 //! EXEC after its commands, the database after SELECT, quoting, AUTH and HELLO
-//! redaction, a blocked command shown once, a monitor's own commands after their reply
+//! redaction, scripts before the commands they call (`lua`), a blocked command shown once, a monitor's own commands after their reply
 //! and its refused keyspace commands. CLIENT PAUSE WRITE holds writes (inside MULTI
 //! too), PUBLISH and write EXECs while reads answer; ALL holds everything; UNPAUSE and
 //! the timeout release them in order; errors match Redis.
@@ -115,6 +115,11 @@ fn monitored(port: u16) -> (Vec<String>, Vec<u8>) {
             &["HSET", "h", "f", "v"],
             &["PUBLISH", "ch", "m"],
             &["DEBUG", "SLEEP", "0"],
+            // Scripts are shown before the commands they call, which show as `lua`.
+            &["EVAL", "redis.call('set','a','1'); return redis.call('get','a')", "0"],
+            &["FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function(k,a) return redis.call('incr', k[1]) end)"],
+            &["FCALL", "f", "1", "cnt"],
+            &["EVAL", "return redis.call('nosuch')", "0"],
             &["ECHO", "end-of-clients"],
         ],
     );

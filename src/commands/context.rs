@@ -506,6 +506,8 @@ pub struct Session {
     pub tracking_pending: Vec<Bytes>,
     /// In MONITOR mode: fed every command, refused keyspace commands.
     pub monitor: bool,
+    /// Running a command for a script's redis.call (MONITOR shows it as `lua`).
+    pub in_script: bool,
     /// This monitor's own command, fed after its reply (see [`crate::monitor`]).
     pub monitor_echo: Option<Bytes>,
 }
@@ -531,6 +533,7 @@ impl Session {
             tracking: Default::default(),
             tracking_pending: Vec::new(),
             monitor: false,
+            in_script: false,
             monitor_echo: None,
         }
     }

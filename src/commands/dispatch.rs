@@ -167,6 +167,9 @@ fn execute_command(state: &ServerState, session: &mut Session, argv: &[Bytes]) -
     let db = store.physical(session.db);
     let key_pos = spec.keys.positions(argv);
     let _locks = store.locks.lock(key_pos.iter().map(|&i| (db, &argv[i][..])));
+    if spec.has(flags::SKIP_MONITOR) && state.monitors.active() && !session.block_retry {
+        feed_line(state, session, argv);
+    }
     run_locked(state, session, idx, argv)
 }
 
@@ -220,7 +223,9 @@ pub fn call_from_script(state: &ServerState, session: &mut Session, argv: &[Byte
     // CLIENT LIST's `cmd=` stays the script's command (EVAL, FCALL), as in Redis, where
     // redis.call runs on a separate script client.
     let last = session.info.last_cmd.lock().clone();
+    let was = std::mem::replace(&mut session.in_script, true);
     let outcome = run_locked(state, session, idx, argv);
+    session.in_script = was;
     *session.info.last_cmd.lock() = last;
     Ok(outcome)
 }
@@ -317,15 +322,25 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
 /// Feeds a command that ran to the MONITOR clients ([`crate::monitor`]): not admin
 /// commands, and a blocked command only on its first run.
 fn feed_monitors(state: &ServerState, session: &mut Session, spec: &CommandSpec, argv: &[Bytes]) {
-    if !state.monitors.active() || spec.has(flags::ADMIN) || session.block_retry {
+    // Scripts (`skip_monitor`) were fed before they ran, as Redis feeds them, so that
+    // the commands they call follow their line.
+    if !state.monitors.active() || spec.has(flags::ADMIN) || spec.has(flags::SKIP_MONITOR) || session.block_retry {
         return;
     }
+    feed_line(state, session, argv);
+}
+
+/// Feeds `argv` to the monitors now: the client's address, or `lua` for a command a
+/// script called.
+fn feed_line(state: &ServerState, session: &mut Session, argv: &[Bytes]) {
     let (path, limit) = {
         let cfg = state.config.read();
         let path = cfg.unixsocket.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
         (path, cfg.client_output_buffer_limit[super::context::REPLICA_CLASS])
     };
-    if let Some(own) = state.monitors.feed(&session.info, &path, session.db, argv, &limit) {
+    if session.in_script {
+        state.monitors.feed_from_script(session.db, argv, &limit);
+    } else if let Some(own) = state.monitors.feed(&session.info, &path, session.db, argv, &limit) {
         session.monitor_echo = Some(own);
     }
 }
