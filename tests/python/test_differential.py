@@ -524,6 +524,9 @@ def geo_or_hll(rng, k, m):
 #   * FCALL of an unknown function with a bad numkeys ("x", "-1", more than the
 #     arguments): Redis looks the function up first ("ERR Function not found"),
 #     DiskDB checks numkeys first;
+#   * EVALSHA of an unknown SHA with a bad numkeys: likewise Redis answers NOSCRIPT
+#     first, DiskDB "ERR value is not an integer or out of range" (bad numkeys only
+#     go to EVAL and EVAL_RO);
 #   * FUNCTION LOAD without REPLACE of a library that both exists and fails to
 #     register its functions: Redis refuses the existing name first ("Library
 #     'difflib' already exists"), DiskDB runs the code first ("Error registering
@@ -580,6 +583,20 @@ SCRIPTS = [
     "return redis.call('GET')",
     "return redis.pcall('GET', KEYS[1], 'extra')",
     "return redis.call('EVAL', 'return 1', 0)",
+    "error('boom')",
+    "error({err='ERR raised as a table'})",
+    "local t = nil; return t.x",
+    "return redis.call('GET', KEYS[1], KEYS[1], KEYS[1])",
+    "return {redis.pcall('INCR', KEYS[1]), redis.pcall('GET', KEYS[1])}",
+    "return redis.call('XRANGE', KEYS[1], '-', '+')",
+    "return redis.call('LPOS', KEYS[1], ARGV[1])",
+    "return redis.call('SCARD', KEYS[1])",
+    "return redis.call('MGET', KEYS[1], 'nokey', KEYS[2] or 'k1')",
+    "redis.setresp(3); return redis.call('XRANGE', KEYS[1], '-', '+')",
+    "redis.setresp(3); return redis.call('MGET', KEYS[1], 'nokey')",
+    "redis.setresp(2); return redis.call('GET', KEYS[1])",
+    "return redis.log(redis.LOG_DEBUG, 'x')",
+    "return redis.REDIS_VERSION ~= nil",
     "return #KEYS + #ARGV * 10",
     "return {KEYS[1], ARGV[1], KEYS[2], ARGV[2]}",
     "local n = tonumber(ARGV[1]); if n and n > -1e15 and n < 1e15 then return n end; return type(n)",
