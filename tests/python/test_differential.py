@@ -639,10 +639,12 @@ def sha1(text):
 def scripting(rng, k, m):
     """One scripting command: EVAL/EVALSHA/EVAL_RO of a fixed script with stream keys
     and members, SCRIPT LOAD/EXISTS/FLUSH, FUNCTION LOAD/DELETE/FLUSH, FCALL/FCALL_RO."""
-    script = lambda: rng.choice(SCRIPTS)
+    # Half the picks come from a few scripts, so that EVALSHA often finds its SHA cached
+    # (by an earlier EVAL or SCRIPT LOAD) and does not only answer NOSCRIPT.
+    script = lambda: rng.choice(SCRIPTS[::9] if rng.random() < 0.5 else SCRIPTS)
     def keys_args():
         ks = [k() for _ in range(rng.choice([0, 1, 1, 2]))]
-        args = [rng.choice(MEMBERS + INTS + FLOATS) for _ in range(rng.choice([0, 1, 2, 2, 3]))]
+        args = [rng.choice(MEMBERS + INTS + FLOATS) for _ in range(rng.choice([0, 1, 2, 2, 3, 3]))]
         return [str(len(ks))] + ks + args
     bad_numkeys = lambda: [rng.choice(["-1", "x", "5", ""]), k()]
     return rng.choice([
@@ -654,16 +656,22 @@ def scripting(rng, k, m):
         lambda: ["EVALSHA_RO", sha1(script())] + keys_args(),
         lambda: ["EVALSHA", rng.choice(["ffffffffffffffffffffffffffffffffffffffff", "abc", sha1(script()).upper()])] + keys_args(),
         lambda: [rng.choice(["EVAL", "EVAL_RO"]), script()] + bad_numkeys(),
-        lambda: ["EVAL", rng.choice(["return", "return 1 +", "local x = ", "x x"])] + keys_args(),
+        lambda: ["EVAL", rng.choice(["return", "return 1 +", "local x = ", "x x"])] + keys_args()
+                if rng.random() < 0.3 else ["EVAL", script()] + keys_args(),
+        lambda: ["SCRIPT", "LOAD", script()],
         lambda: ["SCRIPT", "LOAD", script()],
         lambda: ["SCRIPT", "EXISTS"] + [sha1(script()) for _ in range(rng.randint(1, 3))] + rng.choice([[], ["nosha"]]),
-        lambda: ["SCRIPT", rng.choice(["FLUSH", "FOO"])] + rng.choice([[], [], ["SYNC"], ["ASYNC"], ["BAD"]]),
+        # (Flushes are rare, so that EVALSHA and FCALL mostly find what they call.)
+        lambda: ["SCRIPT", rng.choice(["FLUSH", "FOO"])] + rng.choice([[], [], ["SYNC"], ["ASYNC"], ["BAD"]])
+                if rng.random() < 0.2 else ["SCRIPT", "LOAD", script()],
         lambda: ["FUNCTION", "LOAD"] + rng.choice([[], ["REPLACE"]]) + [rng.choice([LIBRARY, LIBRARY, LIBRARY_V2])],
+        lambda: ["FUNCTION", "LOAD", "REPLACE", LIBRARY],
         lambda: ["FUNCTION", "LOAD", rng.choice(["#!lua name=bad\nreturn 1", "return 1", "#!lua\nreturn 1",
                                                  "#!lua name=badlib\nlocal x =",
                                                  "#!nosuch name=x\nreturn 1"])],
-        lambda: ["FUNCTION", "DELETE", rng.choice(["difflib", "nolib"])],
-        lambda: ["FUNCTION", "FLUSH"] + rng.choice([[], ["SYNC"], ["BAD"]]),
+        lambda: rng.choice([["FUNCTION", "DELETE", rng.choice(["difflib", "nolib"])],
+                            ["FUNCTION", "FLUSH"] + rng.choice([[], ["SYNC"], ["BAD"]])]),
+        lambda: [rng.choice(["FCALL", "FCALL", "FCALL_RO"]), rng.choice(FUNCTIONS)] + keys_args(),
         lambda: [rng.choice(["FCALL", "FCALL", "FCALL_RO"]), rng.choice(FUNCTIONS)] + keys_args(),
     ])()
 
