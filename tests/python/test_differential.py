@@ -7,7 +7,10 @@ changes by SET/RENAME/...STORE come up naturally), with edge-case arguments: neg
 and out-of-range indexes, exclusive and infinite score bounds, lex bounds, non-numeric
 and overflowing numbers, bad option mixes, MULTI/EXEC/WATCH, SELECT/SWAPDB, the
 blocking commands with short timeouts, and whole SCAN/HSCAN/SSCAN/ZSCAN iterations
-(MATCH, COUNT, TYPE), whose cursors differ but whose elements must not. Replies are compared as raw RESP bytes, except:
+(MATCH, COUNT, TYPE), whose cursors differ but whose elements must not; and scripting:
+EVAL/EVALSHA/EVAL_RO of scripts from a fixed list over the stream's keys, SCRIPT
+LOAD/EXISTS/FLUSH, FUNCTION LOAD (REPLACE)/DELETE/FLUSH of a small library and
+FCALL/FCALL_RO of its functions (see SCRIPTS for what is left out and why). Replies are compared as raw RESP bytes, except:
 - where Redis documents no order (set members, hash fields, KEYS, SORT BY) the
   elements are compared sorted, and TTLs and expiry times by their sign;
 - scores are compared as doubles: DiskDB prints them as Redis 7.2 does (shortest
@@ -22,7 +25,7 @@ nulls and booleans compared with their types). DIFF_SEEDS and DIFF_COMMANDS make
 run longer (300 x 3000 passed in RESP2, 150 x 3000 in both); DIFF_FOCUS=streams makes
 nine commands in ten stream commands (40 x 3000 passed in both), DIFF_FOCUS=geo nine in
 ten GEO or PF* commands (random coordinates, radii, boxes and element sets; 20 x 3000
-passed in both).
+passed in both), DIFF_FOCUS=scripting nine in ten scripting commands (60 x 3000 passed in both).
 """
 import hashlib
 import os
