@@ -13,6 +13,7 @@
 //! can in Redis); no other client can observe that prefix while the server runs.
 
 pub mod libs;
+pub mod structlib;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -163,6 +164,7 @@ impl Engine {
         libs::install_random(&lua, &math, rand)?;
         g.raw_set("bit", libs::bit(&lua)?)?;
         g.raw_set("cjson", libs::cjson(&lua)?)?;
+        g.raw_set("struct", structlib::structlib(&lua)?)?;
         let redis = lua.create_table()?;
         redis.raw_set("REDIS_VERSION", crate::commands::connection::REDIS_VERSION)?;
         redis.raw_set("REDIS_VERSION_NUM", version_num(crate::commands::connection::REDIS_VERSION))?;
