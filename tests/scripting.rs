@@ -1,6 +1,6 @@
 //! Lua scripting and functions against the real server: replies of a list of scripts
 //! compared with redis-server 7.0 in RESP2 and RESP3 (conversions both ways, errors,
-//! globals protection, cjson / bit / struct), SCRIPT and FUNCTION subcommands,
+//! globals protection, cjson / bit / struct / cmsgpack), SCRIPT and FUNCTION subcommands,
 //! FUNCTION DUMP / RESTORE, functions surviving `kill -9`, atomicity under concurrent
 //! writers, SCRIPT KILL of a busy loop (others get BUSY meanwhile), UNKILLABLE after a
 //! write, and bad input (unbounded allocation, deep tables, invalid Lua) with the
@@ -101,6 +101,45 @@ const SAME_AS_REDIS: &[&str] = &[
     "return struct.unpack('c99999999', 'abc')",
     "return {struct.unpack('B', '\\255'), struct.unpack('i1', '\\255')}",
     "return tostring(struct.unpack('d', struct.pack('d', 0.1)))",
+    "local function hex(s) local t = {} for i = 1, #s do t[#t+1] = string.format('%02x', s:byte(i)) end return table.concat(t) end return hex(cmsgpack.pack(0, 1, 127, 128, 255, 256, 65535, 65536, 4294967295, 4294967296, -1, -32, -33, -128, -129, -32768, -32769, -2147483648, -2147483649))",
+    "local function hex(s) local t = {} for i = 1, #s do t[#t+1] = string.format('%02x', s:byte(i)) end return table.concat(t) end return hex(cmsgpack.pack(1.5, 0.1, -2.25, 1e300, 3.0, 1/0, -1/0))",
+    "local function hex(s) local t = {} for i = 1, #s do t[#t+1] = string.format('%02x', s:byte(i)) end return table.concat(t) end return hex(cmsgpack.pack('', 'abc', string.rep('x', 31), string.rep('y', 32), string.rep('z', 256), string.rep('w', 70000)):sub(1, 200))",
+    "local function hex(s) local t = {} for i = 1, #s do t[#t+1] = string.format('%02x', s:byte(i)) end return table.concat(t) end return hex(cmsgpack.pack(nil, true, false, {}, {1, 2, 3}, {a=1}, {1, 2, nil, 4}, {[2]=1}, {[1.5]=1}))",
+    "local function hex(s) local t = {} for i = 1, #s do t[#t+1] = string.format('%02x', s:byte(i)) end return table.concat(t) end return hex(cmsgpack.pack({1, {2, {3, {4, 'x'}}}, {k={1, true}}}))",
+    "local function hex(s) local t = {} for i = 1, #s do t[#t+1] = string.format('%02x', s:byte(i)) end return table.concat(t) end local t = {} for i = 1, 20 do t[i] = i end return hex(cmsgpack.pack(t))",
+    "local function hex(s) local t = {} for i = 1, #s do t[#t+1] = string.format('%02x', s:byte(i)) end return table.concat(t) end local t = {} for i = 1, 20 do t['k' .. i] = i end return #cmsgpack.pack(t)",
+    "local function hex(s) local t = {} for i = 1, #s do t[#t+1] = string.format('%02x', s:byte(i)) end return table.concat(t) end local t = {} local c = t for i = 1, 20 do c[1] = {} c = c[1] end return hex(cmsgpack.pack(t))",
+    "local function hex(s) local t = {} for i = 1, #s do t[#t+1] = string.format('%02x', s:byte(i)) end return table.concat(t) end return hex(cmsgpack.pack(print))",
+    "return {cmsgpack.unpack(cmsgpack.pack(1, -5, 'abc', {1, 2, {3}}, true, 70000, -70000, 1.5))}",
+    "return cmsgpack.unpack(cmsgpack.pack({a='b'})).a",
+    "return {cmsgpack.unpack(cmsgpack.pack(false, nil, 3))}",
+    "return tostring(cmsgpack.unpack(cmsgpack.pack(0.1)))",
+    "return tostring(cmsgpack.unpack(cmsgpack.pack(1e300)))",
+    "return tostring(cmsgpack.unpack(cmsgpack.pack(-9007199254740993)))",
+    "return tostring(cmsgpack.unpack(cmsgpack.pack(18446744073709551615)))",
+    "return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3))}",
+    "return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3), 1)}",
+    "return {cmsgpack.unpack_one(cmsgpack.pack(1, 2, 3), 2)}",
+    "return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 2)}",
+    "return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 5)}",
+    "return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 2, 1)}",
+    "return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 0)}",
+    "return {cmsgpack.unpack('')}",
+    "return {cmsgpack.unpack('\\147\\1\\2')}",
+    "return cmsgpack.unpack('\\147\\1\\2')",
+    "return cmsgpack.unpack('\\193')",
+    "return cmsgpack.unpack('\\217')",
+    "return cmsgpack.unpack('\\205\\1')",
+    "return cmsgpack.unpack_one('\\1', -1)",
+    "return cmsgpack.unpack_one('\\1', 5)",
+    "return cmsgpack.unpack_limit('\\1', -1)",
+    "return cmsgpack.unpack_limit('\\1')",
+    "return cmsgpack.pack()",
+    "return cmsgpack.unpack()",
+    "return cmsgpack.unpack({})",
+    "return {cmsgpack.unpack('\\196\\2ab')}",
+    "return {cmsgpack.unpack('\\212\\1\\1')}",
+    "return {cmsgpack.unpack('\\221\\255\\255\\255\\255')}",
     "return KEYS",
     "return ARGV",
     "return #KEYS + #ARGV",
@@ -426,6 +465,12 @@ fn bad_scripts_leave_the_server_alive() {
     // Deeply nested return tables.
     let deep = "local t = {} local c = t for i = 1, 100000 do c[1] = {} c = c[1] end return t";
     assert!(matches!(c.cmd(&["EVAL", deep, "0"]), R::Array(_) | R::Error(_)));
+    // cmsgpack: 100000 nested arrays to unpack, a huge announced array, 10 MB of struct padding.
+    let nested = "return cmsgpack.unpack(string.rep('\\145', 100000) .. '\\1')";
+    assert!(matches!(c.cmd(&["EVAL", nested, "0"]), R::Error(e) if e.contains("nested")));
+    let huge = "return cmsgpack.unpack('\\221\\127\\255\\255\\255\\1')";
+    assert!(matches!(c.cmd(&["EVAL", huge, "0"]), R::Error(e) if e.contains("Missing bytes in input.")));
+    assert!(matches!(c.cmd(&["EVAL", "return struct.unpack('c2000000000', 'x')", "0"]), R::Error(e) if e.contains("data string too short")));
     // Invalid Lua.
     assert!(matches!(c.cmd(&["EVAL", "return (", "0"]), R::Error(e) if e.starts_with("ERR Error compiling script (new function): user_script:1:")));
     assert_eq!(c.cmd(&["EVAL", "return redis.call()", "0"]).clone(), c.cmd(&["EVAL", "return redis.call()", "0"]));
