@@ -1,9 +1,9 @@
 //! Lua scripting as Redis 7.0 gives it: one Lua 5.1 state for EVAL scripts and
 //! FUNCTION libraries ([`Scripting`]), the script environment (`redis.*`, `KEYS`/`ARGV`,
 //! `cjson`, `bit`, `struct`, `cmsgpack`, Redis's `math.random`, globals protected), the
-//! conversions between Lua values and replies in both directions (RESP2 and RESP3), the running script's
-//! state that other clients read (`-BUSY`, SCRIPT KILL / FUNCTION KILL), and the
-//! libraries' persistence in RocksDB.
+//! conversions between Lua values and replies in both directions (RESP2 and RESP3), the
+//! running script's state that other clients read (`-BUSY`, SCRIPT KILL / FUNCTION
+//! KILL), and the libraries' persistence in RocksDB.
 //!
 //! A script runs with the store's gate held exclusively (its command is flagged
 //! `EXCLUSIVE`), so no other client's command runs in between. `redis.call` goes through
