@@ -201,7 +201,32 @@ pub fn bit(lua: &Lua) -> Result<Table> {
             Ok(full[8 - n..].to_string())
         })?,
     )?;
-    Ok(t)
+    located_table(lua, t)
+}
+
+/// The same table with every function's errors located as `luaL_error` words them
+/// (`user_script:<line>: ` before the text when a script line called it).
+fn located_table(lua: &Lua, t: Table) -> Result<Table> {
+    let out = lua.create_table()?;
+    for kv in t.pairs::<Value, Value>() {
+        let (k, v) = kv?;
+        let v = match v {
+            Value::Function(f) => Value::Function(lua.create_function(move |lua, a: MultiValue| {
+                f.call::<MultiValue>(a).map_err(|e| located(lua, innermost(e)))
+            })?),
+            other => other,
+        };
+        out.raw_set(k, v)?;
+    }
+    Ok(out)
+}
+
+/// The error a Rust callback raised, without the callback wrapping around it.
+fn innermost(e: mlua::Error) -> mlua::Error {
+    match e {
+        mlua::Error::CallbackError { cause, .. } => innermost((*cause).clone()),
+        other => other,
+    }
 }
 
 // ---------------------------------------------------------------------------------
