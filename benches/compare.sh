@@ -35,6 +35,13 @@ set -f # XADD's `*` ID goes to redis-benchmark as is, not as a file name pattern
 GEO_HLL_TESTS=${GEO_HLL_TESTS-"geoadd geosearch pfadd pfcount"}
 TESTS="$TESTS $GEO_HLL_TESTS"
 # ---- geo/hll rows (end) ----
+# ---- scripting row (begin) ----
+# EVALSHA of a 3-command script (INCR, SET, GET) on a random key, loaded with SCRIPT LOAD
+# on both servers first; EVAL_TESTS="" leaves it out.
+EVAL_TESTS=${EVAL_TESTS-"evalsha"}
+TESTS="$TESTS $EVAL_TESTS"
+EVAL_SCRIPT="local v = redis.call('incr', KEYS[1]) redis.call('set', KEYS[1] .. ':last', v) return redis.call('get', KEYS[1])"
+# ---- scripting row (end) ----
 
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark missing (apt-get install redis-tools)"; exit 1; }
 command -v redis-server >/dev/null || { echo "redis-server missing (apt-get install redis-server)"; exit 1; }
@@ -60,12 +67,16 @@ wait_ready() {
   echo "server on port $1 did not start"; exit 1
 }
 wait_ready "$RPORT"; wait_ready "$DPORT"
+# The script's SHA1, the same on both servers.
+EVAL_SHA=$(redis-cli -p "$RPORT" SCRIPT LOAD "$EVAL_SCRIPT")
+script_load() { redis-cli -p "$1" SCRIPT LOAD "$EVAL_SCRIPT" >/dev/null; }
 
 # Custom rows (not built into redis-benchmark) are "name|setup command|benchmark command".
 custom_row() {
   case "$1" in
     zrange) echo "ZRANGE (100)|zadd_fill|ZRANGE bench:zset 0 99" ;;
     zrangebyscore) echo "ZRANGEBYSCORE (100)|zadd_fill|ZRANGEBYSCORE bench:zset 0 99" ;;
+    evalsha) echo "EVALSHA (3 commands)|script_load|EVALSHA $EVAL_SHA 1 bench:ev:__rand_int__" ;;
     *) geo_hll_row "$1" ;;
   esac
 }

@@ -108,7 +108,7 @@ fn tobit(x: f64) -> i32 {
     (x + 6755399441055744.0).to_bits() as u32 as i32
 }
 
-fn num_arg(v: &Value, i: usize, name: &str) -> Result<f64> {
+pub(super) fn num_arg(v: &Value, i: usize, name: &str) -> Result<f64> {
     match v {
         Value::Number(n) => Ok(*n),
         Value::Integer(n) => Ok(*n as f64),
@@ -121,11 +121,27 @@ fn num_arg(v: &Value, i: usize, name: &str) -> Result<f64> {
     }
 }
 
-fn bad_arg(i: usize, name: &str, what: &str) -> mlua::Error {
+pub(super) fn bad_arg(i: usize, name: &str, what: &str) -> mlua::Error {
     mlua::Error::RuntimeError(format!("bad argument #{i} to '{name}' ({what})"))
 }
 
-fn lua_type(v: &Value) -> &'static str {
+/// A library function's error as `luaL_error` words it: prefixed with the calling
+/// script's `user_script:<line>: ` when a script line called the function.
+pub(super) fn located(lua: &Lua, e: mlua::Error) -> mlua::Error {
+    if let mlua::Error::RuntimeError(m) = &e {
+        if let Some(d) = lua.inspect_stack(1) {
+            let line = d.curr_line();
+            if line > 0 {
+                if let Some(src) = d.source().short_src {
+                    return mlua::Error::RuntimeError(format!("{src}:{line}: {m}"));
+                }
+            }
+        }
+    }
+    e
+}
+
+pub(super) fn lua_type(v: &Value) -> &'static str {
     match v {
         Value::Nil => "no value",
         Value::Boolean(_) => "boolean",
@@ -185,7 +201,32 @@ pub fn bit(lua: &Lua) -> Result<Table> {
             Ok(full[8 - n..].to_string())
         })?,
     )?;
-    Ok(t)
+    located_table(lua, t)
+}
+
+/// The same table with every function's errors located as `luaL_error` words them
+/// (`user_script:<line>: ` before the text when a script line called it).
+fn located_table(lua: &Lua, t: Table) -> Result<Table> {
+    let out = lua.create_table()?;
+    for kv in t.pairs::<Value, Value>() {
+        let (k, v) = kv?;
+        let v = match v {
+            Value::Function(f) => Value::Function(lua.create_function(move |lua, a: MultiValue| {
+                f.call::<MultiValue>(a).map_err(|e| located(lua, innermost(e)))
+            })?),
+            other => other,
+        };
+        out.raw_set(k, v)?;
+    }
+    Ok(out)
+}
+
+/// The error a Rust callback raised, without the callback wrapping around it.
+fn innermost(e: mlua::Error) -> mlua::Error {
+    match e {
+        mlua::Error::CallbackError { cause, .. } => innermost((*cause).clone()),
+        other => other,
+    }
 }
 
 // ---------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 //! Lua scripting as Redis 7.0 gives it: one Lua 5.1 state for EVAL scripts and
 //! FUNCTION libraries ([`Scripting`]), the script environment (`redis.*`, `KEYS`/`ARGV`,
-//! `cjson`, `bit`, Redis's `math.random`, globals protected), the conversions between
-//! Lua values and replies in both directions (RESP2 and RESP3), the running script's
-//! state that other clients read (`-BUSY`, SCRIPT KILL / FUNCTION KILL), and the
-//! libraries' persistence in RocksDB.
+//! `cjson`, `bit`, `struct`, `cmsgpack`, Redis's `math.random`, globals protected), the
+//! conversions between Lua values and replies in both directions (RESP2 and RESP3), the
+//! running script's state that other clients read (`-BUSY`, SCRIPT KILL / FUNCTION
+//! KILL), and the libraries' persistence in RocksDB.
 //!
 //! A script runs with the store's gate held exclusively (its command is flagged
 //! `EXCLUSIVE`), so no other client's command runs in between. `redis.call` goes through
@@ -13,6 +13,8 @@
 //! can in Redis); no other client can observe that prefix while the server runs.
 
 pub mod libs;
+pub mod msgpack;
+pub mod structlib;
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -163,6 +165,8 @@ impl Engine {
         libs::install_random(&lua, &math, rand)?;
         g.raw_set("bit", libs::bit(&lua)?)?;
         g.raw_set("cjson", libs::cjson(&lua)?)?;
+        g.raw_set("struct", structlib::structlib(&lua)?)?;
+        g.raw_set("cmsgpack", msgpack::cmsgpack(&lua)?)?;
         let redis = lua.create_table()?;
         redis.raw_set("REDIS_VERSION", crate::commands::connection::REDIS_VERSION)?;
         redis.raw_set("REDIS_VERSION_NUM", version_num(crate::commands::connection::REDIS_VERSION))?;
