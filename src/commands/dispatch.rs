@@ -36,6 +36,15 @@ fn reject(state: &ServerState, idx: Option<usize>, e: Error) -> Outcome {
     Outcome { reply: Reply::error(e.to_string()), wrote: false, block: None }
 }
 
+/// Refuses a command before it runs or is queued: inside MULTI that makes EXEC fail
+/// (EXECABORT), as in Redis.
+fn refuse(state: &ServerState, session: &mut Session, idx: usize, e: Error) -> Outcome {
+    if let Some(multi) = session.multi.as_mut() {
+        multi.aborted = true;
+    }
+    reject(state, Some(idx), e)
+}
+
 /// Finds the spec for `argv` (resolving subcommands) and checks arity.
 fn resolve(state: &ServerState, argv: &[Bytes]) -> std::result::Result<(usize, &'static CommandSpec), Outcome> {
     let reg = registry();
@@ -94,11 +103,7 @@ fn execute_command(state: &ServerState, session: &mut Session, argv: &[Bytes]) -
         return reject(state, Some(idx), Error::NoAuth);
     }
     if spec.has(flags::PROTECTED) && !state.config.read().enable_debug_command.allows(session.info.is_local()) {
-        // Refused before queueing, so it makes EXEC fail, as in Redis.
-        if let Some(multi) = session.multi.as_mut() {
-            multi.aborted = true;
-        }
-        return reject(state, Some(idx), Error::DebugNotAllowed);
+        return refuse(state, session, idx, Error::DebugNotAllowed);
     }
     // The ACL check: one flag for a user allowed everything (the default user).
     if !session.user.unrestricted() && !(session.multi.is_some() && spec.has(flags::NO_MULTI)) {
@@ -106,11 +111,7 @@ fn execute_command(state: &ServerState, session: &mut Session, argv: &[Bytes]) -
         if let Err(denied) = checked {
             let full = &registry().specs[idx].0;
             super::acl::log_denial(state, session, denied, full, argv, if session.multi.is_some() { "multi" } else { "toplevel" });
-            // Refused before queueing, so it makes EXEC fail, as in Redis.
-            if let Some(multi) = session.multi.as_mut() {
-                multi.aborted = true;
-            }
-            return reject(state, Some(idx), super::acl::deny_error(denied, full));
+            return refuse(state, session, idx, super::acl::deny_error(denied, full));
         }
     }
     if state.store.eviction.refuse_writes.load(Ordering::Relaxed) && denied_when_full(session, spec) {
@@ -119,24 +120,14 @@ fn execute_command(state: &ServerState, session: &mut Session, argv: &[Bytes]) -
             state.watches.clear(&mut session.watch);
             return reject(state, Some(idx), Error::ExecAbortBecause(Box::new(Error::OomDisk)));
         }
-        if let Some(multi) = session.multi.as_mut() {
-            multi.aborted = true;
-        }
-        return reject(state, Some(idx), Error::OomDisk);
+        return refuse(state, session, idx, Error::OomDisk);
     }
     if session.resp == 2 && session.subscribed() && !allowed_subscribed(spec.name) {
-        // Refused before queueing, so it makes EXEC fail, as in Redis.
-        if let Some(multi) = session.multi.as_mut() {
-            multi.aborted = true;
-        }
-        return reject(state, Some(idx), Error::SubscribeContext(registry().specs[idx].0.clone()));
+        return refuse(state, session, idx, Error::SubscribeContext(registry().specs[idx].0.clone()));
     }
     if session.monitor && (spec.has(flags::WRITE) || spec.has(flags::READONLY) || super::pause::may_replicate(spec.name)) {
         // Redis counts a monitor as a replica, which may not touch the keyspace.
-        if let Some(multi) = session.multi.as_mut() {
-            multi.aborted = true;
-        }
-        return reject(state, Some(idx), Error::ReplicaKeyspace);
+        return refuse(state, session, idx, Error::ReplicaKeyspace);
     }
     if session.multi.is_some() {
         if let Some(outcome) = queue(state, session, idx, spec, argv) {
@@ -255,12 +246,7 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
     let Some(handler) = spec.handler else {
         return reject(state, Some(idx), Error::WrongArity(name.clone()));
     };
-    {
-        let mut last = session.info.last_cmd.lock();
-        if *last != *name {
-            *last = name.clone();
-        }
-    }
+    set_last_cmd(session, idx);
     let started = Instant::now();
     let store = &state.store;
     let db = store.physical(session.db);
