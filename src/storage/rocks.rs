@@ -503,22 +503,21 @@ impl Storage for RocksStorage {
 }
 
 /// Delays and stops in a write-stall stats property (`rocksdb.db-write-stall-stats`,
-/// `rocksdb.cf-write-stall-stats`): RocksDB prints its map as `key=value` pairs, and the
-/// totals are the `total-delays` and `total-stops` entries (the other entries break
-/// them down by cause).
+/// `rocksdb.cf-write-stall-stats`). RocksDB prints its map as `Write Stall (count):
+/// key: value, key: value ...`; a column family's has `total-delays` and `total-stops`
+/// (the other entries break them down by cause), the database's only causes
+/// (`write-buffer-manager-limit-stops`), which are then added up.
 fn stall_counts(text: std::result::Result<Option<String>, rocksdb::Error>) -> (u64, u64) {
     let Ok(Some(text)) = text else { return (0, 0) };
-    let (mut delays, mut stops) = (0, 0);
-    for pair in text.split(|c: char| c == '\n' || c == ';' || c == ' ') {
-        let Some((k, v)) = pair.split_once('=') else { continue };
-        let v: u64 = v.trim().parse().unwrap_or(0);
-        match k.trim() {
-            "total-delays" => delays += v,
-            "total-stops" => stops += v,
-            _ => {}
-        }
-    }
-    (delays, stops)
+    let text = text.replace("Write Stall (count):", "");
+    let pairs: Vec<(&str, u64)> = text
+        .split([',', '\n', ';'])
+        .filter_map(|pair| pair.split_once([':', '=']))
+        .map(|(k, v)| (k.trim(), v.trim().parse().unwrap_or(0)))
+        .collect();
+    let total = |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|&(_, v)| v);
+    let sum = |suffix: &str| pairs.iter().filter(|(k, _)| k.ends_with(suffix)).map(|&(_, v)| v).sum::<u64>();
+    (total("total-delays").unwrap_or_else(|| sum("-delays")), total("total-stops").unwrap_or_else(|| sum("-stops")))
 }
 
 impl Drop for RocksStorage {
@@ -536,8 +535,11 @@ mod tests {
 
     #[test]
     fn write_stall_stats_are_read_from_rocksdb_map_text() {
-        let text = "cf-l0-file-count-limit-delays-with-ongoing-compaction=0\ntotal-delays=3\ntotal-stops=2\nmemtable-limit-stops=2\n";
-        assert_eq!(stall_counts(Ok(Some(text.into()))), (3, 2));
+        let cf = "Write Stall (count): cf-l0-file-count-limit-delays-with-ongoing-compaction: 1, \
+                  l0-file-count-limit-delays: 2, memtable-limit-stops: 2, total-delays: 3, total-stops: 2, \n";
+        assert_eq!(stall_counts(Ok(Some(cf.into()))), (3, 2));
+        let db = "Write Stall (count): write-buffer-manager-limit-stops: 4, \n";
+        assert_eq!(stall_counts(Ok(Some(db.into()))), (0, 4));
         assert_eq!(stall_counts(Ok(None)), (0, 0));
     }
 
@@ -556,9 +558,11 @@ mod tests {
         assert!(f.block_cache_capacity > 0);
         assert!(f.block_cache_hits.is_some());
         assert!(f.stall_micros.is_some());
-        // The write-stall maps RocksDB prints: the totals are found in them.
+        // The write-stall maps RocksDB prints have the shape stall_counts reads.
         let db_text = s.db.property_value("rocksdb.db-write-stall-stats").unwrap().unwrap_or_default();
-        assert!(db_text.contains("total-stops") || db_text.is_empty(), "{db_text}");
+        assert!(db_text.contains("write-buffer-manager-limit-stops: 0"), "{db_text}");
+        let cf_text = s.db.property_value_cf(&s.cf(Cf::Meta), "rocksdb.cf-write-stall-stats").unwrap().unwrap_or_default();
+        assert!(cf_text.contains("total-delays: 0") && cf_text.contains("total-stops: 0"), "{cf_text}");
         for cf in Cf::ALL {
             s.db.flush_cf(&s.cf(cf)).unwrap();
         }
