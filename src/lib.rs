@@ -21,6 +21,8 @@
 //! - `notify`: keyspace notifications (`notify-keyspace-events`): event classes and
 //!   their publication after a command commits.
 //! - [`logging`]: log output, its level, and reopening the log file on SIGHUP.
+//! - `metrics`: Prometheus metrics on `metrics-port`: latency histograms, the collector
+//!   that reads the server's figures at scrape time, and the `/metrics` HTTP endpoint.
 //! - `num`: number reading with Redis's rules (integers, strtod doubles), shared by
 //!   commands and types.
 //!
@@ -40,6 +42,7 @@ pub(crate) mod error;
 pub(crate) mod glob;
 pub(crate) mod monitor;
 pub mod logging;
+pub(crate) mod metrics;
 pub(crate) mod notify;
 pub(crate) mod num;
 pub(crate) mod protocol;

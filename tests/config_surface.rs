@@ -219,6 +219,8 @@ const DISKDB_PARAMS: &[&str] = &[
     "maxdisk",
     "maxrequests-global",
     "maxrequests-per-client",
+    "metrics-bind",
+    "metrics-port",
     "read-cache-size",
     "rocksdb-block-cache-size",
     "rocksdb-write-buffer-size",

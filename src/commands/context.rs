@@ -317,6 +317,8 @@ pub struct ServerState {
     pub instant: InstantMetrics,
     /// One entry per spec in [`super::registry`] order.
     pub command_stats: Vec<CommandStats>,
+    /// Latency histograms (per command, WAL syncs) for the Prometheus metrics.
+    pub metrics: crate::metrics::Metrics,
     pub shutdown: ShutdownSignal,
     pub started_ms: i64,
     pub run_id: String,
@@ -363,6 +365,7 @@ impl ServerState {
             stats: ServerStats::default(),
             instant: InstantMetrics::default(),
             command_stats: (0..super::registry().specs.len()).map(|_| CommandStats::default()).collect(),
+            metrics: crate::metrics::Metrics::new(super::registry().specs.len()),
             shutdown: ShutdownSignal::default(),
             started_ms: now,
             run_id,

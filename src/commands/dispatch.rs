@@ -287,9 +287,11 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
             state.tracking.remember(id, keys.iter().map(|&i| &argv[i]), &mut sink);
         }
     }
+    let elapsed = started.elapsed();
     let stats = &state.command_stats[idx];
     stats.calls.fetch_add(1, Ordering::Relaxed);
-    stats.usec.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+    stats.usec.fetch_add(elapsed.as_micros() as u64, Ordering::Relaxed);
+    state.metrics.command(idx, elapsed);
     if reply.is_error() {
         stats.failed.fetch_add(1, Ordering::Relaxed);
     }
@@ -395,6 +397,7 @@ fn set_last_cmd(session: &Session, idx: usize) {
 /// EXEC: runs the queued commands under the locks of all their keys. CLIENT LIST's
 /// `cmd` says `exec` afterwards, not the last command run inside, as in Redis.
 fn exec(state: &ServerState, session: &mut Session, exec_idx: usize) -> Outcome {
+    let started = Instant::now();
     set_last_cmd(session, exec_idx);
     let Some(multi) = session.multi.take() else {
         return reject(state, Some(exec_idx), Error::ExecWithoutMulti);
@@ -457,5 +460,7 @@ fn exec(state: &ServerState, session: &mut Session, exec_idx: usize) -> Outcome 
     session.may_block = true;
     set_last_cmd(session, exec_idx);
     state.command_stats[exec_idx].calls.fetch_add(1, Ordering::Relaxed);
+    // The whole transaction, its commands' own runs included.
+    state.metrics.command(exec_idx, started.elapsed());
     Outcome { reply: Reply::Array(replies), wrote, block: None }
 }

@@ -357,6 +357,8 @@ impl Directive {
                 | "maxrequests-global"
                 | "audit-log-file"
                 | "tls-handshake-timeout"
+                | "metrics-port"
+                | "metrics-bind"
         )
     }
 }

@@ -729,6 +729,22 @@ pub static DIRECTIVES: &[Directive] = &[
         "10000",
         Effect::Honoured("DiskDB's own: milliseconds a TLS client has to complete its handshake before it is dropped; 0: no limit")
     ),
+    // ---- Metrics ----------------------------------------------------------------
+    stored!(
+        "metrics-port",
+        Kind::Int(0, 65535),
+        "0",
+        Effect::Honoured("DiskDB's own: port of the Prometheus metrics endpoint (GET /metrics, text exposition format); 0: off. Changing it needs a restart")
+    )
+    .immutable(),
+    stored!(
+        "metrics-bind",
+        Kind::Str,
+        "127.0.0.1",
+        Effect::Honoured("DiskDB's own: the IP address metrics-port listens on (one address; 0.0.0.0 or :: for all). Changing it needs a restart"),
+        |v: &str| v.parse::<std::net::IpAddr>().map(|_| ()).map_err(|_| format!("metrics-bind must be an IP address, not '{v}'"))
+    )
+    .immutable(),
 ];
 
 /// Directives only the config file knows (not parameters: CONFIG GET does not list

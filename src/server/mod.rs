@@ -90,6 +90,7 @@ pub fn open(mut config: Config, tls: Arc<tls::Context>) -> Result<(Arc<ServerSta
         background_jobs: 2,
         // Its log, manifest, write-ahead log and lock file come on top of the tables.
         max_open_files: files.rocksdb_files.saturating_sub(16).max(16) as i32,
+        statistics: crate::metrics::http::port(&config) != 0,
     };
     let rocks = Arc::new(RocksStorage::open(&config.dir, &tuning, Meta::live_version)?);
     let storage: Arc<dyn Storage> = rocks.clone();
@@ -265,9 +266,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                         save_point_reached(&s5.config.read().save, since, elapsed)
                     },
                     move || s3.shutdown.is_triggered(),
-                    move || {
-                        s4.last_save.store(crate::types::now_ms() / 1000, Ordering::Relaxed);
-                        m2.0.store(m2.1.load(Ordering::Relaxed), Ordering::Relaxed);
+                    move |took, ok| {
+                        s4.metrics.wal_sync(took, ok);
+                        if ok {
+                            s4.last_save.store(crate::types::now_ms() / 1000, Ordering::Relaxed);
+                            m2.0.store(m2.1.load(Ordering::Relaxed), Ordering::Relaxed);
+                        }
                     },
                 )
             })
@@ -297,6 +301,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     // them all.
     let tls_port = tls::port(&config);
     let tls_listeners = if tls_port != 0 { bind_all(&config, tls_port, "TLS")? } else { Vec::new() };
+    let metrics_listener = crate::metrics::http::bind(&config)?;
     if config.port != 0 {
         for l in bind_all(&config, config.port, "TCP")? {
             state.tcp_port.store(l.local_addr().map(|a| a.port() as u64).unwrap_or(0), Ordering::Relaxed);
@@ -316,6 +321,10 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(config.unixsocketperm));
         tracing::info!(path = %path.display(), "listening on Unix socket");
         listeners.spawn(listen::accept_loop(l, state.clone(), durability.clone(), live.clone()));
+    }
+    if let Some(l) = metrics_listener {
+        // In `listeners`: shutdown stops it (and the scrapes it serves) with the others.
+        listeners.spawn(crate::metrics::http::serve(l, state.clone()));
     }
     drop(live);
     tracing::info!(dir = %config.dir.display(), "Ready to accept connections");

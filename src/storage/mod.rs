@@ -143,6 +143,39 @@ pub struct Usage {
     pub records: u64,
 }
 
+/// RocksDB's own figures, for the Prometheus metrics: properties summed over the column
+/// families, and statistics tickers (`None` while statistics are off: see
+/// [`rocks::RocksOptions::statistics`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EngineFigures {
+    /// Active and unflushed immutable memtables (`rocksdb.cur-size-all-mem-tables`).
+    pub memtable_bytes: u64,
+    /// SST files of the current version (`rocksdb.live-sst-files-size`).
+    pub sst_live_bytes: u64,
+    /// All SST files, obsolete ones not yet deleted included (`rocksdb.total-sst-files-size`).
+    pub sst_total_bytes: u64,
+    /// Bytes compaction must rewrite to bring every level under its target
+    /// (`rocksdb.estimate-pending-compaction-bytes`).
+    pub pending_compaction_bytes: u64,
+    pub block_cache_usage: u64,
+    pub block_cache_capacity: u64,
+    pub block_cache_pinned: u64,
+    pub block_cache_hits: Option<u64>,
+    pub block_cache_misses: Option<u64>,
+    /// Time writes spent stalled or slowed (`rocksdb.stall.micros`).
+    pub stall_micros: Option<u64>,
+    /// Write stalls (delays and stops) since the start, by their cause in
+    /// `rocksdb.db-write-stall-stats` / `rocksdb.cf-write-stall-stats`.
+    pub stalls_delayed: u64,
+    pub stalls_stopped: u64,
+    /// 1 while writes are stopped (`rocksdb.is-write-stopped`).
+    pub write_stopped: u64,
+    pub running_compactions: u64,
+    pub running_flushes: u64,
+    /// Estimated records, memtables included (`rocksdb.estimate-num-keys`).
+    pub estimated_records: u64,
+}
+
 /// The storage engine behind every database.
 pub trait Storage: ReadView + Send + Sync {
     /// Applies `batch` atomically, in order with every other batch. It may be applied
@@ -170,6 +203,8 @@ pub trait Storage: ReadView + Send + Sync {
     fn compact_later(&self, ranges: Vec<(Cf, Vec<u8>, Vec<u8>)>, done: Option<Box<dyn FnOnce() + Send>>);
     /// What a column family takes on disk.
     fn usage(&self, cf: Cf) -> Usage;
+    /// The engine's figures for the metrics (a few property reads: cheap, no I/O).
+    fn figures(&self) -> EngineFigures;
     /// Flushes memtables and closes cleanly; further use is an error.
     fn close(&self) -> Result<()>;
 }

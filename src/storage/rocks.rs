@@ -41,11 +41,15 @@ pub struct RocksOptions {
     pub background_jobs: i32,
     /// Table files RocksDB keeps open at most (-1: all); see `server::limits`.
     pub max_open_files: i32,
+    /// RocksDB's statistics tickers (block-cache hits and misses, stall time), for the
+    /// Prometheus metrics: on only with `metrics-port`, so a server without metrics
+    /// pays nothing for them. Tickers only (no histograms or timers): per-core counters.
+    pub statistics: bool,
 }
 
 impl Default for RocksOptions {
     fn default() -> Self {
-        RocksOptions { block_cache_bytes: 256 << 20, write_buffer_bytes: 64 << 20, write_buffers_limit: 1536 << 20, background_jobs: 2, max_open_files: -1 }
+        RocksOptions { block_cache_bytes: 256 << 20, write_buffer_bytes: 64 << 20, write_buffers_limit: 1536 << 20, background_jobs: 2, max_open_files: -1, statistics: false }
     }
 }
 
@@ -62,6 +66,9 @@ pub struct RocksStorage {
     /// The memory `maxmemory` bounds, resized by [`RocksStorage::set_memory`].
     cache: Cache,
     write_buffers: WriteBufferManager,
+    /// The database options, kept for their statistics object (tickers are read from
+    /// it); `None` while statistics are off.
+    stats: Option<Options>,
 }
 
 fn err(e: rocksdb::Error) -> StorageError {
@@ -106,6 +113,10 @@ impl RocksStorage {
         db_opts.set_keep_log_file_num(4);
         db_opts.set_max_total_wal_size(512 << 20);
         db_opts.set_write_buffer_manager(&write_buffers);
+        if tuning.statistics {
+            db_opts.enable_statistics();
+            db_opts.set_statistics_level(rocksdb::statistics::StatsLevel::ExceptHistogramOrTimers);
+        }
 
         let descriptors = Cf::ALL.iter().map(|&cf| {
             let mut o = Options::default();
@@ -161,6 +172,7 @@ impl RocksStorage {
             compactions: Default::default(),
             cache,
             write_buffers,
+            stats: tuning.statistics.then_some(db_opts),
         })
     }
 
@@ -440,6 +452,41 @@ impl Storage for RocksStorage {
         super::Usage { sst_bytes: prop("rocksdb.live-sst-files-size"), records: prop("rocksdb.estimate-num-keys") }
     }
 
+    fn figures(&self) -> super::EngineFigures {
+        use rocksdb::statistics::Ticker;
+        let handles: Vec<_> = Cf::ALL.iter().map(|&cf| self.cf(cf)).collect();
+        let sum = |name: &str| -> u64 {
+            handles.iter().map(|h| self.db.property_int_value_cf(h, name).ok().flatten().unwrap_or(0)).sum()
+        };
+        let db = |name: &str| self.db.property_int_value(name).ok().flatten().unwrap_or(0);
+        let ticker = |t: Ticker| self.stats.as_ref().map(|o| o.get_ticker_count(t));
+        let (mut stalls_delayed, mut stalls_stopped) = stall_counts(self.db.property_value("rocksdb.db-write-stall-stats"));
+        for h in &handles {
+            let (d, s) = stall_counts(self.db.property_value_cf(h, "rocksdb.cf-write-stall-stats"));
+            stalls_delayed += d;
+            stalls_stopped += s;
+        }
+        super::EngineFigures {
+            memtable_bytes: sum("rocksdb.cur-size-all-mem-tables"),
+            sst_live_bytes: sum("rocksdb.live-sst-files-size"),
+            sst_total_bytes: sum("rocksdb.total-sst-files-size"),
+            pending_compaction_bytes: sum("rocksdb.estimate-pending-compaction-bytes"),
+            // One cache serves every column family: read it once.
+            block_cache_usage: db("rocksdb.block-cache-usage"),
+            block_cache_capacity: db("rocksdb.block-cache-capacity"),
+            block_cache_pinned: db("rocksdb.block-cache-pinned-usage"),
+            block_cache_hits: ticker(Ticker::BlockCacheHit),
+            block_cache_misses: ticker(Ticker::BlockCacheMiss),
+            stall_micros: ticker(Ticker::StallMicros),
+            stalls_delayed,
+            stalls_stopped,
+            write_stopped: db("rocksdb.is-write-stopped"),
+            running_compactions: db("rocksdb.num-running-compactions"),
+            running_flushes: db("rocksdb.num-running-flushes"),
+            estimated_records: sum("rocksdb.estimate-num-keys"),
+        }
+    }
+
     fn close(&self) -> Result<()> {
         self.stop_writer();
         if let Some(e) = self.pending.failure() {
@@ -455,11 +502,73 @@ impl Storage for RocksStorage {
     }
 }
 
+/// Delays and stops in a write-stall stats property (`rocksdb.db-write-stall-stats`,
+/// `rocksdb.cf-write-stall-stats`). RocksDB prints its map as `Write Stall (count):
+/// key: value, key: value ...`; a column family's has `total-delays` and `total-stops`
+/// (the other entries break them down by cause), the database's only causes
+/// (`write-buffer-manager-limit-stops`), which are then added up.
+fn stall_counts(text: std::result::Result<Option<String>, rocksdb::Error>) -> (u64, u64) {
+    let Ok(Some(text)) = text else { return (0, 0) };
+    let text = text.replace("Write Stall (count):", "");
+    let pairs: Vec<(&str, u64)> = text
+        .split([',', '\n', ';'])
+        .filter_map(|pair| pair.split_once([':', '=']))
+        .map(|(k, v)| (k.trim(), v.trim().parse().unwrap_or(0)))
+        .collect();
+    let total = |key: &str| pairs.iter().find(|(k, _)| *k == key).map(|&(_, v)| v);
+    let sum = |suffix: &str| pairs.iter().filter(|(k, _)| k.ends_with(suffix)).map(|&(_, v)| v).sum::<u64>();
+    (total("total-delays").unwrap_or_else(|| sum("-delays")), total("total-stops").unwrap_or_else(|| sum("-stops")))
+}
+
 impl Drop for RocksStorage {
     fn drop(&mut self) {
         self.stop_writer();
         self.stop_background_work();
         // `self.db` is now the only strong reference: the database closes right here.
         debug_assert_eq!(Arc::strong_count(&self.db), 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_stall_stats_are_read_from_rocksdb_map_text() {
+        let cf = "Write Stall (count): cf-l0-file-count-limit-delays-with-ongoing-compaction: 1, \
+                  l0-file-count-limit-delays: 2, memtable-limit-stops: 2, total-delays: 3, total-stops: 2, \n";
+        assert_eq!(stall_counts(Ok(Some(cf.into()))), (3, 2));
+        let db = "Write Stall (count): write-buffer-manager-limit-stops: 4, \n";
+        assert_eq!(stall_counts(Ok(Some(db.into()))), (0, 4));
+        assert_eq!(stall_counts(Ok(None)), (0, 0));
+    }
+
+    #[test]
+    fn figures_come_from_every_column_family_and_the_statistics() {
+        let dir = tempfile::tempdir().unwrap();
+        let tuning = RocksOptions { statistics: true, ..RocksOptions::default() };
+        let s = RocksStorage::open(dir.path(), &tuning, |_| None).unwrap();
+        let mut b = Batch::default();
+        b.put(Cf::Meta, b"k".to_vec(), vec![7; 1000]);
+        b.put(Cf::Sub, b"s".to_vec(), vec![7; 1000]);
+        s.write(b).unwrap();
+        s.pending().drain();
+        let f = s.figures();
+        assert!(f.memtable_bytes > 0);
+        assert!(f.block_cache_capacity > 0);
+        assert!(f.block_cache_hits.is_some());
+        assert!(f.stall_micros.is_some());
+        // The write-stall maps RocksDB prints have the shape stall_counts reads.
+        let db_text = s.db.property_value("rocksdb.db-write-stall-stats").unwrap().unwrap_or_default();
+        assert!(db_text.contains("write-buffer-manager-limit-stops: 0"), "{db_text}");
+        let cf_text = s.db.property_value_cf(&s.cf(Cf::Meta), "rocksdb.cf-write-stall-stats").unwrap().unwrap_or_default();
+        assert!(cf_text.contains("total-delays: 0") && cf_text.contains("total-stops: 0"), "{cf_text}");
+        for cf in Cf::ALL {
+            s.db.flush_cf(&s.cf(cf)).unwrap();
+        }
+        assert!(s.figures().sst_live_bytes > 0);
+        let dir2 = tempfile::tempdir().unwrap();
+        let plain = RocksStorage::open(dir2.path(), &RocksOptions::default(), |_| None).unwrap();
+        assert_eq!(plain.figures().block_cache_hits, None);
     }
 }
