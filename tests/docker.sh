@@ -180,11 +180,15 @@ docker rm -f -v "$name" >/dev/null
 
 # ---- 3. install.sh in a real root (a container of the base image) -------------------
 # Runs install.sh twice (idempotence), then the installed binary as user diskdb with the
-# installed config, and PINGs it over loopback inside the container. liblua5.1 comes from
-# Debian's mirror as in the image.
+# installed config, and PINGs it over loopback inside the container. The root is the base
+# image plus liblua5.1 from Debian's mirror, in a layer the builder caches between runs.
+docker build -q -t diskdb-test:install-root - > /dev/null <<EOF
+FROM $BASE
+RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends liblua5.1-0 \
+ && rm -rf /var/lib/apt/lists/*
+EOF
 cat > "$tmp/in-container.sh" <<'EOF'
 set -e
-apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends liblua5.1-0 >/dev/null
 /src/packaging/install.sh --bin /diskdb >/dev/null
 /src/packaging/install.sh --bin /diskdb | grep -q 'exists: kept'
 test "$(getent passwd diskdb | cut -d: -f6,7)" = /var/lib/diskdb:/usr/sbin/nologin
@@ -206,7 +210,7 @@ EOF
 installer=diskdb-test-install-$$
 cleanup_cmds+=("docker rm -f $installer")
 out=$(docker run --name "$installer" -v "$PWD:/src:ro" -v "$BIN:/diskdb:ro" -v "$tmp/in-container.sh:/t.sh:ro" \
-        "$BASE" bash /t.sh 2>&1) || true
+        diskdb-test:install-root bash /t.sh 2>&1) || true
 if [ "$(tail -n1 <<<"$out")" = installed-and-served ]; then
   pass "install.sh in a container: user, dirs, config; the installed server serves as diskdb"
 else
