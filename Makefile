@@ -47,6 +47,15 @@ test: build $(VENV)/.requirements
 	DISKDB_BIN=$(BIN) $(VENV)/bin/pytest -q tests/python
 	$(MAKE) --no-print-directory test-clients-python
 	$(MAKE) --no-print-directory test-clients-go
+	$(MAKE) --no-print-directory test-docker
+
+# Packaging (tests/docker.sh): install.sh into a staged root, then the container image
+# around $(BIN) (base image by debootstrap, built once and reused by its tag), a container
+# with a published port and a volume, restart / rm / stop, and install.sh in a container.
+# The container part skips with a printed reason where no Docker engine runs.
+.PHONY: test-docker
+test-docker: build
+	DISKDB_BIN=$(BIN) bash tests/docker.sh
 
 # The Go client (clients/go): standard library only, so no module downloads (GOPROXY=off,
 # GOTOOLCHAIN=local); Debian's golang-go (1.19) is installed when go is missing. The build

@@ -534,7 +534,9 @@ pub static DIRECTIVES: &[Directive] = &[
         "supervised",
         Kind::Enum(&[("upstart", 1), ("systemd", 2), ("auto", 3), ("no", 0)]),
         "no",
-        Effect::Ignored("no readiness notification: with systemd use Type=simple")
+        Effect::Honoured(
+            "systemd: READY=1 and STOPPING=1 to $NOTIFY_SOCKET (sd_notify) for a Type=notify unit; auto: the same when NOTIFY_SOCKET is set; upstart: not supported"
+        )
     )
     .immutable(),
     stored!("always-show-logo", Kind::Bool, "no", Effect::Ignored("no ASCII-art logo")).immutable(),

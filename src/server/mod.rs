@@ -12,6 +12,7 @@ pub mod evict;
 pub mod expiry;
 pub mod limits;
 pub mod listen;
+pub mod sd_notify;
 pub mod signals;
 pub mod throttle;
 pub mod tls;
@@ -232,6 +233,7 @@ fn save_point_reached(points: &[(i64, i32)], changes: u64, elapsed_secs: i64) ->
 pub async fn run(config: Config) -> Result<(), StartError> {
     let mut signals = signals::Signals::install()?;
     report_config(&config);
+    let supervisor = sd_notify::Notifier::from_config(&config);
     let _ = crate::config::apply_oom_score(&config);
     // A bad certificate or key stops the start before storage is opened.
     let tls = tls::Context::start(&config).map_err(StartError::Tls)?;
@@ -328,11 +330,13 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     }
     drop(live);
     tracing::info!(dir = %config.dir.display(), "Ready to accept connections");
+    supervisor.notify("READY=1\nSTATUS=Ready to accept connections\n");
 
     tokio::select! {
         _ = state.shutdown.wait() => {}
         name = signals.stop_requested() => tracing::info!("received {name}, shutting down"),
     }
+    supervisor.notify("STOPPING=1\n");
     tokio::spawn(signals.during_shutdown());
     state.shutdown.trigger();
     listeners.shutdown().await;
