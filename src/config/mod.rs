@@ -357,6 +357,7 @@ impl Directive {
                 | "maxrequests-global"
                 | "audit-log-file"
                 | "tls-handshake-timeout"
+                | "syslog-socket"
         )
     }
 }
@@ -434,8 +435,10 @@ impl Config {
 
 /// The tracing filter for a Redis `loglevel`.
 pub fn tracing_filter(loglevel: &str) -> String {
+    // Redis's four levels onto tracing's: debug is the most verbose (trace).
     let level = match loglevel {
-        "debug" | "verbose" => "debug",
+        "debug" => "trace",
+        "verbose" => "debug",
         "notice" => "info",
         "warning" => "warn",
         _ => "off",

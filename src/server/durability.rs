@@ -69,14 +69,14 @@ impl Durability {
     /// Runs the syncer until `stop` returns true. `policy` is read each round so that
     /// CONFIG SET appendfsync takes effect at once; `save_due` is asked every round
     /// (before the sync it may cause) whether a save point is reached; `on_sync` runs
-    /// after each sync.
+    /// after each sync, with the time it took.
     pub fn run(
         self: Arc<Self>,
         storage: Arc<dyn Storage>,
         policy: impl Fn() -> Fsync,
         save_due: impl Fn() -> bool,
         stop: impl Fn() -> bool,
-        on_sync: impl Fn(),
+        on_sync: impl Fn(Duration),
     ) {
         let (lock, cv) = &self.wake;
         let mut synced = 0u64;
@@ -97,11 +97,12 @@ impl Durability {
                 Fsync::No => save_point,
             };
             if due || stop() {
+                let started = std::time::Instant::now();
                 if let Err(e) = storage.sync_wal() {
                     tracing::error!(error = %e, "WAL sync failed");
                 } else {
                     synced = target;
-                    on_sync();
+                    on_sync(started.elapsed());
                 }
             }
             // Waiters of a policy just switched away from `always` must not hang.

@@ -62,6 +62,8 @@ pub struct RocksStorage {
     /// The memory `maxmemory` bounds, resized by [`RocksStorage::set_memory`].
     cache: Cache,
     write_buffers: WriteBufferManager,
+    /// The database options, kept for RocksDB's statistics tickers (INFO rocksdb).
+    stats: Options,
 }
 
 fn err(e: rocksdb::Error) -> StorageError {
@@ -106,6 +108,10 @@ impl RocksStorage {
         db_opts.set_keep_log_file_num(4);
         db_opts.set_max_total_wal_size(512 << 20);
         db_opts.set_write_buffer_manager(&write_buffers);
+        // Tickers only (block cache hits and misses, stall time, for INFO rocksdb):
+        // per-core counters, without the timers and histograms that cost on every read.
+        db_opts.enable_statistics();
+        db_opts.set_statistics_level(rocksdb::statistics::StatsLevel::ExceptHistogramOrTimers);
 
         let descriptors = Cf::ALL.iter().map(|&cf| {
             let mut o = Options::default();
@@ -161,6 +167,7 @@ impl RocksStorage {
             compactions: Default::default(),
             cache,
             write_buffers,
+            stats: db_opts,
         })
     }
 
@@ -393,6 +400,19 @@ impl Storage for RocksStorage {
 
     fn property(&self, name: &str) -> Option<u64> {
         self.db.property_int_value(name).ok().flatten()
+    }
+
+    fn property_all(&self, name: &str) -> u64 {
+        Cf::ALL.iter().filter_map(|&cf| self.db.property_int_value_cf(&self.cf(cf), name).ok().flatten()).sum()
+    }
+
+    fn tickers(&self) -> super::Tickers {
+        use rocksdb::statistics::Ticker;
+        super::Tickers {
+            block_cache_hits: self.stats.get_ticker_count(Ticker::BlockCacheHit),
+            block_cache_misses: self.stats.get_ticker_count(Ticker::BlockCacheMiss),
+            stall_micros: self.stats.get_ticker_count(Ticker::StallMicros),
+        }
     }
 
     fn last_key(&self, cf: Cf) -> Result<Option<Vec<u8>>> {
