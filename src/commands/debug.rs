@@ -56,13 +56,8 @@ fn debug(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
             Ok(Reply::ok())
         }
         (b"error", 3) => {
-            // As Redis's addReplyError: a leading '-' gives the code, else `ERR `; line
-            // breaks become spaces so the reply stays one line.
+            // Redis 7.0 sends the text as the whole error line, line breaks as spaces.
             let text: Vec<u8> = argv[2].iter().map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }).collect();
-            let text = match text.strip_prefix(b"-") {
-                Some(coded) => coded.to_vec(),
-                None => [&b"ERR "[..], &text].concat(),
-            };
             Ok(Reply::Error(Bytes::from(text)))
         }
         _ => Err(Error::DebugUnknownSubcommand(String::from_utf8_lossy(&argv[1]).into_owned())),
@@ -150,12 +145,12 @@ const POPULATE_BATCH: usize = 256;
 /// that text cut or padded with zero bytes to `size` bytes, as Redis does; keys that
 /// exist are left alone. Written in batches of [`POPULATE_BATCH`] keys, each one atomic
 /// write under its keys' locks. O(N). Errors: `ERR value is out of range, must be
-/// positive` for a negative count or size.
+/// positive` for a count or size that is negative or not a number.
 fn populate(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let positive = |a: &Bytes| match crate::num::parse_i64_strict(a) {
         Some(n) if n >= 0 => Ok(n as u64),
-        Some(_) => Err(Error::NotPositive),
-        None => Err(Error::NotInteger),
+        // Redis's getPositiveLongFromObjectOrReply: one text for both.
+        _ => Err(Error::NotPositive),
     };
     let count = positive(&argv[2])?;
     let prefix: &[u8] = argv.get(3).map_or(b"key", |p| &p[..]);

@@ -492,6 +492,15 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("rocksdb_background_errors", &db("rocksdb.background-errors"));
             line("rocksdb_wal_syncs", &server.diag.wal_syncs.load(Ordering::Relaxed));
         }
+        "keyspace" => {
+            for db in 0..store.databases() {
+                let keys = store.dbsize(db);
+                if keys > 0 {
+                    let avg_ttl = store.avg_ttl(db, crate::types::now_ms());
+                    line(&format!("db{db}"), &format_args!("keys={keys},expires={},avg_ttl={avg_ttl}", store.expires(db)));
+                }
+            }
+        }
         _ => {}
     }
     true
