@@ -530,7 +530,7 @@ static MEMORY_SUBCOMMANDS: &[CommandSpec] = &[
             key 0:            RO, index 2, range 0",
     },
     command! {
-        name: "help", arity: 2, group: "server", handler: memory_help,
+        name: "help", arity: 2, flags: LOADING | STALE, group: "server", handler: memory_help,
         summary: "Show helpful text about the different subcommands", since: "4.0.0", complexity: "O(1)",
         docs: "-",
     },
