@@ -401,6 +401,17 @@ pub enum Error {
     /// `ERR unknown subcommand or wrong number of arguments for '<sub>'. Try <CONTAINER>
     /// HELP.`: a subcommand with more arguments than its syntax takes (CLIENT UNBLOCK).
     SubcommandSyntax { sub: String, container: String },
+    /// `ERR count should be greater than or equal to -1`: SLOWLOG GET with a count
+    /// below -1 or not a number.
+    SlowlogCount,
+    /// `ERR No samples available for event '<event>'`: LATENCY GRAPH of an event with
+    /// no samples.
+    NoLatencySamples(String),
+    /// `ERR DEBUG RELOAD ...`: DiskDB's refusal of DEBUG RELOAD (no RDB file to reload).
+    DebugReloadRefused,
+    /// `ERR argument must be a memory value bigger than 1 and smaller than 4gb`: DEBUG
+    /// QUICKLIST-PACKED-THRESHOLD.
+    QuicklistThreshold,
 
     // JSON (RedisJSON 2.x texts; those without an `ERR` code are RedisJSON's exactly so).
     /// `<serde_json message>`: a JSON argument that does not parse, e.g. `expected value
@@ -824,6 +835,12 @@ impl fmt::Display for Error {
             Error::PauseMode => f.write_str("ERR CLIENT PAUSE mode must be WRITE or ALL"),
             Error::MonitorDenyBlocking => f.write_str("ERR MONITOR isn't allowed for DENY BLOCKING client"),
             Error::UnblockedByClient => f.write_str("UNBLOCKED client unblocked via CLIENT UNBLOCK"),
+            Error::QuicklistThreshold => f.write_str("ERR argument must be a memory value bigger than 1 and smaller than 4gb"),
+            Error::SlowlogCount => f.write_str("ERR count should be greater than or equal to -1"),
+            Error::NoLatencySamples(event) => write!(f, "ERR No samples available for event '{event}'"),
+            Error::DebugReloadRefused => f.write_str(
+                "ERR DEBUG RELOAD is not supported: DiskDB keeps no RDB file to save and load back; its data is already on disk in RocksDB (restart the server to reopen it)",
+            ),
             Error::SubcommandSyntax { sub, container } => write!(
                 f,
                 "ERR unknown subcommand or wrong number of arguments for '{}'. Try {} HELP.",

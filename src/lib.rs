@@ -16,6 +16,8 @@
 //! - `monitor`: MONITOR's feed of every command run, through the same mailboxes.
 //! - `types`: typed operations over storage: metadata, expiry, key locks.
 //! - `storage`: the `Storage` trait and its RocksDB engine; key encodings.
+//! - `diag`: SLOWLOG, the latency monitor and the per-command latency histograms, fed
+//!   by the dispatch path.
 //! - `error`: every error reply text.
 //! - `audit`: the audit log (`audit-log-file`), written by a background thread.
 //! - `notify`: keyspace notifications (`notify-keyspace-events`): event classes and
@@ -37,6 +39,7 @@
 pub(crate) mod audit;
 pub(crate) mod acl;
 pub(crate) mod commands;
+pub(crate) mod diag;
 pub mod config;
 pub(crate) mod error;
 pub(crate) mod glob;

@@ -2,9 +2,18 @@
 //! CONFIG SET loglevel) asks for. SIGHUP reopens the file, so log rotation is "move the
 //! file, send SIGHUP"; lines are never lost in between, they go to the moved file until
 //! the new one is open.
+//!
+//! With `syslog-enabled yes`, every line also goes to the system log: one RFC 3164
+//! datagram per line (`<PRI>Mmm dd hh:mm:ss ident[pid]: message`) to the Unix socket
+//! `syslog-socket` (`/dev/log`), under `syslog-ident` and `syslog-facility`, with the
+//! severity of its level as Redis maps them (debug -> debug, verbose -> info, notice ->
+//! notice, warning -> warning). Hand-written: the format is one line, and the syslog
+//! crates bring their own logger plumbing and a connection that must be re-established
+//! when the daemon restarts, where an unbound datagram socket just sends to the path.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
+use std::os::unix::net::UnixDatagram;
 use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
@@ -58,7 +67,8 @@ pub fn init(config: &Config) -> Result<(), String> {
             let _ = reload.modify(|f| *f = tracing_subscriber::EnvFilter::new(config::tracing_filter(level)));
         }));
     }
-    let registry = tracing_subscriber::registry().with(filter);
+    let syslog = syslog_layer(config)?;
+    let registry = tracing_subscriber::registry().with(filter).with(syslog);
     if config.logfile.is_empty() {
         registry.with(fmt::layer().with_target(false).with_writer(std::io::stderr)).init();
         return Ok(());
@@ -70,10 +80,138 @@ pub fn init(config: &Config) -> Result<(), String> {
     Ok(())
 }
 
+/// The syslog destination, when `syslog-enabled` is yes.
+struct Syslog {
+    socket: UnixDatagram,
+    path: PathBuf,
+    ident: String,
+    /// The facility code (`user` 1, `local0`..`local7` 16..23).
+    facility: u8,
+}
+
+static SYSLOG: OnceLock<Syslog> = OnceLock::new();
+
+/// The layer that copies every line to syslog, or none.
+fn syslog_layer<S>(config: &Config) -> Result<Option<impl tracing_subscriber::Layer<S>>, String>
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    if config.stored("syslog-enabled", "no") != "yes" {
+        return Ok(None);
+    }
+    let facility = match config.stored("syslog-facility", "local0").as_str() {
+        "user" => 1,
+        local => local.strip_prefix("local").and_then(|n| n.parse::<u8>().ok()).map_or(16, |n| 16 + n.min(7)),
+    };
+    let socket = UnixDatagram::unbound().map_err(|e| format!("cannot open a socket for syslog: {e}"))?;
+    SYSLOG.get_or_init(|| Syslog {
+        socket,
+        path: PathBuf::from(config.stored("syslog-socket", "/dev/log")),
+        ident: config.stored("syslog-ident", "redis"),
+        facility,
+    });
+    Ok(Some(fmt::layer().with_target(false).with_ansi(false).without_time().with_level(false).with_writer(SyslogWriter)))
+}
+
+/// Hands the subscriber a [`SyslogLine`] per line, to [`SYSLOG`].
+struct SyslogWriter;
+
+/// One syslog message being formatted; sent as one datagram when dropped.
+struct SyslogLine {
+    to: Option<&'static Syslog>,
+    severity: u8,
+    text: Vec<u8>,
+}
+
+impl<'a> MakeWriter<'a> for SyslogWriter {
+    type Writer = SyslogLine;
+    fn make_writer(&'a self) -> SyslogLine {
+        self.make_line(5)
+    }
+    fn make_writer_for(&'a self, meta: &tracing::Metadata<'_>) -> SyslogLine {
+        let severity = match *meta.level() {
+            tracing::Level::ERROR => 3,
+            tracing::Level::WARN => 4,
+            tracing::Level::INFO => 5,
+            tracing::Level::DEBUG => 6,
+            tracing::Level::TRACE => 7,
+        };
+        self.make_line(severity)
+    }
+}
+
+impl SyslogWriter {
+    fn make_line(&self, severity: u8) -> SyslogLine {
+        SyslogLine { to: SYSLOG.get(), severity, text: Vec::with_capacity(256) }
+    }
+}
+
+impl Write for SyslogLine {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.text.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for SyslogLine {
+    fn drop(&mut self) {
+        let Some(to) = self.to else { return };
+        let message = String::from_utf8_lossy(&self.text);
+        let message = message.trim_end();
+        if message.is_empty() {
+            return;
+        }
+        let datagram = rfc3164(to.facility, self.severity, &to.ident, std::process::id(), crate::types::now_ms(), message);
+        // A missing or full syslog daemon must not stop the server: the line is dropped.
+        let _ = to.socket.send_to(datagram.as_bytes(), &to.path);
+    }
+}
+
+/// An RFC 3164 message: `<PRI>Mmm dd hh:mm:ss ident[pid]: message`, the time in UTC.
+fn rfc3164(facility: u8, severity: u8, ident: &str, pid: u32, now_ms: i64, message: &str) -> String {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let secs = now_ms.div_euclid(1000);
+    let (days, day_secs) = (secs.div_euclid(86400), secs.rem_euclid(86400));
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    format!(
+        "<{}>{} {:>2} {:02}:{:02}:{:02} {ident}[{pid}]: {message}",
+        facility as u32 * 8 + severity as u32,
+        MONTHS[(month - 1) as usize],
+        day,
+        day_secs / 3600,
+        day_secs % 3600 / 60,
+        day_secs % 60
+    )
+}
+
 /// Reopens `logfile` (SIGHUP). Answers whether there was a file to reopen.
 pub fn reopen() -> Result<bool, String> {
     let Some(log) = LOG_FILE.get() else { return Ok(false) };
     let fresh = open(&log.path)?;
     *log.file.lock().unwrap_or_else(|e| e.into_inner()) = fresh;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3164_lines() {
+        // 2024-02-29 13:05:09 UTC.
+        let at = 1_709_211_909_000;
+        assert_eq!(rfc3164(16, 5, "diskdb", 42, at, "Ready"), "<133>Feb 29 13:05:09 diskdb[42]: Ready");
+        assert_eq!(rfc3164(1, 4, "x", 1, 0, "w"), "<12>Jan  1 00:00:00 x[1]: w");
+    }
 }

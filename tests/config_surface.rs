@@ -224,6 +224,7 @@ const DISKDB_PARAMS: &[&str] = &[
     "read-cache-size",
     "rocksdb-block-cache-size",
     "rocksdb-write-buffer-size",
+    "syslog-socket",
     "tls-handshake-timeout",
 ];
 

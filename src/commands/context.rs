@@ -350,12 +350,15 @@ pub struct ServerState {
     pub scripting: crate::scripting::Scripting,
     /// Users, the ACL LOG and the AUTH failure limit.
     pub acl: crate::acl::Acl,
+    /// SLOWLOG, the latency monitor and the per-command latency histograms.
+    pub diag: crate::diag::Diagnostics,
 }
 
 impl ServerState {
     pub fn new(store: Store, config: Config) -> ServerState {
         let run_id: String = (0..40).map(|_| fastrand::alphanumeric().to_ascii_lowercase()).collect();
         let now = now_ms();
+        let diag = crate::diag::Diagnostics::new(super::registry().specs.len(), &config);
         ServerState {
             store,
             config: RwLock::new(config),
@@ -383,6 +386,7 @@ impl ServerState {
             throttle: Default::default(),
             scripting: Default::default(),
             acl: Default::default(),
+            diag,
         }
     }
 
@@ -458,6 +462,7 @@ impl ServerState {
             n.store(0, Ordering::Relaxed);
         }
         self.error_stats.lock().clear();
+        self.diag.histograms.reset();
         self.pubsub.limit_disconnections.store(0, Ordering::Relaxed);
         self.throttle.throttled.store(0, Ordering::Relaxed);
     }

@@ -287,11 +287,27 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
             state.tracking.remember(id, keys.iter().map(|&i| &argv[i]), &mut sink);
         }
     }
-    let elapsed = started.elapsed();
+    // The one clock read after the command: commandstats, the latency histogram, the
+    // latency monitor and the slow log all use it.
+    let took = started.elapsed();
+    let micros = took.as_micros() as u64;
     let stats = &state.command_stats[idx];
     stats.calls.fetch_add(1, Ordering::Relaxed);
-    stats.usec.fetch_add(elapsed.as_micros() as u64, Ordering::Relaxed);
-    state.metrics.command(idx, elapsed);
+    stats.usec.fetch_add(micros, Ordering::Relaxed);
+    state.metrics.command(idx, took);
+    // As in Redis, the commands a script calls count in the histograms only: the
+    // latency monitor and the slow log see the script's own command.
+    if session.in_script {
+        if state.diag.tracking() {
+            state.diag.histograms.record(idx, took);
+        }
+    } else {
+        state.diag.command_ran(idx, spec.has(flags::FAST), took);
+        if !spec.has(flags::SKIP_SLOWLOG) && state.diag.slowlog.wants(micros) {
+            let client_name = session.info.name.lock().clone();
+            state.diag.slowlog.push(name, argv, micros, session.info.addr.clone(), client_name);
+        }
+    }
     if reply.is_error() {
         stats.failed.fetch_add(1, Ordering::Relaxed);
     }

@@ -16,6 +16,7 @@ pub(crate) mod connection;
 pub(crate) mod context;
 pub(crate) mod cursor;
 pub(crate) mod debug;
+pub(crate) mod diag;
 pub(crate) mod dispatch;
 pub(crate) mod docs;
 pub(crate) mod geo;
@@ -55,6 +56,7 @@ pub fn all_commands() -> impl Iterator<Item = &'static CommandSpec> {
         config::COMMANDS,
         acl::COMMANDS,
         debug::COMMANDS,
+        diag::COMMANDS,
         command::COMMANDS,
         transactions::COMMANDS,
         string::COMMANDS,

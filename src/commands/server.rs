@@ -4,7 +4,7 @@
 //! CONFIG lives in [`super::config`] and COMMAND in [`super::command`], each with its
 //! own specs.
 
-mod info;
+pub(crate) mod info;
 
 use std::sync::atomic::Ordering;
 

@@ -359,6 +359,7 @@ impl Directive {
                 | "tls-handshake-timeout"
                 | "metrics-port"
                 | "metrics-bind"
+                | "syslog-socket"
         )
     }
 }
@@ -436,8 +437,10 @@ impl Config {
 
 /// The tracing filter for a Redis `loglevel`.
 pub fn tracing_filter(loglevel: &str) -> String {
+    // Redis's four levels onto tracing's: debug is the most verbose (trace).
     let level = match loglevel {
-        "debug" | "verbose" => "debug",
+        "debug" => "trace",
+        "verbose" => "debug",
         "notice" => "info",
         "warning" => "warn",
         _ => "off",

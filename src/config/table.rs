@@ -47,8 +47,15 @@ const ALLOCATOR: Effect =
     Effect::Ignored("jemalloc's defragmentation: DiskDB uses mimalloc and keeps values in RocksDB, not in a long-lived heap");
 const LAZYFREE: Effect =
     Effect::Ignored("deleting is already cheap: DEL and FLUSH drop metadata records and compaction reclaims the rest in the background");
-const NO_SLOWLOG: Effect = Effect::Ignored("no SLOWLOG command yet");
-const NO_LATENCY: Effect = Effect::Ignored("no LATENCY command nor latency percentiles in INFO yet");
+const SLOWLOG: Effect = Effect::Honoured(
+    "SLOWLOG: commands that ran at least this many microseconds (negative: off, 0: all) are logged, the last slowlog-max-len of them",
+);
+const LATENCY_MONITOR: Effect = Effect::Honoured(
+    "LATENCY LATEST/HISTORY/GRAPH/DOCTOR: events (command, fast-command, expire-cycle, wal-sync) that took at least this many milliseconds (0: off)",
+);
+const LATENCY_TRACKING: Effect = Effect::Honoured(
+    "per-command latency histograms: LATENCY HISTOGRAM and INFO latencystats, with these percentiles",
+);
 const ENCODING: Effect = Effect::Honoured(
     "decides what OBJECT ENCODING reports, as in Redis (DiskDB's records are the same whatever the size); list-compress-depth never changes the encoding name, in Redis either",
 );
@@ -62,7 +69,9 @@ const SHUTDOWN_EFFECT: Effect =
     Effect::Ignored("a shutdown is always immediate and keeps everything: there is no snapshot to save and no replica to wait for");
 const NO_MODULES: Effect = Effect::Ignored("no modules (MODULE, loadmodule)");
 const CPU_LIST: Effect = Effect::Ignored("no CPU affinity: DiskDB forks no children, and RocksDB runs its own thread pools");
-const SYSLOG: Effect = Effect::Ignored("no syslog: logs go to logfile or standard error");
+const SYSLOG: Effect = Effect::Honoured(
+    "log lines also go to syslog (RFC 3164 datagrams to syslog-socket, /dev/log by default), with this ident and facility",
+);
 const PROC_TITLE: Effect = Effect::Ignored("the process title stays as started");
 
 /// A parameter without effect: validated as `kind`, kept in [`Config::stored`].
@@ -521,6 +530,13 @@ pub static DIRECTIVES: &[Directive] = &[
         SYSLOG
     )
     .immutable(),
+    stored!(
+        "syslog-socket",
+        Kind::Str,
+        "/dev/log",
+        Effect::Honoured("DiskDB's own: the Unix datagram socket syslog-enabled sends to")
+    )
+    .immutable(),
     optional_path!("pidfile", Effect::Honoured("write the process id to this file (removed at exit); empty: none"), pidfile)
         .immutable(),
     stored!(
@@ -552,14 +568,14 @@ pub static DIRECTIVES: &[Directive] = &[
     stored!("shutdown-on-sigint", SHUTDOWN, "default", SHUTDOWN_EFFECT),
     stored!("shutdown-on-sigterm", SHUTDOWN, "default", SHUTDOWN_EFFECT),
     stored!("shutdown-timeout", Kind::Int(0, INT_MAX), "10", SHUTDOWN_EFFECT),
-    stored!("slowlog-log-slower-than", Kind::Int(-1, LLONG_MAX), "10000", NO_SLOWLOG),
-    stored!("slowlog-max-len", Kind::Int(0, LLONG_MAX), "128", NO_SLOWLOG),
-    stored!("latency-monitor-threshold", Kind::Int(0, LLONG_MAX), "0", NO_LATENCY),
-    stored!("latency-tracking", Kind::Bool, "yes", NO_LATENCY),
+    stored!("slowlog-log-slower-than", Kind::Int(-1, LLONG_MAX), "10000", SLOWLOG),
+    stored!("slowlog-max-len", Kind::Int(0, LLONG_MAX), "128", SLOWLOG),
+    stored!("latency-monitor-threshold", Kind::Int(0, LLONG_MAX), "0", LATENCY_MONITOR),
+    stored!("latency-tracking", Kind::Bool, "yes", LATENCY_TRACKING),
     Directive::new(
         "latency-tracking-info-percentiles",
         Kind::List,
-        NO_LATENCY,
+        LATENCY_TRACKING,
         |c| c.stored("latency-tracking-info-percentiles", "50 99 99.9"),
         |c, v| {
             let ps = value::parse_percentiles(v)?;

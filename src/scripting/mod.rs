@@ -335,6 +335,12 @@ impl Scripting {
         self.bodies.lock().contains_key(&sha)
     }
 
+    /// INFO memory's counts: cached EVAL scripts, functions, function libraries.
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let libraries = self.libraries.lock();
+        (self.bodies.lock().len(), libraries.values().map(|l| l.functions.len()).sum(), libraries.len())
+    }
+
     pub fn flush_scripts(&self) {
         self.engine.lock().scripts.clear();
         self.bodies.lock().clear();

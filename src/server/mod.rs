@@ -91,7 +91,6 @@ pub fn open(mut config: Config, tls: Arc<tls::Context>) -> Result<(Arc<ServerSta
         background_jobs: 2,
         // Its log, manifest, write-ahead log and lock file come on top of the tables.
         max_open_files: files.rocksdb_files.saturating_sub(16).max(16) as i32,
-        statistics: crate::metrics::http::port(&config) != 0,
     };
     let rocks = Arc::new(RocksStorage::open(&config.dir, &tuning, Meta::live_version)?);
     let storage: Arc<dyn Storage> = rocks.clone();
@@ -110,6 +109,7 @@ pub fn open(mut config: Config, tls: Arc<tls::Context>) -> Result<(Arc<ServerSta
         tls.reconfigure(old, new)?;
         if let Some(state) = weak_state.upgrade() {
             state.store.access.configure(config_lfu(new));
+            state.diag.configure(new);
             // CONFIG SET requirepass sets the default user's password, as in Redis.
             if old.requirepass != new.requirepass {
                 state.acl.set_default_password(new.requirepass.as_deref());
@@ -237,7 +237,23 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     let _ = crate::config::apply_oom_score(&config);
     // A bad certificate or key stops the start before storage is opened.
     let tls = tls::Context::start(&config).map_err(StartError::Tls)?;
+    // The banner: what runs, as which process, on which data.
+    tracing::info!(
+        "DiskDB version={}, redis_version={}, bits={}, pid={}, just started",
+        env!("CARGO_PKG_VERSION"),
+        crate::commands::connection::REDIS_VERSION,
+        usize::BITS,
+        std::process::id()
+    );
+    let opening = std::time::Instant::now();
     let (state, storage) = open(config.clone(), tls.clone())?;
+    let keys: i64 = (0..state.store.databases()).map(|db| state.store.dbsize(db).max(0)).sum();
+    state.diag.recovered_keys.store(keys as u64, Ordering::Relaxed);
+    tracing::info!(
+        "DB loaded from disk: {keys} keys in {:.3} seconds (data directory {})",
+        opening.elapsed().as_secs_f64(),
+        config.dir.display()
+    );
     if let Some(path) = &config.audit_log_file {
         state.audit.start(path.clone()).map_err(|source| StartError::AuditLog { path: path.clone(), source })?;
         let audit_state = state.clone();
@@ -271,6 +287,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
                     move |took, ok| {
                         s4.metrics.wal_sync(took, ok);
                         if ok {
+                            s4.diag.wal_syncs.fetch_add(1, Ordering::Relaxed);
+                            s4.diag.latency.observe("wal-sync", took);
                             s4.last_save.store(crate::types::now_ms() / 1000, Ordering::Relaxed);
                             m2.0.store(m2.1.load(Ordering::Relaxed), Ordering::Relaxed);
                         }
@@ -281,7 +299,9 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     };
     let expire_period = |s: &ServerState| Duration::from_millis(1000 / s.config.read().hz.max(1) as u64);
     let expirer = periodic(&state, "expire", expire_period(&state), move |s| {
+        let started = std::time::Instant::now();
         expiry::cycle(s);
+        s.diag.latency.observe("expire-cycle", started.elapsed());
         expire_period(s)
     })?;
     let evictor = {
@@ -329,7 +349,14 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         listeners.spawn(crate::metrics::http::serve(l, state.clone()));
     }
     drop(live);
-    tracing::info!(dir = %config.dir.display(), "Ready to accept connections");
+    let unixsocket = config.unixsocket.as_ref().map(|p| p.display().to_string()).unwrap_or_default();
+    tracing::info!(
+        dir = %config.dir.display(),
+        "Ready to accept connections: port={} tls-port={} unixsocket={}",
+        state.tcp_port.load(Ordering::Relaxed),
+        tls_port,
+        if unixsocket.is_empty() { "-" } else { &unixsocket }
+    );
     supervisor.notify("READY=1\nSTATUS=Ready to accept connections\n");
 
     tokio::select! {

@@ -177,6 +177,15 @@ pub struct EngineFigures {
 }
 
 /// The storage engine behind every database.
+/// RocksDB's statistics counters that INFO rocksdb reports, since the start.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tickers {
+    pub block_cache_hits: u64,
+    pub block_cache_misses: u64,
+    /// Microseconds writes were stalled or slowed down by RocksDB.
+    pub stall_micros: u64,
+}
+
 pub trait Storage: ReadView + Send + Sync {
     /// Applies `batch` atomically, in order with every other batch. It may be applied
     /// after this returns, but every read from then on sees it (see [`pending`]); wait
@@ -192,8 +201,14 @@ pub trait Storage: ReadView + Send + Sync {
     fn sync_wal(&self) -> Result<()>;
     /// Reads a counter written with [`Op::Add`].
     fn counter(&self, key: &[u8]) -> Result<i64>;
-    /// An engine statistic by RocksDB property name, for INFO.
+    /// An engine statistic by RocksDB property name, for INFO (the default column
+    /// family's, or the database's for database-wide properties).
     fn property(&self, name: &str) -> Option<u64>;
+    /// A per-column-family property summed over every column family (memtable and SST
+    /// sizes, pending compaction bytes), for INFO rocksdb and MEMORY.
+    fn property_all(&self, name: &str) -> u64;
+    /// The engine's statistics counters, for INFO rocksdb.
+    fn tickers(&self) -> Tickers;
     /// The last key of a column family, if any.
     fn last_key(&self, cf: Cf) -> Result<Option<Vec<u8>>>;
     /// Compacts a column family range (used after big range deletes).

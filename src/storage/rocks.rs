@@ -41,15 +41,11 @@ pub struct RocksOptions {
     pub background_jobs: i32,
     /// Table files RocksDB keeps open at most (-1: all); see `server::limits`.
     pub max_open_files: i32,
-    /// RocksDB's statistics tickers (block-cache hits and misses, stall time), for the
-    /// Prometheus metrics: on only with `metrics-port`, so a server without metrics
-    /// pays nothing for them. Tickers only (no histograms or timers): per-core counters.
-    pub statistics: bool,
 }
 
 impl Default for RocksOptions {
     fn default() -> Self {
-        RocksOptions { block_cache_bytes: 256 << 20, write_buffer_bytes: 64 << 20, write_buffers_limit: 1536 << 20, background_jobs: 2, max_open_files: -1, statistics: false }
+        RocksOptions { block_cache_bytes: 256 << 20, write_buffer_bytes: 64 << 20, write_buffers_limit: 1536 << 20, background_jobs: 2, max_open_files: -1 }
     }
 }
 
@@ -66,9 +62,8 @@ pub struct RocksStorage {
     /// The memory `maxmemory` bounds, resized by [`RocksStorage::set_memory`].
     cache: Cache,
     write_buffers: WriteBufferManager,
-    /// The database options, kept for their statistics object (tickers are read from
-    /// it); `None` while statistics are off.
-    stats: Option<Options>,
+    /// The database options, kept for RocksDB's statistics tickers (INFO rocksdb).
+    stats: Options,
 }
 
 fn err(e: rocksdb::Error) -> StorageError {
@@ -113,10 +108,10 @@ impl RocksStorage {
         db_opts.set_keep_log_file_num(4);
         db_opts.set_max_total_wal_size(512 << 20);
         db_opts.set_write_buffer_manager(&write_buffers);
-        if tuning.statistics {
-            db_opts.enable_statistics();
-            db_opts.set_statistics_level(rocksdb::statistics::StatsLevel::ExceptHistogramOrTimers);
-        }
+        // Tickers only (block cache hits and misses, stall time, for INFO rocksdb):
+        // per-core counters, without the timers and histograms that cost on every read.
+        db_opts.enable_statistics();
+        db_opts.set_statistics_level(rocksdb::statistics::StatsLevel::ExceptHistogramOrTimers);
 
         let descriptors = Cf::ALL.iter().map(|&cf| {
             let mut o = Options::default();
@@ -172,7 +167,7 @@ impl RocksStorage {
             compactions: Default::default(),
             cache,
             write_buffers,
-            stats: tuning.statistics.then_some(db_opts),
+            stats: db_opts,
         })
     }
 
@@ -407,6 +402,19 @@ impl Storage for RocksStorage {
         self.db.property_int_value(name).ok().flatten()
     }
 
+    fn property_all(&self, name: &str) -> u64 {
+        Cf::ALL.iter().filter_map(|&cf| self.db.property_int_value_cf(&self.cf(cf), name).ok().flatten()).sum()
+    }
+
+    fn tickers(&self) -> super::Tickers {
+        use rocksdb::statistics::Ticker;
+        super::Tickers {
+            block_cache_hits: self.stats.get_ticker_count(Ticker::BlockCacheHit),
+            block_cache_misses: self.stats.get_ticker_count(Ticker::BlockCacheMiss),
+            stall_micros: self.stats.get_ticker_count(Ticker::StallMicros),
+        }
+    }
+
     fn last_key(&self, cf: Cf) -> Result<Option<Vec<u8>>> {
         self.pending.drain();
         let mut iter = self.db.raw_iterator_cf(&self.cf(cf));
@@ -459,7 +467,7 @@ impl Storage for RocksStorage {
             handles.iter().map(|h| self.db.property_int_value_cf(h, name).ok().flatten().unwrap_or(0)).sum()
         };
         let db = |name: &str| self.db.property_int_value(name).ok().flatten().unwrap_or(0);
-        let ticker = |t: Ticker| self.stats.as_ref().map(|o| o.get_ticker_count(t));
+        let ticker = |t: Ticker| Some(self.stats.get_ticker_count(t));
         let (mut stalls_delayed, mut stalls_stopped) = stall_counts(self.db.property_value("rocksdb.db-write-stall-stats"));
         for h in &handles {
             let (d, s) = stall_counts(self.db.property_value_cf(h, "rocksdb.cf-write-stall-stats"));
@@ -546,7 +554,7 @@ mod tests {
     #[test]
     fn figures_come_from_every_column_family_and_the_statistics() {
         let dir = tempfile::tempdir().unwrap();
-        let tuning = RocksOptions { statistics: true, ..RocksOptions::default() };
+        let tuning = RocksOptions::default();
         let s = RocksStorage::open(dir.path(), &tuning, |_| None).unwrap();
         let mut b = Batch::default();
         b.put(Cf::Meta, b"k".to_vec(), vec![7; 1000]);

@@ -197,6 +197,11 @@ def gen(rng):
             lambda: [rng.choice(["BZPOPMIN", "BZPOPMAX"]), k(), "0.01"],
             lambda: ["BZMPOP", "0.01", "1", k(), "MIN"],
             lambda: ["PING"] + rng.choice([[], [m()], [m(), m()]]),
+            # Diagnostics whose replies do not depend on timing: help texts and errors.
+            lambda: rng.choice([["SLOWLOG", "HELP"], ["LATENCY", "HELP"], ["MEMORY", "HELP"],
+                                ["SLOWLOG", "GET", rng.choice(["-2", "x"])], ["LATENCY", "GRAPH", "nosuch"],
+                                ["LATENCY", "HISTORY", "nosuch"], ["MEMORY", "USAGE", k(), "SAMPLES", "-1"],
+                                ["MEMORY", "USAGE", "missing"], ["LATENCY", "RESET", "nosuch"]]),
             lambda: ["ECHO", m()],
             lambda: ["CLIENT", "SETNAME", rng.choice(["a", "a b", "", "x\ny", "name"])],
             lambda: ["CLIENT", "GETNAME"],
@@ -910,3 +915,33 @@ def test_raw_requests_get_the_same_bytes_and_the_same_close(data, redis_port, di
             s.sendall(b"*1\r\n$8\r\nFLUSHALL\r\n")
             assert s.recv(100) == b"+OK\r\n"
     assert exchange(diskdb_port, data) == exchange(redis_port, data)
+
+
+# Diagnostics replies that are the same on both servers whatever the timing: with the
+# default thresholds (slow log at 10 ms, latency monitor off) nothing here is slow.
+DIAGNOSTICS = [
+    ["SLOWLOG", "RESET"],
+    ["SLOWLOG", "LEN"],
+    ["SLOWLOG", "GET"],
+    ["SLOWLOG", "HELP"],
+    ["LATENCY", "HELP"],
+    ["LATENCY", "LATEST"],
+    ["LATENCY", "RESET"],
+    ["LATENCY", "DOCTOR"],
+    ["MEMORY", "HELP"],
+    ["MEMORY", "PURGE"],
+    ["MEMORY", "USAGE", "missing"],
+    ["MEMORY", "USAGE", "missing", "SAMPLES", "x"],
+    ["MEMORY", "USAGE", "missing", "BOGUS"],
+    ["INFO", "nosuchsection"],
+]
+
+
+def test_diagnostics_reply_as_redis_does(redis_port, diskdb_port):
+    ours, theirs = Raw(diskdb_port), Raw(redis_port)
+    try:
+        for cmd in DIAGNOSTICS:
+            assert ours.send(cmd)[0] == theirs.send(cmd)[0], cmd
+    finally:
+        ours.close()
+        theirs.close()
