@@ -21,7 +21,7 @@ const OPCODE_FUNCTION_PRE_GA: u8 = 246;
 /// Why a payload was refused, with Redis's texts.
 #[derive(Debug, PartialEq)]
 pub enum Refused {
-    /// `payload version or checksum are wrong`
+    /// `DUMP payload version or checksum are wrong`
     Checksum,
     /// `given type is not a function`
     NotAFunction,
@@ -32,7 +32,7 @@ pub enum Refused {
 impl Refused {
     pub fn text(&self) -> String {
         match self {
-            Refused::Checksum => "ERR payload version or checksum are wrong".into(),
+            Refused::Checksum => "ERR DUMP payload version or checksum are wrong".into(),
             Refused::NotAFunction => "ERR given type is not a function".into(),
             Refused::Load(what) => format!("ERR {what}"),
         }
