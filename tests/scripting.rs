@@ -929,6 +929,10 @@ fn bad_input_answers_as_redis() {
         let args = ["EVAL", script, "0"];
         assert_eq!(ours.cmd(&args), theirs.cmd(&args), "{script}");
     }
+    // A library whose top level loops forever: stopped after 500 ms, as Redis 7.0.
+    let args = ["FUNCTION", "LOAD", "#!lua name=loop\nwhile true do end"];
+    assert_eq!(ours.cmd(&args), R::err("ERR Error registering functions: ERR FUNCTION LOAD timeout"));
+    assert_eq!(theirs.cmd(&args), R::err("ERR Error registering functions: ERR FUNCTION LOAD timeout"));
     // A deeply nested return table: Redis nests arrays until its Lua C stack limit,
     // DiskDB 1000 deep; both end the innermost level with the same error.
     // (Read on a thread with a large stack: the reply parser recurses per level.)
