@@ -164,23 +164,23 @@ fn execute_command(state: &ServerState, session: &mut Session, argv: &[Bytes]) -
     run_locked(state, session, idx, argv)
 }
 
-/// While a script runs (it holds the gate exclusively): waits for it to end, and once
-/// it has run longer than `busy-reply-threshold` answers `-BUSY`, except to the commands
-/// Redis allows then (`allow_busy`: SCRIPT KILL, FUNCTION KILL, FUNCTION STATS,
-/// SHUTDOWN...), which run at once without the gate. `None`: go on as usual.
+/// While a script runs (it holds the gate exclusively): once it has run longer than
+/// `busy-reply-threshold`, answers `-BUSY`, except to the commands Redis allows then
+/// (`allow_busy`: SCRIPT KILL, FUNCTION KILL, FUNCTION STATS, SHUTDOWN...), which run at
+/// once without the gate. `None`: go on waiting for the gate (the caller waits on the
+/// gate itself, which wakes it as soon as the script ends; a sleep here would cost
+/// every command that arrives during a script a millisecond or more).
 fn while_script_runs(state: &ServerState, session: &mut Session, idx: usize, spec: &CommandSpec, argv: &[Bytes]) -> Option<Outcome> {
+    let ran = state.scripting.busy_for()?;
     let threshold = state.config.read().stored("busy-reply-threshold", "5000").parse::<u64>().unwrap_or(5000);
-    loop {
-        let ran = state.scripting.busy_for()?;
-        if ran >= threshold {
-            if spec.has(flags::ALLOW_BUSY) {
-                return Some(run_locked(state, session, idx, argv));
-            }
-            let e = if state.scripting.running.eval.load(Ordering::Relaxed) { Error::BusyScript } else { Error::BusyFunction };
-            return Some(reject(state, Some(idx), e));
+    if ran >= threshold {
+        if spec.has(flags::ALLOW_BUSY) {
+            return Some(run_locked(state, session, idx, argv));
         }
-        std::thread::sleep(std::time::Duration::from_millis(1));
+        let e = if state.scripting.running.eval.load(Ordering::Relaxed) { Error::BusyScript } else { Error::BusyFunction };
+        return Some(reject(state, Some(idx), e));
     }
+    None
 }
 
 /// Runs `argv` for a script's `redis.call` (the caller, EVAL or FCALL, holds the gate

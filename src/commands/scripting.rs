@@ -27,7 +27,10 @@ fn numkeys_keys(argv: &[Bytes]) -> Vec<usize> {
 
 /// Splits `numkeys key... arg...` (from argument 2) into keys and arguments.
 fn split_keys(argv: &[Bytes]) -> Result<(&[Bytes], &[Bytes])> {
-    let n = args::int(&argv[2])?;
+    split_keys_with(argv, args::int(&argv[2])?)
+}
+
+fn split_keys_with(argv: &[Bytes], n: i64) -> Result<(&[Bytes], &[Bytes])> {
     if n < 0 {
         return Err(Error::NumkeysNegative);
     }
@@ -38,7 +41,13 @@ fn split_keys(argv: &[Bytes]) -> Result<(&[Bytes], &[Bytes])> {
     Ok(rest.split_at(n as usize))
 }
 
+/// Redis 7.0's order: EVALSHA answers NOSCRIPT at once for a SHA that is not 40
+/// characters long; then numkeys is checked, then the script is looked up (EVALSHA) or
+/// compiled (EVAL, whose shebang errors come then).
 fn eval_with(ctx: &mut Ctx<'_>, argv: &[Bytes], by_sha: bool, mode: Mode) -> Result<Reply> {
+    if by_sha && argv[1].len() != 40 {
+        return Err(Error::NoScript);
+    }
     let (keys, rest) = split_keys(argv)?;
     let scripting = &ctx.server.scripting;
     let sha = if by_sha {
@@ -50,9 +59,9 @@ fn eval_with(ctx: &mut Ctx<'_>, argv: &[Bytes], by_sha: bool, mode: Mode) -> Res
     } else {
         scripting.load_script(&argv[1])?
     };
-    // The script may run long: let the runtime move other connections off this thread
-    // (they then get -BUSY past busy-reply-threshold, and SCRIPT KILL can reach it).
-    Ok(tokio::task::block_in_place(|| scripting.eval(ctx.server, ctx.session, &sha, keys, rest, mode)))
+    // A script that runs long hands this thread's other connections over to another
+    // thread from its Lua hook (see `scripting::hand_off_worker`).
+    Ok(scripting.eval(ctx.server, ctx.session, &sha, keys, rest, mode))
 }
 
 /// `EVAL script numkeys [key ...] [arg ...]`: runs a Lua script. O(script).
@@ -186,16 +195,25 @@ fn script_kill(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
     Ok(Reply::ok())
 }
 
+/// FCALL and FCALL_RO, in Redis 7.0's order: the function is looked up first (`ERR
+/// Function not found`), then numkeys (`ERR Bad number of keys provided` when it is not
+/// an integer), then the `no-writes` check of FCALL_RO.
+fn fcall_with(ctx: &mut Ctx<'_>, argv: &[Bytes], ro: bool) -> Result<Reply> {
+    let scripting = &ctx.server.scripting;
+    let found = scripting.find_function(&argv[1])?;
+    let n = args::int(&argv[2]).map_err(|_| Error::Script("ERR Bad number of keys provided".into()))?;
+    let (keys, rest) = split_keys_with(argv, n)?;
+    Ok(scripting.fcall(ctx.server, ctx.session, &argv[1], found, keys, rest, ro))
+}
+
 /// `FCALL function numkeys [key ...] [arg ...]`: calls a library function.
 fn fcall(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let (keys, rest) = split_keys(argv)?;
-    Ok(tokio::task::block_in_place(|| ctx.server.scripting.fcall(ctx.server, ctx.session, &argv[1], keys, rest, false)))
+    fcall_with(ctx, argv, false)
 }
 
 /// `FCALL_RO function numkeys [key ...] [arg ...]`: only `no-writes` functions.
 fn fcall_ro(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let (keys, rest) = split_keys(argv)?;
-    Ok(tokio::task::block_in_place(|| ctx.server.scripting.fcall(ctx.server, ctx.session, &argv[1], keys, rest, true)))
+    fcall_with(ctx, argv, true)
 }
 
 /// `FUNCTION LOAD [REPLACE] code`: loads a `#!lua name=<lib>` library; answers its name.

@@ -33,6 +33,11 @@ pub enum Reply {
     /// A double the command formatted itself (GEO coordinates, printed as Redis's
     /// `addReplyHumanLongDouble` does): RESP3 double, RESP2 bulk string.
     DoubleText(Bytes),
+    /// RESP3 boolean (`#t` / `#f`); RESP2 integer 1 / 0. (Scripts' `true` / `false`
+    /// after `redis.setresp(3)`.)
+    Bool(bool),
+    /// RESP3 big number (`(digits`); RESP2 bulk string. (Scripts' `{big_number=...}`.)
+    BigNumber(Bytes),
 }
 
 impl Reply {
@@ -122,6 +127,20 @@ impl Reply {
                     line(out, b',', text)
                 } else {
                     bulk(out, text)
+                }
+            }
+            Reply::Bool(b) => {
+                if resp >= 3 {
+                    out.put_slice(if *b { b"#t\r\n" } else { b"#f\r\n" })
+                } else {
+                    out.put_slice(if *b { b":1\r\n" } else { b":0\r\n" })
+                }
+            }
+            Reply::BigNumber(digits) => {
+                if resp >= 3 {
+                    line(out, b'(', digits)
+                } else {
+                    bulk(out, digits)
                 }
             }
             Reply::Verbatim(fmt, text) => {

@@ -48,8 +48,17 @@ const LRAND_A: u64 = 0x5DEECE66D;
 const LRAND_MASK: u64 = (1 << 48) - 1;
 
 /// The generator's 48-bit state, shared by `math.random` and `math.randomseed`.
-#[derive(Default)]
 pub struct Rand48(AtomicU64);
+
+/// redisLrand48's state before any `redisSrand48`: `0x1234ABCD330E` (its `X2 X1 X0`).
+/// Redis 7.0 never reseeds it per script, so one sequence runs for the server's life.
+const LRAND_INITIAL: u64 = 0x1234_ABCD_330E;
+
+impl Default for Rand48 {
+    fn default() -> Self {
+        Rand48(AtomicU64::new(LRAND_INITIAL))
+    }
+}
 
 impl Rand48 {
     /// `redisSrand48(seed)`.
@@ -64,35 +73,71 @@ impl Rand48 {
     }
 }
 
-/// Replaces `math.random` and `math.randomseed` with Redis's.
+/// `luaL_checkint`: a number, or a string Lua converts to one, truncated to a C int.
+fn check_int(v: Option<&Value>, i: usize, name: &str) -> Result<i32> {
+    let n = match v {
+        Some(Value::Integer(n)) => *n as f64,
+        Some(Value::Number(n)) => *n,
+        Some(Value::String(s)) => s
+            .to_str()
+            .ok()
+            .and_then(|s| lua_str2number(&s))
+            .ok_or_else(|| bad_arg(i, name, "number expected, got string"))?,
+        Some(other) => return Err(bad_arg(i, name, &format!("number expected, got {}", lua_type(other)))),
+        None => return Err(bad_arg(i, name, "number expected, got no value")),
+    };
+    Ok(if n.is_finite() { n as i64 as i32 } else { i64::MIN as i32 })
+}
+
+/// Lua 5.1's string -> number coercion (`lua_str2number`: strtod, or hex with `0x`,
+/// surrounded by optional spaces).
+pub(super) fn lua_str2number(s: &str) -> Option<f64> {
+    let t = s.trim_matches(|c: char| c.is_ascii_whitespace());
+    if t.is_empty() {
+        return None;
+    }
+    let (end, v) = strtod(t.as_bytes());
+    if end == t.len() {
+        return Some(v);
+    }
+    let hex = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X"))?;
+    u64::from_str_radix(hex, 16).ok().map(|v| v as f64)
+}
+
+/// Replaces `math.random` and `math.randomseed` with Redis's (`redis_math_random`: Lua's
+/// own with `rand()` replaced by `redisLrand48()`).
 pub fn install_random(lua: &Lua, math: &Table, rand: Arc<Rand48>) -> Result<()> {
     let r = rand.clone();
-    let random = lua.create_function(move |_, args: MultiValue| {
-        let max = i32::MAX as f64;
-        let r = (r.next() % i32::MAX) as f64 / max;
-        let nums: Vec<f64> = args.iter().map(|v| v.as_number().or_else(|| v.as_integer().map(|i| i as f64)).unwrap_or(0.0)).collect();
-        match nums.len() {
-            0 => Ok(r),
-            1 => {
-                let u = nums[0];
-                if u < 1.0 {
-                    return Err(mlua::Error::RuntimeError("bad argument #1 to 'random' (interval is empty)".into()));
+    let random = lua.create_function(move |lua, args: MultiValue| {
+        let f = || -> Result<f64> {
+            let max = i32::MAX as f64;
+            let r = (r.next() % i32::MAX) as f64 / max;
+            match args.len() {
+                0 => Ok(r),
+                1 => {
+                    let u = check_int(args.front(), 1, "random")?;
+                    if u < 1 {
+                        return Err(bad_arg(1, "random", "interval is empty"));
+                    }
+                    Ok((r * u as f64).floor() + 1.0)
                 }
-                Ok((r * u).floor() + 1.0)
-            }
-            2 => {
-                let (l, u) = (nums[0], nums[1]);
-                if l > u {
-                    return Err(mlua::Error::RuntimeError("bad argument #2 to 'random' (interval is empty)".into()));
+                2 => {
+                    let l = check_int(args.front(), 1, "random")?;
+                    let u = check_int(args.get(1), 2, "random")?;
+                    if l > u {
+                        return Err(bad_arg(2, "random", "interval is empty"));
+                    }
+                    Ok((r * (u as f64 - l as f64 + 1.0)).floor() + l as f64)
                 }
-                Ok((r * (u - l + 1.0)).floor() + l)
+                _ => Err(mlua::Error::RuntimeError("wrong number of arguments".into())),
             }
-            _ => Err(mlua::Error::RuntimeError("wrong number of arguments".into())),
-        }
+        };
+        f().map_err(|e| located(lua, e))
     })?;
     math.raw_set("random", random)?;
-    let randomseed = lua.create_function(move |_, seed: f64| {
-        rand.seed(seed as i64 as i32);
+    let randomseed = lua.create_function(move |lua, args: MultiValue| {
+        let seed = check_int(args.front(), 1, "randomseed").map_err(|e| located(lua, e))?;
+        rand.seed(seed);
         Ok(())
     })?;
     math.raw_set("randomseed", randomseed)?;
@@ -348,30 +393,409 @@ fn encode(out: &mut Vec<u8>, v: &Value, depth: usize) -> Result<()> {
     Ok(())
 }
 
-fn decode(lua: &Lua, v: serde_json::Value, depth: usize) -> Result<Value> {
-    if depth > MAX_DEPTH {
-        return Err(mlua::Error::RuntimeError(format!("Found too many nested data structures ({depth})")));
+// lua-cjson's decoder, token by token, so that its errors are lua-cjson's own: `Expected
+// <what> but found <token> at character <n>` (`T_END`, `T_OBJ_END`..., or the text of a
+// bad token: `invalid token`, `invalid number`, `unexpected end of string`, `invalid
+// escape code`, `invalid unicode escape code`), nesting at most 1000 deep. As in C, a NUL
+// byte ends the text; numbers go through `strtod` (so `+1`, `0x10`, `1.`, `inf`, `nan`
+// decode, as Redis's lua-cjson lets them with `decode_invalid_numbers`).
+
+#[derive(Clone, Copy, PartialEq)]
+enum Tok {
+    ObjBegin,
+    ObjEnd,
+    ArrBegin,
+    ArrEnd,
+    Str,
+    Num(f64),
+    Bool(bool),
+    Null,
+    Colon,
+    Comma,
+    End,
+    Error(&'static str),
+}
+
+impl Tok {
+    fn name(self) -> &'static str {
+        match self {
+            Tok::ObjBegin => "T_OBJ_BEGIN",
+            Tok::ObjEnd => "T_OBJ_END",
+            Tok::ArrBegin => "T_ARR_BEGIN",
+            Tok::ArrEnd => "T_ARR_END",
+            Tok::Str => "T_STRING",
+            Tok::Num(_) => "T_NUMBER",
+            Tok::Bool(_) => "T_BOOLEAN",
+            Tok::Null => "T_NULL",
+            Tok::Colon => "T_COLON",
+            Tok::Comma => "T_COMMA",
+            Tok::End => "T_END",
+            Tok::Error(text) => text,
+        }
     }
-    Ok(match v {
-        serde_json::Value::Null => null(),
-        serde_json::Value::Bool(b) => Value::Boolean(b),
-        serde_json::Value::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
-        serde_json::Value::String(s) => Value::String(lua.create_string(&s)?),
-        serde_json::Value::Array(a) => {
-            let t = lua.create_table_with_capacity(a.len(), 0)?;
-            for (i, item) in a.into_iter().enumerate() {
-                t.raw_set(i + 1, decode(lua, item, depth + 1)?)?;
-            }
-            Value::Table(t)
+}
+
+struct Parser<'a> {
+    data: &'a [u8],
+    pos: usize,
+    depth: usize,
+    /// The last string token's bytes.
+    text: Vec<u8>,
+}
+
+impl Parser<'_> {
+    fn at(&self, i: usize) -> u8 {
+        self.data.get(i).copied().unwrap_or(0)
+    }
+
+    /// The next token and the index (0-based) it starts at.
+    fn next(&mut self) -> (Tok, usize) {
+        while matches!(self.at(self.pos), b' ' | b'\t' | b'\n' | b'\r') {
+            self.pos += 1;
         }
-        serde_json::Value::Object(m) => {
-            let t = lua.create_table_with_capacity(0, m.len())?;
-            for (k, item) in m {
-                t.raw_set(k, decode(lua, item, depth + 1)?)?;
-            }
-            Value::Table(t)
+        let start = self.pos;
+        let ch = self.at(self.pos);
+        let single = match ch {
+            0 => return (Tok::End, start),
+            b'{' => Some(Tok::ObjBegin),
+            b'}' => Some(Tok::ObjEnd),
+            b'[' => Some(Tok::ArrBegin),
+            b']' => Some(Tok::ArrEnd),
+            b',' => Some(Tok::Comma),
+            b':' => Some(Tok::Colon),
+            _ => None,
+        };
+        if let Some(t) = single {
+            self.pos += 1;
+            return (t, start);
         }
-    })
+        let rest = &self.data[self.pos..];
+        match ch {
+            b'"' => self.string(start),
+            b'-' | b'0'..=b'9' | b'+' | b'i' | b'I' | b'n' | b'N' | b't' | b'f' => {
+                if ch == b'-' || ch.is_ascii_digit() {
+                    return self.number(start);
+                }
+                for (word, tok) in [(&b"true"[..], Tok::Bool(true)), (b"false", Tok::Bool(false)), (b"null", Tok::Null)] {
+                    if rest.starts_with(word) {
+                        self.pos += word.len();
+                        return (tok, start);
+                    }
+                }
+                if invalid_number(rest) {
+                    return self.number(start);
+                }
+                (Tok::Error("invalid token"), start)
+            }
+            _ => (Tok::Error("invalid token"), start),
+        }
+    }
+
+    fn number(&mut self, start: usize) -> (Tok, usize) {
+        let end = self.data[self.pos..].iter().position(|&b| b == 0).map_or(self.data.len(), |n| self.pos + n);
+        let (used, v) = strtod(&self.data[self.pos..end]);
+        if used == 0 {
+            return (Tok::Error("invalid number"), start);
+        }
+        self.pos += used;
+        (Tok::Num(v), start)
+    }
+
+    fn string(&mut self, start: usize) -> (Tok, usize) {
+        self.pos += 1;
+        self.text.clear();
+        loop {
+            let ch = self.at(self.pos);
+            match ch {
+                b'"' => break,
+                0 => return (Tok::Error("unexpected end of string"), self.pos),
+                b'\\' => {
+                    let esc = match self.at(self.pos + 1) {
+                        b'"' => b'"',
+                        b'\\' => b'\\',
+                        b'/' => b'/',
+                        b'b' => 0x08,
+                        b'f' => 0x0c,
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        b'u' => {
+                            if !self.unicode_escape() {
+                                return (Tok::Error("invalid unicode escape code"), self.pos);
+                            }
+                            continue;
+                        }
+                        _ => return (Tok::Error("invalid escape code"), self.pos),
+                    };
+                    self.text.push(esc);
+                    self.pos += 2;
+                }
+                c => {
+                    self.text.push(c);
+                    self.pos += 1;
+                }
+            }
+        }
+        self.pos += 1;
+        (Tok::Str, start)
+    }
+
+    fn hex4(&self, at: usize) -> Option<u32> {
+        let mut v = 0;
+        for i in 0..4 {
+            let d = (self.at(at + i) as char).to_digit(16)?;
+            v = v << 4 | d;
+        }
+        Some(v)
+    }
+
+    /// `\uXXXX` (or a surrogate pair) at `pos`: appends its UTF-8 and moves past it.
+    fn unicode_escape(&mut self) -> bool {
+        let Some(mut cp) = self.hex4(self.pos + 2) else { return false };
+        let mut len = 6;
+        if cp & 0xF800 == 0xD800 {
+            if cp & 0x400 != 0 || self.at(self.pos + 6) != b'\\' || self.at(self.pos + 7) != b'u' {
+                return false;
+            }
+            let Some(low) = self.hex4(self.pos + 8) else { return false };
+            if low & 0xFC00 != 0xDC00 {
+                return false;
+            }
+            cp = (((cp & 0x3FF) << 10) | (low & 0x3FF)) + 0x10000;
+            len = 12;
+        }
+        let Some(c) = char::from_u32(cp) else { return false };
+        let mut buf = [0u8; 4];
+        self.text.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        self.pos += len;
+        true
+    }
+
+    fn fail(&self, expected: &str, tok: Tok, at: usize) -> mlua::Error {
+        mlua::Error::RuntimeError(format!("Expected {expected} but found {} at character {}", tok.name(), at + 1))
+    }
+
+    fn descend(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(mlua::Error::RuntimeError(format!(
+                "Found too many nested data structures ({}) at character {}",
+                self.depth, self.pos
+            )));
+        }
+        Ok(())
+    }
+
+    fn value(&mut self, lua: &Lua, tok: Tok, at: usize) -> Result<Value> {
+        Ok(match tok {
+            Tok::Str => Value::String(lua.create_string(&self.text)?),
+            Tok::Num(n) => Value::Number(n),
+            Tok::Bool(b) => Value::Boolean(b),
+            Tok::Null => null(),
+            Tok::ObjBegin => {
+                self.descend()?;
+                let t = lua.create_table()?;
+                let (mut tok, mut at) = self.next();
+                if tok != Tok::ObjEnd {
+                    loop {
+                        if tok != Tok::Str {
+                            return Err(self.fail("object key string", tok, at));
+                        }
+                        let key = lua.create_string(&self.text)?;
+                        let (colon, cat) = self.next();
+                        if colon != Tok::Colon {
+                            return Err(self.fail("colon", colon, cat));
+                        }
+                        let (vt, vat) = self.next();
+                        let v = self.value(lua, vt, vat)?;
+                        t.raw_set(key, v)?;
+                        let (sep, sat) = self.next();
+                        if sep == Tok::ObjEnd {
+                            break;
+                        }
+                        if sep != Tok::Comma {
+                            return Err(self.fail("comma or object end", sep, sat));
+                        }
+                        (tok, at) = self.next();
+                    }
+                }
+                self.depth -= 1;
+                Value::Table(t)
+            }
+            Tok::ArrBegin => {
+                self.descend()?;
+                let t = lua.create_table()?;
+                let (mut tok, mut at) = self.next();
+                if tok != Tok::ArrEnd {
+                    let mut i = 1;
+                    loop {
+                        let v = self.value(lua, tok, at)?;
+                        t.raw_set(i, v)?;
+                        i += 1;
+                        let (sep, sat) = self.next();
+                        if sep == Tok::ArrEnd {
+                            break;
+                        }
+                        if sep != Tok::Comma {
+                            return Err(self.fail("comma or array end", sep, sat));
+                        }
+                        (tok, at) = self.next();
+                    }
+                }
+                self.depth -= 1;
+                Value::Table(t)
+            }
+            other => return Err(self.fail("value", other, at)),
+        })
+    }
+}
+
+/// lua-cjson's `json_is_invalid_number`: a number JSON does not allow but `strtod` reads
+/// (`+`, hex, leading zeros, inf, nan).
+fn invalid_number(p: &[u8]) -> bool {
+    let mut p = p;
+    if p.first() == Some(&b'+') {
+        return true;
+    }
+    if p.first() == Some(&b'-') {
+        p = &p[1..];
+    }
+    let at = |i: usize| p.get(i).copied().unwrap_or(0);
+    if at(0) == b'0' {
+        let c2 = at(1);
+        return (c2 | 0x20) == b'x' || c2.is_ascii_digit();
+    }
+    if at(0) <= b'9' {
+        return false;
+    }
+    let lower: Vec<u8> = p.iter().take(3).map(|b| b.to_ascii_lowercase()).collect();
+    lower == b"inf" || lower == b"nan"
+}
+
+/// C's `strtod` on `s`: the number its longest valid prefix denotes and that prefix's
+/// length (0 when there is none). Decimal, hex (`0x1.8p3`), `inf`/`infinity`, `nan`.
+pub(super) fn strtod(s: &[u8]) -> (usize, f64) {
+    let at = |i: usize| s.get(i).copied().unwrap_or(0);
+    let mut i = 0;
+    while matches!(at(i), b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
+        i += 1;
+    }
+    let neg = at(i) == b'-';
+    if matches!(at(i), b'+' | b'-') {
+        i += 1;
+    }
+    let sign = if neg { -1.0 } else { 1.0 };
+    let word = |i: usize, w: &[u8]| s.len() >= i + w.len() && s[i..i + w.len()].eq_ignore_ascii_case(w);
+    if word(i, b"infinity") {
+        return (i + 8, sign * f64::INFINITY);
+    }
+    if word(i, b"inf") {
+        return (i + 3, sign * f64::INFINITY);
+    }
+    if word(i, b"nan") {
+        let mut end = i + 3;
+        if at(end) == b'(' {
+            let mut j = end + 1;
+            while at(j).is_ascii_alphanumeric() || at(j) == b'_' {
+                j += 1;
+            }
+            if at(j) == b')' {
+                end = j + 1;
+            }
+        }
+        return (end, f64::NAN.copysign(sign));
+    }
+    if at(i) == b'0' && (at(i + 1) | 0x20) == b'x' && (at(i + 2).is_ascii_hexdigit() || (at(i + 2) == b'.' && at(i + 3).is_ascii_hexdigit())) {
+        let mut j = i + 2;
+        let mut mant = 0f64;
+        let mut exp = 0i64;
+        while at(j).is_ascii_hexdigit() {
+            mant = mant * 16.0 + (at(j) as char).to_digit(16).unwrap_or(0) as f64;
+            j += 1;
+        }
+        if at(j) == b'.' {
+            j += 1;
+            while at(j).is_ascii_hexdigit() {
+                mant = mant * 16.0 + (at(j) as char).to_digit(16).unwrap_or(0) as f64;
+                exp -= 4;
+                j += 1;
+            }
+        }
+        if (at(j) | 0x20) == b'p' {
+            let mut k = j + 1;
+            let eneg = at(k) == b'-';
+            if matches!(at(k), b'+' | b'-') {
+                k += 1;
+            }
+            if at(k).is_ascii_digit() {
+                let mut e = 0i64;
+                while at(k).is_ascii_digit() {
+                    e = (e * 10 + (at(k) - b'0') as i64).min(100_000);
+                    k += 1;
+                }
+                exp += if eneg { -e } else { e };
+                j = k;
+            }
+        }
+        return (j, sign * mant * 2f64.powi(exp.clamp(-100_000, 100_000) as i32));
+    }
+    let start = i;
+    let mut digits = 0;
+    while at(i).is_ascii_digit() {
+        i += 1;
+        digits += 1;
+    }
+    if at(i) == b'.' {
+        i += 1;
+        while at(i).is_ascii_digit() {
+            i += 1;
+            digits += 1;
+        }
+    }
+    if digits == 0 {
+        return (0, 0.0);
+    }
+    let mant_end = i;
+    if (at(i) | 0x20) == b'e' {
+        let mut k = i + 1;
+        if matches!(at(k), b'+' | b'-') {
+            k += 1;
+        }
+        if at(k).is_ascii_digit() {
+            while at(k).is_ascii_digit() {
+                k += 1;
+            }
+            i = k;
+        }
+    }
+    let text = std::str::from_utf8(&s[start..i]).unwrap_or("0");
+    // Rust's parser wants a digit before an exponent and after a dot only in some
+    // forms; normalise "1." and ".5" shapes.
+    let mut t = String::with_capacity(text.len() + 2);
+    if text.starts_with('.') {
+        t.push('0');
+    }
+    t.push_str(&text[..mant_end - start]);
+    if t.ends_with('.') {
+        t.push('0');
+    }
+    t.push_str(&text[mant_end - start..]);
+    let v: f64 = t.parse().unwrap_or(0.0);
+    (i, sign * v)
+}
+
+fn decode(lua: &Lua, data: &[u8]) -> Result<Value> {
+    if data.len() >= 2 && (data[0] == 0 || data[1] == 0) {
+        return Err(mlua::Error::RuntimeError("JSON parser does not support UTF-16 or UTF-32".into()));
+    }
+    let mut p = Parser { data, pos: 0, depth: 0, text: Vec::new() };
+    let (tok, at) = p.next();
+    let v = p.value(lua, tok, at)?;
+    let (tok, at) = p.next();
+    if tok != Tok::End {
+        return Err(p.fail("the end", tok, at));
+    }
+    Ok(v)
 }
 
 /// The `cjson` table.
@@ -379,27 +803,32 @@ pub fn cjson(lua: &Lua) -> Result<Table> {
     let t = lua.create_table()?;
     t.raw_set(
         "encode",
-        lua.create_function(|lua, v: Value| {
+        lua.create_function(|lua, args: MultiValue| {
+            if args.len() != 1 {
+                return Err(bad_arg(1, "encode", "expected 1 argument"));
+            }
             let mut out = Vec::new();
-            encode(&mut out, &v, 0)?;
+            encode(&mut out, &args[0], 0)?;
             lua.create_string(&out)
         })?,
     )?;
     t.raw_set(
         "decode",
-        lua.create_function(|lua, s: mlua::String| {
-            let bytes = s.as_bytes();
-            match serde_json::from_slice::<serde_json::Value>(&bytes) {
-                Ok(v) => decode(lua, v, 0),
-                Err(e) => Err(mlua::Error::RuntimeError(format!(
-                    "Expected value but found invalid token at character {}",
-                    e.column().max(1)
-                ))),
+        lua.create_function(|lua, args: MultiValue| {
+            if args.len() != 1 {
+                return Err(bad_arg(1, "decode", "expected 1 argument"));
             }
+            let text = match &args[0] {
+                Value::String(s) => s.as_bytes().to_vec(),
+                Value::Integer(i) => i.to_string().into_bytes(),
+                Value::Number(n) => fmt_g(*n, 14).into_bytes(),
+                other => return Err(bad_arg(1, "decode", &format!("string expected, got {}", lua_type(other)))),
+            };
+            decode(lua, &text)
         })?,
     )?;
     t.raw_set("null", null())?;
-    Ok(t)
+    located_table(lua, t)
 }
 
 #[cfg(test)]
@@ -424,6 +853,25 @@ mod tests {
         r.seed(0);
         assert_eq!(r.next(), 366850414);
         assert_eq!(r.next(), 1610402240);
+    }
+
+    #[test]
+    fn lrand48_starts_where_redis_starts() {
+        // redis-server 7.0's first math.random(1, 100) on a fresh server is 40.
+        let r = Rand48::default();
+        assert_eq!(r.next(), 851401618);
+        assert_eq!(r.next(), 1804928587);
+    }
+
+    #[test]
+    fn strtod_prefixes() {
+        assert_eq!(strtod(b"1e5x"), (3, 100000.0));
+        assert_eq!(strtod(b"1e"), (1, 1.0));
+        assert_eq!(strtod(b"-"), (0, 0.0));
+        assert_eq!(strtod(b"0x10"), (4, 16.0));
+        assert_eq!(strtod(b"1."), (2, 1.0));
+        assert_eq!(strtod(b"-Infinity"), (9, f64::NEG_INFINITY));
+        assert!(strtod(b"nan").1.is_nan());
     }
 
     #[test]

@@ -14,6 +14,7 @@
 
 pub mod libs;
 pub mod msgpack;
+pub mod rdb;
 pub mod structlib;
 
 use std::cell::RefCell;
@@ -32,12 +33,12 @@ use crate::protocol::Reply;
 
 /// Memory the Lua state may use: a script that allocates past it gets an error.
 pub const LUA_MEMORY_LIMIT: usize = 256 << 20;
+/// Above this much memory in the Lua state, every script ends with a full collection.
+const GC_FULL_ABOVE: usize = 8 << 20;
 /// Nesting a script's reply may have (deeper tables answer an error).
 const MAX_REPLY_DEPTH: usize = 1000;
 /// Record of the libraries in the Stats column family.
 const FUNCTIONS_KEY: &[u8] = b"functions";
-/// The DiskDB FUNCTION DUMP payload's header.
-const DUMP_MAGIC: &[u8] = b"DDBFUNC1";
 
 /// What other clients see of the running script.
 #[derive(Default)]
@@ -49,6 +50,11 @@ pub struct Running {
     pub eval: AtomicBool,
     /// Milliseconds since the scripting state's creation when the script started.
     pub started: AtomicU64,
+    /// [`now_ns`] when the running script's thread should next try to hand its runtime
+    /// worker over (see [`hand_off_worker`]); 0: done, or no script runs.
+    hand_off_at_ns: AtomicU64,
+    /// [`now_ns`] when the running FUNCTION LOAD started (0: none runs).
+    load_started_ns: AtomicU64,
     pub name: Mutex<(String, String)>,
 }
 
@@ -66,6 +72,13 @@ pub struct FunctionInfo {
     pub callback: Function,
 }
 
+struct RunKeys {
+    call: mlua::String,
+    raw: mlua::String,
+    keys: mlua::String,
+    argv: mlua::String,
+}
+
 struct Engine {
     lua: Lua,
     /// Private table the wrappers read `raw` (redis.call's implementation) from.
@@ -75,7 +88,19 @@ struct Engine {
     /// The protected environment scripts run in.
     env: Table,
     runner: Function,
-    scripts: HashMap<String, Function>,
+    /// The environment libraries are compiled in (see INIT).
+    fenv: Table,
+    /// `loading(true | false)`: switches `fenv` to the library-load API and back.
+    loading: Function,
+    /// The `redis` table a library's top level sees (register_function is set in it
+    /// while FUNCTION LOAD runs).
+    lredis: Table,
+    scripts: HashMap<String, Script>,
+    /// The global `redis` table, and the keys a run sets (made once: a Lua string made
+    /// from a `&str` at every run costs a hash and an intern lookup each time).
+    redis: Table,
+    keys: RunKeys,
+    shared: Arc<RunShared>,
     /// INIT's Lua `redis.call`, in place between scripts (what a library's top level
     /// sees while FUNCTION LOAD runs it).
     call_wrapper: Value,
@@ -88,6 +113,8 @@ pub struct Scripting {
     libraries: Mutex<BTreeMap<String, Library>>,
     pub running: Arc<Running>,
     epoch: Instant,
+    /// Scripts and functions run (paces the garbage collector's steps).
+    runs: AtomicU64,
 }
 
 /// Registry slot of the `{err=...}` table a raising `redis.call` stands for.
@@ -146,10 +173,40 @@ end
 backing.pcall = function(f, ...) return fix(raw_pcall(f, ...)) end
 local xpcall = xpcall
 local function runner(f, ...)
-  local n, args = select('#', ...), {...}
+  local n = select('#', ...)
+  -- EVAL scripts take no arguments: no closure or table to build for them.
+  if n == 0 then return xpcall(f, holder.handler) end
+  local args = {...}
   return xpcall(function() return f(unpack(args, 1, n)) end, holder.handler)
 end
-return backing, env, runner
+-- Libraries' environment (Redis 7.0's functions engine): while FUNCTION LOAD runs a
+-- library's top level, its globals are only `redis` with register_function, log, the
+-- LOG_* levels and the version (anything else: "Script attempted to access nonexistent
+-- global variable"); once loaded, its functions see the script environment.
+local function strict(t)
+  local p = {}
+  setmetatable(p, {
+    __index = function(_, k)
+      local v = t[k]
+      if v == nil then error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2) end
+      return v
+    end,
+    __newindex = function() error("Attempt to modify a readonly table", 2) end,
+    __metatable = false,
+  })
+  return p
+end
+local lredis = {}
+for _, k in ipairs({'log', 'LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION', 'REDIS_VERSION_NUM'}) do
+  lredis[k] = redis[k]
+end
+local load_api = strict({redis = strict(lredis)})
+local fmeta = {__index = env, __newindex = function() error("Attempt to modify a readonly table", 2) end, __metatable = false}
+local fenv = setmetatable({}, fmeta)
+local function loading(on)
+  if on then fmeta.__index = load_api else fmeta.__index = env end
+end
+return backing, env, runner, fenv, loading, lredis
 "#;
 
 impl Engine {
@@ -193,30 +250,45 @@ impl Engine {
                 Ok(t)
             })?,
         )?;
+        redis.raw_set("log", lua.create_function(redis_log)?)?;
         redis.raw_set(
-            "log",
+            "set_repl",
             lua.create_function(|_, args: MultiValue| {
-                let mut it = args.into_iter();
-                let level = it.next().and_then(|v| v.as_number().or_else(|| v.as_integer().map(|i| i as f64)));
-                let Some(level) = level else {
-                    return Err(mlua::Error::RuntimeError("First argument must be a number (log level).".into()));
-                };
-                let msg: Vec<String> = it.map(|v| v.to_string().unwrap_or_default()).collect();
-                let msg = msg.join(" ");
-                match level as i64 {
-                    0 => tracing::debug!(target: "lua", "{msg}"),
-                    1 | 2 => tracing::info!(target: "lua", "{msg}"),
-                    3 => tracing::warn!(target: "lua", "{msg}"),
-                    _ => return Err(mlua::Error::RuntimeError("Invalid debug level.".into())),
+                if args.len() != 1 {
+                    return Err(mlua::Error::RuntimeError("redis.set_repl() requires two arguments.".into()));
+                }
+                let flags = lua_number(&args[0]).unwrap_or(0.0) as i64;
+                if flags & !3 != 0 {
+                    return Err(mlua::Error::RuntimeError(
+                        "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.".into(),
+                    ));
                 }
                 Ok(())
             })?,
         )?;
-        redis.raw_set("set_repl", lua.create_function(|_, _: MultiValue| Ok(()))?)?;
         redis.raw_set("replicate_commands", lua.create_function(|_, _: MultiValue| Ok(true))?)?;
+        let shared = Arc::new(RunShared::default());
+        lua.set_app_data(shared.clone());
+        redis.raw_set(
+            "setresp",
+            lua.create_function(|lua, args: MultiValue| {
+                if args.len() != 1 {
+                    return Err(mlua::Error::RuntimeError("redis.setresp() requires one argument.".into()));
+                }
+                let n = lua_number(&args[0]).unwrap_or(0.0) as i64;
+                if n != 2 && n != 3 {
+                    return Err(mlua::Error::RuntimeError("RESP version must be 2 or 3.".into()));
+                }
+                if let Some(shared) = lua.app_data_ref::<Arc<RunShared>>() {
+                    shared.resp.store(n as u8, Ordering::Relaxed);
+                }
+                Ok(())
+            })?,
+        )?;
+        redis.raw_set("acl_check_cmd", lua.create_function(acl_check_cmd)?)?;
         g.raw_set("redis", redis)?;
         let holder = lua.create_table()?;
-        let (env_backing, env, runner): (Table, Table, Function) =
+        let (env_backing, env, runner, fenv, loading, lredis): (Table, Table, Function, Table, Function, Table) =
             lua.load(INIT).set_name("=diskdb").call((g.clone(), holder.clone()))?;
         holder.raw_set("handler", lua.create_function(error_handler)?)?;
         holder.raw_set(
@@ -237,16 +309,235 @@ impl Engine {
             if flags.kill.load(Ordering::Relaxed) {
                 return Err(mlua::Error::RuntimeError("Script killed by user".into()));
             }
+            let load = flags.load_started_ns.load(Ordering::Relaxed);
+            if load != 0 && now_ns().saturating_sub(load) > FUNCTION_LOAD_TIMEOUT_NS {
+                return Err(mlua::Error::RuntimeError("FUNCTION LOAD timeout".into()));
+            }
+            let at = flags.hand_off_at_ns.load(Ordering::Relaxed);
+            if at != 0 && now_ns() >= at {
+                let next = if hand_off_worker() { 0 } else { now_ns() + HAND_OFF_AFTER_NS };
+                flags.hand_off_at_ns.store(next, Ordering::Relaxed);
+            }
             Ok(VmState::Continue)
         });
         let call_wrapper: Value = g.raw_get::<Table>("redis")?.raw_get("call")?;
-        Ok(Engine { lua, holder, env_backing, env, runner, scripts: HashMap::new(), call_wrapper })
+        let keys = RunKeys {
+            call: lua.create_string("call")?,
+            raw: lua.create_string("raw")?,
+            keys: lua.create_string("KEYS")?,
+            argv: lua.create_string("ARGV")?,
+        };
+        let redis = g.raw_get::<Table>("redis")?;
+        Ok(Engine { lua, holder, env_backing, env, runner, fenv, loading, lredis, scripts: HashMap::new(), redis, keys, shared, call_wrapper })
     }
+}
+
+/// A library's top level may run this long (Redis 7.0's FUNCTION LOAD timeout).
+const FUNCTION_LOAD_TIMEOUT_NS: u64 = 500_000_000;
+/// A script runs on its connection's runtime worker; once it has run this long, the
+/// worker's other connections are handed to another thread (see [`hand_off_worker`]).
+const HAND_OFF_AFTER_NS: u64 = 2_000_000;
+
+/// Nanoseconds since the process's first call.
+fn now_ns() -> u64 {
+    static EPOCH: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    EPOCH.get_or_init(Instant::now).elapsed().as_nanos() as u64 + 1
+}
+
+/// Called from the Lua hook of a script that has run a while: hands the tokio worker
+/// this thread drives over to another thread (`block_in_place`), so that the other
+/// connections it serves go on (they answer -BUSY past `busy-reply-threshold`, and
+/// SCRIPT KILL reaches the script). Scripts start without it: `block_in_place` moves the
+/// worker at every call, which costs a thread switch or two per script, more than a
+/// short script itself. Waits until the runtime demonstrably runs tasks without this
+/// thread (a spawned task reports), at most 100 ms; answers whether it did.
+fn hand_off_worker() -> bool {
+    let Ok(handle) = tokio::runtime::Handle::try_current() else { return true };
+    if handle.runtime_flavor() != tokio::runtime::RuntimeFlavor::MultiThread {
+        return true;
+    }
+    tokio::task::block_in_place(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        handle.spawn(async move {
+            let _ = tx.send(());
+        });
+        rx.recv_timeout(std::time::Duration::from_millis(100)).is_ok()
+    })
 }
 
 fn version_num(v: &str) -> i64 {
     let p: Vec<i64> = v.split('.').map(|x| x.parse().unwrap_or(0)).collect();
     (p.first().copied().unwrap_or(0) << 16) | (p.get(1).copied().unwrap_or(0) << 8) | p.get(2).copied().unwrap_or(0)
+}
+
+/// A Lua value as `lua_tonumber` reads it (numbers, and strings that convert).
+fn lua_number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => Some(*n),
+        Value::Integer(i) => Some(*i as f64),
+        Value::String(s) => s.to_str().ok().and_then(|s| libs::lua_str2number(&s)),
+        _ => None,
+    }
+}
+
+/// `redis.log(level, message...)`, with Redis's checks and texts.
+fn redis_log(_: &Lua, args: MultiValue) -> mlua::Result<()> {
+    if args.len() < 2 {
+        return Err(mlua::Error::RuntimeError("redis.log() requires two arguments or more.".into()));
+    }
+    let Some(level) = lua_number(&args[0]) else {
+        return Err(mlua::Error::RuntimeError("First argument must be a number (log level).".into()));
+    };
+    let level = level as i64;
+    if !(0..=3).contains(&level) {
+        return Err(mlua::Error::RuntimeError("Invalid debug level.".into()));
+    }
+    // Strings and numbers, space separated (other values are skipped, as lua_tolstring's NULL).
+    let parts: Vec<String> = args
+        .iter()
+        .skip(1)
+        .filter_map(|v| match v {
+            Value::String(s) => Some(s.to_string_lossy()),
+            Value::Integer(i) => Some(i.to_string()),
+            Value::Number(n) => Some(libs::fmt_g(*n, 14)),
+            _ => None,
+        })
+        .collect();
+    let msg = parts.join(" ");
+    match level {
+        0 => tracing::debug!(target: "lua", "{msg}"),
+        1 | 2 => tracing::info!(target: "lua", "{msg}"),
+        _ => tracing::warn!(target: "lua", "{msg}"),
+    }
+    Ok(())
+}
+
+/// Script flags (Redis's `scripts_flags_def`, in its order).
+pub const SCRIPT_FLAGS: [&str; 5] = ["no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"];
+
+/// A cached EVAL script: its function and, when its body starts with a `#!lua` shebang,
+/// the flags it declares (`None`: no shebang, Redis's compatibility mode).
+struct Script {
+    f: Function,
+    flags: Option<Vec<&'static str>>,
+}
+
+/// Reads an EVAL script's `#!lua flags=...` shebang as Redis 7.0's
+/// `evalExtractShebangFlags`: `Ok(None)` without one, its flags with one, Redis's
+/// errors for a bad one.
+fn shebang_flags(body: &[u8]) -> Result<Option<Vec<&'static str>>, Error> {
+    if !body.starts_with(b"#!") {
+        return Ok(None);
+    }
+    let Some(end) = body.iter().position(|&b| b == b'\n') else {
+        return Err(Error::Script("ERR Invalid script shebang".into()));
+    };
+    let parts = match split_args(&body[..end]) {
+        Some(p) if !p.is_empty() => p,
+        _ => return Err(Error::Script("ERR Invalid engine in script shebang".into())),
+    };
+    if parts[0] != b"#!lua" {
+        return Err(Error::Script(format!("ERR Unexpected engine in script shebang: {}", String::from_utf8_lossy(&parts[0]))));
+    }
+    let mut flags = Vec::new();
+    for part in &parts[1..] {
+        let Some(list) = part.strip_prefix(b"flags=") else {
+            return Err(Error::Script(format!("ERR Unknown lua shebang option: {}", String::from_utf8_lossy(part))));
+        };
+        if list.is_empty() {
+            continue;
+        }
+        for f in list.split(|&b| b == b',') {
+            match SCRIPT_FLAGS.iter().find(|k| k.as_bytes() == f) {
+                Some(k) => {
+                    if !flags.contains(k) {
+                        flags.push(*k)
+                    }
+                }
+                None => {
+                    return Err(Error::Script(format!("ERR Unexpected flag in script shebang: {}", String::from_utf8_lossy(f))))
+                }
+            }
+        }
+    }
+    Ok(Some(flags))
+}
+
+/// Redis's `sdssplitargs`: space-separated words, with "double quotes" (and their
+/// escapes) and 'single quotes'. `None` for unbalanced quotes or a closing quote not
+/// followed by a space.
+fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let at = |i: usize| line.get(i).copied();
+    loop {
+        while at(i).is_some_and(|c| c.is_ascii_whitespace() || c == 0x0b) {
+            i += 1;
+        }
+        if matches!(at(i), None | Some(0)) {
+            return Some(out);
+        }
+        let mut cur = Vec::new();
+        let (mut inq, mut insq) = (false, false);
+        loop {
+            let c = at(i);
+            if inq {
+                match c {
+                    None => return None,
+                    Some(b'\\') if at(i + 1) == Some(b'x') && at(i + 2).is_some_and(|c| c.is_ascii_hexdigit()) && at(i + 3).is_some_and(|c| c.is_ascii_hexdigit()) => {
+                        let h = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
+                        cur.push(h(line[i + 2]) << 4 | h(line[i + 3]));
+                        i += 3;
+                    }
+                    Some(b'\\') if at(i + 1).is_some() => {
+                        i += 1;
+                        cur.push(match line[i] {
+                            b'n' => b'\n',
+                            b'r' => b'\r',
+                            b't' => b'\t',
+                            b'b' => 0x08,
+                            b'a' => 0x07,
+                            o => o,
+                        });
+                    }
+                    Some(b'"') => {
+                        if at(i + 1).is_some_and(|c| !c.is_ascii_whitespace()) {
+                            return None;
+                        }
+                        i += 1;
+                        break;
+                    }
+                    Some(c) => cur.push(c),
+                }
+            } else if insq {
+                match c {
+                    None => return None,
+                    Some(b'\\') if at(i + 1) == Some(b'\'') => {
+                        i += 1;
+                        cur.push(b'\'');
+                    }
+                    Some(b'\'') => {
+                        if at(i + 1).is_some_and(|c| !c.is_ascii_whitespace()) {
+                            return None;
+                        }
+                        i += 1;
+                        break;
+                    }
+                    Some(c) => cur.push(c),
+                }
+            } else {
+                match c {
+                    None => break,
+                    Some(b' ' | b'\n' | b'\r' | b'\t' | 0) => break,
+                    Some(b'"') => inq = true,
+                    Some(b'\'') => insq = true,
+                    Some(c) => cur.push(c),
+                }
+            }
+            i += 1;
+        }
+        out.push(cur);
+    }
 }
 
 pub fn sha1_hex(data: &[u8]) -> String {
@@ -279,14 +570,23 @@ struct CallCtx<'a> {
     state: &'a ServerState,
     session: &'a mut Session,
     mode: Mode,
-    resp: u8,
+}
+
+/// The running script's state that `redis.setresp` and `redis.acl_check_cmd` read:
+/// they are made once (only `redis.call` and `redis.pcall`, which need the session, are
+/// made for each run).
+#[derive(Default)]
+struct RunShared {
+    /// The protocol chosen with `redis.setresp` (2 or 3).
+    resp: std::sync::atomic::AtomicU8,
+    /// The user running the script.
+    user: Mutex<Option<Arc<crate::acl::UserCell>>>,
 }
 
 impl Scripting {
     pub fn new() -> Scripting {
         let running = Arc::new(Running::default());
         let rand = Arc::new(libs::Rand48::default());
-        rand.seed(0);
         let engine = Engine::new(rand, running.clone()).expect("the Lua state starts");
         Scripting {
             engine: Mutex::new(engine),
@@ -294,6 +594,7 @@ impl Scripting {
             libraries: Mutex::new(BTreeMap::new()),
             running,
             epoch: Instant::now(),
+            runs: AtomicU64::new(0),
         }
     }
 
@@ -311,21 +612,30 @@ impl Scripting {
 
     // ----- Script cache -----
 
-    /// Compiles and caches `body`; returns its SHA1.
+    /// Compiles and caches `body`; returns its SHA1. A `#!lua` shebang line is read for
+    /// its flags and compiled as a comment, so line numbers stay the script's own.
     pub fn load_script(&self, body: &Bytes) -> Result<String, Error> {
         let sha = sha1_hex(body);
         let mut engine = self.engine.lock();
         if engine.scripts.contains_key(&sha) {
             return Ok(sha);
         }
+        let flags = shebang_flags(body)?;
+        let source: std::borrow::Cow<[u8]> = if flags.is_some() {
+            let mut b = body.to_vec();
+            b[..2].copy_from_slice(b"--");
+            b.into()
+        } else {
+            (&body[..]).into()
+        };
         let f = engine
             .lua
-            .load(&body[..])
+            .load(&source[..])
             .set_name("@user_script")
             .set_environment(engine.env.clone())
             .into_function()
             .map_err(|e| Error::Script(format!("ERR Error compiling script (new function): {}", lua_message(&e))))?;
-        engine.scripts.insert(sha.clone(), f);
+        engine.scripts.insert(sha.clone(), Script { f, flags });
         self.bodies.lock().insert(sha.clone(), body.clone());
         Ok(sha)
     }
@@ -346,28 +656,60 @@ impl Scripting {
         self.bodies.lock().clear();
     }
 
-    /// Runs the cached script `sha` (EVAL, EVALSHA and their _RO forms).
+    /// Runs the cached script `sha` (EVAL, EVALSHA and their _RO forms). A script with a
+    /// shebang runs by its flags: `no-writes` makes it read-only, and without it an
+    /// `_RO` command refuses it.
     pub fn eval(&self, state: &ServerState, session: &mut Session, sha: &str, keys: &[Bytes], args: &[Bytes], mode: Mode) -> Reply {
-        let f = {
+        let sha = sha.to_ascii_lowercase();
+        let (f, flags) = {
             let engine = self.engine.lock();
-            match engine.scripts.get(&sha.to_ascii_lowercase()) {
-                Some(f) => f.clone(),
+            match engine.scripts.get(&sha) {
+                Some(s) => (s.f.clone(), s.flags.clone()),
                 None => return Reply::error(Error::NoScript.to_string()),
             }
         };
-        self.run(state, session, f, sha.to_ascii_lowercase(), "eval", keys, args, mode, true)
+        let mode = match (&flags, mode) {
+            (None, m) => m,
+            (Some(fl), m) => {
+                let no_writes = fl.contains(&"no-writes");
+                if m == Mode::EvalRo && !no_writes {
+                    return Reply::error(Error::ScriptWriteFlagRo.to_string());
+                }
+                if no_writes {
+                    Mode::EvalRo
+                } else {
+                    m
+                }
+            }
+        };
+        self.run(state, session, f, sha, "eval", keys, args, mode, true)
     }
 
-    /// Runs the function `name` (FCALL, FCALL_RO).
-    pub fn fcall(&self, state: &ServerState, session: &mut Session, name: &[u8], keys: &[Bytes], args: &[Bytes], ro_cmd: bool) -> Reply {
+    /// Looks up function `name` (FCALL, FCALL_RO): its callback and whether it is
+    /// `no-writes`. Error: `ERR Function not found`.
+    pub fn find_function(&self, name: &[u8]) -> Result<(Function, bool), Error> {
+        let libs = self.libraries.lock();
+        libs.values()
+            .flat_map(|l| l.functions.iter())
+            .find(|f| f.name.as_bytes() == name)
+            .map(|f| (f.callback.clone(), f.flags.contains(&"no-writes")))
+            .ok_or(Error::FunctionNotFound)
+    }
+
+    /// Runs function `name`, found by [`Scripting::find_function`] (FCALL, FCALL_RO).
+    #[allow(clippy::too_many_arguments)]
+    pub fn fcall(
+        &self,
+        state: &ServerState,
+        session: &mut Session,
+        name: &[u8],
+        found: (Function, bool),
+        keys: &[Bytes],
+        args: &[Bytes],
+        ro_cmd: bool,
+    ) -> Reply {
         let name = String::from_utf8_lossy(name).into_owned();
-        let found = {
-            let libs = self.libraries.lock();
-            libs.values().flat_map(|l| l.functions.iter()).find(|f| f.name == name).map(|f| (f.callback.clone(), f.flags.contains(&"no-writes")))
-        };
-        let Some((f, no_writes)) = found else {
-            return Reply::error(Error::FunctionNotFound.to_string());
-        };
+        let (f, no_writes) = found;
         if ro_cmd && !no_writes {
             return Reply::error(Error::ScriptWriteFlagRo.to_string());
         }
@@ -396,13 +738,17 @@ impl Scripting {
         r.eval.store(mode.is_eval(), Ordering::Relaxed);
         *r.name.lock() = (name.clone(), command.to_string());
         r.started.store(self.now_ms(), Ordering::Relaxed);
+        let t0 = now_ns();
+        r.hand_off_at_ns.store(t0 + HAND_OFF_AFTER_NS, Ordering::Relaxed);
         r.active.store(true, Ordering::Release);
         let saved_block = session.may_block;
         session.may_block = false;
-        let ctx = RefCell::new(CallCtx { state, session, mode, resp: 2 });
+        engine.shared.resp.store(2, Ordering::Relaxed);
+        *engine.shared.user.lock() = Some(session.user.clone());
+        let ctx = RefCell::new(CallCtx { state, session, mode });
         let result = lua.scope(|scope| {
             let raw = scope.create_function(|lua, args: MultiValue| redis_call(lua, &ctx, args))?;
-            engine.holder.raw_set("raw", raw)?;
+            engine.holder.raw_set(&engine.keys.raw, raw)?;
             // redis.call as a Rust function (see INIT): on an error it records the table
             // with the calling script's source and line, then raises.
             let call = scope.create_function(|lua, args: MultiValue| {
@@ -425,24 +771,12 @@ impl Scripting {
                 Err(mlua::Error::RuntimeError(msg))
             })?;
             let _ = lua.set_named_registry_value(PENDING_ERROR, Value::Nil);
-            let setresp = scope.create_function(|_, v: Value| {
-                let n = v.as_number().or_else(|| v.as_integer().map(|i| i as f64));
-                match n {
-                    Some(n) if n == 2.0 || n == 3.0 => {
-                        ctx.borrow_mut().resp = n as u8;
-                        Ok(())
-                    }
-                    _ => Err(mlua::Error::RuntimeError("RESP version must be 2 or 3.".into())),
-                }
-            })?;
-            let redis: Table = lua.globals().raw_get("redis")?;
-            redis.raw_set("setresp", setresp)?;
-            redis.raw_set("call", call)?;
+            engine.redis.raw_set(&engine.keys.call, call)?;
             let keys_t = lua.create_sequence_from(keys.iter().map(|k| lua.create_string(k)).collect::<mlua::Result<Vec<_>>>()?)?;
             let args_t = lua.create_sequence_from(args.iter().map(|k| lua.create_string(k)).collect::<mlua::Result<Vec<_>>>()?)?;
             let out: MultiValue = if positional {
-                engine.env_backing.raw_set("KEYS", keys_t)?;
-                engine.env_backing.raw_set("ARGV", args_t)?;
+                engine.env_backing.raw_set(&engine.keys.keys, keys_t)?;
+                engine.env_backing.raw_set(&engine.keys.argv, args_t)?;
                 engine.runner.call((f.clone(),))?
             } else {
                 engine.runner.call((f.clone(), keys_t, args_t))?
@@ -450,7 +784,7 @@ impl Scripting {
             let mut it = out.into_iter();
             let ok = matches!(it.next(), Some(Value::Boolean(true)));
             let value = it.next().unwrap_or(Value::Nil);
-            let resp = ctx.borrow().resp;
+            let resp = engine.shared.resp.load(Ordering::Relaxed);
             let reply = if ok {
                 lua_to_reply(&value, resp, 0)
             } else if r.kill.load(Ordering::Relaxed) {
@@ -458,22 +792,29 @@ impl Scripting {
             } else {
                 error_reply(&value, &name)
             };
-            // Free what the script built before the next one runs.
-            let _ = lua.gc_collect();
+            // Garbage: as Redis, a collection step every 50 scripts (Lua's incremental
+            // collector does the rest as scripts allocate); a full collection after a
+            // failed script or once the state holds more than a few MiB, so that what a
+            // script that hit the memory limit built is gone before the next one runs.
+            let runs = self.runs.fetch_add(1, Ordering::Relaxed) + 1;
+            if !ok || lua.used_memory() > GC_FULL_ABOVE {
+                let _ = lua.gc_collect();
+            } else if runs % 50 == 0 {
+                let _ = lua.gc_step_kbytes(50);
+            }
             Ok(reply)
         });
-        let _ = engine.holder.raw_set("raw", Value::Nil);
-        if let Ok(redis) = lua.globals().raw_get::<Table>("redis") {
-            let _ = redis.raw_set("setresp", Value::Nil);
-            let _ = redis.raw_set("call", engine.call_wrapper.clone());
-        }
+        let _ = engine.holder.raw_set(&engine.keys.raw, Value::Nil);
+        let _ = engine.redis.raw_set(&engine.keys.call, engine.call_wrapper.clone());
+        *engine.shared.user.lock() = None;
         if positional {
-            let _ = engine.env_backing.raw_set("KEYS", Value::Nil);
-            let _ = engine.env_backing.raw_set("ARGV", Value::Nil);
+            let _ = engine.env_backing.raw_set(&engine.keys.keys, Value::Nil);
+            let _ = engine.env_backing.raw_set(&engine.keys.argv, Value::Nil);
         }
         let ctx = ctx.into_inner();
         ctx.session.may_block = saved_block;
         r.active.store(false, Ordering::Release);
+        r.hand_off_at_ns.store(0, Ordering::Relaxed);
         r.kill.store(false, Ordering::Relaxed);
         match result {
             Ok(reply) => reply,
@@ -508,7 +849,7 @@ impl Scripting {
     pub fn restore_saved(&self, store: &crate::types::Store) {
         match store.storage.get(crate::storage::Cf::Stats, FUNCTIONS_KEY) {
             Ok(Some(payload)) => {
-                if let Err(e) = self.restore(&payload, RestorePolicy::Flush) {
+                if let Err(e) = saved_codes(&payload).and_then(|codes| self.restore_codes(codes, RestorePolicy::Flush)) {
                     tracing::error!(error = %e, "cannot load the saved functions");
                 }
             }
@@ -528,9 +869,14 @@ impl Scripting {
     }
 
     /// FUNCTION LOAD: compiles `code`, runs it to register its functions, and installs the
-    /// library (replacing one of the same name when `replace`). Returns its name.
+    /// library (replacing one of the same name when `replace`). Returns its name. As in
+    /// Redis 7.0, an existing name without REPLACE is refused before the code runs.
     pub fn load_library(&self, code: &str, replace: bool) -> Result<String, Error> {
-        let (name, functions) = self.compile_library(code)?;
+        let name = library_name(code)?;
+        if !replace && self.libraries.lock().contains_key(&name) {
+            return Err(Error::Script(format!("ERR Library '{name}' already exists")));
+        }
+        let functions = self.compile_library(code)?;
         let mut libs = self.libraries.lock();
         if libs.contains_key(&name) && !replace {
             return Err(Error::Script(format!("ERR Library '{name}' already exists")));
@@ -546,31 +892,9 @@ impl Scripting {
         Ok(name)
     }
 
-    fn compile_library(&self, code: &str) -> Result<(String, Vec<FunctionInfo>), Error> {
-        let first = code.lines().next().unwrap_or("");
-        let Some(meta) = first.strip_prefix("#!") else {
-            return Err(Error::Script("ERR Missing library metadata".into()));
-        };
-        let mut parts = meta.split(' ').filter(|p| !p.is_empty());
-        let engine_name = parts.next().unwrap_or("");
-        if !engine_name.eq_ignore_ascii_case("lua") {
-            return Err(Error::Script(format!("ERR Engine '{engine_name}' not found")));
-        }
-        let mut name = None;
-        for p in parts {
-            match p.strip_prefix("name=") {
-                Some(n) if name.is_none() => name = Some(n.to_string()),
-                Some(_) => return Err(Error::Script("ERR Invalid metadata value, name argument was given multiple times".into())),
-                None => return Err(Error::Script(format!("ERR Invalid metadata value given: {p}"))),
-            }
-        }
-        let Some(name) = name else { return Err(Error::Script("ERR Library name was not given".into())) };
-        if !valid_name(&name) {
-            return Err(Error::Script(
-                "ERR Library names can only contain letters, numbers, or underscores(_) and must be at least one character long"
-                    .into(),
-            ));
-        }
+    /// Runs a library's code (its metadata already checked by [`library_name`]) in the
+    /// library-load environment and answers the functions it registered.
+    fn compile_library(&self, code: &str) -> Result<Vec<FunctionInfo>, Error> {
         let engine = self.engine.lock();
         let lua = &engine.lua;
         // The body without its shebang line, keeping line numbers.
@@ -585,9 +909,10 @@ impl Scripting {
                 registered.borrow_mut().push(info);
                 Ok(())
             })?;
-            let redis: Table = lua.globals().raw_get("redis")?;
-            redis.raw_set("register_function", register)?;
-            let f = lua.load(&body).set_name("@user_function").set_environment(engine.env.clone()).into_function();
+            engine.lredis.raw_set("register_function", register)?;
+            engine.loading.call::<()>(true)?;
+            self.running.load_started_ns.store(now_ns(), Ordering::Relaxed);
+            let f = lua.load(&body).set_name("@user_function").set_environment(engine.fenv.clone()).into_function();
             let out = match f {
                 Ok(f) => {
                     let out: MultiValue = engine.runner.call((f,))?;
@@ -601,9 +926,11 @@ impl Scripting {
                 }
                 Err(e) => Err(Error::Script(format!("ERR Error compiling function: {}", lua_message(&e)))),
             };
-            redis.raw_set("register_function", Value::Nil)?;
             Ok(out)
         });
+        self.running.load_started_ns.store(0, Ordering::Relaxed);
+        let _ = engine.loading.call::<()>(false);
+        let _ = engine.lredis.raw_set("register_function", Value::Nil);
         let functions = registered.into_inner();
         match result {
             Ok(Ok(())) => {}
@@ -613,7 +940,7 @@ impl Scripting {
         if functions.is_empty() {
             return Err(Error::Script("ERR No functions registered".into()));
         }
-        Ok((name, functions))
+        Ok(functions)
     }
 
     pub fn delete_library(&self, name: &[u8]) -> Result<(), Error> {
@@ -694,68 +1021,51 @@ impl Scripting {
         ])
     }
 
-    /// FUNCTION DUMP: DiskDB's payload (a header, then each library's code with its
-    /// length, then a CRC32). Not Redis's RDB payload: restore it into DiskDB only.
+    /// FUNCTION DUMP: Redis 7.0's payload (see [`rdb`]), libraries in name order.
     pub fn dump(&self) -> Vec<u8> {
         let libs = self.libraries.lock();
-        let mut out = DUMP_MAGIC.to_vec();
-        for lib in libs.values() {
-            out.extend_from_slice(&(lib.code.len() as u32).to_le_bytes());
-            out.extend_from_slice(lib.code.as_bytes());
-        }
-        let crc = crc32fast::hash(&out);
-        out.extend_from_slice(&crc.to_le_bytes());
-        out
+        rdb::dump(libs.values().map(|l| l.code.as_str()))
     }
 
-    /// FUNCTION RESTORE.
+    /// FUNCTION RESTORE of a Redis payload.
     pub fn restore(&self, payload: &[u8], policy: RestorePolicy) -> Result<(), Error> {
-        let bad = || Error::Script("ERR payload version or checksum are wrong".into());
-        if payload.len() < DUMP_MAGIC.len() + 4 || !payload.starts_with(DUMP_MAGIC) {
-            return Err(bad());
-        }
-        let (body, crc) = payload.split_at(payload.len() - 4);
-        if crc32fast::hash(body).to_le_bytes() != crc {
-            return Err(bad());
-        }
-        let mut codes = Vec::new();
-        let mut rest = &body[DUMP_MAGIC.len()..];
-        while !rest.is_empty() {
-            if rest.len() < 4 {
-                return Err(bad());
+        let codes = rdb::parse(payload).map_err(|r| Error::Script(r.text()))?;
+        self.restore_codes(codes.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect(), policy)
+    }
+
+    /// Loads `codes` as FUNCTION RESTORE does: each as a new library (two of one name, or
+    /// two functions of one name, refuse the whole payload), then joined to the current
+    /// ones by `policy`, all or nothing.
+    fn restore_codes(&self, codes: Vec<String>, policy: RestorePolicy) -> Result<(), Error> {
+        let mut compiled: Vec<(String, Library)> = Vec::new();
+        for code in codes {
+            let name = library_name(&code)?;
+            if compiled.iter().any(|(n, _)| *n == name) {
+                return Err(Error::Script(format!("ERR Library '{name}' already exists")));
             }
-            let n = u32::from_le_bytes(rest[..4].try_into().unwrap_or([0; 4])) as usize;
-            rest = &rest[4..];
-            if rest.len() < n {
-                return Err(bad());
+            let functions = self.compile_library(&code)?;
+            for f in &functions {
+                if compiled.iter().any(|(_, l)| l.functions.iter().any(|g| g.name == f.name)) {
+                    return Err(Error::Script(format!("ERR Function {} already exists", f.name)));
+                }
             }
-            codes.push(String::from_utf8_lossy(&rest[..n]).into_owned());
-            rest = &rest[n..];
-        }
-        let mut compiled = Vec::new();
-        for code in &codes {
-            let (name, functions) = self.compile_library(code)?;
-            compiled.push((name, Library { code: code.clone(), functions }));
+            compiled.push((name, Library { code, functions }));
         }
         let mut libs = self.libraries.lock();
         match policy {
             RestorePolicy::Flush => libs.clear(),
-            RestorePolicy::Append => {
-                for (name, lib) in &compiled {
-                    if libs.contains_key(name) {
+            RestorePolicy::Append | RestorePolicy::Replace => {
+                let replace = policy == RestorePolicy::Replace;
+                if !replace {
+                    if let Some((name, _)) = compiled.iter().find(|(n, _)| libs.contains_key(n)) {
                         return Err(Error::Script(format!("ERR Library {name} already exists")));
                     }
-                    for f in &lib.functions {
-                        if libs.values().any(|l| l.functions.iter().any(|g| g.name == f.name)) {
-                            return Err(Error::Script(format!("ERR Function {} already exists", f.name)));
-                        }
-                    }
                 }
-            }
-            RestorePolicy::Replace => {
-                for (name, lib) in &compiled {
+                // The libraries left after the replaced ones are unlinked.
+                let kept = |n: &String| !compiled.iter().any(|(c, _)| c == n);
+                for (_, lib) in &compiled {
                     for f in &lib.functions {
-                        if libs.iter().any(|(n, l)| n != name && l.functions.iter().any(|g| g.name == f.name)) {
+                        if libs.iter().any(|(n, l)| kept(n) && l.functions.iter().any(|g| g.name == f.name)) {
                             return Err(Error::Script(format!("ERR Function {} already exists", f.name)));
                         }
                     }
@@ -767,6 +1077,35 @@ impl Scripting {
         }
         Ok(())
     }
+}
+
+/// Reads the libraries' record of a data directory: Redis's payload, or the payload of
+/// DiskDB's own format that versions before it wrote (a header, each code with its
+/// length, a CRC32).
+fn saved_codes(payload: &[u8]) -> Result<Vec<String>, Error> {
+    const OLD_MAGIC: &[u8] = b"DDBFUNC1";
+    if !payload.starts_with(OLD_MAGIC) {
+        let codes = rdb::parse(payload).map_err(|r| Error::Script(r.text()))?;
+        return Ok(codes.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect());
+    }
+    let bad = || Error::Script("ERR payload version or checksum are wrong".into());
+    if payload.len() < OLD_MAGIC.len() + 4 {
+        return Err(bad());
+    }
+    let (body, crc) = payload.split_at(payload.len() - 4);
+    if crc32fast::hash(body).to_le_bytes() != crc {
+        return Err(bad());
+    }
+    let mut codes = Vec::new();
+    let mut rest = &body[OLD_MAGIC.len()..];
+    while !rest.is_empty() {
+        let (len, after) = rest.split_at_checked(4).ok_or_else(bad)?;
+        let n = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        let (code, after) = after.split_at_checked(n).ok_or_else(bad)?;
+        codes.push(String::from_utf8_lossy(code).into_owned());
+        rest = after;
+    }
+    Ok(codes)
 }
 
 impl Default for Scripting {
@@ -782,70 +1121,130 @@ pub enum RestorePolicy {
     Flush,
 }
 
+/// A library's `#!<engine> name=<name>` line, checked in Redis 7.0's order
+/// (`functionExtractLibMetaData`, then the name, then the engine). Returns the name.
+fn library_name(code: &str) -> Result<String, Error> {
+    let err = |m: String| Error::Script(format!("ERR {m}"));
+    if !code.starts_with("#!") {
+        return Err(err("Missing library metadata".into()));
+    }
+    let Some(end) = code.find('\n') else { return Err(err("Invalid library metadata".into())) };
+    let parts = match split_args(code[..end].as_bytes()) {
+        Some(p) if !p.is_empty() => p,
+        _ => return Err(err("Invalid library metadata".into())),
+    };
+    let engine_name = String::from_utf8_lossy(&parts[0][2.min(parts[0].len())..]).into_owned();
+    let mut name = None;
+    for p in &parts[1..] {
+        if p.len() >= 5 && p[..5].eq_ignore_ascii_case(b"name=") {
+            if name.is_some() {
+                return Err(err("Invalid metadata value, name argument was given multiple times".into()));
+            }
+            name = Some(String::from_utf8_lossy(&p[5..]).into_owned());
+            continue;
+        }
+        return Err(err(format!("Invalid metadata value given: {}", String::from_utf8_lossy(p))));
+    }
+    let Some(name) = name else { return Err(err("Library name was not given".into())) };
+    if !valid_name(&name) {
+        return Err(err(LIBRARY_NAME_RULE.into()));
+    }
+    if !engine_name.eq_ignore_ascii_case("lua") {
+        return Err(err(format!("Engine '{engine_name}' not found")));
+    }
+    Ok(name)
+}
+
+/// Redis 7.0's text for a bad library name, and for a bad function name too.
+const LIBRARY_NAME_RULE: &str =
+    "Library names can only contain letters, numbers, or underscores(_) and must be at least one character long";
+
 fn valid_name(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
-/// `redis.register_function(name, callback)` or `redis.register_function{...}`.
+/// A Lua value as `lua_tostring` gives it, for strings and numbers only.
+fn lua_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.to_string_lossy()),
+        Value::Integer(i) => Some(i.to_string()),
+        Value::Number(n) => Some(libs::fmt_g(*n, 14)),
+        _ => None,
+    }
+}
+
+/// `redis.register_function(name, callback)` or `redis.register_function{...}`, with
+/// Redis 7.0's checks, in its order, and its texts (named arguments and flags are
+/// matched without regard to case; the flags list ends at its first nil).
 fn parse_registration(args: MultiValue) -> mlua::Result<FunctionInfo> {
     let err = |m: &str| mlua::Error::RuntimeError(m.to_string());
     let args: Vec<Value> = args.into_iter().collect();
     let (name, callback, flags, description) = match args.as_slice() {
-        [Value::Table(t)] => {
+        [one] => {
+            let Value::Table(t) = one else {
+                return Err(err("calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments)."));
+            };
             let mut name = None;
             let mut callback = None;
             let mut flags = Vec::new();
             let mut description = None;
             for pair in t.clone().pairs::<Value, Value>() {
                 let (k, v) = pair?;
-                let k = match &k {
-                    Value::String(s) => s.to_string_lossy(),
-                    _ => return Err(err("named argument key given to register_function is not a string")),
+                let Some(k) = lua_string(&k) else {
+                    return Err(err("named argument key given to redis.register_function is not a string"));
                 };
-                match k.as_str() {
-                    "function_name" => match v {
-                        Value::String(s) => name = Some(s.to_string_lossy()),
-                        _ => return Err(err("function_name argument given to register_function must be a string")),
-                    },
-                    "callback" => match v {
+                if k.eq_ignore_ascii_case("function_name") {
+                    match lua_string(&v) {
+                        Some(s) => name = Some(s),
+                        None => return Err(err("function_name argument given to redis.register_function must be a string")),
+                    }
+                } else if k.eq_ignore_ascii_case("description") {
+                    match lua_string(&v) {
+                        Some(s) => description = Some(s),
+                        None => return Err(err("description argument given to redis.register_function must be a string")),
+                    }
+                } else if k.eq_ignore_ascii_case("callback") {
+                    match v {
                         Value::Function(f) => callback = Some(f),
-                        _ => return Err(err("callback argument given to register_function must be a function")),
-                    },
-                    "description" => match v {
-                        Value::String(s) => description = Some(s.to_string_lossy()),
-                        _ => return Err(err("description argument given to register_function must be a string")),
-                    },
-                    "flags" => match v {
-                        Value::Table(ft) => {
-                            for f in ft.sequence_values::<Value>() {
-                                let f = match f? {
-                                    Value::String(s) => s.to_string_lossy(),
-                                    _ => return Err(err("unknown flag given")),
-                                };
-                                let known = ["no-writes", "allow-oom", "allow-stale", "no-cluster", "allow-cross-slot-keys"];
-                                match known.iter().find(|k| **k == f) {
-                                    Some(k) => flags.push(*k),
-                                    None => return Err(err("unknown flag given")),
+                        _ => return Err(err("callback argument given to redis.register_function must be a function")),
+                    }
+                } else if k.eq_ignore_ascii_case("flags") {
+                    let Value::Table(ft) = v else {
+                        return Err(err("flags argument to redis.register_function must be a table representing function flags"));
+                    };
+                    flags.clear();
+                    for i in 1.. {
+                        let f = ft.get::<Value>(i)?;
+                        if f.is_nil() {
+                            break;
+                        }
+                        let known = lua_string(&f).and_then(|f| SCRIPT_FLAGS.iter().find(|k| k.eq_ignore_ascii_case(&f)).copied());
+                        match known {
+                            Some(k) => {
+                                if !flags.contains(&k) {
+                                    flags.push(k)
                                 }
                             }
+                            None => return Err(err("unknown flag given")),
                         }
-                        _ => return Err(err("flags argument to redis.register_function must be a table representing function flags")),
-                    },
-                    _ => return Err(err("unknown argument given to register_function")),
+                    }
+                } else {
+                    return Err(err("unknown argument given to redis.register_function"));
                 }
             }
             let Some(name) = name else { return Err(err("redis.register_function must get a function name argument")) };
             let Some(callback) = callback else { return Err(err("redis.register_function must get a callback argument")) };
             (name, callback, flags, description)
         }
-        [Value::String(n), Value::Function(f)] => (n.to_string_lossy(), f.clone(), Vec::new(), None),
-        [_, _] => return Err(err("wrong argument given to redis.register_function")),
+        [n, f] => {
+            let Some(name) = lua_string(n) else { return Err(err("first argument to redis.register_function must be a string")) };
+            let Value::Function(f) = f else { return Err(err("second argument to redis.register_function must be a function")) };
+            (name, f.clone(), Vec::new(), None)
+        }
         _ => return Err(err("wrong number of arguments to redis.register_function")),
     };
     if !valid_name(&name) {
-        return Err(err(
-            "Function names can only contain letters, numbers, or underscores(_) and must be at least one character long",
-        ));
+        return Err(err(LIBRARY_NAME_RULE));
     }
     Ok(FunctionInfo { name, flags, description, callback })
 }
@@ -971,7 +1370,8 @@ fn redis_call(lua: &Lua, ctx: &RefCell<CallCtx<'_>>, args: MultiValue) -> mlua::
     let mut c = ctx.borrow_mut();
     let c = &mut *c;
     let saved_resp = c.session.resp;
-    c.session.resp = c.resp;
+    let resp = shared_resp(lua);
+    c.session.resp = resp;
     let result = crate::commands::dispatch::call_from_script(c.state, c.session, &argv, c.mode.read_only());
     c.session.resp = saved_resp;
     let (reply, wrote) = match result {
@@ -984,7 +1384,48 @@ fn redis_call(lua: &Lua, ctx: &RefCell<CallCtx<'_>>, args: MultiValue) -> mlua::
     if let Reply::Error(e) = &reply {
         return err_table(String::from_utf8_lossy(e).into_owned());
     }
-    Ok((reply_to_lua(lua, reply, c.resp)?, false))
+    Ok((reply_to_lua(lua, reply, resp)?, false))
+}
+
+/// The protocol the running script chose with `redis.setresp`.
+fn shared_resp(lua: &Lua) -> u8 {
+    lua.app_data_ref::<Arc<RunShared>>().map(|s| s.resp.load(Ordering::Relaxed)).unwrap_or(2)
+}
+
+/// `redis.acl_check_cmd(command, args...)`: whether the script's user may run that
+/// command with those arguments (keys included), as Redis 7.0 answers it.
+fn acl_check_cmd(lua: &Lua, args: MultiValue) -> mlua::Result<bool> {
+    let mut argv: Vec<Bytes> = Vec::with_capacity(args.len());
+    for v in args.iter() {
+        match v {
+            Value::String(s) => argv.push(Bytes::copy_from_slice(&s.as_bytes())),
+            Value::Number(n) => argv.push(Bytes::from(libs::fmt_g(*n, 17))),
+            Value::Integer(n) => argv.push(Bytes::from(n.to_string())),
+            _ => return Err(mlua::Error::RuntimeError(Error::ScriptArgType.to_string().trim_start_matches("ERR ").into())),
+        }
+    }
+    if argv.is_empty() {
+        return Err(mlua::Error::RuntimeError(Error::ScriptNoArgs.to_string().trim_start_matches("ERR ").into()));
+    }
+    let invalid = || mlua::Error::RuntimeError("Invalid command passed to redis.acl_check_cmd()".into());
+    let reg = crate::commands::registry();
+    let idx = reg.index_of(&argv[0]).ok_or_else(invalid)?;
+    let spec = reg.specs[idx].1;
+    let idx = if !spec.subcommands.is_empty() && argv.len() >= 2 {
+        let mut full = spec.name.as_bytes().to_vec();
+        full.push(b'|');
+        full.extend_from_slice(&argv[1]);
+        reg.index_of(&full).ok_or_else(invalid)?
+    } else {
+        idx
+    };
+    let user = lua.app_data_ref::<Arc<RunShared>>().and_then(|s| s.user.lock().clone());
+    let Some(user) = user else { return Ok(true) };
+    if user.unrestricted() {
+        return Ok(true);
+    }
+    let allowed = crate::acl::check::check(&user.read(), idx, &argv).is_ok();
+    Ok(allowed)
 }
 
 /// A command's reply as the script sees it (Redis's conversion table).
@@ -1051,6 +1492,20 @@ fn reply_to_lua(lua: &Lua, reply: Reply, resp: u8) -> mlua::Result<Value> {
                 Value::String(lua.create_string(crate::protocol::reply::format_double(d))?)
             }
         }
+        Reply::Bool(b) => {
+            if resp == 3 {
+                Value::Boolean(b)
+            } else {
+                Value::Number(b as i64 as f64)
+            }
+        }
+        Reply::BigNumber(digits) => {
+            if resp == 3 {
+                tagged("big_number", Value::String(lua.create_string(&digits)?))?
+            } else {
+                Value::String(lua.create_string(&digits)?)
+            }
+        }
         Reply::Verbatim(format, s) => {
             if resp == 3 {
                 let t = lua.create_table()?;
@@ -1064,17 +1519,36 @@ fn reply_to_lua(lua: &Lua, reply: Reply, resp: u8) -> mlua::Result<Value> {
     })
 }
 
-/// A script's return value as a reply (Redis's conversion table).
+/// A string for a status line or a big number: CR and LF become spaces, as Redis's
+/// `sdsmapchars(s, "\r\n", "  ")`.
+fn one_line(s: &[u8]) -> Bytes {
+    Bytes::from(s.iter().map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }).collect::<Vec<u8>>())
+}
+
+fn as_number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => Some(*n),
+        Value::Integer(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+/// A script's return value as a reply (Redis 7.0's `luaReplyToRedisReply`). `resp` is
+/// the protocol the script chose with `redis.setresp` (2 by default): it decides how
+/// booleans convert; the `{double=}`, `{big_number=}`, `{verbatim_string=}`, `{map=}`
+/// and `{set=}` tables convert whatever it is (a RESP2 client then gets their RESP2
+/// forms: a bulk string, a flat array, an array).
 fn lua_to_reply(v: &Value, resp: u8, depth: usize) -> Reply {
     if depth > MAX_REPLY_DEPTH {
         return Reply::error("ERR reached lua stack limit");
     }
     match v {
         Value::String(s) => Reply::Bulk(Bytes::copy_from_slice(&s.as_bytes())),
-        Value::Boolean(true) => Reply::Int(1),
-        Value::Boolean(false) => {
+        Value::Boolean(b) => {
             if resp == 3 {
-                Reply::Int(0)
+                Reply::Bool(*b)
+            } else if *b {
+                Reply::Int(1)
             } else {
                 Reply::Nil
             }
@@ -1086,29 +1560,44 @@ fn lua_to_reply(v: &Value, resp: u8, depth: usize) -> Reply {
                 return Reply::Error(Bytes::copy_from_slice(&e.as_bytes()));
             }
             if let Ok(Value::String(s)) = t.raw_get::<Value>("ok") {
-                return Reply::Status(Bytes::copy_from_slice(&s.as_bytes()));
+                return Reply::Status(one_line(&s.as_bytes()));
             }
-            if resp == 3 {
-                if let Ok(Value::Number(d)) = t.raw_get::<Value>("double") {
-                    return Reply::Double(d);
+            if let Some(d) = t.raw_get::<Value>("double").ok().as_ref().and_then(as_number) {
+                if d.is_nan() {
+                    // "%.17g" of a NaN, sign included ("-nan" for Lua's 0/0 on x86).
+                    return Reply::DoubleText(Bytes::from(libs::fmt_g(d, 17)));
                 }
-                if let Ok(Value::String(s)) = t.raw_get::<Value>("big_number") {
-                    return Reply::Bulk(Bytes::copy_from_slice(&s.as_bytes()));
+                return Reply::Double(d);
+            }
+            if let Ok(Value::String(s)) = t.raw_get::<Value>("big_number") {
+                return Reply::BigNumber(one_line(&s.as_bytes()));
+            }
+            if let Ok(Value::Table(vt)) = t.raw_get::<Value>("verbatim_string") {
+                if let (Ok(Value::String(format)), Ok(Value::String(text))) =
+                    (vt.raw_get::<Value>("format"), vt.raw_get::<Value>("string"))
+                {
+                    // Redis writes the format's first three bytes; the formats RESP3
+                    // defines are these two.
+                    let format: &'static str = match &format.as_bytes()[..] {
+                        b"mkd" => "mkd",
+                        _ => "txt",
+                    };
+                    return Reply::Verbatim(format, Bytes::copy_from_slice(&text.as_bytes()));
                 }
-                if let Ok(Value::Table(m)) = t.raw_get::<Value>("map") {
-                    let mut pairs = Vec::new();
-                    for pair in m.pairs::<Value, Value>().flatten() {
-                        pairs.push((lua_to_reply(&pair.0, resp, depth + 1), lua_to_reply(&pair.1, resp, depth + 1)));
-                    }
-                    return Reply::Map(pairs);
+            }
+            if let Ok(Value::Table(m)) = t.raw_get::<Value>("map") {
+                let mut pairs = Vec::new();
+                for pair in m.pairs::<Value, Value>().flatten() {
+                    pairs.push((lua_to_reply(&pair.0, resp, depth + 1), lua_to_reply(&pair.1, resp, depth + 1)));
                 }
-                if let Ok(Value::Table(s)) = t.raw_get::<Value>("set") {
-                    let mut items = Vec::new();
-                    for pair in s.pairs::<Value, Value>().flatten() {
-                        items.push(lua_to_reply(&pair.0, resp, depth + 1));
-                    }
-                    return Reply::Set(items);
+                return Reply::Map(pairs);
+            }
+            if let Ok(Value::Table(s)) = t.raw_get::<Value>("set") {
+                let mut items = Vec::new();
+                for pair in s.pairs::<Value, Value>().flatten() {
+                    items.push(lua_to_reply(&pair.0, resp, depth + 1));
                 }
+                return Reply::Set(items);
             }
             let mut items = Vec::new();
             let mut i = 1;

@@ -237,6 +237,8 @@ pub enum R {
     Agg(char, Vec<R>),
     Double(String),
     Bool(bool),
+    /// RESP3 big number (`(digits`).
+    Big(String),
 }
 
 impl R {
@@ -375,6 +377,7 @@ pub fn read_reply(r: &mut impl BufRead) -> std::io::Result<R> {
         b':' => R::Int(body.parse().unwrap()),
         b',' => R::Double(body),
         b'#' => R::Bool(body == "t"),
+        b'(' => R::Big(body),
         b'_' => R::Nil,
         b'$' | b'=' => {
             let n: i64 = body.parse().unwrap();

@@ -521,41 +521,13 @@ def geo_or_hll(rng, k, m):
 #   undefined (LLONG_MIN on x86);
 # - maps and sets of more than one element built in Lua: the RESP2 flattening follows
 #   the Lua table's hash order, an implementation detail;
-# - DiskDB differences, kept out until fixed:
-#   * a script returning {double=...}, {big_number=...}, {map=...} or {set=...} without
-#     calling redis.setresp(3) first: Redis 7.0 converts these tables whatever the
-#     protocol the script chose (",3.5" or "$3 3.5", a map or its flat array...);
-#     DiskDB answers an empty array (after redis.setresp(3) it converts them as Redis);
-#   * EVAL of a script with a shebang line ("#!lua flags=no-writes"): Redis 7.0 reads
-#     the flags; DiskDB compiles the line as Lua ("Error compiling script ...
-#     unexpected symbol near '#'");
-#   * FCALL of an unknown function with a bad numkeys ("x", "-1", more than the
-#     arguments): Redis looks the function up first ("ERR Function not found"),
-#     DiskDB checks numkeys first;
-#   * EVALSHA of an unknown SHA with a bad numkeys: likewise Redis answers NOSCRIPT
-#     first, DiskDB "ERR value is not an integer or out of range" (bad numkeys only
-#     go to EVAL and EVAL_RO);
-#   * FUNCTION LOAD without REPLACE of a library that both exists and fails to
-#     register its functions: Redis refuses the existing name first ("Library
-#     'difflib' already exists"), DiskDB runs the code first ("Error registering
-#     functions: ..."): the broken library here has a name of its own.
-#   * redis.register_function('f', 1) (not a function): Redis says "second argument to
-#     redis.register_function must be a function", DiskDB "wrong argument given to
-#     redis.register_function";
-#   * globals while a library loads: Redis 7.0 gives its code only the redis API
-#     (error('boom') there: "Script attempted to access nonexistent global variable
-#     'error'"), DiskDB the whole sandbox ("user_function:2: boom");
-#   * a function name that is not letters, digits and underscores: Redis 7.0's error
-#     says "Library names can only contain ...", DiskDB's "Function names can only
-#     contain ..." (the same check; 7.0's text names the wrong thing);
-#   * after redis.setresp(3), {big_number='123'} to a RESP3 client: Redis answers a
-#     big number ("(123"), DiskDB a bulk string ("$3 123");
-#   * the cmsgpack and struct libraries and redis.acl_check_cmd, which Redis 7.0 has
-#     and DiskDB does not ("Script attempted to access nonexistent global variable");
-#   * math.random: the first math.random(1,100) on fresh servers gave 40 on Redis and
-#     18 on DiskDB, so the sequences differ (not in the stream).
+# - math.random: its sequence is Redis's (redisLrand48 from its initial state, never
+#   reseeded), but one sequence serves every script, so a value depends on how many
+#   draws came before; the stream's scripts do not draw.
 # - FUNCTION LIST and FUNCTION DUMP: the order of libraries and functions in LIST is
-#   the order of Redis's dict, and DUMP's payload is Redis's RDB serialization.
+#   the order of Redis's dict, and so is the order of DUMP's records (whose codes Redis
+#   also compresses with LZF; tests/scripting.rs restores each server's dump into the
+#   other).
 SCRIPTS = [
     "return 1",
     "return 3.99",
@@ -629,6 +601,19 @@ SCRIPTS = [
     "redis.setresp(3); return redis.call('TYPE', KEYS[1])",
     "redis.setresp(3); return redis.call('SISMEMBER', KEYS[1], ARGV[1])",
     "return redis.setresp(4)",
+    "return {double=3.5}",
+    "return {big_number='12345678901234567890'}",
+    "return {map={k=1}}",
+    "return {set={only=true}}",
+    "return {1, {double=0.5}, {map={a={set={x=true}}}}}",
+    "redis.setresp(3); return {big_number='123'}",
+    "redis.setresp(3); return {true, false}",
+    "#!lua flags=no-writes\nreturn redis.call('GET', KEYS[1])",
+    "#!lua flags=no-writes\nreturn redis.call('SET', KEYS[1], 'x')",
+    "#!lua\nreturn redis.call('INCR', KEYS[1])",
+    "#!lua flags=bogus\nreturn 1",
+    "return redis.acl_check_cmd('GET', KEYS[1] or 'k')",
+    "return cjson.decode('[1,2')",
 ]
 # The functions' library, loaded by FUNCTION LOAD (REPLACE), in two versions.
 LIBRARY = """#!lua name=difflib
@@ -682,11 +667,17 @@ def scripting(rng, k, m):
         lambda: ["FUNCTION", "LOAD", "REPLACE", LIBRARY],
         lambda: ["FUNCTION", "LOAD", rng.choice(["#!lua name=bad\nreturn 1", "return 1", "#!lua\nreturn 1",
                                                  "#!lua name=badlib\nlocal x =",
+                                                 "#!lua name=difflib\nerror('boom')",
+                                                 "#!lua name=badlib\nredis.register_function('f', 1)",
+                                                 "#!lua name=badlib\nredis.register_function('a-b', function() end)",
+                                                 "#!lua name=badlib\nredis.call('PING')",
                                                  "#!nosuch name=x\nreturn 1"])],
         lambda: rng.choice([["FUNCTION", "DELETE", rng.choice(["difflib", "nolib"])],
                             ["FUNCTION", "FLUSH"] + rng.choice([[], ["SYNC"], ["BAD"]])]),
         lambda: [rng.choice(["FCALL", "FCALL", "FCALL_RO"]), rng.choice(FUNCTIONS)] + keys_args(),
         lambda: [rng.choice(["FCALL", "FCALL", "FCALL_RO"]), rng.choice(FUNCTIONS)] + keys_args(),
+        lambda: [rng.choice(["FCALL", "FCALL_RO"]), rng.choice(FUNCTIONS)] + bad_numkeys(),
+        lambda: [rng.choice(["EVALSHA", "EVALSHA_RO"]), rng.choice([sha1(script()), "ffffffffffffffffffffffffffffffffffffffff", "abc"])] + bad_numkeys(),
     ])()
 
 
