@@ -4,6 +4,10 @@
 //! change under it); writes collect in one batch that commits atomically at the end.
 //! Metadata read or written during the command is remembered, so a command sees its own
 //! writes, counters are adjusted once per key, and an expired key is lazily deleted once.
+//!
+//! Inside a MULTI/EXEC transaction or a script, the batch is staged in the group's
+//! overlay instead ([`Txn::stage`], [`super::staged`]); the commands after it read
+//! through that overlay, and the whole group commits as one batch ([`commit_staged`]).
 
 use std::sync::atomic::Ordering;
 
