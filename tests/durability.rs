@@ -292,3 +292,174 @@ fn kill9_keeps_acknowledged_appends_to_big_strings_and_pushes() {
     assert!(len as usize >= pushed, "pushes lost: {len} of {pushed}");
     assert_eq!(c.cmd(&["LINDEX", "list", &(pushed as i64 - 1).to_string()]), R::bulk(&(pushed - 1).to_string()));
 }
+
+// ---- MULTI/EXEC and scripts: all or nothing on disk --------------------------------
+
+/// Keys one block writes: `BLOCK_KEYS` keys of five types, all holding the block's tag,
+/// plus the tag pushed onto the shared list `log`.
+const BLOCK_KEYS: usize = 20;
+
+const BLOCK_SCRIPT: &str = "local tag = ARGV[1]
+for i = 1, #KEYS - 1 do
+  local t = (i - 1) % 5
+  if t == 0 then redis.call('set', KEYS[i], tag)
+  elseif t == 1 then redis.call('hset', KEYS[i], 'f', tag)
+  elseif t == 2 then redis.call('rpush', KEYS[i], tag)
+  elseif t == 3 then redis.call('sadd', KEYS[i], tag)
+  else redis.call('zadd', KEYS[i], 1, tag) end
+end
+redis.call('rpush', KEYS[#KEYS], tag)
+return 1
+";
+
+fn block_keys(tag: &str) -> Vec<String> {
+    (0..BLOCK_KEYS).map(|i| format!("g:{tag}:{i}")).collect()
+}
+
+/// The commands of one block as a transaction: MULTI, the writes, EXEC.
+fn block_multi(tag: &str) -> Vec<u8> {
+    let mut out = encode(&["MULTI"]);
+    for (i, k) in block_keys(tag).iter().enumerate() {
+        let cmd: Vec<&str> = match i % 5 {
+            0 => vec!["SET", k, tag],
+            1 => vec!["HSET", k, "f", tag],
+            2 => vec!["RPUSH", k, tag],
+            3 => vec!["SADD", k, tag],
+            _ => vec!["ZADD", k, "1", tag],
+        };
+        out.extend_from_slice(&encode(&cmd));
+    }
+    out.extend_from_slice(&encode(&["RPUSH", "log", tag]));
+    out.extend_from_slice(&encode(&["EXEC"]));
+    out
+}
+
+/// The block as a script call: EVAL, or FCALL of the same body.
+fn block_script(tag: &str, fcall: bool) -> Vec<u8> {
+    let keys = block_keys(tag);
+    let n = (keys.len() + 1).to_string();
+    let mut args: Vec<&str> = if fcall { vec!["FCALL", "block", &n] } else { vec!["EVAL", BLOCK_SCRIPT, &n] };
+    args.extend(keys.iter().map(String::as_str));
+    args.extend(["log", tag]);
+    encode(&args)
+}
+
+/// Clients writing blocks (MULTI/EXEC, EVAL and FCALL in turn) until the server is
+/// killed at a random moment; answers every block sent, with whether it was
+/// acknowledged.
+fn blocks_until_killed(s: &mut Server, round: usize, clients: usize) -> Vec<(String, bool)> {
+    let addr = s.addr();
+    let handles: Vec<_> = (0..clients)
+        .map(|t| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                let mut sent = Vec::new();
+                let Ok(sock) = TcpStream::connect(&addr) else { return sent };
+                sock.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+                let mut writer = sock.try_clone().unwrap();
+                let mut reader = BufReader::new(sock);
+                for j in 0.. {
+                    let tag = format!("r{round}c{t}b{j}");
+                    let (bytes, replies) = match t % 3 {
+                        0 => (block_multi(&tag), BLOCK_KEYS + 3),
+                        kind => (block_script(&tag, kind == 2), 1),
+                    };
+                    sent.push((tag, false));
+                    if writer.write_all(&bytes).is_err() {
+                        break;
+                    }
+                    let mut last = None;
+                    for _ in 0..replies {
+                        match read_reply(&mut reader) {
+                            Ok(r) => last = Some(r),
+                            Err(_) => return sent,
+                        }
+                    }
+                    let acked = match last {
+                        Some(R::Array(v)) => v.len() == BLOCK_KEYS + 1 && v.iter().all(|r| !matches!(r, R::Error(_))),
+                        Some(R::Int(1)) => true,
+                        other => panic!("block {j} of client {t} answered {other:?}"),
+                    };
+                    sent.last_mut().unwrap().1 = acked;
+                }
+                sent
+            })
+        })
+        .collect();
+    // A random moment, after some blocks went through.
+    let mut c = s.raw();
+    let R::Int(before) = c.cmd(&["LLEN", "log"]) else { panic!("LLEN") };
+    assert!(wait_until(Duration::from_secs(20), || matches!(c.cmd(&["LLEN", "log"]), R::Int(n) if n >= before + 20)));
+    std::thread::sleep(Duration::from_millis(fastrand::u64(0..700)));
+    s.kill9();
+    handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+}
+
+/// After a restart every block is entirely there or entirely absent (its keys and its
+/// tag in `log`), and every acknowledged one is there.
+fn assert_blocks_whole(s: &Server, blocks: &[(String, bool)]) {
+    let sock = TcpStream::connect(s.addr()).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let mut writer = sock.try_clone().unwrap();
+    let mut buf = Vec::new();
+    for (tag, _) in blocks {
+        let keys = block_keys(tag);
+        let mut exists = vec!["EXISTS"];
+        exists.extend(keys.iter().map(String::as_str));
+        buf.extend_from_slice(&encode(&exists));
+        buf.extend_from_slice(&encode(&["GET", &keys[0]]));
+    }
+    buf.extend_from_slice(&encode(&["LRANGE", "log", "0", "-1"]));
+    let sender = std::thread::spawn(move || writer.write_all(&buf).unwrap());
+    let mut reader = BufReader::new(sock);
+    let mut found = Vec::new();
+    for (tag, _) in blocks {
+        let n = read_reply(&mut reader).unwrap();
+        let first = read_reply(&mut reader).unwrap();
+        found.push((tag, n, first));
+    }
+    let R::Array(log) = read_reply(&mut reader).unwrap() else { panic!("LRANGE log") };
+    sender.join().unwrap();
+    let logged: std::collections::HashSet<Vec<u8>> = log.into_iter().map(|r| if let R::Bulk(b) = r { b } else { panic!("{r:?}") }).collect();
+    let mut present = 0;
+    for ((tag, n, first), (_, acked)) in found.into_iter().zip(blocks) {
+        let in_log = logged.contains(tag.as_bytes());
+        match n {
+            R::Int(0) => {
+                assert!(!acked, "acknowledged block {tag} lost");
+                assert!(!in_log, "block {tag}: its log entry without its keys");
+            }
+            R::Int(k) if k == BLOCK_KEYS as i64 => {
+                assert!(in_log, "block {tag}: keys without its log entry");
+                assert_eq!(first, R::bulk(tag), "block {tag}");
+                present += 1;
+            }
+            other => panic!("block {tag} half on disk: {other:?} of {BLOCK_KEYS} keys"),
+        }
+    }
+    assert_eq!(present, logged.len(), "log entries of blocks never sent");
+}
+
+fn kill9_during_blocks(policy: &str) {
+    let mut s = Server::start_with(&["--appendfsync", policy]);
+    let lib = format!("#!lua name=blocks\nredis.register_function('block', function(KEYS, ARGV)\n{BLOCK_SCRIPT}end)");
+    assert_eq!(s.raw().cmd(&["FUNCTION", "LOAD", &lib]), R::bulk("blocks"));
+    let mut all = Vec::new();
+    for round in 0..3 {
+        let blocks = blocks_until_killed(&mut s, round, 6);
+        assert!(blocks.iter().filter(|b| b.1).count() >= 20, "round {round}: too few blocks acknowledged");
+        all.extend(blocks);
+        s.restart();
+        assert_blocks_whole(&s, &all);
+    }
+}
+
+#[test]
+fn kill9_during_transactions_and_scripts_under_always_keeps_each_whole_or_absent() {
+    kill9_during_blocks("always");
+}
+
+#[test]
+fn kill9_during_transactions_and_scripts_under_everysec_keeps_each_whole_or_absent() {
+    kill9_during_blocks("everysec");
+}

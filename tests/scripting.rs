@@ -958,4 +958,51 @@ fn bad_input_answers_as_redis() {
     drop(theirs);
     let mut ours = ours;
     assert_eq!(ours.cmd(&["PING"]), R::Status("PONG".into()));
+/// A script's redis.call sees the writes of the calls before it (they are staged until
+/// the script ends and commit as one batch): for every type, the replies and the state
+/// left are those of the same commands run one at a time, for EVAL and FCALL alike.
+#[test]
+fn script_calls_read_the_writes_before_them_for_every_type() {
+    let server = Server::start();
+    let mut c = server.raw();
+    c.cmd(&["SELECT", "1"]);
+    groups::setup(&mut c);
+    let plain = groups::run_plain(&mut c);
+    assert_eq!(&plain[..3], &[R::ok(), R::Int(2), R::bulk("2")]);
+    let plain_state = groups::final_state(&mut c);
+    let body = groups::lua_body();
+    c.cmd(&["SELECT", "2"]);
+    groups::setup(&mut c);
+    let R::Array(eval) = c.cmd(&["EVAL", &body, "0"]) else { panic!("EVAL") };
+    groups::assert_same("EVAL", &plain, &eval);
+    assert_eq!(groups::final_state(&mut c), plain_state);
+    let lib = format!("#!lua name=seqlib\nredis.register_function('seq', function(keys, args)\n{body}end)");
+    assert_eq!(c.cmd(&["FUNCTION", "LOAD", &lib]), R::bulk("seqlib"));
+    c.cmd(&["SELECT", "3"]);
+    groups::setup(&mut c);
+    let R::Array(fcall) = c.cmd(&["FCALL", "seq", "0"]) else { panic!("FCALL") };
+    groups::assert_same("FCALL", &plain, &fcall);
+    assert_eq!(groups::final_state(&mut c), plain_state);
+    // A script inside MULTI joins the transaction's batch and reads what came before.
+    c.cmd(&["SELECT", "4"]);
+    c.cmd(&["MULTI"]);
+    c.cmd(&["SET", "m", "5"]);
+    c.cmd(&["EVAL", "redis.call('incr', 'm') return redis.call('get', 'm')", "0"]);
+    c.cmd(&["INCR", "m"]);
+    assert_eq!(c.cmd(&["EXEC"]), R::Array(vec![R::ok(), R::bulk("6"), R::Int(7)]));
+}
+
+/// A script that fails half-way keeps the writes made before the error, as in Redis
+/// (scripts have no rollback), and they reach storage in its one batch.
+#[test]
+fn a_script_error_keeps_the_earlier_writes() {
+    let mut server = Server::start();
+    let mut c = server.raw();
+    let script = "redis.call('set', 'e1', 'x') redis.call('rpush', 'e2', 'y') redis.call('incr', 'e1') return 1";
+    assert!(matches!(c.cmd(&["EVAL", script, "0"]), R::Error(e) if e.contains("not an integer")));
+    server.kill9();
+    server.restart();
+    let mut c = server.raw();
+    assert_eq!(c.cmd(&["GET", "e1"]), R::bulk("x"));
+    assert_eq!(c.cmd(&["LRANGE", "e2", "0", "-1"]), bulks(&["y"]));
 }

@@ -169,3 +169,113 @@ fn transaction_is_not_interleaved_with_other_clients() {
     let n: i64 = redis::cmd("GET").arg("n").query(&mut c).unwrap();
     assert_eq!(n, 8000);
 }
+
+/// Commands inside EXEC see the writes of the commands before them (they are staged
+/// until EXEC commits them as one batch): for every type, the EXEC replies and the
+/// state it leaves are those of the same commands run one at a time.
+#[test]
+fn commands_inside_exec_read_the_writes_before_them_for_every_type() {
+    let s = Server::start();
+    let mut c = s.raw();
+    c.cmd(&["SELECT", "1"]);
+    groups::setup(&mut c);
+    let plain = groups::run_plain(&mut c);
+    for (i, r) in plain.iter().enumerate() {
+        assert!(!matches!(r, R::Error(_)), "reference reply {i} is an error: {r:?}");
+    }
+    assert_eq!(&plain[..3], &[R::ok(), R::Int(2), R::bulk("2")]);
+    let plain_state = groups::final_state(&mut c);
+    c.cmd(&["SELECT", "2"]);
+    groups::setup(&mut c);
+    let exec = groups::run_exec(&mut c);
+    groups::assert_same("EXEC", &plain, &exec);
+    assert_eq!(groups::final_state(&mut c), plain_state);
+}
+
+/// The writes of an EXEC reach storage together: a client reading meanwhile never
+/// sees some of them without the others, and after a restart the whole block is there.
+#[test]
+fn exec_writes_are_one_batch_visible_together_and_kept_together() {
+    let mut s = Server::start();
+    let port = s.port;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut c = Raw::connect(port);
+            let mut checks = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                // MGET takes the keys' locks: it runs before or after a whole EXEC.
+                let R::Array(v) = c.cmd(&["MGET", "ta", "tb", "tc"]) else { panic!("MGET") };
+                assert!(v.windows(2).all(|w| w[0] == w[1]), "half an EXEC seen: {v:?}");
+                checks += 1;
+            }
+            checks
+        })
+    };
+    let mut c = s.raw();
+    for i in 0..200 {
+        let v = i.to_string();
+        c.cmd(&["MULTI"]);
+        for k in ["ta", "tb", "tc"] {
+            c.cmd(&["SET", k, &v]);
+        }
+        assert_eq!(c.cmd(&["EXEC"]), R::Array(vec![R::ok(), R::ok(), R::ok()]));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    assert!(reader.join().unwrap() > 0);
+    s.kill9();
+    s.restart();
+    assert_eq!(s.raw().cmd(&["MGET", "ta", "tb", "tc"]), bulks(&["199", "199", "199"]));
+}
+
+/// FLUSHALL and SWAPDB inside EXEC write storage directly: the writes staged before
+/// them are committed first, so they see (and flush) them, and what follows lands after.
+#[test]
+fn flush_and_swapdb_inside_exec_order_with_the_staged_writes() {
+    let s = Server::start();
+    let mut c = s.raw();
+    c.cmd(&["MULTI"]);
+    c.cmd(&["SET", "a", "1"]);
+    c.cmd(&["FLUSHALL"]);
+    c.cmd(&["GET", "a"]);
+    c.cmd(&["SET", "b", "2"]);
+    c.cmd(&["SWAPDB", "0", "1"]);
+    c.cmd(&["GET", "b"]);
+    c.cmd(&["SET", "c", "3"]);
+    assert_eq!(c.cmd(&["EXEC"]), R::Array(vec![R::ok(), R::ok(), R::Nil, R::ok(), R::ok(), R::Nil, R::ok()]));
+    assert_eq!(c.cmd(&["KEYS", "*"]), bulks(&["c"]));
+    c.cmd(&["SELECT", "1"]);
+    assert_eq!(c.cmd(&["KEYS", "*"]), bulks(&["b"]));
+}
+
+/// What a transaction's commit triggers still happens, once it is committed: keyspace
+/// notifications in order, WATCH of another client, a blocked client served.
+#[test]
+fn exec_commit_notifies_touches_watchers_and_wakes_blocked_clients() {
+    let s = Server::start_with(&["--notify-keyspace-events", "KEA"]);
+    let mut sub = s.raw();
+    assert!(matches!(sub.cmd(&["PSUBSCRIBE", "__keyevent@0__:*"]), R::Array(_)));
+    let mut watcher = s.raw();
+    assert_eq!(watcher.cmd(&["WATCH", "w"]), R::ok());
+    let mut blocked = s.raw();
+    blocked.send_cmd(&["BLPOP", "q", "0"]);
+    s.wait_blocked(1);
+    let mut c = s.raw();
+    c.cmd(&["MULTI"]);
+    c.cmd(&["SET", "w", "1"]);
+    c.cmd(&["RPUSH", "q", "job"]);
+    c.cmd(&["DEL", "w"]);
+    assert_eq!(c.cmd(&["EXEC"]), R::Array(vec![R::ok(), R::Int(1), R::Int(1)]));
+    let event = |sub: &mut Raw| match sub.read() {
+        R::Array(v) => v[2].clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(event(&mut sub), R::bulk("__keyevent@0__:set"));
+    assert_eq!(event(&mut sub), R::bulk("__keyevent@0__:rpush"));
+    assert_eq!(event(&mut sub), R::bulk("__keyevent@0__:del"));
+    assert_eq!(blocked.read(), bulks(&["q", "job"]));
+    watcher.cmd(&["MULTI"]);
+    watcher.cmd(&["SET", "x", "1"]);
+    assert_eq!(watcher.cmd(&["EXEC"]), R::Nil);
+}

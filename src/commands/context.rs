@@ -518,6 +518,9 @@ pub struct Session {
     pub in_script: bool,
     /// This monitor's own command, fed after its reply (see [`crate::monitor`]).
     pub monitor_echo: Option<Bytes>,
+    /// The EXEC or script running now, whose commands' writes commit as one batch
+    /// (see [`super::dispatch::Atomic`]).
+    pub atomic: Option<Box<super::dispatch::Atomic>>,
 }
 
 impl Session {
@@ -543,6 +546,7 @@ impl Session {
             monitor: false,
             in_script: false,
             monitor_echo: None,
+            atomic: None,
         }
     }
 

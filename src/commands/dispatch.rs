@@ -17,7 +17,9 @@ use super::context::{Ctx, ServerState, Session};
 use super::registry;
 use super::table::{flags, CommandSpec};
 use crate::error::{unknown_command, Error};
+use crate::notify::Event;
 use crate::protocol::Reply;
+use crate::types::staged::Staged;
 use crate::types::Txn;
 
 /// The result of running one command.
@@ -250,24 +252,59 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
     let started = Instant::now();
     let store = &state.store;
     let db = store.physical(session.db);
-    let mut ctx = Ctx { server: state, session: &mut *session, txn: Txn::new(store, db), block: None };
+    // A script is one group: the commands it calls stage their writes in it, and the
+    // group commits as one batch when the script ends (one inside EXEC joins EXEC's).
+    let script = is_script(spec.name);
+    let opened = script && session.atomic.is_none();
+    if opened {
+        open_group(session);
+    }
+    let mut txn = Txn::new(store, db);
+    if session.atomic.is_some() && !script {
+        if writes_outside_batch(spec.name) {
+            // FLUSHDB, FLUSHALL and SWAPDB write storage directly: what the group
+            // staged before them must be in storage first.
+            if let Err(e) = commit_group(state, session, true) {
+                return reject(state, Some(idx), e);
+            }
+        } else if let Some(staged) = session.atomic.as_mut().and_then(|a| a.staged.take()) {
+            txn.join(staged);
+        }
+    }
+    let mut ctx = Ctx { server: state, session: &mut *session, txn, block: None };
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(&mut ctx, argv)));
     let Ctx { mut txn, block, .. } = ctx;
-    let (reply, wrote) = match result {
+    let (mut reply, mut wrote) = match result {
         Ok(Ok(reply)) => {
             let wrote = txn.wrote();
             let events = txn.take_events();
-            match txn.commit() {
-                Ok(touched) => {
-                    state.touched_by(&touched, Some((session.info.id, &mut session.tracking_pending)));
-                    crate::notify::publish(state, &events);
-                    (reply, wrote)
+            if txn.joined() {
+                let (staged, touched) = txn.stage();
+                let atomic = session.atomic.as_mut().expect("a joined command runs in a group");
+                atomic.note(staged, session.info.id);
+                atomic.after.push(After::Touched(touched));
+                atomic.after.push(After::Events(events));
+                (reply, wrote)
+            } else {
+                match txn.commit() {
+                    Ok(touched) => {
+                        state.touched_by(&touched, Some((session.info.id, &mut session.tracking_pending)));
+                        crate::notify::publish(state, &events);
+                        (reply, wrote)
+                    }
+                    Err(e) => (Reply::error(e.to_string()), false),
                 }
-                Err(e) => (Reply::error(e.to_string()), false),
             }
         }
-        Ok(Err(e)) => (Reply::error(e.to_string()), false),
+        Ok(Err(e)) => {
+            // A failed command's writes are dropped, as outside a group.
+            let staged = txn.leave();
+            give_back(session, staged);
+            (Reply::error(e.to_string()), false)
+        }
         Err(panic) => {
+            let staged = txn.leave();
+            give_back(session, staged);
             let what = panic
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
@@ -277,14 +314,29 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
             (Reply::error(Error::Internal { command: name.to_string(), what }.to_string()), false)
         }
     };
+    if opened {
+        // The script's writes, as one batch; its reply waits for their durability.
+        match commit_group(state, session, false) {
+            Ok(group_wrote) => wrote |= group_wrote,
+            Err(e) => {
+                reply = Reply::error(e.to_string());
+                wrote = true;
+            }
+        }
+    }
     // Client-side caching: a read-only command's keys are remembered for the client,
     // whatever its reply (as Redis's call() does); shard channels are not keys here.
     if spec.has(flags::READONLY) && !spec.has(flags::PUBSUB) && session.tracking.remembers() {
         let keys = spec.keys.positions(argv);
         if !keys.is_empty() {
-            let id = session.info.id;
-            let mut sink = crate::tracking::Sink::new(state, Some((id, &mut session.tracking_pending)));
-            state.tracking.remember(id, keys.iter().map(|&i| &argv[i]), &mut sink);
+            if let Some(atomic) = session.atomic.as_mut() {
+                // In order with the group's invalidations, after its commit.
+                atomic.after.push(After::Remember(keys.iter().map(|&i| argv[i].clone()).collect()));
+            } else {
+                let id = session.info.id;
+                let mut sink = crate::tracking::Sink::new(state, Some((id, &mut session.tracking_pending)));
+                state.tracking.remember(id, keys.iter().map(|&i| &argv[i]), &mut sink);
+            }
         }
     }
     // The one clock read after the command: commandstats, the latency histogram, the
@@ -321,6 +373,97 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
         }
     }
     Outcome { reply, wrote, block }
+}
+
+// ---------------------------------------------------------------------------------
+// Groups: one EXEC or one script, committed as one write batch
+// ---------------------------------------------------------------------------------
+
+/// The writes of one MULTI/EXEC transaction or one script and what follows their
+/// commit, kept in the session while its commands run. Each command stages its batch
+/// in [`Staged`] (the commands after it read through it), and what a commit triggers
+/// (WATCH flags, blocked-client wake-ups, client-side-caching invalidations, keyspace
+/// notifications) waits in `after`, in the order the commands raised it, until the
+/// group's one batch is written ([`commit_group`]). The connection then acknowledges
+/// the EXEC or the script only once that batch is durable, as any write.
+pub struct Atomic {
+    /// `None` while one of the group's commands holds it (in its `Txn`).
+    staged: Option<Box<Staged>>,
+    after: Vec<After>,
+}
+
+/// Work that follows a group's commit, in order.
+enum After {
+    /// Keys a command changed: watchers, blocked clients, tracking invalidations.
+    Touched(Vec<(u8, Bytes)>),
+    /// Keyspace notifications a command raised.
+    Events(Vec<Event>),
+    /// Keys a read-only command read, remembered for client-side caching.
+    Remember(Vec<Bytes>),
+}
+
+impl Atomic {
+    /// Takes the group back from a command that staged into it.
+    fn note(&mut self, mut staged: Box<Staged>, client: u64) {
+        if staged.crossed_warning() {
+            tracing::warn!(
+                client,
+                bytes = staged.bytes(),
+                "a transaction or script holds a large batch of uncommitted writes in memory (committed as one batch when it ends)"
+            );
+        }
+        self.staged = Some(staged);
+    }
+}
+
+/// The script commands: each one runs as a group.
+fn is_script(name: &str) -> bool {
+    matches!(name, "eval" | "evalsha" | "eval_ro" | "evalsha_ro" | "fcall" | "fcall_ro")
+}
+
+/// Commands that write storage directly rather than through their batch: a group
+/// commits what it staged before running one (so a transaction or script holding one
+/// is atomic on disk up to it, and from it on).
+fn writes_outside_batch(name: &str) -> bool {
+    matches!(name, "flushdb" | "flushall" | "swapdb")
+}
+
+/// Hands the group back to the session after a command that did not stage.
+fn give_back(session: &mut Session, staged: Option<Box<Staged>>) {
+    if let (Some(atomic), Some(staged)) = (session.atomic.as_mut(), staged) {
+        atomic.staged = Some(staged);
+    }
+}
+
+/// Starts a group for `session` (EXEC).
+fn open_group(session: &mut Session) {
+    session.atomic = Some(Box::new(Atomic { staged: Some(Box::default()), after: Vec::new() }));
+}
+
+/// Writes the group's staged writes as one batch, then does what their commit triggers,
+/// in order. `go_on`: the group stays open, empty (a command that writes outside the
+/// batch is about to run); otherwise it ends. Answers whether the group wrote anything.
+/// On a storage error nothing of the group is written and nothing is triggered.
+fn commit_group(state: &ServerState, session: &mut Session, go_on: bool) -> Result<bool, Error> {
+    let Some(mut atomic) = session.atomic.take() else { return Ok(false) };
+    let staged = atomic.staged.take().unwrap_or_default();
+    if go_on {
+        open_group(session);
+    }
+    let wrote = !staged.is_empty();
+    crate::types::txn::commit_staged(&state.store, staged)?;
+    let id = session.info.id;
+    for after in atomic.after {
+        match after {
+            After::Touched(keys) => state.touched_by(&keys, Some((id, &mut session.tracking_pending))),
+            After::Events(events) => crate::notify::publish(state, &events),
+            After::Remember(keys) => {
+                let mut sink = crate::tracking::Sink::new(state, Some((id, &mut session.tracking_pending)));
+                state.tracking.remember(id, keys.iter(), &mut sink);
+            }
+        }
+    }
+    Ok(wrote)
 }
 
 /// Feeds a command that ran to the MONITOR clients ([`crate::monitor`]): not admin
@@ -452,6 +595,12 @@ fn exec(state: &ServerState, session: &mut Session, exec_idx: usize) -> Outcome 
     }
     let _locks = store.locks.lock(lock_keys.iter().map(|(d, k)| (*d, &k[..])));
     session.may_block = false;
+    // The whole transaction is one write batch (see `Atomic`); a lone command commits
+    // its own as usual.
+    let grouped = multi.queued.len() > 1;
+    if grouped {
+        open_group(session);
+    }
     let mut replies = Vec::with_capacity(multi.queued.len());
     let mut wrote = false;
     for (i, argv) in &multi.queued {
@@ -474,9 +623,20 @@ fn exec(state: &ServerState, session: &mut Session, exec_idx: usize) -> Outcome 
         replies.push(o.reply);
     }
     session.may_block = true;
+    let mut reply = Reply::Array(replies);
+    if grouped {
+        match commit_group(state, session, false) {
+            Ok(group_wrote) => wrote |= group_wrote,
+            Err(e) => {
+                // Nothing of the transaction was written.
+                reply = Reply::error(e.to_string());
+                wrote = true;
+            }
+        }
+    }
     set_last_cmd(session, exec_idx);
     state.command_stats[exec_idx].calls.fetch_add(1, Ordering::Relaxed);
-    // The whole transaction, its commands' own runs included.
+    // The whole transaction, its commands' own runs and its commit included.
     state.metrics.command(exec_idx, started.elapsed());
-    Outcome { reply: Reply::Array(replies), wrote, block: None }
+    Outcome { reply, wrote, block: None }
 }

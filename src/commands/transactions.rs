@@ -5,10 +5,10 @@
 //! After MULTI, commands are checked (lookup, arity) and queued; a refused one makes EXEC
 //! answer `EXECABORT`. EXEC takes the locks of every key of every queued command at once
 //! (and the database gate exclusively if any of them needs it), then runs them one after
-//! another, so no other client's command on those keys can come in between. Each queued
-//! command commits its own write batch; together with the held locks this gives Redis's
-//! isolation, while a crash in the middle of EXEC can leave a prefix of it applied (as
-//! an AOF cut short can in Redis).
+//! another, so no other client's command on those keys can come in between. Their writes
+//! are staged and commit as ONE write batch when EXEC ends (see
+//! [`super::dispatch::Atomic`]): each command reads the writes of those before it through
+//! the staged overlay, and a crash never leaves a part of a transaction on disk.
 //!
 //! WATCH remembers keys; any committed change to one of them (including expiry, FLUSHDB,
 //! FLUSHALL and SWAPDB) raises the watching client's flag, and EXEC then answers a null

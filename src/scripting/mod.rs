@@ -8,9 +8,10 @@
 //! A script runs with the store's gate held exclusively (its command is flagged
 //! `EXCLUSIVE`), so no other client's command runs in between. `redis.call` goes through
 //! [`crate::commands::dispatch::call_from_script`], the same lookup, arity, table flags
-//! and handlers as clients' commands. Each `redis.call` commits its own write batch: a
-//! crash in the middle of a script can leave a prefix of its writes (as an AOF cut short
-//! can in Redis); no other client can observe that prefix while the server runs.
+//! and handlers as clients' commands. The script's writes are staged and commit as one
+//! write batch when it ends (the dispatcher runs each script command as a group, see
+//! [`crate::commands::dispatch::Atomic`]): a crash never leaves a part of a script's
+//! writes on disk, and each `redis.call` reads the writes of the calls before it.
 
 pub mod libs;
 pub mod msgpack;

@@ -14,8 +14,9 @@
 //!   never be read for another key, before or after RENAME, MOVE, SWAPDB, DEL or
 //!   re-creation.
 //! - Every write to a version's records goes through a command's batch, and
-//!   [`Txn::commit`](super::Txn::commit) calls [`RecordCache::invalidate`] for each version
-//!   it wrote *after* the batch is applied. A window being loaded while a write lands is
+//!   [`Txn::commit`](super::Txn::commit) (or, for a transaction or script,
+//!   [`commit_staged`](super::txn::commit_staged)) calls [`RecordCache::invalidate`] for
+//!   each version it wrote *after* the batch is applied. A window being loaded while a write lands is
 //!   discarded: loading starts by stamping the slot, and only a slot still carrying that
 //!   stamp (not removed by an invalidation in between) takes the window.
 //!

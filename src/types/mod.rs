@@ -36,6 +36,7 @@ pub mod long_double;
 pub mod meta;
 pub mod sample;
 pub mod set;
+pub mod staged;
 pub mod store;
 pub mod stream;
 pub mod string;

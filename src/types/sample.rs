@@ -245,7 +245,7 @@ pub fn random_key(txn: &Txn<'_>) -> Result<Option<Bytes>> {
     if count <= RANDOM_WALK_MAX {
         let mut skip = fastrand::i64(0..count.max(1));
         let (mut pick, mut first_live) = (None, None);
-        txn.store.storage.scan(Cf::Meta, Range { start: &lo, end: &hi, reverse: false }, &mut |k, v| {
+        txn.scan(Cf::Meta, Range { start: &lo, end: &hi, reverse: false }, &mut |k, v| {
             let found = live(k.to_vec(), v);
             if first_live.is_none() {
                 first_live = found.clone();
@@ -265,7 +265,7 @@ pub fn random_key(txn: &Txn<'_>) -> Result<Option<Bytes>> {
         let Some(start) = sample_key(txn, &lo, &hi)? else { return Ok(None) };
         let mut skip = fastrand::u32(0..RANDOM_STEPS);
         let mut pick = None;
-        txn.store.storage.scan(Cf::Meta, Range { start: &start, end: &hi, reverse: false }, &mut |k, v| {
+        txn.scan(Cf::Meta, Range { start: &start, end: &hi, reverse: false }, &mut |k, v| {
             if let Some(found) = live(k.to_vec(), v) {
                 pick = Some(found);
             }
@@ -279,7 +279,7 @@ pub fn random_key(txn: &Txn<'_>) -> Result<Option<Bytes>> {
     // Mostly expired keys: take the first live one, if any is near the start.
     let mut pick = None;
     let mut looked = 0;
-    txn.store.storage.scan(Cf::Meta, Range { start: &lo, end: &hi, reverse: false }, &mut |k, v| {
+    txn.scan(Cf::Meta, Range { start: &lo, end: &hi, reverse: false }, &mut |k, v| {
         looked += 1;
         pick = live(k.to_vec(), v);
         pick.is_none() && looked < RANDOM_WALK_MAX
@@ -295,7 +295,7 @@ const RANDOM_STEPS: u32 = 2048;
 /// First key in `[from, to)`, or the last one (`backwards`).
 fn edge_key(txn: &Txn<'_>, from: &[u8], to: &[u8], backwards: bool) -> Result<Option<Vec<u8>>> {
     let mut found = None;
-    txn.store.storage.scan(Cf::Meta, Range { start: from, end: to, reverse: backwards }, &mut |k, _| {
+    txn.scan(Cf::Meta, Range { start: from, end: to, reverse: backwards }, &mut |k, _| {
         found = Some(k.to_vec());
         false
     })?;

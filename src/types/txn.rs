@@ -4,6 +4,10 @@
 //! change under it); writes collect in one batch that commits atomically at the end.
 //! Metadata read or written during the command is remembered, so a command sees its own
 //! writes, counters are adjusted once per key, and an expired key is lazily deleted once.
+//!
+//! Inside a MULTI/EXEC transaction or a script, the batch is staged in the group's
+//! overlay instead ([`Txn::stage`], [`super::staged`]); the commands after it read
+//! through that overlay, and the whole group commits as one batch ([`commit_staged`]).
 
 use std::sync::atomic::Ordering;
 
@@ -11,6 +15,7 @@ use bytes::Bytes;
 
 use super::cache::{Rest, Window};
 use super::meta::{Kind, Meta};
+use super::staged::{Found, Merge, Staged};
 use super::store::{deadline_secs, Store};
 use crate::error::{Error, Result};
 use crate::notify::{self, Event};
@@ -60,6 +65,9 @@ pub struct Txn<'a> {
     /// Keys this command created whose `new` event waits for the command's first event
     /// about them (Redis raises `new` when the key is added, before the command's own).
     created: Vec<(u8, Bytes)>,
+    /// The writes of the earlier commands of the MULTI/EXEC or script this command runs
+    /// in, not yet in storage: reads look there first (see [`super::staged`]).
+    staged: Option<Box<Staged>>,
 }
 
 /// How a command looks a key up, which decides whether INFO counts the lookup in
@@ -107,7 +115,24 @@ impl<'a> Txn<'a> {
             notify: store.notify_flags(),
             events: Vec::new(),
             created: Vec::new(),
+            staged: None,
         }
+    }
+
+    /// Runs this command inside a group (one EXEC or one script): it reads through
+    /// `staged`, and [`Txn::stage`] adds its writes to it instead of committing them.
+    pub fn join(&mut self, staged: Box<Staged>) {
+        self.staged = Some(staged);
+    }
+
+    /// Whether the command runs inside a group.
+    pub fn joined(&self) -> bool {
+        self.staged.is_some()
+    }
+
+    /// Hands the group back without this command's writes (the command failed).
+    pub fn leave(&mut self) -> Option<Box<Staged>> {
+        self.staged.take()
     }
 
     fn slot(&self, db: u8, key: &[u8]) -> Option<usize> {
@@ -129,7 +154,15 @@ impl<'a> Txn<'a> {
 
     /// The stored metadata of `key` in `db`, expired or not.
     fn read_meta(&self, db: u8, key: &[u8]) -> Result<Option<Meta>> {
-        let raw = self.store.storage.get(Cf::Meta, &keys::meta_key(db, key))?;
+        let mk = keys::meta_key(db, key);
+        if let Some(staged) = &self.staged {
+            match staged.get(Cf::Meta, &mk) {
+                Found::Put(v) => return Ok(Meta::decode(Bytes::copy_from_slice(v))),
+                Found::Deleted => return Ok(None),
+                Found::Unknown => {}
+            }
+        }
+        let raw = self.store.storage.get(Cf::Meta, &mk)?;
         Ok(raw.and_then(|r| Meta::decode(Bytes::from(r))))
     }
 
@@ -284,6 +317,13 @@ impl<'a> Txn<'a> {
     // Sub-keys are addressed by version alone; see `storage::keys`.
 
     pub fn sub_get(&self, version: u64, sub: &[u8]) -> Result<Option<Vec<u8>>> {
+        if let Some(staged) = &self.staged {
+            match staged.get(Cf::Sub, &keys::sub_key(version, sub)) {
+                Found::Put(v) => return Ok(Some(v.to_vec())),
+                Found::Deleted => return Ok(None),
+                Found::Unknown => {}
+            }
+        }
         if let Some(found) = self.store.cache.window(Cf::Sub, version).and_then(|w| w.get(sub).map(|v| v.map(<[u8]>::to_vec))) {
             return Ok(found);
         }
@@ -307,7 +347,32 @@ impl<'a> Txn<'a> {
     /// `[from, to)` (`to` empty: to the end), passing the suffix and the value, until
     /// `visit` answers false. Served from the record cache where it holds the records
     /// (see [`super::cache`]); reads through storage pay towards a cached window.
+    /// Inside a group, merged with the writes of the group's earlier commands.
     pub fn sub_scan(
+        &self,
+        cf: Cf,
+        version: u64,
+        from: &[u8],
+        to: &[u8],
+        reverse: bool,
+        visit: &mut dyn FnMut(&[u8], &[u8]) -> bool,
+    ) -> Result<()> {
+        if let Some(staged) = &self.staged {
+            let prefix = keys::sub_prefix(version);
+            let lo = keys::sub_key(version, from);
+            let hi = if to.is_empty() { keys::prefix_end(&prefix) } else { keys::sub_key(version, to) };
+            if staged.touches(cf, &lo, &hi) {
+                let mut merge = Merge::new(staged, cf, &prefix, &lo, &hi, reverse);
+                self.stored_sub_scan(cf, version, from, to, reverse, &mut |k, v| merge.stored(k, v, visit))?;
+                merge.finish(visit);
+                return Ok(());
+            }
+        }
+        self.stored_sub_scan(cf, version, from, to, reverse, visit)
+    }
+
+    /// [`Txn::sub_scan`] of what storage (or the record cache) holds.
+    fn stored_sub_scan(
         &self,
         cf: Cf,
         version: u64,
@@ -430,6 +495,23 @@ impl<'a> Txn<'a> {
     /// Copies every record of version `from` to version `to` (COPY); answers how many.
     /// O(N) in the size of the collection.
     pub fn copy_records(&mut self, from: u64, to: u64) -> Result<u64> {
+        if let Some(staged) = &self.staged {
+            let prefix = keys::sub_prefix(from);
+            let end = keys::prefix_end(&prefix);
+            if RECORD_CFS.iter().any(|&cf| staged.touches(cf, &prefix, &end)) {
+                // Written earlier in the group: copy what the merged view holds.
+                let mut records = Vec::new();
+                self.for_each_record(from, &mut |cf, k, v| {
+                    records.push((cf, keys::sub_key(to, k), v.to_vec()));
+                    true
+                })?;
+                let n = records.len() as u64;
+                for (cf, k, v) in records {
+                    self.batch.put(cf, k, v);
+                }
+                return Ok(n);
+            }
+        }
         let store = self.store;
         let batch = &mut self.batch;
         let mut n = 0u64;
@@ -571,34 +653,92 @@ impl<'a> Txn<'a> {
 
     /// Applies every write of the command atomically.
     pub fn commit(mut self) -> Result<Vec<(u8, Bytes)>> {
+        debug_assert!(self.staged.is_none(), "a command in a group is staged, not committed");
         if self.batch.is_empty() {
             self.store.stats.dirty.fetch_add(self.changes, Ordering::Relaxed);
             return Ok(std::mem::take(&mut self.touched));
         }
         let batch = std::mem::take(&mut self.batch);
-        // Versions whose records this batch changes, for the record cache. Collected
-        // before the write, applied after it (see `cache`'s correctness notes).
-        let mut changed: Vec<(Cf, u64)> = Vec::new();
-        for op in &batch.ops {
-            if let Op::Put(cf @ (Cf::Sub | Cf::Score), k, _) | Op::Delete(cf @ (Cf::Sub | Cf::Score), k) = op {
-                if let Some(v) = keys::version_of_sub(k) {
-                    if changed.last() != Some(&(*cf, v)) {
-                        changed.push((*cf, v));
-                    }
-                }
-            }
-        }
-        self.store.storage.write(batch)?;
-        self.store.cache.invalidate(changed);
-        for &(db, k, e, secs) in &self.deltas {
-            let c = &self.store.counters[db as usize];
-            c.keys.fetch_add(k, Ordering::Relaxed);
-            c.expires.fetch_add(e, Ordering::Relaxed);
-            c.deadline_secs.fetch_add(secs, Ordering::Relaxed);
-        }
+        write_batch(self.store, batch)?;
+        apply_deltas(self.store, &self.deltas, 1);
         self.store.stats.dirty.fetch_add(self.changes, Ordering::Relaxed);
         Ok(std::mem::take(&mut self.touched))
     }
+
+    /// For a command inside a group: adds its writes to the group instead of writing
+    /// them, and hands the group back with the keys the command changed. The key
+    /// counters and the dirty count move now, as a commit would move them, so later
+    /// commands of the group (DBSIZE, RANDOMKEY) count the staged keys; a failed
+    /// [`commit_staged`] takes the counters back.
+    pub fn stage(mut self) -> (Box<Staged>, Vec<(u8, Bytes)>) {
+        let mut staged = self.staged.take().expect("stage() of a command in a group");
+        staged.absorb(std::mem::take(&mut self.batch));
+        apply_deltas(self.store, &self.deltas, 1);
+        staged.deltas.extend_from_slice(&self.deltas);
+        self.store.stats.dirty.fetch_add(self.changes, Ordering::Relaxed);
+        (staged, std::mem::take(&mut self.touched))
+    }
+
+    /// Walks the stored records of `cf` in `range` (metadata for KEYS, SCAN, RANDOMKEY),
+    /// merged with the group's staged writes inside a group.
+    pub fn scan(&self, cf: Cf, range: Range<'_>, visit: &mut dyn FnMut(&[u8], &[u8]) -> bool) -> Result<()> {
+        if let Some(staged) = &self.staged {
+            if staged.touches(cf, range.start, range.end) {
+                let mut merge = Merge::new(staged, cf, b"", range.start, range.end, range.reverse);
+                self.store.storage.scan(cf, range, &mut |k, v| merge.stored(k, v, visit))?;
+                merge.finish(visit);
+                return Ok(());
+            }
+        }
+        Ok(self.store.storage.scan(cf, range, visit)?)
+    }
+}
+
+/// Adds (`sign` 1) or takes back (`sign` -1) per-database counter deltas.
+fn apply_deltas(store: &Store, deltas: &[(u8, i64, i64, i64)], sign: i64) {
+    for &(db, k, e, secs) in deltas {
+        let c = &store.counters[db as usize];
+        c.keys.fetch_add(sign * k, Ordering::Relaxed);
+        c.expires.fetch_add(sign * e, Ordering::Relaxed);
+        c.deadline_secs.fetch_add(sign * secs, Ordering::Relaxed);
+    }
+}
+
+/// Writes `batch` and tells the record cache which versions it changed.
+fn write_batch(store: &Store, batch: Batch) -> Result<()> {
+    // Versions whose records this batch changes, for the record cache. Collected
+    // before the write, applied after it (see `cache`'s correctness notes).
+    let mut changed: Vec<(Cf, u64)> = Vec::new();
+    for op in &batch.ops {
+        if let Op::Put(cf @ (Cf::Sub | Cf::Score), k, _)
+        | Op::Delete(cf @ (Cf::Sub | Cf::Score), k)
+        | Op::DeleteRange(cf @ (Cf::Sub | Cf::Score), k, _) = op
+        {
+            if let Some(v) = keys::version_of_sub(k) {
+                if changed.last() != Some(&(*cf, v)) {
+                    changed.push((*cf, v));
+                }
+            }
+        }
+    }
+    store.storage.write(batch)?;
+    store.cache.invalidate(changed);
+    Ok(())
+}
+
+/// Commits a group's staged writes (one EXEC or one script) as one batch. On failure
+/// nothing was written, and the key counters the group's commands moved are taken back.
+pub fn commit_staged(store: &Store, staged: Box<Staged>) -> Result<()> {
+    if staged.is_empty() {
+        return Ok(());
+    }
+    let deltas = staged.deltas.clone();
+    let batch = staged.into_batch();
+    if let Err(e) = write_batch(store, batch) {
+        apply_deltas(store, &deltas, -1);
+        return Err(e);
+    }
+    Ok(())
 }
 
 /// The DUMP payload: DiskDB's own format, readable by any DiskDB server of the same

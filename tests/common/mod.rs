@@ -2,6 +2,7 @@
 //! data directory, waits until it answers PING, and stops it on drop.
 #![allow(dead_code)]
 
+pub mod groups;
 pub mod reference;
 #[allow(unused_imports)]
 pub use reference::{Conn, RedisServer};

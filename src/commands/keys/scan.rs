@@ -36,7 +36,7 @@ pub(super) fn keys(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let end = if start.len() > 1 { layout::prefix_end(&start) } else { db_range(db).1 };
     let now = ctx.txn.now;
     let mut out = Vec::new();
-    ctx.store().storage.scan(Cf::Meta, Range { start: &start, end: &end, reverse: false }, &mut |k, v| {
+    ctx.txn.scan(Cf::Meta, Range { start: &start, end: &end, reverse: false }, &mut |k, v| {
         let key = &k[1..];
         if (all || glob::matches(pattern, key, false)) && Meta::decode_header(v).is_some_and(|m| !m.is_expired(now)) {
             out.push(Reply::Bulk(Bytes::copy_from_slice(key)));
@@ -83,7 +83,7 @@ pub(super) fn scan(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
     let (mut examined, mut more, mut last) = (0i64, false, Vec::new());
     let mut out = Vec::new();
     if start < end {
-        ctx.store().storage.scan(Cf::Meta, Range { start: &start, end: &end, reverse: false }, &mut |k, v| {
+        ctx.txn.scan(Cf::Meta, Range { start: &start, end: &end, reverse: false }, &mut |k, v| {
             if examined == count {
                 more = true;
                 return false;
