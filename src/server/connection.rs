@@ -324,7 +324,7 @@ async fn run<S: Stream>(state: &Arc<ServerState>, durability: &Arc<Durability>, 
                             }
                         }
                     }
-                    if state.pause.holds(&session, &argv) {
+                    if state.pause.holds(session, &argv) {
                         // CLIENT PAUSE: earlier replies go out, then this command (and
                         // the pipeline behind it) waits, holding no lock.
                         if !flush(&state, &durability, &live, session.subscribed(), &info, stream, &mut output, &mut wrote).await {
@@ -334,7 +334,7 @@ async fn run<S: Stream>(state: &Arc<ServerState>, durability: &Arc<Durability>, 
                         // blocked_clients).
                         info.blocked.store(true, Ordering::Relaxed);
                         tokio::select! {
-                            _ = state.pause.wait(&session, &argv) => {}
+                            _ = state.pause.wait(session, &argv) => {}
                             _ = &mut killed => break 'conn,
                             _ = &mut shutdown => break 'conn,
                         }
@@ -390,7 +390,7 @@ async fn run<S: Stream>(state: &Arc<ServerState>, durability: &Arc<Durability>, 
                         output.extend_from_slice(&own);
                     }
                     info.argv_mem.store(0, Ordering::Relaxed);
-                    publish_state(&session);
+                    publish_state(session);
                     wrote |= outcome.wrote;
                     if session.close_after_reply || info.is_killed() {
                         close = true;

@@ -118,7 +118,7 @@ impl Segment {
     }
 
     fn word64(&self, off: usize) -> &AtomicU64 {
-        debug_assert!(off % 8 == 0 && off + 8 <= HEADER);
+        debug_assert!(off.is_multiple_of(8) && off + 8 <= HEADER);
         // SAFETY: `off` is one of the fixed header offsets, 8-aligned and inside the
         // mapping (which is page-aligned); the mapping lives as long as `self`, and an
         // AtomicU64 has the size and alignment of a u64. The client may write the word
@@ -127,7 +127,7 @@ impl Segment {
     }
 
     fn word32(&self, off: usize) -> &AtomicU32 {
-        debug_assert!(off % 4 == 0 && off + 4 <= HEADER);
+        debug_assert!(off.is_multiple_of(4) && off + 4 <= HEADER);
         // SAFETY: as in `word64`, for a 4-aligned u32 inside the header.
         unsafe { &*self.base.as_ptr().add(off).cast::<AtomicU32>() }
     }
