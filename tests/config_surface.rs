@@ -225,6 +225,8 @@ const DISKDB_PARAMS: &[&str] = &[
     "rocksdb-block-cache-size",
     "rocksdb-write-buffer-size",
     "syslog-socket",
+    "shm-max-clients",
+    "shm-ring-size",
     "tls-handshake-timeout",
 ];
 

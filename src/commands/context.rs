@@ -135,6 +135,8 @@ pub struct ClientInfo {
     /// CLIENT NO-EVICT / NO-TOUCH switches.
     pub no_evict: AtomicBool,
     pub no_touch: AtomicBool,
+    /// Attached to the shared-memory transport (CLIENT LIST ` transport=shm`).
+    pub shm: AtomicBool,
     /// Pub/sub subscription counts (channels, patterns, shard channels).
     pub sub: AtomicUsize,
     pub psub: AtomicUsize,
@@ -210,6 +212,7 @@ impl ClientInfo {
             monitor: AtomicBool::new(false),
             no_evict: AtomicBool::new(false),
             no_touch: AtomicBool::new(false),
+            shm: AtomicBool::new(false),
             sub: AtomicUsize::new(0),
             psub: AtomicUsize::new(0),
             ssub: AtomicUsize::new(0),
@@ -346,6 +349,9 @@ pub struct ServerState {
     pub audit: crate::audit::Audit,
     /// Request rate limits (`maxrequests-per-client`, `maxrequests-global`).
     pub throttle: crate::server::throttle::Global,
+    /// Clients attached to the shared-memory transport, or with an SHM.ATTACH under way
+    /// (`shm-max-clients`, INFO `shm_clients`).
+    pub shm_clients: AtomicUsize,
     /// The Lua state, script cache, function libraries and the running script.
     pub scripting: crate::scripting::Scripting,
     /// Users, the ACL LOG and the AUTH failure limit.
@@ -384,6 +390,7 @@ impl ServerState {
             pause: Default::default(),
             audit: Default::default(),
             throttle: Default::default(),
+            shm_clients: AtomicUsize::new(0),
             scripting: Default::default(),
             acl: Default::default(),
             diag,
@@ -521,6 +528,9 @@ pub struct Session {
     /// The EXEC or script running now, whose commands' writes commit as one batch
     /// (see [`super::dispatch::Atomic`]).
     pub atomic: Option<Box<super::dispatch::Atomic>>,
+    /// SHM.ATTACH succeeded (a slot of `shm-max-clients` is held): the connection hands
+    /// the client its segment and moves it to the shared-memory rings.
+    pub shm_attach: bool,
 }
 
 impl Session {
@@ -547,6 +557,7 @@ impl Session {
             in_script: false,
             monitor_echo: None,
             atomic: None,
+            shm_attach: false,
         }
     }
 
