@@ -10,6 +10,13 @@ use crate::pubsub::PubSub;
 use crate::resp::{Cmd, ToArgs};
 use crate::value::Value;
 use std::future::Future;
+use std::pin::Pin;
+
+/// What a [`Connection::transaction`] body returns: a boxed, `Send` future borrowing the
+/// connection and the pipeline (`|conn, pipe| Box::pin(async move { ... })`), so the
+/// whole transaction can run inside `tokio::spawn`. State shared with the body across
+/// attempts goes in an `Arc` cloned into each future.
+pub type TxFuture<'a> = Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>;
 
 /// A reconnecting client; the usual entry point.
 ///
@@ -63,7 +70,7 @@ impl Client {
     pub async fn transaction<K, F>(&mut self, keys: K, f: F) -> Result<Vec<Value>>
     where
         K: ToArgs,
-        F: AsyncFnMut(&mut Connection, &mut Pipeline) -> Result<()>,
+        F: for<'a> FnMut(&'a mut Connection, &'a mut Pipeline) -> TxFuture<'a>,
     {
         self.connection().await?.transaction(keys, f).await
     }
@@ -89,17 +96,17 @@ impl Connection {
     /// ```no_run
     /// # async fn demo(conn: &mut diskdb_client::Connection) -> diskdb_client::Result<()> {
     /// use diskdb_client::AsyncCommands;
-    /// conn.transaction("balance", async |conn, pipe| {
+    /// conn.transaction("balance", |conn, pipe| Box::pin(async move {
     ///     let b: i64 = conn.get("balance").await?.map_or(0, |s| s.parse().unwrap_or(0));
     ///     pipe.set("balance", b + 10);
     ///     Ok(())
-    /// }).await?;
+    /// })).await?;
     /// # Ok(()) }
     /// ```
     pub async fn transaction<K, F>(&mut self, keys: K, mut f: F) -> Result<Vec<Value>>
     where
         K: ToArgs,
-        F: AsyncFnMut(&mut Connection, &mut Pipeline) -> Result<()>,
+        F: for<'a> FnMut(&'a mut Connection, &'a mut Pipeline) -> TxFuture<'a>,
     {
         loop {
             self.query::<()>(&Cmd::new("WATCH").arg(&keys)).await?;

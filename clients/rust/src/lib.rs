@@ -46,7 +46,7 @@ mod shm;
 mod tls;
 mod value;
 
-pub use client::Client;
+pub use client::{Client, TxFuture};
 pub use commands::{AsyncCommands, AutoClaim, Commands, PendingSummary, StreamEntry, StreamRead};
 pub use connection::Connection;
 pub use error::{Error, Result};
