@@ -56,3 +56,8 @@ pub use pool::{Pool, PoolConfig, PoolStatus, PooledConnection};
 pub use pubsub::{Message, MessageStream, PubSub};
 pub use resp::{Cmd, ToArgs};
 pub use value::{FromValue, Pairs, Value};
+
+/// The README's examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
