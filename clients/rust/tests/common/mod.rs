@@ -17,6 +17,16 @@ pub fn binary() -> PathBuf {
     PathBuf::from(home).join(".cache/diskdb/bin-clients/diskdb")
 }
 
+/// Runs `f` to completion on a fresh runtime in its own thread, so the harness works
+/// from plain tests and from inside `#[tokio::test]` alike.
+pub fn block_on<T: Send>(f: impl std::future::Future<Output = T> + Send) -> T {
+    std::thread::scope(|s| {
+        s.spawn(|| tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(f))
+            .join()
+            .unwrap()
+    })
+}
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -64,7 +74,6 @@ impl Server {
         let pid = child.id();
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(60);
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         loop {
             if let Some(st) = self.child.as_mut().unwrap().try_wait().unwrap() {
                 let log = std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default();
@@ -73,7 +82,7 @@ impl Server {
             let mut o = ConnectOptions::from_url(&self.tcp_url()).unwrap();
             o.connect_timeout = Some(Duration::from_secs(2));
             o.response_timeout = Some(Duration::from_secs(5));
-            let ready = rt.block_on(async {
+            let ready = block_on(async {
                 let mut c = Client::connect(o).await.ok()?;
                 let info = c.info("server").await.ok()?;
                 Some(info.get("process_id").cloned())
@@ -148,9 +157,12 @@ impl Server {
 
     /// True when this binary knows SHM.ATTACH (over the Unix socket).
     pub fn has_shm(&self) -> bool {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(async {
-            let mut c = Client::open(&self.unix_url()).await.unwrap();
+        let url = match &self.password {
+            Some(p) => format!("{}?password={p}", self.unix_url()),
+            None => self.unix_url(),
+        };
+        block_on(async move {
+            let mut c = Client::open(&url).await.unwrap();
             let v = c.cmd(&["COMMAND", "INFO", "SHM.ATTACH"]).await.unwrap();
             !matches!(v, diskdb_client::Value::Array(ref a) if a.iter().all(|x| x.is_nil()))
         })
