@@ -212,7 +212,10 @@ impl Shm {
         while !buf.is_empty() {
             let tail = self.seg.u64_at(OFF_REQ_TAIL).load(Ordering::Acquire);
             if tail > self.req_head || self.req_head - tail > ring {
-                return Err(Error::Protocol("shared-memory request ring index out of bounds".into()));
+                return Err(Error::Protocol(format!(
+                    "shared-memory request ring index out of bounds (req_tail {tail}, req_head {})",
+                    self.req_head
+                )));
             }
             let room = (ring - (self.req_head - tail)) as usize;
             if room == 0 {
@@ -241,7 +244,10 @@ impl Shm {
     fn take_replies(&mut self, dst: &mut Vec<u8>) -> Result<usize> {
         let head = self.seg.u64_at(OFF_REP_HEAD).load(Ordering::Acquire);
         if head < self.rep_tail || head - self.rep_tail > self.seg.ring as u64 {
-            return Err(Error::Protocol("shared-memory reply ring index out of bounds".into()));
+            return Err(Error::Protocol(format!(
+                "shared-memory reply ring index out of bounds (rep_head {head}, rep_tail {})",
+                self.rep_tail
+            )));
         }
         if head == self.rep_tail {
             return Ok(0);
