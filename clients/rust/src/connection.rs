@@ -45,8 +45,11 @@ impl Transport {
 
     /// Appends what is available (at least one byte) to `buf`; 0 means end of stream.
     async fn read_some(&mut self, buf: &mut Vec<u8>) -> Result<usize> {
+        // Room grows with what is buffered: a reply arriving in many pieces is re-parsed
+        // from its start after each read, so reads must get larger as it grows (a
+        // logarithmic number of attempts instead of one per 16 KiB).
         if buf.capacity() - buf.len() < 8192 {
-            buf.reserve(16384);
+            buf.reserve(buf.len().max(16384));
         }
         Ok(match self {
             Transport::Tcp(s) => s.read_buf(buf).await?,
