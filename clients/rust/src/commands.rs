@@ -150,12 +150,30 @@ fn json_text(v: &serde_json::Value) -> String {
     v.to_string()
 }
 
-/// Replies that are JSON text (JSON.NUMINCRBY, JSON.MGET items).
+/// Replies that carry JSON: JSON text in a bulk string (RESP2, JSON.MGET items), or in
+/// RESP3 native values (JSON.NUMINCRBY answers `[3]` as an array of numbers there).
 fn json_value(v: Value) -> Result<Option<serde_json::Value>> {
-    match Option::<Vec<u8>>::from_value(v)? {
-        None => Ok(None),
-        Some(t) => serde_json::from_slice(&t).map(Some).map_err(|e| Error::UnexpectedReply(format!("invalid JSON: {e}"))),
+    match v {
+        Value::Nil => Ok(None),
+        Value::Bulk(t) => serde_json::from_slice(&t).map(Some).map_err(|e| Error::UnexpectedReply(format!("invalid JSON: {e}"))),
+        Value::Error(e) => Err(Error::from_server(e)),
+        other => Ok(Some(native_json(other)?)),
     }
+}
+
+fn native_json(v: Value) -> Result<serde_json::Value> {
+    use serde_json::Value as J;
+    Ok(match v {
+        Value::Nil => J::Null,
+        Value::Int(i) => J::from(i),
+        Value::Double(d) => serde_json::Number::from_f64(d).map_or(J::Null, J::Number),
+        Value::Bool(b) => J::Bool(b),
+        Value::Status(s) | Value::BigNumber(s) => J::String(s),
+        Value::Bulk(b) => serde_json::from_slice(&b).unwrap_or_else(|_| J::String(String::from_utf8_lossy(&b).into_owned())),
+        Value::Array(a) | Value::Push(a) => J::Array(a.into_iter().map(native_json).collect::<Result<_>>()?),
+        Value::Map(m) => J::Object(m.into_iter().map(|(k, v)| Ok((String::from_value(k)?, native_json(v)?))).collect::<Result<_>>()?),
+        Value::Error(e) => return Err(Error::from_server(e)),
+    })
 }
 
 /// TYPE, with the JSON module's type name (`ReJSON-RL`) reported as `json`.
