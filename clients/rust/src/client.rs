@@ -82,8 +82,8 @@ impl Client {
 }
 
 impl crate::commands::AsyncCommands for Client {
-    fn send_cmd(&mut self, cmd: Cmd) -> impl Future<Output = Result<Value>> + Send {
-        async move { self.connection().await?.query(&cmd).await }
+    async fn send_cmd(&mut self, cmd: Cmd) -> Result<Value> {
+        self.connection().await?.query(&cmd).await
     }
 }
 

@@ -357,7 +357,7 @@ impl Connection {
 }
 
 impl crate::commands::AsyncCommands for Connection {
-    fn send_cmd(&mut self, cmd: Cmd) -> impl Future<Output = Result<Value>> + Send {
-        async move { self.query(&cmd).await }
+    async fn send_cmd(&mut self, cmd: Cmd) -> Result<Value> {
+        self.query(&cmd).await
     }
 }

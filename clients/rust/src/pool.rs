@@ -8,7 +8,6 @@ use crate::error::{Error, Result};
 use crate::options::ConnectOptions;
 use crate::resp::Cmd;
 use crate::value::Value;
-use std::future::Future;
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -125,7 +124,7 @@ impl Pool {
             };
             let Some((mut conn, since)) = candidate else { break };
             if since.elapsed() >= inner.cfg.health_check_after {
-                let ok = matches!(conn.query::<Value>(&Cmd::new("PING")).await, Ok(_));
+                let ok = conn.query::<Value>(&Cmd::new("PING")).await.is_ok();
                 if !ok {
                     inner.failed_checks.fetch_add(1, Ordering::Relaxed);
                     continue;
@@ -193,7 +192,7 @@ impl Drop for PooledConnection {
 }
 
 impl crate::commands::AsyncCommands for PooledConnection {
-    fn send_cmd(&mut self, cmd: Cmd) -> impl Future<Output = Result<Value>> + Send {
-        async move { self.query(&cmd).await }
+    async fn send_cmd(&mut self, cmd: Cmd) -> Result<Value> {
+        self.query(&cmd).await
     }
 }

@@ -187,19 +187,10 @@ pub fn parse(buf: &[u8]) -> Result<Option<(Value, usize)>> {
 }
 
 fn line<'a>(buf: &'a [u8], pos: &mut usize) -> Option<&'a [u8]> {
-    let start = *pos;
-    let rest = &buf[start..];
-    let mut i = 0;
-    while i + 1 < rest.len() {
-        if rest[i] == b'\r' {
-            if rest[i + 1] == b'\n' {
-                *pos = start + i + 2;
-                return Some(&rest[..i]);
-            }
-        }
-        i += 1;
-    }
-    None
+    let rest = &buf[*pos..];
+    let i = rest.windows(2).position(|w| w == b"\r\n")?;
+    *pos += i + 2;
+    Some(&rest[..i])
 }
 
 fn int(s: &[u8]) -> Result<i64> {

@@ -17,7 +17,7 @@ async fn pipeline_sends_many_commands_in_one_round_trip() {
         for i in 0..1000 {
             p.set(format!("k{i}"), i);
         }
-        p.incr("counter").lpush("list", &["a", "b"]).get("k999").hget("k1", "f");
+        p.incr("counter").lpush("list", ["a", "b"]).get("k999").hget("k1", "f");
         let r = p.query(&mut c).await.unwrap();
         assert_eq!(r.len(), 1004);
         assert_eq!(r[1000], Value::Int(1));
