@@ -255,6 +255,12 @@ pub enum Error {
     AuthNotConfigured,
     /// `NOPROTO unsupported protocol version`: HELLO with a version other than 2 or 3.
     NoProto,
+    /// SHM.ATTACH refusals (DiskDB's own command, docs/shm-protocol.md): not on the Unix
+    /// socket, `shm-max-clients 0`, the limit reached, already attached.
+    ShmUnixOnly,
+    ShmDisabled,
+    ShmMaxClients,
+    ShmAttached,
 
     // ----- Storage -----
     /// `ERR storage error: <e>`: any command when RocksDB fails.
@@ -728,6 +734,10 @@ impl fmt::Display for Error {
                 "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?",
             ),
             Error::NoProto => f.write_str("NOPROTO unsupported protocol version"),
+            Error::ShmUnixOnly => f.write_str("ERR SHM.ATTACH is only available on the Unix socket"),
+            Error::ShmDisabled => f.write_str("ERR shared memory is disabled"),
+            Error::ShmMaxClients => f.write_str("ERR max number of shared-memory clients reached"),
+            Error::ShmAttached => f.write_str("ERR this connection is already attached to shared memory"),
             // Storage
             Error::Storage(e) => write!(f, "ERR storage error: {e}"),
             // One-off texts

@@ -3,6 +3,9 @@
 //! Module map (dependencies point one way: transports -> commands -> types -> storage):
 //!
 //! - [`config`]: the one configuration struct; CLI (clap) and config file.
+//! - `shm`: the shared-memory transport (SHM.ATTACH, docs/shm-protocol.md): a client's
+//!   memfd segment with its two rings, served as one more stream of the connection loop;
+//!   the one module allowed `unsafe`.
 //! - `protocol`: RESP request decoding (one bounded scan that checks limits and slices
 //!   the arguments) and RESP2/RESP3 reply encoding.
 //! - [`server`]: listeners (TCP, TLS, Unix socket), connections, durability (WAL fsync policy), active expiry,
@@ -31,6 +34,10 @@
 //! rt.block_on(diskdb::server::run(config)).unwrap();
 //! ```
 
+// `unsafe` only in `shm` (the shared-memory transport maps its segments), which allows
+// it for itself with a SAFETY note on every block; anywhere else it does not compile.
+#![deny(unsafe_code)]
+
 // Public: what the binary (src/main.rs) needs. Everything else is the crate's own.
 pub(crate) mod audit;
 pub(crate) mod acl;
@@ -46,6 +53,7 @@ pub(crate) mod protocol;
 pub(crate) mod pubsub;
 pub mod scripting;
 pub mod server;
+pub(crate) mod shm;
 pub(crate) mod storage;
 pub(crate) mod tracking;
 pub(crate) mod types;

@@ -1,5 +1,7 @@
 //! The `diskdb` binary: read the configuration, set up logging, run the server.
 
+#![deny(unsafe_code)]
+
 use diskdb::config::Config;
 
 #[global_allocator]

@@ -222,6 +222,8 @@ const DISKDB_PARAMS: &[&str] = &[
     "read-cache-size",
     "rocksdb-block-cache-size",
     "rocksdb-write-buffer-size",
+    "shm-max-clients",
+    "shm-ring-size",
     "tls-handshake-timeout",
 ];
 

@@ -122,7 +122,7 @@ pub fn client_line(c: &ClientInfo, now: i64) -> String {
     format!(
         "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={} psub={} ssub={} multi={} \
          watch={} qbuf={} qbuf-free={} argv-mem={} multi-mem={} rbs={} rbp={} obl={} oll={} omem={} tot-mem={} events={} \
-         cmd={} user={} redir={} resp={} lib-name={} lib-ver={}",
+         cmd={} user={} redir={} resp={} lib-name={} lib-ver={}{}",
         c.id,
         c.addr,
         c.laddr,
@@ -154,6 +154,8 @@ pub fn client_line(c: &ClientInfo, now: i64) -> String {
         c.resp.load(Ordering::Relaxed),
         String::from_utf8_lossy(&c.lib_name.lock()),
         String::from_utf8_lossy(&c.lib_ver.lock()),
+        // DiskDB's own field, on shared-memory clients only: other lines stay Redis's.
+        if c.shm.load(Ordering::Relaxed) { " transport=shm" } else { "" },
     )
 }
 

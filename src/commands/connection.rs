@@ -204,6 +204,32 @@ pub fn help_reply(container: &str, lines: &[&str]) -> Reply {
     Reply::Array(out)
 }
 
+/// `SHM.ATTACH` (DiskDB's own, docs/shm-protocol.md): checks that this Unix-socket
+/// connection may attach and takes one of the `shm-max-clients` slots; the connection
+/// then replies `+OK` with the segment's descriptors and moves to the rings
+/// (`crate::server::connection`). O(1).
+/// Errors: not on the Unix socket; `shm-max-clients 0`; the limit reached; already
+/// attached. MULTI, scripts and RESP2 subscribed mode refuse it as any such command.
+fn shm_attach(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
+    let info = &ctx.session.info;
+    if info.shm.load(Ordering::Relaxed) {
+        return Err(Error::ShmAttached);
+    }
+    if info.kind_flag != "U" {
+        return Err(Error::ShmUnixOnly);
+    }
+    let max = ctx.server.config.read().shm_max_clients;
+    if max == 0 {
+        return Err(Error::ShmDisabled);
+    }
+    let slots = &ctx.server.shm_clients;
+    if slots.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < max).then_some(n + 1)).is_err() {
+        return Err(Error::ShmMaxClients);
+    }
+    ctx.session.shm_attach = true;
+    Ok(Reply::ok())
+}
+
 const HANDSHAKE: u32 = NOSCRIPT | LOADING | STALE | FAST | NO_AUTH | ALLOW_BUSY;
 
 pub static COMMANDS: &[CommandSpec] = &[
@@ -243,6 +269,11 @@ pub static COMMANDS: &[CommandSpec] = &[
                [SETNAME clientname])]
             history 6.2.0:    `protover` made optional; when called without arguments the command reports
                               the current connection's context.",
+    },
+    command! {
+        name: "shm.attach", arity: 1, flags: NOSCRIPT | NO_MULTI | LOADING | STALE | FAST, group: "connection", handler: shm_attach,
+        summary: "Move the connection to a shared-memory segment (DiskDB)", since: "0.1.0", complexity: "O(1)",
+        docs: "-",
     },
     command! {
         name: "reset", arity: 1, flags: HANDSHAKE, group: "connection", handler: reset,

@@ -135,6 +135,8 @@ pub struct ClientInfo {
     /// CLIENT NO-EVICT / NO-TOUCH switches.
     pub no_evict: AtomicBool,
     pub no_touch: AtomicBool,
+    /// Attached to the shared-memory transport (CLIENT LIST ` transport=shm`).
+    pub shm: AtomicBool,
     /// Pub/sub subscription counts (channels, patterns, shard channels).
     pub sub: AtomicUsize,
     pub psub: AtomicUsize,
@@ -210,6 +212,7 @@ impl ClientInfo {
             monitor: AtomicBool::new(false),
             no_evict: AtomicBool::new(false),
             no_touch: AtomicBool::new(false),
+            shm: AtomicBool::new(false),
             sub: AtomicUsize::new(0),
             psub: AtomicUsize::new(0),
             ssub: AtomicUsize::new(0),
@@ -344,6 +347,9 @@ pub struct ServerState {
     pub audit: crate::audit::Audit,
     /// Request rate limits (`maxrequests-per-client`, `maxrequests-global`).
     pub throttle: crate::server::throttle::Global,
+    /// Clients attached to the shared-memory transport, or with an SHM.ATTACH under way
+    /// (`shm-max-clients`, INFO `shm_clients`).
+    pub shm_clients: AtomicUsize,
     /// The Lua state, script cache, function libraries and the running script.
     pub scripting: crate::scripting::Scripting,
     /// Users, the ACL LOG and the AUTH failure limit.
@@ -378,6 +384,7 @@ impl ServerState {
             pause: Default::default(),
             audit: Default::default(),
             throttle: Default::default(),
+            shm_clients: AtomicUsize::new(0),
             scripting: Default::default(),
             acl: Default::default(),
         }
@@ -510,6 +517,9 @@ pub struct Session {
     pub in_script: bool,
     /// This monitor's own command, fed after its reply (see [`crate::monitor`]).
     pub monitor_echo: Option<Bytes>,
+    /// SHM.ATTACH succeeded (a slot of `shm-max-clients` is held): the connection hands
+    /// the client its segment and moves it to the shared-memory rings.
+    pub shm_attach: bool,
 }
 
 impl Session {
@@ -535,6 +545,7 @@ impl Session {
             monitor: false,
             in_script: false,
             monitor_echo: None,
+            shm_attach: false,
         }
     }
 

@@ -167,6 +167,10 @@ pub struct Config {
     /// DiskDB's own rate limits, requests per second (0: none): per client and in all.
     pub maxrequests_per_client: u64,
     pub maxrequests_global: u64,
+    /// DiskDB's own shared-memory transport ([`crate::shm`]): most clients attached at
+    /// once (0: disabled), and the size of each of a client's two rings.
+    pub shm_max_clients: usize,
+    pub shm_ring_size: usize,
     /// DiskDB's own audit log ([`crate::audit`]); None: off.
     pub audit_log_file: Option<PathBuf>,
     pub maxmemory_samples: u32,
@@ -229,6 +233,8 @@ impl Default for Config {
             protected_mode: true,
             maxrequests_per_client: 0,
             maxrequests_global: 0,
+            shm_max_clients: 64,
+            shm_ring_size: 1 << 20,
             audit_log_file: None,
             maxmemory_samples: 5,
             maxmemory_eviction_tenacity: 10,
@@ -355,6 +361,8 @@ impl Directive {
                 | "maxdisk"
                 | "maxrequests-per-client"
                 | "maxrequests-global"
+                | "shm-max-clients"
+                | "shm-ring-size"
                 | "audit-log-file"
                 | "tls-handshake-timeout"
         )

@@ -268,6 +268,26 @@ pub static DIRECTIVES: &[Directive] = &[
         Effect::Honoured("DiskDB's own: requests per second all clients together may send, shared first come first served; excess requests wait; 0: no limit"),
         maxrequests_global as u64
     ),
+    number!(
+        "shm-max-clients",
+        Kind::Int(0, UINT_MAX),
+        Effect::Honoured("DiskDB's own: most clients attached at once to the shared-memory transport (SHM.ATTACH on the Unix socket, docs/shm-protocol.md); more get -ERR max number of shared-memory clients reached; 0: the transport is disabled"),
+        shm_max_clients as usize
+    ),
+    Directive::new(
+        "shm-ring-size",
+        Kind::Memory(4096, 64 * MB),
+        Effect::Honoured("DiskDB's own: bytes of each of the two rings (requests, replies) of a client attached with SHM.ATTACH, a power of two from 4096 to 64mb; a new size applies to clients that attach afterwards"),
+        |c| c.shm_ring_size.to_string(),
+        |c, v| {
+            let n = Kind::Memory(4096, 64 * MB).memory(v)?;
+            if !n.is_power_of_two() {
+                return Err("argument must be a power of two".to_string());
+            }
+            c.shm_ring_size = n as usize;
+            Ok(())
+        },
+    ),
     optional_path!(
         "audit-log-file",
         Effect::Honoured("DiskDB's own: an audit log, one JSON object per line (authentication, ACL denials and changes, CONFIG SET/REWRITE, FLUSHDB/FLUSHALL, SHUTDOWN, DEBUG, CLIENT KILL, refused connections), reopened on SIGHUP; empty: off"),

@@ -1,4 +1,5 @@
-//! One client connection over any byte stream (TCP, Unix socket, TLS).
+//! One client connection over any byte stream (TCP, Unix socket, TLS, and the
+//! shared-memory rings a Unix-socket client moves to with SHM.ATTACH: `crate::shm`).
 //!
 //! Pipelining: every complete request in the input buffer is decoded and executed in
 //! order, replies collect in one output buffer, and the buffer is written with one flush
@@ -55,6 +56,14 @@ pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send + std::os::fd::AsRawFd +
     /// Writes what the socket takes without waiting, ignoring errors (the max-clients
     /// refusal: nothing may wait in the accept loop).
     fn write_now(&self, bytes: &[u8]);
+    /// The Unix socket under this stream, for SHM.ATTACH (which only a Unix-socket
+    /// connection may send); other transports give themselves back.
+    fn into_unix(self) -> Result<tokio::net::UnixStream, Self>
+    where
+        Self: Sized,
+    {
+        Err(self)
+    }
 }
 
 /// Room made in the input buffer before a read.
@@ -70,8 +79,9 @@ pub(super) fn make_room(input: &mut BytesMut) {
 /// clears that) and a small request allocates only its own bytes; what does not fit
 /// is read into a buffer with room to grow.
 macro_rules! socket_stream {
-    ($t:ty) => {
+    ($t:ty $(, $($extra:tt)*)?) => {
         impl Stream for $t {
+            $($($extra)*)?
             async fn read_into(&mut self, input: &mut BytesMut) -> std::io::Result<usize> {
                 loop {
                     self.readable().await?;
@@ -98,7 +108,14 @@ macro_rules! socket_stream {
     };
 }
 socket_stream!(tokio::net::TcpStream);
-socket_stream!(tokio::net::UnixStream);
+socket_stream!(tokio::net::UnixStream, fn into_unix(self) -> Result<tokio::net::UnixStream, Self> { Ok(self) });
+
+impl Stream for crate::shm::ShmStream {
+    async fn read_into(&mut self, input: &mut BytesMut) -> std::io::Result<usize> {
+        crate::shm::ShmStream::read_into(self, input).await
+    }
+    fn write_now(&self, _bytes: &[u8]) {}
+}
 
 pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durability>, mut stream: S, info: Arc<ClientInfo>) {
     if protected_mode_denies(&state, &info) {
@@ -109,10 +126,79 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
         let _ = stream.shutdown().await;
         return;
     }
-    // This client's own request budget (`maxrequests-per-client`), made on first use.
-    let mut budget: Option<throttle::Bucket> = None;
     let authenticated = !state.acl.auth_required();
     let mut session = Session::new(info.clone(), state.acl.default_user(), authenticated);
+    if run(&state, &durability, &mut stream, &info, &mut session).await {
+        match stream.into_unix() {
+            Ok(unix) => attach(&state, &durability, unix, &info, &mut session).await,
+            Err(mut stream) => {
+                let _ = stream.shutdown().await;
+            }
+        }
+    } else {
+        let _ = stream.shutdown().await;
+    }
+    if session.tracking.on {
+        state.tracking.disable(&info, &session.tracking);
+    }
+    session.stop_monitor(&state.monitors);
+    if let Some(mut sub) = session.pubsub.take() {
+        state.pubsub.leave(&mut sub);
+    }
+    info.mailbox.release();
+}
+
+/// Gives back a slot of `shm-max-clients` when the attach fails or the session ends.
+struct ShmSlot<'a>(&'a ServerState);
+
+impl Drop for ShmSlot<'_> {
+    fn drop(&mut self) {
+        self.0.shm_clients.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// After SHM.ATTACH: hands the client its segment and serves it through the rings,
+/// the same session going on; if the segment cannot be made, answers the error on
+/// the socket and goes on serving it there.
+async fn attach(state: &Arc<ServerState>, durability: &Arc<Durability>, mut unix: tokio::net::UnixStream, info: &Arc<ClientInfo>, session: &mut Session) {
+    loop {
+        session.shm_attach = false;
+        let slot = ShmSlot(state);
+        let ring = state.config.read().shm_ring_size;
+        match crate::shm::attach(unix, ring).await {
+            Ok(mut shm) => {
+                info.shm.store(true, Ordering::Relaxed);
+                tracing::debug!(client = info.id, ring, "attached to shared memory");
+                let again = run(state, durability, &mut shm, info, session).await;
+                debug_assert!(!again, "SHM.ATTACH refuses an attached client");
+                let _ = shm.shutdown().await;
+                info.shm.store(false, Ordering::Relaxed);
+                drop(slot);
+                return;
+            }
+            Err((mut sock, e)) => {
+                drop(slot);
+                tracing::warn!(client = info.id, error = %e, "SHM.ATTACH failed");
+                let reply = format!("-ERR cannot create the shared-memory segment: {e}\r\n");
+                if sock.write_all(reply.as_bytes()).await.is_err() || !run(state, durability, &mut sock, info, session).await {
+                    let _ = sock.shutdown().await;
+                    return;
+                }
+                unix = sock;
+            }
+        }
+    }
+}
+
+/// Serves requests on `stream` until the client leaves or is closed (false), or until
+/// it sent SHM.ATTACH (true: earlier replies are flushed and `session.shm_attach` is
+/// set; the caller moves the session to shared memory).
+async fn run<S: Stream>(state: &Arc<ServerState>, durability: &Arc<Durability>, stream: &mut S, info: &Arc<ClientInfo>, session: &mut Session) -> bool {
+    let state = state.clone();
+    let durability = durability.clone();
+    let info = info.clone();
+    // This client's own request budget (`maxrequests-per-client`), made on first use.
+    let mut budget: Option<throttle::Bucket> = None;
     let mut live = Live::read(&state);
     let mut decoder = RequestDecoder::new(live.max_bulk);
     let mut input = BytesMut::new();
@@ -182,7 +268,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                 let mut out = BytesMut::new();
                 m.take_into(&mut out);
                 let mut wrote = false;
-                if !flush(&state, &durability, &live, true, &info, &mut stream, &mut out, &mut wrote).await {
+                if !flush(&state, &durability, &live, true, &info, stream, &mut out, &mut wrote).await {
                     break;
                 }
             }
@@ -198,6 +284,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
 
         let mut wrote = false;
         let mut close = false;
+        let mut attach = false;
         if output.capacity() == 0 {
             output.reserve(OUTPUT_START);
         }
@@ -214,7 +301,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                         if let Err(wait) = throttle::admit(&state.throttle, &mut budget, live.rate_client, live.rate_global) {
                             // Over a rate limit: answer what is answered, then wait
                             // (reading nothing meanwhile) holding no lock.
-                            if !flush(&state, &durability, &live, session.subscribed(), &info, &mut stream, &mut output, &mut wrote).await {
+                            if !flush(&state, &durability, &live, session.subscribed(), &info, stream, &mut output, &mut wrote).await {
                                 break 'conn;
                             }
                             state.throttle.throttled.fetch_add(1, Ordering::Relaxed);
@@ -240,7 +327,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                     if state.pause.holds(&session, &argv) {
                         // CLIENT PAUSE: earlier replies go out, then this command (and
                         // the pipeline behind it) waits, holding no lock.
-                        if !flush(&state, &durability, &live, session.subscribed(), &info, &mut stream, &mut output, &mut wrote).await {
+                        if !flush(&state, &durability, &live, session.subscribed(), &info, stream, &mut output, &mut wrote).await {
                             break 'conn;
                         }
                         // Redis shows a postponed client as blocked (flag `b`, INFO
@@ -254,16 +341,23 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                         info.blocked.store(false, Ordering::Relaxed);
                     }
                     if let Some((user, pass)) = crate::acl::auth_credentials(&argv) {
-                        before_auth(&state, &mut session, &user, &pass).await;
+                        before_auth(&state, session, &user, &pass).await;
                     }
-                    let mut outcome = execute(&state, &mut session, &argv);
+                    let mut outcome = execute(&state, session, &argv);
+                    if session.shm_attach {
+                        // The +OK goes with the descriptors (crate::shm::attach).
+                        reply_wanted(session);
+                        publish_state(session);
+                        attach = true;
+                        break;
+                    }
                     if let Some(block) = outcome.block.take() {
                         // Replies to earlier pipelined commands go out before we sleep.
-                        if !flush(&state, &durability, &live, session.subscribed(), &info, &mut stream, &mut output, &mut wrote).await {
+                        if !flush(&state, &durability, &live, session.subscribed(), &info, stream, &mut output, &mut wrote).await {
                             break 'conn;
                         }
                         let timeout_reply = std::mem::replace(&mut outcome.reply, Reply::Nil);
-                        let waited = wait_blocked(&state, &mut session, &argv, block, timeout_reply, &mut stream, &mut input).await;
+                        let waited = wait_blocked(&state, session, &argv, block, timeout_reply, stream, &mut input).await;
                         match waited {
                             Some(o) => outcome = o,
                             None => break 'conn,
@@ -284,7 +378,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                     if let Some(p) = &session.pubsub {
                         p.mailbox.take_into(&mut output);
                     }
-                    if reply_wanted(&mut session) {
+                    if reply_wanted(session) {
                         outcome.reply.encode(session.resp, &mut output);
                     }
                     // Invalidations this client's own command raised follow its reply.
@@ -303,7 +397,7 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
                         break;
                     }
                     if output.len() >= OUTPUT_FLUSH {
-                        if !flush(&state, &durability, &live, session.subscribed(), &info, &mut stream, &mut output, &mut wrote).await {
+                        if !flush(&state, &durability, &live, session.subscribed(), &info, stream, &mut output, &mut wrote).await {
                             break 'conn;
                         }
                         tokio::task::yield_now().await;
@@ -325,8 +419,16 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
             tracing::warn!(client = info.id, bytes = input.len(), "closing client: query buffer limit reached");
             close = true;
         }
-        if !flush(&state, &durability, &live, session.subscribed(), &info, &mut stream, &mut output, &mut wrote).await || close {
+        if !flush(&state, &durability, &live, session.subscribed(), &info, stream, &mut output, &mut wrote).await || close {
             break;
+        }
+        if attach {
+            if !input.is_empty() {
+                // Bytes pipelined after SHM.ATTACH on the socket: the protocol forbids them.
+                tracing::debug!(client = info.id, "bytes after SHM.ATTACH on the socket");
+                break;
+            }
+            return true;
         }
         if input.is_empty() {
             // Everything read is answered: give the buffers back until data arrives.
@@ -337,15 +439,12 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
         info.query_buf_free.store(input.capacity() - input.len(), Ordering::Relaxed);
         info.reply_buf.store(output.capacity(), Ordering::Relaxed);
     }
-    if session.tracking.on {
-        state.tracking.disable(&info, &session.tracking);
+    if session.shm_attach {
+        // Attached, then closed before the switch: give the slot back.
+        session.shm_attach = false;
+        state.shm_clients.fetch_sub(1, Ordering::AcqRel);
     }
-    session.stop_monitor(&state.monitors);
-    if let Some(mut sub) = session.pubsub.take() {
-        state.pubsub.leave(&mut sub);
-    }
-    info.mailbox.release();
-    let _ = stream.shutdown().await;
+    false
 }
 
 /// Before AUTH or HELLO ... AUTH: waits out the address's AUTH failure limit, and runs

@@ -177,6 +177,8 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("blocked_clients", &blocked);
             line("tracking_clients", &server.tracking.stats().0);
             line("clients_in_timeout_table", &0);
+            // DiskDB's own: clients on the shared-memory transport (src/shm).
+            line("shm_clients", &server.shm_clients.load(Ordering::Relaxed));
             // CLIENT PAUSE, with the fields later Redis versions report (7.0 has none).
             let (reason, actions, left) = server.pause.info();
             line("paused_reason", &reason);
