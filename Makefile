@@ -16,7 +16,7 @@ BIN := $(CARGO_TARGET_DIR)/release/diskdb
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := clang libclang-dev redis-server redis-tools python3-venv netcat-openbsd iproute2 openssl liblua5.1-0-dev
 
-.PHONY: deps build run test test-rust test-python test-clients-python test-clients-go go-deps bench bench-idle clean-data docker
+.PHONY: deps build run test test-rust test-python test-clients-python test-clients-go test-clients-rust go-deps bench bench-idle clean-data docker
 
 # Installs only what is missing, so repeated runs do not touch apt.
 deps:
@@ -47,6 +47,7 @@ test: build $(VENV)/.requirements
 	DISKDB_BIN=$(BIN) $(VENV)/bin/pytest -q tests/python
 	$(MAKE) --no-print-directory test-clients-python
 	$(MAKE) --no-print-directory test-clients-go
+	$(MAKE) --no-print-directory test-clients-rust
 	$(MAKE) --no-print-directory test-docker
 
 # Packaging (tests/docker.sh): install.sh into a staged root, then the container image
@@ -69,6 +70,12 @@ go-deps:
 
 test-clients-go: build go-deps
 	cd clients/go && $(GO_ENV) DISKDB_BIN=$(BIN) go test -count=1 ./...
+
+# The Rust client (clients/rust): a standalone crate with its own lock file and target
+# directory (small dependencies, no RocksDB), tested against the server binary $(BIN).
+test-clients-rust: build
+	cd clients/rust && CARGO_TARGET_DIR=$(HOME)/.cache/diskdb/target-clients-rust DISKDB_BIN=$(BIN) \
+	  cargo test --release -- --test-threads=2
 
 # The Python client's suite (clients/python/tests): the server binary $(BIN), redis-py
 # and pytest from $(VENV); offline (the wheel is built by the in-tree backend).
