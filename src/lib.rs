@@ -15,7 +15,9 @@
 //!   and the invalidation messages writes send through those mailboxes.
 //! - `monitor`: MONITOR's feed of every command run, through the same mailboxes.
 //! - `types`: typed operations over storage: metadata, expiry, key locks.
-//! - `storage`: the `Storage` trait and its RocksDB engine; key encodings.
+//! - `storage`: the `Storage` trait and its RocksDB engine; key encodings; backups
+//!   (RocksDB checkpoints) and restoring them.
+//! - [`tools`]: the binary's subcommands: `restore`, `export`, `import`.
 //! - `error`: every error reply text.
 //! - `audit`: the audit log (`audit-log-file`), written by a background thread.
 //! - `notify`: keyspace notifications (`notify-keyspace-events`): event classes and
@@ -47,5 +49,6 @@ pub(crate) mod pubsub;
 pub mod scripting;
 pub mod server;
 pub(crate) mod storage;
+pub mod tools;
 pub(crate) mod tracking;
 pub(crate) mod types;

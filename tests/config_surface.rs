@@ -216,11 +216,15 @@ const REDIS_PARAMS: &[(&str, Option<&str>)] = &[
 /// DiskDB's own parameters, beyond Redis's.
 const DISKDB_PARAMS: &[&str] = &[
     "audit-log-file",
+    "backup-dir",
+    "backup-keep",
     "maxdisk",
     "maxrequests-global",
     "maxrequests-per-client",
     "read-cache-size",
     "rocksdb-block-cache-size",
+    "rocksdb-bottommost-compression",
+    "rocksdb-compression",
     "rocksdb-write-buffer-size",
     "tls-handshake-timeout",
 ];

@@ -222,15 +222,19 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
         "persistence" => {
             line("loading", &0);
             line("async_loading", &0);
-            line("rdb_changes_since_last_save", &store.stats.dirty.load(Ordering::Relaxed));
-            line("rdb_bgsave_in_progress", &0);
-            line("rdb_last_save_time", &server.last_save.load(Ordering::Relaxed));
-            line("rdb_last_bgsave_status", &"ok");
-            line("rdb_saves", &0);
+            server.saves.info(server, &mut line);
             line("aof_enabled", &1);
             line("aof_rewrite_in_progress", &0);
             line("aof_rewrite_scheduled", &0);
+            line("aof_last_rewrite_time_sec", &-1);
+            line("aof_current_rewrite_time_sec", &-1);
+            line("aof_last_bgrewrite_status", &"ok");
+            line("aof_rewrites", &0);
+            line("aof_rewrites_consecutive_failures", &0);
             line("aof_last_write_status", &"ok");
+            line("aof_last_cow_size", &0);
+            line("module_fork_in_progress", &0);
+            line("module_fork_last_cow_size", &0);
             let policy = config::directive("appendfsync").map(|d| cfg.value_of(d)).unwrap_or_default();
             line("aof_fsync_policy", &policy);
             line("rocksdb_compactions_running", &store.storage.property("rocksdb.num-running-compactions").unwrap_or(0));
