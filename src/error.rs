@@ -279,6 +279,13 @@ pub enum Error {
     // Server, connection, keyspace and sorted-set replies (split branch).
     /// `ERR No shutdown in progress.`: SHUTDOWN ABORT with no shutdown pending.
     NoShutdownInProgress,
+    /// `ERR Errors trying to SHUTDOWN. Check logs.`: SHUTDOWN whose backup failed
+    /// (without FORCE).
+    ShutdownFailed,
+    /// `ERR Background save already in progress`: SAVE or BGSAVE during a BGSAVE.
+    BgsaveInProgress,
+    /// `ERR`: SAVE or BGSAVE that failed (Redis's bare error; the log says why).
+    SaveFailed,
     /// `ERR Unknown option or number of arguments for CONFIG SET - '<param>'`.
     ConfigSetUnknown(String),
     /// `ERR CONFIG SET failed (possibly related to argument '<param>') - <reason>`:
@@ -759,6 +766,9 @@ impl fmt::Display for Error {
             Error::InvalidCursor => f.write_str("ERR invalid cursor"),
             // Server, connection, keyspace and sorted-set replies (split branch).
             Error::NoShutdownInProgress => f.write_str("ERR No shutdown in progress."),
+            Error::ShutdownFailed => f.write_str("ERR Errors trying to SHUTDOWN. Check logs."),
+            Error::BgsaveInProgress => f.write_str("ERR Background save already in progress"),
+            Error::SaveFailed => f.write_str("ERR"),
             Error::ConfigSetUnknown(param) => {
                 write!(f, "ERR Unknown option or number of arguments for CONFIG SET - '{param}'")
             }

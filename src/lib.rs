@@ -18,7 +18,9 @@
 //!   and the invalidation messages writes send through those mailboxes.
 //! - `monitor`: MONITOR's feed of every command run, through the same mailboxes.
 //! - `types`: typed operations over storage: metadata, expiry, key locks.
-//! - `storage`: the `Storage` trait and its RocksDB engine; key encodings.
+//! - `storage`: the `Storage` trait and its RocksDB engine; key encodings; backups
+//!   (RocksDB checkpoints) and restoring them.
+//! - [`tools`]: the binary's subcommands: `restore`, `export`, `import`.
 //! - `diag`: SLOWLOG, the latency monitor and the per-command latency histograms, fed
 //!   by the dispatch path.
 //! - `error`: every error reply text.
@@ -61,5 +63,6 @@ pub mod scripting;
 pub mod server;
 pub(crate) mod shm;
 pub(crate) mod storage;
+pub mod tools;
 pub(crate) mod tracking;
 pub(crate) mod types;

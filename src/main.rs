@@ -1,4 +1,5 @@
-//! The `diskdb` binary: read the configuration, set up logging, run the server.
+//! The `diskdb` binary: read the configuration, set up logging, run the server; or run
+//! one of its tools (`diskdb restore|export|import ...`, see [`diskdb::tools`]).
 
 #![deny(unsafe_code)]
 
@@ -8,7 +9,11 @@ use diskdb::config::Config;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let config = match Config::from_args(std::env::args().skip(1)) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| diskdb::tools::NAMES.contains(&a.as_str())) {
+        std::process::exit(diskdb::tools::run(args));
+    }
+    let config = match Config::from_args(args) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");

@@ -216,6 +216,8 @@ const REDIS_PARAMS: &[(&str, Option<&str>)] = &[
 /// DiskDB's own parameters, beyond Redis's.
 const DISKDB_PARAMS: &[&str] = &[
     "audit-log-file",
+    "backup-dir",
+    "backup-keep",
     "maxdisk",
     "maxrequests-global",
     "maxrequests-per-client",
@@ -223,6 +225,8 @@ const DISKDB_PARAMS: &[&str] = &[
     "metrics-port",
     "read-cache-size",
     "rocksdb-block-cache-size",
+    "rocksdb-bottommost-compression",
+    "rocksdb-compression",
     "rocksdb-write-buffer-size",
     "syslog-socket",
     "shm-max-clients",

@@ -325,8 +325,8 @@ pub struct ServerState {
     pub shutdown: ShutdownSignal,
     pub started_ms: i64,
     pub run_id: String,
-    /// Unix seconds of the last completed WAL sync (LASTSAVE).
-    pub last_save: AtomicI64,
+    /// SAVE, BGSAVE, the save points and LASTSAVE.
+    pub saves: super::server::save::Saves,
     /// Ports actually bound (for INFO and tests with port 0).
     pub tcp_port: AtomicU64,
     /// Clients blocked on keys.
@@ -378,7 +378,7 @@ impl ServerState {
             shutdown: ShutdownSignal::default(),
             started_ms: now,
             run_id,
-            last_save: AtomicI64::new(now / 1000),
+            saves: super::server::save::Saves::new(now / 1000),
             tcp_port: AtomicU64::new(0),
             blocked: Default::default(),
             watches: Default::default(),

@@ -44,6 +44,8 @@ use std::sync::OnceLock;
 
 pub use context::{ClientInfo, InstantMetrics, ServerState, Session};
 pub use dispatch::{execute, Outcome};
+pub use server::save::worker as save_worker;
+pub use server::{shutdown_save, shutdown_saves};
 use docs::Docs;
 use table::CommandSpec;
 

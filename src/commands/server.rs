@@ -1,10 +1,11 @@
-//! Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, LASTSAVE, SHUTDOWN and INFO,
-//! whose sections are rendered in [`info`].
+//! Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, SHUTDOWN and INFO, whose sections
+//! are rendered in [`info`]; SAVE, BGSAVE and LASTSAVE in [`save`].
 //!
 //! CONFIG lives in [`super::config`] and COMMAND in [`super::command`], each with its
 //! own specs.
 
 pub(crate) mod info;
+pub(crate) mod save;
 
 use std::sync::atomic::Ordering;
 
@@ -104,39 +105,68 @@ fn time(_ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
     ]))
 }
 
-/// `LASTSAVE`: unix time of the last completed write-ahead-log sync, DiskDB's
-/// equivalent of Redis's last successful save. O(1).
-fn lastsave(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
-    Ok(Reply::Int(ctx.server.last_save.load(Ordering::Relaxed)))
+/// Whether a shutdown saves a backup first: SAVE always, NOSAVE never, neither (a
+/// plain SHUTDOWN, or a signal under `shutdown-on-sigterm default`) when save points
+/// are configured and something changed since the last save (Redis saves even then;
+/// DiskDB's data is on disk already, so an unchanged backup would be a copy of the last).
+pub fn shutdown_saves(state: &super::context::ServerState, save: bool, nosave: bool) -> bool {
+    save || (!nosave && !state.config.read().save.is_empty() && state.saves.changes_since_save(state) > 0)
 }
 
-/// `SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]`: stops the server the orderly way
-/// (every acknowledged write is already durable, so SAVE and NOSAVE behave alike, and
-/// NOW and FORCE have nothing to skip). Like Redis, no reply: the connection closes.
+/// The backup a shutdown takes, waiting for a running BGSAVE to finish first (Redis
+/// kills its child instead; a checkpoint is short). `Err` when it failed.
+pub fn shutdown_save(state: &super::context::ServerState) -> std::result::Result<(), String> {
+    loop {
+        match save::save_now(state, "shutdown") {
+            Ok(_) => return Ok(()),
+            Err(Some(e)) => return Err(e),
+            Err(None) => std::thread::sleep(std::time::Duration::from_millis(10)),
+        }
+    }
+}
+
+/// `SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]`: stops the server the orderly way.
+/// Every acknowledged write is already in the data directory, so saving means taking
+/// a backup as well (see [`shutdown_saves`]): SAVE does, NOSAVE does not, neither does
+/// when save points are set and something changed since the last save. A failed
+/// backup keeps the server running unless FORCE. NOW has nothing to skip (no replica
+/// to wait for). Like Redis, no reply on success: the connection closes.
 /// Errors: `ERR syntax error` (unknown option, NOSAVE with SAVE, ABORT with another
-/// option), `ERR No shutdown in progress.` for ABORT (a shutdown never waits).
+/// option), `ERR No shutdown in progress.` for ABORT (a shutdown never waits),
+/// `ERR Errors trying to SHUTDOWN. Check logs.` (the backup failed, without FORCE).
 fn shutdown(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
-    let (mut save, mut nosave, mut abort, mut other) = (false, false, false, false);
+    let (mut save, mut nosave, mut abort, mut force, mut other) = (false, false, false, false, false);
     for a in &argv[1..] {
         if args::is(a, "nosave") {
             nosave = true;
         } else if args::is(a, "save") {
             save = true;
-        } else if args::is(a, "now") || args::is(a, "force") {
+        } else if args::is(a, "now") {
             other = true;
+        } else if args::is(a, "force") {
+            force = true;
         } else if args::is(a, "abort") {
             abort = true;
         } else {
             return Err(Error::Syntax);
         }
     }
-    if (abort && (save || nosave || other)) || (save && nosave) {
+    if (abort && (save || nosave || other || force)) || (save && nosave) {
         return Err(Error::Syntax);
     }
     if abort {
         return Err(Error::NoShutdownInProgress);
     }
     tracing::warn!(client = ctx.session.id(), "User requested shutdown...");
+    if shutdown_saves(ctx.server, save, nosave) {
+        if let Err(e) = shutdown_save(ctx.server) {
+            if !force {
+                tracing::warn!(error = %e, "Errors trying to shut down the server. Check the logs for more information.");
+                return Err(Error::ShutdownFailed);
+            }
+            tracing::warn!(error = %e, "backup failed; shutting down anyway (FORCE)");
+        }
+    }
     ctx.server.shutdown.trigger();
     ctx.session.reply_skip = true;
     ctx.session.close_after_reply = true;
@@ -210,7 +240,19 @@ pub static COMMANDS: &[CommandSpec] = &[
             tips:             nondeterministic_output",
     },
     command! {
-        name: "lastsave", arity: 1, flags: LOADING | STALE | FAST, group: "server", handler: lastsave,
+        name: "save", arity: 1, flags: ADMIN | NOSCRIPT | NO_ASYNC_LOADING | NO_MULTI, group: "server", handler: save::save,
+        summary: "Synchronously save the dataset to disk", since: "1.0.0",
+        complexity: "O(N) where N is the total number of keys in all databases",
+        docs: "-",
+    },
+    command! {
+        name: "bgsave", arity: -1, flags: ADMIN | NOSCRIPT | NO_ASYNC_LOADING, group: "server", handler: save::bgsave,
+        summary: "Asynchronously save the dataset to disk", since: "1.0.0", complexity: "O(1)",
+        docs: "[SCHEDULE@3.2.2]
+            history 3.2.2:    Added the `SCHEDULE` option.",
+    },
+    command! {
+        name: "lastsave", arity: 1, flags: LOADING | STALE | FAST, group: "server", handler: save::lastsave,
         summary: "Get the UNIX time stamp of the last successful save to disk", since: "1.0.0", complexity: "O(1)",
         docs: "-
             acl:              @admin @dangerous

@@ -35,6 +35,9 @@ pub mod flags {
     pub const SKIP_MONITOR: u32 = 1 << 15;
     /// Redis's `no_mandatory_keys`: may take no key although it has key specs.
     pub const NO_MANDATORY_KEYS: u32 = 1 << 16;
+    /// Redis's `no_async_loading` (SAVE, BGSAVE): shown by COMMAND INFO only; DiskDB
+    /// never loads a dataset asynchronously.
+    pub const NO_ASYNC_LOADING: u32 = 1 << 17;
     /// DiskDB-internal: runs alone (whole-database commands such as FLUSHALL, SWAPDB).
     pub const EXCLUSIVE: u32 = 1 << 20;
     /// Redis's `PROTECTED` (not shown by COMMAND INFO): refused before it runs or is
@@ -56,6 +59,7 @@ pub mod flags {
         (FAST, "fast"),
         (NO_AUTH, "no_auth"),
         (NO_MANDATORY_KEYS, "no_mandatory_keys"),
+        (NO_ASYNC_LOADING, "no_async_loading"),
         (NO_MULTI, "no_multi"),
         (MOVABLE_KEYS, "movablekeys"),
         (ALLOW_BUSY, "allow_busy"),

@@ -181,6 +181,14 @@ pub struct Config {
     pub write_buffer_size: usize,
     /// Bytes of hot collection records kept in memory (`types::cache`); 0 disables.
     pub read_cache_size: usize,
+    /// RocksDB's codec for every level but the last: none, snappy, lz4 or zstd.
+    pub rocksdb_compression: &'static str,
+    /// RocksDB's codec for the last level, where most of the data lives.
+    pub rocksdb_bottommost_compression: &'static str,
+    /// Where SAVE and BGSAVE put backups; None: `<dir>/backups`.
+    pub backup_dir: Option<PathBuf>,
+    /// Backups kept after a save (older ones are deleted); 0: all.
+    pub backup_keep: u32,
     /// `notify-keyspace-events` as Redis's flag bits ([`value::format_notify`]).
     pub notify_keyspace_events: u16,
     /// `oom-score-adj`: 0 no, 1 relative, 2 absolute.
@@ -243,6 +251,10 @@ impl Default for Config {
             block_cache_size: 256 << 20,
             write_buffer_size: 64 << 20,
             read_cache_size: 64 << 20,
+            rocksdb_compression: "lz4",
+            rocksdb_bottommost_compression: "zstd",
+            backup_dir: None,
+            backup_keep: 1,
             notify_keyspace_events: 0,
             oom_score_adj: 0,
             oom_score_adj_values: [0, 200, 800],
@@ -283,6 +295,11 @@ impl Policy {
 }
 
 impl Config {
+    /// Where backups go: `backup-dir`, or `<dir>/backups`.
+    pub fn backup_root(&self) -> PathBuf {
+        self.backup_dir.clone().unwrap_or_else(|| self.dir.join("backups"))
+    }
+
     /// `maxmemory-policy`, parsed.
     pub fn eviction_policy(&self) -> Policy {
         let volatile = self.maxmemory_policy.starts_with("volatile-");
@@ -368,6 +385,10 @@ impl Directive {
                 | "metrics-port"
                 | "metrics-bind"
                 | "syslog-socket"
+                | "rocksdb-compression"
+                | "rocksdb-bottommost-compression"
+                | "backup-dir"
+                | "backup-keep"
         )
     }
 }

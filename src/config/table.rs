@@ -31,6 +31,8 @@ const POLICY_NAMES: &[(&str, u8)] = &[
     ("noeviction", 7),
 ];
 const POLICIES: Kind = Kind::Enum(POLICY_NAMES);
+const CODEC_NAMES: &[(&str, u8)] = &[("none", 0), ("snappy", 1), ("lz4", 2), ("zstd", 3)];
+const CODECS: Kind = Kind::Enum(CODEC_NAMES);
 const OOM_NAMES: &[(&str, u8)] = &[("no", 0), ("yes", 1), ("relative", 1), ("absolute", 2)];
 const OOM_ADJ: Kind = Kind::Enum(OOM_NAMES);
 const SHUTDOWN: Kind = Kind::Flags(&[("default", 0), ("save", 1), ("nosave", 2), ("now", 4), ("force", 8)]);
@@ -66,7 +68,10 @@ const STREAM_NODE_BYTES: Effect = Effect::Ignored(
     "DiskDB stores one record per entry; a node ends after stream-node-max-entries entries only, so approximate trimming of large entries can remove different amounts than Redis",
 );
 const SHUTDOWN_EFFECT: Effect =
-    Effect::Ignored("a shutdown is always immediate and keeps everything: there is no snapshot to save and no replica to wait for");
+    Effect::Ignored("a shutdown is always immediate and keeps everything: there is no replica to wait for");
+const SHUTDOWN_SIGNAL: Effect = Effect::Honoured(
+    "whether a shutdown on this signal takes a backup first: save does, nosave does not, default does when save points are set and something changed since the last save (the data directory holds every acknowledged write either way); now and force have nothing to skip",
+);
 const NO_MODULES: Effect = Effect::Ignored("no modules (MODULE, loadmodule)");
 const CPU_LIST: Effect = Effect::Ignored("no CPU affinity: DiskDB forks no children, and RocksDB runs its own thread pools");
 const SYSLOG: Effect = Effect::Honoured(
@@ -374,7 +379,7 @@ pub static DIRECTIVES: &[Directive] = &[
     Directive::new(
         "save",
         Kind::List,
-        Effect::Honoured("save points mapped onto the write-ahead log: when <changes> writes happened within <seconds> of the last WAL sync, the WAL is synced (what an RDB snapshot would give: that point survives power loss). They matter under appendfsync no; everysec and always sync more often anyway"),
+        Effect::Honoured("save points, as in Redis: a background save (BGSAVE: a backup in backup-dir, the WAL synced first) when at least <changes> writes happened and more than <seconds> passed since the last save; save \"\" disables them"),
         |c| value::format_save(&c.save),
         |c, v| value::parse_save(v).map(|s| c.save = s),
     ),
@@ -430,6 +435,33 @@ pub static DIRECTIVES: &[Directive] = &[
         Effect::Honoured("DiskDB's own: memory for windows of hot collections' records, so repeated range reads skip RocksDB; 0 disables it (maxmemory may lower it)"),
         read_cache_size as usize
     ),
+    Directive::new(
+        "rocksdb-compression",
+        CODECS,
+        Effect::Honoured("DiskDB's own: RocksDB's codec (none, snappy, lz4, zstd) for every level of every column family but the last; CONFIG SET applies it to table files written from then on (compaction rewrites older ones over time)"),
+        |c| c.rocksdb_compression.to_string(),
+        |c, v| CODECS.choice(v).map(|n| c.rocksdb_compression = value::enum_name(CODEC_NAMES, n)),
+    ),
+    Directive::new(
+        "rocksdb-bottommost-compression",
+        CODECS,
+        Effect::Honoured("DiskDB's own: RocksDB's codec for the last level of every column family, where most of the data ends up; CONFIG SET applies it to table files written from then on"),
+        |c| c.rocksdb_bottommost_compression.to_string(),
+        |c, v| CODECS.choice(v).map(|n| c.rocksdb_bottommost_compression = value::enum_name(CODEC_NAMES, n)),
+    ),
+    // ---- Backups (SAVE, BGSAVE, save points) ------------------------------------
+    optional_path!(
+        "backup-dir",
+        Effect::Honoured("DiskDB's own: where SAVE, BGSAVE and the save points put backups (RocksDB checkpoints); empty: <dir>/backups. On the data directory's file system the table files are hard-linked, elsewhere copied. CONFIG SET (a protected config) applies to the next save"),
+        backup_dir
+    )
+    .protected(),
+    number!(
+        "backup-keep",
+        Kind::Int(0, INT_MAX),
+        Effect::Honoured("DiskDB's own: backups kept; after each successful save the oldest beyond this many are deleted; 0: keep all"),
+        backup_keep as u32
+    ),
     stored!("dbfilename", Kind::Str, "dump.rdb", NO_RDB, |v| value::check_file_name(v, "dbfilename", "filename")).protected(),
     stored!("rdbcompression", Kind::Bool, "yes", NO_RDB),
     stored!("rdbchecksum", Kind::Bool, "yes", NO_RDB).immutable(),
@@ -439,7 +471,7 @@ pub static DIRECTIVES: &[Directive] = &[
         "stop-writes-on-bgsave-error",
         Kind::Bool,
         "yes",
-        Effect::Ignored("no background save that could fail; a write RocksDB refuses is never acknowledged")
+        Effect::Ignored("writes go on after a failed BGSAVE: the data is in RocksDB whatever the backup's fate (a write RocksDB refuses is never acknowledged)")
     ),
     stored!("appendfilename", Kind::Str, "appendonly.aof", NO_AOF, |v| value::check_file_name(v, "appendfilename", "filename"))
         .immutable(),
@@ -585,8 +617,8 @@ pub static DIRECTIVES: &[Directive] = &[
     stored!("bio_cpulist", Kind::Str, "", CPU_LIST).immutable(),
     stored!("aof_rewrite_cpulist", Kind::Str, "", CPU_LIST).immutable(),
     stored!("bgsave_cpulist", Kind::Str, "", CPU_LIST).immutable(),
-    stored!("shutdown-on-sigint", SHUTDOWN, "default", SHUTDOWN_EFFECT),
-    stored!("shutdown-on-sigterm", SHUTDOWN, "default", SHUTDOWN_EFFECT),
+    stored!("shutdown-on-sigint", SHUTDOWN, "default", SHUTDOWN_SIGNAL),
+    stored!("shutdown-on-sigterm", SHUTDOWN, "default", SHUTDOWN_SIGNAL),
     stored!("shutdown-timeout", Kind::Int(0, INT_MAX), "10", SHUTDOWN_EFFECT),
     stored!("slowlog-log-slower-than", Kind::Int(-1, LLONG_MAX), "10000", SLOWLOG),
     stored!("slowlog-max-len", Kind::Int(0, LLONG_MAX), "128", SLOWLOG),

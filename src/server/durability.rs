@@ -8,8 +8,9 @@
 //! under `always` a connection that wrote waits, before sending its replies, until a sync
 //! that started after its write has finished, so all writers waiting at the same time
 //! share one fsync (group commit); under `everysec` the thread syncs once a second;
-//! under `no` it syncs only when a save point (`save <seconds> <changes>`) is reached,
-//! which is what an RDB snapshot would give: that point survives power loss.
+//! under `no` it leaves it to the operating system (a save point's backup, which syncs
+//! the WAL before its checkpoint, makes that point survive power loss, as an RDB
+//! snapshot would).
 //!
 //! Tickets are the storage's batch sequence numbers ([`crate::storage::pending`]).
 
@@ -67,14 +68,12 @@ impl Durability {
     }
 
     /// Runs the syncer until `stop` returns true. `policy` is read each round so that
-    /// CONFIG SET appendfsync takes effect at once; `save_due` is asked every round
-    /// (before the sync it may cause) whether a save point is reached; `on_sync` runs
-    /// after each sync with how long it took and whether it succeeded.
+    /// CONFIG SET appendfsync takes effect at once; `on_sync` runs after each sync with
+    /// how long it took and whether it succeeded.
     pub fn run(
         self: Arc<Self>,
         storage: Arc<dyn Storage>,
         policy: impl Fn() -> Fsync,
-        save_due: impl Fn() -> bool,
         stop: impl Fn() -> bool,
         on_sync: impl Fn(Duration, bool),
     ) {
@@ -90,11 +89,9 @@ impl Durability {
             }
             // sync_wal waits for the batches submitted so far to be applied first.
             let target = storage.pending().submitted();
-            let save_point = save_due();
             let due = match policy() {
-                Fsync::Always => target > synced,
-                Fsync::EverySec => target > synced,
-                Fsync::No => save_point,
+                Fsync::Always | Fsync::EverySec => target > synced,
+                Fsync::No => false,
             };
             if due || stop() {
                 let started = std::time::Instant::now();

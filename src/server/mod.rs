@@ -19,7 +19,7 @@ pub mod tls;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -91,6 +91,8 @@ pub fn open(mut config: Config, tls: Arc<tls::Context>) -> Result<(Arc<ServerSta
         background_jobs: 2,
         // Its log, manifest, write-ahead log and lock file come on top of the tables.
         max_open_files: files.rocksdb_files.saturating_sub(16).max(16) as i32,
+        compression: config.rocksdb_compression,
+        bottommost_compression: config.rocksdb_bottommost_compression,
     };
     let rocks = Arc::new(RocksStorage::open(&config.dir, &tuning, Meta::live_version)?);
     let storage: Arc<dyn Storage> = rocks.clone();
@@ -120,6 +122,14 @@ pub fn open(mut config: Config, tls: Arc<tls::Context>) -> Result<(Arc<ServerSta
         }
         if let Some(state) = weak_state.upgrade() {
             state.store.set_notify_flags(new.notify_keyspace_events);
+        }
+        let codecs = |c: &Config| (c.rocksdb_compression, c.rocksdb_bottommost_compression);
+        if codecs(old) != codecs(new) {
+            if let Some(rocks) = weak_rocks.upgrade() {
+                rocks
+                    .set_compression(new.rocksdb_compression, new.rocksdb_bottommost_compression)
+                    .map_err(|e| ("rocksdb-compression", e.to_string()))?;
+            }
         }
         let budget = memory_budget(new);
         if budget == old.memory_budget(crate::storage::Cf::ALL.len()) {
@@ -223,12 +233,6 @@ fn periodic(
         .map_err(|source| StartError::Thread { name: name.into(), source })
 }
 
-/// Redis's save-point rule: some `save <seconds> <changes>` with at least `changes`
-/// writes since the last sync, more than `seconds` ago.
-fn save_point_reached(points: &[(i64, i32)], changes: u64, elapsed_secs: i64) -> bool {
-    points.iter().any(|&(secs, min)| changes >= min.max(0) as u64 && elapsed_secs > secs)
-}
-
 /// Runs the server until shutdown.
 pub async fn run(config: Config) -> Result<(), StartError> {
     let mut signals = signals::Signals::install()?;
@@ -265,37 +269,31 @@ pub async fn run(config: Config) -> Result<(), StartError> {
 
     let durability = Arc::new(Durability::default());
     let syncer = {
-        let (d, st, s2) = (durability.clone(), storage.clone(), state.clone());
-        let (s3, s4, s5) = (state.clone(), state.clone(), state.clone());
-        // Writes counted when the last sync started, and when this round's started.
-        let marks = Arc::new((AtomicU64::new(0), AtomicU64::new(0)));
-        let m2 = marks.clone();
+        let (d, st, s2, s3, s4) = (durability.clone(), storage.clone(), state.clone(), state.clone(), state.clone());
         std::thread::Builder::new()
             .name("wal-sync".into())
             .spawn(move || {
                 d.run(
                     st,
                     move || s2.config.read().appendfsync,
-                    move || {
-                        let changes = s5.store.stats.dirty.load(Ordering::Relaxed);
-                        marks.1.store(changes, Ordering::Relaxed);
-                        let since = changes.saturating_sub(marks.0.load(Ordering::Relaxed));
-                        let elapsed = crate::types::now_ms() / 1000 - s5.last_save.load(Ordering::Relaxed);
-                        save_point_reached(&s5.config.read().save, since, elapsed)
-                    },
                     move || s3.shutdown.is_triggered(),
                     move |took, ok| {
                         s4.metrics.wal_sync(took, ok);
                         if ok {
                             s4.diag.wal_syncs.fetch_add(1, Ordering::Relaxed);
                             s4.diag.latency.observe("wal-sync", took);
-                            s4.last_save.store(crate::types::now_ms() / 1000, Ordering::Relaxed);
-                            m2.0.store(m2.1.load(Ordering::Relaxed), Ordering::Relaxed);
                         }
                     },
                 )
             })
             .map_err(|source| StartError::Thread { name: "wal-sync".into(), source })?
+    };
+    let saver = {
+        let s = state.clone();
+        std::thread::Builder::new()
+            .name("bgsave".into())
+            .spawn(move || crate::commands::save_worker(s))
+            .map_err(|source| StartError::Thread { name: "bgsave".into(), source })?
     };
     let expire_period = |s: &ServerState| Duration::from_millis(1000 / s.config.read().hz.max(1) as u64);
     let expirer = periodic(&state, "expire", expire_period(&state), move |s| {
@@ -359,10 +357,15 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     );
     supervisor.notify("READY=1\nSTATUS=Ready to accept connections\n");
 
-    tokio::select! {
-        _ = state.shutdown.wait() => {}
-        name = signals.stop_requested() => tracing::info!("received {name}, shutting down"),
-    }
+    // A signal saves as `shutdown-on-sigterm` / `shutdown-on-sigint` say (SHUTDOWN
+    // decides for itself before it triggers the shutdown).
+    let signalled = tokio::select! {
+        _ = state.shutdown.wait() => None,
+        name = signals.stop_requested() => {
+            tracing::info!("received {name}, shutting down");
+            Some(name)
+        }
+    };
     supervisor.notify("STOPPING=1\n");
     tokio::spawn(signals.during_shutdown());
     state.shutdown.trigger();
@@ -370,6 +373,18 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     // Connections notice the signal between batches, flush their replies and end.
     if tokio::time::timeout(Duration::from_secs(10), all_closed.recv()).await.is_err() {
         tracing::warn!(clients = state.clients.len(), "clients still busy after 10 s; closing storage under them");
+    }
+    state.saves.wake();
+    let _ = saver.join();
+    if let Some(name) = signalled {
+        let param = if name == "SIGINT" { "shutdown-on-sigint" } else { "shutdown-on-sigterm" };
+        let flags = state.config.read().stored(param, "default");
+        let has = |f: &str| flags.split(' ').any(|w| w == f);
+        if crate::commands::shutdown_saves(&state, has("save"), has("nosave")) {
+            if let Err(e) = crate::commands::shutdown_save(&state) {
+                tracing::error!(error = %e, "the shutdown backup failed; the data directory holds every acknowledged write");
+            }
+        }
     }
     durability.wake();
     let _ = syncer.join();

@@ -4,6 +4,7 @@
 //! write batches and consistent snapshots over a fixed set of column families ([`Cf`]).
 //! The RocksDB engine lives in [`rocks`]; the byte layout of every key lives in [`keys`].
 
+pub mod backup;
 pub mod hot;
 pub mod keys;
 pub mod pending;
@@ -216,6 +217,11 @@ pub trait Storage: ReadView + Send + Sync {
     /// [`Storage::compact`] of each `(cf, from, to)` on a background thread that the
     /// storage owns: `close` stops and joins it. `done` runs when it has finished.
     fn compact_later(&self, ranges: Vec<(Cf, Vec<u8>, Vec<u8>)>, done: Option<Box<dyn FnOnce() + Send>>);
+    /// A consistent copy of the whole database at `path` (which must not exist), taken
+    /// while writes go on: every batch applied before the call is in it, and each later
+    /// one is either wholly in it or not at all. Table files are hard-linked where the
+    /// file system allows. The copy opens as a database of its own.
+    fn checkpoint(&self, path: &std::path::Path) -> Result<()>;
     /// What a column family takes on disk.
     fn usage(&self, cf: Cf) -> Usage;
     /// The engine's figures for the metrics (a few property reads: cheap, no I/O).

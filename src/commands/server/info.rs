@@ -297,22 +297,7 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
         "persistence" => {
             line("loading", &0);
             line("async_loading", &0);
-            line("current_cow_peak", &0);
-            line("current_cow_size", &0);
-            line("current_cow_size_age", &0);
-            line("current_fork_perc", &"0.00");
-            line("current_save_keys_processed", &0);
-            line("current_save_keys_total", &0);
-            line("rdb_changes_since_last_save", &store.stats.dirty.load(Ordering::Relaxed));
-            line("rdb_bgsave_in_progress", &0);
-            line("rdb_last_save_time", &server.last_save.load(Ordering::Relaxed));
-            line("rdb_last_bgsave_status", &"ok");
-            line("rdb_last_bgsave_time_sec", &-1);
-            line("rdb_current_bgsave_time_sec", &-1);
-            line("rdb_saves", &0);
-            line("rdb_last_cow_size", &0);
-            line("rdb_last_load_keys_expired", &0);
-            line("rdb_last_load_keys_loaded", &server.diag.recovered_keys.load(Ordering::Relaxed));
+            server.saves.info(server, &mut line);
             line("aof_enabled", &1);
             line("aof_rewrite_in_progress", &0);
             line("aof_rewrite_scheduled", &0);
