@@ -37,6 +37,8 @@ pub(crate) mod acl;
 pub(crate) mod commands;
 pub mod config;
 pub(crate) mod error;
+#[doc(hidden)]
+pub mod fuzz_api;
 pub(crate) mod glob;
 pub(crate) mod monitor;
 pub mod logging;
