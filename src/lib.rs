@@ -51,6 +51,8 @@ pub(crate) mod commands;
 pub(crate) mod diag;
 pub mod config;
 pub(crate) mod error;
+#[doc(hidden)]
+pub mod fuzz_api;
 pub(crate) mod glob;
 pub(crate) mod monitor;
 pub mod logging;

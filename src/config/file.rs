@@ -138,6 +138,23 @@ impl Config {
         Ok(())
     }
 
+    /// Applies `text` as the lines of a config file, except `include` (the fuzz target
+    /// for config lines: `crate::fuzz_api::config_text`).
+    pub fn apply_text(&mut self, text: &str) -> Result<(), String> {
+        text.lines().try_for_each(|line| {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                return Ok(());
+            }
+            let parts = split_line(line).ok_or("Unbalanced quotes in configuration line")?;
+            match parts.split_first() {
+                Some((name, _)) if name.eq_ignore_ascii_case("include") => Ok(()),
+                Some((name, args)) => self.apply_args(name, args, 0),
+                None => Ok(()),
+            }
+        })
+    }
+
     fn read_file(&mut self, path: &Path, depth: usize) -> Result<(), String> {
         if depth > MAX_INCLUDE_DEPTH {
             return Err(format!("{}: included more than {MAX_INCLUDE_DEPTH} levels deep (does it include itself?)", path.display()));
