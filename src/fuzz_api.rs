@@ -82,6 +82,7 @@ impl Harness {
             write_buffers_limit: 64 << 20,
             background_jobs: 1,
             max_open_files: 256,
+            ..RocksOptions::default()
         };
         let storage: Arc<dyn Storage> =
             Arc::new(RocksStorage::open(&dir, &options, Meta::live_version).expect("open RocksDB"));
