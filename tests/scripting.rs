@@ -958,6 +958,8 @@ fn bad_input_answers_as_redis() {
     drop(theirs);
     let mut ours = ours;
     assert_eq!(ours.cmd(&["PING"]), R::Status("PONG".into()));
+}
+
 /// A script's redis.call sees the writes of the calls before it (they are staged until
 /// the script ends and commit as one batch): for every type, the replies and the state
 /// left are those of the same commands run one at a time, for EVAL and FCALL alike.
