@@ -91,7 +91,8 @@ mod tests {
     /// Commands DiskDB has that redis-server 7.0 does not (Redis 7.2's, RedisJSON's):
     /// the fixture cannot list them.
     fn newer_than_redis_70(full: &str) -> bool {
-        full.starts_with("json.") || matches!(full, "client|setinfo" | "client|no-touch")
+        // JSON (RedisJSON's), SHM.ATTACH (DiskDB's own) and two CLIENT subcommands of 7.2.
+        full.starts_with("json.") || matches!(full, "client|setinfo" | "client|no-touch" | "shm.attach")
     }
 
     /// Every command's categories against `ACL CAT <category>` of redis-server 7.0
