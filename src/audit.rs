@@ -136,11 +136,10 @@ fn open_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
     std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(path)
 }
 
-/// `2026-12-06T10:31:02.114Z` for unix milliseconds (UTC, proleptic Gregorian).
-pub fn rfc3339_ms(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Howard Hinnant's days-to-civil.
+/// The UTC calendar date of unix day `days` (days since 1970-01-01, proleptic
+/// Gregorian): `(year, month 1-12, day 1-31)`, by Howard Hinnant's days-to-civil. The
+/// audit log's and syslog's timestamps both use it.
+pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -149,7 +148,14 @@ pub fn rfc3339_ms(ms: i64) -> String {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + (m <= 2) as i64;
+    (yoe + era * 400 + (m <= 2) as i64, m, d)
+}
+
+/// `2026-12-06T10:31:02.114Z` for unix milliseconds (UTC, proleptic Gregorian).
+pub fn rfc3339_ms(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
     format!(
         "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
         rem / 3600,

@@ -70,7 +70,9 @@ pub fn init(config: &Config) -> Result<(), String> {
     let syslog = syslog_layer(config)?;
     let registry = tracing_subscriber::registry().with(filter).with(syslog);
     if config.logfile.is_empty() {
-        registry.with(fmt::layer().with_target(false).with_writer(std::io::stderr)).init();
+        // Colours only on a terminal: `docker logs`, journald and files get plain text.
+        let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr()) && std::env::var_os("NO_COLOR").is_none();
+        registry.with(fmt::layer().with_target(false).with_ansi(ansi).with_writer(std::io::stderr)).init();
         return Ok(());
     }
     let path = PathBuf::from(&config.logfile);
@@ -175,15 +177,7 @@ fn rfc3164(facility: u8, severity: u8, ident: &str, pid: u32, now_ms: i64, messa
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let secs = now_ms.div_euclid(1000);
     let (days, day_secs) = (secs.div_euclid(86400), secs.rem_euclid(86400));
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let (_, month, day) = crate::audit::civil_from_days(days);
     format!(
         "<{}>{} {:>2} {:02}:{:02}:{:02} {ident}[{pid}]: {message}",
         facility as u32 * 8 + severity as u32,

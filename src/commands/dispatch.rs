@@ -116,7 +116,7 @@ fn execute_command(state: &ServerState, session: &mut Session, argv: &[Bytes]) -
             return refuse(state, session, idx, super::acl::deny_error(denied, full));
         }
     }
-    if state.store.eviction.refuse_writes.load(Ordering::Relaxed) && denied_when_full(session, spec) {
+    if state.store.eviction.refuse_writes.load(Ordering::Relaxed) && denied_when_full(session, spec, &registry().specs[idx].0) {
         if spec.name == "exec" {
             session.multi = None;
             state.watches.clear(&mut session.watch);
@@ -500,8 +500,8 @@ fn feed_line(state: &ServerState, session: &mut Session, argv: &[Bytes]) {
 /// Redis's rule for refusing a command when full (processCommand's `reject_cmd_on_oom`):
 /// a `denyoom` command, EXEC of a transaction that queued one, and, inside MULTI,
 /// anything but EXEC, DISCARD, QUIT and RESET (queueing takes memory).
-fn denied_when_full(session: &Session, spec: &CommandSpec) -> bool {
-    match (&session.multi, spec.name) {
+fn denied_when_full(session: &Session, spec: &CommandSpec, full_name: &str) -> bool {
+    match (&session.multi, full_name) {
         (Some(m), "exec") => m.queued.iter().any(|&(i, _)| registry().specs[i].1.has(flags::DENYOOM)),
         (Some(_), name) => !matches!(name, "discard" | "quit" | "reset"),
         (None, _) => spec.has(flags::DENYOOM),
@@ -529,7 +529,8 @@ fn queue(
     spec: &'static CommandSpec,
     argv: &[Bytes],
 ) -> Option<Outcome> {
-    if runs_immediately(spec.name) {
+    // By full name: a subcommand such as LATENCY RESET is queued like any other.
+    if runs_immediately(&registry().specs[idx].0) {
         return None;
     }
     let multi = session.multi.as_mut()?;
