@@ -27,6 +27,7 @@ import platform
 import select
 import socket
 import struct
+import sys
 import time
 from typing import Any, Callable, Optional
 
@@ -127,6 +128,12 @@ class ShmTransport:
         self._mm: Optional[mmap.mmap] = None
         self._mv: Optional[memoryview] = None
         self._futex_word: Any = None
+        self._server_sleep: Any = None
+        self._closed_w: Any = None
+        self._req_head_w: Any = None
+        self._req_tail_w: Any = None
+        self._rep_head_w: Any = None
+        self._rep_tail_w: Any = None
         self._efd = -1
         self._pending = bytearray()  # replies drained while waiting for request-ring room
         self._published_tail = False
@@ -173,10 +180,18 @@ class ShmTransport:
             self._req_base = HEADER
             self._rep_base = HEADER + r
             self._mv = memoryview(mm)
+            # Index and flag words as ctypes views: one aligned 8- or 4-byte load/store
+            # each (the server must never see a half-written index).
             self._futex_word = ctypes.c_uint32.from_buffer(mm, OFF_CLIENT_SLEEP)
+            self._server_sleep = ctypes.c_uint32.from_buffer(mm, OFF_SERVER_SLEEP)
+            self._closed_w = ctypes.c_uint32.from_buffer(mm, OFF_CLOSED)
+            self._req_head_w = ctypes.c_uint64.from_buffer(mm, OFF_REQ_HEAD)
+            self._req_tail_w = ctypes.c_uint64.from_buffer(mm, OFF_REQ_TAIL)
+            self._rep_head_w = ctypes.c_uint64.from_buffer(mm, OFF_REP_HEAD)
+            self._rep_tail_w = ctypes.c_uint64.from_buffer(mm, OFF_REP_TAIL)
             self._futex_addr = ctypes.addressof(self._futex_word)
-            self._req_head = _U64.unpack_from(mm, OFF_REQ_HEAD)[0]
-            self._rep_tail = _U64.unpack_from(mm, OFF_REP_TAIL)[0]
+            self._req_head = self._req_head_w.value
+            self._rep_tail = self._rep_tail_w.value
             self._poll = select.poll()
             self._poll.register(sock.fileno(), select.POLLIN | select.POLLHUP | select.POLLERR)
             self._attached = True
@@ -216,7 +231,9 @@ class ShmTransport:
         self._sock.close()
 
     def _release_mapping(self) -> None:
-        self._futex_word = None  # the ctypes view and memoryview pin the mmap: drop first
+        # The ctypes views and the memoryview pin the mmap: drop them first.
+        self._futex_word = self._server_sleep = self._closed_w = None
+        self._req_head_w = self._req_tail_w = self._rep_head_w = self._rep_tail_w = None
         if self._mv is not None:
             self._mv.release()
             self._mv = None
@@ -231,15 +248,15 @@ class ShmTransport:
 
     def _wake_server(self) -> None:
         mm = self._mm
-        if _U32.unpack_from(mm, OFF_SERVER_SLEEP)[0] == 1:
-            _U32.pack_into(mm, OFF_SERVER_SLEEP, 0)
+        if self._server_sleep.value == 1:
+            self._server_sleep.value = 0
             try:
                 os.write(self._efd, _ONE)
             except BlockingIOError:  # counter saturated: the server is woken anyway
                 pass
 
     def _check_alive(self) -> None:
-        if _U32.unpack_from(self._mm, OFF_CLOSED)[0]:
+        if self._closed_w.value:
             raise ConnectionError("the server ended the shared-memory session (%s)" % self.path)
         if self._poll.poll(0):
             # Nothing is ever sent on the socket after the attach: readable = hang-up.
@@ -261,13 +278,13 @@ class ShmTransport:
         mm = self._mm
         tick = _FIRST_TICK
         while True:
-            _U32.pack_into(mm, OFF_CLIENT_SLEEP, 1)
+            self._futex_word.value = 1
             if ready():
-                _U32.pack_into(mm, OFF_CLIENT_SLEEP, 0)
+                self._futex_word.value = 0
                 return True
             self._check_alive()
             # A wake-up of the server may have gone missing (see the module's docstring).
-            if (_U64.unpack_from(mm, OFF_REQ_TAIL)[0] != self._req_head
+            if (self._req_tail_w.value != self._req_head
                     or self._published_tail):
                 self._published_tail = False
                 self._wake_server()
@@ -275,19 +292,19 @@ class ShmTransport:
             if deadline is not None:
                 left = deadline - time.perf_counter()
                 if left <= 0:
-                    _U32.pack_into(mm, OFF_CLIENT_SLEEP, 0)
+                    self._futex_word.value = 0
                     return False
                 wait = min(wait, left)
             _futex_wait(self._futex_addr, 1, wait)
             tick = min(tick * 2, _MAX_TICK)
 
     def _replies_ready(self) -> bool:
-        return bool(self._pending) or _U64.unpack_from(self._mm, OFF_REP_HEAD)[0] != self._rep_tail
+        return bool(self._pending) or self._rep_head_w.value != self._rep_tail
 
     def _take_replies(self, out: memoryview) -> int:
         """Copy up to len(out) reply bytes from the ring; publish rep_tail."""
         mm = self._mm
-        head = _U64.unpack_from(mm, OFF_REP_HEAD)[0]
+        head = self._rep_head_w.value
         tail = self._rep_tail
         avail = head - tail
         if avail > self.ring_size or avail < 0:
@@ -303,7 +320,7 @@ class ShmTransport:
         if n > first:
             out[first:n] = mv[self._rep_base:self._rep_base + n - first]
         self._rep_tail = tail + n
-        _U64.pack_into(mm, OFF_REP_TAIL, self._rep_tail)
+        self._rep_tail_w.value = self._rep_tail
         self._published_tail = True
         self._wake_server()
         return n
@@ -343,7 +360,7 @@ class ShmTransport:
         r = self.ring_size
         while off < total:
             head = self._req_head
-            tail = _U64.unpack_from(mm, OFF_REQ_TAIL)[0]
+            tail = self._req_tail_w.value
             free = r - (head - tail)
             if free < 0 or free > r:
                 raise ConnectionError("shared-memory request ring index out of bounds")
@@ -352,8 +369,8 @@ class ShmTransport:
                 self._drain_replies()
 
                 def room() -> bool:
-                    return (_U64.unpack_from(mm, OFF_REQ_TAIL)[0] != tail
-                            or _U64.unpack_from(mm, OFF_REP_HEAD)[0] != self._rep_tail)
+                    return (self._req_tail_w.value != tail
+                            or self._rep_head_w.value != self._rep_tail)
                 if not self._wait(room, self._timeout):
                     raise socket.timeout("timed out")
                 continue
@@ -367,7 +384,7 @@ class ShmTransport:
                 mv[self._req_base:self._req_base + n - first] = src[off + first:off + n]
             off += n
             self._req_head = head + n
-            _U64.pack_into(mm, OFF_REQ_HEAD, self._req_head)
+            self._req_head_w.value = self._req_head
             self._wake_server()
 
     def wait_readable(self, timeout: Optional[float]) -> bool:
@@ -382,4 +399,6 @@ def shm_transport(path: Optional[str], connect_timeout: Optional[float]) -> ShmT
     """Connect to the Unix socket at ``path``; the Connection attaches after its handshake."""
     if not path:
         raise DiskDBError("shm=True needs unix_socket_path= (the server's unixsocket)")
+    if sys.byteorder != "little":  # the segment is little-endian; the views are native
+        raise DiskDBError("shm=True: only on little-endian machines")
     return ShmTransport(path, connect_timeout)
