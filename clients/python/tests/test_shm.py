@@ -185,3 +185,12 @@ def test_shm_errors():
         assert "shared memory is disabled" in str(e.value)
     finally:
         s.cleanup()
+
+
+def test_many_sequential_calls(sdb):
+    # Regression: indexes once went through struct.pack_into, which stores byte by byte;
+    # the server saw half-written req_head values and closed the session within a few
+    # thousand calls. The counters now cross many byte carries here.
+    for i in range(20000):
+        assert sdb.set("seq:%d" % (i % 1000), i) is True
+    assert sdb.get("seq:999") == "19999"
