@@ -194,3 +194,10 @@ def test_many_sequential_calls(sdb):
     for i in range(20000):
         assert sdb.set("seq:%d" % (i % 1000), i) is True
     assert sdb.get("seq:999") == "19999"
+
+
+def test_socket_timeout_over_shm(server):
+    with shm_client(server, socket_timeout=0.2) as c:
+        with pytest.raises(diskdb.TimeoutError):
+            c.execute_command("BLPOP", "never", 0)
+        assert c.ping() is True  # a fresh connection (the timed-out one was dropped)
