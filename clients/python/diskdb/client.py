@@ -50,7 +50,10 @@ class DiskDB(Commands):
         if shm:
             factory = functools.partial(shm_transport, unix_socket_path, connect_timeout)
             desc = "shm:%s" % unix_socket_path
-            shm_transport(unix_socket_path, connect_timeout)  # raises until issue 17 lands
+            if not unix_socket_path:
+                raise DiskDBError("shm=True needs unix_socket_path= (the server's unixsocket)")
+            if ssl:
+                raise DiskDBError("shm=True and ssl=True exclude each other")
         elif unix_socket_path:
             factory = functools.partial(unix_transport, unix_socket_path, connect_timeout)
             desc = "unix:%s" % unix_socket_path

@@ -2,8 +2,10 @@
 
 A ``Connection`` speaks RESP over a *transport*: any object with the socket methods
 ``sendall``, ``makefile('rb')``, ``settimeout``, ``setblocking``, ``fileno`` and ``close``.
-``TcpTransport``/``UnixTransport`` (optionally wrapped in TLS) give plain sockets; the
-shared-memory transport (issue 17) plugs in as another factory, see ``shm_transport``.
+``tcp_transport``/``unix_transport`` (optionally wrapped in TLS) give plain sockets; the
+shared-memory transport (diskdb/shm.py) plugs in as another factory, see ``shm_transport``:
+it has two more methods, ``attach()`` (called after the handshake) and
+``wait_readable(timeout)`` (used instead of select: replies arrive without an fd event).
 """
 import os
 import select
@@ -80,10 +82,11 @@ class Transport(Protocol):
     """What a Connection needs from its transport: the subset of ``socket.socket`` used.
 
     A transport factory is a zero-argument callable returning one (connected, or raising
-    diskdb.ConnectionError / TimeoutError). The shared-memory transport (issue 17) is to
-    implement this over the server's shared-memory rings, with ``makefile('rb')``
-    returning a buffered reader of the reply ring and ``fileno()`` an eventfd that
-    becomes readable when replies arrive (so Pub/Sub's select-based waits work)."""
+    diskdb.ConnectionError / TimeoutError). The shared-memory transport (diskdb/shm.py)
+    implements it over the server's rings: ``makefile('rb')`` returns a buffered reader
+    of the reply ring, and its optional ``attach()`` (run by Connection.connect after the
+    handshake) and ``wait_readable(timeout)`` (used by ``can_read`` instead of select)
+    are looked up with getattr."""
 
     def sendall(self, data: bytes) -> None: ...
 
@@ -125,12 +128,11 @@ def unix_transport(path: str, connect_timeout: Optional[float]) -> socket.socket
 
 
 def shm_transport(path: Optional[str], connect_timeout: Optional[float]) -> Transport:
-    """The shared-memory transport (issue 17) will return a Transport here: the Unix
-    socket at ``path`` to set the shared memory up, then the rings. Not yet built."""
-    raise DiskDBError(
-        "shm=True: the shared-memory transport is not available yet in this client "
-        "(NotImplemented: it is being built with the server's shared-memory path, issue 17); "
-        "use unix_socket_path= for the fastest local connection meanwhile")
+    """The shared-memory transport (docs/shm-protocol.md): the Unix socket at ``path``
+    for the handshake, then SHM.ATTACH (``attach()``, called by Connection.connect after
+    the handshake) and the rings. See diskdb/shm.py."""
+    from .shm import shm_transport as _shm
+    return _shm(path, connect_timeout)
 
 
 def make_ssl_context(ca_certs: Optional[str], certfile: Optional[str], keyfile: Optional[str],
@@ -188,6 +190,12 @@ class Connection:
         self._rf = sock.makefile("rb")
         try:
             self._handshake()
+            attach = getattr(sock, "attach", None)
+            if attach is not None:  # shared memory: HELLO/AUTH/SELECT ran on the socket
+                attach()
+                self._rf.close()
+                self._rf = sock.makefile("rb")
+                sock.settimeout(self.socket_timeout)
         except BaseException:
             self.disconnect()
             raise
@@ -277,6 +285,9 @@ class Connection:
                     sock.settimeout(self.socket_timeout)
             if isinstance(sock, _ssl.SSLSocket) and sock.pending():
                 return True
+            wait = getattr(sock, "wait_readable", None)
+            if wait is not None:
+                return bool(wait(timeout))
             r, _, _ = select.select([sock], [], [], timeout)
             return bool(r)
         except ValueError as e:  # closed file descriptor
