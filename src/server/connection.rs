@@ -250,6 +250,11 @@ async fn run<S: Stream>(state: &Arc<ServerState>, durability: &Arc<Durability>, 
         let n = tokio::select! {
             biased;
             r = read => match r {
+                // A shared-memory client that broke the ring rules (docs/shm-protocol.md).
+                Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                    tracing::warn!(client = info.id, addr = %info.addr, error = %e, "closing client");
+                    break;
+                }
                 Ok(Some(0)) | Err(_) => break,
                 Ok(Some(n)) => n,
                 Ok(None) => {
