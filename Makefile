@@ -5,6 +5,7 @@
 #   make test-clients-python  the Python client's tests only (BIN=path/to/diskdb to pick a binary)
 #   make bench  redis-benchmark against DiskDB and redis-server in the same run
 #   make bench-idle  connection bursts and memory per idle client, beside redis-server
+#   make test-asan   the unsafe code (shared memory) under AddressSanitizer (nightly)
 #
 # One cargo profile (release) serves run, test and bench so RocksDB's C++ is compiled
 # once; the target directory lives outside the checkout and survives fresh clones.
@@ -54,6 +55,13 @@ test: build $(VENV)/.requirements
 # around $(BIN) (base image by debootstrap, built once and reused by its tag), a container
 # with a published port and a volume, restart / rm / stop, and install.sh in a container.
 # The container part skips with a printed reason where no Docker engine runs.
+# AddressSanitizer over the code with `unsafe` (tests/asan.sh): the shared-memory module's
+# unit tests, tests/shm.rs against an ASan server and the Rust client's suite. Nightly
+# toolchain; links the RocksDB of the release build. Not part of `make test`.
+.PHONY: test-asan
+test-asan: build
+	bash tests/asan.sh
+
 .PHONY: test-docker
 test-docker: build
 	DISKDB_BIN=$(BIN) bash tests/docker.sh

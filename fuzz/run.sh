@@ -3,16 +3,18 @@
 # from the committed seed corpus; new inputs that add coverage go to a scratch corpus
 # (fuzz/corpus-run/<target>), crashes and timeouts to fuzz/artifacts/<target>/.
 # Prints one summary line per target. Needs the nightly toolchain and cargo-fuzz
-# (`cargo install cargo-fuzz`); builds in $FUZZ_TARGET_DIR (a RocksDB compile the
-# first time: ~25 minutes on 2 cores).
+# (`cargo install cargo-fuzz`); builds in $FUZZ_TARGET_DIR, linking the RocksDB that
+# the server's release build compiled (fuzz/prebuilt_rocksdb.sh), or compiling it
+# (~25-35 minutes on 2 cores) when there is none.
 #
 #   SECONDS_PER_TARGET=600 bash fuzz/run.sh [target ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source fuzz/prebuilt_rocksdb.sh
 export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-$HOME/.cache/diskdb/target-fuzz}"
 secs="${SECONDS_PER_TARGET:-600}"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(resp command restore json acl lua config)
+[ ${#targets[@]} -gt 0 ] || targets=(resp command restore json acl lua config shm_ring)
 cargo +nightly fuzz build -O -s none "${targets[@]/#/}" >/dev/null 2>&1 || cargo +nightly fuzz build -O -s none
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus-run/$t" "fuzz/artifacts/$t"

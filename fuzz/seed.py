@@ -126,7 +126,29 @@ CONFIG = ["maxmemory 100mb", "save 3600 1 300 100", "client-output-buffer-limit 
           "unixsocketperm 700", "dir \"/tmp/x y\"", "maxmemory-policy allkeys-lfu"]
 
 
+def shm_ring_scripts():
+    """Scripts of a hostile shared-memory client's moves (see `shm::fuzz_peer`: op byte
+    0 honest write, 1 request head, 2 reply tail, 3 header word, 4 scribble, 5 server
+    read, 6 server write, 7 client consumes replies)."""
+    def u16(n): return n.to_bytes(2, "big")
+    def u64(n): return n.to_bytes(8, "big")
+    ping = b"*1\r\n$4\r\nPING\r\n"
+    return [
+        b"\x00" + u16(len(ping)) + ping + b"\x05\x06" + u16(7) + b"\x07",
+        (b"\x00" + u16(4000) + (ping * 300)[:4000] + b"\x05") * 3 + b"\x06" + u16(9000) + b"\x07\x06" + u16(100),
+        b"\x01" + u64(4097) + b"\x05",
+        b"\x00" + u16(14) + ping + b"\x05\x01" + u64(3) + b"\x05",
+        b"\x06" + u16(10) + b"\x02" + u64(11) + b"\x06" + u16(1),
+        b"\x06" + u16(10) + b"\x07\x02" + u64(2) + b"\x06" + u16(1),
+        b"\x04" + (64).to_bytes(4, "big") + b"\xff" * 16 + b"\x05\x04" + (192).to_bytes(4, "big") + b"\xff" * 16 + b"\x06" + u16(5),
+        b"\x00" + u16(30) + b"*1\r\n$2147483647\r\nAAAAAAAAAAAAA" + b"\x05",
+        b"\x00" + u16(12) + b"SET a b\r\nGE" + b"\x05\x00" + u16(3) + b"T a" + b"\x05",
+    ]
+
+
 def main():
+    for s in shm_ring_scripts():
+        put("shm_ring", s)
     for c in COMMANDS:
         put("command", resp(*c))
         put("command", b"\0".join(x.encode() for x in c))

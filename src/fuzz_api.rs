@@ -7,6 +7,7 @@
 //!   commands through the one dispatch path ([`crate::commands::execute`]); the
 //!   `command`, `restore`, `json`, `acl` and `lua` targets drive it.
 //! - [`config_text`]: config-file lines, as `diskdb diskdb.conf` reads them.
+//! - `targets::shm_ring`: the shared-memory ring reader driven by a hostile client.
 //!
 //! Each function returns normally for any input; a panic, a hang or unbounded memory is
 //! the bug a fuzzer reports.
@@ -197,8 +198,16 @@ pub mod targets {
     use super::{decode, encode, split_args, Harness};
 
     /// The names of every target, as directories under `fuzz/corpus/`.
-    pub const ALL: &[(&str, fn(&[u8]))] =
-        &[("resp", resp), ("command", command), ("restore", restore), ("json", json), ("acl", acl), ("lua", lua), ("config", config)];
+    pub const ALL: &[(&str, fn(&[u8]))] = &[
+        ("resp", resp),
+        ("command", command),
+        ("restore", restore),
+        ("json", json),
+        ("acl", acl),
+        ("lua", lua),
+        ("config", config),
+        ("shm_ring", shm_ring),
+    ];
 
     /// One harness per process, emptied before each input (opening RocksDB per input
     /// would make the fuzzer a hundred times slower).
@@ -318,5 +327,11 @@ pub mod targets {
     /// Config-file text.
     pub fn config(data: &[u8]) {
         let _ = super::config_text(&String::from_utf8_lossy(data));
+    }
+
+    /// The shared-memory ring reader against a hostile client's bytes and indexes
+    /// (a script of moves: see `shm::fuzz_peer`).
+    pub fn shm_ring(data: &[u8]) {
+        crate::shm::fuzz_peer(data);
     }
 }

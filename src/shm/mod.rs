@@ -176,16 +176,70 @@ impl Drop for Segment {
     }
 }
 
-/// An attached client: its segment, the server's eventfd, and the Unix socket kept as
-/// the liveness channel.
-pub struct ShmStream {
+/// The server's side of a client's two rings, without any waiting: the indexes the
+/// server owns (its own copies, never read back from the segment), checked against the
+/// client's indexes on every read. [`ShmStream`] adds waiting and wake-ups; the
+/// `shm_ring` fuzz target drives this directly as a hostile client would.
+struct Rings {
     seg: Segment,
-    doorbell: AsyncFd<OwnedFd>,
-    sock: UnixStream,
     /// The server's own copies of the indexes it writes, and the last `rep_tail` seen.
     req_tail: u64,
     rep_head: u64,
     rep_tail: u64,
+}
+
+impl Rings {
+    fn new(seg: Segment) -> Rings {
+        Rings { seg, req_tail: 0, rep_head: 0, rep_tail: 0 }
+    }
+
+    fn ring(&self) -> u64 {
+        self.seg.ring as u64
+    }
+
+    /// Request bytes the client published and the server has not consumed.
+    fn requests(&self) -> io::Result<usize> {
+        let head = self.seg.word64(OFF_REQ_HEAD).load(Ordering::Acquire);
+        if head < self.req_tail || head - self.req_tail > self.ring() {
+            return Err(bounds());
+        }
+        Ok((head - self.req_tail) as usize)
+    }
+
+    /// Free bytes in the reply ring.
+    fn room(&mut self) -> io::Result<usize> {
+        let tail = self.seg.word64(OFF_REP_TAIL).load(Ordering::Acquire);
+        if tail < self.rep_tail || tail > self.rep_head {
+            return Err(bounds());
+        }
+        self.rep_tail = tail;
+        Ok((self.ring() - (self.rep_head - tail)) as usize)
+    }
+
+    /// Copies the next `dst.len()` published request bytes (the caller checked them
+    /// with [`Rings::requests`]) into `dst` and releases them to the client.
+    fn take(&mut self, dst: &mut [u8]) {
+        self.seg.ring_out(HEADER, self.req_tail, dst);
+        self.req_tail += dst.len() as u64;
+        self.seg.word64(OFF_REQ_TAIL).store(self.req_tail, Ordering::Release);
+    }
+
+    /// Publishes as much of `src` as the reply ring has room for; returns how much.
+    fn put(&mut self, src: &[u8]) -> io::Result<usize> {
+        let n = self.room()?.min(src.len());
+        self.seg.ring_in(HEADER + self.seg.ring, self.rep_head, &src[..n]);
+        self.rep_head += n as u64;
+        self.seg.word64(OFF_REP_HEAD).store(self.rep_head, Ordering::Release);
+        Ok(n)
+    }
+}
+
+/// An attached client: its rings, the server's eventfd, and the Unix socket kept as
+/// the liveness channel.
+pub struct ShmStream {
+    rings: Rings,
+    doorbell: AsyncFd<OwnedFd>,
+    sock: UnixStream,
     last_active: Instant,
     closed: bool,
 }
@@ -239,37 +293,18 @@ pub async fn attach(sock: UnixStream, ring: usize) -> Result<ShmStream, (UnixStr
         Ok(d) => d,
         Err(e) => return Err((sock, e.into())),
     };
-    Ok(ShmStream { seg, doorbell, sock, req_tail: 0, rep_head: 0, rep_tail: 0, last_active: Instant::now(), closed: false })
+    Ok(ShmStream { rings: Rings::new(seg), doorbell, sock, last_active: Instant::now(), closed: false })
 }
 
 impl ShmStream {
-    fn ring(&self) -> u64 {
-        self.seg.ring as u64
-    }
-
-    /// Request bytes the client published and the server has not consumed.
-    fn requests(&self) -> io::Result<usize> {
-        let head = self.seg.word64(OFF_REQ_HEAD).load(Ordering::Acquire);
-        if head < self.req_tail || head - self.req_tail > self.ring() {
-            return Err(bounds());
-        }
-        Ok((head - self.req_tail) as usize)
-    }
-
-    /// Free bytes in the reply ring.
-    fn room(&mut self) -> io::Result<usize> {
-        let tail = self.seg.word64(OFF_REP_TAIL).load(Ordering::Acquire);
-        if tail < self.rep_tail || tail > self.rep_head {
-            return Err(bounds());
-        }
-        self.rep_tail = tail;
-        Ok((self.ring() - (self.rep_head - tail)) as usize)
+    fn seg(&self) -> &Segment {
+        &self.rings.seg
     }
 
     /// After publishing an index: wakes the client if it sleeps (or is about to).
     fn wake_client(&self) {
         fence(Ordering::SeqCst);
-        let word = self.seg.word32(OFF_CLIENT_SLEEP);
+        let word = self.seg().word32(OFF_CLIENT_SLEEP);
         if word.load(Ordering::Relaxed) == 1 && word.swap(0, Ordering::SeqCst) == 1 {
             let _ = rustix::thread::futex::wake(word, rustix::thread::futex::Flags::empty(), 1);
         }
@@ -279,8 +314,8 @@ impl ShmStream {
     fn close(&mut self) {
         if !self.closed {
             self.closed = true;
-            self.seg.word32(OFF_CLOSED).store(1, Ordering::SeqCst);
-            let word = self.seg.word32(OFF_CLIENT_SLEEP);
+            self.seg().word32(OFF_CLOSED).store(1, Ordering::SeqCst);
+            let word = self.seg().word32(OFF_CLIENT_SLEEP);
             word.store(0, Ordering::SeqCst);
             let _ = rustix::thread::futex::wake(word, rustix::thread::futex::Flags::empty(), i32::MAX as u32);
         }
@@ -319,10 +354,10 @@ impl ShmStream {
                 cx.waker().wake_by_ref();
                 return Poll::Pending;
             }
-            self.seg.word32(OFF_SERVER_SLEEP).store(1, Ordering::SeqCst);
+            self.seg().word32(OFF_SERVER_SLEEP).store(1, Ordering::SeqCst);
             fence(Ordering::SeqCst);
             if ready(self)? {
-                self.seg.word32(OFF_SERVER_SLEEP).store(0, Ordering::Relaxed);
+                self.seg().word32(OFF_SERVER_SLEEP).store(0, Ordering::Relaxed);
                 return Poll::Ready(Ok(()));
             }
             match self.doorbell.poll_read_ready(cx) {
@@ -340,21 +375,24 @@ impl ShmStream {
     }
 
     fn has_requests(s: &mut ShmStream) -> io::Result<bool> {
-        Ok(s.requests()? > 0)
+        Ok(s.rings.requests()? > 0)
     }
 
     fn has_room(s: &mut ShmStream) -> io::Result<bool> {
-        Ok(s.room()? > 0)
+        Ok(s.rings.room()? > 0)
     }
 
-    /// Copies `n` published request bytes into `dst` and releases them.
-    fn take(&mut self, dst: &mut [u8]) {
-        self.seg.ring_out(HEADER, self.req_tail, dst);
-        self.req_tail += dst.len() as u64;
-        self.seg.word64(OFF_REQ_TAIL).store(self.req_tail, Ordering::Release);
+    /// After the server moved one of its indexes: stays awake, wakes the client.
+    fn moved(&mut self) {
         self.last_active = Instant::now();
-        self.seg.word32(OFF_SERVER_SLEEP).store(0, Ordering::Relaxed);
+        self.seg().word32(OFF_SERVER_SLEEP).store(0, Ordering::Relaxed);
         self.wake_client();
+    }
+
+    /// Copies `dst.len()` published request bytes into `dst` and releases them.
+    fn take(&mut self, dst: &mut [u8]) {
+        self.rings.take(dst);
+        self.moved();
     }
 
     fn poll_read_into(&mut self, cx: &mut Context<'_>, input: &mut BytesMut) -> Poll<io::Result<usize>> {
@@ -363,7 +401,7 @@ impl ShmStream {
             Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
             Poll::Ready(Ok(())) => {}
         }
-        let n = self.requests()?;
+        let n = self.rings.requests()?;
         let start = input.len();
         input.resize(start + n, 0);
         self.take(&mut input[start..]);
@@ -397,7 +435,7 @@ impl AsyncRead for ShmStream {
             Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
             Poll::Ready(Ok(())) => {}
         }
-        let n = this.requests()?.min(buf.remaining());
+        let n = this.rings.requests()?.min(buf.remaining());
         let dst = buf.initialize_unfilled_to(n);
         this.take(dst);
         buf.advance(n);
@@ -419,13 +457,8 @@ impl AsyncWrite for ShmStream {
             Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
             Poll::Ready(Ok(())) => {}
         }
-        let n = this.room()?.min(src.len());
-        this.seg.ring_in(HEADER + this.seg.ring, this.rep_head, &src[..n]);
-        this.rep_head += n as u64;
-        this.seg.word64(OFF_REP_HEAD).store(this.rep_head, Ordering::Release);
-        this.last_active = Instant::now();
-        this.seg.word32(OFF_SERVER_SLEEP).store(0, Ordering::Relaxed);
-        this.wake_client();
+        let n = this.rings.put(src)?;
+        this.moved();
         Poll::Ready(Ok(n))
     }
 
@@ -437,6 +470,84 @@ impl AsyncWrite for ShmStream {
         let this = self.get_mut();
         this.close();
         Poll::Ready(Ok(()))
+    }
+}
+
+/// The `shm_ring` fuzz target (`diskdb::fuzz_api::targets::shm_ring`): `data` is a
+/// script of a hostile client's moves on a fresh segment — honest and garbage request
+/// bytes, any value in any header word, any byte anywhere in the segment — interleaved
+/// with the server's reads and writes through [`Rings`], exactly as [`ShmStream`] makes
+/// them. The server must end the session with an error or go on; it must never read or
+/// write outside the segment, hand the decoder more bytes than were published, or let
+/// its own indexes break the ring invariants. Request bytes are decoded as a connection
+/// would (the decoder's own caps apply).
+pub(crate) fn fuzz_peer(data: &[u8]) {
+    let Ok(seg) = Segment::create(MIN_RING) else { return };
+    let mut rings = Rings::new(seg);
+    let ring = rings.ring();
+    let mut input = bytes::BytesMut::new();
+    let mut decoder = crate::protocol::decode::RequestDecoder::new(512 * 1024 * 1024);
+    let mut client_head = 0u64; // where an honest client would write next
+    let mut rest = data;
+    fn next<'a>(rest: &mut &'a [u8], n: usize) -> &'a [u8] {
+        let (a, b) = rest.split_at(n.min(rest.len()));
+        *rest = b;
+        a
+    }
+    let num = |b: &[u8]| b.iter().fold(0u64, |acc, &x| (acc << 8) | u64::from(x));
+    loop {
+        let Some(&op) = next(&mut rest, 1).first() else { return };
+        match op % 8 {
+            // An honest write of up to one ring of request bytes.
+            0 => {
+                let len = (num(next(&mut rest, 2)) % (ring + 1)) as usize;
+                let bytes = next(&mut rest, len).to_vec();
+                rings.seg.ring_in(HEADER, client_head, &bytes);
+                client_head += bytes.len() as u64;
+                rings.seg.word64(OFF_REQ_HEAD).store(client_head, Ordering::Release);
+            }
+            // Any request head, reply tail or other header word.
+            1 => rings.seg.word64(OFF_REQ_HEAD).store(num(next(&mut rest, 8)), Ordering::Release),
+            2 => rings.seg.word64(OFF_REP_TAIL).store(num(next(&mut rest, 8)), Ordering::Release),
+            3 => {
+                let off = [OFF_REQ_TAIL, OFF_REP_HEAD, OFF_SERVER_SLEEP, OFF_CLIENT_SLEEP, OFF_CLOSED][(num(next(&mut rest, 1)) % 5) as usize];
+                rings.seg.word64(off & !7).store(num(next(&mut rest, 8)), Ordering::Release);
+            }
+            // Bytes scribbled anywhere in the segment, header included.
+            4 => {
+                let off = (num(next(&mut rest, 4)) % rings.seg.len as u64) as usize;
+                let bytes = next(&mut rest, 16);
+                let n = bytes.len().min(rings.seg.len - off);
+                rings.seg.bytes_in(off, &bytes[..n]);
+            }
+            // The server reads what was published and decodes it.
+            5 => {
+                let Ok(n) = rings.requests() else { return };
+                assert!(n as u64 <= ring, "more request bytes than the ring holds");
+                let start = input.len();
+                input.resize(start + n, 0);
+                rings.take(&mut input[start..]);
+                loop {
+                    match decoder.decode(&mut input) {
+                        Ok(crate::protocol::decode::Decoded::Command(_)) | Ok(crate::protocol::decode::Decoded::Empty) => {}
+                        Ok(crate::protocol::decode::Decoded::Incomplete) => break,
+                        Err(_) => return,
+                    }
+                }
+            }
+            // The server writes a reply of up to two rings' worth.
+            6 => {
+                let len = (num(next(&mut rest, 2)) % (2 * ring + 1)) as usize;
+                let reply = vec![b'+'; len];
+                let Ok(n) = rings.put(&reply) else { return };
+                assert!(n <= len && rings.rep_head - rings.rep_tail <= ring, "reply ring overfilled");
+            }
+            // An honest client consumes every reply.
+            _ => {
+                let head = rings.rep_head;
+                rings.seg.word64(OFF_REP_TAIL).store(head, Ordering::Release);
+            }
+        }
     }
 }
 
@@ -462,5 +573,54 @@ mod tests {
         assert_eq!(&start, b"def");
         // The seals refuse shrinking.
         assert!(rustix::fs::ftruncate(&seg.memfd, 0).is_err());
+    }
+
+    #[test]
+    fn hostile_indexes_end_the_session_and_never_move_the_servers() {
+        let mut r = Rings::new(Segment::create(MIN_RING).unwrap());
+        // Head past tail by more than a ring, and head moved back: both refused.
+        r.seg.word64(OFF_REQ_HEAD).store(MIN_RING as u64 + 1, Ordering::Release);
+        assert!(r.requests().is_err());
+        r.seg.word64(OFF_REQ_HEAD).store(5, Ordering::Release);
+        let mut five = [0u8; 5];
+        assert_eq!(r.requests().unwrap(), 5);
+        r.take(&mut five);
+        r.seg.word64(OFF_REQ_HEAD).store(4, Ordering::Release);
+        assert!(r.requests().is_err());
+        // Reply tail past the server's head, or moved back: refused, nothing written.
+        assert_eq!(r.put(b"+OK\r\n").unwrap(), 5);
+        r.seg.word64(OFF_REP_TAIL).store(6, Ordering::Release);
+        assert!(r.put(b"x").is_err());
+        r.seg.word64(OFF_REP_TAIL).store(3, Ordering::Release);
+        assert_eq!(r.room().unwrap(), MIN_RING - 2);
+        r.seg.word64(OFF_REP_TAIL).store(2, Ordering::Release);
+        assert!(r.room().is_err());
+        assert_eq!((r.req_tail, r.rep_head), (5, 5));
+        // A full reply ring takes no more than its room, wrapping at the end.
+        r.seg.word64(OFF_REP_TAIL).store(5, Ordering::Release);
+        let big = vec![b'a'; 3 * MIN_RING];
+        assert_eq!(r.put(&big).unwrap(), MIN_RING);
+        assert_eq!(r.put(&big).unwrap(), 0);
+    }
+
+    #[test]
+    fn the_fuzz_peer_survives_scripted_hostile_moves() {
+        // A few fixed scripts (the fuzz corpus replays many more in tests/fuzz_regressions.rs).
+        fuzz_peer(b"");
+        fuzz_peer(b"\x00\x00\x0e*1\r\n$4\r\nPING\r\n\x05\x06\x00\x10\x07");
+        fuzz_peer(b"\x01\xff\xff\xff\xff\xff\xff\xff\xff\x05");
+        fuzz_peer(b"\x04\x00\x00\x10\x00AAAAAAAAAAAAAAAA\x05\x06\xff\xff\x02\x00\x00\x00\x00\x00\x00\x00\x01\x06\x00\x01");
+        let mut rng = 0x9e3779b97f4a7c15u64;
+        for _ in 0..200 {
+            let script: Vec<u8> = (0..256)
+                .map(|_| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    rng as u8
+                })
+                .collect();
+            fuzz_peer(&script);
+        }
     }
 }

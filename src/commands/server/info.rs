@@ -270,7 +270,7 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("mem_clients_normal", &clients_mem);
             line("mem_cluster_links", &0);
             line("mem_aof_buffer", &0);
-            line("mem_allocator", &"mimalloc");
+            line("mem_allocator", &if cfg!(feature = "mimalloc") { "mimalloc" } else { "libc" });
             line("active_defrag_running", &0);
             line("lazyfree_pending_objects", &0);
             line("lazyfreed_objects", &0);
