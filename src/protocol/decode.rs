@@ -158,8 +158,7 @@ impl RequestDecoder {
             };
             let end = cr + 2 + len + 2;
             if buf.len() < end {
-                // Reserve only what has actually been promised and is within limits.
-                buf.reserve((end - buf.len()).min(1 << 20));
+                reserve_for_bulk(buf, end);
                 return Ok(Decoded::Incomplete);
             }
             p.args.push((cr + 2, len));
@@ -171,6 +170,23 @@ impl RequestDecoder {
         p.count = 0;
         p.args.clear();
         Ok(Decoded::Command(argv))
+    }
+}
+
+/// Room reserved at first for an argument still arriving (when it declared as much).
+const BULK_ROOM: usize = 64 * 1024;
+
+/// Makes room for an argument that ends at `end`, growing with what has arrived: twice
+/// the bytes buffered (at least [`BULK_ROOM`]), never past `end`. A large argument sent
+/// quickly still grows the buffer by doubling, but a client that declares 512 MB and
+/// trickles it holds memory in proportion to what it sent. (A fixed reserve ahead of
+/// the data would reallocate on every byte once less than it was left, and a
+/// reallocation copies, so touches, the whole old buffer: 1-2 MB resident per such
+/// client.)
+fn reserve_for_bulk(buf: &mut BytesMut, end: usize) {
+    let target = end.min((2 * buf.len()).max(BULK_ROOM));
+    if buf.capacity() < target {
+        buf.reserve(target - buf.len());
     }
 }
 
@@ -365,6 +381,25 @@ mod tests {
         assert_eq!(dec(b"*abc\r\n").0, Err(ProtocolError::new("invalid multibulk length")));
         assert_eq!(dec(b"*10000000\r\n").0, Ok(Decoded::Incomplete));
         assert_eq!(dec(b"*1\r\n+OK\r\n").0, Err(ProtocolError::new("expected '$', got '+'")));
+    }
+
+    #[test]
+    fn a_declared_argument_reserves_in_proportion_to_what_arrived() {
+        let mut d = RequestDecoder::new(512 << 20);
+        let mut buf = BytesMut::from(&b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$536870912\r\n"[..]);
+        for _ in 0..1000 {
+            buf.extend_from_slice(b"x");
+            assert_eq!(d.decode(&mut buf).unwrap(), Decoded::Incomplete);
+            assert!(buf.capacity() <= 2 * BULK_ROOM, "{} bytes reserved for {}", buf.capacity(), buf.len());
+        }
+        // Sent quickly, a large argument still finds room ahead of it.
+        buf.extend_from_slice(&vec![b'x'; 1 << 20]);
+        assert_eq!(d.decode(&mut buf).unwrap(), Decoded::Incomplete);
+        assert!(buf.capacity() >= 2 << 20);
+        // A small one never gets more than it declared.
+        let mut small = BytesMut::from(&b"*2\r\n$4\r\nECHO\r\n$10\r\nab"[..]);
+        assert_eq!(RequestDecoder::new(512 << 20).decode(&mut small).unwrap(), Decoded::Incomplete);
+        assert!(small.capacity() < 64, "{}", small.capacity());
     }
 
     #[test]
