@@ -394,6 +394,34 @@ fn protocol_limits_apply_to_trickled_requests() {
     assert_eq!(c.cmd(&["PING"]), R::Status("PONG".into()));
 }
 
+/// With a password set, a client that has not authenticated may send only small
+/// requests (Redis 6.2.6+, CVE-2021-32675): more than 10 elements or a bulk over 16 KiB
+/// is refused and the client closed, so it cannot make the server hold a large request.
+#[test]
+fn an_unauthenticated_client_may_only_send_small_requests() {
+    let s = Server::start_with(&["--requirepass", "pw"]);
+    let refused = |bytes: &[u8]| {
+        let mut c = TcpStream::connect(s.addr()).unwrap();
+        c.write_all(bytes).unwrap();
+        read_until_closed(&mut c)
+    };
+    assert_eq!(refused(b"*11\r\n"), "-ERR Protocol error: unauthenticated multibulk length\r\n");
+    assert_eq!(refused(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$16385\r\n"), "-ERR Protocol error: unauthenticated bulk length\r\n");
+    // Within them, the usual NOAUTH.
+    let mut c = s.raw();
+    assert_eq!(c.cmd(&["SET", "k", &"x".repeat(16384)]), R::err("NOAUTH Authentication required."));
+    // AUTH lifts them, for the very next request of the same write too.
+    let big = "x".repeat(100_000);
+    let mut batch = encode(&["AUTH", "pw"]);
+    batch.extend(encode(&["SET", "k", &big]));
+    batch.extend(encode(&["MSET", "a", "1", "b", "2", "c", "3", "d", "4", "e", "5", "f", "6"]));
+    c.send(&batch);
+    assert_eq!(c.read(), R::ok());
+    assert_eq!(c.read(), R::ok());
+    assert_eq!(c.read(), R::ok());
+    assert_eq!(c.cmd(&["STRLEN", "k"]), R::Int(100_000));
+}
+
 /// One short-lived client of the churn below; `i` picks what it does before leaving.
 fn churn_client(s: &Server, sock: &Path, i: usize) {
     let key = format!("churn:{}", i % 97);

@@ -21,6 +21,11 @@ pub const INLINE_MAX: usize = 64 * 1024;
 /// Largest multibulk count Redis accepts (`INT_MAX`).
 const MAX_MULTIBULK: i64 = i32::MAX as i64;
 
+/// What a client that must still authenticate may send (Redis 6.2.6+, CVE-2021-32675):
+/// a request of at most 10 elements, each at most 16 KiB, enough for AUTH and HELLO.
+const UNAUTH_MAX_MULTIBULK: i64 = 10;
+const UNAUTH_MAX_BULK: usize = 16 * 1024;
+
 /// A protocol violation: the text after `-ERR ` (the texts are [`ProtocolViolation`]'s,
 /// in error.rs). The connection answers it and closes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +71,8 @@ struct Progress {
 #[derive(Debug)]
 pub struct RequestDecoder {
     max_bulk: usize,
+    /// The client must authenticate before anything else: Redis's small limits apply.
+    unauthenticated: bool,
     progress: Progress,
 }
 
@@ -95,11 +102,18 @@ fn parse_len(raw: &[u8]) -> Option<i64> {
 
 impl RequestDecoder {
     pub fn new(max_bulk: usize) -> Self {
-        RequestDecoder { max_bulk, progress: Progress::default() }
+        RequestDecoder { max_bulk, unauthenticated: false, progress: Progress::default() }
     }
 
     pub fn set_max_bulk(&mut self, max_bulk: usize) {
         self.max_bulk = max_bulk;
+    }
+
+    /// Whether the client has yet to authenticate (checked before each request, as
+    /// Redis's `authRequired`: an AUTH pipelined before a large request lifts the limits
+    /// for it).
+    pub fn set_unauthenticated(&mut self, unauthenticated: bool) {
+        self.unauthenticated = unauthenticated;
     }
 
     /// Decodes the next request at the front of `buf`, consuming it when complete.
@@ -130,6 +144,9 @@ impl RequestDecoder {
                 Some(n) if n <= MAX_MULTIBULK => n,
                 _ => return Err(ProtocolViolation::InvalidMultibulkLength.into()),
             };
+            if n > UNAUTH_MAX_MULTIBULK && self.unauthenticated {
+                return Err(ProtocolViolation::UnauthenticatedMultibulkLength.into());
+            }
             if n <= 0 {
                 let _ = buf.split_to(cr + 2);
                 return Ok(Decoded::Empty);
@@ -156,6 +173,9 @@ impl RequestDecoder {
                 Some(n) if n >= 0 && (n as u64) <= self.max_bulk as u64 => n as usize,
                 _ => return Err(ProtocolViolation::InvalidBulkLength.into()),
             };
+            if len > UNAUTH_MAX_BULK && self.unauthenticated {
+                return Err(ProtocolViolation::UnauthenticatedBulkLength.into());
+            }
             let end = cr + 2 + len + 2;
             if buf.len() < end {
                 reserve_for_bulk(buf, end);
@@ -400,6 +420,24 @@ mod tests {
         let mut small = BytesMut::from(&b"*2\r\n$4\r\nECHO\r\n$10\r\nab"[..]);
         assert_eq!(RequestDecoder::new(512 << 20).decode(&mut small).unwrap(), Decoded::Incomplete);
         assert!(small.capacity() < 64, "{}", small.capacity());
+    }
+
+    #[test]
+    fn an_unauthenticated_client_gets_redis_small_limits() {
+        let unauth = |raw: &[u8]| {
+            let mut d = RequestDecoder::new(512 << 20);
+            d.set_unauthenticated(true);
+            d.decode(&mut BytesMut::from(raw))
+        };
+        assert_eq!(unauth(b"*11\r\n"), Err(ProtocolError::new("unauthenticated multibulk length")));
+        assert_eq!(unauth(b"*10\r\n"), Ok(Decoded::Incomplete));
+        assert_eq!(unauth(b"*1\r\n$16385\r\n"), Err(ProtocolError::new("unauthenticated bulk length")));
+        assert_eq!(unauth(b"*1\r\n$16384\r\n"), Ok(Decoded::Incomplete));
+        // Redis checks the count and the length themselves first.
+        assert_eq!(unauth(b"*99999999999\r\n"), Err(ProtocolError::new("invalid multibulk length")));
+        assert_eq!(unauth(b"*1\r\n$1099511627776\r\n"), Err(ProtocolError::new("invalid bulk length")));
+        assert_eq!(unauth(b"*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\n"), Ok(cmd(&["AUTH", "pw"])));
+        assert_eq!(dec(b"*11\r\n").0, Ok(Decoded::Incomplete));
     }
 
     #[test]
