@@ -16,7 +16,9 @@ it and raise their own for `maxclients`):
    back to the one control client; reports the connection rate and the drift;
 3. slowloris: TRICKLERS connections each sending `SET key value` one byte per 100 ms,
    while one normal client sends PINGs one at a time: its round-trip latency beside the
-   same client's with no trickle.
+   same client's with no trickle; then TRICKLERS connections that each declare a 512 MB
+   argument and send 64 bytes of it one at a time: the resident memory they add, per
+   connection.
 """
 import os
 import resource
@@ -208,6 +210,26 @@ def slowloris(port, control):
     return quiet, during, still, longest
 
 
+def big_headers(port, pid):
+    """TRICKLERS clients declaring a 512 MB argument, then trickling 64 bytes of it."""
+    before = rss_kib(pid)
+    socks = []
+    for _ in range(TRICKLERS):
+        s = socket.create_connection(("127.0.0.1", port))
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        s.sendall(b"*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$536870912\r\n")
+        socks.append(s)
+    for _ in range(64):
+        for s in socks:
+            s.send(b"x")
+        time.sleep(0.01)
+    time.sleep(0.5)
+    after = rss_kib(pid)
+    for s in socks:
+        s.close()
+    return (after - before) * 1024 / TRICKLERS
+
+
 def measure(name, argv, port):
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -228,6 +250,9 @@ def measure(name, argv, port):
               f"{TRICKLE_S * 1000:.0f} ms; a normal client's PING p50/p99 {quiet[0]:.0f}/{quiet[1]:.0f} us quiet, "
               f"{during[0]:.0f}/{during[1]:.0f} us during the trickle"
               f"{'' if still else ' (the trickle had ended before the 2,000 PINGs did)'}")
+        big = big_headers(port, proc.pid)
+        print(f"{name:<7} slowloris: {TRICKLERS} clients each declaring a 512 MB argument and sending 64 bytes "
+              f"of it one at a time: {big / 1024:.1f} KiB resident per client")
         return per
     finally:
         proc.terminate()
