@@ -6,6 +6,7 @@
 #   make bench  redis-benchmark against DiskDB and redis-server in the same run
 #   make bench-idle  connection bursts and memory per idle client, beside redis-server
 #   make test-asan   the unsafe code (shared memory) under AddressSanitizer (nightly)
+#   make bench-flood 10,000 idle connections, connect/disconnect churn, slowloris, beside redis-server
 #
 # One cargo profile (release) serves run, test and bench so RocksDB's C++ is compiled
 # once; the target directory lives outside the checkout and survives fresh clones.
@@ -17,7 +18,7 @@ BIN := $(CARGO_TARGET_DIR)/release/diskdb
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := clang libclang-dev redis-server redis-tools python3-venv netcat-openbsd iproute2 openssl liblua5.1-0-dev
 
-.PHONY: deps build run test test-rust test-python test-clients-python test-clients-go test-clients-rust go-deps bench bench-idle clean-data docker
+.PHONY: deps build run test test-rust test-python test-clients-python test-clients-go test-clients-rust go-deps bench bench-idle bench-flood clean-data docker
 
 # Installs only what is missing, so repeated runs do not touch apt.
 deps:
@@ -96,6 +97,9 @@ bench: build
 
 bench-idle: build
 	DISKDB_BIN=$(BIN) python3 benches/idle_clients.py
+
+bench-flood: build
+	DISKDB_BIN=$(BIN) python3 benches/connection_flood.py
 
 clean-data:
 	rm -rf diskdb-data

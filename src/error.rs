@@ -946,6 +946,11 @@ pub enum ProtocolViolation {
     InlineTooBig,
     /// An inline request with an unterminated quote.
     UnbalancedQuotes,
+    /// More than 10 elements from a client that must authenticate first (Redis's fix
+    /// for CVE-2021-32675).
+    UnauthenticatedMultibulkLength,
+    /// A bulk over 16 KiB from a client that must authenticate first.
+    UnauthenticatedBulkLength,
 }
 
 impl fmt::Display for ProtocolViolation {
@@ -959,6 +964,8 @@ impl fmt::Display for ProtocolViolation {
             ProtocolViolation::InvalidBulkLength => f.write_str("invalid bulk length"),
             ProtocolViolation::InlineTooBig => f.write_str("too big inline request"),
             ProtocolViolation::UnbalancedQuotes => f.write_str("unbalanced quotes in request"),
+            ProtocolViolation::UnauthenticatedMultibulkLength => f.write_str("unauthenticated multibulk length"),
+            ProtocolViolation::UnauthenticatedBulkLength => f.write_str("unauthenticated bulk length"),
         }
     }
 }

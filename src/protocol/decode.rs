@@ -21,6 +21,11 @@ pub const INLINE_MAX: usize = 64 * 1024;
 /// Largest multibulk count Redis accepts (`INT_MAX`).
 const MAX_MULTIBULK: i64 = i32::MAX as i64;
 
+/// What a client that must still authenticate may send (Redis 6.2.6+, CVE-2021-32675):
+/// a request of at most 10 elements, each at most 16 KiB, enough for AUTH and HELLO.
+const UNAUTH_MAX_MULTIBULK: i64 = 10;
+const UNAUTH_MAX_BULK: usize = 16 * 1024;
+
 /// A protocol violation: the text after `-ERR ` (the texts are [`ProtocolViolation`]'s,
 /// in error.rs). The connection answers it and closes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +71,8 @@ struct Progress {
 #[derive(Debug)]
 pub struct RequestDecoder {
     max_bulk: usize,
+    /// The client must authenticate before anything else: Redis's small limits apply.
+    unauthenticated: bool,
     progress: Progress,
 }
 
@@ -95,11 +102,18 @@ fn parse_len(raw: &[u8]) -> Option<i64> {
 
 impl RequestDecoder {
     pub fn new(max_bulk: usize) -> Self {
-        RequestDecoder { max_bulk, progress: Progress::default() }
+        RequestDecoder { max_bulk, unauthenticated: false, progress: Progress::default() }
     }
 
     pub fn set_max_bulk(&mut self, max_bulk: usize) {
         self.max_bulk = max_bulk;
+    }
+
+    /// Whether the client has yet to authenticate (checked before each request, as
+    /// Redis's `authRequired`: an AUTH pipelined before a large request lifts the limits
+    /// for it).
+    pub fn set_unauthenticated(&mut self, unauthenticated: bool) {
+        self.unauthenticated = unauthenticated;
     }
 
     /// Decodes the next request at the front of `buf`, consuming it when complete.
@@ -130,6 +144,9 @@ impl RequestDecoder {
                 Some(n) if n <= MAX_MULTIBULK => n,
                 _ => return Err(ProtocolViolation::InvalidMultibulkLength.into()),
             };
+            if n > UNAUTH_MAX_MULTIBULK && self.unauthenticated {
+                return Err(ProtocolViolation::UnauthenticatedMultibulkLength.into());
+            }
             if n <= 0 {
                 let _ = buf.split_to(cr + 2);
                 return Ok(Decoded::Empty);
@@ -156,10 +173,12 @@ impl RequestDecoder {
                 Some(n) if n >= 0 && (n as u64) <= self.max_bulk as u64 => n as usize,
                 _ => return Err(ProtocolViolation::InvalidBulkLength.into()),
             };
+            if len > UNAUTH_MAX_BULK && self.unauthenticated {
+                return Err(ProtocolViolation::UnauthenticatedBulkLength.into());
+            }
             let end = cr + 2 + len + 2;
             if buf.len() < end {
-                // Reserve only what has actually been promised and is within limits.
-                buf.reserve((end - buf.len()).min(1 << 20));
+                reserve_for_bulk(buf, end);
                 return Ok(Decoded::Incomplete);
             }
             p.args.push((cr + 2, len));
@@ -171,6 +190,23 @@ impl RequestDecoder {
         p.count = 0;
         p.args.clear();
         Ok(Decoded::Command(argv))
+    }
+}
+
+/// Room reserved at first for an argument still arriving (when it declared as much).
+const BULK_ROOM: usize = 64 * 1024;
+
+/// Makes room for an argument that ends at `end`, growing with what has arrived: twice
+/// the bytes buffered (at least [`BULK_ROOM`]), never past `end`. A large argument sent
+/// quickly still grows the buffer by doubling, but a client that declares 512 MB and
+/// trickles it holds memory in proportion to what it sent. (A fixed reserve ahead of
+/// the data would reallocate on every byte once less than it was left, and a
+/// reallocation copies, so touches, the whole old buffer: 1-2 MB resident per such
+/// client.)
+fn reserve_for_bulk(buf: &mut BytesMut, end: usize) {
+    let target = end.min((2 * buf.len()).max(BULK_ROOM));
+    if buf.capacity() < target {
+        buf.reserve(target - buf.len());
     }
 }
 
@@ -365,6 +401,43 @@ mod tests {
         assert_eq!(dec(b"*abc\r\n").0, Err(ProtocolError::new("invalid multibulk length")));
         assert_eq!(dec(b"*10000000\r\n").0, Ok(Decoded::Incomplete));
         assert_eq!(dec(b"*1\r\n+OK\r\n").0, Err(ProtocolError::new("expected '$', got '+'")));
+    }
+
+    #[test]
+    fn a_declared_argument_reserves_in_proportion_to_what_arrived() {
+        let mut d = RequestDecoder::new(512 << 20);
+        let mut buf = BytesMut::from(&b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$536870912\r\n"[..]);
+        for _ in 0..1000 {
+            buf.extend_from_slice(b"x");
+            assert_eq!(d.decode(&mut buf).unwrap(), Decoded::Incomplete);
+            assert!(buf.capacity() <= 2 * BULK_ROOM, "{} bytes reserved for {}", buf.capacity(), buf.len());
+        }
+        // Sent quickly, a large argument still finds room ahead of it.
+        buf.extend_from_slice(&vec![b'x'; 1 << 20]);
+        assert_eq!(d.decode(&mut buf).unwrap(), Decoded::Incomplete);
+        assert!(buf.capacity() >= 2 << 20);
+        // A small one never gets more than it declared.
+        let mut small = BytesMut::from(&b"*2\r\n$4\r\nECHO\r\n$10\r\nab"[..]);
+        assert_eq!(RequestDecoder::new(512 << 20).decode(&mut small).unwrap(), Decoded::Incomplete);
+        assert!(small.capacity() < 64, "{}", small.capacity());
+    }
+
+    #[test]
+    fn an_unauthenticated_client_gets_redis_small_limits() {
+        let unauth = |raw: &[u8]| {
+            let mut d = RequestDecoder::new(512 << 20);
+            d.set_unauthenticated(true);
+            d.decode(&mut BytesMut::from(raw))
+        };
+        assert_eq!(unauth(b"*11\r\n"), Err(ProtocolError::new("unauthenticated multibulk length")));
+        assert_eq!(unauth(b"*10\r\n"), Ok(Decoded::Incomplete));
+        assert_eq!(unauth(b"*1\r\n$16385\r\n"), Err(ProtocolError::new("unauthenticated bulk length")));
+        assert_eq!(unauth(b"*1\r\n$16384\r\n"), Ok(Decoded::Incomplete));
+        // Redis checks the count and the length themselves first.
+        assert_eq!(unauth(b"*99999999999\r\n"), Err(ProtocolError::new("invalid multibulk length")));
+        assert_eq!(unauth(b"*1\r\n$1099511627776\r\n"), Err(ProtocolError::new("invalid bulk length")));
+        assert_eq!(unauth(b"*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\n"), Ok(cmd(&["AUTH", "pw"])));
+        assert_eq!(dec(b"*11\r\n").0, Ok(Decoded::Incomplete));
     }
 
     #[test]

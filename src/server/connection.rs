@@ -299,6 +299,9 @@ async fn run<S: Stream>(state: &Arc<ServerState>, durability: &Arc<Durability>, 
         info.query_buf_free.store(input.capacity() - input.len(), Ordering::Relaxed);
         info.reply_buf.store(output.capacity(), Ordering::Relaxed);
         loop {
+            // Redis's limits for a client that has yet to authenticate, per request: an
+            // AUTH earlier in the same batch lifts them for what follows it.
+            decoder.set_unauthenticated(!session.authenticated && state.acl.auth_required());
             match decoder.decode(&mut input) {
                 Ok(Decoded::Command(argv)) => {
                     info.argv_mem.store(argv.iter().map(|a| a.len()).sum(), Ordering::Relaxed);
