@@ -18,20 +18,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// A tmpfs mounted on a fresh directory, unmounted on drop.
+/// A tmpfs mounted over a directory, unmounted on drop.
 struct Tmpfs {
-    dir: tempfile::TempDir,
+    path: PathBuf,
 }
 
 impl Tmpfs {
-    fn mount(size: &str) -> Option<Tmpfs> {
-        let dir = tempfile::tempdir().unwrap();
-        let out = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir.path())
-            .output();
+    fn mount_on(path: &Path, size: &str) -> Option<Tmpfs> {
+        let out = std::process::Command::new("mount").args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"]).arg(path).output();
         let why = match out {
-            Ok(o) if o.status.success() => return Some(Tmpfs { dir }),
+            Ok(o) if o.status.success() => return Some(Tmpfs { path: path.to_path_buf() }),
             Ok(o) => String::from_utf8_lossy(&o.stderr).trim().to_string(),
             Err(e) => e.to_string(),
         };
@@ -42,14 +38,14 @@ impl Tmpfs {
     }
 
     fn path(&self) -> &Path {
-        self.dir.path()
+        &self.path
     }
 }
 
 impl Drop for Tmpfs {
     fn drop(&mut self) {
         // Lazily: a server killed just before may still be closing its files.
-        let _ = std::process::Command::new("umount").arg("-l").arg(self.dir.path()).status();
+        let _ = std::process::Command::new("umount").arg("-l").arg(&self.path).status();
     }
 }
 
@@ -254,11 +250,11 @@ fn info_field(c: &mut Raw, section: &str, field: &str) -> Option<String> {
     String::from_utf8_lossy(&info).lines().find_map(|l| l.strip_prefix(prefix.as_str()).map(str::to_string))
 }
 
-fn start(fs: &Tmpfs, log: &Path, fsync: &str) -> Server {
-    let data = fs.path().join("data");
-    Server::start_with(&[
-        "--dir",
-        data.to_str().unwrap(),
+/// Starts a server whose data directory is on a 48 MB tmpfs: started once to get the
+/// harness's directory and port, killed, then restarted on the tmpfs mounted over that
+/// directory. `None` when no tmpfs can be mounted.
+fn start(log: &Path, fsync: &str) -> Option<(Server, Tmpfs)> {
+    let mut s = Server::start_with(&[
         "--appendfsync",
         fsync,
         // RocksDB takes writes again once this much is free (its reserved buffer).
@@ -270,7 +266,11 @@ fn start(fs: &Tmpfs, log: &Path, fsync: &str) -> Server {
         "notice",
         "--logfile",
         log.to_str().unwrap(),
-    ])
+    ]);
+    s.kill9();
+    let fs = Tmpfs::mount_on(s.dir.path(), "48m")?;
+    s.restart();
+    Some((s, fs))
 }
 
 /// Writes with several clients until the disk is full: answers the writers' threads
@@ -291,10 +291,10 @@ fn write_until_full(s: &Server, out: &Arc<Mutex<Outcomes>>, stop: &Arc<AtomicBoo
 }
 
 fn disk_full_then_freed(fsync: &str) {
-    let Some(fs) = Tmpfs::mount("48m") else { return };
     let logs = tempfile::tempdir().unwrap();
     let log = logs.path().join("diskdb.log");
-    let mut s = start(&fs, &log, fsync);
+    // `fs` is dropped (unmounted) before `s`.
+    let Some((mut s, fs)) = start(&log, fsync) else { return };
     let mut c = s.raw();
     write_base(&mut c);
     // Expired keys must not make reads wait for a deletion that cannot be written.
@@ -371,10 +371,9 @@ fn disk_full_then_freed_appendfsync_everysec() {
 /// write is there.
 #[test]
 fn shutdown_while_disk_full_exits_and_keeps_what_was_acknowledged() {
-    let Some(fs) = Tmpfs::mount("48m") else { return };
     let logs = tempfile::tempdir().unwrap();
     let log = logs.path().join("diskdb.log");
-    let mut s = start(&fs, &log, "everysec");
+    let Some((mut s, fs)) = start(&log, "everysec") else { return };
     write_base(&mut s.raw());
     let filler = fill(fs.path());
     let out = Arc::new(Mutex::new(Outcomes::default()));
