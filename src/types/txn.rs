@@ -1005,6 +1005,26 @@ mod tests {
         assert_eq!((store.dbsize(0), store.expires(0)), (0, 0));
     }
 
+    #[test]
+    fn a_read_that_keeps_expired_keys_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_storage, store) = open(dir.path());
+        let mut txn = Txn::new(&store, 0);
+        txn.set_string(b"k", Bytes::from_static(b"v"), txn.now - 1).unwrap();
+        txn.commit().unwrap();
+        let mut txn = Txn::new(&store, 0);
+        txn.keep_expired = true;
+        assert_eq!(txn.get(b"k").unwrap(), None);
+        assert_eq!(txn.get(b"k").unwrap(), None);
+        assert!(!txn.wrote(), "no deletion to wait for");
+        txn.commit().unwrap();
+        assert_eq!((store.dbsize(0), store.expires(0)), (1, 1), "deleted later");
+        let mut txn = Txn::new(&store, 0);
+        assert_eq!(txn.get(b"k").unwrap(), None);
+        txn.commit().unwrap();
+        assert_eq!((store.dbsize(0), store.expires(0)), (0, 0));
+    }
+
     /// A collection with Sub and Score records, as a zset helper would write it.
     fn make_zset(store: &Store, key: &[u8]) -> u64 {
         let version = store.new_version();
