@@ -376,6 +376,11 @@ pub enum Error {
     LfuSelected,
     /// A write refused because the dataset is over `maxdisk` and nothing can be evicted.
     OomDisk,
+    /// `MISCONF Errors writing to the data directory: <reason>`: a write command while
+    /// writing to the data directory fails (its disk is full) and the writer retries,
+    /// modelled on Redis's `MISCONF Errors writing to the AOF file: <strerror>`; also a
+    /// read that would need a write still waiting (see `storage::pending`).
+    DiskWrite(String),
     /// `ERR Invalid TTL value, must be >= 0`: RESTORE.
     InvalidTtl,
     /// `ERR min or max is not a float`: ZCOUNT, ZRANGEBYSCORE, ZREMRANGEBYSCORE, ...
@@ -835,6 +840,7 @@ impl fmt::Display for Error {
                 "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.",
             ),
             Error::OomDisk => f.write_str("OOM command not allowed when used disk > 'maxdisk'."),
+            Error::DiskWrite(reason) => write!(f, "MISCONF Errors writing to the data directory: {reason}"),
             Error::InvalidTtl => f.write_str("ERR Invalid TTL value, must be >= 0"),
             Error::ScoreRange => f.write_str("ERR min or max is not a float"),
             Error::LexRange => f.write_str("ERR min or max not valid string range item"),
@@ -924,6 +930,9 @@ impl std::error::Error for Error {}
 
 impl From<StorageError> for Error {
     fn from(e: StorageError) -> Self {
+        if let StorageError::WriteError(reason) = e {
+            return Error::DiskWrite(reason);
+        }
         Error::Storage(e.to_string())
     }
 }

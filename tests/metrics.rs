@@ -294,6 +294,7 @@ fn rocksdb_wal_and_process_figures_are_present() {
         "diskdb_write_behind_queue_batches",
         "diskdb_wal_sync_duration_seconds",
         "diskdb_wal_sync_failures_total",
+        "diskdb_write_error",
         "process_cpu_seconds_total",
         "process_resident_memory_bytes",
         "process_open_fds",
@@ -307,6 +308,7 @@ fn rocksdb_wal_and_process_figures_are_present() {
     assert!(page.value("diskdb_rocksdb_write_stalls_total{kind=\"stop\"}").is_some());
     // appendfsync always: every write waited for a sync.
     assert!(page.value("diskdb_wal_sync_duration_seconds_count").unwrap() >= 1.0);
+    assert_eq!(page.value("diskdb_write_error"), Some(0.0));
     assert!(page.value("process_resident_memory_bytes").unwrap() > 1e6);
     assert!(page.value("process_open_fds").unwrap() > 0.0);
     let started = page.value("process_start_time_seconds").unwrap();

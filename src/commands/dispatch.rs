@@ -124,6 +124,19 @@ fn execute_command(state: &ServerState, session: &mut Session, argv: &[Bytes]) -
         }
         return refuse(state, session, idx, Error::OomDisk);
     }
+    let pending = state.store.storage.pending();
+    if pending.writes_failing() && (is_write(session, spec) || spec.name == "ping") {
+        // Writing to the data directory fails (its disk is full): Redis's MISCONF of a
+        // failing AOF, counted as a rejected call. PING is refused too, as Redis does, so
+        // that health checks see the problem.
+        let e = Error::DiskWrite(pending.write_error().unwrap_or_default());
+        if spec.name == "exec" {
+            session.multi = None;
+            state.watches.clear(&mut session.watch);
+            return reject(state, Some(idx), Error::ExecAbortBecause(Box::new(e)));
+        }
+        return refuse(state, session, idx, e);
+    }
     if session.resp == 2 && session.subscribed() && !allowed_subscribed(spec.name) {
         return refuse(state, session, idx, Error::SubscribeContext(registry().specs[idx].0.clone()));
     }
@@ -213,6 +226,10 @@ pub fn call_from_script(state: &ServerState, session: &mut Session, argv: &[Byte
     if read_only && spec.has(flags::WRITE) {
         return Err(Error::ScriptWriteInRo);
     }
+    let pending = state.store.storage.pending();
+    if spec.has(flags::WRITE) && pending.writes_failing() {
+        return Err(Error::DiskWrite(pending.write_error().unwrap_or_default()));
+    }
     // CLIENT LIST's `cmd=` stays the script's command (EVAL, FCALL), as in Redis, where
     // redis.call runs on a separate script client.
     let last = session.info.last_cmd.lock().clone();
@@ -260,6 +277,9 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
         open_group(session);
     }
     let mut txn = Txn::new(store, db);
+    // While writes fail, a read leaves expired keys for later: its reply would wait
+    // for their deletion.
+    txn.keep_expired = !spec.has(flags::WRITE) && !script && store.storage.pending().stalled();
     if session.atomic.is_some() && !script {
         if writes_outside_batch(spec.name) {
             // FLUSHDB, FLUSHALL and SWAPDB write storage directly: what the group
@@ -505,6 +525,15 @@ fn denied_when_full(session: &Session, spec: &CommandSpec, full_name: &str) -> b
         (Some(m), "exec") => m.queued.iter().any(|&(i, _)| registry().specs[i].1.has(flags::DENYOOM)),
         (Some(_), name) => !matches!(name, "discard" | "quit" | "reset"),
         (None, _) => spec.has(flags::DENYOOM),
+    }
+}
+
+/// Redis's `is_write_command` for refusals on a disk error (processCommand): a `write`
+/// command, or EXEC of a transaction that queued one.
+fn is_write(session: &Session, spec: &CommandSpec) -> bool {
+    match &session.multi {
+        Some(m) if spec.name == "exec" => m.queued.iter().any(|&(i, _)| registry().specs[i].1.has(flags::WRITE)),
+        _ => spec.has(flags::WRITE),
     }
 }
 

@@ -238,7 +238,13 @@ fn durability(p: &mut Page<'_>, state: &ServerState) -> fmt::Result {
         "WAL fsyncs (appendfsync always/everysec, save points) and the time each took.",
         &state.metrics.wal_syncs.read(),
     )?;
-    p.counter("diskdb_wal_sync_failures", "WAL fsyncs that failed.", None, state.metrics.wal_sync_failures.load(Ordering::Relaxed))
+    p.counter("diskdb_wal_sync_failures", "WAL fsyncs that failed.", None, state.metrics.wal_sync_failures.load(Ordering::Relaxed))?;
+    p.gauge(
+        "diskdb_write_error",
+        "1 while writing to the data directory fails (disk full) and write commands are refused with MISCONF.",
+        None,
+        pending.writes_failing() as i64,
+    )
 }
 
 fn rocksdb(p: &mut Page<'_>, state: &ServerState) -> fmt::Result {

@@ -20,7 +20,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 
 use crate::config::Fsync;
-use crate::storage::Storage;
+use crate::storage::{Storage, StorageError};
 
 pub struct Durability {
     wake: (Mutex<bool>, Condvar),
@@ -95,12 +95,18 @@ impl Durability {
             };
             if due || stop() {
                 let started = std::time::Instant::now();
-                let result = storage.sync_wal();
-                on_sync(started.elapsed(), result.is_ok());
-                if let Err(e) = result {
-                    tracing::error!(error = %e, "WAL sync failed");
-                } else {
-                    synced = target;
+                match storage.sync_wal() {
+                    Ok(()) => {
+                        on_sync(started.elapsed(), true);
+                        synced = target;
+                    }
+                    // Writes fail (the disk is full; the writer logs it and retries):
+                    // no sync now, the waiters of `always` wait for the retry.
+                    Err(StorageError::WriteError(_)) => {}
+                    Err(e) => {
+                        on_sync(started.elapsed(), false);
+                        tracing::error!(error = %e, "WAL sync failed");
+                    }
                 }
             }
             // Waiters of a policy just switched away from `always` must not hang.

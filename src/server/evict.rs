@@ -59,8 +59,9 @@ fn measure(usage: &dyn Fn(Cf) -> Usage) -> u64 {
 impl Evictor {
     /// One round; answers how long to sleep before the next.
     pub fn round(&mut self, state: &ServerState) -> Duration {
-        if state.pause.writes_paused() {
-            // CLIENT PAUSE holds the dataset still, as Redis pauses eviction.
+        if state.pause.writes_paused() || state.store.storage.pending().stalled() {
+            // CLIENT PAUSE holds the dataset still, as Redis pauses eviction; and while
+            // writes fail (the disk is full) evicting would only queue more of them.
             return Duration::from_millis(100);
         }
         let (maxdisk, policy, samples, tenacity) = {

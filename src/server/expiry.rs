@@ -21,9 +21,10 @@ const PER_CYCLE: usize = 200;
 
 /// Runs one cycle; returns how many keys it removed. Does nothing while DEBUG
 /// SET-ACTIVE-EXPIRE 0 has turned the cycle off (expired keys then go only when read),
-/// nor while CLIENT PAUSE holds the dataset still.
+/// nor while CLIENT PAUSE holds the dataset still, nor while writes to the data
+/// directory fail (the disk is full: the deletions would only queue).
 pub fn cycle(state: &ServerState) -> usize {
-    if !state.active_expire.load(Ordering::Relaxed) || state.pause.writes_paused() {
+    if !state.active_expire.load(Ordering::Relaxed) || state.pause.writes_paused() || state.store.storage.pending().stalled() {
         return 0;
     }
     let store = &state.store;

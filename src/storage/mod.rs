@@ -59,6 +59,10 @@ pub enum StorageError {
     /// A write failed earlier: the writer stopped, and no write is accepted after it
     /// (the text is that first failure's).
     WriterStopped(String),
+    /// Writes fail for now (the data directory's disk is full) and the writer retries
+    /// them: what a read that would wait for it answers instead. The text is the
+    /// short reason (`No space left on device`).
+    WriteError(String),
     /// The storage was closed by shutdown.
     Closed,
     /// A thread the storage needs could not be started.
@@ -68,7 +72,7 @@ pub enum StorageError {
 impl fmt::Display for StorageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            StorageError::Engine(e) | StorageError::WriterStopped(e) => f.write_str(e),
+            StorageError::Engine(e) | StorageError::WriterStopped(e) | StorageError::WriteError(e) => f.write_str(e),
             StorageError::Closed => f.write_str("storage is closed"),
             StorageError::Thread(e) => write!(f, "cannot start a storage thread: {e}"),
         }

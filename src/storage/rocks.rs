@@ -118,9 +118,13 @@ impl RocksStorage {
         db_opts.create_missing_column_families(true);
         db_opts.set_max_background_jobs(tuning.background_jobs);
         db_opts.set_max_open_files(tuning.max_open_files);
-        // WAL records collect in memory until the writer thread hands them to the
-        // operating system, once per group of batches (see `run_writer`).
-        db_opts.set_manual_wal_flush(true);
+        // No manual WAL flush: the writer thread's one write per group of batches hands
+        // its WAL record to the operating system itself (one write(2), as the flush did).
+        // With manual_wal_flush RocksDB treats any failed WAL write as a fatal error that
+        // only reopening the database clears (ErrorHandler::SetBGError, "A potentially
+        // WAL error happened"); without it a full disk is a hard error that RocksDB's
+        // SstFileManager clears by itself once space is free (see `run_writer`).
+        db_opts.set_manual_wal_flush(false);
         db_opts.set_keep_log_file_num(4);
         db_opts.set_max_total_wal_size(512 << 20);
         db_opts.set_write_buffer_manager(&write_buffers);
@@ -175,6 +179,13 @@ impl RocksStorage {
             }
             ColumnFamilyDescriptor::new(cf.name(), o)
         });
+        // RocksDB's `default` column family, unused. Its memtable size counts too in the
+        // free space RocksDB waits for before it takes writes again after the disk filled
+        // up (the largest memtable size of all column families): the configured one, not
+        // the 64 MB it would have if left out here.
+        let mut default_cf = Options::default();
+        default_cf.set_write_buffer_size(tuning.write_buffer_bytes);
+        let descriptors = descriptors.chain(std::iter::once(ColumnFamilyDescriptor::new(rocksdb::DEFAULT_COLUMN_FAMILY_NAME, default_cf)));
         let db = Db::open_cf_descriptors(&db_opts, path, descriptors).map_err(err)?;
         let db = Arc::new(db);
         let _ = weak.set(Arc::downgrade(&db));
@@ -273,18 +284,79 @@ fn stale_filter(db: &OnceLock<Weak<Db>>, version_of: VersionOf, key: &[u8]) -> D
     decision
 }
 
+/// First pause between two tries of a failed write, and the longest.
+const RETRY_FIRST: std::time::Duration = std::time::Duration::from_millis(100);
+const RETRY_MAX: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The writer thread: applies every batch queued since its last round as one RocksDB
-/// write, then hands the WAL records to the operating system, so that once a batch
-/// counts as applied a killed process cannot lose it.
+/// write, whose WAL record reaches the operating system before it counts as applied, so
+/// that a killed process cannot lose a batch once it counts as applied.
+///
+/// A failed write is tried again, the same batches in the same order, until it goes
+/// through: meanwhile [`Pending::stall`] makes the server refuse writes and readers not
+/// wait. A full disk is the case in mind: RocksDB stops writes with a hard error and its
+/// SstFileManager polls the free space every 5 seconds; once at least the memtable size
+/// (`rocksdb-write-buffer-size`) is free it flushes the memtables, starts a new WAL file
+/// and takes writes again (ErrorHandler::RecoverFromBGError). Another error (corruption,
+/// a failing device) is retried the same way: writes stay refused until it clears, or
+/// until the server is restarted. A shutdown during a stall makes one last try, then
+/// gives up on the batches still waiting (none of them was acknowledged: a client's
+/// reply waits for its batches to be applied).
 fn run_writer(db: &Db, pending: &Pending) {
     let mut opts = WriteOptions::default();
     opts.set_sync(false);
     while let Some(jobs) = pending.take() {
-        let result = apply(db, &jobs, &opts);
-        if let Err(e) = &result {
-            tracing::error!(error = %e, "write failed; refusing further writes");
+        if let Some(e) = pending.failure() {
+            // Given up at shutdown: what is still queued cannot be written either.
+            pending.finish(&jobs, Some(e));
+            continue;
         }
-        pending.finish(&jobs, result.err());
+        let result = match apply(db, &jobs, &opts) {
+            Ok(()) => None,
+            Err(e) => retry(db, pending, &jobs, &opts, e),
+        };
+        let failed = result.is_some();
+        pending.finish(&jobs, result);
+        if pending.stalled() {
+            let took = pending.resume().unwrap_or_default();
+            if !failed {
+                tracing::warn!("writes resumed after {:.1} s", took.as_secs_f64());
+            }
+        }
+    }
+}
+
+/// Tries `jobs` again after their write failed with `error`, pausing 100 ms, then twice
+/// as long each time up to a second, until they are written (`None`) or a shutdown gives
+/// up on them (`Some`, the failure).
+fn retry(db: &Db, pending: &Pending, jobs: &[Job], opts: &WriteOptions, mut error: String) -> Option<String> {
+    if pending.stall(&error) {
+        tracing::error!(error = %error, "writing to the data directory failed; write commands are refused until a retry succeeds");
+    }
+    let mut pause = RETRY_FIRST;
+    loop {
+        let stopping = pending.pause(pause);
+        match apply(db, jobs, opts) {
+            Ok(()) => return None,
+            Err(e) if stopping => {
+                let (batches, ops) = pending.queued_counts();
+                let (batches, ops) = (jobs.len() + batches, jobs.iter().map(|j| j.ops.len()).sum::<usize>() + ops);
+                tracing::error!(
+                    error = %e,
+                    batches,
+                    operations = ops,
+                    "shutting down while writes fail: the writes still waiting are lost; none of them was acknowledged"
+                );
+                return Some(format!("{batches} unacknowledged write batches were lost at shutdown: {e}"));
+            }
+            Err(e) => {
+                if e != error {
+                    pending.stall(&e);
+                    error = e;
+                }
+                pause = (pause * 2).min(RETRY_MAX);
+            }
+        }
     }
 }
 
@@ -299,7 +371,9 @@ fn apply(db: &Db, jobs: &[Job], opts: &WriteOptions) -> std::result::Result<(), 
             Op::DeleteRange(cf, a, b) => wb.delete_range_cf(&handles[*cf as usize], a, b),
         }
     }
-    db.write_opt(wb, opts).and_then(|_| db.flush_wal(false)).map_err(|e| e.into_string())
+    // All or nothing: a write whose WAL record fails is not inserted in the memtables,
+    // so trying the same batches again applies each exactly once (counters included).
+    db.write_opt(wb, opts).map_err(|e| e.into_string())
 }
 
 fn scan_with(
@@ -308,6 +382,74 @@ fn scan_with(
     visit: Visit<'_>,
 ) -> Result<()> {
     let mut iter = iter;
+    seek(&mut iter, &range);
+    while iter.valid() {
+        let (Some(k), Some(v)) = (iter.key(), iter.value()) else { break };
+        if past(k, &range) || !visit(k, v) {
+            break;
+        }
+        step(&mut iter, &range);
+    }
+    iter.status().map_err(err)
+}
+
+/// Walks storage's `iter` over `range` merged with `pending`, the overlay entries of
+/// batches not yet applied in that range (in the walk's order): a pending value replaces
+/// storage's, a pending deletion hides it. Used while the writer retries a failed write,
+/// when scans cannot wait for it.
+fn scan_merged(
+    mut iter: rocksdb::DBRawIteratorWithThreadMode<'_, Db>,
+    range: Range<'_>,
+    pending: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+    visit: Visit<'_>,
+) -> Result<()> {
+    seek(&mut iter, &range);
+    let mut pending = pending.into_iter().peekable();
+    loop {
+        let stored = match (iter.valid(), iter.key()) {
+            (true, Some(k)) if !past(k, &range) => Some(k),
+            _ => None,
+        };
+        // Which comes first in the walk: storage's record, the pending one, or both
+        // (the same key: the pending one wins).
+        let first = match (stored, pending.peek()) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some(sk), Some((pk, _))) => {
+                let order = sk.cmp(&pk[..]);
+                if range.reverse {
+                    order.reverse()
+                } else {
+                    order
+                }
+            }
+        };
+        let go_on = if first == std::cmp::Ordering::Less {
+            let go_on = match iter.value() {
+                Some(v) => visit(stored.unwrap_or_default(), v),
+                None => break,
+            };
+            step(&mut iter, &range);
+            go_on
+        } else {
+            if first == std::cmp::Ordering::Equal {
+                step(&mut iter, &range);
+            }
+            match pending.next() {
+                Some((k, Some(v))) => visit(&k, &v),
+                _ => true,
+            }
+        };
+        if !go_on {
+            break;
+        }
+    }
+    iter.status().map_err(err)
+}
+
+/// Puts `iter` on the first record of `range` in walk order.
+fn seek(iter: &mut rocksdb::DBRawIteratorWithThreadMode<'_, Db>, range: &Range<'_>) {
     if range.reverse && range.end.is_empty() {
         iter.seek_to_last();
     } else if range.reverse {
@@ -319,25 +461,23 @@ fn scan_with(
     } else {
         iter.seek(range.start);
     }
-    while iter.valid() {
-        let (Some(k), Some(v)) = (iter.key(), iter.value()) else { break };
-        if range.reverse {
-            if k < range.start {
-                break;
-            }
-        } else if !range.end.is_empty() && k >= range.end {
-            break;
-        }
-        if !visit(k, v) {
-            break;
-        }
-        if range.reverse {
-            iter.prev()
-        } else {
-            iter.next()
-        }
+}
+
+/// Whether `k` is past the end of `range` in walk order.
+fn past(k: &[u8], range: &Range<'_>) -> bool {
+    if range.reverse {
+        k < range.start
+    } else {
+        !range.end.is_empty() && k >= range.end
     }
-    iter.status().map_err(err)
+}
+
+fn step(iter: &mut rocksdb::DBRawIteratorWithThreadMode<'_, Db>, range: &Range<'_>) {
+    if range.reverse {
+        iter.prev()
+    } else {
+        iter.next()
+    }
 }
 
 fn bounded_opts(range: &Range<'_>) -> ReadOptions {
@@ -360,7 +500,7 @@ impl ReadView for RocksStorage {
         } else {
             None
         };
-        if let Some(pending) = self.pending.get(cf, key) {
+        if let Some(pending) = self.pending.get(cf, key)? {
             return Ok(pending);
         }
         let value = self.db.get_cf(&self.cf(cf), key).map_err(err)?;
@@ -371,7 +511,16 @@ impl ReadView for RocksStorage {
     }
 
     fn scan(&self, cf: Cf, range: Range<'_>, visit: Visit<'_>) -> Result<()> {
-        self.pending.before_scan(cf, &range);
+        if let Err(stalled) = self.pending.before_scan(cf, &range) {
+            // The writer retries a failed write: merge what waits instead of waiting.
+            // A waiting range deletion or counter the overlay cannot show.
+            if self.pending.barrier_pending() {
+                return Err(stalled);
+            }
+            let waiting = self.pending.overlay_range(cf, &range);
+            let iter = self.db.raw_iterator_cf_opt(&self.cf(cf), bounded_opts(&range));
+            return scan_merged(iter, range, waiting, visit);
+        }
         let iter = self.db.raw_iterator_cf_opt(&self.cf(cf), bounded_opts(&range));
         scan_with(iter, range, visit)
     }
@@ -428,7 +577,8 @@ impl Storage for RocksStorage {
     }
 
     fn sync_wal(&self) -> Result<()> {
-        self.pending.drain();
+        // Not while the writer retries a failed write: the error says so at once.
+        self.pending.drain_unless_stalled()?;
         self.db.flush_wal(true).map_err(err)
     }
 
@@ -464,8 +614,10 @@ impl Storage for RocksStorage {
     }
 
     fn compact(&self, cf: Cf, from: &[u8], to: &[u8]) {
-        self.pending.drain();
-        self.db.compact_range_cf(&self.cf(cf), Some(from), Some(to));
+        // Not while writes fail (the disk is full): automatic compactions catch up later.
+        if self.pending.drain_unless_stalled().is_ok() {
+            self.db.compact_range_cf(&self.cf(cf), Some(from), Some(to));
+        }
     }
 
     fn compact_later(&self, ranges: Vec<(Cf, Vec<u8>, Vec<u8>)>, done: Option<Box<dyn FnOnce() + Send>>) {
@@ -473,6 +625,9 @@ impl Storage for RocksStorage {
         let mut threads = self.compactions.lock().unwrap_or_else(|e| e.into_inner());
         threads.retain(|t| !t.is_finished());
         let spawned = std::thread::Builder::new().name("compact".into()).spawn(move || {
+            // While writes fail (the disk is full) this waits for them to go through;
+            // `close` and `drop` stop the writer (which then gives up) before joining
+            // this thread.
             pending.drain();
             // Not exclusive: automatic compactions go on beside it, so writes do not
             // stall behind a long background compaction.
@@ -598,6 +753,51 @@ mod tests {
         let db = "Write Stall (count): write-buffer-manager-limit-stops: 4, \n";
         assert_eq!(stall_counts(Ok(Some(db.into()))), (0, 4));
         assert_eq!(stall_counts(Ok(None)), (0, 0));
+    }
+
+    #[test]
+    fn merged_scans_show_pending_writes_over_storage() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = RocksStorage::open(dir.path(), &RocksOptions::default(), |_| None).unwrap();
+        let mut b = Batch::default();
+        for k in ["a", "b", "c", "e"] {
+            b.put(Cf::Meta, k.as_bytes().to_vec(), format!("stored-{k}").into_bytes());
+        }
+        s.write(b).unwrap();
+        s.pending().drain();
+        // Pending: b replaced, c deleted, d and f added, z out of range.
+        let pending = |reverse: bool| {
+            let mut p: Vec<(Vec<u8>, Option<Vec<u8>>)> = vec![
+                (b"b".to_vec(), Some(b"new-b".to_vec())),
+                (b"c".to_vec(), None),
+                (b"d".to_vec(), Some(b"new-d".to_vec())),
+                (b"f".to_vec(), Some(b"new-f".to_vec())),
+            ];
+            if reverse {
+                p.reverse();
+            }
+            p
+        };
+        let walk = |start: &[u8], end: &[u8], reverse: bool, limit: usize| {
+            let mut seen = Vec::new();
+            let range = Range { start, end, reverse };
+            let iter = s.db.raw_iterator_cf_opt(&s.cf(Cf::Meta), bounded_opts(&range));
+            let p = pending(reverse).into_iter().filter(|(k, _)| &k[..] >= start && (end.is_empty() || &k[..] < end)).collect();
+            scan_merged(iter, range, p, &mut |k, v| {
+                seen.push(format!("{}={}", String::from_utf8_lossy(k), String::from_utf8_lossy(v)));
+                seen.len() < limit
+            })
+            .unwrap();
+            seen
+        };
+        let all = ["a=stored-a", "b=new-b", "d=new-d", "e=stored-e", "f=new-f"];
+        assert_eq!(walk(b"", b"", false, 100), all);
+        let mut rev = all.to_vec();
+        rev.reverse();
+        assert_eq!(walk(b"", b"", true, 100), rev);
+        assert_eq!(walk(b"b", b"e", false, 100), ["b=new-b", "d=new-d"]);
+        assert_eq!(walk(b"b", b"e", true, 100), ["d=new-d", "b=new-b"]);
+        assert_eq!(walk(b"", b"", false, 2), ["a=stored-a", "b=new-b"], "the visitor stops the walk");
     }
 
     #[test]

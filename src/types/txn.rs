@@ -58,6 +58,10 @@ pub struct Txn<'a> {
     changes: u64,
     /// Leave the access clock alone (OBJECT, as Redis's lookups with NOTOUCH).
     pub no_touch: bool,
+    /// Leave expired keys in place: they read as missing but are not deleted. Set for
+    /// a read command while writes to the data directory fail (the disk is full), so
+    /// that its reply does not wait for a deletion that cannot be written.
+    pub keep_expired: bool,
     /// The keyspace notification flags when the command started (see [`crate::notify`]).
     notify: u16,
     /// Keyspace events raised, published after the commit.
@@ -112,6 +116,7 @@ impl<'a> Txn<'a> {
             touched: Vec::new(),
             changes: 0,
             no_touch: false,
+            keep_expired: false,
             notify: store.notify_flags(),
             events: Vec::new(),
             created: Vec::new(),
@@ -187,6 +192,11 @@ impl<'a> Txn<'a> {
         let meta = self.read_meta(db, key)?;
         let key = Bytes::copy_from_slice(key);
         match meta {
+            Some(m) if m.is_expired(self.now) && self.keep_expired => {
+                // Read only: nothing later in this command looks at it as present.
+                self.seen.push(Entry { db, key, meta: None });
+                Ok(None)
+            }
             Some(m) if m.is_expired(self.now) => {
                 self.seen.push(Entry { db, key: key.clone(), meta: Some(m) });
                 self.remove_at(db, &key)?;
@@ -990,6 +1000,26 @@ mod tests {
         assert_eq!((store.dbsize(0), store.expires(0)), (1, 1));
         let mut txn = Txn::new(&store, 0);
         assert_eq!(txn.get(b"k").unwrap(), None);
+        assert_eq!(txn.get(b"k").unwrap(), None);
+        txn.commit().unwrap();
+        assert_eq!((store.dbsize(0), store.expires(0)), (0, 0));
+    }
+
+    #[test]
+    fn a_read_that_keeps_expired_keys_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_storage, store) = open(dir.path());
+        let mut txn = Txn::new(&store, 0);
+        txn.set_string(b"k", Bytes::from_static(b"v"), txn.now - 1).unwrap();
+        txn.commit().unwrap();
+        let mut txn = Txn::new(&store, 0);
+        txn.keep_expired = true;
+        assert_eq!(txn.get(b"k").unwrap(), None);
+        assert_eq!(txn.get(b"k").unwrap(), None);
+        assert!(!txn.wrote(), "no deletion to wait for");
+        txn.commit().unwrap();
+        assert_eq!((store.dbsize(0), store.expires(0)), (1, 1), "deleted later");
+        let mut txn = Txn::new(&store, 0);
         assert_eq!(txn.get(b"k").unwrap(), None);
         txn.commit().unwrap();
         assert_eq!((store.dbsize(0), store.expires(0)), (0, 0));

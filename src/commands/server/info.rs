@@ -306,7 +306,9 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
             line("aof_last_bgrewrite_status", &"ok");
             line("aof_rewrites", &0);
             line("aof_rewrites_consecutive_failures", &0);
-            line("aof_last_write_status", &"ok");
+            // `err` while writing to the data directory fails (the disk is full): write
+            // commands are refused with MISCONF meanwhile.
+            line("aof_last_write_status", &if store.storage.pending().writes_failing() { "err" } else { "ok" });
             line("aof_last_cow_size", &0);
             line("module_fork_in_progress", &0);
             line("module_fork_last_cow_size", &0);
