@@ -6,6 +6,7 @@
 #   KEYS=1000000 ROUNDS=5 bash benches/startup.sh
 #   LOAD=populate bash benches/startup.sh  # load with DEBUG POPULATE (faster) instead
 #   REDIS=0 bash benches/startup.sh        # without the redis-server memory row
+#   READS=0 bash benches/startup.sh        # without the random reads before the last RSS
 #
 # Loads KEYS small string keys (key:<n> -> value:<n>: benches/gen_values.py through
 # `redis-cli --pipe`, or DEBUG POPULATE, which writes the same keys and values), then
@@ -15,8 +16,9 @@
 # answers (DBSIZE waits for that recount, so this is when the counts are exact again).
 # Times are wall-clock from the signal or the exec, measured here with 10 ms polling.
 #
-# Memory: DiskDB's VmRSS right after the load, after a clean restart, and after the
-# kill -9 restart's recount; then redis-server (no persistence) is given the same keys
+# Memory: DiskDB's VmRSS right after the load, after a clean restart, after the kill -9
+# restart's recount, and after READS GETs of random keys (which bring the block cache
+# to its working size); then redis-server (no persistence) is given the same keys
 # with DEBUG POPULATE and its VmRSS is printed with the ratio DiskDB / Redis.
 set -euo pipefail
 
@@ -25,6 +27,7 @@ KEYS=${KEYS:-10000000}
 ROUNDS=${ROUNDS:-3}
 LOAD=${LOAD:-pipe}
 REDIS=${REDIS:-1}
+READS=${READS:-2000000}
 here=$(cd "$(dirname "$0")" && pwd)
 
 command -v redis-cli >/dev/null || { echo "redis-cli missing (apt-get install redis-tools)"; exit 1; }
@@ -87,7 +90,15 @@ after=$(redis-cli -p "$port" dbsize); d=$(now)
 awk -v b="$b" -v c="$c" -v d="$d" 'BEGIN { printf "after kill -9: start to PING %.3f s, start to exact DBSIZE (recount done) %.3f s\n", c-b, d-b }'
 grep -h "recounted" "$work/server.log" | tail -1 | sed 's/^/  log: /' || true
 rss_recounted=$(rss_mb "$pid")
-echo "DiskDB VmRSS: $rss_loaded MB after the load, $rss_restarted MB after clean restarts, $rss_recounted MB after the recount"
+rss_read=$rss_recounted
+if [ "$READS" -gt 0 ]; then
+  a=$(now)
+  python3 "$here/gen_values.py" gets "$dbsize" "$READS" | redis-cli -p "$port" --pipe > "$work/gets.out"
+  b=$(now)
+  awk -v n="$READS" -v a="$a" -v b="$b" 'BEGIN { printf "%d GETs of random keys in %.1f s\n", n, b-a }'
+  rss_read=$(rss_mb "$pid")
+fi
+echo "DiskDB VmRSS: $rss_loaded MB after the load, $rss_restarted MB after clean restarts, $rss_recounted MB after the recount, $rss_read MB after the reads"
 redis-cli -p "$port" info memory | grep -E '^(used_memory_rss|rocksdb_)' | tr -d '\r' | sed 's/^/  /' || true
 redis-cli -p "$port" info rocksdb | grep -E '^rocksdb_(memtable_bytes|block_cache_usage|block_cache_capacity|table_readers_bytes)' | tr -d '\r' | sed 's/^/  /' || true
 stop_server
@@ -103,8 +114,8 @@ if [ "$REDIS" = 1 ] && command -v redis-server >/dev/null; then
   [ "$(redis-cli -p "$rport" dbsize)" = "$dbsize" ] || { echo "redis-server DBSIZE differs"; exit 1; }
   rrss=$(rss_mb "$rpid")
   echo "redis-server VmRSS with the same $dbsize keys: $rrss MB ($(redis-cli -p "$rport" info memory | awk -F: '/^used_memory_human:/ {print $2}' | tr -d '\r') used_memory)"
-  awk -v l="$rss_loaded" -v s="$rss_restarted" -v c="$rss_recounted" -v r="$rrss" \
-    'BEGIN { printf "ratio DiskDB / Redis VmRSS: %.2f after the load, %.2f after a clean restart, %.2f after the recount\n", l/r, s/r, c/r }'
+  awk -v l="$rss_loaded" -v s="$rss_restarted" -v c="$rss_recounted" -v g="$rss_read" -v r="$rrss" \
+    'BEGIN { printf "ratio DiskDB / Redis VmRSS: %.2f after the load, %.2f after a clean restart, %.2f after the recount, %.2f after the reads\n", l/r, s/r, c/r, g/r }'
   kill "$rpid"; wait "$rpid" 2>/dev/null || true; rpid=""
 fi
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
