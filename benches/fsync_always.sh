@@ -57,6 +57,18 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print v[i
 
 echo "data on: $(df -T "$work" | awk 'NR==2 {print $1, $2}') ($work)"
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+# What one fsync costs there: the bound of any fsync-per-reply scheme.
+python3 - "$work/probe" <<'PY'
+import os, sys, time
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+n, t = 200, time.time()
+for _ in range(n):
+    os.write(fd, b"x" * 100)
+    os.fdatasync(fd)
+print(f"fdatasync of a 100-byte append there: {(time.time() - t) / n * 1000:.2f} ms")
+os.close(fd)
+os.unlink(sys.argv[1])
+PY
 echo "$CLIENTS clients, $REQUESTS requests per row, pipeline 1, rounds $ROUNDS"
 printf '%-10s %14s %14s %8s\n' "test" "redis rps" "diskdb rps" "ratio"
 for t in $TESTS; do
