@@ -6,6 +6,7 @@
                                    # timestamps (compressible as application data is,
                                    # not as a run of one byte is)
     gen_values.py small KEYS       # KEYS keys key:<n> with short values (startup.sh)
+    gen_values.py gets KEYS COUNT  # COUNT GETs of random keys among KEYS small ones
 
 Deterministic (fixed seed), so every codec loads the same bytes.
 """
@@ -60,9 +61,22 @@ def small(keys):
     out.write(b"".join(buf))
 
 
+def gets(keys, count):
+    rnd = random.Random(7)
+    buf = []
+    for _ in range(count):
+        buf.append(resp(b"GET", b"key:%d" % rnd.randrange(keys)))
+        if len(buf) >= 10000:
+            out.write(b"".join(buf))
+            buf.clear()
+    out.write(b"".join(buf))
+
+
 if __name__ == "__main__":
     kind = sys.argv[1]
     if kind == "text":
         text(int(sys.argv[2]), int(sys.argv[3]))
+    elif kind == "gets":
+        gets(int(sys.argv[2]), int(sys.argv[3]))
     else:
         small(int(sys.argv[2]))

@@ -265,6 +265,10 @@ pub enum Error {
     // ----- Storage -----
     /// `ERR storage error: <e>`: any command when RocksDB fails.
     Storage(String),
+    /// `ERR the key counters are not available: <why>`: DBSIZE, INFO keyspace and MEMORY
+    /// STATS after an unclean shutdown, when the background key recount failed or a
+    /// shutdown stopped it before it finished.
+    CountsUnavailable(String),
 
     // ----- DUMP / RESTORE and SCAN -----
     /// RESTORE onto an existing key without REPLACE.
@@ -763,6 +767,7 @@ impl fmt::Display for Error {
             Error::ShmAttached => f.write_str("ERR this connection is already attached to shared memory"),
             // Storage
             Error::Storage(e) => write!(f, "ERR storage error: {e}"),
+            Error::CountsUnavailable(why) => write!(f, "ERR the key counters are not available: {why}"),
             // One-off texts
             // DUMP / RESTORE and SCAN
             Error::BusyKey => f.write_str("BUSYKEY Target key name already exists."),

@@ -284,6 +284,7 @@ fn memory_usage(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
 fn memory_stats(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
     let server = ctx.server;
     let store = &server.store;
+    store.wait_counts()?;
     let rss = super::server::info::proc_status_bytes("VmRSS:");
     let peak = super::server::info::proc_status_bytes("VmHWM:").max(rss);
     let prop = |name: &str| store.storage.property(name).unwrap_or(0);
@@ -517,7 +518,7 @@ static MEMORY_SUBCOMMANDS: &[CommandSpec] = &[
             tips:             nondeterministic_output request_policy:all_shards response_policy:special",
     },
     command! {
-        name: "stats", arity: 2, group: "server", handler: memory_stats,
+        name: "stats", arity: 2, flags: COUNTS, group: "server", handler: memory_stats,
         summary: "Show memory usage details", since: "4.0.0", complexity: "O(1)",
         docs: "-
             tips:             nondeterministic_output request_policy:all_shards response_policy:special",

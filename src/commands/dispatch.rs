@@ -149,6 +149,11 @@ fn execute_command(state: &ServerState, session: &mut Session, argv: &[Bytes]) -
             return outcome;
         }
     }
+    if spec.has(flags::COUNTS) && needs_counts(state, spec, argv) {
+        // Wait for a background key recount holding no lock (other commands go on); the
+        // handler answers its error if it failed.
+        let _ = state.store.wait_counts();
+    }
     if spec.name == "exec" {
         let outcome = exec(state, session, idx);
         feed_monitors(state, session, spec, argv);
@@ -177,6 +182,12 @@ fn execute_command(state: &ServerState, session: &mut Session, argv: &[Bytes]) -
         feed_line(state, session, argv);
     }
     run_locked(state, session, idx, argv)
+}
+
+/// Whether `argv` of a [`flags::COUNTS`] command must wait for the key counters now:
+/// a background recount runs, and INFO shows the keyspace section.
+fn needs_counts(state: &ServerState, spec: &CommandSpec, argv: &[Bytes]) -> bool {
+    !state.store.counts_ready() && (spec.name != "info" || super::server::info::shows_keyspace(argv))
 }
 
 /// While a script runs (it holds the gate exclusively): once it has run longer than
@@ -606,6 +617,10 @@ fn exec(state: &ServerState, session: &mut Session, exec_idx: usize) -> Outcome 
     let reg = registry();
     let store = &state.store;
     let exclusive = multi.queued.iter().any(|(i, _)| reg.specs[*i].1.has(flags::EXCLUSIVE));
+    if multi.queued.iter().any(|(i, argv)| reg.specs[*i].1.has(flags::COUNTS) && needs_counts(state, reg.specs[*i].1, argv)) {
+        // As for a lone command: wait for a background key recount before the gate.
+        let _ = store.wait_counts();
+    }
     let _gate = Gate::take(store, exclusive);
     // SELECT inside the transaction changes the database of later commands: lock each
     // command's keys in the database it will run in.

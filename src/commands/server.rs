@@ -23,8 +23,11 @@ use crate::storage::Cf;
 // Keyspace-wide commands
 // ---------------------------------------------------------------------------------
 
-/// `DBSIZE`: keys in the selected database. O(1): read from a maintained counter.
+/// `DBSIZE`: keys in the selected database. O(1): read from a maintained counter (after
+/// an unclean shutdown, once the background recount has finished: see
+/// [`crate::types::recount`]).
 fn dbsize(ctx: &mut Ctx<'_>, _argv: &[Bytes]) -> Result<Reply> {
+    ctx.store().wait_counts()?;
     Ok(Reply::Int(ctx.store().dbsize(ctx.session.db)))
 }
 
@@ -199,14 +202,14 @@ pub static COMMANDS: &[CommandSpec] = &[
         docs: "-",
     },
     command! {
-        name: "dbsize", arity: 1, flags: READONLY | FAST, group: "server", handler: dbsize,
+        name: "dbsize", arity: 1, flags: READONLY | FAST | COUNTS, group: "server", handler: dbsize,
         summary: "Return the number of keys in the selected database", since: "1.0.0", complexity: "O(1)",
         docs: "-
             acl:              @keyspace
             tips:             request_policy:all_shards response_policy:agg_sum",
     },
     command! {
-        name: "info", arity: -1, flags: LOADING | STALE, group: "server", handler: info::info,
+        name: "info", arity: -1, flags: LOADING | STALE | COUNTS, group: "server", handler: info::info,
         summary: "Get information and statistics about the server", since: "1.0.0", complexity: "O(1)",
         docs: "[section...]
             history 7.0.0:    Added support for taking multiple section arguments.

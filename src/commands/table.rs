@@ -43,6 +43,11 @@ pub mod flags {
     /// Redis's `PROTECTED` (not shown by COMMAND INFO): refused before it runs or is
     /// queued unless `enable-debug-command` allows the client (DEBUG).
     pub const PROTECTED: u32 = 1 << 21;
+    /// DiskDB-internal (not shown by COMMAND INFO): reads the exact key counters, so
+    /// while they are recounted in the background after an unclean shutdown, dispatch
+    /// waits for the recount before taking the database gate (DBSIZE, INFO keyspace,
+    /// MEMORY STATS; see [`crate::types::recount`]).
+    pub const COUNTS: u32 = 1 << 22;
 
     pub const NAMES: &[(u32, &str)] = &[
         (WRITE, "write"),

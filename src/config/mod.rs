@@ -162,6 +162,9 @@ pub struct Config {
     /// DiskDB's own: bound of the dataset's size on disk (SST files and memtables); 0 =
     /// none. Over it, `maxmemory-policy` evicts keys or refuses writes (`server::evict`).
     pub maxdisk: u64,
+    /// DiskDB's own test hook: a key recount after an unclean shutdown waits, its
+    /// snapshot taken, until this is `no` ([`crate::types::recount`]).
+    pub key_recount_hold: bool,
     /// Redis's protected mode: without a password, only loopback and Unix-socket clients.
     pub protected_mode: bool,
     /// DiskDB's own rate limits, requests per second (0: none): per client and in all.
@@ -238,6 +241,7 @@ impl Default for Config {
             maxmemory: 0,
             maxmemory_policy: "noeviction",
             maxdisk: 0,
+            key_recount_hold: false,
             protected_mode: true,
             maxrequests_per_client: 0,
             maxrequests_global: 0,
@@ -376,6 +380,7 @@ impl Directive {
                 | "rocksdb-write-buffer-size"
                 | "read-cache-size"
                 | "maxdisk"
+                | "key-recount-hold"
                 | "maxrequests-per-client"
                 | "maxrequests-global"
                 | "shm-max-clients"

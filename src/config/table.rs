@@ -406,6 +406,13 @@ pub static DIRECTIVES: &[Directive] = &[
         Effect::Honoured("DiskDB's own: bounds the dataset's size on disk (RocksDB's SST files plus memtables; the write-ahead log and RocksDB's logs come on top); 0: no bound. Over it maxmemory-policy applies, and evicted space is reclaimed by compacting"),
         maxdisk as u64
     ),
+    Directive::new(
+        "key-recount-hold",
+        Kind::Bool,
+        Effect::Honoured("DiskDB's own test hook: after an unclean shutdown the keys are recounted in the background; 'yes' at start holds that recount (DBSIZE and INFO keyspace wait) until CONFIG SET key-recount-hold no"),
+        |c| value::yes_no_str(c.key_recount_hold),
+        |c, v| value::yes_no(v).map(|b| c.key_recount_hold = b),
+    ),
     number!("maxmemory-samples", Kind::Int(1, INT_MAX), Effect::Honoured("keys sampled per eviction round, as in Redis (DiskDB samples at most 64)"), maxmemory_samples as u32),
     number!(
         "maxmemory-eviction-tenacity",

@@ -206,13 +206,17 @@ fn server(p: &mut Page<'_>, state: &ServerState) -> fmt::Result {
 fn keyspace(p: &mut Page<'_>, state: &ServerState) -> fmt::Result {
     let store = &state.store;
     let per_db = |f: &dyn Fn(usize) -> i64| -> Vec<(String, i64)> { (0..store.databases()).map(|db| (db.to_string(), f(db))).collect() };
-    p.gauges("diskdb_db_keys", "Keys per database.", "db", &per_db(&|db| store.dbsize(db)))?;
-    p.gauges(
-        "diskdb_db_keys_expiring",
-        "Keys with a time to live per database.",
-        "db",
-        &per_db(&|db| store.expires(db)),
-    )?;
+    // Left out while the keys are recounted after an unclean shutdown: a scrape does not
+    // wait for it, and a partial count would read as a drop.
+    if store.counts_ready() {
+        p.gauges("diskdb_db_keys", "Keys per database.", "db", &per_db(&|db| store.dbsize(db)))?;
+        p.gauges(
+            "diskdb_db_keys_expiring",
+            "Keys with a time to live per database.",
+            "db",
+            &per_db(&|db| store.expires(db)),
+        )?;
+    }
     let k = &store.stats;
     p.counter("diskdb_keyspace_hits", "Key lookups that found the key.", None, k.keyspace_hits.load(Ordering::Relaxed))?;
     p.counter("diskdb_keyspace_misses", "Key lookups that found nothing.", None, k.keyspace_misses.load(Ordering::Relaxed))?;

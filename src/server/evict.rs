@@ -126,9 +126,7 @@ impl Evictor {
         }
         let mut seen = 0;
         for db in 0..store.databases() as u8 {
-            let counters = &store.counters[db as usize];
-            let has = if policy.volatile() { counters.expires.load(Ordering::Relaxed) } else { counters.keys.load(Ordering::Relaxed) };
-            if has > 0 {
+            if store.may_have_keys(db, policy.volatile()) {
                 match evict::sample(store, db, policy, samples, &mut self.pool, &mut self.hands) {
                     Ok(n) => seen += n,
                     Err(e) => tracing::warn!(error = %e, "eviction sample failed"),

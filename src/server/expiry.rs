@@ -32,7 +32,7 @@ pub fn cycle(state: &ServerState) -> usize {
     let per_cycle = PER_CYCLE * state.config.read().active_expire_effort.max(1) as usize;
     let mut removed = 0;
     for db in 0..store.databases() as u8 {
-        if store.counters[db as usize].expires.load(Ordering::Relaxed) <= 0 {
+        if !store.may_have_keys(db, true) {
             continue;
         }
         let start = vec![db];

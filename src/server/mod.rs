@@ -96,7 +96,7 @@ pub fn open(mut config: Config, tls: Arc<tls::Context>) -> Result<(Arc<ServerSta
     };
     let rocks = Arc::new(RocksStorage::open(&config.dir, &tuning, Meta::live_version)?);
     let storage: Arc<dyn Storage> = rocks.clone();
-    let store = Store::open(storage.clone(), config.databases).map_err(|e| StartError::Load(e.to_string()))?;
+    let store = Store::open_with(storage.clone(), config.databases, config.key_recount_hold).map_err(|e| StartError::Load(e.to_string()))?;
     store.cache.set_budget(budget.read_cache);
     let state = Arc::new(ServerState::new(store, config));
     state.scripting.restore_saved(&state.store);
@@ -111,6 +111,9 @@ pub fn open(mut config: Config, tls: Arc<tls::Context>) -> Result<(Arc<ServerSta
         tls.reconfigure(old, new)?;
         if let Some(state) = weak_state.upgrade() {
             state.store.access.configure(config_lfu(new));
+            if old.key_recount_hold != new.key_recount_hold {
+                state.store.recount.set_hold(new.key_recount_hold);
+            }
             state.diag.configure(new);
             // CONFIG SET requirepass sets the default user's password, as in Redis.
             if old.requirepass != new.requirepass {
@@ -251,13 +254,29 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     );
     let opening = std::time::Instant::now();
     let (state, storage) = open(config.clone(), tls.clone())?;
-    let keys: i64 = (0..state.store.databases()).map(|db| state.store.dbsize(db).max(0)).sum();
-    state.diag.recovered_keys.store(keys as u64, Ordering::Relaxed);
-    tracing::info!(
-        "DB loaded from disk: {keys} keys in {:.3} seconds (data directory {})",
-        opening.elapsed().as_secs_f64(),
-        config.dir.display()
-    );
+    if state.store.counts_ready() {
+        let keys: i64 = (0..state.store.databases()).map(|db| state.store.dbsize(db).max(0)).sum();
+        state.diag.recovered_keys.store(keys as u64, Ordering::Relaxed);
+        tracing::info!(
+            "DB loaded from disk: {keys} keys in {:.3} seconds (data directory {})",
+            opening.elapsed().as_secs_f64(),
+            config.dir.display()
+        );
+    } else {
+        // After an unclean shutdown: the keys are being recounted in the background
+        // (types::recount); INFO's rdb_last_load_keys_loaded is set when that ends.
+        tracing::info!(
+            "DB opened from disk in {:.3} seconds (data directory {}); serving while the keys are recounted",
+            opening.elapsed().as_secs_f64(),
+            config.dir.display()
+        );
+        let weak = Arc::downgrade(&state);
+        state.store.recount.on_done(move |keys| {
+            if let Some(state) = weak.upgrade() {
+                state.diag.recovered_keys.store(keys as u64, Ordering::Relaxed);
+            }
+        });
+    }
     if let Some(path) = &config.audit_log_file {
         state.audit.start(path.clone()).map_err(|source| StartError::AuditLog { path: path.clone(), source })?;
         let audit_state = state.clone();
@@ -369,6 +388,8 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     supervisor.notify("STOPPING=1\n");
     tokio::spawn(signals.during_shutdown());
     state.shutdown.trigger();
+    // Commands waiting for a background key recount answer an error now.
+    state.store.recount.cancel();
     listeners.shutdown().await;
     // Connections notice the signal between batches, flush their replies and end.
     if tokio::time::timeout(Duration::from_secs(10), all_closed.recv()).await.is_err() {

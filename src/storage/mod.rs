@@ -200,7 +200,8 @@ pub trait Storage: ReadView + Send + Sync {
     fn write(&self, batch: Batch) -> Result<()>;
     /// The queue of batches not yet applied.
     fn pending(&self) -> &pending::Pending;
-    /// A consistent point-in-time view.
+    /// A consistent point-in-time view, for walks over much of the data: its scans do
+    /// not fill the block cache.
     fn snapshot(&self) -> Box<dyn ReadView + '_>;
     /// Forces the write-ahead log to stable storage.
     fn sync_wal(&self) -> Result<()>;

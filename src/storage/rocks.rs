@@ -539,6 +539,9 @@ impl ReadView for RocksSnapshot<'_> {
     fn scan(&self, cf: Cf, range: Range<'_>, visit: Visit<'_>) -> Result<()> {
         let mut opts = bounded_opts(&range);
         opts.set_snapshot(&self.snap);
+        // Snapshot scans are whole-keyspace walks (the key recount): blocks read once
+        // would only push the clients' working set out of the cache.
+        opts.fill_cache(false);
         let iter = self.storage.db.raw_iterator_cf_opt(&self.storage.cf(cf), opts);
         scan_with(iter, range, visit)
     }
@@ -588,6 +591,11 @@ impl Storage for RocksStorage {
     }
 
     fn property(&self, name: &str) -> Option<u64> {
+        if name.starts_with("rocksdb.block-cache") {
+            // The default column family (unused) has RocksDB's own 32 MB block cache;
+            // every DiskDB column family shares `self.cache`: read that one's figures.
+            return self.db.property_int_value_cf(&self.cf(Cf::Meta), name).ok().flatten();
+        }
         self.db.property_int_value(name).ok().flatten()
     }
 
@@ -683,10 +691,11 @@ impl Storage for RocksStorage {
             sst_live_bytes: sum("rocksdb.live-sst-files-size"),
             sst_total_bytes: sum("rocksdb.total-sst-files-size"),
             pending_compaction_bytes: sum("rocksdb.estimate-pending-compaction-bytes"),
-            // One cache serves every column family: read it once.
-            block_cache_usage: db("rocksdb.block-cache-usage"),
-            block_cache_capacity: db("rocksdb.block-cache-capacity"),
-            block_cache_pinned: db("rocksdb.block-cache-pinned-usage"),
+            // One cache serves every column family: read it once (through one of them:
+            // the default column family has a cache of its own).
+            block_cache_usage: self.property("rocksdb.block-cache-usage").unwrap_or(0),
+            block_cache_capacity: self.property("rocksdb.block-cache-capacity").unwrap_or(0),
+            block_cache_pinned: self.property("rocksdb.block-cache-pinned-usage").unwrap_or(0),
             block_cache_hits: ticker(Ticker::BlockCacheHit),
             block_cache_misses: ticker(Ticker::BlockCacheMiss),
             stall_micros: ticker(Ticker::StallMicros),
@@ -812,7 +821,9 @@ mod tests {
         s.pending().drain();
         let f = s.figures();
         assert!(f.memtable_bytes > 0);
-        assert!(f.block_cache_capacity > 0);
+        // The shared cache, not the default column family's own 32 MB one.
+        assert_eq!(f.block_cache_capacity, tuning.block_cache_bytes as u64);
+        assert_eq!(s.property("rocksdb.block-cache-capacity"), Some(tuning.block_cache_bytes as u64));
         assert!(f.block_cache_hits.is_some());
         assert!(f.stall_micros.is_some());
         // The write-stall maps RocksDB prints have the shape stall_counts reads.

@@ -34,6 +34,7 @@ pub mod list;
 pub mod locks;
 pub mod long_double;
 pub mod meta;
+pub mod recount;
 pub mod sample;
 pub mod set;
 pub mod staged;

@@ -18,7 +18,6 @@
 //! close to uniform (Redis's own picks from a hash table are not exactly uniform either).
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
@@ -238,7 +237,8 @@ fn walk_from_ends(txn: &Txn<'_>, version: u64, size: u64, indexes: &[u64]) -> Re
 pub fn random_key(txn: &Txn<'_>) -> Result<Option<Bytes>> {
     let db = txn.db;
     let (lo, hi) = keys::db_bounds(db);
-    let count = txn.store.counters[db as usize].keys.load(Ordering::Relaxed);
+    // While a background recount runs the count is not known: descend, which needs none.
+    let count = txn.store.keys_if_known(db).unwrap_or(i64::MAX);
     let now = txn.now;
     let live = |k: Vec<u8>, v: &[u8]| Meta::decode_header(v).filter(|m| !m.is_expired(now)).map(|_| k);
     let user_key = |k: Vec<u8>| Bytes::copy_from_slice(&k[1..]);

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use parking_lot::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::locks::KeyLocks;
+use super::recount::{Recount, Unavailable};
 use crate::error::Result;
 use crate::storage::{keys, Batch, Cf, Storage};
 
@@ -21,7 +22,8 @@ const CLEAN_KEY: &[u8] = b"clean";
 /// Writes do not log counter changes (a merge record per new key cost about 15% of a
 /// SET). Instead [`Store::close`] saves the counters with a "clean" marker, and
 /// [`Store::open`] trusts saved counters only when that marker is there; after a crash it
-/// recounts them from the metadata column family (one sequential scan).
+/// recounts them from the metadata column family (one sequential scan of a snapshot, in
+/// the background while the server serves: see [`super::recount`]).
 #[derive(Default)]
 pub struct DbCounters {
     pub keys: AtomicI64,
@@ -59,7 +61,10 @@ pub struct Store {
     /// (FLUSHDB, FLUSHALL, SWAPDB).
     gate: RwLock<()>,
     db_map: RwLock<Vec<u8>>,
-    pub counters: Vec<DbCounters>,
+    /// Exact, or changes since the recount's snapshot until [`Store::counts_ready`].
+    pub counters: Arc<[DbCounters]>,
+    /// The background recount after an unclean shutdown (or none).
+    pub recount: Arc<Recount>,
     next_version: AtomicU64,
     pub stats: KeyspaceStats,
     /// Last access per key, for OBJECT IDLETIME.
@@ -76,6 +81,12 @@ pub struct Store {
 impl Store {
     /// Opens the keyspace over `storage` with `databases` databases (at most 256).
     pub fn open(storage: Arc<dyn Storage>, databases: usize) -> Result<Store> {
+        Store::open_with(storage, databases, false)
+    }
+
+    /// [`Store::open`]; `hold_recount` holds a background recount until
+    /// [`Recount::set_hold`] lets it go (the `key-recount-hold` test hook).
+    pub fn open_with(storage: Arc<dyn Storage>, databases: usize, hold_recount: bool) -> Result<Store> {
         let databases = databases.clamp(1, 256);
         let mut map: Vec<u8> = (0..databases).map(|i| i as u8).collect();
         if let Some(saved) = storage.get(Cf::Stats, DB_MAP_KEY)? {
@@ -86,11 +97,11 @@ impl Store {
                 map = saved;
             }
         }
-        let counters: Vec<DbCounters> = (0..databases).map(|_| DbCounters::default()).collect();
+        let counters: Arc<[DbCounters]> = (0..databases).map(|_| DbCounters::default()).collect();
         // Counters saved by a version without deadline sums are not enough: recount.
         let saved = storage.get(Cf::Stats, CLEAN_KEY)?.is_some()
             && storage.get(Cf::Stats, &keys::deadlines_counter(0))?.is_some();
-        if saved {
+        let recount = if saved {
             for (db, c) in counters.iter().enumerate() {
                 c.keys.store(storage.counter(&keys::keys_counter(db as u8))?, Ordering::Relaxed);
                 c.expires.store(storage.counter(&keys::expires_counter(db as u8))?, Ordering::Relaxed);
@@ -101,9 +112,13 @@ impl Store {
             batch.delete(Cf::Stats, CLEAN_KEY.to_vec());
             storage.write(batch)?;
             storage.sync_wal()?;
+            Recount::exact()
+        } else if storage.last_key(Cf::Meta)?.is_none() {
+            Recount::exact()
         } else {
-            recount(&*storage, &counters)?;
-        }
+            Recount::start(storage.clone(), counters.clone(), hold_recount)
+                .map_err(|e| crate::storage::StorageError::Thread(e.to_string()))?
+        };
         // Versions must never repeat while sub-keys of an old one may remain: start past
         // both the clock and the highest version ever given an owner.
         let now_ns = std::time::SystemTime::now()
@@ -118,6 +133,7 @@ impl Store {
             gate: RwLock::new(()),
             db_map: RwLock::new(map),
             counters,
+            recount,
             next_version: AtomicU64::new(now_ns),
             stats: KeyspaceStats::default(),
             access: Default::default(),
@@ -127,8 +143,13 @@ impl Store {
         })
     }
 
-    /// Saves the counters and marks them trustworthy; the last write before closing.
+    /// Saves the counters and marks them trustworthy; the last write before closing. A
+    /// recount still running is stopped, and nothing is saved: the next start counts.
     pub fn close(&self) -> Result<()> {
+        if !self.recount.stop() {
+            tracing::warn!("the key recount had not finished: the next start recounts the keys");
+            return Ok(());
+        }
         let mut batch = Batch::default();
         for (db, c) in self.counters.iter().enumerate() {
             let db = db as u8;
@@ -190,20 +211,54 @@ impl Store {
         self.next_version.fetch_add(1, Ordering::Relaxed)
     }
 
+    /// Whether the counters are exact (no background recount is running or failed).
+    #[inline]
+    pub fn counts_ready(&self) -> bool {
+        self.recount.ready()
+    }
+
+    /// Waits until the counters are exact (see [`Recount::wait`]); an error if the
+    /// recount failed or was stopped by shutdown.
+    pub fn wait_counts(&self) -> Result<()> {
+        self.recount.wait().map_err(|u| match u {
+            Unavailable::Failed(e) => crate::error::Error::CountsUnavailable(format!("the key recount failed ({e})")),
+            Unavailable::Cancelled => crate::error::Error::CountsUnavailable("the server is shutting down".into()),
+        })
+    }
+
     /// Number of keys in logical database `db` (expired ones not yet reclaimed included,
-    /// as in Redis).
+    /// as in Redis). Waits for a background recount ([`Store::wait_counts`]; callers
+    /// that must answer its error call that first).
     pub fn dbsize(&self, db: usize) -> i64 {
+        let _ = self.wait_counts();
         self.counters[self.physical(db) as usize].keys.load(Ordering::Relaxed).max(0)
     }
 
+    /// Keys with a TTL in logical database `db`; waits as [`Store::dbsize`] does.
     pub fn expires(&self, db: usize) -> i64 {
+        let _ = self.wait_counts();
         self.counters[self.physical(db) as usize].expires.load(Ordering::Relaxed).max(0)
+    }
+
+    /// The keys of physical database `db` if known now (`None` while a background
+    /// recount runs): for those that must not wait (RANDOMKEY's choice of method).
+    pub fn keys_if_known(&self, db: u8) -> Option<i64> {
+        self.counts_ready().then(|| self.counters[db as usize].keys.load(Ordering::Relaxed))
+    }
+
+    /// Whether physical database `db` may hold keys (with a TTL, if `with_ttl`): false
+    /// only when the exact counter says none (the expire cycle and the evictor skip it).
+    pub fn may_have_keys(&self, db: u8, with_ttl: bool) -> bool {
+        let c = &self.counters[db as usize];
+        let n = if with_ttl { c.expires.load(Ordering::Relaxed) } else { c.keys.load(Ordering::Relaxed) };
+        n > 0 || !self.counts_ready()
     }
 
     /// The mean remaining TTL in ms of the keys with one in logical database `db` (0
     /// when none), from the deadline sum; keys already due but not yet removed count
-    /// as 0.
+    /// as 0. Waits as [`Store::dbsize`] does.
     pub fn avg_ttl(&self, db: usize, now_ms: i64) -> i64 {
+        let _ = self.wait_counts();
         let c = &self.counters[self.physical(db) as usize];
         let n = c.expires.load(Ordering::Relaxed);
         if n <= 0 {
@@ -223,11 +278,8 @@ impl Store {
         for cf in [Cf::Meta, Cf::Expire] {
             batch.delete_range(cf, from.clone(), to.clone());
         }
-        let c = &self.counters[p as usize];
         self.storage.write(batch)?;
-        c.keys.store(0, Ordering::Relaxed);
-        c.expires.store(0, Ordering::Relaxed);
-        c.deadline_secs.store(0, Ordering::Relaxed);
+        self.recount.flushed(p as usize, &self.counters[p as usize]);
         // Not needed for correctness (the flushed versions can never be read again), but
         // their windows would otherwise sit in memory until evicted.
         self.cache.clear();
@@ -246,29 +298,6 @@ impl Store {
         *map = next;
         Ok(())
     }
-}
-
-/// Counts keys and keys with a TTL per physical database from the metadata records.
-fn recount(storage: &dyn Storage, counters: &[DbCounters]) -> Result<()> {
-    let mut failed = None;
-    storage.scan(Cf::Meta, crate::storage::Range { start: &[], end: &[], reverse: false }, &mut |k, v| {
-        let Some(c) = k.first().and_then(|&db| counters.get(db as usize)) else { return true };
-        c.keys.fetch_add(1, Ordering::Relaxed);
-        // Header: [kind][format][expire-at i64 BE].
-        match v.get(2..10).and_then(|b| b.try_into().ok()).map(i64::from_be_bytes) {
-            Some(0) => {}
-            Some(at) => {
-                c.expires.fetch_add(1, Ordering::Relaxed);
-                c.deadline_secs.fetch_add(deadline_secs(at), Ordering::Relaxed);
-            }
-            None => failed = Some(k.to_vec()),
-        }
-        true
-    })?;
-    if let Some(k) = failed {
-        tracing::warn!(key = ?String::from_utf8_lossy(&k), "metadata record too short");
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -314,7 +343,83 @@ mod tests {
         // No Store::close: what a kill -9 leaves behind.
         drop((store, storage));
         let (_storage, store) = open(dir.path());
+        store.wait_counts().unwrap();
         assert_eq!((store.dbsize(3), store.expires(3)), (100, 25));
         assert_eq!(store.dbsize(0), 0);
+    }
+
+    /// A kill -9: data written and synced, no [`Store::close`].
+    fn crashed(dir: &std::path::Path) {
+        let (storage, store) = open(dir);
+        fill(&store);
+        let mut txn = Txn::new(&store, 4);
+        for i in 0..10 {
+            txn.set_string(format!("f{i}").as_bytes(), Bytes::from_static(b"v"), txn.now + 60_000).unwrap();
+        }
+        txn.commit().unwrap();
+        storage.sync_wal().unwrap();
+        drop((store, storage));
+    }
+
+    #[test]
+    fn writes_during_a_background_recount_count_once() {
+        let dir = tempfile::tempdir().unwrap();
+        crashed(dir.path());
+        let storage: Arc<dyn Storage> = Arc::new(
+            crate::storage::RocksStorage::open(dir.path(), &Default::default(), crate::types::Meta::live_version).unwrap(),
+        );
+        let store = Store::open_with(storage, 16, true).unwrap();
+        assert!(!store.counts_ready() && store.recount.running());
+        // After the snapshot: keys that were in it deleted (k0 and k4 have a TTL), a TTL
+        // dropped by an overwrite (k8), new keys, and database 4 flushed then written.
+        let mut txn = Txn::new(&store, 3);
+        for i in [0, 1, 4] {
+            assert!(txn.delete(format!("k{i}").as_bytes()).unwrap());
+        }
+        txn.set_string(b"k8", Bytes::from_static(b"v"), 0).unwrap();
+        for i in 0..7 {
+            let ttl = if i < 2 { txn.now + 60_000 } else { 0 };
+            txn.set_string(format!("new{i}").as_bytes(), Bytes::from_static(b"v"), ttl).unwrap();
+        }
+        txn.commit().unwrap();
+        {
+            let _gate = store.exclusive();
+            store.flush_db(4).unwrap();
+        }
+        let mut txn = Txn::new(&store, 4);
+        txn.set_string(b"after", Bytes::from_static(b"v"), txn.now + 60_000).unwrap();
+        txn.commit().unwrap();
+        assert!(store.keys_if_known(3).is_none() && store.may_have_keys(5, true));
+        store.recount.set_hold(false);
+        store.wait_counts().unwrap();
+        // 100 + 7 - 3 keys; 25 - 2 (k0, k4) - 1 (k8) + 2 with a TTL.
+        assert_eq!((store.dbsize(3), store.expires(3)), (104, 24));
+        assert_eq!((store.dbsize(4), store.expires(4)), (1, 1));
+        assert!(store.avg_ttl(4, crate::types::now_ms()) > 0);
+        assert_eq!(store.keys_if_known(3), Some(104));
+        // Exact now: a clean close saves them and the next open trusts them.
+        store.close().unwrap();
+        store.storage.close().unwrap();
+        drop(store);
+        let (_storage, store) = open(dir.path());
+        assert!(store.counts_ready());
+        assert_eq!((store.dbsize(3), store.expires(3), store.dbsize(4)), (104, 24, 1));
+    }
+
+    #[test]
+    fn a_close_during_the_recount_saves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        crashed(dir.path());
+        let storage: Arc<dyn Storage> = Arc::new(
+            crate::storage::RocksStorage::open(dir.path(), &Default::default(), crate::types::Meta::live_version).unwrap(),
+        );
+        let store = Store::open_with(storage, 16, true).unwrap();
+        store.close().unwrap();
+        assert!(store.wait_counts().is_err());
+        store.storage.close().unwrap();
+        drop(store);
+        // Not marked clean: counted again.
+        let (_storage, store) = open(dir.path());
+        assert_eq!((store.dbsize(3), store.expires(3), store.dbsize(4)), (100, 25, 10));
     }
 }

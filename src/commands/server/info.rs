@@ -495,11 +495,21 @@ fn info_section(ctx: &Ctx<'_>, name: &str, out: &mut String) -> bool {
     true
 }
 
+/// Whether `INFO ...` (`argv`, the name first) prints the keyspace section.
+pub fn shows_keyspace(argv: &[Bytes]) -> bool {
+    argv.len() < 2
+        || argv[1..].iter().any(|a| ["keyspace", "default", "all", "everything"].iter().any(|s| a.eq_ignore_ascii_case(s.as_bytes())))
+}
+
 /// `INFO [section [section ...]]`: `field:value` lines in `# Section` groups (a
 /// verbatim string in RESP3). Sections: server, clients, memory, persistence, stats,
 /// replication, cpu, modules, commandstats, errorstats, cluster, keyspace, or `default`,
 /// `all`, `everything`; unknown ones are ignored. O(N) in the commands and databases.
 pub(super) fn info(ctx: &mut Ctx<'_>, argv: &[Bytes]) -> Result<Reply> {
+    if shows_keyspace(argv) {
+        // After an unclean shutdown: the keyspace section's counts once recounted.
+        ctx.store().wait_counts()?;
+    }
     let mut wanted: Vec<&str> = Vec::new();
     let requested: Vec<String> = argv[1..].iter().map(|a| String::from_utf8_lossy(a).to_ascii_lowercase()).collect();
     if requested.is_empty() {

@@ -127,6 +127,10 @@ impl Saves {
         let last = self.last_path.lock().unwrap_or_else(|e| e.into_inner()).clone();
         line("backup_last_path", &last.map(|p| p.display().to_string()).unwrap_or_default());
         line("backup_count", &crate::storage::backup::list(&root).len());
+        // DiskDB's own: the background key recount after an unclean shutdown.
+        let recount = &state.store.recount;
+        line("keys_recount_in_progress", &u8::from(recount.running()));
+        line("keys_recount_scanned", &recount.scanned());
     }
 }
 
