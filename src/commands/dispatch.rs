@@ -259,7 +259,7 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
     if opened {
         open_group(session);
     }
-    let mut txn = Txn::new(store, db);
+    let mut txn = Txn::new_at(store, db, started);
     if session.atomic.is_some() && !script {
         if writes_outside_batch(spec.name) {
             // FLUSHDB, FLUSHALL and SWAPDB write storage directly: what the group
