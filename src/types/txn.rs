@@ -353,6 +353,12 @@ impl<'a> Txn<'a> {
         }
     }
 
+    /// Marks `key` (in the command's database) changed without writing its metadata: a
+    /// collection whose elements changed in place.
+    pub fn mark_changed(&mut self, key: &[u8]) {
+        self.mark(self.db, key);
+    }
+
     // ----- sub-keys of collections -----
     // Sub-keys are addressed by version alone; see `storage::keys`.
 
