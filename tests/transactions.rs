@@ -279,3 +279,31 @@ fn exec_commit_notifies_touches_watchers_and_wakes_blocked_clients() {
     watcher.cmd(&["SET", "x", "1"]);
     assert_eq!(watcher.cmd(&["EXEC"]), R::Nil);
 }
+
+/// HINCRBY of an existing field and ZINCRBY of an existing member change elements in
+/// place without rewriting the key's metadata record (issue 21): the key still counts as
+/// changed for WATCH, and the elements, sizes and the key count survive a kill -9.
+#[test]
+fn in_place_element_changes_touch_watchers_and_survive_a_kill() {
+    let mut s = Server::start_with(&["--appendfsync", "always"]);
+    let mut a = s.raw();
+    let mut b = s.raw();
+    assert_eq!(a.cmd(&["HSET", "h", "f", "1", "g", "x"]), R::Int(2));
+    assert_eq!(a.cmd(&["ZADD", "z", "1", "m", "2", "n"]), R::Int(2));
+    for (key, change) in [("h", ["HINCRBY", "h", "f", "5"]), ("z", ["ZINCRBY", "z", "5", "m"])] {
+        assert_eq!(a.cmd(&["WATCH", key]), R::ok());
+        b.cmd(&change);
+        a.cmd(&["MULTI"]);
+        a.cmd(&["PING"]);
+        assert_eq!(a.cmd(&["EXEC"]), R::Nil, "{key} changed in place after WATCH");
+    }
+    assert_eq!(b.cmd(&["HSET", "h", "g", "y"]), R::Int(0));
+    s.kill9();
+    s.restart();
+    let mut c = s.raw();
+    assert_eq!(c.cmd(&["HGETALL", "h"]), bulks(&["f", "6", "g", "y"]));
+    assert_eq!(c.cmd(&["HLEN", "h"]), R::Int(2));
+    assert_eq!(c.cmd(&["ZRANGE", "z", "0", "-1", "WITHSCORES"]), bulks(&["n", "2", "m", "6"]));
+    assert_eq!(c.cmd(&["ZCARD", "z"]), R::Int(2));
+    assert_eq!(c.cmd(&["DBSIZE"]), R::Int(2));
+}

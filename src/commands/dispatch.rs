@@ -287,7 +287,7 @@ fn run_locked(state: &ServerState, session: &mut Session, idx: usize, argv: &[By
     if opened {
         open_group(session);
     }
-    let mut txn = Txn::new(store, db);
+    let mut txn = Txn::new_at(store, db, started);
     // While writes fail, a read leaves expired keys for later: its reply would wait
     // for their deletion.
     txn.keep_expired = !spec.has(flags::WRITE) && !script && store.storage.pending().stalled();

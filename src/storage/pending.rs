@@ -64,8 +64,11 @@ struct Entry {
     value: Option<Vec<u8>>,
 }
 
-/// One shard of the overlay: record key -> newest unapplied write.
-type Shard = Mutex<HashMap<Box<[u8]>, Entry>>;
+/// One shard of the overlay: record key -> newest unapplied write. Every write looks
+/// its records up twice (submit, apply) and reads look here while writes are queued:
+/// foldhash instead of std's SipHash, with a per-process random seed (the keys are the
+/// clients', and the map holds at most the queued writes).
+type Shard = Mutex<HashMap<Box<[u8]>, Entry, foldhash::fast::RandomState>>;
 
 #[derive(Default)]
 struct Queue {
@@ -144,7 +147,7 @@ impl Default for Pending {
             work: Condvar::new(),
             applied: AtomicU64::new(0),
             submitted: AtomicU64::new(0),
-            overlay: (0..SHARDS * Cf::ALL.len()).map(|_| Mutex::new(HashMap::new())).collect(),
+            overlay: (0..SHARDS * Cf::ALL.len()).map(|_| Mutex::new(HashMap::default())).collect(),
             cf_seq: Default::default(),
             version_seq: (0..STRIPES).map(|_| AtomicU64::new(0)).collect(),
             barrier: AtomicU64::new(0),

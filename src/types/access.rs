@@ -75,7 +75,12 @@ impl State {
 
 impl AccessClock {
     fn now_ms(&self) -> u64 {
-        (self.started.elapsed().as_millis() as u64 + START).min(TIME_MASK)
+        self.ms_at(Instant::now())
+    }
+
+    /// The clock's reading at `at` (a time the caller has already read).
+    fn ms_at(&self, at: Instant) -> u64 {
+        (at.saturating_duration_since(self.started).as_millis() as u64 + START).min(TIME_MASK)
     }
 
     /// Minutes on Redis's 16-bit LFU clock, here 12 bits (wraps every ~68 hours; decay
@@ -109,8 +114,14 @@ impl AccessClock {
     /// Records an access to `key` now: the time, and a logarithmic increment of the
     /// counter (Redis's LFULogIncr: likelier the smaller the counter).
     pub fn touch(&self, db: u8, key: &[u8]) {
+        self.touch_at(db, key, Instant::now())
+    }
+
+    /// [`AccessClock::touch`] as of `at`: a command dates every access to the time it
+    /// started, so it reads the clock once, not once per key.
+    pub fn touch_at(&self, db: u8, key: &[u8], at: Instant) {
         let i = slot(db, key);
-        let now = self.now_ms();
+        let now = self.ms_at(at);
         let old = self.load(i, now);
         let mut counter = self.decayed(old, now);
         if counter < 255 {

@@ -53,6 +53,8 @@ pub struct Opened<'a, C: Collection> {
     /// Created by this command: no element is stored under its version.
     fresh: bool,
     changed: bool,
+    /// The size stored in the metadata record when the command opened it.
+    stored_size: u64,
 }
 
 impl<'a, C: Collection> Opened<'a, C> {
@@ -71,7 +73,8 @@ impl<'a, C: Collection> Opened<'a, C> {
     }
 
     fn wrap(key: &'a [u8], meta: Meta, fresh: bool) -> Self {
-        Opened { key, meta, pending: Pending::default(), fresh, changed: false }
+        let stored_size = meta.size;
+        Opened { key, meta, pending: Pending::default(), fresh, changed: false, stored_size }
     }
 
     /// The read state over the current metadata: its reads see what is stored, not this
@@ -127,6 +130,14 @@ impl<'a, C: Collection> Opened<'a, C> {
     /// Writes the new size, or deletes the key if the collection became empty.
     pub fn finish(self, txn: &mut Txn<'_>) -> Result<()> {
         if !self.changed {
+            return Ok(());
+        }
+        if !self.fresh && self.meta.size == self.stored_size {
+            // Elements changed in place (HSET or HINCRBY of an existing field, a new score
+            // for a member): the metadata record would be written back as stored, one
+            // RocksDB record of two (of four for a sorted set) for nothing. The key still
+            // counts as changed (WATCH, client-side caching, the dirty counter).
+            txn.mark_changed(self.key);
             return Ok(());
         }
         if self.meta.size == 0 {
