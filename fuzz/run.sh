@@ -28,6 +28,6 @@ for t in "${targets[@]}"; do
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*' || echo '?')
   peak=$(grep -o 'stat::peak_rss_mb: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo '?')
-  found=$(ls "fuzz/artifacts/$t" | grep -v run.log | tr '\n' ' ')
+  found=$(ls "fuzz/artifacts/$t" | { grep -v run.log || true; } | tr '\n' ' ')
   echo "$t: ${secs}s, exit $rc, $runs runs, coverage $cov, peak RSS ${peak} MB, artifacts: ${found:-none}"
 done
