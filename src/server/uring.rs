@@ -132,17 +132,32 @@ pub fn start() -> io::Result<()> {
     Ok(())
 }
 
-/// Drains the completion queue whenever the ring's descriptor is readable.
+/// Wakes the driver when a connection queued an entry and nothing is pending yet.
+static KICK: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// Drains the completion queue whenever the ring's descriptor is readable, and submits
+/// what the connections queued once the tasks of this round have run: woken by a
+/// connection's first entry ([`KICK`]), it yields (Tokio runs it again after every task
+/// already scheduled, and after polling epoll) and then submits them all at once. A
+/// worker that never parks (deferred tasks keep it in Tokio's `park_yield`, which skips
+/// the park hook) would otherwise hold replies back.
 async fn drive(ring: &'static Ring) {
     loop {
-        match ring.fd.readable().await {
-            Ok(mut ready) => ready.clear_ready(),
-            Err(e) => {
-                tracing::error!(error = %e, "io_uring driver stopped");
-                return;
-            }
+        tokio::select! {
+            ready = ring.fd.readable() => match ready {
+                Ok(mut ready) => ready.clear_ready(),
+                Err(e) => {
+                    tracing::error!(error = %e, "io_uring driver stopped");
+                    return;
+                }
+            },
+            _ = KICK.notified() => {}
         }
         ring.reap();
+        tokio::task::yield_now().await;
+        if ring.dirty.load(Ordering::Acquire) {
+            ring.inner.lock().submit(&ring.dirty);
+        }
     }
 }
 
@@ -191,13 +206,14 @@ impl Inner {
         }
     }
 
-    /// After a connection queued an entry: submits now when no park hook will, or when
-    /// enough is queued; else leaves it to [`before_park`].
+    /// After an entry was queued: submits now when no park hook will, or when enough
+    /// is queued; else leaves it to the driver (woken for the first entry) or to
+    /// [`before_park`], whichever comes first.
     fn queued(&mut self, dirty: &AtomicBool) {
         if !PARK_HOOK.load(Ordering::Relaxed) || self.queued >= SUBMIT_BATCH {
             self.submit(dirty);
-        } else {
-            dirty.store(true, Ordering::Release);
+        } else if !dirty.swap(true, Ordering::AcqRel) {
+            KICK.notify_one();
         }
     }
 
