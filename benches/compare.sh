@@ -54,7 +54,9 @@ RPORT=$(free_port); DPORT=$(free_port)
 redis-server --port "$RPORT" --bind 127.0.0.1 --dir "$work" --appendonly yes --appendfsync everysec \
   --save "" --daemonize no --logfile "$work/redis.log" &
 RPID=$!
-"$DISKDB_BIN" --port "$DPORT" --dir "$work/diskdb" --appendfsync everysec --loglevel warning 2>"$work/diskdb.log" &
+# DISKDB_ARGS: extra DiskDB flags, e.g. DISKDB_ARGS="--io-engine uring".
+# shellcheck disable=SC2086
+"$DISKDB_BIN" --port "$DPORT" --dir "$work/diskdb" --appendfsync everysec --loglevel warning ${DISKDB_ARGS:-} 2>"$work/diskdb.log" &
 DPID=$!
 cleanup() { kill "$RPID" "$DPID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT

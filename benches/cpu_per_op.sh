@@ -8,6 +8,7 @@
 #
 #   bash benches/cpu_per_op.sh                  # SET and ZADD, depth 1
 #   TESTS="sadd hset" PIPELINE=16 bash benches/cpu_per_op.sh
+#   ENGINES="epoll uring" bash benches/cpu_per_op.sh   # DiskDB once per io-engine
 #
 # Settings as in benches/compare.sh: 50 clients, 64-byte values, a 1,000,000-key space;
 # redis-server with appendonly yes + appendfsync everysec, DiskDB with appendfsync
@@ -18,6 +19,7 @@ DISKDB_BIN=${DISKDB_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/diskdb/target}/release
 REQUESTS=${REQUESTS:-200000}
 PIPELINE=${PIPELINE:-1}
 TESTS=${TESTS:-"set zadd"}
+ENGINES=${ENGINES:-""}
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
 
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark missing (apt-get install redis-tools)"; exit 1; }
@@ -28,14 +30,14 @@ bench() { redis-benchmark -p "$1" -c 50 -n "$2" -P "$PIPELINE" -d 64 -r 1000000 
 threads() { for f in /proc/"$1"/task/*/stat; do awk '{print $1, $2, $14, $15}' "$f"; done 2>/dev/null; }
 machine() { head -1 /proc/stat | awk '{print $2+$3+$4+$5+$6+$7+$8, $5}'; }
 
-run() { # server test
-  local server=$1 t=$2 work port pid
+run() { # server test [io-engine]
+  local server=$1 t=$2 engine=${3:-} work port pid
   work=$(mktemp -d /tmp/diskdb-cpu.XXXXXX); port=$(free_port)
   if [ "$server" = redis ]; then
     redis-server --port "$port" --bind 127.0.0.1 --dir "$work" --appendonly yes --appendfsync everysec \
       --save "" --daemonize no --logfile "$work/redis.log" &
   else
-    "$DISKDB_BIN" --port "$port" --dir "$work/data" --appendfsync everysec --loglevel warning 2>"$work/diskdb.log" &
+    "$DISKDB_BIN" --port "$port" --dir "$work/data" --appendfsync everysec --loglevel warning ${engine:+--io-engine "$engine"} 2>"$work/diskdb.log" &
   fi
   pid=$!
   for _ in $(seq 1 600); do [ "$(redis-cli -p "$port" ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done
@@ -44,7 +46,7 @@ run() { # server test
   before=$(threads "$pid"); m0=$(machine)
   rps=$(bench "$port" "$REQUESTS" "$t")
   after=$(threads "$pid"); m1=$(machine)
-  echo "$server $t: $rps; machine busy $(echo "$m0 $m1" | awk '{printf "%.0f%%", 100 * (1 - ($4 - $2) / ($3 - $1))}')"
+  echo "$server${engine:+ ($engine)} $t: $rps; machine busy $(echo "$m0 $m1" | awk '{printf "%.0f%%", 100 * (1 - ($4 - $2) / ($3 - $1))}')"
   join <(echo "$before" | sort) <(echo "$after" | sort) | awk -v n="$REQUESTS" -v us="$TICK_US" '{
       u = ($6 - $3) * us / n; s = ($7 - $4) * us / n
       if (u + s >= 0.05) printf "  %-18s user %5.1f us/request   system %5.1f us/request\n", $2, u, s }'
@@ -54,5 +56,6 @@ run() { # server test
 
 for t in $TESTS; do
   run redis "$t"
-  run diskdb "$t"
+  if [ -z "$ENGINES" ]; then run diskdb "$t"; fi
+  for e in $ENGINES; do run diskdb "$t" "$e"; done
 done

@@ -5,11 +5,12 @@
 //! - [`config`]: the one configuration struct; CLI (clap) and config file.
 //! - `shm`: the shared-memory transport (SHM.ATTACH, docs/shm-protocol.md): a client's
 //!   memfd segment with its two rings, served as one more stream of the connection loop;
-//!   the one module allowed `unsafe`.
+//!   one of the two modules allowed `unsafe` (the other: `server::uring`).
 //! - `protocol`: RESP request decoding (one bounded scan that checks limits and slices
 //!   the arguments) and RESP2/RESP3 reply encoding.
-//! - [`server`]: listeners (TCP, TLS, Unix socket), connections, durability (WAL fsync policy), active expiry,
-//!   shutdown.
+//! - [`server`]: listeners (TCP, TLS, Unix socket), connections (through epoll, or
+//!   io_uring with `io-engine uring`: `server::uring`), durability (WAL fsync policy),
+//!   active expiry, shutdown.
 //! - `acl`: ACL users, their rules and the permission check, the ACL LOG, the aclfile.
 //! - `commands`: the command table, the dispatch path, one file per command group.
 //! - `pubsub`: the Pub/Sub hub (channel, pattern and shard-channel subscribers) and the
@@ -40,8 +41,10 @@
 //! rt.block_on(diskdb::server::run(config)).unwrap();
 //! ```
 
-// `unsafe` only in `shm` (the shared-memory transport maps its segments), which allows
-// it for itself with a SAFETY note on every block; anywhere else it does not compile.
+// `unsafe` only in `shm` (the shared-memory transport maps its segments) and
+// `server::uring` (the kernel owns the io_uring engine's buffers while it reads and
+// writes them), which allow it for themselves with a SAFETY note on every block;
+// anywhere else it does not compile.
 #![deny(unsafe_code)]
 
 // Public: what the binary (src/main.rs) needs. Everything else is the crate's own.

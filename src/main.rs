@@ -27,7 +27,10 @@ fn main() {
     }
     let threads = config.io_threads;
     let logs_to_file = !config.logfile.is_empty();
-    let rt = match tokio::runtime::Builder::new_multi_thread().worker_threads(threads).enable_all().build() {
+    // `io-engine uring` submits the replies of a loop iteration when a worker parks.
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    builder.worker_threads(threads).enable_all();
+    let rt = match diskdb::server::uring::install_park_hook(&mut builder).build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("cannot start runtime: {e}");

@@ -218,6 +218,7 @@ const DISKDB_PARAMS: &[&str] = &[
     "audit-log-file",
     "backup-dir",
     "backup-keep",
+    "io-engine",
     "key-recount-hold",
     "maxdisk",
     "maxrequests-global",

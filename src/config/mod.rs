@@ -26,6 +26,9 @@ pub use runtime::{apply_oom_score, MemoryBudget, Runtime};
 pub use table::DIRECTIVES;
 use value::{BufferLimit, Kind};
 
+/// `io-engine` when not set (the table's default in `table.rs` says the same).
+pub const IO_ENGINE_DEFAULT: &str = "epoll";
+
 /// `appendfsync`: when the write-ahead log is forced to disk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fsync {
@@ -385,6 +388,7 @@ impl Directive {
                 | "maxrequests-global"
                 | "shm-max-clients"
                 | "shm-ring-size"
+                | "io-engine"
                 | "audit-log-file"
                 | "tls-handshake-timeout"
                 | "metrics-port"

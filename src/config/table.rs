@@ -33,6 +33,7 @@ const POLICY_NAMES: &[(&str, u8)] = &[
 const POLICIES: Kind = Kind::Enum(POLICY_NAMES);
 const CODEC_NAMES: &[(&str, u8)] = &[("none", 0), ("snappy", 1), ("lz4", 2), ("zstd", 3)];
 const CODECS: Kind = Kind::Enum(CODEC_NAMES);
+const IO_ENGINES: Kind = Kind::Enum(&[("epoll", 0), ("uring", 1)]);
 const OOM_NAMES: &[(&str, u8)] = &[("no", 0), ("yes", 1), ("relative", 1), ("absolute", 2)];
 const OOM_ADJ: Kind = Kind::Enum(OOM_NAMES);
 const SHUTDOWN: Kind = Kind::Flags(&[("default", 0), ("save", 1), ("nosave", 2), ("now", 4), ("force", 8)]);
@@ -288,6 +289,13 @@ pub static DIRECTIVES: &[Directive] = &[
         Effect::Honoured("DiskDB's own: most clients attached at once to the shared-memory transport (SHM.ATTACH on the Unix socket, docs/shm-protocol.md); more get -ERR max number of shared-memory clients reached; 0: the transport is disabled"),
         shm_max_clients as usize
     ),
+    stored!(
+        "io-engine",
+        IO_ENGINES,
+        "epoll",
+        Effect::Honoured("DiskDB's own: how TCP and Unix-socket clients are read and written: epoll (a read and a write system call per request batch) or uring (io_uring: multishot receives into a provided-buffer ring, and the replies of every client submitted with one io_uring_enter per loop iteration); uring falls back to epoll with a warning in the log where the kernel lacks or refuses io_uring; TLS and shared-memory clients are not affected. Needs a restart")
+    )
+    .immutable(),
     Directive::new(
         "shm-ring-size",
         Kind::Memory(4096, 64 * MB),

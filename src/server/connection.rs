@@ -131,12 +131,10 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
     if run(&state, &durability, &mut stream, &info, &mut session).await {
         match stream.into_unix() {
             Ok(unix) => attach(&state, &durability, unix, &info, &mut session).await,
-            Err(mut stream) => {
-                let _ = stream.shutdown().await;
-            }
+            Err(mut stream) => shutdown(&mut stream, &info).await,
         }
     } else {
-        let _ = stream.shutdown().await;
+        shutdown(&mut stream, &info).await;
     }
     if session.tracking.on {
         state.tracking.disable(&info, &session.tracking);
@@ -146,6 +144,17 @@ pub async fn serve<S: Stream>(state: Arc<ServerState>, durability: Arc<Durabilit
         state.pubsub.leave(&mut sub);
     }
     info.mailbox.release();
+}
+
+/// Shuts the write side down once the replies are out; a killed client is not waited
+/// for (the io_uring engine's shutdown waits for sends a client that stopped reading
+/// would never take).
+async fn shutdown<S: Stream>(stream: &mut S, info: &ClientInfo) {
+    tokio::select! {
+        biased;
+        _ = stream.shutdown() => {}
+        _ = info.killed() => {}
+    }
 }
 
 /// Gives back a slot of `shm-max-clients` when the attach fails or the session ends.

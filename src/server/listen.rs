@@ -74,6 +74,44 @@ impl Listener for UnixListener {
     }
 }
 
+/// A socket the io_uring engine can take over.
+pub trait IntoSocket {
+    const UNIX: bool;
+    fn into_socket(self) -> io::Result<socket2::Socket>;
+}
+
+impl IntoSocket for TcpStream {
+    const UNIX: bool = false;
+    fn into_socket(self) -> io::Result<socket2::Socket> {
+        Ok(self.into_std()?.into())
+    }
+}
+
+impl IntoSocket for UnixStream {
+    const UNIX: bool = true;
+    fn into_socket(self) -> io::Result<socket2::Socket> {
+        Ok(self.into_std()?.into())
+    }
+}
+
+/// A listener whose connections are served by the io_uring engine (`io-engine uring`):
+/// accepted as by `L`, then handed to the ring.
+pub struct OnUring<L>(pub L);
+
+impl<L: Listener + Sync> Listener for OnUring<L>
+where
+    L::Stream: IntoSocket,
+{
+    type Stream = super::uring::UringStream;
+    const FLAG: &'static str = L::FLAG;
+
+    async fn accept(&self) -> io::Result<Accepted<Self::Stream>> {
+        let a = self.0.accept().await?;
+        let stream = super::uring::UringStream::new(a.stream.into_socket()?, <L::Stream as IntoSocket>::UNIX)?;
+        Ok(Accepted { stream, addr: a.addr, laddr: a.laddr })
+    }
+}
+
 /// The kernel's cap on listen backlogs, when it can be read.
 fn somaxconn() -> Option<u32> {
     std::fs::read_to_string("/proc/sys/net/core/somaxconn").ok()?.trim().parse().ok()

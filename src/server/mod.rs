@@ -16,6 +16,7 @@ pub mod sd_notify;
 pub mod signals;
 pub mod throttle;
 pub mod tls;
+pub mod uring;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -236,6 +237,25 @@ fn periodic(
         .map_err(|source| StartError::Thread { name: name.into(), source })
 }
 
+/// `io-engine`: whether TCP and Unix-socket clients are served through io_uring
+/// (`uring::start` succeeded) or epoll; `uring` falls back to epoll, with a warning,
+/// where the kernel refuses or lacks io_uring.
+fn io_engine_uring(config: &Config) -> bool {
+    if config.stored("io-engine", crate::config::IO_ENGINE_DEFAULT) != "uring" {
+        return false;
+    }
+    match uring::start() {
+        Ok(()) => {
+            tracing::info!("io-engine uring: TCP and Unix-socket clients are served through io_uring");
+            true
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "io-engine uring: io_uring is unavailable, serving clients through epoll");
+            false
+        }
+    }
+}
+
 /// Runs the server until shutdown.
 pub async fn run(config: Config) -> Result<(), StartError> {
     let mut signals = signals::Signals::install()?;
@@ -334,6 +354,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     // Every connection task holds a clone of `live`; `all_closed` answers once the last
     // one is dropped.
     let (live, mut all_closed) = mpsc::channel::<()>(1);
+    let uring = io_engine_uring(&config);
     let mut listeners = JoinSet::new();
     listen::check_backlog(config.tcp_backlog);
     // Every socket is bound before any is served, so a client that reaches one finds
@@ -345,7 +366,11 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         for l in bind_all(&config, config.port, "TCP")? {
             state.tcp_port.store(l.local_addr().map(|a| a.port() as u64).unwrap_or(0), Ordering::Relaxed);
             let tcp = listen::Tcp { listener: l, state: state.clone() };
-            listeners.spawn(listen::accept_loop(tcp, state.clone(), durability.clone(), live.clone()));
+            if uring {
+                listeners.spawn(listen::accept_loop(listen::OnUring(tcp), state.clone(), durability.clone(), live.clone()));
+            } else {
+                listeners.spawn(listen::accept_loop(tcp, state.clone(), durability.clone(), live.clone()));
+            }
         }
     }
     for l in tls_listeners {
@@ -359,7 +384,11 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(config.unixsocketperm));
         tracing::info!(path = %path.display(), "listening on Unix socket");
-        listeners.spawn(listen::accept_loop(l, state.clone(), durability.clone(), live.clone()));
+        if uring {
+            listeners.spawn(listen::accept_loop(listen::OnUring(l), state.clone(), durability.clone(), live.clone()));
+        } else {
+            listeners.spawn(listen::accept_loop(l, state.clone(), durability.clone(), live.clone()));
+        }
     }
     if let Some(l) = metrics_listener {
         // In `listeners`: shutdown stops it (and the scrapes it serves) with the others.

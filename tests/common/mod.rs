@@ -46,10 +46,16 @@ impl Server {
             let port = if self.port == 0 { free_port() } else { self.port };
             // A test may choose its own log level.
             let loglevel: &[&str] = if self.args.iter().any(|a| a == "--loglevel") { &[] } else { &["--loglevel", "warning"] };
+            // DISKDB_TEST_IO_ENGINE=uring runs every test's server on the io_uring engine.
+            let engine: Vec<String> = match std::env::var("DISKDB_TEST_IO_ENGINE") {
+                Ok(e) if !e.is_empty() && !self.args.iter().any(|a| a == "--io-engine") => vec!["--io-engine".into(), e],
+                _ => Vec::new(),
+            };
             let child = Command::new(binary())
                 .args(["--port", &port.to_string(), "--dir"])
                 .arg(self.dir.path().join("data"))
                 .args(loglevel)
+                .args(&engine)
                 .args(&self.args)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
