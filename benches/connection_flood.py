@@ -30,29 +30,14 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchlib import BIN, free_port, rss_kib  # noqa: E402
+
 IDLE = int(os.environ.get("IDLE", "10000"))
 ROUNDS = int(os.environ.get("ROUNDS", "10"))
 PER_ROUND = int(os.environ.get("PER_ROUND", "1000"))
 TRICKLERS = int(os.environ.get("TRICKLERS", "1000"))
 TRICKLE_S = 0.1
-BIN = os.environ.get("DISKDB_BIN") or os.path.join(
-    os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/diskdb/target")), "release", "diskdb")
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
 
 
 def fd_count(pid):

@@ -40,13 +40,8 @@ DPID=$!
 cleanup() { kill "$RPID" "$DPID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-wait_ready() {
-  for _ in $(seq 1 600); do
-    [ "$(redis-cli -p "$1" ping 2>/dev/null)" = "PONG" ] && return 0
-    sleep 0.1
-  done
-  echo "server on port $1 did not start"; exit 1
-}
+# shellcheck source=benches/lib.sh
+source "$(dirname "$0")/lib.sh"
 wait_ready "$RPORT"; wait_ready "$DPORT"
 
 rps() { # port test -> requests per second

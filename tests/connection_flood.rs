@@ -20,7 +20,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-use common::{encode, read_reply, wait_until, Raw, Server, R};
+use common::{encode, ping_all, read_reply, read_to_close, wait_until, Raw, Server, R};
 use shm_client::ShmClient;
 
 /// Raises this process's open-file limit to at least `want` (the hard one too when it
@@ -105,17 +105,6 @@ impl Fds {
     }
 }
 
-/// Sends PING on every connection, then reads every PONG (one pipeline across them).
-fn ping_all(conns: &[TcpStream]) {
-    for mut c in conns {
-        c.write_all(&encode(&["PING"])).unwrap();
-    }
-    for c in conns {
-        c.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        assert_eq!(read_reply(&mut BufReader::new(c)).unwrap(), R::Status("PONG".into()));
-    }
-}
-
 /// Whether the server closed `sock`: EOF or reset before any reply byte.
 fn closed_without_reply(sock: &mut TcpStream) -> bool {
     sock.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
@@ -130,15 +119,7 @@ fn closed_without_reply(sock: &mut TcpStream) -> bool {
 /// Everything the server writes on `sock` until it closes it.
 fn read_until_closed(sock: &mut TcpStream) -> String {
     sock.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let mut out = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        match sock.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => out.extend_from_slice(&buf[..n]),
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8_lossy(&read_to_close(sock)).into_owned()
 }
 
 const IDLE_CLIENTS: usize = 10_000;

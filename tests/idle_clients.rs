@@ -4,11 +4,10 @@
 
 mod common;
 
-use std::io::{BufReader, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use common::{encode, read_reply, wait_until, Server, R};
+use common::{encode, ping_all, wait_until, Server, R};
 
 fn client_field(line: &str, field: &str) -> usize {
     let prefix = format!("{field}=");
@@ -65,16 +64,6 @@ fn an_idle_client_costs_a_few_kilobytes() {
     let per_client = (after.saturating_sub(before)) * 1024 / n as u64;
     eprintln!("RSS per idle client: {per_client} bytes ({before} KiB -> {after} KiB for {n} clients)");
     assert!(per_client < 8 * 1024, "{per_client} bytes per idle client");
-}
-
-fn ping_all(conns: &[TcpStream]) {
-    for mut c in conns {
-        c.write_all(&encode(&["PING"])).unwrap();
-    }
-    for c in conns {
-        c.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-        assert_eq!(read_reply(&mut BufReader::new(c)).unwrap(), R::Status("PONG".into()));
-    }
 }
 
 #[test]

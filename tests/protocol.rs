@@ -16,15 +16,7 @@ fn exchange(s: &Server, bytes: &[u8], wait: Duration) -> Vec<u8> {
     let mut sock = TcpStream::connect(s.addr()).unwrap();
     sock.set_read_timeout(Some(wait)).unwrap();
     let _ = sock.write_all(bytes);
-    let mut out = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        match sock.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => out.extend_from_slice(&buf[..n]),
-        }
-    }
-    out
+    read_to_close(&mut sock)
 }
 
 /// Asserts that `bytes` get exactly `reply` and then the connection is closed.

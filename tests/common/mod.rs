@@ -356,6 +356,31 @@ impl Raw {
     }
 }
 
+/// Sends PING on every connection, then reads every PONG (one pipeline across them).
+pub fn ping_all(conns: &[TcpStream]) {
+    for mut c in conns {
+        c.write_all(&encode(&["PING"])).unwrap();
+    }
+    for c in conns {
+        c.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        assert_eq!(read_reply(&mut BufReader::new(c)).unwrap(), R::Status("PONG".into()));
+    }
+}
+
+/// Every byte the server sends on `sock` until it closes it (or the socket's read
+/// timeout passes).
+pub fn read_to_close(sock: &mut TcpStream) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match sock.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+        }
+    }
+    out
+}
+
 pub fn encode(args: &[&str]) -> Vec<u8> {
     encode_bytes(&args.iter().map(|a| a.as_bytes()).collect::<Vec<_>>())
 }

@@ -1,0 +1,24 @@
+"""Helpers the Python benches share: the server binary, a free port, a process's RSS."""
+import os
+import socket
+
+BIN = os.environ.get("DISKDB_BIN") or os.path.join(
+    os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/diskdb/target")), "release", "diskdb")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_kib(pid):
+    """VmRSS of process `pid` in KiB (0 once it is gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except FileNotFoundError:
+        pass
+    return 0
