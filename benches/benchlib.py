@@ -1,6 +1,8 @@
 """Helpers the Python benches share: the server binary, a free port, a process's RSS."""
 import os
 import socket
+import sys
+import time
 
 BIN = os.environ.get("DISKDB_BIN") or os.path.join(
     os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/diskdb/target")), "release", "diskdb")
@@ -22,3 +24,19 @@ def rss_kib(pid):
     except FileNotFoundError:
         pass
     return 0
+
+
+def wait_ready(port, proc):
+    """Waits until the server on `port` answers PING (up to 60 s); exits if `proc` ends."""
+    for _ in range(600):
+        if proc.poll() is not None:
+            sys.exit(f"server on port {port} exited")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(16).startswith(b"+PONG"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    sys.exit(f"server on port {port} did not start")

@@ -31,7 +31,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import BIN, free_port, rss_kib  # noqa: E402
+from benchlib import BIN, free_port, rss_kib, wait_ready  # noqa: E402
 
 IDLE = int(os.environ.get("IDLE", "10000"))
 ROUNDS = int(os.environ.get("ROUNDS", "10"))
@@ -83,21 +83,6 @@ def encode(args):
         a = a if isinstance(a, bytes) else str(a).encode()
         out.append(b"$%d\r\n%s\r\n" % (len(a), a))
     return b"".join(out)
-
-
-def wait_ready(port, proc):
-    for _ in range(600):
-        if proc.poll() is not None:
-            sys.exit(f"server on port {port} exited")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-                s.sendall(b"PING\r\n")
-                if s.recv(16).startswith(b"+PONG"):
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    sys.exit(f"server on port {port} did not start")
 
 
 def wait_clients(control, n):
