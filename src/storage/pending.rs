@@ -33,7 +33,7 @@
 //! then fails for good, as after any other failure it cannot recover from.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{fence, AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -420,6 +420,9 @@ impl Pending {
             }
         }
         self.sync_waiters.fetch_add(1, Ordering::AcqRel);
+        // Pairs with the fence in `finish`: either it sees this waiter, or this sees its
+        // `applied`.
+        fence(Ordering::SeqCst);
         let mut guard = self.done_lock.lock();
         while self.applied() < seq && !self.failed() && !give_up() {
             self.done.wait(&mut guard);
@@ -500,6 +503,11 @@ impl Pending {
             }
         }
         self.applied.store(last, Ordering::Release);
+        // A store then a load of another atomic, against the waiter's increment then
+        // load (`wait`): without a SeqCst fence on both sides each may read the other's
+        // old value (store buffering), the waiter sleeps on `done` and nobody notifies it.
+        // The fuzz harness hung on exactly that until libFuzzer's timeout (issue 20).
+        fence(Ordering::SeqCst);
         if self.sync_waiters.load(Ordering::Acquire) > 0 {
             let _guard = self.done_lock.lock();
             self.done.notify_all();
