@@ -199,20 +199,23 @@ fn exec_writes_are_one_batch_visible_together_and_kept_together() {
     let mut s = Server::start();
     let port = s.port;
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let checks = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let reader = {
-        let stop = stop.clone();
+        let (stop, checks) = (stop.clone(), checks.clone());
         std::thread::spawn(move || {
             let mut c = Raw::connect(port);
-            let mut checks = 0;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 // MGET takes the keys' locks: it runs before or after a whole EXEC.
                 let R::Array(v) = c.cmd(&["MGET", "ta", "tb", "tc"]) else { panic!("MGET") };
                 assert!(v.windows(2).all(|w| w[0] == w[1]), "half an EXEC seen: {v:?}");
-                checks += 1;
+                checks.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }
-            checks
+            checks.load(std::sync::atomic::Ordering::Relaxed)
         })
     };
+    // The reader reads while the EXECs run, not only after them (on a loaded machine
+    // its thread could otherwise start after the last EXEC).
+    assert!(wait_until(std::time::Duration::from_secs(30), || checks.load(std::sync::atomic::Ordering::Relaxed) > 0));
     let mut c = s.raw();
     for i in 0..200 {
         let v = i.to_string();
