@@ -40,3 +40,16 @@ def wait_ready(port, proc):
             pass
         time.sleep(0.1)
     sys.exit(f"server on port {port} did not start")
+
+
+def ping_all(conns):
+    """Sends PING on every socket, then reads one reply line from each."""
+    for c in conns:
+        c.sendall(b"*1\r\n$4\r\nPING\r\n")
+    for c in conns:
+        got = b""
+        while not got.endswith(b"\r\n"):
+            chunk = c.recv(64)
+            if not chunk:
+                raise SystemExit("connection closed")
+            got += chunk

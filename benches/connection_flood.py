@@ -31,7 +31,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import BIN, free_port, rss_kib, wait_ready  # noqa: E402
+from benchlib import BIN, free_port, ping_all, rss_kib, wait_ready  # noqa: E402
 
 IDLE = int(os.environ.get("IDLE", "10000"))
 ROUNDS = int(os.environ.get("ROUNDS", "10"))
@@ -91,18 +91,6 @@ def wait_clients(control, n):
             return
         time.sleep(0.01)
     raise SystemExit(f"connected_clients never came back to {n}")
-
-
-def ping_all(conns):
-    for c in conns:
-        c.sendall(b"*1\r\n$4\r\nPING\r\n")
-    for c in conns:
-        got = b""
-        while not got.endswith(b"\r\n"):
-            chunk = c.recv(64)
-            if not chunk:
-                raise SystemExit("connection closed")
-            got += chunk
 
 
 def idle(port, pid, control):

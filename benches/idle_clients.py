@@ -19,21 +19,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import BIN, free_port, rss_kib, wait_ready  # noqa: E402
+from benchlib import BIN, free_port, ping_all, rss_kib, wait_ready  # noqa: E402
 
 CLIENTS = int(os.environ.get("CLIENTS", "5000"))
-
-
-def ping_all(conns):
-    for c in conns:
-        c.sendall(b"*1\r\n$4\r\nPING\r\n")
-    for c in conns:
-        got = b""
-        while not got.endswith(b"\r\n"):
-            chunk = c.recv(64)
-            if not chunk:
-                raise SystemExit("connection closed")
-            got += chunk
 
 
 def measure(name, argv, port):
