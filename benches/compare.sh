@@ -11,7 +11,20 @@
 # 1,000,000-key space. Rows run alternately against the two servers so drift in the
 # machine's load affects both alike; with ROUNDS > 1 every row is measured that many
 # times (Redis, DiskDB, Redis, DiskDB...) and the medians are printed.
+#
+# UPDATE_README=1 writes the table, the date, the machine and the settings into the
+# README's "Benchmarks" section (benches/readme_table.py).
 set -euo pipefail
+
+if [ "${UPDATE_README:-0}" = 1 ] && [ -z "${COMPARE_INNER:-}" ]; then
+  out=$(mktemp /tmp/diskdb-compare.XXXXXX)
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+  COMPARE_INNER=1 bash "$0" "$@" | tee "$out"
+  settings="REQUESTS=${REQUESTS:-200000} ROUNDS=${ROUNDS:-1} CLIENTS=${CLIENTS:-50} PIPELINES=\"${PIPELINES:-1 16}\" DISKDB_ARGS=\"${DISKDB_ARGS:-}\""
+  python3 "$(dirname "$0")/readme_table.py" "$out" "$load_before" "$settings"
+  rm -f "$out"
+  exit 0
+fi
 
 DISKDB_BIN=${DISKDB_BIN:-${CARGO_TARGET_DIR:-$HOME/.cache/diskdb/target}/release/diskdb}
 REQUESTS=${REQUESTS:-200000}

@@ -37,6 +37,11 @@ const OUTPUT_FLUSH: usize = 256 * 1024;
 const READ_CHUNK: usize = 16 * 1024;
 /// Bytes an idle connection reads into the stack before it allocates.
 const FIRST_READ: usize = 4 * 1024;
+
+thread_local! {
+    /// Where an idle connection's first read lands (see `socket_stream!`).
+    static FIRST: std::cell::RefCell<[u8; FIRST_READ]> = const { std::cell::RefCell::new([0; FIRST_READ]) };
+}
 const OUTPUT_START: usize = 4 * 1024;
 
 /// Redis 7.0's refusal of a non-local client in protected mode, byte for byte.
@@ -86,10 +91,14 @@ macro_rules! socket_stream {
                 loop {
                     self.readable().await?;
                     let read = if input.capacity() == 0 {
-                        let mut first = [0u8; FIRST_READ];
-                        self.try_read(&mut first).map(|n| {
-                            input.extend_from_slice(&first[..n]);
-                            n
+                        // The thread's buffer, zeroed once, not a fresh stack array
+                        // zeroed on every read of an idle connection (each request at
+                        // pipeline depth 1).
+                        FIRST.with_borrow_mut(|first| {
+                            self.try_read(&mut first[..]).map(|n| {
+                                input.extend_from_slice(&first[..n]);
+                                n
+                            })
                         })
                     } else {
                         make_room(input);

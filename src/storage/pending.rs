@@ -13,8 +13,10 @@
 //! - point reads look in the overlay, a map of the newest unapplied value (or deletion)
 //!   of each record, before storage;
 //! - range scans wait until every batch that wrote into their range is applied: a scan
-//!   inside one collection version waits for that version's stripe, any other scan for
-//!   its column family;
+//!   inside one collection version waits for that version's stripe, a scan inside one
+//!   first byte of a version's sub-keys (a stream's entries, which XREADGROUP reads
+//!   while its own previous call's pending-entry records wait) for that finer stripe,
+//!   any other scan for its column family;
 //! - reads of merge counters ([`Op::Add`]) and everything after a range deletion wait
 //!   for the batches in question (the overlay can hold neither).
 //!
@@ -91,6 +93,8 @@ pub struct Pending {
     cf_seq: [AtomicU64; Cf::ALL.len()],
     /// Per stripe of collection versions, the last batch that wrote a record of one.
     version_seq: Box<[AtomicU64]>,
+    /// Per stripe of (collection version, first byte of the sub-key), the same.
+    sub_seq: Box<[AtomicU64]>,
     /// The last batch that deleted a range or merged a counter: reads wait for it.
     barrier: AtomicU64,
     done_lock: Mutex<()>,
@@ -150,6 +154,7 @@ impl Default for Pending {
             overlay: (0..SHARDS * Cf::ALL.len()).map(|_| Mutex::new(HashMap::default())).collect(),
             cf_seq: Default::default(),
             version_seq: (0..STRIPES).map(|_| AtomicU64::new(0)).collect(),
+            sub_seq: (0..STRIPES).map(|_| AtomicU64::new(0)).collect(),
             barrier: AtomicU64::new(0),
             done_lock: Mutex::new(()),
             done: Condvar::new(),
@@ -273,6 +278,9 @@ impl Pending {
             self.cf_seq[cf as usize].store(seq, Ordering::Release);
             if versioned(cf) && key.len() >= 8 {
                 self.version_seq[Self::stripe(&key[..8])].store(seq, Ordering::Release);
+                if key.len() >= 9 {
+                    self.sub_seq[Self::stripe(&key[..9])].store(seq, Ordering::Release);
+                }
             }
             match op {
                 Op::Put(cf, k, v) => self.overlay_put(*cf, k, seq, Some(v.clone())),
@@ -360,8 +368,12 @@ impl Pending {
             let prefix = &range.start[..8];
             if !range.end.is_empty() && range.end <= &keys::prefix_end(prefix)[..] {
                 // Within one version: only batches that wrote records of a version in
-                // the same stripe matter.
+                // the same stripe matter; within one first sub-key byte of it, only
+                // those in that finer stripe.
                 wrote = &self.version_seq[Self::stripe(prefix)];
+                if range.start.len() >= 9 && range.end <= &keys::prefix_end(&range.start[..9])[..] {
+                    wrote = &self.sub_seq[Self::stripe(&range.start[..9])];
+                }
             }
         }
         let upto = wrote.load(Ordering::Acquire).max(self.barrier.load(Ordering::Acquire));
@@ -609,6 +621,12 @@ mod tests {
         let other = keys::sub_prefix(2);
         let other_end = keys::prefix_end(&other);
         p.before_scan(Cf::Sub, &Range { start: &other, end: &other_end, reverse: false }).unwrap();
+        assert_eq!(p.applied(), 0);
+        // Nor does a scan of version 1's sub-keys that start with another byte (a
+        // stream's entries while its pending-entry records wait).
+        let beside = keys::sub_key(1, b"a");
+        let beside_end = keys::prefix_end(&beside);
+        p.before_scan(Cf::Sub, &Range { start: &beside, end: &beside_end, reverse: false }).unwrap();
         assert_eq!(p.applied(), 0);
         // A scan of version 1 waits for the writer.
         let writer = {
