@@ -44,7 +44,7 @@ use crate::storage::Cf;
 
 /// Most records in one window (few in unit tests, so windows that end early get tested).
 #[cfg(not(test))]
-pub const WINDOW_RECORDS: usize = 4096;
+pub const WINDOW_RECORDS: usize = 16384;
 #[cfg(test)]
 pub const WINDOW_RECORDS: usize = 64;
 /// Most bytes (suffixes and values) in one window.
@@ -280,6 +280,12 @@ struct Seen {
     longest: u64,
     /// How many records the version has, once a read walked all of them.
     size: Option<u64>,
+    /// Windows replaced because reads kept going outside them: reads scattered over
+    /// the version (GEOSEARCH's nine cells of one sorted set).
+    reloads: u32,
+    /// A window from the version's first record stopped at the size limit: the version
+    /// does not fit in one.
+    too_big: bool,
 }
 
 impl Seen {
@@ -292,13 +298,23 @@ impl Seen {
 
     /// A window for the whole version when it is known to fit, else room for a few
     /// times the longest read: a top-ten read caches a little, a hundred-element page
-    /// a few hundred records.
+    /// a few hundred records. Once reads have gone outside two windows in turn, as many
+    /// records as a window may hold, from the version's first record
+    /// ([`Seen::from_start`]).
     fn window_records(&self) -> usize {
         let records = match self.size {
             Some(n) => n.max(1),
+            None if self.from_start() => WINDOW_RECORDS as u64,
             None => (4 * self.longest).max(64),
         };
         records.min(WINDOW_RECORDS as u64) as usize
+    }
+
+    /// Whether the next window should hold the version from its first record: reads
+    /// scattered over it (not one window's neighbourhood), and no window from the start
+    /// has yet stopped short of the end.
+    fn from_start(&self) -> bool {
+        !self.too_big && self.reloads >= 2
     }
 }
 
@@ -308,6 +324,8 @@ pub struct Load {
     pub stamp: u64,
     /// Most records to put in the window.
     pub records: usize,
+    /// Load from the version's first record (forwards), not from where the read started.
+    pub from_start: bool,
 }
 
 #[derive(Default)]
@@ -477,16 +495,20 @@ impl RecordCache {
                     *paid += spent;
                     seen.note(read_len, whole);
                     let records = seen.window_records();
-                    (*paid >= records as u64).then_some(Load { stamp: *stamp, records })
+                    (*paid >= records as u64).then_some(Load { stamp: *stamp, records, from_start: seen.from_start() })
                 }
                 Some(Slot::Ready { missed, seen, .. }) => {
                     // Reads keep going past the window: once they have paid for a new
                     // one (sized to what they read), load it in this one's place.
                     *missed += spent;
                     seen.note(read_len, whole);
-                    let (missed, seen) = (*missed, *seen);
+                    let (missed, mut seen) = (*missed, *seen);
                     let records = seen.window_records();
-                    (missed >= records as u64).then(|| Load { stamp: fresh(shard, 0, seen), records })
+                    (missed >= records as u64).then(|| {
+                        seen.reloads = seen.reloads.saturating_add(1);
+                        let records = seen.window_records();
+                        Load { stamp: fresh(shard, 0, seen), records, from_start: seen.from_start() }
+                    })
                 }
                 None => {
                     let mut seen = Seen::default();
@@ -503,10 +525,14 @@ impl RecordCache {
     pub fn fill(&self, cf: Cf, version: u64, stamp: u64, window: Window) {
         let key = (cf, version);
         self.with_shard(&key, |shard, budget| {
-            let seen = match shard.slots.get(&key) {
+            let mut seen = match shard.slots.get(&key) {
                 Some(Slot::Warming { stamp: s, seen, .. }) if *s == stamp => *seen,
                 _ => return,
             };
+            if window.lo.is_empty() && window.hi.is_some() && window.is_full(WINDOW_RECORDS) {
+                // Even a full window from the first record stops short of the end.
+                seen.too_big = true;
+            }
             if window.bytes() + SLOT_OVERHEAD <= budget {
                 shard.insert(key, Slot::Ready { window: Arc::new(window), referenced: false, missed: 0, seen, stamp }, budget);
                 self.stats.loads.fetch_add(1, Ordering::Relaxed);
@@ -702,6 +728,53 @@ mod tests {
         txn.commit().unwrap();
         assert_eq!(store.cache.bytes(), 0);
         assert_eq!(read_tail(), want);
+    }
+
+    /// Short reads scattered over a version (GEOSEARCH's cells): after reads went
+    /// outside two windows, one window holds the version from its first record and
+    /// serves every read; a version too big for one window falls back to windows where
+    /// the reads start, and every read stays exact either way.
+    #[test]
+    fn scattered_reads_get_a_window_from_the_first_record() {
+        for (n, fits) in [(WINDOW_RECORDS as u32 - 4, true), (3 * WINDOW_RECORDS as u32, false)] {
+            let dir = tempfile::tempdir().unwrap();
+            let store = store(dir.path());
+            let version = store.new_version();
+            let mut txn = Txn::new(&store, 0);
+            for i in 0..n {
+                txn.record_put(Cf::Sub, version, &i.to_be_bytes(), vec![1]);
+            }
+            txn.commit().unwrap();
+            let read = |start: u32| {
+                let txn = Txn::new(&store, 0);
+                let mut got = Vec::new();
+                txn.sub_scan(Cf::Sub, version, &start.to_be_bytes(), &(start + 3).to_be_bytes(), false, &mut |k, _| {
+                    got.push(u32::from_be_bytes(k.try_into().unwrap()));
+                    true
+                })
+                .unwrap();
+                got
+            };
+            let mut rng = fastrand::Rng::with_seed(7);
+            for _ in 0..2000 {
+                let start = rng.u32(..n - 3);
+                assert_eq!(read(start), vec![start, start + 1, start + 2]);
+            }
+            let loads = || store.cache.stats.loads.load(Ordering::Relaxed);
+            let before = loads();
+            for start in (0..n - 3).step_by(7) {
+                assert_eq!(read(start), vec![start, start + 1, start + 2]);
+            }
+            // Each record is a 4-byte suffix and a 1-byte value.
+            let whole = store.cache.bytes() >= 5 * n as usize;
+            if fits {
+                assert!(whole, "one window holds the version");
+                assert_eq!(loads(), before, "a sweep over the version loads nothing more");
+                assert!(before <= 4, "{before} loads");
+            } else {
+                assert!(!whole, "no window holds a version bigger than the limit");
+            }
+        }
     }
 
     #[test]
