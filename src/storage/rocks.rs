@@ -719,11 +719,18 @@ impl Storage for RocksStorage {
         if let Some(e) = self.pending.failure() {
             return Err(StorageError::WriterStopped(e));
         }
+        let started = std::time::Instant::now();
         self.db.flush_wal(true).map_err(err)?;
         for cf in Cf::ALL {
             self.db.flush_cf(&self.cf(cf)).map_err(err)?;
         }
+        let flushed = started.elapsed();
         self.stop_background_work();
+        tracing::info!(
+            "storage closed: memtables flushed in {} ms, background work stopped in {} ms",
+            flushed.as_millis(),
+            (started.elapsed() - flushed).as_millis()
+        );
         self.closed.store(true, std::sync::atomic::Ordering::Release);
         Ok(())
     }
