@@ -1,5 +1,6 @@
 """Helpers the Python benches share: the server binary, a free port, a process's RSS."""
 import os
+import resource
 import socket
 import sys
 import time
@@ -12,6 +13,17 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def raise_nofile(need):
+    """Raises this process's open-file limit to at least `need` (the hard limit too where
+    allowed, else as far as the hard limit goes)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < need:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (need, max(hard, need)))
+        except ValueError:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 
 def rss_kib(pid):

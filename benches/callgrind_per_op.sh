@@ -30,7 +30,8 @@ command -v valgrind >/dev/null || { echo "valgrind missing (apt-get install valg
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark missing (apt-get install redis-tools)"; exit 1; }
 [ -x "$DISKDB_BIN" ] || { echo "build DiskDB first (make build): $DISKDB_BIN"; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=benches/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 # Sums a callgrind dump: total Ir, Ir per thread name, and allocation calls.
 summarize() { # requests files...

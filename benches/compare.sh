@@ -61,7 +61,8 @@ command -v redis-server >/dev/null || { echo "redis-server missing (apt-get inst
 [ -x "$DISKDB_BIN" ] || { echo "build DiskDB first (make build): $DISKDB_BIN"; exit 1; }
 
 work=$(mktemp -d /tmp/diskdb-bench.XXXXXX)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=benches/lib.sh
+source "$(dirname "$0")/lib.sh"
 RPORT=$(free_port); DPORT=$(free_port)
 
 redis-server --port "$RPORT" --bind 127.0.0.1 --dir "$work" --appendonly yes --appendfsync everysec \
@@ -74,8 +75,6 @@ DPID=$!
 cleanup() { kill "$RPID" "$DPID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-# shellcheck source=benches/lib.sh
-source "$(dirname "$0")/lib.sh"
 wait_ready "$RPORT"; wait_ready "$DPORT"
 # The script's SHA1, the same on both servers.
 EVAL_SHA=$(redis-cli -p "$RPORT" SCRIPT LOAD "$EVAL_SCRIPT")

@@ -26,7 +26,8 @@ work=$(mktemp -d /tmp/diskdb-compression.XXXXXX)
 pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=benches/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 python3 "$here/gen_values.py" text "$KEYS" "$SIZE" > "$work/load.resp"
 load_bytes=$(stat -c %s "$work/load.resp")

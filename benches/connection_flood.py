@@ -31,7 +31,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import BIN, free_port, ping_all, rss_kib, wait_ready  # noqa: E402
+from benchlib import BIN, free_port, ping_all, raise_nofile, rss_kib, wait_ready  # noqa: E402
 
 IDLE = int(os.environ.get("IDLE", "10000"))
 ROUNDS = int(os.environ.get("ROUNDS", "10"))
@@ -218,13 +218,7 @@ def measure(name, argv, port):
 
 
 def main():
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    need = IDLE + 1000
-    if soft < need:
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (need, max(hard, need)))
-        except ValueError:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    raise_nofile(IDLE + 1000)
     limit = resource.getrlimit(resource.RLIMIT_NOFILE)
     maxclients = str(IDLE + 50)
     print(f"open-file limit (soft, hard) {limit}, maxclients {maxclients}, {os.cpu_count()} CPUs, "

@@ -25,7 +25,8 @@ TICK_US=$((1000000 / $(getconf CLK_TCK)))
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark missing (apt-get install redis-tools)"; exit 1; }
 [ -x "$DISKDB_BIN" ] || { echo "build DiskDB first (make build): $DISKDB_BIN"; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=benches/lib.sh
+source "$(dirname "$0")/lib.sh"
 bench() { redis-benchmark -p "$1" -c 50 -n "$2" -P "$PIPELINE" -d 64 -r 1000000 -t "$3" -q 2>/dev/null | tr '\r' '\n' | grep -a 'requests per second' | tail -1; }
 threads() { for f in /proc/"$1"/task/*/stat; do awk '{print $1, $2, $14, $15}' "$f"; done 2>/dev/null; }
 machine() { head -1 /proc/stat | awk '{print $2+$3+$4+$5+$6+$7+$8, $5}'; }

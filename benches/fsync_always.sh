@@ -29,7 +29,8 @@ command -v redis-server >/dev/null || { echo "redis-server missing (apt-get inst
 
 work=$(mktemp -d "$DATA_ROOT/diskdb-fsync.XXXXXX")
 mkdir -p "$work/redis" "$work/diskdb"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=benches/lib.sh
+source "$(dirname "$0")/lib.sh"
 RPORT=$(free_port); DPORT=$(free_port)
 
 redis-server --port "$RPORT" --bind 127.0.0.1 --dir "$work/redis" --appendonly yes --appendfsync always \
@@ -40,8 +41,6 @@ DPID=$!
 cleanup() { kill "$RPID" "$DPID" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-# shellcheck source=benches/lib.sh
-source "$(dirname "$0")/lib.sh"
 wait_ready "$RPORT"; wait_ready "$DPORT"
 
 rps() { # port test -> requests per second

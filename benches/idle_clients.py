@@ -11,7 +11,6 @@ idle clients added, per client. Both servers start empty with their defaults
 (redis-server: no persistence; DiskDB: a fresh data directory).
 """
 import os
-import resource
 import socket
 import subprocess
 import sys
@@ -19,7 +18,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import BIN, free_port, ping_all, rss_kib, wait_ready  # noqa: E402
+from benchlib import BIN, free_port, ping_all, raise_nofile, rss_kib, wait_ready  # noqa: E402
 
 CLIENTS = int(os.environ.get("CLIENTS", "5000"))
 
@@ -52,10 +51,7 @@ def measure(name, argv, port):
 
 
 def main():
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    need = CLIENTS + 200
-    if soft < need:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, need), hard))
+    raise_nofile(CLIENTS + 200)
     with tempfile.TemporaryDirectory() as work:
         rport, dport = free_port(), free_port()
         redis = measure("redis", ["redis-server", "--port", str(rport), "--bind", "127.0.0.1", "--save", "",

@@ -18,7 +18,8 @@ REQUESTS=${REQUESTS:-200000}
 ROUNDS=${ROUNDS:-3}
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=benches/lib.sh
+source "$(dirname "$0")/lib.sh"
 cpu_ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
 
 run() { # label binary metrics(yes/no)

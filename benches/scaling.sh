@@ -36,7 +36,8 @@ command -v redis-server >/dev/null || { echo "redis-server missing (apt-get inst
 [ -x "$DISKDB_BIN" ] || { echo "build DiskDB first (make build): $DISKDB_BIN"; exit 1; }
 
 work=$(mktemp -d /tmp/diskdb-scaling.XXXXXX)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=benches/lib.sh
+source "$(dirname "$0")/lib.sh"
 RPID=""; DPID=""
 stop_servers() {
   for p in $RPID $DPID; do kill "$p" 2>/dev/null || true; done
@@ -46,8 +47,6 @@ stop_servers() {
 cleanup() { stop_servers; rm -rf "$work"; }
 trap cleanup EXIT
 
-# shellcheck source=benches/lib.sh
-source "$(dirname "$0")/lib.sh"
 
 start_servers() { # threads
   local n=$1

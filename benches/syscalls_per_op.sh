@@ -24,7 +24,8 @@ command -v strace >/dev/null || { echo "strace missing (apt-get install strace)"
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark missing (apt-get install redis-tools)"; exit 1; }
 [ -x "$DISKDB_BIN" ] || { echo "build DiskDB first (make build): $DISKDB_BIN"; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=benches/lib.sh
+source "$(dirname "$0")/lib.sh"
 bench() { redis-benchmark -p "$1" -c "$CLIENTS" -n "$2" -P "$PIPELINE" -d 64 -r 1000000 -t "$3" -q >/dev/null 2>&1; }
 
 run() { # server test [io-engine]
