@@ -35,14 +35,14 @@ use crate::types::now_ms;
 const OUTPUT_FLUSH: usize = 256 * 1024;
 /// Room made in the input buffer before a read, and the output buffer's first size.
 const READ_CHUNK: usize = 16 * 1024;
-/// Bytes an idle connection reads into the stack before it allocates.
+/// Bytes an idle connection reads into its thread's buffer ([`FIRST`]) before it allocates.
 const FIRST_READ: usize = 4 * 1024;
+const OUTPUT_START: usize = 4 * 1024;
 
 thread_local! {
     /// Where an idle connection's first read lands (see `socket_stream!`).
     static FIRST: std::cell::RefCell<[u8; FIRST_READ]> = const { std::cell::RefCell::new([0; FIRST_READ]) };
 }
-const OUTPUT_START: usize = 4 * 1024;
 
 /// Redis 7.0's refusal of a non-local client in protected mode, byte for byte.
 const PROTECTED_MODE_DENIED: &[u8] = b"-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n";
@@ -79,8 +79,8 @@ pub(super) fn make_room(input: &mut BytesMut) {
 }
 
 /// Sockets wait for readiness without a buffer, then read without waiting. An idle
-/// connection reads first into the stack, so a wake-up that finds nothing allocates
-/// nothing (tokio reports a new socket ready before anything arrived; `WouldBlock`
+/// connection reads first into its thread's buffer, so a wake-up that finds nothing
+/// allocates nothing (tokio reports a new socket ready before anything arrived; `WouldBlock`
 /// clears that) and a small request allocates only its own bytes; what does not fit
 /// is read into a buffer with room to grow.
 macro_rules! socket_stream {

@@ -467,12 +467,12 @@ impl<'a> Txn<'a> {
     fn pay_for_window(&self, span: &Span<'_>, spent: u64, read_len: u64, whole: bool) -> Result<()> {
         let cache = &self.store.cache;
         if let Some(load) = cache.note_walk(span.cf, span.version, spent, read_len, whole) {
-            let window = if load.from_start {
-                self.load_window(span.cf, span.version, b"", false, load.records)?
-            } else {
-                let at = if span.reverse { span.to } else { span.from };
-                self.load_window(span.cf, span.version, at, span.reverse, load.records)?
+            let (at, reverse) = match (load.from_start, span.reverse) {
+                (true, _) => (&b""[..], false),
+                (false, true) => (span.to, true),
+                (false, false) => (span.from, false),
             };
+            let window = self.load_window(span.cf, span.version, at, reverse, load.records)?;
             cache.fill(span.cf, span.version, load.stamp, window);
         }
         Ok(())
